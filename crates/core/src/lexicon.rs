@@ -1,0 +1,41 @@
+//! Word lists compiled into the binary from `data/` files: one item a line, `#` starts a comment.
+//!
+//! Language knowledge lives in data files so it can be read, reviewed and extended without touching
+//! code. This module only parses those files; what each list means belongs to its user.
+
+/// The items of a data file: trimmed lines, without blank lines and `#` comments.
+pub fn items(file: &'static str) -> impl Iterator<Item = &'static str> {
+    file.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'))
+}
+
+/// Month names: `(month number, every spelling)`, from `data/months.txt`.
+pub fn months() -> Vec<(u8, Vec<&'static str>)> {
+    items(include_str!("../data/months.txt"))
+        .zip(1u8..)
+        .map(|(line, month)| (month, line.split_whitespace().collect()))
+        .collect()
+}
+
+/// Abbreviations after which a full stop does not end a sentence, from `data/abbreviations.txt`,
+/// lower-case and without their final full stop.
+pub fn abbreviations() -> &'static str {
+    include_str!("../data/abbreviations.txt")
+}
+
+/// Words that open sentences often and names rarely, from `data/sentence_starters.txt`.
+pub fn sentence_starters() -> &'static str {
+    include_str!("../data/sentence_starters.txt")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_twelve_in_calendar_order() {
+        let months = months();
+        assert_eq!(months.len(), 12);
+        assert_eq!(months[0], (1, vec!["january", "jan"]));
+        assert_eq!(months[11].0, 12);
+    }
+}

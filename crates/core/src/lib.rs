@@ -1,0 +1,34 @@
+//! The per-article analysis of newslens: the article contract and the layers computed over one text.
+//!
+//! This crate owns the [`Article`] contract (schema `newslens.article/1`, see `../shared/DESIGN.md`
+//! and `ARCHITECTURE.md`), the [`Document`] that readers hand in, and the analysis layers that turn a
+//! document into an article: paragraphs, sentences and embedded social posts so far; entities, quotes
+//! and tone come in later layers. It does no I/O: it knows nothing of files, databases, HTTP or
+//! terminals, and it never fails on messy text.
+//!
+//! # Brief overview
+//! ```
+//! use newslens_core::{analyze, Document};
+//!
+//! let document = Document::new("Mr. Price spoke first. The council voted 5-2.\n\nIt closes in June.");
+//! let article = analyze(&document);
+//! assert_eq!(article.sentences.len(), 3);
+//! assert_eq!(article.paragraphs.len(), 2);
+//! ```
+#![warn(missing_docs)]
+
+pub mod article;
+pub mod dates;
+pub mod document;
+pub mod language;
+pub mod lexicon;
+pub mod offsets;
+pub mod posts;
+pub mod segment;
+
+mod analyze;
+
+pub use analyze::{analyze, article_id};
+pub use article::{Article, Boilerplate, Post, Source};
+pub use document::Document;
+pub use offsets::Span;

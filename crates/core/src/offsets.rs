@@ -1,0 +1,132 @@
+//! Spans over the one text, and the conversion from byte offsets to the contract's character offsets.
+//!
+//! Layers work in byte offsets, which slice `&str` for free. The contract speaks character (Unicode
+//! scalar) offsets, like Python's `str`: [`CharOffsets`] converts at the edge, in O(1) amortised per
+//! offset, without a table as long as the text.
+
+use serde::{Deserialize, Serialize};
+
+/// A half-open range `[start, end)` over the text. Byte offsets inside the analysis, character
+/// offsets in the [`crate::Article`] contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "[usize; 2]", from = "[usize; 2]")]
+pub struct Span {
+    /// First offset in the span.
+    pub start: usize,
+    /// Offset just past the span.
+    pub end: usize,
+}
+
+impl Span {
+    /// The span `[start, end)`.
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The number of offsets the span covers.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether the span covers nothing.
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+}
+
+impl From<Span> for [usize; 2] {
+    fn from(span: Span) -> [usize; 2] {
+        [span.start, span.end]
+    }
+}
+
+impl From<[usize; 2]> for Span {
+    fn from(pair: [usize; 2]) -> Span {
+        Span { start: pair[0], end: pair[1] }
+    }
+}
+
+/// Bytes per block of the prefix table: a conversion counts characters in at most one block.
+const BLOCK: usize = 256;
+
+/// Converts byte offsets of one text into character offsets.
+///
+/// ```
+/// use newslens_core::offsets::CharOffsets;
+/// let text = "Iran’s move";
+/// let offsets = CharOffsets::new(text);
+/// assert_eq!(offsets.char_offset(text.find("move").unwrap()), 7);
+/// ```
+pub struct CharOffsets<'t> {
+    text: &'t str,
+    /// `None` for ASCII text, where bytes and characters coincide.
+    chars_before_block: Option<Vec<usize>>,
+}
+
+impl<'t> CharOffsets<'t> {
+    /// Prepares conversions over `text`.
+    pub fn new(text: &'t str) -> CharOffsets<'t> {
+        if text.is_ascii() {
+            return CharOffsets { text, chars_before_block: None };
+        }
+        let bytes = text.as_bytes();
+        let mut table = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut n_chars = 0;
+        for block in bytes.chunks(BLOCK) {
+            table.push(n_chars);
+            n_chars += count_chars(block);
+        }
+        CharOffsets { text, chars_before_block: Some(table) }
+    }
+
+    /// The character offset of byte offset `byte` (clamped to the text; a byte inside a character
+    /// counts as that character's start).
+    pub fn char_offset(&self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        match &self.chars_before_block {
+            None => byte,
+            Some(table) => {
+                let block_idx = byte / BLOCK;
+                let block_start = block_idx * BLOCK;
+                let before = table.get(block_idx).copied().unwrap_or(0);
+                before + count_chars(&self.text.as_bytes()[block_start..byte])
+            }
+        }
+    }
+
+    /// The character span of a byte span.
+    pub fn span(&self, span: Span) -> Span {
+        Span::new(self.char_offset(span.start), self.char_offset(span.end))
+    }
+}
+
+/// Characters that start in `bytes`: every byte that is not a UTF-8 continuation byte.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_offsets_match_char_indices_on_mixed_text() {
+        let text = "Iran’s point man — «quoted» ".repeat(40) + "end";
+        let offsets = CharOffsets::new(&text);
+        for (char_idx, (byte_idx, _)) in text.char_indices().enumerate() {
+            assert_eq!(offsets.char_offset(byte_idx), char_idx);
+        }
+        assert_eq!(offsets.char_offset(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn ascii_text_offsets_are_identity() {
+        let offsets = CharOffsets::new("plain");
+        assert_eq!(offsets.span(Span::new(1, 4)), Span::new(1, 4));
+    }
+
+    #[test]
+    fn span_serialises_as_pair() {
+        assert_eq!(serde_json::to_string(&Span::new(3, 9)).unwrap(), "[3,9]");
+    }
+}
