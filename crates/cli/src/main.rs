@@ -1,1 +1,49 @@
-fn main(){}
+//! The `newslens` command line: argument parsing and dispatch to the commands.
+//!
+//! Each command lives in its own module; this file only parses arguments, runs the command and
+//! turns its outcome into an exit status (0 when every input succeeded, 1 when any failed, 2 for
+//! usage errors). A closed pipe (`newslens analyze … | head`) ends the program quietly.
+
+mod analyze;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// newslens: who said what, about whom, when — and how each outlet told the story.
+#[derive(Parser)]
+#[command(name = "newslens", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse articles (.txt, .html, .jsonl, .warc, .warc.gz files, folders, or - for stdin)
+    /// into the newslens.article/1 JSON contract.
+    Analyze(analyze::AnalyzeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Analyze(args) => analyze::run(&args),
+    };
+    match outcome {
+        Ok(analyze::Outcome { n_failed: 0, .. }) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("newslens: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,138 @@
+//! The `newslens analyze` command end to end: formats, order, standard input, and bad input that
+//! fails alone with one clear line while the rest of the batch comes out.
+//!
+//! Each test builds its inputs in a temporary folder and runs the real binary. They do not check
+//! the analysis layers in detail; the libraries' tests do.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const ARTICLE: &str = "Council to close library\n\nBy Mara Ellison\n\nThe town council voted on Tuesday to close the Elm Street library, ending a century of service.\n\n“This is a sad day,” said councillor Ruth Okafor.";
+
+fn newslens(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newslens"))
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(bytes) = stdin {
+        child.stdin.take().expect("stdin is piped").write_all(bytes).expect("stdin accepts input");
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("temp file is writable");
+    path.display().to_string()
+}
+
+fn stdout_lines(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str(line).expect("each line is JSON")).collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+#[test]
+fn one_input_prints_one_json_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.txt", ARTICLE.as_bytes());
+    let output = newslens(&["analyze", &path], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let article: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(article["schema"], "newslens.article/1");
+    assert_eq!(article["title"], "Council to close library");
+    assert_eq!(article["authors"][0], "Mara Ellison");
+    assert!(article["entities"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn several_inputs_print_an_array_in_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<String> = (0..12).map(|n| write(dir.path(), &format!("{n:02}.txt"), format!("Article number {n} says the council voted.").as_bytes())).collect();
+    let mut args = vec!["analyze", "--jobs", "2"];
+    args.extend(paths.iter().map(String::as_str));
+    let output = newslens(&args, None);
+    let articles: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let texts: Vec<String> = articles.iter().map(|a| a["text"].as_str().unwrap().to_string()).collect();
+    let expected: Vec<String> = (0..12).map(|n| format!("Article number {n} says the council voted.")).collect();
+    assert_eq!(texts, expected);
+}
+
+#[test]
+fn a_folder_is_read_recursively_and_jsonl_keeps_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("b")).unwrap();
+    write(dir.path(), "a.txt", b"First article text here.");
+    write(dir.path(), "b/c.txt", b"Second article text here.");
+    write(dir.path(), "b/ignored.pdf", b"%PDF");
+    let output = newslens(&["analyze", "--format", "jsonl", &dir.path().display().to_string()], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let texts: Vec<String> = stdout_lines(&output).iter().map(|a| a["text"].as_str().unwrap().to_string()).collect();
+    assert_eq!(texts, ["First article text here.", "Second article text here."]);
+}
+
+#[test]
+fn bad_inputs_fail_alone_with_one_line_each_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.txt", ARTICLE.as_bytes());
+    let binary = write(dir.path(), "binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+    let empty = write(dir.path(), "empty.txt", b"");
+    let huge = write(dir.path(), "huge.txt", "word ".repeat(500).as_bytes());
+    let latin = write(dir.path(), "latin.txt", b"The council\x92s vote was \x93final\x94, officials said.");
+    let lines = write(dir.path(), "dump.jsonl", b"{\"text\":\"Line one text.\"}\n{broken\n{\"text\":\"Line three text.\",\"outlet\":\"Courier\"}\n");
+    let missing = dir.path().join("missing.txt").display().to_string();
+    let output = newslens(&["analyze", "--format", "jsonl", "--max-bytes", "1000", &good, &binary, &empty, &huge, &latin, &lines, &missing], None);
+
+    assert_eq!(output.status.code(), Some(1));
+    let texts: Vec<String> = stdout_lines(&output).iter().map(|a| a["text"].as_str().unwrap().to_string()).collect();
+    assert_eq!(texts.len(), 4, "good, latin, and two JSON lines come out: {texts:?}");
+    assert_eq!(texts[1], "The council’s vote was “final”, officials said.");
+    assert_eq!(texts[3], "Line three text.");
+
+    let errors = stderr(&output);
+    let lines: Vec<&str> = errors.lines().collect();
+    assert!(lines.contains(&format!("newslens: {binary}: binary file (not text)").as_str()), "{errors}");
+    assert!(lines.contains(&format!("newslens: {empty}: empty input").as_str()), "{errors}");
+    assert!(lines.iter().any(|l| l.starts_with(&format!("newslens: {huge}: input of 1001 bytes is over the limit of 1000 bytes"))), "{errors}");
+    assert!(lines.contains(&format!("newslens: {latin}: warning: invalid UTF-8, decoded as Windows-1252").as_str()), "{errors}");
+    assert!(lines.iter().any(|l| l.starts_with(&format!("newslens: {}:2: malformed JSON line", dir.path().join("dump.jsonl").display()))), "{errors}");
+    assert!(lines.contains(&format!("newslens: {missing}: no such file or directory").as_str()), "{errors}");
+    assert_eq!(lines.len(), 6, "one line per problem: {errors}");
+}
+
+#[test]
+fn standard_input_is_sniffed() {
+    let output = newslens(&["analyze", "--format", "jsonl", "-"], Some(b"{\"text\":\"From a pipe, one.\"}\n{\"html\":\"<p>From a pipe, two, in HTML with enough words to count.</p>\"}\n"));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let articles = stdout_lines(&output);
+    assert_eq!(articles.len(), 2);
+    assert_eq!(articles[0]["source"]["path"], "-:1");
+
+    let output = newslens(&["analyze", "--format", "jsonl", "--outlet", "The Courier", "-"], Some(ARTICLE.as_bytes()));
+    let articles = stdout_lines(&output);
+    assert_eq!(articles[0]["title"], "Council to close library");
+    assert_eq!(articles[0]["source"]["outlet"], "The Courier");
+}
+
+#[test]
+fn text_format_summarises_for_people_without_colour_in_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.txt", ARTICLE.as_bytes());
+    let output = newslens(&["analyze", "--format", "text", &path], None);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("Council to close library\n"), "{text}");
+    assert!(text.contains("by Mara Ellison"));
+    assert!(!text.contains('\u{1b}'), "no colour codes when stdout is not a terminal");
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    let output = newslens(&["analyze"], None);
+    assert_eq!(output.status.code(), Some(2));
+}
