@@ -4,7 +4,7 @@
 //! trimmed line. Only short lines are tested: a paragraph of prose is never furniture, and the
 //! length gate keeps the cost off long lines.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::{Regex, RegexSet};
 
@@ -13,8 +13,11 @@ const MAX_FURNITURE_LEN: usize = 240;
 
 struct Patterns {
     kinds: Vec<&'static str>,
+    sources: Vec<String>,
     set: RegexSet,
-    regexes: Vec<Regex>,
+    /// Each pattern on its own, compiled the first time it matches (to read its `author` group):
+    /// most never match, and compiling all of them up front doubles start-up time.
+    regexes: Vec<OnceLock<Option<Regex>>>,
 }
 
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
@@ -29,8 +32,8 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         sources.push(format!(r"(?i)^(?:{})$", pattern.trim()));
     }
     let set = RegexSet::new(&sources).expect("boilerplate patterns are valid");
-    let regexes = sources.iter().map(|s| Regex::new(s).expect("boilerplate patterns are valid")).collect();
-    Patterns { kinds, set, regexes }
+    let regexes = sources.iter().map(|_| OnceLock::new()).collect();
+    Patterns { kinds, sources, set, regexes }
 });
 
 /// A line recognised as furniture.
@@ -51,7 +54,9 @@ pub fn classify(line: &str) -> Option<Furniture<'_>> {
     let patterns = &*PATTERNS;
     let pattern_idx = patterns.set.matches(line).into_iter().next()?;
     let author = patterns.regexes[pattern_idx]
-        .captures(line)
+        .get_or_init(|| Regex::new(&patterns.sources[pattern_idx]).ok())
+        .as_ref()
+        .and_then(|regex| regex.captures(line))
         .and_then(|caps| caps.name("author"))
         .map(|author| author.as_str().trim());
     Some(Furniture { kind: patterns.kinds[pattern_idx], author })
