@@ -17,11 +17,12 @@ static DATE_PHRASE: LazyLock<(Regex, Vec<(u8, Vec<&'static str>)>)> = LazyLock::
     // Longest first, so "sept" wins over "sep" and "june" over "jun".
     spellings.sort_by_key(|name| std::cmp::Reverse(name.len()));
     let month = spellings.join("|");
-    let time = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?";
+    let time = r"(?P<h>\d{1,2})[:.]\s?(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?";
     let zone = r"(?P<tz>Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z]{2,4})";
     let pattern = format!(
         r"(?ix)^\s*
         (?:(?:last\s+)?(?:updated|published|posted|first\s+published|modified)(?:\s+on)?\s*:?\s*)?
+        (?:on\s+)?
         (?:(?P<lead_time>{time})\s*(?:{zone_lead})?\s*[,|•·–—-]?\s*)?
         (?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?
         (?:
@@ -31,7 +32,7 @@ static DATE_PHRASE: LazyLock<(Regex, Vec<(u8, Vec<&'static str>)>)> = LazyLock::
         )
         (?:(?:\s*,|\s+at|\s*[|•·–—-]|T)?\s*{time_tail})?
         (?:\s*{zone})?
-        \s*$",
+        \s*\.?\s*$",
         time = time,
         zone_lead = r"(?:Z|UTC|GMT|[A-Z]{2,4})",
         month = month,
@@ -145,6 +146,13 @@ mod tests {
         check("2024-03-05T09:15:00+00:00", Some("2024-03-05T09:15:00+00:00"));
         check("2024-03-05T09:15:00Z", Some("2024-03-05T09:15:00Z"));
         check("2024-03-05", Some("2024-03-05"));
+    }
+
+    #[test]
+    fn tokenised_times_and_ordinal_days() {
+        check("December 15th, 2008, 7: 35 am", Some("2008-12-15T07:35:00"));
+        check("on Tuesday, 16 December 2008 13: 45.", Some("2008-12-16T13:45:00"));
+        check("UPDATED 3: 09 AM EST Dec 19, 2008", Some("2008-12-19T03:09:00"));
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn read_html(html: &str) -> Option<Document> {
         document.authors = authors;
     }
     document.source.outlet = found.outlet;
-    document.source.url = found.url;
+    document.source.url = found.url.or(document.source.url.take());
     document.posts = locate_posts(&document.text, tweets);
     Some(document)
 }

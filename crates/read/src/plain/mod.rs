@@ -55,6 +55,14 @@ pub fn clean(text: &str, known: &Known) -> Document {
         if n_seen > EDGE_LINES {
             break;
         }
+        if is_url_line(line) {
+            if document.source.url.is_none() {
+                document.source.url = Some(line.split_whitespace().collect());
+            }
+            keep[line_idx] = false;
+            removed.push((line_idx, Boilerplate::new(line, "url")));
+            continue;
+        }
         if let Some(published) = dateline(line) {
             if document.published.is_none() {
                 document.published = Some(published);
@@ -145,6 +153,16 @@ fn dateline(line: &str) -> Option<String> {
     })
 }
 
+/// A line that is only a web address (some archives start each text with its source URL, even
+/// tokenised as "http: / / www. example. com / …").
+fn is_url_line(line: &str) -> bool {
+    let squeezed: String = line.split_whitespace().collect();
+    (squeezed.starts_with("http://") || squeezed.starts_with("https://")) && squeezed.len() < 400 && !line.contains(". ") || {
+        let lower = line.to_ascii_lowercase();
+        (lower.starts_with("http: / /") || lower.starts_with("https: / /")) && line.len() < 400
+    }
+}
+
 fn same_title(line: &str, title: &str) -> bool {
     let fold = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
     let line = fold(line);
@@ -202,6 +220,15 @@ mod tests {
     fn a_first_line_ending_in_a_full_stop_is_prose_not_a_title() {
         let document = clean("The council voted on Tuesday to close the library for good.\n\nMore text follows here in a long line.", &Known::default());
         assert_eq!(document.title, None);
+        assert!(document.text.starts_with("The council voted"));
+    }
+
+    #[test]
+    fn a_url_line_at_the_top_becomes_the_source_url() {
+        let document = clean("http: / / www. example. com / news / a. html\n\nReport: Council closes library\n\nDecember 15th, 2008, 7: 35 am\n\nThe council voted on Tuesday to close the library for good.", &Known::default());
+        assert_eq!(document.source.url.as_deref(), Some("http://www.example.com/news/a.html"));
+        assert_eq!(document.title.as_deref(), Some("Report: Council closes library"));
+        assert_eq!(document.published.as_deref(), Some("2008-12-15T07:35:00"));
         assert!(document.text.starts_with("The council voted"));
     }
 
