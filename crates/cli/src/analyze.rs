@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use newslens_core::{analyze, Article};
-use newslens_read::{expand, open, read_record, ReadError, ReadOptions, Reading, Record};
+use newslens_read::{expand, open, read_record, ErrorKind, ReadError, ReadOptions, Reading, Record};
 
 use crate::output::{ArticleWriter, OutputFormat};
 
@@ -120,8 +120,15 @@ fn flush<W: Write>(
         chunk
             .par_drain(..)
             .map(|record| {
-                let Reading { document, warnings } = read_record(record?, options)?;
-                Ok((analyze(&document), warnings))
+                let record = record?;
+                let origin = record.origin.clone();
+                // Readers and the core are tested never to panic; a third-party parser might. A
+                // panic costs that one input, never the batch.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let Reading { document, warnings } = read_record(record, options)?;
+                    Ok((analyze(&document), warnings))
+                }))
+                .unwrap_or_else(|panic| Err(ReadError::new(origin, ErrorKind::Internal(panic_message(&panic)))))
             })
             .collect()
     });
@@ -142,4 +149,12 @@ fn flush<W: Write>(
         }
     }
     Ok(n_failed)
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }

@@ -27,6 +27,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A panic inside one input is caught and reported as that input's one error line; the default
+    // hook would print a second, multi-line message.
+    std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(&args),

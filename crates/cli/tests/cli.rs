@@ -107,6 +107,30 @@ fn bad_inputs_fail_alone_with_one_line_each_and_the_batch_goes_on() {
 }
 
 #[test]
+fn web_archive_responses_are_articles_with_their_url() {
+    use std::io::Write as _;
+    let page = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head><title>Pier reopens</title></head><body><article><h1>Pier reopens</h1><p>The old pier reopened on Saturday after two years of repairs, and hundreds of people walked its length before noon.</p><p>The mayor said the town had waited long enough.</p></article></body></html>";
+    let mut archive = Vec::new();
+    for (kind, body) in [("warcinfo", "software: test"), ("response", page)] {
+        let record = format!("WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: https://news.example/pier\r\nWARC-Date: 2024-06-01T08:00:00Z\r\nContent-Length: {}\r\n\r\n{body}\r\n\r\n", body.len());
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(record.as_bytes()).unwrap();
+        archive.extend(encoder.finish().unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "crawl.warc.gz", &archive);
+    let output = newslens(&["analyze", "--format", "jsonl", &path], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let articles = stdout_lines(&output);
+    assert_eq!(articles.len(), 1);
+    assert_eq!(articles[0]["title"], "Pier reopens");
+    assert_eq!(articles[0]["source"]["url"], "https://news.example/pier");
+    assert_eq!(articles[0]["source"]["path"], format!("{path}: record 2"));
+    assert_eq!(articles[0]["published"], "2024-06-01T08:00:00Z");
+    assert!(articles[0]["text"].as_str().unwrap().starts_with("The old pier reopened"));
+}
+
+#[test]
 fn standard_input_is_sniffed() {
     let output = newslens(&["analyze", "--format", "jsonl", "-"], Some(b"{\"text\":\"From a pipe, one.\"}\n{\"html\":\"<p>From a pipe, two, in HTML with enough words to count.</p>\"}\n"));
     assert!(output.status.success(), "{}", stderr(&output));

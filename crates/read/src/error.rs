@@ -73,6 +73,9 @@ pub enum ErrorKind {
     /// The input has no article text (for example an HTML page with no main text).
     #[error("no article text found")]
     NoText,
+    /// A bug: the program failed on this input (please report it with the input).
+    #[error("internal error on this input, please report it: {0}")]
+    Internal(String),
     /// A path with an extension newslens does not read.
     #[error("unsupported file type (expected .txt, .html, .htm, .jsonl, .ndjson, .warc or .warc.gz)")]
     Unsupported,

@@ -27,7 +27,7 @@ pub fn read_html(html: &str) -> Option<Document> {
 
     let options = trafilatura::Options::default();
     let main_html = trafilatura::extract(html, &options).ok().map(|result| result.content_html).unwrap_or_default();
-    let mut raw_text = fragment_text(&main_html);
+    let mut raw_text = resegment(&fragment_text(&main_html), &page);
     if raw_text.split_whitespace().count() < 5 {
         raw_text = fallback_paragraphs(&page);
     }
@@ -72,8 +72,83 @@ fn locate_posts(text: &str, tweets: Vec<EmbeddedPost>) -> Vec<Post> {
     posts
 }
 
+/// Elements whose text is one paragraph on the page.
+const PARAGRAPH_CSS: &str = "p, h1, h2, h3, h4, h5, h6, li, blockquote, pre";
+
+/// Restores paragraph breaks the extractor lost. On short pages trafilatura falls back to a
+/// baseline that glues paragraphs together ("Pier reopensThe old pier…"); where an extracted
+/// paragraph is exactly a run of the page's own paragraphs, it is split back into them.
+fn resegment(extracted: &str, page: &Html) -> String {
+    let selector = Selector::parse(PARAGRAPH_CSS).expect("paragraph selectors are valid CSS");
+    let blocks: Vec<String> = page.select(&selector).map(metadata::element_text).filter(|b| !b.is_empty()).collect();
+    if blocks.len() < 2 {
+        return extracted.to_string();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut block_idx = 0;
+    for paragraph in extracted.split("\n\n") {
+        match split_into_blocks(paragraph, &blocks, &mut block_idx) {
+            Some(pieces) => out.extend(pieces),
+            None => out.push(paragraph.to_string()),
+        }
+    }
+    out.join("\n\n")
+}
+
+/// `paragraph` as a sequence of at least two page blocks, starting the search at `block_idx`.
+fn split_into_blocks(paragraph: &str, blocks: &[String], block_idx: &mut usize) -> Option<Vec<String>> {
+    // Only look a little ahead: the extractor keeps document order.
+    for start in *block_idx..blocks.len().min(*block_idx + 64) {
+        if !paragraph.starts_with(blocks[start].as_str()) {
+            continue;
+        }
+        let mut pieces = Vec::new();
+        let mut rest = paragraph;
+        let mut idx = start;
+        while idx < blocks.len() && !rest.is_empty() {
+            match rest.strip_prefix(blocks[idx].as_str()) {
+                Some(after) => {
+                    pieces.push(blocks[idx].clone());
+                    rest = after.trim_start();
+                }
+                None if pieces.is_empty() => break,
+                // A nested block repeats text already consumed: skip it.
+                None if pieces.last().is_some_and(|last| last.contains(blocks[idx].as_str())) => {}
+                None => break,
+            }
+            idx += 1;
+        }
+        if rest.is_empty() && pieces.len() >= 2 {
+            *block_idx = idx;
+            return Some(pieces);
+        }
+        if rest.is_empty() {
+            *block_idx = idx;
+            return None;
+        }
+    }
+    None
+}
+
 /// The page's paragraphs, for pages the extractor finds nothing in.
 fn fallback_paragraphs(page: &Html) -> String {
     let paragraph = Selector::parse("p").expect("`p` is valid CSS");
     page.select(&paragraph).map(metadata::element_text).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glued_paragraphs_are_split_back_into_the_pages_paragraphs() {
+        let page = Html::parse_document("<h1>Pier reopens</h1><p>The old pier reopened.</p><div><p>The mayor was glad.</p></div>");
+        assert_eq!(resegment("Pier reopensThe old pier reopened.The mayor was glad.", &page), "Pier reopens\n\nThe old pier reopened.\n\nThe mayor was glad.");
+    }
+
+    #[test]
+    fn paragraphs_already_apart_are_left_alone() {
+        let page = Html::parse_document("<p>One here.</p><p>Two here.</p>");
+        assert_eq!(resegment("One here.\n\nTwo here.", &page), "One here.\n\nTwo here.");
+    }
 }
