@@ -5,7 +5,9 @@
 //! usage errors). A closed pipe (`newslens analyze … | head`) ends the program quietly.
 
 mod analyze;
+mod eval;
 mod output;
+mod train;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,12 @@ enum Command {
     /// Analyse articles (.txt, .html, .jsonl, .warc, .warc.gz files, folders, or - for stdin)
     /// into the newslens.article/1 JSON contract.
     Analyze(analyze::AnalyzeArgs),
+    /// Score an extractor against gold data (precision, recall, F1).
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
+    /// Train a model from the development data and write the file the binary ships.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +41,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Eval(command) => eval::run(&command).map(|()| analyze::Outcome { n_articles: 0, n_failed: 0 }),
+        Command::Train(command) => train::run(&command).map(|()| analyze::Outcome { n_articles: 0, n_failed: 0 }),
     };
     match outcome {
         Ok(analyze::Outcome { n_failed: 0, .. }) => ExitCode::SUCCESS,

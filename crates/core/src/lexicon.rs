@@ -22,6 +22,11 @@ pub fn abbreviations() -> &'static str {
     include_str!("../data/abbreviations.txt")
 }
 
+/// Titles and office words that precede names, from `data/titles.txt`.
+pub fn titles() -> &'static str {
+    include_str!("../data/titles.txt")
+}
+
 /// Words that open sentences often and names rarely, from `data/sentence_starters.txt`.
 pub fn sentence_starters() -> &'static str {
     include_str!("../data/sentence_starters.txt")

@@ -22,9 +22,11 @@ pub mod dates;
 pub mod document;
 pub mod language;
 pub mod lexicon;
+pub mod ner;
 pub mod offsets;
 pub mod posts;
 pub mod segment;
+pub mod tokens;
 
 mod analyze;
 

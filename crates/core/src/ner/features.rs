@@ -1,0 +1,234 @@
+//! Features for the tagger, hashed into a fixed number of weight rows.
+//!
+//! Each token's own features (word, lower case, shape, affixes, neighbours) are hashed once per
+//! sentence; the features that depend on earlier decisions (previous tags) are hashed while
+//! decoding. Hashing is allocation-free: strings are folded byte by byte. It does not hold weights.
+
+use super::Tag;
+
+/// Hash of a string with lower-casing, digit folding (every digit becomes 0) and apostrophe folding.
+fn hash_folded(word: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in word.chars() {
+        let c = match c {
+            '’' | '‘' => '\'',
+            c if c.is_ascii_digit() => '0',
+            c => c,
+        };
+        for lower in c.to_lowercase() {
+            hash = step(hash, lower as u64);
+        }
+    }
+    hash
+}
+
+/// Hash of a string exactly as written.
+fn hash_exact(word: &str) -> u64 {
+    word.chars().fold(0x8422_2325_cbf2_9ce4, |hash, c| step(hash, c as u64))
+}
+
+#[inline]
+fn step(hash: u64, value: u64) -> u64 {
+    (hash.rotate_left(5) ^ value).wrapping_mul(0x0100_0000_01b3_f00d)
+}
+
+#[inline]
+fn mix(a: u64, b: u64) -> u64 {
+    let x = (a ^ b.rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 29)
+}
+
+/// Word shape with runs collapsed: "Corbyn" → "Xx", "U.S." → "X.X.", "2020" → "d", "al-Muhandis" → "x-Xx".
+fn hash_shape(word: &str) -> u64 {
+    let mut hash: u64 = 0x5151_7a7a;
+    let mut last = ' ';
+    let mut n = 0;
+    for c in word.chars() {
+        let class = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else if c.is_alphabetic() {
+            'a'
+        } else {
+            c
+        };
+        if class != last {
+            hash = step(hash, class as u64);
+            last = class;
+            n += 1;
+            if n >= 8 {
+                break;
+            }
+        }
+    }
+    hash
+}
+
+fn hash_prefix(word: &str, n_chars: usize) -> u64 {
+    let end = word.char_indices().nth(n_chars).map_or(word.len(), |(idx, _)| idx);
+    hash_folded(&word[..end])
+}
+
+fn hash_suffix(word: &str, n_chars: usize) -> u64 {
+    let n_total = word.chars().count();
+    let start = word.char_indices().nth(n_total.saturating_sub(n_chars)).map_or(0, |(idx, _)| idx);
+    hash_folded(&word[start..])
+}
+
+/// Per-token hashes computed once per sentence.
+#[derive(Clone, Copy, Default)]
+struct TokenHashes {
+    lower: u64,
+    exact: u64,
+    shape: u64,
+    prefixes: [u64; 3],
+    suffixes: [u64; 4],
+    is_capitalised: bool,
+}
+
+/// Hashes features of a sentence's tokens into weight rows.
+pub struct FeatureHasher {
+    tokens: Vec<TokenHashes>,
+    /// Hashed features that do not depend on tags, `STATIC_FEATURES` per token.
+    static_rows: Vec<u32>,
+    /// Whether the sentence is written in capitals throughout (a headline).
+    shouting: bool,
+    bits: u32,
+}
+
+/// Static features per token.
+pub const STATIC_FEATURES: usize = 24;
+/// Tag-dependent features per token.
+pub const DYNAMIC_FEATURES: usize = 4;
+
+const BOUNDARY_BEFORE: u64 = 0x1111;
+const BOUNDARY_AFTER: u64 = 0x2222;
+
+impl FeatureHasher {
+    /// A hasher into `2^bits` rows.
+    pub fn new(bits: u32) -> FeatureHasher {
+        FeatureHasher { tokens: Vec::new(), static_rows: Vec::new(), shouting: false, bits }
+    }
+
+    fn row(&self, template: u64, value: u64) -> u32 {
+        (mix(template.wrapping_mul(0xff51_afd7_ed55_8ccd), value) >> (64 - self.bits)) as u32
+    }
+
+    /// Prepares the static features of a sentence.
+    pub fn load(&mut self, words: &[&str]) {
+        self.tokens.clear();
+        self.tokens.extend(words.iter().map(|word| TokenHashes {
+            lower: hash_folded(word),
+            exact: hash_exact(word),
+            shape: hash_shape(word),
+            prefixes: [hash_prefix(word, 1), hash_prefix(word, 2), hash_prefix(word, 3)],
+            suffixes: [hash_suffix(word, 1), hash_suffix(word, 2), hash_suffix(word, 3), hash_suffix(word, 4)],
+            is_capitalised: word.chars().next().is_some_and(char::is_uppercase),
+        }));
+        let n_letters: usize = words.iter().map(|w| w.chars().filter(|c| c.is_alphabetic()).count()).sum();
+        let n_upper: usize = words.iter().map(|w| w.chars().filter(|c| c.is_uppercase()).count()).sum();
+        self.shouting = n_letters >= 8 && n_upper * 10 >= n_letters * 9;
+
+        self.static_rows.clear();
+        self.static_rows.reserve(words.len() * STATIC_FEATURES);
+        for idx in 0..words.len() {
+            let token = self.tokens[idx];
+            let lower_at = |offset: isize| -> u64 {
+                let at = idx as isize + offset;
+                if at < 0 {
+                    BOUNDARY_BEFORE.wrapping_add((-at) as u64)
+                } else {
+                    self.tokens.get(at as usize).map_or(BOUNDARY_AFTER.wrapping_add(offset as u64), |t| t.lower)
+                }
+            };
+            let shape_at = |offset: isize| -> u64 {
+                let at = idx as isize + offset;
+                if at < 0 {
+                    BOUNDARY_BEFORE
+                } else {
+                    self.tokens.get(at as usize).map_or(BOUNDARY_AFTER, |t| t.shape)
+                }
+            };
+            let shout = self.shouting as u64;
+            let features: [(u64, u64); STATIC_FEATURES] = [
+                (1, 0),
+                (2, token.lower),
+                (3, token.exact),
+                (4, token.shape),
+                (5, token.prefixes[0]),
+                (6, token.prefixes[1]),
+                (7, token.prefixes[2]),
+                (8, token.suffixes[0]),
+                (9, token.suffixes[1]),
+                (10, token.suffixes[2]),
+                (11, token.suffixes[3]),
+                (12, lower_at(-1)),
+                (13, lower_at(1)),
+                (14, lower_at(-2)),
+                (15, lower_at(2)),
+                (16, shape_at(-1)),
+                (17, shape_at(1)),
+                (18, mix(lower_at(-1), token.lower)),
+                (19, mix(token.lower, lower_at(1))),
+                (20, mix(shape_at(-1), mix(token.shape, shape_at(1)))),
+                (21, mix((idx == 0) as u64, token.shape)),
+                (22, mix(shout, token.lower)),
+                (23, mix(token.is_capitalised as u64, mix(shout, lower_at(-1)))),
+                (24, mix(token.suffixes[2], shape_at(1))),
+            ];
+            for (template, value) in features {
+                let row = self.row(template, value);
+                self.static_rows.push(row);
+            }
+        }
+    }
+
+    /// The static rows of token `idx`.
+    pub fn static_rows(&self, idx: usize) -> &[u32] {
+        &self.static_rows[idx * STATIC_FEATURES..(idx + 1) * STATIC_FEATURES]
+    }
+
+    /// The tag-dependent rows of token `idx`, given the two previous tags.
+    pub fn dynamic_rows(&self, idx: usize, previous: Tag, before_previous: Tag) -> [u32; DYNAMIC_FEATURES] {
+        let token = self.tokens[idx];
+        let prev = previous.index() as u64 + 1;
+        let prev2 = before_previous.index() as u64 + 1;
+        [
+            self.row(101, prev),
+            self.row(102, mix(prev, prev2)),
+            self.row(103, mix(prev, token.lower)),
+            self.row(104, mix(prev, token.shape)),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_digits_and_apostrophe_style() {
+        assert_eq!(hash_folded("Iran’s"), hash_folded("IRAN's"));
+        assert_eq!(hash_folded("2020"), hash_folded("1999"));
+        assert_ne!(hash_folded("Iran"), hash_folded("Iraq"));
+    }
+
+    #[test]
+    fn shapes_collapse_runs() {
+        assert_eq!(hash_shape("Corbyn"), hash_shape("Kemp"));
+        assert_ne!(hash_shape("Corbyn"), hash_shape("IRGC"));
+    }
+
+    #[test]
+    fn every_token_gets_its_static_rows_within_range() {
+        let mut hasher = FeatureHasher::new(16);
+        hasher.load(&["Jeremy", "Corbyn", "said", "."]);
+        for idx in 0..4 {
+            assert_eq!(hasher.static_rows(idx).len(), STATIC_FEATURES);
+            assert!(hasher.static_rows(idx).iter().all(|row| *row < 1 << 16));
+        }
+    }
+}
