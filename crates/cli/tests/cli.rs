@@ -48,7 +48,9 @@ fn one_input_prints_one_json_object() {
     assert_eq!(article["schema"], "newslens.article/1");
     assert_eq!(article["title"], "Council to close library");
     assert_eq!(article["authors"][0], "Mara Ellison");
-    assert!(article["entities"].as_array().unwrap().is_empty());
+    let entities = article["entities"].as_array().unwrap();
+    let councillor = entities.iter().find(|e| e["type"] == "PERSON" && e["name"].as_str().unwrap().starts_with("Ruth")).expect("the councillor is a person");
+    assert_eq!(councillor["roles"][0], "councillor");
 }
 
 #[test]

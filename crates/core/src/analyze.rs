@@ -6,10 +6,10 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::article::{Article, Post, SCHEMA};
+use crate::article::{Article, Entity, Mention, Post, SCHEMA};
 use crate::document::Document;
 use crate::offsets::CharOffsets;
-use crate::{language, posts, segment};
+use crate::{entities, language, posts, segment};
 
 /// Analyses one document. Never fails: odd text gives thin layers, not errors.
 pub fn analyze(document: &Document) -> Article {
@@ -17,6 +17,7 @@ pub fn analyze(document: &Document) -> Article {
     let paragraphs = segment::paragraphs(text);
     let sentences = segment::sentences(text, &paragraphs);
     let pasted_posts = posts::find_pasted_posts(text, &paragraphs);
+    let found_entities = entities::find_entities(text, &sentences);
 
     let offsets = CharOffsets::new(text);
     let posts_in_text = pasted_posts
@@ -45,7 +46,24 @@ pub fn analyze(document: &Document) -> Article {
         text: text.to_string(),
         paragraphs: paragraphs.iter().map(|span| offsets.span(*span)).collect(),
         sentences: sentences.iter().map(|span| offsets.span(*span)).collect(),
-        entities: Vec::new(),
+        entities: found_entities
+            .into_iter()
+            .enumerate()
+            .map(|(id, entity)| Entity {
+                id,
+                name: entity.name,
+                entity_type: entity.entity_type.as_str().to_string(),
+                roles: entity.roles,
+                mentions: entity
+                    .mentions
+                    .iter()
+                    .map(|mention| {
+                        let span = offsets.span(mention.span);
+                        Mention { start: span.start, end: span.end, text: text[mention.span.start..mention.span.end].to_string(), kind: mention.kind.as_str().to_string() }
+                    })
+                    .collect(),
+            })
+            .collect(),
         quotes: Vec::new(),
         posts: posts::merge_posts(document.posts.clone(), posts_in_text),
         tone: None,

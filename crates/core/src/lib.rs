@@ -19,6 +19,7 @@
 
 pub mod article;
 pub mod dates;
+pub mod entities;
 pub mod document;
 pub mod language;
 pub mod lexicon;

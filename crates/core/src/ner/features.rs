@@ -6,12 +6,23 @@
 
 use super::Tag;
 
-/// Hash of a string with lower-casing, digit folding (every digit becomes 0) and apostrophe folding.
+/// Typographic variants folded to the plain forms the training data uses: curly quotes to
+/// straight ones, dashes to a hyphen.
+#[inline]
+fn fold_punct(c: char) -> char {
+    match c {
+        '’' | '‘' | '‚' | '′' => '\'',
+        '“' | '”' | '„' | '«' | '»' | '″' => '"',
+        '—' | '–' | '―' | '‒' => '-',
+        c => c,
+    }
+}
+
+/// Hash of a string with lower-casing, digit folding (every digit becomes 0) and punctuation folding.
 fn hash_folded(word: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for c in word.chars() {
-        let c = match c {
-            '’' | '‘' => '\'',
+        let c = match fold_punct(c) {
             c if c.is_ascii_digit() => '0',
             c => c,
         };
@@ -24,7 +35,7 @@ fn hash_folded(word: &str) -> u64 {
 
 /// Hash of a string exactly as written.
 fn hash_exact(word: &str) -> u64 {
-    word.chars().fold(0x8422_2325_cbf2_9ce4, |hash, c| step(hash, c as u64))
+    word.chars().fold(0x8422_2325_cbf2_9ce4, |hash, c| step(hash, fold_punct(c) as u64))
 }
 
 #[inline]
@@ -43,7 +54,7 @@ fn hash_shape(word: &str) -> u64 {
     let mut hash: u64 = 0x5151_7a7a;
     let mut last = ' ';
     let mut n = 0;
-    for c in word.chars() {
+    for c in word.chars().map(fold_punct) {
         let class = if c.is_uppercase() {
             'X'
         } else if c.is_lowercase() {
@@ -212,6 +223,7 @@ mod tests {
     #[test]
     fn folding_ignores_case_digits_and_apostrophe_style() {
         assert_eq!(hash_folded("Iran’s"), hash_folded("IRAN's"));
+        assert_eq!(hash_exact("“"), hash_exact("\""));
         assert_eq!(hash_folded("2020"), hash_folded("1999"));
         assert_ne!(hash_folded("Iran"), hash_folded("Iraq"));
     }

@@ -129,12 +129,17 @@ impl Model {
                     *score += *weight as i32;
                 }
             }
-            let tag = best_allowed(&scores, previous);
+            let tag = if has_alphanumeric(words[idx]) { best_allowed(&scores, previous) } else { Tag::Outside };
             tags.push(tag);
             before_previous = previous;
             previous = tag;
         }
     }
+}
+
+/// Punctuation-only tokens are never part of a mention.
+pub(crate) fn has_alphanumeric(word: &str) -> bool {
+    word.chars().any(char::is_alphanumeric)
 }
 
 /// The best-scoring tag that may follow `previous` (an `Inside` must continue its own type).

@@ -6,7 +6,7 @@
 //! caller's job.
 
 use super::features::FeatureHasher;
-use super::model::{best_allowed, Model};
+use super::model::{best_allowed, has_alphanumeric, Model};
 use super::Tag;
 
 /// One labelled sentence.
@@ -90,7 +90,7 @@ pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progres
                         *score += weight;
                     }
                 }
-                let guess = best_allowed(&scores, previous);
+                let guess = if has_alphanumeric(&sentence.words[idx]) { best_allowed(&scores, previous) } else { Tag::Outside };
                 if guess != *gold {
                     for row in &rows {
                         let start = *row as usize * Tag::COUNT;

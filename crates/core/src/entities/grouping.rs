@@ -1,0 +1,162 @@
+//! Grouping named mentions into entities: one person under their full name and their surname, an
+//! organisation under its name and the acronym the text defines for it, a country under its
+//! aliases (`data/aliases.txt`).
+//!
+//! Mentions are taken in text order; each joins the most recent compatible entity or starts one.
+//! The entity's name is the fullest proper name seen. It does not assign roles or pronouns.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::mentions::{surface_key, NamedMention};
+use super::{EntityMention, FoundEntity, MentionKind};
+use crate::lexicon;
+use crate::ner::EntityType;
+
+/// Alias → canonical name, lower-cased, from `data/aliases.txt`.
+static ALIASES: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    let mut aliases = HashMap::new();
+    for line in lexicon::items(include_str!("../../data/aliases.txt")) {
+        let mut names = line.split(" | ").map(str::trim);
+        let Some(canonical) = names.next() else { continue };
+        aliases.insert(canonical.to_lowercase(), canonical);
+        for alias in names {
+            aliases.insert(alias.to_lowercase(), canonical);
+        }
+    }
+    aliases
+});
+
+/// A surface form without a leading "the" and trailing possessive, for comparison.
+fn comparable(surface: &str) -> String {
+    let key = surface_key(surface);
+    let key = key.strip_prefix("the ").or_else(|| key.strip_prefix("The ")).unwrap_or(&key);
+    key.trim_end_matches("'s").to_string()
+}
+
+/// The capitalised words' initials: "Islamic Revolutionary Guard Corps" → "IRGC".
+fn initials(name: &str) -> String {
+    name.split([' ', '-']).filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect()
+}
+
+fn is_acronym(surface: &str) -> bool {
+    let letters: Vec<char> = surface.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) && !surface.contains(' ')
+}
+
+struct Group {
+    entity: FoundEntity,
+    /// Comparable forms of every name mention.
+    forms: Vec<String>,
+    /// Canonical alias name, when the entity is a known alias group.
+    canonical: Option<&'static str>,
+}
+
+pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
+    let mut groups: Vec<Group> = Vec::new();
+    for mention in mentions {
+        let surface = &text[mention.span.start..mention.span.end];
+        let form = comparable(surface);
+        if form.is_empty() {
+            continue;
+        }
+        let canonical = ALIASES.get(&form.to_lowercase()).copied();
+        let found = groups.iter().rposition(|group| belongs(group, &form, canonical, mention.entity_type));
+        let entity_mention = EntityMention { span: mention.span, kind: MentionKind::Name, sentence_idx: mention.sentence_idx };
+        match found {
+            Some(group_idx) => {
+                let group = &mut groups[group_idx];
+                group.entity.mentions.push(entity_mention);
+                if fuller(&form, &group.entity.name) {
+                    group.entity.name = form.clone();
+                }
+                group.forms.push(form);
+            }
+            None => groups.push(Group {
+                entity: FoundEntity {
+                    name: form.clone(),
+                    entity_type: mention.entity_type,
+                    roles: Vec::new(),
+                    mentions: vec![entity_mention],
+                },
+                forms: vec![form],
+                canonical,
+            }),
+        }
+    }
+    for group in &mut groups {
+        if let Some(canonical) = group.canonical {
+            if group.forms.iter().any(|f| f.eq_ignore_ascii_case(canonical)) {
+                group.entity.name = canonical.to_string();
+            }
+        }
+    }
+    groups.into_iter().map(|group| group.entity).collect()
+}
+
+/// Whether a mention with this form and type belongs to a group.
+fn belongs(group: &Group, form: &str, canonical: Option<&'static str>, entity_type: EntityType) -> bool {
+    if let (Some(a), Some(b)) = (canonical, group.canonical) {
+        return a == b;
+    }
+    let type_matches = group.entity.entity_type == entity_type;
+    if group.forms.iter().any(|known| known == form) {
+        return type_matches;
+    }
+    if !type_matches {
+        return false;
+    }
+    match entity_type {
+        EntityType::Person => {
+            let words: Vec<&str> = form.split_whitespace().collect();
+            group.forms.iter().any(|known| {
+                let known_words: Vec<&str> = known.split_whitespace().collect();
+                ends_with_words(&known_words, &words) || ends_with_words(&words, &known_words)
+            })
+        }
+        _ => {
+            if is_acronym(form) {
+                group.forms.iter().any(|known| initials(known) == form)
+            } else {
+                group.forms.iter().any(|known| is_acronym(known) && initials(form) == *known)
+            }
+        }
+    }
+}
+
+/// Whether `longer` ends with all of `shorter` ("Jeremy Corbyn" ends with "Corbyn").
+fn ends_with_words(longer: &[&str], shorter: &[&str]) -> bool {
+    !shorter.is_empty() && shorter.len() <= longer.len() && longer[longer.len() - shorter.len()..] == *shorter
+}
+
+/// Whether `candidate` is a fuller proper name than `current`: more words, and not an acronym.
+fn fuller(candidate: &str, current: &str) -> bool {
+    let n_candidate = candidate.split_whitespace().count();
+    let n_current = current.split_whitespace().count();
+    (n_candidate > n_current && !is_acronym(candidate)) || (is_acronym(current) && !is_acronym(candidate))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_match_their_initials() {
+        assert_eq!(initials("Islamic Revolutionary Guard Corps"), "IRGC");
+        assert!(is_acronym("IRGC"));
+        assert!(!is_acronym("Iran"));
+    }
+
+    #[test]
+    fn possessives_and_articles_are_not_part_of_the_comparable_form() {
+        assert_eq!(comparable("the United States"), "United States");
+        assert_eq!(comparable("Corbyn’s"), "Corbyn");
+    }
+
+    #[test]
+    fn fuller_names_win() {
+        assert!(fuller("Jeremy Corbyn", "Corbyn"));
+        assert!(fuller("Islamic Revolutionary Guard Corps", "IRGC"));
+        assert!(!fuller("IRGC", "Islamic Revolutionary Guard Corps"));
+    }
+}

@@ -1,0 +1,129 @@
+//! Named mentions: the tagger run over every sentence, then made consistent across the article.
+//!
+//! The tagger decides sentence by sentence and may call "Soleimani" a person in one sentence and a
+//! place in the next. Here every surface form gets the type most of its mentions got (ties go to
+//! the first), a lone surname takes the type of the full name it ends, and a form tagged somewhere
+//! is also a mention where it recurs untagged. It does not group mentions into entities.
+
+use std::collections::HashMap;
+
+use super::SentenceTokens;
+use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
+use crate::offsets::Span;
+
+/// A named mention before grouping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedMention {
+    /// Byte span.
+    pub span: Span,
+    /// Sentence index.
+    pub sentence_idx: usize,
+    /// First token index in the sentence.
+    pub token_start: usize,
+    /// Token index just past the mention.
+    pub token_end: usize,
+    /// Type after consistency.
+    pub entity_type: EntityType,
+}
+
+/// Folds a surface form for comparison: curly apostrophes straight, case kept.
+pub(crate) fn surface_key(surface: &str) -> String {
+    surface.replace(['’', '‘'], "'")
+}
+
+pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMention> {
+    let model = shipped_model();
+    let mut hasher = FeatureHasher::new(model.bits());
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut mentions = Vec::new();
+    for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let words: Vec<&str> = sentence.tokens.iter().map(|t| &text[t.start..t.end]).collect();
+        model.tag_with(&mut hasher, &words, &mut tags);
+        for tagged in spans_of(&tags) {
+            let span = Span::new(sentence.tokens[tagged.start].start, sentence.tokens[tagged.end - 1].end);
+            mentions.push(NamedMention { span, sentence_idx, token_start: tagged.start, token_end: tagged.end, entity_type: tagged.entity_type });
+        }
+    }
+    make_types_consistent(text, &mut mentions);
+    add_untagged_repeats(text, sentences, &mut mentions);
+    mentions
+}
+
+fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
+    let mut votes: HashMap<String, Vec<(EntityType, usize)>> = HashMap::new();
+    for mention in mentions.iter() {
+        let counts = votes.entry(surface_key(&text[mention.span.start..mention.span.end])).or_default();
+        match counts.iter_mut().find(|(t, _)| *t == mention.entity_type) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((mention.entity_type, 1)),
+        }
+    }
+    // Surnames of multi-word person names vote PERSON for their lone form.
+    let mut person_last_words: HashMap<String, usize> = HashMap::new();
+    for mention in mentions.iter().filter(|m| m.entity_type == EntityType::Person && m.token_end - m.token_start >= 2) {
+        if let Some(last) = text[mention.span.start..mention.span.end].split_whitespace().last() {
+            *person_last_words.entry(surface_key(last)).or_default() += 2;
+        }
+    }
+    for (word, n) in person_last_words {
+        if let Some(counts) = votes.get_mut(&word) {
+            match counts.iter_mut().find(|(t, _)| *t == EntityType::Person) {
+                Some((_, count)) => *count += n,
+                None => counts.push((EntityType::Person, n)),
+            }
+        }
+    }
+    for mention in mentions.iter_mut() {
+        let key = surface_key(&text[mention.span.start..mention.span.end]);
+        if let Some(counts) = votes.get(&key) {
+            // max_by_key keeps the last maximum; iterate reversed so ties go to the first seen.
+            if let Some((entity_type, _)) = counts.iter().rev().max_by_key(|(_, n)| *n) {
+                mention.entity_type = *entity_type;
+            }
+        }
+    }
+}
+
+/// Adds mentions where a tagged surface form recurs untagged (capitalised, same tokens).
+fn add_untagged_repeats(text: &str, sentences: &[SentenceTokens], mentions: &mut Vec<NamedMention>) {
+    let mut forms: HashMap<String, (Vec<String>, EntityType)> = HashMap::new();
+    for mention in mentions.iter() {
+        let surface = &text[mention.span.start..mention.span.end];
+        if surface.chars().next().is_some_and(char::is_uppercase) && surface.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+            let sentence = &sentences[mention.sentence_idx];
+            let words: Vec<String> = sentence.tokens[mention.token_start..mention.token_end].iter().map(|t| surface_key(&text[t.start..t.end])).collect();
+            forms.entry(words[0].clone()).or_insert((words, mention.entity_type));
+        }
+    }
+    if forms.is_empty() {
+        return;
+    }
+    let mut covered: Vec<Vec<bool>> = sentences.iter().map(|s| vec![false; s.tokens.len()]).collect();
+    for mention in mentions.iter() {
+        for flag in &mut covered[mention.sentence_idx][mention.token_start..mention.token_end] {
+            *flag = true;
+        }
+    }
+    let mut added = Vec::new();
+    for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let mut idx = 0;
+        while idx < sentence.tokens.len() {
+            let word = surface_key(&text[sentence.tokens[idx].start..sentence.tokens[idx].end]);
+            if let Some((form, entity_type)) = forms.get(&word) {
+                let end = idx + form.len();
+                let matches = end <= sentence.tokens.len()
+                    && (idx..end).all(|i| !covered[sentence_idx][i])
+                    && form.iter().enumerate().all(|(offset, w)| surface_key(&text[sentence.tokens[idx + offset].start..sentence.tokens[idx + offset].end]) == *w);
+                if matches {
+                    let span = Span::new(sentence.tokens[idx].start, sentence.tokens[end - 1].end);
+                    added.push(NamedMention { span, sentence_idx, token_start: idx, token_end: end, entity_type: *entity_type });
+                    idx = end;
+                    continue;
+                }
+            }
+            idx += 1;
+        }
+    }
+    mentions.extend(added);
+    mentions.sort_by_key(|m| m.span.start);
+}

@@ -1,0 +1,100 @@
+//! Entities: the tagger's mentions made consistent across the article, grouped into entities with
+//! their roles, and pronouns attached to the people they refer to.
+//!
+//! Steps, each in its own module: `mentions.rs` tags every sentence and makes types consistent per
+//! surface form (a name typed PERSON once is PERSON throughout) and finds untagged repeats;
+//! `grouping.rs` joins mentions of one entity ("Jeremy Corbyn" … "Corbyn", "IRGC" after its
+//! definition, "US" and "United States"); `roles.rs` reads titles and appositions ("Labour leader",
+//! "Colonel", ", former commander of …"); `coref.rs` attaches pronouns and nominals. Spans are
+//! byte offsets; the analysis converts them.
+
+mod coref;
+mod grouping;
+mod mentions;
+mod roles;
+
+use crate::ner::EntityType;
+use crate::offsets::Span;
+
+/// How an entity is mentioned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind {
+    /// By name ("Jeremy Corbyn", "Corbyn").
+    Name,
+    /// By description ("the Labour leader").
+    Nominal,
+    /// By pronoun ("he").
+    Pronoun,
+}
+
+impl MentionKind {
+    /// The contract's word for the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionKind::Name => "name",
+            MentionKind::Nominal => "nominal",
+            MentionKind::Pronoun => "pronoun",
+        }
+    }
+}
+
+/// One mention, in byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityMention {
+    /// Where it is.
+    pub span: Span,
+    /// How it names the entity.
+    pub kind: MentionKind,
+    /// The sentence it is in.
+    pub sentence_idx: usize,
+}
+
+/// An entity found in an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundEntity {
+    /// The fullest proper name seen.
+    pub name: String,
+    /// Its type.
+    pub entity_type: EntityType,
+    /// Roles and titles, in order of appearance.
+    pub roles: Vec<String>,
+    /// Mentions in text order.
+    pub mentions: Vec<EntityMention>,
+}
+
+/// The tokens of one sentence, as byte spans.
+pub(crate) struct SentenceTokens {
+    pub tokens: Vec<Span>,
+}
+
+/// Finds the entities of a text, given its sentences.
+///
+/// ```
+/// use newslens_core::entities::find_entities;
+/// use newslens_core::segment::{paragraphs, sentences};
+/// let text = "Labour leader Jeremy Corbyn spoke in London. Corbyn said he was proud.";
+/// let entities = find_entities(text, &sentences(text, &paragraphs(text)));
+/// let corbyn = entities.iter().find(|e| e.name == "Jeremy Corbyn").expect("Corbyn is found");
+/// assert_eq!(corbyn.roles, ["Labour leader"]);
+/// assert_eq!(corbyn.mentions.len(), 3); // "Jeremy Corbyn", "Corbyn", "he"
+/// ```
+pub fn find_entities(text: &str, sentences: &[Span]) -> Vec<FoundEntity> {
+    let sentence_tokens: Vec<SentenceTokens> = sentences
+        .iter()
+        .map(|sentence| {
+            let mut tokens = Vec::new();
+            crate::tokens::tokenize_into(text, sentence.start, sentence.end, &mut tokens);
+            SentenceTokens { tokens }
+        })
+        .collect();
+    let named = mentions::named_mentions(text, &sentence_tokens);
+    let mut entities = grouping::group(text, &named);
+    roles::assign_roles(text, &sentence_tokens, &named, &mut entities);
+    coref::attach_pronouns_and_nominals(text, &sentence_tokens, &mut entities);
+    for entity in &mut entities {
+        entity.mentions.sort_by_key(|m| m.span.start);
+        entity.mentions.dedup_by_key(|m| m.span);
+    }
+    entities.sort_by_key(|e| e.mentions.first().map_or(usize::MAX, |m| m.span.start));
+    entities
+}
