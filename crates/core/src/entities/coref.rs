@@ -1,13 +1,16 @@
 //! Pronouns and nominals attached to the people they refer to: "he" after "Corbyn tweeted", "the
-//! Labour leader" after "Labour leader Jeremy Corbyn".
+//! Labour leader" after "Labour leader Jeremy Corbyn", and unnamed people such as "the Prime
+//! Minister’s official spokesman" … "the spokesman" … "he".
 //!
-//! A pronoun (`data/pronouns.txt`) outside quotation marks refers to the most recent person named
-//! in its sentence or the three before; a nominal ("the" + title words) to the most recent person
-//! who was given that role. It is deliberately cautious: a pronoun with no person before it stays
-//! unattached, and pronouns inside quotes (the speaker's "I", "he" about someone else) are left to
-//! the quotes layer.
+//! Mentions are read in order and kept in a chain. A nominal ("the" + words ending in a title or
+//! person noun) joins the latest person who holds that role or was described that way; headed by a
+//! person noun (`data/person_nouns.txt`) and matching nobody, it becomes a person of its own. A
+//! pronoun (`data/pronouns.txt`) outside quotation marks refers to the leftmost person mentioned in
+//! the nearest sentence (its own first, then up to three back) — subjects come first in English.
+//! It is cautious: with no person in reach a pronoun stays unattached, and pronouns inside quotes
+//! are left to the quotes layer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::roles::is_title_word;
@@ -18,6 +21,8 @@ use crate::offsets::Span;
 
 /// Sentences back that a pronoun may reach.
 const PRONOUN_REACH: usize = 3;
+/// Words after "the" read for a nominal.
+const MAX_NOMINAL_WORDS: usize = 5;
 
 static PRONOUNS: LazyLock<HashMap<&'static str, char>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/pronouns.txt"))
@@ -28,79 +33,122 @@ static PRONOUNS: LazyLock<HashMap<&'static str, char>> = LazyLock::new(|| {
         .collect()
 });
 
-pub fn attach_pronouns_and_nominals(text: &str, sentences: &[SentenceTokens], entities: &mut [FoundEntity]) {
+static PERSON_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| lexicon::items(include_str!("../../data/person_nouns.txt")).collect());
+
+/// A person mention in reading order: where, in which sentence, of which entity.
+#[derive(Clone, Copy)]
+struct ChainLink {
+    start: usize,
+    sentence_idx: usize,
+    entity_idx: usize,
+}
+
+pub fn attach_pronouns_and_nominals(text: &str, sentences: &[SentenceTokens], entities: &mut Vec<FoundEntity>) {
     let quoted = quoted_ranges(text);
     let inside_quote = |offset: usize| quoted.iter().any(|range| range.start <= offset && offset < range.end);
-    let mut additions: Vec<(usize, EntityMention)> = Vec::new();
+    let mut named: Vec<ChainLink> = entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.entity_type == EntityType::Person)
+        .flat_map(|(entity_idx, e)| e.mentions.iter().map(move |m| ChainLink { start: m.span.start, sentence_idx: m.sentence_idx, entity_idx }))
+        .collect();
+    named.sort_by_key(|link| link.start);
+    let mut chain: Vec<ChainLink> = Vec::new();
+    let mut named_idx = 0;
+
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
         let mut token_idx = 0;
         while token_idx < sentence.tokens.len() {
             let token = sentence.tokens[token_idx];
+            while named_idx < named.len() && named[named_idx].start <= token.start {
+                chain.push(named[named_idx]);
+                named_idx += 1;
+            }
             let word = &text[token.start..token.end];
             let lower = word.to_lowercase();
             if PRONOUNS.contains_key(lower.as_str()) && !inside_quote(token.start) {
-                if let Some(entity_idx) = most_recent_person(entities, token.start, sentence_idx) {
-                    additions.push((entity_idx, EntityMention { span: token, kind: MentionKind::Pronoun, sentence_idx }));
+                if let Some(entity_idx) = antecedent(&chain, sentence_idx) {
+                    entities[entity_idx].mentions.push(EntityMention { span: token, kind: MentionKind::Pronoun, sentence_idx });
+                    chain.push(ChainLink { start: token.start, sentence_idx, entity_idx });
                 }
-            } else if lower == "the" {
-                if let Some((end_idx, entity_idx)) = nominal_at(text, sentence, token_idx, entities, token.start) {
+            } else if lower == "the" && !inside_quote(token.start) {
+                let nominal = nominal_end(text, sentence, token_idx)
+                    // "the foreign secretary Dominic Raab": a premodifier of a name, a role not a mention.
+                    .filter(|end_idx| !named.iter().any(|link| sentence.tokens.get(end_idx + 1).is_some_and(|next| next.start == link.start)));
+                if let Some(end_idx) = nominal {
                     let span = Span::new(token.start, sentence.tokens[end_idx].end);
-                    additions.push((entity_idx, EntityMention { span, kind: MentionKind::Nominal, sentence_idx }));
-                    token_idx = end_idx + 1;
-                    continue;
+                    let description = &text[sentence.tokens[token_idx + 1].start..sentence.tokens[end_idx].end];
+                    let head = &text[sentence.tokens[end_idx].start..sentence.tokens[end_idx].end];
+                    // "Abu Mahdi al-Muhandis, the commander of …": an apposition names the same person.
+                    let apposed = (token_idx >= 2 && &text[sentence.tokens[token_idx - 1].start..sentence.tokens[token_idx - 1].end] == ",")
+                        .then(|| chain.iter().rev().find(|link| link.sentence_idx == sentence_idx && entities[link.entity_idx].mentions.iter().any(|m| m.kind == MentionKind::Name && m.span.end == sentence.tokens[token_idx - 2].end)))
+                        .flatten()
+                        .map(|link| link.entity_idx);
+                    let entity_idx = match apposed.or_else(|| described_person(entities, &chain, description, head)) {
+                        Some(entity_idx) => Some(entity_idx),
+                        None if PERSON_NOUNS.contains(head.to_lowercase().as_str()) => {
+                            entities.push(FoundEntity { name: description.to_string(), entity_type: EntityType::Person, roles: Vec::new(), mentions: Vec::new() });
+                            Some(entities.len() - 1)
+                        }
+                        None => None,
+                    };
+                    if let Some(entity_idx) = entity_idx {
+                        entities[entity_idx].mentions.push(EntityMention { span, kind: MentionKind::Nominal, sentence_idx });
+                        chain.push(ChainLink { start: token.start, sentence_idx, entity_idx });
+                        token_idx = end_idx + 1;
+                        continue;
+                    }
                 }
             }
             token_idx += 1;
         }
     }
-    for (entity_idx, mention) in additions {
-        entities[entity_idx].mentions.push(mention);
-    }
 }
 
-/// The person named most recently before `offset`, within reach.
-fn most_recent_person(entities: &[FoundEntity], offset: usize, sentence_idx: usize) -> Option<usize> {
-    entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.entity_type == EntityType::Person)
-        .filter_map(|(idx, e)| {
-            e.mentions
-                .iter()
-                .filter(|m| m.kind == MentionKind::Name && m.span.end <= offset && m.sentence_idx + PRONOUN_REACH >= sentence_idx)
-                .map(|m| m.span.end)
-                .max()
-                .map(|end| (idx, end))
-        })
-        .max_by_key(|(_, end)| *end)
-        .map(|(idx, _)| idx)
+/// The person a pronoun in `sentence_idx` refers to: the leftmost person mentioned in the nearest
+/// sentence that mentions one, within reach.
+fn antecedent(chain: &[ChainLink], sentence_idx: usize) -> Option<usize> {
+    let nearest = chain.iter().rev().find(|link| link.sentence_idx + PRONOUN_REACH >= sentence_idx)?.sentence_idx;
+    chain.iter().find(|link| link.sentence_idx == nearest).map(|link| link.entity_idx)
 }
 
-/// "the" + up to three words ending in a title word that is the role of a person named before.
-fn nominal_at(text: &str, sentence: &SentenceTokens, the_idx: usize, entities: &[FoundEntity], offset: usize) -> Option<(usize, usize)> {
-    for n_words in (1..=3).rev() {
-        let end_idx = the_idx + n_words;
-        if end_idx >= sentence.tokens.len() {
-            continue;
+/// The last token of a nominal opened by "the" at `the_idx`: up to five words ending in a title or
+/// person noun, without crossing punctuation (a possessive "’s" may stand inside).
+fn nominal_end(text: &str, sentence: &SentenceTokens, the_idx: usize) -> Option<usize> {
+    let mut found = None;
+    for end_idx in the_idx + 1..(the_idx + 1 + MAX_NOMINAL_WORDS).min(sentence.tokens.len()) {
+        let word = &text[sentence.tokens[end_idx].start..sentence.tokens[end_idx].end];
+        if !word.chars().any(char::is_alphanumeric) {
+            break;
         }
-        let last = &text[sentence.tokens[end_idx].start..sentence.tokens[end_idx].end];
-        if !is_title_word(last) {
-            continue;
-        }
-        let phrase = text[sentence.tokens[the_idx + 1].start..sentence.tokens[end_idx].end].to_lowercase().replace('’', "'");
-        let found = entities
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.entity_type == EntityType::Person)
-            .filter(|(_, e)| e.roles.iter().any(|role| role.to_lowercase().replace('’', "'").ends_with(&phrase)))
-            .filter_map(|(idx, e)| e.mentions.iter().filter(|m| m.span.end <= offset).map(|m| m.span.end).max().map(|end| (idx, end)))
-            .max_by_key(|(_, end)| *end)
-            .map(|(idx, _)| idx);
-        if let Some(entity_idx) = found {
-            return Some((end_idx, entity_idx));
+        if is_title_word(word) || PERSON_NOUNS.contains(word.to_lowercase().as_str()) {
+            found = Some(end_idx);
+            // Keep going: "the Prime Minister’s official spokesman" ends at "spokesman".
+        } else if found.is_some() && !matches!(word, "’s" | "'s") && word.chars().next().is_some_and(char::is_lowercase) && !is_adjective_like(word) {
+            break;
         }
     }
-    None
+    found
+}
+
+/// Lower-case words that sit inside a description ("official", "senior", "deputy").
+fn is_adjective_like(word: &str) -> bool {
+    matches!(word, "official" | "senior" | "deputy" | "former" | "top" | "chief" | "foreign" | "defence" | "defense" | "military" | "local" | "national" | "regional")
+}
+
+/// The person described by `description` ("Labour leader", "spokesman"): one who holds it as a role,
+/// or an unnamed person whose description ends with the same head noun, most recent first.
+fn described_person(entities: &[FoundEntity], chain: &[ChainLink], description: &str, head: &str) -> Option<usize> {
+    let description = fold(description);
+    let head = fold(head);
+    chain.iter().rev().map(|link| link.entity_idx).find(|&entity_idx| {
+        let entity = &entities[entity_idx];
+        entity.roles.iter().any(|role| fold(role).ends_with(&description)) || (entity.mentions.iter().all(|m| m.kind != MentionKind::Name) && fold(&entity.name).ends_with(&head))
+    })
+}
+
+fn fold(text: &str) -> String {
+    text.to_lowercase().replace('’', "'")
 }
 
 /// Byte ranges inside quotation marks: curly pairs, and straight double quotes paired in order.

@@ -13,15 +13,17 @@ use super::{EntityMention, FoundEntity, MentionKind};
 use crate::lexicon;
 use crate::ner::EntityType;
 
-/// Alias → canonical name, lower-cased, from `data/aliases.txt`.
-static ALIASES: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+/// Alias (lower-cased) → (canonical name, type), from `data/aliases.txt`.
+static ALIASES: LazyLock<HashMap<String, (&'static str, EntityType)>> = LazyLock::new(|| {
     let mut aliases = HashMap::new();
     for line in lexicon::items(include_str!("../../data/aliases.txt")) {
-        let mut names = line.split(" | ").map(str::trim);
+        let Some((type_name, names)) = line.split_once(':') else { continue };
+        let Some(entity_type) = EntityType::from_name(type_name.trim()) else { continue };
+        let mut names = names.split(" | ").map(str::trim);
         let Some(canonical) = names.next() else { continue };
-        aliases.insert(canonical.to_lowercase(), canonical);
+        aliases.insert(canonical.to_lowercase(), (canonical, entity_type));
         for alias in names {
-            aliases.insert(alias.to_lowercase(), canonical);
+            aliases.insert(alias.to_lowercase(), (canonical, entity_type));
         }
     }
     aliases
@@ -60,8 +62,11 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
         if form.is_empty() {
             continue;
         }
-        let canonical = ALIASES.get(&form.to_lowercase()).copied();
-        let found = groups.iter().rposition(|group| belongs(group, &form, canonical, mention.entity_type));
+        let alias = ALIASES.get(&form.to_lowercase()).copied();
+        let canonical = alias.map(|(name, _)| name);
+        // A known alias has a known type, whatever the tagger said.
+        let entity_type = alias.map_or(mention.entity_type, |(_, entity_type)| entity_type);
+        let found = groups.iter().rposition(|group| belongs(group, &form, canonical, entity_type));
         let entity_mention = EntityMention { span: mention.span, kind: MentionKind::Name, sentence_idx: mention.sentence_idx };
         match found {
             Some(group_idx) => {
@@ -75,7 +80,7 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
             None => groups.push(Group {
                 entity: FoundEntity {
                     name: form.clone(),
-                    entity_type: mention.entity_type,
+                    entity_type,
                     roles: Vec::new(),
                     mentions: vec![entity_mention],
                 },
@@ -108,9 +113,9 @@ fn belongs(group: &Group, form: &str, canonical: Option<&'static str>, entity_ty
     }
     match entity_type {
         EntityType::Person => {
-            let words: Vec<&str> = form.split_whitespace().collect();
+            let words: Vec<&str> = form.split_whitespace().map(without_particle).collect();
             group.forms.iter().any(|known| {
-                let known_words: Vec<&str> = known.split_whitespace().collect();
+                let known_words: Vec<&str> = known.split_whitespace().map(without_particle).collect();
                 ends_with_words(&known_words, &words) || ends_with_words(&words, &known_words)
             })
         }
@@ -121,6 +126,14 @@ fn belongs(group: &Group, form: &str, canonical: Option<&'static str>, entity_ty
                 group.forms.iter().any(|known| is_acronym(known) && initials(form) == *known)
             }
         }
+    }
+}
+
+/// A name word without a lower-case particle joined by a hyphen: "al-Muhandis" → "Muhandis".
+fn without_particle(word: &str) -> &str {
+    match word.split_once('-') {
+        Some((particle, rest)) if particle.chars().all(char::is_lowercase) && rest.starts_with(char::is_uppercase) => rest,
+        _ => word,
     }
 }
 

@@ -35,7 +35,7 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
     let model = shipped_model();
     let mut hasher = FeatureHasher::new(model.bits());
     let mut tags: Vec<Tag> = Vec::new();
-    let mut mentions = Vec::new();
+    let mut mentions: Vec<NamedMention> = Vec::new();
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
         let words: Vec<&str> = sentence.tokens.iter().map(|t| &text[t.start..t.end]).collect();
         model.tag_with(&mut hasher, &words, &mut tags);
@@ -44,9 +44,58 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
             mentions.push(NamedMention { span, sentence_idx, token_start: tagged.start, token_end: tagged.end, entity_type: tagged.entity_type });
         }
     }
+    let mut mentions = trim_and_split(text, sentences, mentions);
     make_types_consistent(text, &mut mentions);
     add_untagged_repeats(text, sentences, &mut mentions);
     mentions
+}
+
+/// Trims lower-case words off a mention's ends ("Lord Ahmed of" → "Lord Ahmed") and splits
+/// "A and B" where A or B is mentioned on its own elsewhere ("Hezbollah and Hamas").
+fn trim_and_split(text: &str, sentences: &[SentenceTokens], mentions: Vec<NamedMention>) -> Vec<NamedMention> {
+    let word = |m: &NamedMention, idx: usize| {
+        let token = sentences[m.sentence_idx].tokens[idx];
+        &text[token.start..token.end]
+    };
+    let rebuild = |m: &NamedMention, start: usize, end: usize| {
+        let tokens = &sentences[m.sentence_idx].tokens;
+        NamedMention { span: Span::new(tokens[start].start, tokens[end - 1].end), sentence_idx: m.sentence_idx, token_start: start, token_end: end, entity_type: m.entity_type }
+    };
+    let mut trimmed = Vec::new();
+    for mention in &mentions {
+        let (mut start, mut end) = (mention.token_start, mention.token_end);
+        while end > start && !crate::ner::can_begin_mention(word(mention, end - 1)) {
+            end -= 1;
+        }
+        while start < end && !starts_upper_or_digit(word(mention, start)) && !word(mention, start).contains('-') {
+            start += 1;
+        }
+        if start < end {
+            trimmed.push(rebuild(mention, start, end));
+        }
+    }
+    let alone: std::collections::HashSet<String> = trimmed.iter().map(|m| surface_key(&text[m.span.start..m.span.end])).collect();
+    let mut out = Vec::new();
+    for mention in trimmed {
+        let conjunction = (mention.token_start + 1..mention.token_end - 1).find(|&idx| matches!(word(&mention, idx), "and" | "&"));
+        if let Some(and_idx) = conjunction {
+            let left = rebuild(&mention, mention.token_start, and_idx);
+            let right = rebuild(&mention, and_idx + 1, mention.token_end);
+            let left_alone = alone.contains(&surface_key(&text[left.span.start..left.span.end]));
+            let right_alone = alone.contains(&surface_key(&text[right.span.start..right.span.end]));
+            if word(&mention, and_idx) == "and" && (left_alone || right_alone) {
+                out.push(left);
+                out.push(right);
+                continue;
+            }
+        }
+        out.push(mention);
+    }
+    out
+}
+
+fn starts_upper_or_digit(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
@@ -62,7 +111,25 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
     let mut person_last_words: HashMap<String, usize> = HashMap::new();
     for mention in mentions.iter().filter(|m| m.entity_type == EntityType::Person && m.token_end - m.token_start >= 2) {
         if let Some(last) = text[mention.span.start..mention.span.end].split_whitespace().last() {
-            *person_last_words.entry(surface_key(last)).or_default() += 2;
+            *person_last_words.entry(surface_key(last)).or_default() += 1;
+        }
+    }
+    // A full name whose surname stands alone as a person is a person: "Qasem Soleimani" when
+    // "Soleimani" is mostly tagged PERSON.
+    let lone_person: std::collections::HashSet<String> = votes
+        .iter()
+        .filter(|(form, counts)| !form.contains(' ') && counts.iter().max_by_key(|(_, n)| *n).is_some_and(|(t, _)| *t == EntityType::Person))
+        .map(|(form, _)| form.clone())
+        .collect();
+    for (form, counts) in votes.iter_mut() {
+        if let Some(last) = form.split_whitespace().last().filter(|_| form.contains(' ')) {
+            if lone_person.contains(last) {
+                let boost = counts.iter().map(|(_, n)| *n).sum::<usize>() + 1;
+                match counts.iter_mut().find(|(t, _)| *t == EntityType::Person) {
+                    Some((_, count)) => *count += boost,
+                    None => counts.push((EntityType::Person, boost)),
+                }
+            }
         }
     }
     for (word, n) in person_last_words {

@@ -91,6 +91,7 @@ pub fn find_entities(text: &str, sentences: &[Span]) -> Vec<FoundEntity> {
     let mut entities = grouping::group(text, &named);
     roles::assign_roles(text, &sentence_tokens, &named, &mut entities);
     coref::attach_pronouns_and_nominals(text, &sentence_tokens, &mut entities);
+    entities.retain(|e| !e.mentions.is_empty());
     for entity in &mut entities {
         entity.mentions.sort_by_key(|m| m.span.start);
         entity.mentions.dedup_by_key(|m| m.span);

@@ -10,7 +10,7 @@ mod model;
 mod train;
 
 pub use features::FeatureHasher;
-pub use model::{Model, ModelError};
+pub use model::{can_begin_mention, Model, ModelError};
 pub use train::{train, TrainOptions, TrainingSentence};
 
 use std::sync::LazyLock;

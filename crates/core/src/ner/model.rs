@@ -129,7 +129,7 @@ impl Model {
                     *score += *weight as i32;
                 }
             }
-            let tag = if has_alphanumeric(words[idx]) { best_allowed(&scores, previous) } else { Tag::Outside };
+            let tag = if can_be_in_mention(words[idx]) { best_allowed_for(&scores, previous, can_begin_mention(words[idx])) } else { Tag::Outside };
             tags.push(tag);
             before_previous = previous;
             previous = tag;
@@ -137,13 +137,21 @@ impl Model {
     }
 }
 
-/// Punctuation-only tokens are never part of a mention.
-pub(crate) fn has_alphanumeric(word: &str) -> bool {
-    word.chars().any(char::is_alphanumeric)
+/// Punctuation, handles, hashtags and links are never part of a mention.
+pub(crate) fn can_be_in_mention(word: &str) -> bool {
+    word.chars().any(char::is_alphanumeric) && !word.starts_with(['@', '#']) && !word.starts_with("http")
 }
 
-/// The best-scoring tag that may follow `previous` (an `Inside` must continue its own type).
-pub(crate) fn best_allowed<S: PartialOrd + Copy>(scores: &[S; Tag::COUNT], previous: Tag) -> Tag {
+/// A mention starts with a capital or a digit ("Iran", "9/11"), or a particle joined to a capital
+/// by a hyphen ("al-Qaida").
+pub fn can_begin_mention(word: &str) -> bool {
+    let first = word.chars().next().unwrap_or(' ');
+    first.is_uppercase() || first.is_ascii_digit() || word.split_once('-').is_some_and(|(_, rest)| rest.starts_with(char::is_uppercase))
+}
+
+/// The best-scoring tag that may follow `previous` (an `Inside` must continue its own type), with
+/// `Begin` tags allowed or not.
+pub(crate) fn best_allowed_for<S: PartialOrd + Copy>(scores: &[S; Tag::COUNT], previous: Tag, may_begin: bool) -> Tag {
     let mut best: Option<(usize, S)> = None;
     for (index, score) in scores.iter().enumerate() {
         let tag = Tag::from_index(index);
@@ -151,6 +159,9 @@ pub(crate) fn best_allowed<S: PartialOrd + Copy>(scores: &[S; Tag::COUNT], previ
             if previous.entity_type() != Some(t) {
                 continue;
             }
+        }
+        if matches!(tag, Tag::Begin(_)) && !may_begin {
+            continue;
         }
         if best.is_none_or(|(_, best_score)| *score > best_score) {
             best = Some((index, *score));

@@ -6,7 +6,7 @@
 //! caller's job.
 
 use super::features::FeatureHasher;
-use super::model::{best_allowed, has_alphanumeric, Model};
+use super::model::{best_allowed_for, can_be_in_mention, can_begin_mention, Model};
 use super::Tag;
 
 /// One labelled sentence.
@@ -70,6 +70,10 @@ pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progres
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     let mut rng = options.seed | 1;
 
+    // Gold tags the decoder can never produce (a mention opening on "southern", a comma inside a
+    // mention) would be chased forever and skew the weights: make them consistent first.
+    let gold_tags: Vec<Vec<Tag>> = sentences.iter().map(|s| decodable(&s.words, &s.tags)).collect();
+
     for epoch in 0..options.epochs {
         shuffle(&mut order, &mut rng);
         let (mut n_correct, mut n_tokens) = (0usize, 0usize);
@@ -79,7 +83,7 @@ pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progres
             hasher.load(&words);
             let mut previous = Tag::Outside;
             let mut before_previous = Tag::Outside;
-            for (idx, gold) in sentence.tags.iter().enumerate() {
+            for (idx, gold) in gold_tags[sentence_idx].iter().enumerate() {
                 averaged.clock += 1;
                 let dynamic = hasher.dynamic_rows(idx, previous, before_previous);
                 let rows: Vec<u32> = hasher.static_rows(idx).iter().chain(dynamic.iter()).copied().collect();
@@ -90,7 +94,8 @@ pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progres
                         *score += weight;
                     }
                 }
-                let guess = if has_alphanumeric(&sentence.words[idx]) { best_allowed(&scores, previous) } else { Tag::Outside };
+                let word = sentence.words[idx].as_str();
+                let guess = if can_be_in_mention(word) { best_allowed_for(&scores, previous, can_begin_mention(word)) } else { Tag::Outside };
                 if guess != *gold {
                     for row in &rows {
                         let start = *row as usize * Tag::COUNT;
@@ -108,6 +113,23 @@ pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progres
         progress(epoch + 1, n_correct as f64 / n_tokens.max(1) as f64);
     }
     Model::from_weights(options.bits, &averaged.averages())
+}
+
+/// `tags` made to obey the decoder's constraints: no mention on punctuation or handles, no mention
+/// opening on a word that cannot open one; a cut mention resumes as a new one where it can.
+fn decodable(words: &[String], tags: &[Tag]) -> Vec<Tag> {
+    let mut out: Vec<Tag> = Vec::with_capacity(tags.len());
+    for (word, tag) in words.iter().zip(tags) {
+        let previous = out.last().copied().unwrap_or(Tag::Outside);
+        let fixed = match *tag {
+            _ if !can_be_in_mention(word) => Tag::Outside,
+            Tag::Inside(t) if previous.entity_type() == Some(t) => Tag::Inside(t),
+            Tag::Begin(t) | Tag::Inside(t) if can_begin_mention(word) => Tag::Begin(t),
+            Tag::Begin(_) | Tag::Inside(_) | Tag::Outside => Tag::Outside,
+        };
+        out.push(fixed);
+    }
+    out
 }
 
 /// Fisher–Yates with a xorshift generator: deterministic for a seed.
