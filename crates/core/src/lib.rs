@@ -20,6 +20,7 @@
 pub mod article;
 pub mod dates;
 pub mod entities;
+pub mod gazetteer;
 pub mod document;
 pub mod language;
 pub mod lexicon;

@@ -79,14 +79,21 @@ pub(crate) struct SentenceTokens {
 /// assert_eq!(corbyn.mentions.len(), 3); // "Jeremy Corbyn", "Corbyn", "he"
 /// ```
 pub fn find_entities(text: &str, sentences: &[Span]) -> Vec<FoundEntity> {
-    let sentence_tokens: Vec<SentenceTokens> = sentences
+    let sentence_tokens: Vec<Vec<Span>> = sentences
         .iter()
         .map(|sentence| {
             let mut tokens = Vec::new();
             crate::tokens::tokenize_into(text, sentence.start, sentence.end, &mut tokens);
-            SentenceTokens { tokens }
+            tokens
         })
         .collect();
+    find_entities_in_tokens(text, sentence_tokens)
+}
+
+/// [`find_entities`] over sentences already cut into tokens (byte spans into `text`), as gold
+/// data comes.
+pub fn find_entities_in_tokens(text: &str, sentences: Vec<Vec<Span>>) -> Vec<FoundEntity> {
+    let sentence_tokens: Vec<SentenceTokens> = sentences.into_iter().map(|tokens| SentenceTokens { tokens }).collect();
     let named = mentions::named_mentions(text, &sentence_tokens);
     let mut entities = grouping::group(text, &named);
     roles::assign_roles(text, &sentence_tokens, &named, &mut entities);

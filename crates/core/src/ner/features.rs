@@ -105,13 +105,15 @@ pub struct FeatureHasher {
     tokens: Vec<TokenHashes>,
     /// Hashed features that do not depend on tags, `STATIC_FEATURES` per token.
     static_rows: Vec<u32>,
+    /// Gazetteer classes per token.
+    gazetteer: Vec<u8>,
     /// Whether the sentence is written in capitals throughout (a headline).
     shouting: bool,
     bits: u32,
 }
 
 /// Static features per token.
-pub const STATIC_FEATURES: usize = 24;
+pub const STATIC_FEATURES: usize = 28;
 /// Tag-dependent features per token.
 pub const DYNAMIC_FEATURES: usize = 4;
 
@@ -121,7 +123,7 @@ const BOUNDARY_AFTER: u64 = 0x2222;
 impl FeatureHasher {
     /// A hasher into `2^bits` rows.
     pub fn new(bits: u32) -> FeatureHasher {
-        FeatureHasher { tokens: Vec::new(), static_rows: Vec::new(), shouting: false, bits }
+        FeatureHasher { tokens: Vec::new(), static_rows: Vec::new(), gazetteer: Vec::new(), shouting: false, bits }
     }
 
     fn row(&self, template: u64, value: u64) -> u32 {
@@ -142,6 +144,10 @@ impl FeatureHasher {
         let n_letters: usize = words.iter().map(|w| w.chars().filter(|c| c.is_alphabetic()).count()).sum();
         let n_upper: usize = words.iter().map(|w| w.chars().filter(|c| c.is_uppercase()).count()).sum();
         self.shouting = n_letters >= 8 && n_upper * 10 >= n_letters * 9;
+
+        self.gazetteer.clear();
+        self.gazetteer.resize(words.len(), 0);
+        crate::gazetteer::classify_into(words, &mut self.gazetteer);
 
         self.static_rows.clear();
         self.static_rows.reserve(words.len() * STATIC_FEATURES);
@@ -164,6 +170,14 @@ impl FeatureHasher {
                 }
             };
             let shout = self.shouting as u64;
+            let gazetteer_at = |offset: isize| -> u64 {
+                let at = idx as isize + offset;
+                if at < 0 {
+                    0x100
+                } else {
+                    self.gazetteer.get(at as usize).map_or(0x200, |flags| *flags as u64)
+                }
+            };
             let features: [(u64, u64); STATIC_FEATURES] = [
                 (1, 0),
                 (2, token.lower),
@@ -189,6 +203,10 @@ impl FeatureHasher {
                 (22, mix(shout, token.lower)),
                 (23, mix(token.is_capitalised as u64, mix(shout, lower_at(-1)))),
                 (24, mix(token.suffixes[2], shape_at(1))),
+                (25, gazetteer_at(0)),
+                (26, mix(gazetteer_at(0), token.shape)),
+                (27, mix(gazetteer_at(-1), gazetteer_at(0))),
+                (28, mix(gazetteer_at(0), gazetteer_at(1))),
             ];
             for (template, value) in features {
                 let row = self.row(template, value);
