@@ -27,11 +27,14 @@ pub struct TrainOptions {
     pub epochs: usize,
     /// Seed of the shuffling.
     pub seed: u64,
+    /// One sentence in this many is also learnt in capitals, as headlines and wire slugs are
+    /// written (0: none).
+    pub shouted_every: usize,
 }
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
-        TrainOptions { bits: 19, epochs: 8, seed: 0x6e65_7773 }
+        TrainOptions { bits: 19, epochs: 8, seed: 0x6e65_7773, shouted_every: 8 }
     }
 }
 
@@ -67,9 +70,15 @@ pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progres
     let n_weights = n_rows * Tag::COUNT;
     let mut averaged = Averaged { weights: vec![0.0; n_weights], totals: vec![0.0; n_weights], stamps: vec![0; n_weights], clock: 0 };
     let mut hasher = FeatureHasher::new(options.bits);
-    let mut order: Vec<usize> = (0..sentences.len()).collect();
     let mut rng = options.seed | 1;
 
+    let shouted: Vec<TrainingSentence> = if options.shouted_every == 0 {
+        Vec::new()
+    } else {
+        sentences.iter().step_by(options.shouted_every).map(|s| TrainingSentence { words: s.words.iter().map(|w| w.to_uppercase()).collect(), tags: s.tags.clone() }).collect()
+    };
+    let sentences: Vec<&TrainingSentence> = sentences.iter().chain(&shouted).collect();
+    let mut order: Vec<usize> = (0..sentences.len()).collect();
     // Gold tags the decoder can never produce (a mention opening on "southern", a comma inside a
     // mention) would be chased forever and skew the weights: make them consistent first.
     let gold_tags: Vec<Vec<Tag>> = sentences.iter().map(|s| decodable(&s.words, &s.tags)).collect();
@@ -78,7 +87,7 @@ pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progres
         shuffle(&mut order, &mut rng);
         let (mut n_correct, mut n_tokens) = (0usize, 0usize);
         for &sentence_idx in &order {
-            let sentence = &sentences[sentence_idx];
+            let sentence = sentences[sentence_idx];
             let words: Vec<&str> = sentence.words.iter().map(String::as_str).collect();
             hasher.load(&words);
             let mut previous = Tag::Outside;
@@ -163,7 +172,7 @@ mod tests {
                 sentence(&words, &person)
             })
             .collect();
-        let options = TrainOptions { bits: 12, epochs: 5, seed: 7 };
+        let options = TrainOptions { bits: 12, epochs: 5, seed: 7, shouted_every: 0 };
         let model = train(&data, &options, |_, _| {});
         assert_eq!(model.tag(&["Ana", "Ruiz", "spoke", "."]), person);
         assert_eq!(model.to_bytes(), train(&data, &options, |_, _| {}).to_bytes());
