@@ -76,6 +76,8 @@ impl<'t> CharOffsets<'t> {
             table.push(n_chars);
             n_chars += count_chars(block);
         }
+        // The end of a text whose length is a multiple of BLOCK starts a block of its own.
+        table.push(n_chars);
         CharOffsets { text, chars_before_block: Some(table) }
     }
 
@@ -117,6 +119,13 @@ mod tests {
             assert_eq!(offsets.char_offset(byte_idx), char_idx);
         }
         assert_eq!(offsets.char_offset(text.len()), text.chars().count());
+    }
+
+    #[test]
+    fn the_end_of_a_text_of_whole_blocks_is_its_length_in_chars() {
+        let text = "é".repeat(BLOCK / 2);
+        assert_eq!(text.len(), BLOCK);
+        assert_eq!(CharOffsets::new(&text).char_offset(text.len()), BLOCK / 2);
     }
 
     #[test]
