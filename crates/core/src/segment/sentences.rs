@@ -105,7 +105,7 @@ fn ends_sentence(text: &str, paragraph: Span, sentence_start: usize, terminal_st
     let Some(next_char) = rest.chars().next() else { return false };
     let opens = next_char.is_uppercase()
         || next_char.is_ascii_digit()
-        || matches!(next_char, '“' | '"' | '‘' | '\'' | '«' | '(' | '[' | '—' | '–' | '#' | '@');
+        || matches!(next_char, '“' | '"' | '‘' | '\'' | '«' | '(' | '[' | '#' | '@');
     if !opens {
         return false;
     }
@@ -212,6 +212,11 @@ mod tests {
     fn ellipses_break_only_before_a_capital() {
         assert_eq!(split("He spoke… he was describing it. Then… Nothing."), ["He spoke… he was describing it.", "Then…", "Nothing."]);
         assert_eq!(split("Wait... What?"), ["Wait...", "What?"]);
+    }
+
+    #[test]
+    fn a_dash_after_an_abbreviation_continues_the_sentence() {
+        assert_eq!(split("HARLOW BASIN, N.M. — Water is scarce. It was not."), ["HARLOW BASIN, N.M. — Water is scarce.", "It was not."]);
     }
 
     #[test]
