@@ -73,7 +73,13 @@ pub fn run(args: &AnalyzeArgs) -> Result<Outcome> {
         Format::Jsonl => OutputFormat::JsonLines,
         Format::Text => OutputFormat::Text,
     };
-    let mut writer = ArticleWriter::new(anstream::stdout().lock(), format);
+    // Only the text summary has colour; JSON goes straight out, without anstream scanning it for
+    // escape codes to strip.
+    let out: Box<dyn Write> = match format {
+        OutputFormat::Text => Box::new(anstream::stdout().lock()),
+        OutputFormat::Json | OutputFormat::JsonLines => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+    };
+    let mut writer = ArticleWriter::new(out, format);
     let mut n_failed = 0usize;
 
     let mut chunk: Vec<std::result::Result<Record, ReadError>> = Vec::new();
