@@ -83,7 +83,9 @@ fn trim_and_split(text: &str, sentences: &[SentenceTokens], mentions: Vec<NamedM
             let right = rebuild(&mention, and_idx + 1, mention.token_end);
             let left_alone = alone.contains(&surface_key(&text[left.span.start..left.span.end]));
             let right_alone = alone.contains(&surface_key(&text[right.span.start..right.span.end]));
-            if word(&mention, and_idx) == "and" && (left_alone || right_alone) {
+            let all_capitalised = |m: &NamedMention| (m.token_start..m.token_end).all(|idx| crate::ner::can_begin_mention(word(m, idx)));
+            let two_names = all_capitalised(&left) && all_capitalised(&right) && mention.entity_type != EntityType::Person;
+            if word(&mention, and_idx) == "and" && (left_alone || right_alone || two_names) {
                 out.push(left);
                 out.push(right);
                 continue;
@@ -112,6 +114,32 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
     for mention in mentions.iter().filter(|m| m.entity_type == EntityType::Person && m.token_end - m.token_start >= 2) {
         if let Some(last) = text[mention.span.start..mention.span.end].split_whitespace().last() {
             *person_last_words.entry(surface_key(last)).or_default() += 1;
+        }
+    }
+    // Gazetteers vote too: "London" is a city however the tagger saw it in one sentence.
+    for (form, counts) in votes.iter_mut() {
+        let words: Vec<&str> = form.split_whitespace().collect();
+        let flags = crate::gazetteer::classify(&words);
+        let whole_entry = !flags.is_empty() && flags.iter().skip(1).all(|f| f & crate::gazetteer::CONTINUES != 0);
+        if !whole_entry {
+            continue;
+        }
+        let class = flags[0];
+        // Countries always; cities unless also a first name ("Paris"); surnames are too many to veto.
+        let prior = if class & crate::gazetteer::COUNTRY != 0 || (class & crate::gazetteer::CITY != 0 && class & crate::gazetteer::FIRST_NAME == 0) {
+            Some(EntityType::Gpe)
+        } else if class & crate::gazetteer::REGION != 0 {
+            Some(EntityType::Loc)
+        } else if class & crate::gazetteer::NATIONALITY != 0 {
+            Some(EntityType::Norp)
+        } else {
+            None
+        };
+        if let Some(entity_type) = prior {
+            match counts.iter_mut().find(|(t, _)| *t == entity_type) {
+                Some((_, count)) => *count += 2,
+                None => counts.push((entity_type, 2)),
+            }
         }
     }
     // A full name whose surname stands alone as a person is a person: "Qasem Soleimani" when
