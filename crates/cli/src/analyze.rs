@@ -11,7 +11,9 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use newslens_core::{analyze, Article};
-use newslens_read::{expand, open, read_record, ErrorKind, ReadError, ReadOptions, Reading, Record};
+use newslens_read::{
+    expand, open, read_record, ErrorKind, ReadError, ReadOptions, Reading, Record,
+};
 
 use crate::output::{ArticleWriter, OutputFormat};
 
@@ -66,8 +68,12 @@ pub fn run(args: &AnalyzeArgs) -> Result<Outcome> {
     if let Some(jobs) = args.jobs {
         builder = builder.num_threads(jobs.max(1));
     }
-    let pool = builder.build().context("cannot start the analysis threads")?;
-    let options = ReadOptions { max_bytes: args.max_bytes };
+    let pool = builder
+        .build()
+        .context("cannot start the analysis threads")?;
+    let options = ReadOptions {
+        max_bytes: args.max_bytes,
+    };
     let format = match args.format {
         Format::Json => OutputFormat::Json,
         Format::Jsonl => OutputFormat::JsonLines,
@@ -77,7 +83,9 @@ pub fn run(args: &AnalyzeArgs) -> Result<Outcome> {
     // escape codes to strip.
     let out: Box<dyn Write> = match format {
         OutputFormat::Text => Box::new(anstream::stdout().lock()),
-        OutputFormat::Json | OutputFormat::JsonLines => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+        OutputFormat::Json | OutputFormat::JsonLines => Box::new(
+            std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        ),
     };
     let mut writer = ArticleWriter::new(out, format);
     let mut n_failed = 0usize;
@@ -101,7 +109,10 @@ pub fn run(args: &AnalyzeArgs) -> Result<Outcome> {
     }
     n_failed += flush(&pool, &mut chunk, &options, &mut writer)?;
     let n_articles = writer.finish()?;
-    Ok(Outcome { n_articles, n_failed })
+    Ok(Outcome {
+        n_articles,
+        n_failed,
+    })
 }
 
 /// `--outlet` and `--url` fill what the input did not give.
@@ -134,7 +145,12 @@ fn flush<W: Write>(
                     let Reading { document, warnings } = read_record(record, options)?;
                     Ok((analyze(&document), warnings))
                 }))
-                .unwrap_or_else(|panic| Err(ReadError::new(origin, ErrorKind::Internal(panic_message(&panic)))))
+                .unwrap_or_else(|panic| {
+                    Err(ReadError::new(
+                        origin,
+                        ErrorKind::Internal(panic_message(&panic)),
+                    ))
+                })
             })
             .collect()
     });

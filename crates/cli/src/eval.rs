@@ -42,7 +42,7 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
     let model: &Model = match &args.model {
         Some(path) => {
             let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
-            loaded = Model::from_bytes(&bytes).with_context(|| format!("{path}"))?;
+            loaded = Model::from_bytes(&bytes).with_context(|| path.clone())?;
             &loaded
         }
         None => shipped_model(),
@@ -52,10 +52,15 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
     }
     for path in &args.conll {
         let documents = conll::read(path).with_context(|| format!("cannot read {path}"))?;
-        let sentences: Vec<conll::Sentence> = documents.iter().flat_map(|d| d.sentences.clone()).collect();
-        let (score, n_tokens, seconds) = score_sentences(model, sentences.iter().map(|s| (&s.words, &s.spans)));
+        let sentences: Vec<conll::Sentence> =
+            documents.iter().flat_map(|d| d.sentences.clone()).collect();
+        let (score, n_tokens, seconds) =
+            score_sentences(model, sentences.iter().map(|s| (&s.words, &s.spans)));
         print!("{}", score.table(&format!("NER tagger alone on {path} (sentence by sentence; exact spans; PERSON→PER, ORG→ORG, GPE/LOC→LOC, NORP/EVENT→MISC)")));
-        println!("{n_tokens} tokens tagged in {seconds:.3} s ({:.0} tokens/s, one thread)\n", n_tokens as f64 / seconds.max(1e-9));
+        println!(
+            "{n_tokens} tokens tagged in {seconds:.3} s ({:.0} tokens/s, one thread)\n",
+            n_tokens as f64 / seconds.max(1e-9)
+        );
         if args.model.is_none() {
             let score = score_documents(&documents);
             print!("{}", score.table(&format!("NER with the entities layer on {path} (whole documents: type consistency, repeats, aliases)")));
@@ -63,20 +68,30 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
         }
     }
     if let Some(path) = &args.gmb {
-        let held_out = gmb::read(path, gmb::Split::HeldOut).with_context(|| format!("cannot read {path}"))?;
+        let held_out =
+            gmb::read(path, gmb::Split::HeldOut).with_context(|| format!("cannot read {path}"))?;
         let gold: Vec<(Vec<String>, Vec<conll::GoldSpan>)> = held_out
             .into_iter()
             .map(|sentence| {
                 let spans = spans_of(&sentence.tags)
                     .into_iter()
-                    .filter_map(|s| conll_label(s.entity_type.as_str()).map(|label| conll::GoldSpan { start: s.start, end: s.end, label }))
+                    .filter_map(|s| {
+                        conll_label(s.entity_type.as_str()).map(|label| conll::GoldSpan {
+                            start: s.start,
+                            end: s.end,
+                            label,
+                        })
+                    })
                     .collect();
                 (sentence.words, spans)
             })
             .collect();
         let (score, n_tokens, seconds) = score_sentences(model, gold.iter().map(|(w, s)| (w, s)));
         print!("{}", score.table(&format!("NER on GMB held-out tenth of {path} (per→PER without titles, org→ORG, geo→LOC, gpe/eve→MISC)")));
-        println!("{n_tokens} tokens tagged in {seconds:.3} s ({:.0} tokens/s, one thread)\n", n_tokens as f64 / seconds.max(1e-9));
+        println!(
+            "{n_tokens} tokens tagged in {seconds:.3} s ({:.0} tokens/s, one thread)\n",
+            n_tokens as f64 / seconds.max(1e-9)
+        );
     }
     Ok(())
 }
@@ -105,12 +120,25 @@ fn score_documents(documents: &[conll::Document]) -> SpanScore {
             }
             text.push('\n');
             sentence_tokens.push(tokens);
-            gold.extend(sentence.spans.iter().map(|s| (sentence_base + sentence_idx, s.start, s.end, s.label)));
+            gold.extend(
+                sentence
+                    .spans
+                    .iter()
+                    .map(|s| (sentence_base + sentence_idx, s.start, s.end, s.label)),
+            );
         }
         for entity in newslens_core::entities::find_entities_in_tokens(&text, sentence_tokens) {
-            let Some(label) = conll_label(entity.entity_type.as_str()) else { continue };
-            for mention in entity.mentions.iter().filter(|m| m.kind == newslens_core::entities::MentionKind::Name) {
-                if let (Some((sentence_idx, start)), Some(end)) = (starts.get(&mention.span.start), ends.get(&mention.span.end)) {
+            let Some(label) = conll_label(entity.entity_type.as_str()) else {
+                continue;
+            };
+            for mention in entity
+                .mentions
+                .iter()
+                .filter(|m| m.kind == newslens_core::entities::MentionKind::Name)
+            {
+                if let (Some((sentence_idx, start)), Some(end)) =
+                    (starts.get(&mention.span.start), ends.get(&mention.span.end))
+                {
                     predicted.push((sentence_base + sentence_idx, *start, *end, label));
                 }
             }
@@ -122,7 +150,10 @@ fn score_documents(documents: &[conll::Document]) -> SpanScore {
 
 /// Tags every sentence and scores exact typed spans; returns the score, tokens tagged and seconds
 /// spent tagging.
-fn score_sentences<'s>(model: &Model, sentences: impl Iterator<Item = (&'s Vec<String>, &'s Vec<conll::GoldSpan>)>) -> (SpanScore, usize, f64) {
+fn score_sentences<'s>(
+    model: &Model,
+    sentences: impl Iterator<Item = (&'s Vec<String>, &'s Vec<conll::GoldSpan>)>,
+) -> (SpanScore, usize, f64) {
     let mut gold: Vec<TypedSpan> = Vec::new();
     let mut predicted: Vec<TypedSpan> = Vec::new();
     let mut hasher = FeatureHasher::new(model.bits());
@@ -136,8 +167,14 @@ fn score_sentences<'s>(model: &Model, sentences: impl Iterator<Item = (&'s Vec<S
         model.tag_with(&mut hasher, &words, &mut tags);
         seconds += started.elapsed().as_secs_f64();
         n_tokens += words.len();
-        gold.extend(spans.iter().map(|s| (sentence_idx, s.start, s.end, s.label)));
-        predicted.extend(spans_of(&tags).into_iter().filter_map(|s| conll_label(s.entity_type.as_str()).map(|label| (sentence_idx, s.start, s.end, label))));
+        gold.extend(
+            spans
+                .iter()
+                .map(|s| (sentence_idx, s.start, s.end, s.label)),
+        );
+        predicted.extend(spans_of(&tags).into_iter().filter_map(|s| {
+            conll_label(s.entity_type.as_str()).map(|label| (sentence_idx, s.start, s.end, label))
+        }));
     }
     (SpanScore::new(&gold, &predicted), n_tokens, seconds)
 }

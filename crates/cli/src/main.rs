@@ -41,8 +41,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
-        Command::Eval(command) => eval::run(&command).map(|()| analyze::Outcome { n_articles: 0, n_failed: 0 }),
-        Command::Train(command) => train::run(&command).map(|()| analyze::Outcome { n_articles: 0, n_failed: 0 }),
+        Command::Eval(command) => eval::run(&command).map(|()| analyze::Outcome {
+            n_articles: 0,
+            n_failed: 0,
+        }),
+        Command::Train(command) => train::run(&command).map(|()| analyze::Outcome {
+            n_articles: 0,
+            n_failed: 0,
+        }),
     };
     match outcome {
         Ok(analyze::Outcome { n_failed: 0, .. }) => ExitCode::SUCCESS,
@@ -57,6 +63,8 @@ fn main() -> ExitCode {
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
 }

@@ -33,7 +33,12 @@ pub struct ArticleWriter<W: Write> {
 
 impl<W: Write> ArticleWriter<W> {
     pub fn new(out: W, format: OutputFormat) -> ArticleWriter<W> {
-        ArticleWriter { out, format, n_written: 0, held: None }
+        ArticleWriter {
+            out,
+            format,
+            n_written: 0,
+            held: None,
+        }
     }
 
     pub fn write(&mut self, article: &Article) -> Result<()> {
@@ -100,7 +105,12 @@ fn write_summary(out: &mut impl Write, article: &Article) -> std::io::Result<()>
         writeln!(out, "  {}", facts.join(" · "))?;
     }
     let n_words = article.text.split_whitespace().count();
-    let path = article.source.url.as_deref().or(article.source.path.as_deref()).unwrap_or("");
+    let path = article
+        .source
+        .url
+        .as_deref()
+        .or(article.source.path.as_deref())
+        .unwrap_or("");
     writeln!(
         out,
         "  {DIM}{path} · id {} · {} paragraphs, {} sentences, {n_words} words{DIM:#}",
@@ -109,26 +119,66 @@ fn write_summary(out: &mut impl Write, article: &Article) -> std::io::Result<()>
         article.sentences.len()
     )?;
     if !article.entities.is_empty() {
-        let names: Vec<String> = article.entities.iter().take(12).map(|e| format!("{} ({})", e.name, e.entity_type)).collect();
+        let names: Vec<String> = article
+            .entities
+            .iter()
+            .take(12)
+            .map(|e| format!("{} ({})", e.name, e.entity_type))
+            .collect();
         writeln!(out, "  {LABEL}entities{LABEL:#} {}", names.join(", "))?;
     }
     for quote in &article.quotes {
-        let speaker = quote.speaker.as_ref().map_or("unknown speaker", |s| s.name.as_str());
-        let verb = quote.verb.as_ref().map_or(String::new(), |v| format!(" ({})", v.text));
-        writeln!(out, "  {LABEL}quote{LABEL:#} {speaker}{verb}: {QUOTE}“{}”{QUOTE:#}", shorten(&quote.text, 100))?;
+        let speaker = quote
+            .speaker
+            .as_ref()
+            .map_or("unknown speaker", |s| s.name.as_str());
+        let verb = quote
+            .verb
+            .as_ref()
+            .map_or(String::new(), |v| format!(" ({})", v.text));
+        writeln!(
+            out,
+            "  {LABEL}quote{LABEL:#} {speaker}{verb}: {QUOTE}“{}”{QUOTE:#}",
+            shorten(&quote.text, 100)
+        )?;
     }
     for post in &article.posts {
-        let who = post.handle.as_deref().or(post.author.as_deref()).unwrap_or("unknown");
-        let date = post.date.as_deref().map_or(String::new(), |d| format!(", {d}"));
-        let body: String = article.text.chars().skip(post.start).take(post.end.saturating_sub(post.start)).collect();
-        writeln!(out, "  {LABEL}post{LABEL:#} {who}{date}: {}", shorten(&body, 100))?;
+        let who = post
+            .handle
+            .as_deref()
+            .or(post.author.as_deref())
+            .unwrap_or("unknown");
+        let date = post
+            .date
+            .as_deref()
+            .map_or(String::new(), |d| format!(", {d}"));
+        let body: String = article
+            .text
+            .chars()
+            .skip(post.start)
+            .take(post.end.saturating_sub(post.start))
+            .collect();
+        writeln!(
+            out,
+            "  {LABEL}post{LABEL:#} {who}{date}: {}",
+            shorten(&body, 100)
+        )?;
     }
     if !article.loaded.is_empty() {
         let words: Vec<&str> = article.loaded.iter().map(|l| l.text.as_str()).collect();
-        writeln!(out, "  {LABEL}loaded{LABEL:#} {LOADED}{}{LOADED:#}", words.join(", "))?;
+        writeln!(
+            out,
+            "  {LABEL}loaded{LABEL:#} {LOADED}{}{LOADED:#}",
+            words.join(", ")
+        )?;
     }
     for removed in &article.boilerplate {
-        writeln!(out, "  {DIM}removed {}: {}{DIM:#}", removed.kind, shorten(&removed.text, 80))?;
+        writeln!(
+            out,
+            "  {DIM}removed {}: {}{DIM:#}",
+            removed.kind,
+            shorten(&removed.text, 80)
+        )?;
     }
     writeln!(out)
 }

@@ -42,18 +42,35 @@ pub fn run(command: &TrainCommand) -> Result<()> {
 
 fn train_ner(args: &TrainNerArgs) -> Result<()> {
     let started = Instant::now();
-    let sentences = gmb::read(&args.gmb, gmb::Split::Train).with_context(|| format!("cannot read GMB from {}", args.gmb))?;
+    let sentences = gmb::read(&args.gmb, gmb::Split::Train)
+        .with_context(|| format!("cannot read GMB from {}", args.gmb))?;
     let n_tokens: usize = sentences.iter().map(|s| s.words.len()).sum();
-    eprintln!("training on {} sentences, {n_tokens} tokens (GMB minus its held-out tenth)", sentences.len());
-    let options = TrainOptions { bits: args.bits, epochs: args.epochs, ..TrainOptions::default() };
+    eprintln!(
+        "training on {} sentences, {n_tokens} tokens (GMB minus its held-out tenth)",
+        sentences.len()
+    );
+    let options = TrainOptions {
+        bits: args.bits,
+        epochs: args.epochs,
+        ..TrainOptions::default()
+    };
     let model = train(&sentences, &options, |epoch, accuracy| {
-        eprintln!("epoch {epoch}: training token accuracy {accuracy:.4} ({:.0?})", started.elapsed());
+        eprintln!(
+            "epoch {epoch}: training token accuracy {accuracy:.4} ({:.0?})",
+            started.elapsed()
+        );
     });
     let bytes = model.to_bytes();
     if let Some(parent) = std::path::Path::new(&args.out).parent() {
         std::fs::create_dir_all(parent).ok();
     }
-    std::fs::write(&args.out, &bytes).with_context(|| format!("cannot write the model to {}", args.out))?;
-    eprintln!("wrote {} ({:.1} MB) in {:.0?}", args.out, bytes.len() as f64 / 1e6, started.elapsed());
+    std::fs::write(&args.out, &bytes)
+        .with_context(|| format!("cannot write the model to {}", args.out))?;
+    eprintln!(
+        "wrote {} ({:.1} MB) in {:.0?}",
+        args.out,
+        bytes.len() as f64 / 1e6,
+        started.elapsed()
+    );
     Ok(())
 }

@@ -13,13 +13,22 @@ const ARTICLE: &str = "Council to close library\n\nBy Mara Ellison\n\nThe town c
 fn newslens(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_newslens"))
         .args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
     if let Some(bytes) = stdin {
-        child.stdin.take().expect("stdin is piped").write_all(bytes).expect("stdin accepts input");
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(bytes)
+            .expect("stdin accepts input");
     }
     child.wait_with_output().expect("the binary finishes")
 }
@@ -31,7 +40,10 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
 }
 
 fn stdout_lines(output: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str(line).expect("each line is JSON")).collect()
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect()
 }
 
 fn stderr(output: &Output) -> String {
@@ -49,20 +61,36 @@ fn one_input_prints_one_json_object() {
     assert_eq!(article["title"], "Council to close library");
     assert_eq!(article["authors"][0], "Mara Ellison");
     let entities = article["entities"].as_array().unwrap();
-    let councillor = entities.iter().find(|e| e["type"] == "PERSON" && e["name"].as_str().unwrap().starts_with("Ruth")).expect("the councillor is a person");
+    let councillor = entities
+        .iter()
+        .find(|e| e["type"] == "PERSON" && e["name"].as_str().unwrap().starts_with("Ruth"))
+        .expect("the councillor is a person");
     assert_eq!(councillor["roles"][0], "councillor");
 }
 
 #[test]
 fn several_inputs_print_an_array_in_input_order() {
     let dir = tempfile::tempdir().unwrap();
-    let paths: Vec<String> = (0..12).map(|n| write(dir.path(), &format!("{n:02}.txt"), format!("Article number {n} says the council voted.").as_bytes())).collect();
+    let paths: Vec<String> = (0..12)
+        .map(|n| {
+            write(
+                dir.path(),
+                &format!("{n:02}.txt"),
+                format!("Article number {n} says the council voted.").as_bytes(),
+            )
+        })
+        .collect();
     let mut args = vec!["analyze", "--jobs", "2"];
     args.extend(paths.iter().map(String::as_str));
     let output = newslens(&args, None);
     let articles: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
-    let texts: Vec<String> = articles.iter().map(|a| a["text"].as_str().unwrap().to_string()).collect();
-    let expected: Vec<String> = (0..12).map(|n| format!("Article number {n} says the council voted.")).collect();
+    let texts: Vec<String> = articles
+        .iter()
+        .map(|a| a["text"].as_str().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = (0..12)
+        .map(|n| format!("Article number {n} says the council voted."))
+        .collect();
     assert_eq!(texts, expected);
 }
 
@@ -73,38 +101,108 @@ fn a_folder_is_read_recursively_and_jsonl_keeps_order() {
     write(dir.path(), "a.txt", b"First article text here.");
     write(dir.path(), "b/c.txt", b"Second article text here.");
     write(dir.path(), "b/ignored.pdf", b"%PDF");
-    let output = newslens(&["analyze", "--format", "jsonl", &dir.path().display().to_string()], None);
+    let output = newslens(
+        &[
+            "analyze",
+            "--format",
+            "jsonl",
+            &dir.path().display().to_string(),
+        ],
+        None,
+    );
     assert!(output.status.success(), "{}", stderr(&output));
-    let texts: Vec<String> = stdout_lines(&output).iter().map(|a| a["text"].as_str().unwrap().to_string()).collect();
-    assert_eq!(texts, ["First article text here.", "Second article text here."]);
+    let texts: Vec<String> = stdout_lines(&output)
+        .iter()
+        .map(|a| a["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        ["First article text here.", "Second article text here."]
+    );
 }
 
 #[test]
 fn bad_inputs_fail_alone_with_one_line_each_and_the_batch_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let good = write(dir.path(), "good.txt", ARTICLE.as_bytes());
-    let binary = write(dir.path(), "binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+    let binary = write(
+        dir.path(),
+        "binary.txt",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+    );
     let empty = write(dir.path(), "empty.txt", b"");
     let huge = write(dir.path(), "huge.txt", "word ".repeat(500).as_bytes());
-    let latin = write(dir.path(), "latin.txt", b"The council\x92s vote was \x93final\x94, officials said.");
+    let latin = write(
+        dir.path(),
+        "latin.txt",
+        b"The council\x92s vote was \x93final\x94, officials said.",
+    );
     let lines = write(dir.path(), "dump.jsonl", b"{\"text\":\"Line one text.\"}\n{broken\n{\"text\":\"Line three text.\",\"outlet\":\"Courier\"}\n");
     let missing = dir.path().join("missing.txt").display().to_string();
-    let output = newslens(&["analyze", "--format", "jsonl", "--max-bytes", "1000", &good, &binary, &empty, &huge, &latin, &lines, &missing], None);
+    let output = newslens(
+        &[
+            "analyze",
+            "--format",
+            "jsonl",
+            "--max-bytes",
+            "1000",
+            &good,
+            &binary,
+            &empty,
+            &huge,
+            &latin,
+            &lines,
+            &missing,
+        ],
+        None,
+    );
 
     assert_eq!(output.status.code(), Some(1));
-    let texts: Vec<String> = stdout_lines(&output).iter().map(|a| a["text"].as_str().unwrap().to_string()).collect();
-    assert_eq!(texts.len(), 4, "good, latin, and two JSON lines come out: {texts:?}");
+    let texts: Vec<String> = stdout_lines(&output)
+        .iter()
+        .map(|a| a["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        texts.len(),
+        4,
+        "good, latin, and two JSON lines come out: {texts:?}"
+    );
     assert_eq!(texts[1], "The council’s vote was “final”, officials said.");
     assert_eq!(texts[3], "Line three text.");
 
     let errors = stderr(&output);
     let lines: Vec<&str> = errors.lines().collect();
-    assert!(lines.contains(&format!("newslens: {binary}: binary file (not text)").as_str()), "{errors}");
-    assert!(lines.contains(&format!("newslens: {empty}: empty input").as_str()), "{errors}");
-    assert!(lines.iter().any(|l| l.starts_with(&format!("newslens: {huge}: input of 1001 bytes is over the limit of 1000 bytes"))), "{errors}");
-    assert!(lines.contains(&format!("newslens: {latin}: warning: invalid UTF-8, decoded as Windows-1252").as_str()), "{errors}");
-    assert!(lines.iter().any(|l| l.starts_with(&format!("newslens: {}:2: malformed JSON line", dir.path().join("dump.jsonl").display()))), "{errors}");
-    assert!(lines.contains(&format!("newslens: {missing}: no such file or directory").as_str()), "{errors}");
+    assert!(
+        lines.contains(&format!("newslens: {binary}: binary file (not text)").as_str()),
+        "{errors}"
+    );
+    assert!(
+        lines.contains(&format!("newslens: {empty}: empty input").as_str()),
+        "{errors}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!(
+            "newslens: {huge}: input of 1001 bytes is over the limit of 1000 bytes"
+        ))),
+        "{errors}"
+    );
+    assert!(
+        lines.contains(
+            &format!("newslens: {latin}: warning: invalid UTF-8, decoded as Windows-1252").as_str()
+        ),
+        "{errors}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!(
+            "newslens: {}:2: malformed JSON line",
+            dir.path().join("dump.jsonl").display()
+        ))),
+        "{errors}"
+    );
+    assert!(
+        lines.contains(&format!("newslens: {missing}: no such file or directory").as_str()),
+        "{errors}"
+    );
     assert_eq!(lines.len(), 6, "one line per problem: {errors}");
 }
 
@@ -129,7 +227,10 @@ fn web_archive_responses_are_articles_with_their_url() {
     assert_eq!(articles[0]["source"]["url"], "https://news.example/pier");
     assert_eq!(articles[0]["source"]["path"], format!("{path}: record 2"));
     assert_eq!(articles[0]["published"], "2024-06-01T08:00:00Z");
-    assert!(articles[0]["text"].as_str().unwrap().starts_with("The old pier reopened"));
+    assert!(articles[0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("The old pier reopened"));
 }
 
 #[test]
@@ -140,7 +241,17 @@ fn standard_input_is_sniffed() {
     assert_eq!(articles.len(), 2);
     assert_eq!(articles[0]["source"]["path"], "-:1");
 
-    let output = newslens(&["analyze", "--format", "jsonl", "--outlet", "The Courier", "-"], Some(ARTICLE.as_bytes()));
+    let output = newslens(
+        &[
+            "analyze",
+            "--format",
+            "jsonl",
+            "--outlet",
+            "The Courier",
+            "-",
+        ],
+        Some(ARTICLE.as_bytes()),
+    );
     let articles = stdout_lines(&output);
     assert_eq!(articles[0]["title"], "Council to close library");
     assert_eq!(articles[0]["source"]["outlet"], "The Courier");
@@ -154,7 +265,10 @@ fn text_format_summarises_for_people_without_colour_in_a_pipe() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("Council to close library\n"), "{text}");
     assert!(text.contains("by Mara Ellison"));
-    assert!(!text.contains('\u{1b}'), "no colour codes when stdout is not a terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour codes when stdout is not a terminal"
+    );
 }
 
 #[test]

@@ -13,11 +13,16 @@ fn analyze_example(name: &str) -> String {
         .args(["analyze", "--format", "json", &format!("examples/{name}")])
         .output()
         .expect("the binary runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).expect("JSON is UTF-8")
 }
 
 #[test]
 fn harbour_bridge_example_article_contract() {
-    expect_test::expect_file!["snapshots/harbour-bridge.json"].assert_eq(&analyze_example("harbour-bridge.txt"));
+    expect_test::expect_file!["snapshots/harbour-bridge.json"]
+        .assert_eq(&analyze_example("harbour-bridge.txt"));
 }

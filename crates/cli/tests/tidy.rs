@@ -11,7 +11,9 @@ fn repo_root() -> PathBuf {
 }
 
 fn files_under(dir: &Path, extension: &str, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -33,22 +35,46 @@ fn every_rust_file_starts_with_a_module_doc() {
     assert!(files.len() > 10, "found the sources");
     let missing: Vec<String> = files
         .iter()
-        .filter(|path| !std::fs::read_to_string(path).unwrap_or_default().trim_start().starts_with("//!"))
+        .filter(|path| {
+            !std::fs::read_to_string(path)
+                .unwrap_or_default()
+                .trim_start()
+                .starts_with("//!")
+        })
         .map(|path| path.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a leading //! doc: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a leading //! doc: {missing:#?}"
+    );
 }
 
 #[test]
 fn every_data_file_names_its_source_and_licence() {
     let mut files = Vec::new();
     files_under(&repo_root().join("crates"), ".txt", &mut files);
-    let data_files: Vec<&PathBuf> = files.iter().filter(|path| path.parent().is_some_and(|p| p.ends_with("data"))).collect();
+    let data_files: Vec<&PathBuf> = files
+        .iter()
+        .filter(|path| path.parent().is_some_and(|p| p.ends_with("data")))
+        .collect();
     assert!(!data_files.is_empty());
     for path in data_files {
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let header: String = text.lines().take_while(|line| line.starts_with('#')).collect::<Vec<_>>().join("\n").to_lowercase();
-        assert!(header.contains("source"), "{} does not name its source", path.display());
-        assert!(header.contains("licen"), "{} does not name its licence", path.display());
+        let header: String = text
+            .lines()
+            .take_while(|line| line.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_lowercase();
+        assert!(
+            header.contains("source"),
+            "{} does not name its source",
+            path.display()
+        );
+        assert!(
+            header.contains("licen"),
+            "{} does not name its licence",
+            path.display()
+        );
     }
 }

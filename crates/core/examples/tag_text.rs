@@ -9,7 +9,16 @@ fn main() {
         newslens_core::tokens::tokenize_into(&text, sentence.start, sentence.end, &mut tokens);
         let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
         let tags = model.tag(&words);
-        let found: Vec<String> = newslens_core::ner::spans_of(&tags).iter().map(|s| format!("{}:{}", words[s.start..s.end].join(" "), s.entity_type.as_str())).collect();
+        let found: Vec<String> = newslens_core::ner::spans_of(&tags)
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}:{}",
+                    words[s.start..s.end].join(" "),
+                    s.entity_type.as_str()
+                )
+            })
+            .collect();
         println!("{}", found.join(" | "));
     }
 }

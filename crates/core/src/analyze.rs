@@ -59,7 +59,12 @@ pub fn analyze(document: &Document) -> Article {
                     .iter()
                     .map(|mention| {
                         let span = offsets.span(mention.span);
-                        Mention { start: span.start, end: span.end, text: text[mention.span.start..mention.span.end].to_string(), kind: mention.kind.as_str().to_string() }
+                        Mention {
+                            start: span.start,
+                            end: span.end,
+                            text: text[mention.span.start..mention.span.end].to_string(),
+                            kind: mention.kind.as_str().to_string(),
+                        }
                     })
                     .collect(),
             })

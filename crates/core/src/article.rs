@@ -188,6 +188,9 @@ pub struct Boilerplate {
 impl Boilerplate {
     /// A removed line of this kind.
     pub fn new(text: impl Into<String>, kind: impl Into<String>) -> Boilerplate {
-        Boilerplate { text: text.into(), kind: kind.into() }
+        Boilerplate {
+            text: text.into(),
+            kind: kind.into(),
+        }
     }
 }

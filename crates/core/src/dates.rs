@@ -11,9 +11,15 @@ use regex::Regex;
 
 use crate::lexicon;
 
-static DATE_PHRASE: LazyLock<(Regex, Vec<(u8, Vec<&'static str>)>)> = LazyLock::new(|| {
+/// Month number and every spelling of it.
+type Months = Vec<(u8, Vec<&'static str>)>;
+
+static DATE_PHRASE: LazyLock<(Regex, Months)> = LazyLock::new(|| {
     let months = lexicon::months();
-    let mut spellings: Vec<&str> = months.iter().flat_map(|(_, names)| names.iter().copied()).collect();
+    let mut spellings: Vec<&str> = months
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied())
+        .collect();
     // Longest first, so "sept" wins over "sep" and "june" over "jun".
     spellings.sort_by_key(|name| std::cmp::Reverse(name.len()));
     let month = spellings.join("|");
@@ -36,10 +42,17 @@ static DATE_PHRASE: LazyLock<(Regex, Vec<(u8, Vec<&'static str>)>)> = LazyLock::
         time = time,
         zone_lead = r"(?:Z|UTC|GMT|[A-Z]{2,4})",
         month = month,
-        time_tail = time.replace("?P<h>", "?P<h2>").replace("?P<mi>", "?P<mi2>").replace("?P<s>", "?P<s2>").replace("?P<ampm>", "?P<ampm2>"),
+        time_tail = time
+            .replace("?P<h>", "?P<h2>")
+            .replace("?P<mi>", "?P<mi2>")
+            .replace("?P<s>", "?P<s2>")
+            .replace("?P<ampm>", "?P<ampm2>"),
         zone = zone,
     );
-    (Regex::new(&pattern).expect("the date pattern is valid"), months)
+    (
+        Regex::new(&pattern).expect("the date pattern is valid"),
+        months,
+    )
 });
 
 /// Parses a whole string as one date phrase and returns it in ISO 8601: `2020-01-03` for a date,
@@ -59,22 +72,47 @@ pub fn parse_date_phrase(phrase: &str) -> Option<String> {
     let caps = pattern.captures(phrase)?;
     let month_number = |name: &str| -> Option<i8> {
         let lower = name.to_ascii_lowercase();
-        months.iter().find(|(_, names)| names.contains(&lower.as_str())).map(|(n, _)| *n as i8)
+        months
+            .iter()
+            .find(|(_, names)| names.contains(&lower.as_str()))
+            .map(|(n, _)| *n as i8)
     };
     let (year, month, day) = if let Some(y) = caps.name("y1") {
-        (y.as_str(), month_number(caps.name("m1")?.as_str())?, caps.name("d1")?.as_str())
+        (
+            y.as_str(),
+            month_number(caps.name("m1")?.as_str())?,
+            caps.name("d1")?.as_str(),
+        )
     } else if let Some(y) = caps.name("y2") {
-        (y.as_str(), month_number(caps.name("m2")?.as_str())?, caps.name("d2")?.as_str())
+        (
+            y.as_str(),
+            month_number(caps.name("m2")?.as_str())?,
+            caps.name("d2")?.as_str(),
+        )
     } else {
-        (caps.name("y3")?.as_str(), caps.name("m3")?.as_str().parse().ok()?, caps.name("d3")?.as_str())
+        (
+            caps.name("y3")?.as_str(),
+            caps.name("m3")?.as_str().parse().ok()?,
+            caps.name("d3")?.as_str(),
+        )
     };
     let date = jiff::civil::Date::new(year.parse().ok()?, month, day.parse().ok()?).ok()?;
     let mut iso = date.to_string();
 
     let time = if caps.name("h2").is_some() {
-        Some((caps.name("h2"), caps.name("mi2"), caps.name("s2"), caps.name("ampm2")))
+        Some((
+            caps.name("h2"),
+            caps.name("mi2"),
+            caps.name("s2"),
+            caps.name("ampm2"),
+        ))
     } else if caps.name("h").is_some() {
-        Some((caps.name("h"), caps.name("mi"), caps.name("s"), caps.name("ampm")))
+        Some((
+            caps.name("h"),
+            caps.name("mi"),
+            caps.name("s"),
+            caps.name("ampm"),
+        ))
     } else {
         None
     };
@@ -130,20 +168,32 @@ mod tests {
 
     #[test]
     fn british_dateline_with_weekday_and_pm_time() {
-        check("Monday 6 January 2020 12:31 pm", Some("2020-01-06T12:31:00"));
+        check(
+            "Monday 6 January 2020 12:31 pm",
+            Some("2020-01-06T12:31:00"),
+        );
         check("Mon 6 Jan 2020 00:05", Some("2020-01-06T00:05:00"));
     }
 
     #[test]
     fn american_dates_with_abbreviated_months_and_zones() {
         check("Jan. 3, 2020", Some("2020-01-03"));
-        check("January 3, 2020 at 4:05 p.m. ET", Some("2020-01-03T16:05:00"));
-        check("Updated: Sept 14, 2021 12:00 AM GMT", Some("2021-09-14T00:00:00Z"));
+        check(
+            "January 3, 2020 at 4:05 p.m. ET",
+            Some("2020-01-03T16:05:00"),
+        );
+        check(
+            "Updated: Sept 14, 2021 12:00 AM GMT",
+            Some("2021-09-14T00:00:00Z"),
+        );
     }
 
     #[test]
     fn iso_timestamps_keep_their_offsets() {
-        check("2024-03-05T09:15:00+00:00", Some("2024-03-05T09:15:00+00:00"));
+        check(
+            "2024-03-05T09:15:00+00:00",
+            Some("2024-03-05T09:15:00+00:00"),
+        );
         check("2024-03-05T09:15:00Z", Some("2024-03-05T09:15:00Z"));
         check("2024-03-05", Some("2024-03-05"));
     }
@@ -151,8 +201,14 @@ mod tests {
     #[test]
     fn tokenised_times_and_ordinal_days() {
         check("December 15th, 2008, 7: 35 am", Some("2008-12-15T07:35:00"));
-        check("on Tuesday, 16 December 2008 13: 45.", Some("2008-12-16T13:45:00"));
-        check("UPDATED 3: 09 AM EST Dec 19, 2008", Some("2008-12-19T03:09:00"));
+        check(
+            "on Tuesday, 16 December 2008 13: 45.",
+            Some("2008-12-16T13:45:00"),
+        );
+        check(
+            "UPDATED 3: 09 AM EST Dec 19, 2008",
+            Some("2008-12-19T03:09:00"),
+        );
     }
 
     #[test]

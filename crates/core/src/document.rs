@@ -29,6 +29,9 @@ pub struct Document {
 impl Document {
     /// A document with this text and no metadata.
     pub fn new(text: impl Into<String>) -> Document {
-        Document { text: text.into(), ..Document::default() }
+        Document {
+            text: text.into(),
+            ..Document::default()
+        }
     }
 }

@@ -34,14 +34,30 @@ struct Lists {
 }
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
-    let function_words: HashSet<&str> = lexicon::items(lexicon::sentence_starters()).chain(lexicon::items(include_str!("../data/english_function_words.txt"))).collect();
-    let mut lists = Lists { words: HashMap::new(), phrases: HashMap::new() };
+    let function_words: HashSet<&str> = lexicon::items(lexicon::sentence_starters())
+        .chain(lexicon::items(include_str!(
+            "../data/english_function_words.txt"
+        )))
+        .collect();
+    let mut lists = Lists {
+        words: HashMap::new(),
+        phrases: HashMap::new(),
+    };
     let files: [(&'static str, u8); 6] = [
         (include_str!("../data/gazetteer/countries.txt"), COUNTRY),
-        (include_str!("../data/gazetteer/capitals_and_cities.txt"), CITY),
+        (
+            include_str!("../data/gazetteer/capitals_and_cities.txt"),
+            CITY,
+        ),
         (include_str!("../data/gazetteer/regions.txt"), REGION),
-        (include_str!("../data/gazetteer/nationalities.txt"), NATIONALITY),
-        (include_str!("../data/gazetteer/first_names.txt"), FIRST_NAME),
+        (
+            include_str!("../data/gazetteer/nationalities.txt"),
+            NATIONALITY,
+        ),
+        (
+            include_str!("../data/gazetteer/first_names.txt"),
+            FIRST_NAME,
+        ),
         (include_str!("../data/gazetteer/surnames.txt"), SURNAME),
     ];
     for (file, class) in files {
@@ -55,7 +71,11 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
             match words.as_slice() {
                 [] => {}
                 [word] => *lists.words.entry(word).or_default() |= class,
-                [first, ..] => lists.phrases.entry(first).or_default().push((words.clone(), class)),
+                [first, ..] => lists
+                    .phrases
+                    .entry(first)
+                    .or_default()
+                    .push((words.clone(), class)),
             }
         }
     }
@@ -88,7 +108,9 @@ pub fn classify_into(words: &[&str], flags: &mut [u8]) {
             flags[idx] |= class;
         }
         if let Some(phrases) = lists.phrases.get(word) {
-            if let Some((phrase, class)) = phrases.iter().find(|(phrase, _)| words.len() >= idx + phrase.len() && words[idx..idx + phrase.len()] == phrase[..]) {
+            if let Some((phrase, class)) = phrases.iter().find(|(phrase, _)| {
+                words.len() >= idx + phrase.len() && words[idx..idx + phrase.len()] == phrase[..]
+            }) {
                 flags[idx] |= class;
                 for flag in &mut flags[idx + 1..idx + phrase.len()] {
                     *flag |= class | CONTINUES;

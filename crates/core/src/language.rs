@@ -24,7 +24,11 @@ const SAMPLE_WORDS: usize = 400;
 pub fn detect(text: &str) -> &'static str {
     let mut n_words = 0usize;
     let mut n_function = 0usize;
-    for word in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(SAMPLE_WORDS) {
+    for word in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(SAMPLE_WORDS)
+    {
         n_words += 1;
         if word.len() <= 5 && FUNCTION_WORDS.contains(word.to_ascii_lowercase().as_str()) {
             n_function += 1;

@@ -5,7 +5,9 @@
 
 /// The items of a data file: trimmed lines, without blank lines and `#` comments.
 pub fn items(file: &'static str) -> impl Iterator<Item = &'static str> {
-    file.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#'))
+    file.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
 }
 
 /// Month names: `(month number, every spelling)`, from `data/months.txt`.

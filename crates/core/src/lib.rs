@@ -19,9 +19,9 @@
 
 pub mod article;
 pub mod dates;
+pub mod document;
 pub mod entities;
 pub mod gazetteer;
-pub mod document;
 pub mod language;
 pub mod lexicon;
 pub mod ner;

@@ -42,7 +42,10 @@ impl From<Span> for [usize; 2] {
 
 impl From<[usize; 2]> for Span {
     fn from(pair: [usize; 2]) -> Span {
-        Span { start: pair[0], end: pair[1] }
+        Span {
+            start: pair[0],
+            end: pair[1],
+        }
     }
 }
 
@@ -67,7 +70,10 @@ impl<'t> CharOffsets<'t> {
     /// Prepares conversions over `text`.
     pub fn new(text: &'t str) -> CharOffsets<'t> {
         if text.is_ascii() {
-            return CharOffsets { text, chars_before_block: None };
+            return CharOffsets {
+                text,
+                chars_before_block: None,
+            };
         }
         let bytes = text.as_bytes();
         let mut table = Vec::with_capacity(bytes.len() / BLOCK + 1);
@@ -78,7 +84,10 @@ impl<'t> CharOffsets<'t> {
         }
         // The end of a text whose length is a multiple of BLOCK starts a block of its own.
         table.push(n_chars);
-        CharOffsets { text, chars_before_block: Some(table) }
+        CharOffsets {
+            text,
+            chars_before_block: Some(table),
+        }
     }
 
     /// The character offset of byte offset `byte` (clamped to the text; a byte inside a character

@@ -77,24 +77,41 @@ pub fn find_pasted_posts(text: &str, paragraphs: &[Span]) -> Vec<PastedPost> {
         }
         let mut post_start = 0;
         for caps in TWEET_SIGNATURE.captures_iter(body) {
-            let (Some(whole), Some(handle)) = (caps.get(0), caps.name("handle")) else { continue };
+            let (Some(whole), Some(handle)) = (caps.get(0), caps.name("handle")) else {
+                continue;
+            };
             let before = &body[post_start..whole.start()];
-            let url = LINK.find_iter(before).last().map(|link| link.as_str().to_string());
+            let url = LINK
+                .find_iter(before)
+                .last()
+                .map(|link| link.as_str().to_string());
             posts.push(PastedPost {
-                author: caps.name("name").map(|n| n.as_str().trim().to_string()).filter(|n| !n.is_empty()),
+                author: caps
+                    .name("name")
+                    .map(|n| n.as_str().trim().to_string())
+                    .filter(|n| !n.is_empty()),
                 handle: format!("@{}", handle.as_str()),
-                date: caps.name("date").and_then(|d| parse_date_phrase(d.as_str())),
+                date: caps
+                    .name("date")
+                    .and_then(|d| parse_date_phrase(d.as_str())),
                 url,
                 span: Span::new(paragraph.start + post_start, paragraph.start + whole.end()),
             });
             post_start = whole.end();
         }
         for caps in INSTAGRAM_SIGNATURE.captures_iter(body) {
-            let (Some(whole), Some(handle)) = (caps.get(0), caps.name("handle")) else { continue };
+            let (Some(whole), Some(handle)) = (caps.get(0), caps.name("handle")) else {
+                continue;
+            };
             posts.push(PastedPost {
-                author: caps.name("name").map(|n| n.as_str().trim().to_string()).filter(|n| !n.is_empty()),
+                author: caps
+                    .name("name")
+                    .map(|n| n.as_str().trim().to_string())
+                    .filter(|n| !n.is_empty()),
                 handle: format!("@{}", handle.as_str()),
-                date: caps.name("date").and_then(|d| parse_date_phrase(d.as_str())),
+                date: caps
+                    .name("date")
+                    .and_then(|d| parse_date_phrase(d.as_str())),
                 url: None,
                 span: Span::new(paragraph.start, paragraph.start + whole.end()),
             });
@@ -107,7 +124,9 @@ pub fn find_pasted_posts(text: &str, paragraphs: &[Span]) -> Vec<PastedPost> {
 /// dropping a text post that overlaps a markup post, and sorts them by position.
 pub fn merge_posts(mut from_markup: Vec<Post>, from_text: Vec<Post>) -> Vec<Post> {
     for post in from_text {
-        let overlaps = from_markup.iter().any(|known| post.start < known.end && known.start < post.end);
+        let overlaps = from_markup
+            .iter()
+            .any(|known| post.start < known.end && known.start < post.end);
         if !overlaps {
             from_markup.push(post);
         }

@@ -11,21 +11,47 @@ use crate::lexicon;
 use crate::offsets::Span;
 
 static ABBREVIATIONS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    lexicon::items(lexicon::abbreviations()).filter_map(|line| line.split_whitespace().next()).collect()
+    lexicon::items(lexicon::abbreviations())
+        .filter_map(|line| line.split_whitespace().next())
+        .collect()
 });
 
 /// Characters split off the front of a word.
 fn is_leading_punct(c: char) -> bool {
-    matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[' | '{' | '«' | '„' | '‚' | '¿' | '¡' | '*')
+    matches!(
+        c,
+        '"' | '“' | '‘' | '\'' | '(' | '[' | '{' | '«' | '„' | '‚' | '¿' | '¡' | '*'
+    )
 }
 
 /// Characters split off the end of a word.
 fn is_trailing_punct(c: char) -> bool {
-    matches!(c, '"' | '”' | '’' | '\'' | ')' | ']' | '}' | '»' | ',' | ';' | ':' | '!' | '?' | '.' | '…' | '*' | '“')
+    matches!(
+        c,
+        '"' | '”'
+            | '’'
+            | '\''
+            | ')'
+            | ']'
+            | '}'
+            | '»'
+            | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '.'
+            | '…'
+            | '*'
+            | '“'
+    )
 }
 
 /// Clitics split off the end of a word, longest first, with either apostrophe.
-const CLITICS: &[&str] = &["n't", "n’t", "'s", "’s", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", "'m", "’m", "s'", "s’"];
+const CLITICS: &[&str] = &[
+    "n't", "n’t", "'s", "’s", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", "'m", "’m",
+    "s'", "s’",
+];
 
 /// Word tokens of `text` as byte spans, in order.
 ///
@@ -54,7 +80,9 @@ pub fn tokenize_into(text: &str, start: usize, end: usize, tokens: &mut Vec<Span
             idx += c.len_utf8();
             continue;
         }
-        let chunk_end = text[idx..end].find(char::is_whitespace).map_or(end, |offset| idx + offset);
+        let chunk_end = text[idx..end]
+            .find(char::is_whitespace)
+            .map_or(end, |offset| idx + offset);
         split_chunk(text, idx, chunk_end, tokens);
         idx = chunk_end;
     }
@@ -110,7 +138,10 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, tokens: &mut Vec<Sp
 fn split_word(text: &str, start: usize, end: usize, tokens: &mut Vec<Span>) {
     let word = &text[start..end];
     // "war—and": dashes inside a word separate words; hyphens do not.
-    if let Some((offset, dash)) = word.char_indices().find(|(offset, c)| is_dash(*c) && *offset > 0) {
+    if let Some((offset, dash)) = word
+        .char_indices()
+        .find(|(offset, c)| is_dash(*c) && *offset > 0)
+    {
         split_word(text, start, start + offset, tokens);
         tokens.push(Span::new(start + offset, start + offset + dash.len_utf8()));
         let after = start + offset + dash.len_utf8();
@@ -149,7 +180,9 @@ fn is_dash(c: char) -> bool {
 
 /// Whether a word ending in "." keeps its full stop: abbreviations, initials, dotted acronyms.
 fn keeps_final_stop(word: &str) -> bool {
-    let bare = word.trim_start_matches(|c: char| is_leading_punct(c)).trim_end_matches('.');
+    let bare = word
+        .trim_start_matches(|c: char| is_leading_punct(c))
+        .trim_end_matches('.');
     if bare.is_empty() {
         return false;
     }
@@ -164,7 +197,9 @@ fn is_link_like(chunk: &str) -> bool {
         || chunk.starts_with("https://")
         || chunk.starts_with("www.")
         || chunk.starts_with("pic.twitter.com/")
-        || (chunk.len() > 1 && (chunk.starts_with('@') || chunk.starts_with('#')) && chunk[1..].starts_with(|c: char| c.is_alphanumeric()))
+        || (chunk.len() > 1
+            && (chunk.starts_with('@') || chunk.starts_with('#'))
+            && chunk[1..].starts_with(|c: char| c.is_alphanumeric()))
         || (chunk.contains('@') && chunk.contains('.') && !chunk.ends_with('@'))
 }
 
@@ -173,31 +208,61 @@ mod tests {
     use super::tokenize;
 
     fn words(text: &str) -> Vec<&str> {
-        tokenize(text).iter().map(|t| &text[t.start..t.end]).collect()
+        tokenize(text)
+            .iter()
+            .map(|t| &text[t.start..t.end])
+            .collect()
     }
 
     #[test]
     fn possessives_and_negations_split_like_the_treebank() {
-        assert_eq!(words("Corbyn’s staff haven’t met the Smiths' lawyer."), ["Corbyn", "’s", "staff", "have", "n’t", "met", "the", "Smiths", "'", "lawyer", "."]);
+        assert_eq!(
+            words("Corbyn’s staff haven’t met the Smiths' lawyer."),
+            [
+                "Corbyn", "’s", "staff", "have", "n’t", "met", "the", "Smiths", "'", "lawyer", "."
+            ]
+        );
     }
 
     #[test]
     fn abbreviations_initials_and_acronyms_keep_their_stops() {
-        assert_eq!(words("Mr. George W. Bush left the U.S. on Jan. 3."), ["Mr.", "George", "W.", "Bush", "left", "the", "U.S.", "on", "Jan.", "3", "."]);
+        assert_eq!(
+            words("Mr. George W. Bush left the U.S. on Jan. 3."),
+            ["Mr.", "George", "W.", "Bush", "left", "the", "U.S.", "on", "Jan.", "3", "."]
+        );
     }
 
     #[test]
     fn hyphens_stay_and_dashes_split() {
-        assert_eq!(words("far-left al-Muhandis—the leader – said"), ["far-left", "al-Muhandis", "—", "the", "leader", "–", "said"]);
+        assert_eq!(
+            words("far-left al-Muhandis—the leader – said"),
+            ["far-left", "al-Muhandis", "—", "the", "leader", "–", "said"]
+        );
     }
 
     #[test]
     fn numbers_links_handles_and_hashtags_stay_whole() {
-        assert_eq!(words("11,000 cars (3.5%) https://t.co/Ab. @Jo #Tag"), ["11,000", "cars", "(", "3.5%", ")", "https://t.co/Ab", ".", "@Jo", "#Tag"]);
+        assert_eq!(
+            words("11,000 cars (3.5%) https://t.co/Ab. @Jo #Tag"),
+            [
+                "11,000",
+                "cars",
+                "(",
+                "3.5%",
+                ")",
+                "https://t.co/Ab",
+                ".",
+                "@Jo",
+                "#Tag"
+            ]
+        );
     }
 
     #[test]
     fn quotes_and_ellipses_are_tokens() {
-        assert_eq!(words("“conference… he said...”"), ["“", "conference", "…", "he", "said", "...", "”"]);
+        assert_eq!(
+            words("“conference… he said...”"),
+            ["“", "conference", "…", "he", "said", "...", "”"]
+        );
     }
 }

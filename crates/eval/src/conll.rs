@@ -56,7 +56,10 @@ fn static_label(label: &str) -> Option<&'static str> {
 
 /// Reads a CoNLL file into documents.
 pub fn read(path: &str) -> Result<Vec<Document>, GoldError> {
-    let text = std::fs::read_to_string(path).map_err(|source| GoldError::Io { path: path.to_string(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| GoldError::Io {
+        path: path.to_string(),
+        source,
+    })?;
     let mut documents = vec![Document::default()];
     let mut words = Vec::new();
     let mut tags: Vec<String> = Vec::new();
@@ -64,7 +67,10 @@ pub fn read(path: &str) -> Result<Vec<Document>, GoldError> {
         if !words.is_empty() {
             let spans = spans_of(tags);
             if let Some(document) = documents.last_mut() {
-                document.sentences.push(Sentence { words: std::mem::take(words), spans });
+                document.sentences.push(Sentence {
+                    words: std::mem::take(words),
+                    spans,
+                });
             }
             tags.clear();
         }
@@ -84,7 +90,11 @@ pub fn read(path: &str) -> Result<Vec<Document>, GoldError> {
             continue;
         }
         if columns.len() < 2 {
-            return Err(GoldError::Format { path: path.to_string(), line: line_idx + 1, message: "expected a token and a tag".to_string() });
+            return Err(GoldError::Format {
+                path: path.to_string(),
+                line: line_idx + 1,
+                message: "expected a token and a tag".to_string(),
+            });
         }
         words.push(columns[0].to_string());
         tags.push(columns[columns.len() - 1].to_string());
@@ -109,7 +119,11 @@ fn spans_of(tags: &[String]) -> Vec<GoldSpan> {
             (Some(span), "I") if span.label == label => span.end = idx + 1,
             _ => {
                 spans.extend(open.take());
-                open = Some(GoldSpan { start: idx, end: idx + 1, label });
+                open = Some(GoldSpan {
+                    start: idx,
+                    end: idx + 1,
+                    label,
+                });
             }
         }
     }
@@ -128,8 +142,12 @@ mod tests {
     #[test]
     fn iob1_spans() {
         let spans = spans_of(&tags(&["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-MISC"]));
-        let found: Vec<(usize, usize, &str)> = spans.iter().map(|s| (s.start, s.end, s.label)).collect();
-        assert_eq!(found, [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "MISC")]);
+        let found: Vec<(usize, usize, &str)> =
+            spans.iter().map(|s| (s.start, s.end, s.label)).collect();
+        assert_eq!(
+            found,
+            [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "MISC")]
+        );
     }
 
     #[test]

@@ -36,7 +36,8 @@ impl Split {
     }
 }
 
-static TITLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| lexicon::items(lexicon::titles()).collect());
+static TITLES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(lexicon::titles()).collect());
 
 /// Whether a word is a title or office word ("President", "Gen.").
 pub fn is_title(word: &str) -> bool {
@@ -46,7 +47,10 @@ pub fn is_title(word: &str) -> bool {
 
 /// Reads the sentences of `path` in the given split.
 pub fn read(path: &str, split: Split) -> Result<Vec<TrainingSentence>, GoldError> {
-    let bytes = std::fs::read(path).map_err(|source| GoldError::Io { path: path.to_string(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| GoldError::Io {
+        path: path.to_string(),
+        source,
+    })?;
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
     let mut sentences = Vec::new();
     let mut words: Vec<String> = Vec::new();
@@ -58,12 +62,19 @@ pub fn read(path: &str, split: Split) -> Result<Vec<TrainingSentence>, GoldError
         }
         let fields = split_csv(line);
         if fields.len() != 4 {
-            return Err(GoldError::Format { path: path.to_string(), line: line_idx + 1, message: format!("expected 4 fields, found {}", fields.len()) });
+            return Err(GoldError::Format {
+                path: path.to_string(),
+                line: line_idx + 1,
+                message: format!("expected 4 fields, found {}", fields.len()),
+            });
         }
         if !fields[0].is_empty() {
             if let Some(idx) = sentence_idx {
                 if split.keeps(idx) {
-                    sentences.push(sentence(std::mem::take(&mut words), std::mem::take(&mut raw_tags)));
+                    sentences.push(sentence(
+                        std::mem::take(&mut words),
+                        std::mem::take(&mut raw_tags),
+                    ));
                 }
             }
             words.clear();
@@ -160,17 +171,37 @@ mod tests {
 
     #[test]
     fn titles_leave_person_spans() {
-        let words = ["President", "George", "Bush", "spoke"].map(String::from).to_vec();
+        let words = ["President", "George", "Bush", "spoke"]
+            .map(String::from)
+            .to_vec();
         let tags = ["B-per", "I-per", "I-per", "O"].map(String::from).to_vec();
         let sentence = sentence(words, tags);
-        assert_eq!(sentence.tags, [Tag::Outside, Tag::Begin(EntityType::Person), Tag::Inside(EntityType::Person), Tag::Outside]);
+        assert_eq!(
+            sentence.tags,
+            [
+                Tag::Outside,
+                Tag::Begin(EntityType::Person),
+                Tag::Inside(EntityType::Person),
+                Tag::Outside
+            ]
+        );
     }
 
     #[test]
     fn gmb_labels_map_to_newslens_types() {
-        let words = ["British", "troops", "left", "Iraq"].map(String::from).to_vec();
+        let words = ["British", "troops", "left", "Iraq"]
+            .map(String::from)
+            .to_vec();
         let tags = ["B-gpe", "O", "B-tim", "B-geo"].map(String::from).to_vec();
         let sentence = sentence(words, tags);
-        assert_eq!(sentence.tags, [Tag::Begin(EntityType::Norp), Tag::Outside, Tag::Outside, Tag::Begin(EntityType::Gpe)]);
+        assert_eq!(
+            sentence.tags,
+            [
+                Tag::Begin(EntityType::Norp),
+                Tag::Outside,
+                Tag::Outside,
+                Tag::Begin(EntityType::Gpe)
+            ]
+        );
     }
 }

@@ -92,9 +92,19 @@ impl SpanScore {
 
     /// The table: one line per type and one overall.
     pub fn table(&self, title: &str) -> String {
-        let mut out = format!("{title}\n{:<10} {:>7} {:>7} {:>7} {:>7} {:>7}\n", "type", "P", "R", "F1", "gold", "system");
+        let mut out = format!(
+            "{title}\n{:<10} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
+            "type", "P", "R", "F1", "gold", "system"
+        );
         let mut line = |name: &str, c: &Counts| {
-            out.push_str(&format!("{name:<10} {:>7.3} {:>7.3} {:>7.3} {:>7} {:>7}\n", c.precision(), c.recall(), c.f1(), c.gold, c.predicted));
+            out.push_str(&format!(
+                "{name:<10} {:>7.3} {:>7.3} {:>7.3} {:>7} {:>7}\n",
+                c.precision(),
+                c.recall(),
+                c.f1(),
+                c.gold,
+                c.predicted
+            ));
         };
         for (name, counts) in &self.by_type {
             line(name, counts);
@@ -114,7 +124,14 @@ mod tests {
         let predicted = [(0, 0, 2, "PER"), (0, 5, 6, "ORG"), (1, 0, 2, "ORG")];
         let score = SpanScore::new(&gold, &predicted);
         let overall = score.overall();
-        assert_eq!(overall, Counts { true_positives: 1, predicted: 3, gold: 3 });
+        assert_eq!(
+            overall,
+            Counts {
+                true_positives: 1,
+                predicted: 3,
+                gold: 3
+            }
+        );
         assert!((overall.f1() - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(score.by_type["PER"].f1(), 1.0);
     }

@@ -38,12 +38,17 @@ pub fn decode<'b>(bytes: &'b [u8], declared: Option<&str>) -> Result<Decoded<'b>
         Err(_) => {
             let encoding = declared
                 .and_then(|label| Encoding::for_label(label.trim().as_bytes()))
-                .filter(|encoding| *encoding != UTF_8 && *encoding != UTF_16LE && *encoding != UTF_16BE);
+                .filter(|encoding| {
+                    *encoding != UTF_8 && *encoding != UTF_16LE && *encoding != UTF_16BE
+                });
             match encoding {
                 Some(encoding) => finish(encoding.decode_without_bom_handling(bytes).0, None),
                 None => {
                     let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
-                    finish(text, Some("invalid UTF-8, decoded as Windows-1252".to_string()))
+                    finish(
+                        text,
+                        Some("invalid UTF-8, decoded as Windows-1252".to_string()),
+                    )
                 }
             }
         }
@@ -64,7 +69,10 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     if memchr::memchr(0, head).is_some() {
         return true;
     }
-    let n_control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    let n_control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
     n_control * 10 > head.len()
 }
 
@@ -104,8 +112,14 @@ mod tests {
 
     #[test]
     fn nul_bytes_and_control_noise_are_binary() {
-        assert_eq!(decode(b"\x7fELF\x02\x01\x01\x00\x00", None).unwrap_err(), ErrorKind::Binary);
-        assert_eq!(decode(&[1, 2, 3, 4, 5, 6, 7, 8, 65], None).unwrap_err(), ErrorKind::Binary);
+        assert_eq!(
+            decode(b"\x7fELF\x02\x01\x01\x00\x00", None).unwrap_err(),
+            ErrorKind::Binary
+        );
+        assert_eq!(
+            decode(&[1, 2, 3, 4, 5, 6, 7, 8, 65], None).unwrap_err(),
+            ErrorKind::Binary
+        );
     }
 
     #[test]

@@ -20,17 +20,29 @@ pub struct Origin {
 impl Origin {
     /// The origin of a whole file.
     pub fn file(path: impl Into<String>) -> Origin {
-        Origin { path: path.into(), line: None, record: None }
+        Origin {
+            path: path.into(),
+            line: None,
+            record: None,
+        }
     }
 
     /// The origin of one line of a JSON-lines file.
     pub fn line(path: impl Into<String>, line: usize) -> Origin {
-        Origin { path: path.into(), line: Some(line), record: None }
+        Origin {
+            path: path.into(),
+            line: Some(line),
+            record: None,
+        }
     }
 
     /// The origin of one record of a web archive.
     pub fn record(path: impl Into<String>, record: usize) -> Origin {
-        Origin { path: path.into(), line: None, record: Some(record) }
+        Origin {
+            path: path.into(),
+            line: None,
+            record: Some(record),
+        }
     }
 }
 
@@ -77,7 +89,9 @@ pub enum ErrorKind {
     #[error("internal error on this input, please report it: {0}")]
     Internal(String),
     /// A path with an extension newslens does not read.
-    #[error("unsupported file type (expected .txt, .html, .htm, .jsonl, .ndjson, .warc or .warc.gz)")]
+    #[error(
+        "unsupported file type (expected .txt, .html, .htm, .jsonl, .ndjson, .warc or .warc.gz)"
+    )]
     Unsupported,
 }
 

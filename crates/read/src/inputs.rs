@@ -75,16 +75,28 @@ pub fn expand(paths: &[String]) -> Vec<Result<Input>> {
         match std::fs::metadata(&path_buf) {
             Err(error) => inputs.push(Err(ReadError::io(Origin::file(path.clone()), &error))),
             Ok(meta) if meta.is_dir() => {
-                for entry in walkdir::WalkDir::new(&path_buf).follow_links(true).sort_by_file_name() {
+                for entry in walkdir::WalkDir::new(&path_buf)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                {
                     match entry {
-                        Ok(entry) if entry.file_type().is_file() && kind_of(entry.path()).is_some() => {
+                        Ok(entry)
+                            if entry.file_type().is_file() && kind_of(entry.path()).is_some() =>
+                        {
                             inputs.push(Ok(Input::File(entry.into_path())));
                         }
                         Ok(_) => {}
                         Err(error) => {
-                            let at = error.path().map_or_else(|| path.clone(), |p| p.display().to_string());
-                            let message = error.io_error().map_or_else(|| error.to_string(), |e| e.to_string());
-                            inputs.push(Err(ReadError::new(Origin::file(at), ErrorKind::Io(message))));
+                            let at = error
+                                .path()
+                                .map_or_else(|| path.clone(), |p| p.display().to_string());
+                            let message = error
+                                .io_error()
+                                .map_or_else(|| error.to_string(), |e| e.to_string());
+                            inputs.push(Err(ReadError::new(
+                                Origin::file(at),
+                                ErrorKind::Io(message),
+                            )));
                         }
                     }
                 }
@@ -125,10 +137,18 @@ pub fn open(input: &Input, options: &ReadOptions) -> Records {
         FileKind::Warc => Box::new(WarcRecords::new(reader, name, options.max_bytes)),
         FileKind::WarcGz => {
             let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-            Box::new(WarcRecords::new(BufReader::with_capacity(64 * 1024, decoder), name, options.max_bytes))
+            Box::new(WarcRecords::new(
+                BufReader::with_capacity(64 * 1024, decoder),
+                name,
+                options.max_bytes,
+            ))
         }
         FileKind::Text | FileKind::Html => {
-            let format = if kind == FileKind::Html { Format::Html } else { Format::Text };
+            let format = if kind == FileKind::Html {
+                Format::Html
+            } else {
+                Format::Text
+            };
             single(whole(reader, name, format, options.max_bytes))
         }
     }
@@ -143,15 +163,29 @@ fn whole(reader: impl Read, name: String, format: Format, max_bytes: u64) -> Res
     let origin = Origin::file(name);
     let mut bytes = Vec::new();
     let mut limited = reader.take(max_bytes.saturating_add(1));
-    limited.read_to_end(&mut bytes).map_err(|error| ReadError::io(origin.clone(), &error))?;
+    limited
+        .read_to_end(&mut bytes)
+        .map_err(|error| ReadError::io(origin.clone(), &error))?;
     if bytes.len() as u64 > max_bytes {
-        return Err(ReadError::new(origin, ErrorKind::TooLarge { size: bytes.len() as u64, limit: max_bytes }));
+        return Err(ReadError::new(
+            origin,
+            ErrorKind::TooLarge {
+                size: bytes.len() as u64,
+                limit: max_bytes,
+            },
+        ));
     }
     let format = match format {
         Format::Text if looks_like_html(&bytes) => Format::Html,
         format => format,
     };
-    Ok(Record { origin, bytes, format, given: Given::default(), fallback: Given::default() })
+    Ok(Record {
+        origin,
+        bytes,
+        format,
+        given: Given::default(),
+        fallback: Given::default(),
+    })
 }
 
 /// Guesses what an unnamed stream holds from its first bytes.
@@ -163,7 +197,10 @@ fn sniff(reader: &mut impl BufRead) -> std::io::Result<FileKind> {
     if head.starts_with(b"WARC/") {
         return Ok(FileKind::Warc);
     }
-    let trimmed = head.iter().position(|b| !b.is_ascii_whitespace()).map_or(&head[..0], |idx| &head[idx..]);
+    let trimmed = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(&head[..0], |idx| &head[idx..]);
     if trimmed.starts_with(b"{") {
         return Ok(FileKind::JsonLines);
     }
@@ -177,7 +214,11 @@ fn sniff(reader: &mut impl BufRead) -> std::io::Result<FileKind> {
 fn looks_like_html(bytes: &[u8]) -> bool {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    head.starts_with("<!doctype html") || head.starts_with("<html") || head.starts_with("<?xml") && head.contains("<html") || head.starts_with("<head") || head.starts_with("<body")
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.starts_with("<?xml") && head.contains("<html")
+        || head.starts_with("<head")
+        || head.starts_with("<body")
 }
 
 #[cfg(test)]
@@ -202,7 +243,15 @@ mod tests {
         }
         let found: Vec<String> = expand(&[dir.path().display().to_string()])
             .into_iter()
-            .map(|input| input.unwrap().name().rsplit('/').next().unwrap().to_string())
+            .map(|input| {
+                input
+                    .unwrap()
+                    .name()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         assert_eq!(found, ["a.html", "b.txt", "c.jsonl"]);
     }
@@ -210,14 +259,23 @@ mod tests {
     #[test]
     fn a_missing_path_is_an_error_in_its_place() {
         let inputs = expand(&["/no/such/file.txt".to_string()]);
-        assert_eq!(inputs[0].as_ref().unwrap_err().to_string(), "/no/such/file.txt: no such file or directory");
+        assert_eq!(
+            inputs[0].as_ref().unwrap_err().to_string(),
+            "/no/such/file.txt: no such file or directory"
+        );
     }
 
     #[test]
     fn streams_are_sniffed() {
-        assert_eq!(sniff(&mut &b"  {\"text\": 1}"[..]).unwrap(), FileKind::JsonLines);
+        assert_eq!(
+            sniff(&mut &b"  {\"text\": 1}"[..]).unwrap(),
+            FileKind::JsonLines
+        );
         assert_eq!(sniff(&mut &b"WARC/1.0\r\n"[..]).unwrap(), FileKind::Warc);
-        assert_eq!(sniff(&mut &b"<!DOCTYPE html><p>"[..]).unwrap(), FileKind::Html);
+        assert_eq!(
+            sniff(&mut &b"<!DOCTYPE html><p>"[..]).unwrap(),
+            FileKind::Html
+        );
         assert_eq!(sniff(&mut &b"Plain words."[..]).unwrap(), FileKind::Text);
     }
 }

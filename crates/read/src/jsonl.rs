@@ -25,7 +25,9 @@ struct Line {
     authors: Vec<String>,
 }
 
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+fn string_or_number<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::String(s) => Some(s),
         serde_json::Value::Number(n) => Some(n.to_string()),
@@ -33,10 +35,15 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Resu
     })
 }
 
-fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
+fn one_or_many<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<String>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::String(s) => vec![s],
-        serde_json::Value::Array(items) => items.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     })
 }
@@ -53,7 +60,13 @@ pub struct JsonLines<R> {
 impl<R: BufRead> JsonLines<R> {
     /// Reads records from `reader`, naming them after `path`.
     pub fn new(reader: R, path: impl Into<String>, max_bytes: u64) -> JsonLines<R> {
-        JsonLines { reader, path: path.into(), line_number: 0, max_bytes, buffer: Vec::new() }
+        JsonLines {
+            reader,
+            path: path.into(),
+            line_number: 0,
+            max_bytes,
+            buffer: Vec::new(),
+        }
     }
 }
 
@@ -75,7 +88,13 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             if self.buffer.last() != Some(&b'\n') && self.buffer.len() as u64 >= line_limit {
                 // Skip the rest of the oversized line so the next one reads cleanly.
                 let size = self.buffer.len() as u64 + skip_line(&mut self.reader);
-                return Some(Err(ReadError::new(origin, ErrorKind::TooLarge { size, limit: self.max_bytes })));
+                return Some(Err(ReadError::new(
+                    origin,
+                    ErrorKind::TooLarge {
+                        size,
+                        limit: self.max_bytes,
+                    },
+                )));
             }
             if self.buffer.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -104,12 +123,18 @@ fn skip_line(reader: &mut impl BufRead) -> u64 {
 }
 
 fn parse_line(bytes: &[u8], origin: Origin) -> Result<Record> {
-    let line: Line = serde_json::from_slice(bytes).map_err(|error| ReadError::new(origin.clone(), ErrorKind::Json(error.to_string())))?;
+    let line: Line = serde_json::from_slice(bytes)
+        .map_err(|error| ReadError::new(origin.clone(), ErrorKind::Json(error.to_string())))?;
     let (text, format) = match (line.text, line.html) {
         (Some(text), _) if !text.trim().is_empty() => (text, Format::Text),
         (_, Some(html)) => (html, Format::Html),
         (Some(text), None) => (text, Format::Text),
-        (None, None) => return Err(ReadError::new(origin, ErrorKind::Json("no \"text\" or \"html\" field".to_string()))),
+        (None, None) => {
+            return Err(ReadError::new(
+                origin,
+                ErrorKind::Json("no \"text\" or \"html\" field".to_string()),
+            ))
+        }
     };
     let given = Given {
         id: line.id,
@@ -119,7 +144,13 @@ fn parse_line(bytes: &[u8], origin: Origin) -> Result<Record> {
         title: line.title,
         authors: line.authors,
     };
-    Ok(Record { origin, bytes: text.into_bytes(), format, given, fallback: Given::default() })
+    Ok(Record {
+        origin,
+        bytes: text.into_bytes(),
+        format,
+        given,
+        fallback: Given::default(),
+    })
 }
 
 #[cfg(test)]
@@ -144,19 +175,33 @@ mod tests {
 
     #[test]
     fn a_malformed_line_fails_alone_with_its_number() {
-        let records = read("{\"text\":\"One.\"}\n{not json\n{\"title\":\"no text\"}\n{\"text\":\"Four.\"}");
+        let records =
+            read("{\"text\":\"One.\"}\n{not json\n{\"title\":\"no text\"}\n{\"text\":\"Four.\"}");
         assert!(records[0].is_ok());
         let err = records[1].as_ref().unwrap_err().to_string();
-        assert!(err.starts_with("dump.jsonl:2: malformed JSON line:"), "{err}");
-        assert!(records[2].as_ref().unwrap_err().to_string().contains("no \"text\" or \"html\""));
+        assert!(
+            err.starts_with("dump.jsonl:2: malformed JSON line:"),
+            "{err}"
+        );
+        assert!(records[2]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("no \"text\" or \"html\""));
         assert!(records[3].is_ok());
     }
 
     #[test]
     fn an_oversized_line_fails_and_the_next_line_still_reads() {
-        let long = format!("{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n", "a".repeat(5000));
+        let long = format!(
+            "{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n",
+            "a".repeat(5000)
+        );
         let records = read(&long);
-        assert!(matches!(records[0].as_ref().unwrap_err().kind, ErrorKind::TooLarge { .. }));
+        assert!(matches!(
+            records[0].as_ref().unwrap_err().kind,
+            ErrorKind::TooLarge { .. }
+        ));
         assert_eq!(records[1].as_ref().unwrap().bytes, b"ok");
     }
 }

@@ -29,7 +29,14 @@ pub fn normalize(raw: &str) -> String {
                 pending_newlines += 1;
                 pending_spaces = false;
             }
-            ' ' | '\t' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => {
+            ' '
+            | '\t'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}' => {
                 pending_spaces = true;
             }
             '\u{200b}' | '\u{feff}' | '\u{ad}' | '\u{2060}' => {}

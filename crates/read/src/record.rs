@@ -72,16 +72,27 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
-        ReadOptions { max_bytes: 10_000_000 }
+        ReadOptions {
+            max_bytes: 10_000_000,
+        }
     }
 }
 
 /// Turns a record into a document: decode, extract (HTML), normalise, clean, apply given metadata.
 pub fn read_record(record: Record, options: &ReadOptions) -> Result<Reading> {
-    let Record { origin, bytes, format, given, fallback } = record;
+    let Record {
+        origin,
+        bytes,
+        format,
+        given,
+        fallback,
+    } = record;
     let fail = |kind| ReadError::new(origin.clone(), kind);
     if bytes.len() as u64 > options.max_bytes {
-        return Err(fail(ErrorKind::TooLarge { size: bytes.len() as u64, limit: options.max_bytes }));
+        return Err(fail(ErrorKind::TooLarge {
+            size: bytes.len() as u64,
+            limit: options.max_bytes,
+        }));
     }
     let declared = match format {
         Format::Html => declared_charset(&bytes),
@@ -95,7 +106,9 @@ pub fn read_record(record: Record, options: &ReadOptions) -> Result<Reading> {
     let mut document = match format {
         Format::Html => read_html(&decoded.text).ok_or_else(|| fail(ErrorKind::NoText))?,
         Format::Text => {
-            let known = Known { title: given.title.clone() };
+            let known = Known {
+                title: given.title.clone(),
+            };
             plain::clean(&normalize(&decoded.text), &known)
         }
     };
@@ -108,16 +121,23 @@ pub fn read_record(record: Record, options: &ReadOptions) -> Result<Reading> {
 }
 
 fn apply_given(document: &mut Document, given: Given, fallback: Given) {
-    let published = given.published.map(|p| newslens_core::dates::parse_date_phrase(&p).unwrap_or(p));
+    let published = given
+        .published
+        .map(|p| newslens_core::dates::parse_date_phrase(&p).unwrap_or(p));
     document.title = given.title.or(document.title.take()).or(fallback.title);
-    document.published = published.or(document.published.take()).or(fallback.published);
+    document.published = published
+        .or(document.published.take())
+        .or(fallback.published);
     if !given.authors.is_empty() {
         document.authors = given.authors;
     } else if document.authors.is_empty() {
         document.authors = fallback.authors;
     }
     document.source.url = given.url.or(document.source.url.take()).or(fallback.url);
-    document.source.outlet = given.outlet.or(document.source.outlet.take()).or(fallback.outlet);
+    document.source.outlet = given
+        .outlet
+        .or(document.source.outlet.take())
+        .or(fallback.outlet);
 }
 
 /// The charset an HTML page declares in its first kilobytes (`<meta charset>` or `http-equiv`).
@@ -138,13 +158,23 @@ mod tests {
     use super::*;
 
     fn record(bytes: &[u8], format: Format) -> Record {
-        Record { origin: Origin::file("a.txt"), bytes: bytes.to_vec(), format, given: Given::default(), fallback: Given::default() }
+        Record {
+            origin: Origin::file("a.txt"),
+            bytes: bytes.to_vec(),
+            format,
+            given: Given::default(),
+            fallback: Given::default(),
+        }
     }
 
     #[test]
     fn given_metadata_wins_over_found_metadata() {
         let mut rec = record(b"Council to close library\n\nThe council voted on Tuesday to close the Elm Street library.", Format::Text);
-        rec.given = Given { title: Some("Given title".into()), published: Some("March 5, 2024".into()), ..Given::default() };
+        rec.given = Given {
+            title: Some("Given title".into()),
+            published: Some("March 5, 2024".into()),
+            ..Given::default()
+        };
         let reading = read_record(rec, &ReadOptions::default()).unwrap();
         assert_eq!(reading.document.title.as_deref(), Some("Given title"));
         assert_eq!(reading.document.published.as_deref(), Some("2024-03-05"));
@@ -152,13 +182,23 @@ mod tests {
 
     #[test]
     fn oversized_records_are_refused_with_the_limit() {
-        let err = read_record(record(&[b'a'; 100], Format::Text), &ReadOptions { max_bytes: 10 }).unwrap_err();
-        assert_eq!(err.to_string(), "a.txt: input of 100 bytes is over the limit of 10 bytes (see --max-bytes)");
+        let err = read_record(
+            record(&[b'a'; 100], Format::Text),
+            &ReadOptions { max_bytes: 10 },
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.txt: input of 100 bytes is over the limit of 10 bytes (see --max-bytes)"
+        );
     }
 
     #[test]
     fn html_declared_charset_is_found() {
-        assert_eq!(declared_charset(br#"<meta charset="ISO-8859-1">"#).as_deref(), Some("iso-8859-1"));
+        assert_eq!(
+            declared_charset(br#"<meta charset="ISO-8859-1">"#).as_deref(),
+            Some("iso-8859-1")
+        );
         assert_eq!(declared_charset(b"<p>no charset</p>"), None);
     }
 }

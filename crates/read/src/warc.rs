@@ -25,12 +25,21 @@ pub struct WarcRecords<R> {
 impl<R: BufRead> WarcRecords<R> {
     /// Reads records from a decompressed stream, naming them after `path`.
     pub fn new(reader: R, path: impl Into<String>, max_bytes: u64) -> WarcRecords<R> {
-        WarcRecords { reader, path: path.into(), record_number: 0, max_bytes, finished: false }
+        WarcRecords {
+            reader,
+            path: path.into(),
+            record_number: 0,
+            max_bytes,
+            finished: false,
+        }
     }
 
     fn fail(&mut self, kind: ErrorKind) -> Option<Result<Record>> {
         self.finished = true;
-        Some(Err(ReadError::new(Origin::record(self.path.clone(), self.record_number), kind)))
+        Some(Err(ReadError::new(
+            Origin::record(self.path.clone(), self.record_number),
+            kind,
+        )))
     }
 }
 
@@ -48,23 +57,40 @@ impl<R: BufRead> Iterator for WarcRecords<R> {
             };
             self.record_number += 1;
             if !version.starts_with("WARC/") {
-                return self.fail(ErrorKind::Warc(format!("expected a WARC/1.x version line, found {:?}", truncate(&version))));
+                return self.fail(ErrorKind::Warc(format!(
+                    "expected a WARC/1.x version line, found {:?}",
+                    truncate(&version)
+                )));
             }
             let headers = match read_headers(&mut self.reader) {
                 Ok(headers) => headers,
                 Err(kind) => return self.fail(kind),
             };
-            let Some(length) = header(&headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok()) else {
-                return self.fail(ErrorKind::Warc("record without a valid Content-Length".to_string()));
+            let Some(length) =
+                header(&headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok())
+            else {
+                return self.fail(ErrorKind::Warc(
+                    "record without a valid Content-Length".to_string(),
+                ));
             };
             let origin = Origin::record(self.path.clone(), self.record_number);
-            let is_response = header(&headers, "warc-type").is_some_and(|t| t.trim().eq_ignore_ascii_case("response"));
+            let is_response = header(&headers, "warc-type")
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("response"));
             if !is_response || length > self.max_bytes.saturating_mul(4) {
-                if let Err(error) = std::io::copy(&mut Read::take(&mut self.reader, length), &mut std::io::sink()) {
+                if let Err(error) = std::io::copy(
+                    &mut Read::take(&mut self.reader, length),
+                    &mut std::io::sink(),
+                ) {
                     return Some(Err(ReadError::io(origin, &error)));
                 }
                 if is_response {
-                    return Some(Err(ReadError::new(origin, ErrorKind::TooLarge { size: length, limit: self.max_bytes })));
+                    return Some(Err(ReadError::new(
+                        origin,
+                        ErrorKind::TooLarge {
+                            size: length,
+                            limit: self.max_bytes,
+                        },
+                    )));
                 }
                 continue;
             }
@@ -74,13 +100,22 @@ impl<R: BufRead> Iterator for WarcRecords<R> {
                 Ok(_) => return self.fail(ErrorKind::Warc("record cut short".to_string())),
                 Err(error) => return Some(Err(ReadError::io(origin, &error))),
             }
-            let Some(body) = html_body(&block) else { continue };
+            let Some(body) = html_body(&block) else {
+                continue;
+            };
             let fallback = Given {
-                url: header(&headers, "warc-target-uri").map(|u| u.trim().trim_matches(['<', '>']).to_string()),
+                url: header(&headers, "warc-target-uri")
+                    .map(|u| u.trim().trim_matches(['<', '>']).to_string()),
                 published: header(&headers, "warc-date").map(|d| d.trim().to_string()),
                 ..Given::default()
             };
-            return Some(Ok(Record { origin, bytes: body, format: Format::Html, given: Given::default(), fallback }));
+            return Some(Ok(Record {
+                origin,
+                bytes: body,
+                format: Format::Html,
+                given: Given::default(),
+                fallback,
+            }));
         }
         None
     }
@@ -103,10 +138,16 @@ fn read_line(reader: &mut impl BufRead) -> std::result::Result<Option<String>, E
     if line.last() != Some(&b'\n') && line.len() >= MAX_HEADER_BYTES {
         return Err(ErrorKind::Warc("header line too long".to_string()));
     }
-    Ok(Some(String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string()))
+    Ok(Some(
+        String::from_utf8_lossy(&line)
+            .trim_end_matches(['\r', '\n'])
+            .to_string(),
+    ))
 }
 
-fn read_headers(reader: &mut impl BufRead) -> std::result::Result<Vec<(String, String)>, ErrorKind> {
+fn read_headers(
+    reader: &mut impl BufRead,
+) -> std::result::Result<Vec<(String, String)>, ErrorKind> {
     let mut headers = Vec::new();
     let mut total = 0;
     loop {
@@ -127,13 +168,18 @@ fn read_headers(reader: &mut impl BufRead) -> std::result::Result<Vec<(String, S
 }
 
 fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    headers
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
 }
 
 /// The HTML body of an HTTP response block, de-chunked and decompressed; `None` when the response
 /// is not HTML or not a success.
 fn html_body(block: &[u8]) -> Option<Vec<u8>> {
-    let split = memchr::memmem::find(block, b"\r\n\r\n").map(|idx| (idx, idx + 4)).or_else(|| memchr::memmem::find(block, b"\n\n").map(|idx| (idx, idx + 2)))?;
+    let split = memchr::memmem::find(block, b"\r\n\r\n")
+        .map(|idx| (idx, idx + 4))
+        .or_else(|| memchr::memmem::find(block, b"\n\n").map(|idx| (idx, idx + 2)))?;
     let head = String::from_utf8_lossy(&block[..split.0]).to_string();
     let mut lines = head.lines();
     let status_line = lines.next()?;
@@ -143,7 +189,12 @@ fn html_body(block: &[u8]) -> Option<Vec<u8>> {
     }
     let headers: Vec<(String, String)> = lines
         .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_ascii_lowercase()))
+        .map(|(name, value)| {
+            (
+                name.trim().to_ascii_lowercase(),
+                value.trim().to_ascii_lowercase(),
+            )
+        })
         .collect();
     let body = &block[split.1..];
     let content_type = header(&headers, "content-type").unwrap_or("");
@@ -161,12 +212,16 @@ fn html_body(block: &[u8]) -> Option<Vec<u8>> {
     match header(&headers, "content-encoding") {
         Some(encoding) if encoding.contains("gzip") => {
             let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(body.as_slice()).read_to_end(&mut out).ok()?;
+            flate2::read::MultiGzDecoder::new(body.as_slice())
+                .read_to_end(&mut out)
+                .ok()?;
             Some(out)
         }
         Some(encoding) if encoding.contains("deflate") => {
             let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(body.as_slice()).read_to_end(&mut out).ok()?;
+            flate2::read::ZlibDecoder::new(body.as_slice())
+                .read_to_end(&mut out)
+                .ok()?;
             Some(out)
         }
         _ => Some(body),
@@ -203,15 +258,30 @@ mod tests {
     #[test]
     fn html_responses_become_records_with_url_and_date() {
         let mut archive = warc_record("warcinfo", "", "software: test");
-        archive.extend(warc_record("request", "https://a.example/1", "GET /1 HTTP/1.1\r\n\r\n"));
-        archive.extend(warc_record("response", "https://a.example/1", "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>One</p>"));
-        archive.extend(warc_record("response", "https://a.example/img", "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\nPNG"));
+        archive.extend(warc_record(
+            "request",
+            "https://a.example/1",
+            "GET /1 HTTP/1.1\r\n\r\n",
+        ));
+        archive.extend(warc_record(
+            "response",
+            "https://a.example/1",
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>One</p>",
+        ));
+        archive.extend(warc_record(
+            "response",
+            "https://a.example/img",
+            "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\nPNG",
+        ));
         let records: Vec<_> = WarcRecords::new(archive.as_slice(), "crawl.warc", 1000).collect();
         assert_eq!(records.len(), 1);
         let record = records[0].as_ref().unwrap();
         assert_eq!(record.bytes, b"<p>One</p>");
         assert_eq!(record.fallback.url.as_deref(), Some("https://a.example/1"));
-        assert_eq!(record.fallback.published.as_deref(), Some("2024-03-05T10:00:00Z"));
+        assert_eq!(
+            record.fallback.published.as_deref(),
+            Some("2024-03-05T10:00:00Z")
+        );
         assert_eq!(record.origin.to_string(), "crawl.warc: record 3");
     }
 
@@ -219,12 +289,24 @@ mod tests {
     fn gzip_members_per_record_read_as_one_stream() {
         let mut gz = Vec::new();
         for n in 0..2 {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            encoder.write_all(&warc_record("response", &format!("https://a.example/{n}"), "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>")).unwrap();
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            encoder
+                .write_all(&warc_record(
+                    "response",
+                    &format!("https://a.example/{n}"),
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>",
+                ))
+                .unwrap();
             gz.extend(encoder.finish().unwrap());
         }
         let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(gz.as_slice()));
-        assert_eq!(WarcRecords::new(reader, "c.warc.gz", 1000).filter(|r| r.is_ok()).count(), 2);
+        assert_eq!(
+            WarcRecords::new(reader, "c.warc.gz", 1000)
+                .filter(|r| r.is_ok())
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -235,8 +317,13 @@ mod tests {
 
     #[test]
     fn garbage_is_one_error_naming_the_record() {
-        let records: Vec<_> = WarcRecords::new(&b"not a warc at all\n"[..], "bad.warc", 1000).collect();
+        let records: Vec<_> =
+            WarcRecords::new(&b"not a warc at all\n"[..], "bad.warc", 1000).collect();
         assert_eq!(records.len(), 1);
-        assert!(records[0].as_ref().unwrap_err().to_string().starts_with("bad.warc: record 1: malformed WARC"));
+        assert!(records[0]
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .starts_with("bad.warc: record 1: malformed WARC"));
     }
 }

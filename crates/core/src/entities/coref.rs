@@ -33,7 +33,8 @@ static PRONOUNS: LazyLock<HashMap<&'static str, char>> = LazyLock::new(|| {
         .collect()
 });
 
-static PERSON_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| lexicon::items(include_str!("../../data/person_nouns.txt")).collect());
+static PERSON_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(include_str!("../../data/person_nouns.txt")).collect());
 
 /// A person mention in reading order: where, in which sentence, of which entity.
 #[derive(Clone, Copy)]
@@ -43,14 +44,28 @@ struct ChainLink {
     entity_idx: usize,
 }
 
-pub fn attach_pronouns_and_nominals(text: &str, sentences: &[SentenceTokens], entities: &mut Vec<FoundEntity>) {
+pub fn attach_pronouns_and_nominals(
+    text: &str,
+    sentences: &[SentenceTokens],
+    entities: &mut Vec<FoundEntity>,
+) {
     let quoted = quoted_ranges(text);
-    let inside_quote = |offset: usize| quoted.iter().any(|range| range.start <= offset && offset < range.end);
+    let inside_quote = |offset: usize| {
+        quoted
+            .iter()
+            .any(|range| range.start <= offset && offset < range.end)
+    };
     let mut named: Vec<ChainLink> = entities
         .iter()
         .enumerate()
         .filter(|(_, e)| e.entity_type == EntityType::Person)
-        .flat_map(|(entity_idx, e)| e.mentions.iter().map(move |m| ChainLink { start: m.span.start, sentence_idx: m.sentence_idx, entity_idx }))
+        .flat_map(|(entity_idx, e)| {
+            e.mentions.iter().map(move |m| ChainLink {
+                start: m.span.start,
+                sentence_idx: m.sentence_idx,
+                entity_idx,
+            })
+        })
         .collect();
     named.sort_by_key(|link| link.start);
     let mut chain: Vec<ChainLink> = Vec::new();
@@ -68,33 +83,75 @@ pub fn attach_pronouns_and_nominals(text: &str, sentences: &[SentenceTokens], en
             let lower = word.to_lowercase();
             if PRONOUNS.contains_key(lower.as_str()) && !inside_quote(token.start) {
                 if let Some(entity_idx) = antecedent(&chain, sentence_idx) {
-                    entities[entity_idx].mentions.push(EntityMention { span: token, kind: MentionKind::Pronoun, sentence_idx });
-                    chain.push(ChainLink { start: token.start, sentence_idx, entity_idx });
+                    entities[entity_idx].mentions.push(EntityMention {
+                        span: token,
+                        kind: MentionKind::Pronoun,
+                        sentence_idx,
+                    });
+                    chain.push(ChainLink {
+                        start: token.start,
+                        sentence_idx,
+                        entity_idx,
+                    });
                 }
             } else if lower == "the" && !inside_quote(token.start) {
                 let nominal = nominal_end(text, sentence, token_idx)
                     // "the foreign secretary Dominic Raab": a premodifier of a name, a role not a mention.
-                    .filter(|end_idx| !named.iter().any(|link| sentence.tokens.get(end_idx + 1).is_some_and(|next| next.start == link.start)));
+                    .filter(|end_idx| {
+                        !named.iter().any(|link| {
+                            sentence
+                                .tokens
+                                .get(end_idx + 1)
+                                .is_some_and(|next| next.start == link.start)
+                        })
+                    });
                 if let Some(end_idx) = nominal {
                     let span = Span::new(token.start, sentence.tokens[end_idx].end);
-                    let description = &text[sentence.tokens[token_idx + 1].start..sentence.tokens[end_idx].end];
+                    let description =
+                        &text[sentence.tokens[token_idx + 1].start..sentence.tokens[end_idx].end];
                     let head = &text[sentence.tokens[end_idx].start..sentence.tokens[end_idx].end];
                     // "Abu Mahdi al-Muhandis, the commander of …": an apposition names the same person.
-                    let apposed = (token_idx >= 2 && &text[sentence.tokens[token_idx - 1].start..sentence.tokens[token_idx - 1].end] == ",")
-                        .then(|| chain.iter().rev().find(|link| link.sentence_idx == sentence_idx && entities[link.entity_idx].mentions.iter().any(|m| m.kind == MentionKind::Name && m.span.end == sentence.tokens[token_idx - 2].end)))
+                    let apposed = (token_idx >= 2
+                        && &text[sentence.tokens[token_idx - 1].start
+                            ..sentence.tokens[token_idx - 1].end]
+                            == ",")
+                        .then(|| {
+                            chain.iter().rev().find(|link| {
+                                link.sentence_idx == sentence_idx
+                                    && entities[link.entity_idx].mentions.iter().any(|m| {
+                                        m.kind == MentionKind::Name
+                                            && m.span.end == sentence.tokens[token_idx - 2].end
+                                    })
+                            })
+                        })
                         .flatten()
                         .map(|link| link.entity_idx);
-                    let entity_idx = match apposed.or_else(|| described_person(entities, &chain, description, head)) {
+                    let entity_idx = match apposed
+                        .or_else(|| described_person(entities, &chain, description, head))
+                    {
                         Some(entity_idx) => Some(entity_idx),
                         None if PERSON_NOUNS.contains(head.to_lowercase().as_str()) => {
-                            entities.push(FoundEntity { name: description.to_string(), entity_type: EntityType::Person, roles: Vec::new(), mentions: Vec::new() });
+                            entities.push(FoundEntity {
+                                name: description.to_string(),
+                                entity_type: EntityType::Person,
+                                roles: Vec::new(),
+                                mentions: Vec::new(),
+                            });
                             Some(entities.len() - 1)
                         }
                         None => None,
                     };
                     if let Some(entity_idx) = entity_idx {
-                        entities[entity_idx].mentions.push(EntityMention { span, kind: MentionKind::Nominal, sentence_idx });
-                        chain.push(ChainLink { start: token.start, sentence_idx, entity_idx });
+                        entities[entity_idx].mentions.push(EntityMention {
+                            span,
+                            kind: MentionKind::Nominal,
+                            sentence_idx,
+                        });
+                        chain.push(ChainLink {
+                            start: token.start,
+                            sentence_idx,
+                            entity_idx,
+                        });
                         token_idx = end_idx + 1;
                         continue;
                     }
@@ -108,8 +165,15 @@ pub fn attach_pronouns_and_nominals(text: &str, sentences: &[SentenceTokens], en
 /// The person a pronoun in `sentence_idx` refers to: the leftmost person mentioned in the nearest
 /// sentence that mentions one, within reach.
 fn antecedent(chain: &[ChainLink], sentence_idx: usize) -> Option<usize> {
-    let nearest = chain.iter().rev().find(|link| link.sentence_idx + PRONOUN_REACH >= sentence_idx)?.sentence_idx;
-    chain.iter().find(|link| link.sentence_idx == nearest).map(|link| link.entity_idx)
+    let nearest = chain
+        .iter()
+        .rev()
+        .find(|link| link.sentence_idx + PRONOUN_REACH >= sentence_idx)?
+        .sentence_idx;
+    chain
+        .iter()
+        .find(|link| link.sentence_idx == nearest)
+        .map(|link| link.entity_idx)
 }
 
 /// The last token of a nominal opened by "the" at `the_idx`: up to five words ending in a title or
@@ -124,7 +188,11 @@ fn nominal_end(text: &str, sentence: &SentenceTokens, the_idx: usize) -> Option<
         if is_title_word(word) || PERSON_NOUNS.contains(word.to_lowercase().as_str()) {
             found = Some(end_idx);
             // Keep going: "the Prime Minister’s official spokesman" ends at "spokesman".
-        } else if found.is_some() && !matches!(word, "’s" | "'s") && word.chars().next().is_some_and(char::is_lowercase) && !is_adjective_like(word) {
+        } else if found.is_some()
+            && !matches!(word, "’s" | "'s")
+            && word.chars().next().is_some_and(char::is_lowercase)
+            && !is_adjective_like(word)
+        {
             break;
         }
     }
@@ -133,18 +201,47 @@ fn nominal_end(text: &str, sentence: &SentenceTokens, the_idx: usize) -> Option<
 
 /// Lower-case words that sit inside a description ("official", "senior", "deputy").
 fn is_adjective_like(word: &str) -> bool {
-    matches!(word, "official" | "senior" | "deputy" | "former" | "top" | "chief" | "foreign" | "defence" | "defense" | "military" | "local" | "national" | "regional")
+    matches!(
+        word,
+        "official"
+            | "senior"
+            | "deputy"
+            | "former"
+            | "top"
+            | "chief"
+            | "foreign"
+            | "defence"
+            | "defense"
+            | "military"
+            | "local"
+            | "national"
+            | "regional"
+    )
 }
 
 /// The person described by `description` ("Labour leader", "spokesman"): one who holds it as a role,
 /// or an unnamed person whose description ends with the same head noun, most recent first.
-fn described_person(entities: &[FoundEntity], chain: &[ChainLink], description: &str, head: &str) -> Option<usize> {
+fn described_person(
+    entities: &[FoundEntity],
+    chain: &[ChainLink],
+    description: &str,
+    head: &str,
+) -> Option<usize> {
     let description = fold(description);
     let head = fold(head);
-    chain.iter().rev().map(|link| link.entity_idx).find(|&entity_idx| {
-        let entity = &entities[entity_idx];
-        entity.roles.iter().any(|role| fold(role).ends_with(&description)) || (entity.mentions.iter().all(|m| m.kind != MentionKind::Name) && fold(&entity.name).ends_with(&head))
-    })
+    chain
+        .iter()
+        .rev()
+        .map(|link| link.entity_idx)
+        .find(|&entity_idx| {
+            let entity = &entities[entity_idx];
+            entity
+                .roles
+                .iter()
+                .any(|role| fold(role).ends_with(&description))
+                || (entity.mentions.iter().all(|m| m.kind != MentionKind::Name)
+                    && fold(&entity.name).ends_with(&head))
+        })
 }
 
 fn fold(text: &str) -> String {

@@ -17,10 +17,16 @@ use crate::ner::EntityType;
 static ALIASES: LazyLock<HashMap<String, (&'static str, EntityType)>> = LazyLock::new(|| {
     let mut aliases = HashMap::new();
     for line in lexicon::items(include_str!("../../data/aliases.txt")) {
-        let Some((type_name, names)) = line.split_once(':') else { continue };
-        let Some(entity_type) = EntityType::from_name(type_name.trim()) else { continue };
+        let Some((type_name, names)) = line.split_once(':') else {
+            continue;
+        };
+        let Some(entity_type) = EntityType::from_name(type_name.trim()) else {
+            continue;
+        };
         let mut names = names.split(" | ").map(str::trim);
-        let Some(canonical) = names.next() else { continue };
+        let Some(canonical) = names.next() else {
+            continue;
+        };
         aliases.insert(canonical.to_lowercase(), (canonical, entity_type));
         for alias in names {
             aliases.insert(alias.to_lowercase(), (canonical, entity_type));
@@ -32,13 +38,19 @@ static ALIASES: LazyLock<HashMap<String, (&'static str, EntityType)>> = LazyLock
 /// A surface form without a leading "the" and trailing possessive, for comparison.
 fn comparable(surface: &str) -> String {
     let key = surface_key(surface);
-    let key = key.strip_prefix("the ").or_else(|| key.strip_prefix("The ")).unwrap_or(&key);
+    let key = key
+        .strip_prefix("the ")
+        .or_else(|| key.strip_prefix("The "))
+        .unwrap_or(&key);
     key.trim_end_matches("'s").to_string()
 }
 
 /// The capitalised words' initials: "Islamic Revolutionary Guard Corps" → "IRGC".
 fn initials(name: &str) -> String {
-    name.split([' ', '-']).filter_map(|w| w.chars().next()).filter(|c| c.is_uppercase()).collect()
+    name.split([' ', '-'])
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect()
 }
 
 fn is_acronym(surface: &str) -> bool {
@@ -66,8 +78,14 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
         let canonical = alias.map(|(name, _)| name);
         // A known alias has a known type, whatever the tagger said.
         let entity_type = alias.map_or(mention.entity_type, |(_, entity_type)| entity_type);
-        let found = groups.iter().rposition(|group| belongs(group, &form, canonical, entity_type));
-        let entity_mention = EntityMention { span: mention.span, kind: MentionKind::Name, sentence_idx: mention.sentence_idx };
+        let found = groups
+            .iter()
+            .rposition(|group| belongs(group, &form, canonical, entity_type));
+        let entity_mention = EntityMention {
+            span: mention.span,
+            kind: MentionKind::Name,
+            sentence_idx: mention.sentence_idx,
+        };
         match found {
             Some(group_idx) => {
                 let group = &mut groups[group_idx];
@@ -91,7 +109,11 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
     }
     for group in &mut groups {
         if let Some(canonical) = group.canonical {
-            if group.forms.iter().any(|f| f.eq_ignore_ascii_case(canonical)) {
+            if group
+                .forms
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(canonical))
+            {
                 group.entity.name = canonical.to_string();
             }
         }
@@ -100,7 +122,12 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
 }
 
 /// Whether a mention with this form and type belongs to a group.
-fn belongs(group: &Group, form: &str, canonical: Option<&'static str>, entity_type: EntityType) -> bool {
+fn belongs(
+    group: &Group,
+    form: &str,
+    canonical: Option<&'static str>,
+    entity_type: EntityType,
+) -> bool {
     if let (Some(a), Some(b)) = (canonical, group.canonical) {
         return a == b;
     }
@@ -115,7 +142,8 @@ fn belongs(group: &Group, form: &str, canonical: Option<&'static str>, entity_ty
         EntityType::Person => {
             let words: Vec<&str> = form.split_whitespace().map(without_particle).collect();
             group.forms.iter().any(|known| {
-                let known_words: Vec<&str> = known.split_whitespace().map(without_particle).collect();
+                let known_words: Vec<&str> =
+                    known.split_whitespace().map(without_particle).collect();
                 ends_with_words(&known_words, &words) || ends_with_words(&words, &known_words)
             })
         }
@@ -123,7 +151,10 @@ fn belongs(group: &Group, form: &str, canonical: Option<&'static str>, entity_ty
             if is_acronym(form) {
                 group.forms.iter().any(|known| initials(known) == form)
             } else {
-                group.forms.iter().any(|known| is_acronym(known) && initials(form) == *known)
+                group
+                    .forms
+                    .iter()
+                    .any(|known| is_acronym(known) && initials(form) == *known)
             }
         }
     }
@@ -132,21 +163,28 @@ fn belongs(group: &Group, form: &str, canonical: Option<&'static str>, entity_ty
 /// A name word without a lower-case particle joined by a hyphen: "al-Muhandis" → "Muhandis".
 fn without_particle(word: &str) -> &str {
     match word.split_once('-') {
-        Some((particle, rest)) if particle.chars().all(char::is_lowercase) && rest.starts_with(char::is_uppercase) => rest,
+        Some((particle, rest))
+            if particle.chars().all(char::is_lowercase) && rest.starts_with(char::is_uppercase) =>
+        {
+            rest
+        }
         _ => word,
     }
 }
 
 /// Whether `longer` ends with all of `shorter` ("Jeremy Corbyn" ends with "Corbyn").
 fn ends_with_words(longer: &[&str], shorter: &[&str]) -> bool {
-    !shorter.is_empty() && shorter.len() <= longer.len() && longer[longer.len() - shorter.len()..] == *shorter
+    !shorter.is_empty()
+        && shorter.len() <= longer.len()
+        && longer[longer.len() - shorter.len()..] == *shorter
 }
 
 /// Whether `candidate` is a fuller proper name than `current`: more words, and not an acronym.
 fn fuller(candidate: &str, current: &str) -> bool {
     let n_candidate = candidate.split_whitespace().count();
     let n_current = current.split_whitespace().count();
-    (n_candidate > n_current && !is_acronym(candidate)) || (is_acronym(current) && !is_acronym(candidate))
+    (n_candidate > n_current && !is_acronym(candidate))
+        || (is_acronym(current) && !is_acronym(candidate))
 }
 
 #[cfg(test)]

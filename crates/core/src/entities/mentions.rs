@@ -37,11 +37,24 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
     let mut tags: Vec<Tag> = Vec::new();
     let mut mentions: Vec<NamedMention> = Vec::new();
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let words: Vec<&str> = sentence.tokens.iter().map(|t| &text[t.start..t.end]).collect();
+        let words: Vec<&str> = sentence
+            .tokens
+            .iter()
+            .map(|t| &text[t.start..t.end])
+            .collect();
         model.tag_with(&mut hasher, &words, &mut tags);
         for tagged in spans_of(&tags) {
-            let span = Span::new(sentence.tokens[tagged.start].start, sentence.tokens[tagged.end - 1].end);
-            mentions.push(NamedMention { span, sentence_idx, token_start: tagged.start, token_end: tagged.end, entity_type: tagged.entity_type });
+            let span = Span::new(
+                sentence.tokens[tagged.start].start,
+                sentence.tokens[tagged.end - 1].end,
+            );
+            mentions.push(NamedMention {
+                span,
+                sentence_idx,
+                token_start: tagged.start,
+                token_end: tagged.end,
+                entity_type: tagged.entity_type,
+            });
         }
     }
     let mut mentions = trim_and_split(text, sentences, mentions);
@@ -52,14 +65,24 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
 
 /// Trims lower-case words off a mention's ends ("Lord Ahmed of" → "Lord Ahmed") and splits
 /// "A and B" where A or B is mentioned on its own elsewhere ("Hezbollah and Hamas").
-fn trim_and_split(text: &str, sentences: &[SentenceTokens], mentions: Vec<NamedMention>) -> Vec<NamedMention> {
+fn trim_and_split(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: Vec<NamedMention>,
+) -> Vec<NamedMention> {
     let word = |m: &NamedMention, idx: usize| {
         let token = sentences[m.sentence_idx].tokens[idx];
         &text[token.start..token.end]
     };
     let rebuild = |m: &NamedMention, start: usize, end: usize| {
         let tokens = &sentences[m.sentence_idx].tokens;
-        NamedMention { span: Span::new(tokens[start].start, tokens[end - 1].end), sentence_idx: m.sentence_idx, token_start: start, token_end: end, entity_type: m.entity_type }
+        NamedMention {
+            span: Span::new(tokens[start].start, tokens[end - 1].end),
+            sentence_idx: m.sentence_idx,
+            token_start: start,
+            token_end: end,
+            entity_type: m.entity_type,
+        }
     };
     let mut trimmed = Vec::new();
     for mention in &mentions {
@@ -67,24 +90,35 @@ fn trim_and_split(text: &str, sentences: &[SentenceTokens], mentions: Vec<NamedM
         while end > start && !crate::ner::can_begin_mention(word(mention, end - 1)) {
             end -= 1;
         }
-        while start < end && !starts_upper_or_digit(word(mention, start)) && !word(mention, start).contains('-') {
+        while start < end
+            && !starts_upper_or_digit(word(mention, start))
+            && !word(mention, start).contains('-')
+        {
             start += 1;
         }
         if start < end {
             trimmed.push(rebuild(mention, start, end));
         }
     }
-    let alone: std::collections::HashSet<String> = trimmed.iter().map(|m| surface_key(&text[m.span.start..m.span.end])).collect();
+    let alone: std::collections::HashSet<String> = trimmed
+        .iter()
+        .map(|m| surface_key(&text[m.span.start..m.span.end]))
+        .collect();
     let mut out = Vec::new();
     for mention in trimmed {
-        let conjunction = (mention.token_start + 1..mention.token_end - 1).find(|&idx| matches!(word(&mention, idx), "and" | "&"));
+        let conjunction = (mention.token_start + 1..mention.token_end - 1)
+            .find(|&idx| matches!(word(&mention, idx), "and" | "&"));
         if let Some(and_idx) = conjunction {
             let left = rebuild(&mention, mention.token_start, and_idx);
             let right = rebuild(&mention, and_idx + 1, mention.token_end);
             let left_alone = alone.contains(&surface_key(&text[left.span.start..left.span.end]));
             let right_alone = alone.contains(&surface_key(&text[right.span.start..right.span.end]));
-            let all_capitalised = |m: &NamedMention| (m.token_start..m.token_end).all(|idx| crate::ner::can_begin_mention(word(m, idx)));
-            let two_names = all_capitalised(&left) && all_capitalised(&right) && mention.entity_type != EntityType::Person;
+            let all_capitalised = |m: &NamedMention| {
+                (m.token_start..m.token_end).all(|idx| crate::ner::can_begin_mention(word(m, idx)))
+            };
+            let two_names = all_capitalised(&left)
+                && all_capitalised(&right)
+                && mention.entity_type != EntityType::Person;
             if word(&mention, and_idx) == "and" && (left_alone || right_alone || two_names) {
                 out.push(left);
                 out.push(right);
@@ -97,13 +131,17 @@ fn trim_and_split(text: &str, sentences: &[SentenceTokens], mentions: Vec<NamedM
 }
 
 fn starts_upper_or_digit(word: &str) -> bool {
-    word.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    word.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
     let mut votes: HashMap<String, Vec<(EntityType, usize)>> = HashMap::new();
     for mention in mentions.iter() {
-        let counts = votes.entry(surface_key(&text[mention.span.start..mention.span.end])).or_default();
+        let counts = votes
+            .entry(surface_key(&text[mention.span.start..mention.span.end]))
+            .or_default();
         match counts.iter_mut().find(|(t, _)| *t == mention.entity_type) {
             Some((_, n)) => *n += 1,
             None => counts.push((mention.entity_type, 1)),
@@ -111,8 +149,14 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
     }
     // Surnames of multi-word person names vote PERSON for their lone form.
     let mut person_last_words: HashMap<String, usize> = HashMap::new();
-    for mention in mentions.iter().filter(|m| m.entity_type == EntityType::Person && m.token_end - m.token_start >= 2) {
-        if let Some(last) = text[mention.span.start..mention.span.end].split_whitespace().last() {
+    for mention in mentions
+        .iter()
+        .filter(|m| m.entity_type == EntityType::Person && m.token_end - m.token_start >= 2)
+    {
+        if let Some(last) = text[mention.span.start..mention.span.end]
+            .split_whitespace()
+            .last()
+        {
             *person_last_words.entry(surface_key(last)).or_default() += 1;
         }
     }
@@ -120,13 +164,19 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
     for (form, counts) in votes.iter_mut() {
         let words: Vec<&str> = form.split_whitespace().collect();
         let flags = crate::gazetteer::classify(&words);
-        let whole_entry = !flags.is_empty() && flags.iter().skip(1).all(|f| f & crate::gazetteer::CONTINUES != 0);
+        let whole_entry = !flags.is_empty()
+            && flags
+                .iter()
+                .skip(1)
+                .all(|f| f & crate::gazetteer::CONTINUES != 0);
         if !whole_entry {
             continue;
         }
         let class = flags[0];
         // Countries always; cities unless also a first name ("Paris"); surnames are too many to veto.
-        let prior = if class & crate::gazetteer::COUNTRY != 0 || (class & crate::gazetteer::CITY != 0 && class & crate::gazetteer::FIRST_NAME == 0) {
+        let prior = if class & crate::gazetteer::COUNTRY != 0
+            || (class & crate::gazetteer::CITY != 0 && class & crate::gazetteer::FIRST_NAME == 0)
+        {
             Some(EntityType::Gpe)
         } else if class & crate::gazetteer::REGION != 0 {
             Some(EntityType::Loc)
@@ -146,11 +196,21 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
     // "Soleimani" is mostly tagged PERSON.
     let lone_person: std::collections::HashSet<String> = votes
         .iter()
-        .filter(|(form, counts)| !form.contains(' ') && counts.iter().max_by_key(|(_, n)| *n).is_some_and(|(t, _)| *t == EntityType::Person))
+        .filter(|(form, counts)| {
+            !form.contains(' ')
+                && counts
+                    .iter()
+                    .max_by_key(|(_, n)| *n)
+                    .is_some_and(|(t, _)| *t == EntityType::Person)
+        })
         .map(|(form, _)| form.clone())
         .collect();
     for (form, counts) in votes.iter_mut() {
-        if let Some(last) = form.split_whitespace().last().filter(|_| form.contains(' ')) {
+        if let Some(last) = form
+            .split_whitespace()
+            .last()
+            .filter(|_| form.contains(' '))
+        {
             if lone_person.contains(last) {
                 let boost = counts.iter().map(|(_, n)| *n).sum::<usize>() + 1;
                 match counts.iter_mut().find(|(t, _)| *t == EntityType::Person) {
@@ -180,20 +240,34 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
 }
 
 /// Adds mentions where a tagged surface form recurs untagged (capitalised, same tokens).
-fn add_untagged_repeats(text: &str, sentences: &[SentenceTokens], mentions: &mut Vec<NamedMention>) {
+fn add_untagged_repeats(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
     let mut forms: HashMap<String, (Vec<String>, EntityType)> = HashMap::new();
     for mention in mentions.iter() {
         let surface = &text[mention.span.start..mention.span.end];
-        if surface.chars().next().is_some_and(char::is_uppercase) && surface.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+        if surface.chars().next().is_some_and(char::is_uppercase)
+            && surface.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        {
             let sentence = &sentences[mention.sentence_idx];
-            let words: Vec<String> = sentence.tokens[mention.token_start..mention.token_end].iter().map(|t| surface_key(&text[t.start..t.end])).collect();
-            forms.entry(words[0].clone()).or_insert((words, mention.entity_type));
+            let words: Vec<String> = sentence.tokens[mention.token_start..mention.token_end]
+                .iter()
+                .map(|t| surface_key(&text[t.start..t.end]))
+                .collect();
+            forms
+                .entry(words[0].clone())
+                .or_insert((words, mention.entity_type));
         }
     }
     if forms.is_empty() {
         return;
     }
-    let mut covered: Vec<Vec<bool>> = sentences.iter().map(|s| vec![false; s.tokens.len()]).collect();
+    let mut covered: Vec<Vec<bool>> = sentences
+        .iter()
+        .map(|s| vec![false; s.tokens.len()])
+        .collect();
     for mention in mentions.iter() {
         for flag in &mut covered[mention.sentence_idx][mention.token_start..mention.token_end] {
             *flag = true;
@@ -208,10 +282,21 @@ fn add_untagged_repeats(text: &str, sentences: &[SentenceTokens], mentions: &mut
                 let end = idx + form.len();
                 let matches = end <= sentence.tokens.len()
                     && (idx..end).all(|i| !covered[sentence_idx][i])
-                    && form.iter().enumerate().all(|(offset, w)| surface_key(&text[sentence.tokens[idx + offset].start..sentence.tokens[idx + offset].end]) == *w);
+                    && form.iter().enumerate().all(|(offset, w)| {
+                        surface_key(
+                            &text[sentence.tokens[idx + offset].start
+                                ..sentence.tokens[idx + offset].end],
+                        ) == *w
+                    });
                 if matches {
                     let span = Span::new(sentence.tokens[idx].start, sentence.tokens[end - 1].end);
-                    added.push(NamedMention { span, sentence_idx, token_start: idx, token_end: end, entity_type: *entity_type });
+                    added.push(NamedMention {
+                        span,
+                        sentence_idx,
+                        token_start: idx,
+                        token_end: end,
+                        entity_type: *entity_type,
+                    });
                     idx = end;
                     continue;
                 }

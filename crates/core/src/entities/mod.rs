@@ -93,7 +93,10 @@ pub fn find_entities(text: &str, sentences: &[Span]) -> Vec<FoundEntity> {
 /// [`find_entities`] over sentences already cut into tokens (byte spans into `text`), as gold
 /// data comes.
 pub fn find_entities_in_tokens(text: &str, sentences: Vec<Vec<Span>>) -> Vec<FoundEntity> {
-    let sentence_tokens: Vec<SentenceTokens> = sentences.into_iter().map(|tokens| SentenceTokens { tokens }).collect();
+    let sentence_tokens: Vec<SentenceTokens> = sentences
+        .into_iter()
+        .map(|tokens| SentenceTokens { tokens })
+        .collect();
     let named = mentions::named_mentions(text, &sentence_tokens);
     let mut entities = grouping::group(text, &named);
     roles::assign_roles(text, &sentence_tokens, &named, &mut entities);

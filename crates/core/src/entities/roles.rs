@@ -15,14 +15,17 @@ use super::{FoundEntity, SentenceTokens};
 use crate::lexicon;
 use crate::ner::EntityType;
 
-static TITLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| lexicon::items(lexicon::titles()).collect());
+static TITLES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(lexicon::titles()).collect());
 
 /// Capitalised words that never premodify a role ("The", "However").
-static OPENERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| lexicon::items(lexicon::sentence_starters()).collect());
+static OPENERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(lexicon::sentence_starters()).collect());
 
 /// A capitalised word that can stand in a role before a title: "Labour", "Israeli", "Downing".
 fn is_proper_premodifier(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase) && !OPENERS.contains(word.to_lowercase().as_str())
+    word.chars().next().is_some_and(char::is_uppercase)
+        && !OPENERS.contains(word.to_lowercase().as_str())
 }
 
 /// Whether a word is a title or office word.
@@ -34,11 +37,21 @@ pub(crate) fn is_title_word(word: &str) -> bool {
 /// Longest apposition read, in tokens.
 const MAX_APPOSITION_TOKENS: usize = 14;
 
-pub fn assign_roles(text: &str, sentences: &[SentenceTokens], named: &[NamedMention], entities: &mut [FoundEntity]) {
-    for entity in entities.iter_mut().filter(|e| e.entity_type == EntityType::Person) {
+pub fn assign_roles(
+    text: &str,
+    sentences: &[SentenceTokens],
+    named: &[NamedMention],
+    entities: &mut [FoundEntity],
+) {
+    for entity in entities
+        .iter_mut()
+        .filter(|e| e.entity_type == EntityType::Person)
+    {
         let mut roles: Vec<String> = Vec::new();
         for mention in &entity.mentions {
-            let Some(named_mention) = named.iter().find(|m| m.span == mention.span) else { continue };
+            let Some(named_mention) = named.iter().find(|m| m.span == mention.span) else {
+                continue;
+            };
             let sentence = &sentences[named_mention.sentence_idx];
             let word = |idx: usize| &text[sentence.tokens[idx].start..sentence.tokens[idx].end];
             // Premodifier: walk back over title words, other entities' names and possessives.
@@ -47,31 +60,48 @@ pub fn assign_roles(text: &str, sentences: &[SentenceTokens], named: &[NamedMent
             while start > 0 {
                 let previous = word(start - 1);
                 let in_other_mention = named.iter().any(|m| {
-                    m.sentence_idx == named_mention.sentence_idx && m.token_start < start && start - 1 < m.token_end && m.entity_type != EntityType::Person
+                    m.sentence_idx == named_mention.sentence_idx
+                        && m.token_start < start
+                        && start - 1 < m.token_end
+                        && m.entity_type != EntityType::Person
                 });
                 if is_title_word(previous) {
                     has_title = true;
-                } else if !(in_other_mention || is_proper_premodifier(previous) || matches!(previous, "’s" | "'s")) {
+                } else if !(in_other_mention
+                    || is_proper_premodifier(previous)
+                    || matches!(previous, "’s" | "'s"))
+                {
                     break;
                 }
                 start -= 1;
             }
             if has_title && start < named_mention.token_start {
-                let role = text[sentence.tokens[start].start..sentence.tokens[named_mention.token_start - 1].end].to_string();
+                let role = text[sentence.tokens[start].start
+                    ..sentence.tokens[named_mention.token_start - 1].end]
+                    .to_string();
                 push_role(&mut roles, role);
             }
             // Apposition: ", former commander of the British Armed Forces,".
             let after = named_mention.token_end;
             if after + 1 < sentence.tokens.len() && word(after) == "," {
                 let opener = word(after + 1);
-                let opens_role = is_title_word(opener) || opener.eq_ignore_ascii_case("former") || (matches!(opener, "the" | "a" | "an") && after + 2 < sentence.tokens.len() && is_title_word(word(after + 2)));
+                let opens_role = is_title_word(opener)
+                    || opener.eq_ignore_ascii_case("former")
+                    || (matches!(opener, "the" | "a" | "an")
+                        && after + 2 < sentence.tokens.len()
+                        && is_title_word(word(after + 2)));
                 if opens_role {
                     let mut end = after + 1;
-                    while end < sentence.tokens.len() && end - after <= MAX_APPOSITION_TOKENS && !matches!(word(end), "," | "." | ";" | ":" | "“" | "\"" | "—" | "–") {
+                    while end < sentence.tokens.len()
+                        && end - after <= MAX_APPOSITION_TOKENS
+                        && !matches!(word(end), "," | "." | ";" | ":" | "“" | "\"" | "—" | "–")
+                    {
                         end += 1;
                     }
                     if end < sentence.tokens.len() && end - after <= MAX_APPOSITION_TOKENS {
-                        let role = text[sentence.tokens[after + 1].start..sentence.tokens[end - 1].end].to_string();
+                        let role = text
+                            [sentence.tokens[after + 1].start..sentence.tokens[end - 1].end]
+                            .to_string();
                         push_role(&mut roles, role);
                     }
                 }

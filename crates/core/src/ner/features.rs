@@ -35,7 +35,9 @@ fn hash_folded(word: &str) -> u64 {
 
 /// Hash of a string exactly as written.
 fn hash_exact(word: &str) -> u64 {
-    word.chars().fold(0x8422_2325_cbf2_9ce4, |hash, c| step(hash, fold_punct(c) as u64))
+    word.chars().fold(0x8422_2325_cbf2_9ce4, |hash, c| {
+        step(hash, fold_punct(c) as u64)
+    })
 }
 
 #[inline]
@@ -79,13 +81,19 @@ fn hash_shape(word: &str) -> u64 {
 }
 
 fn hash_prefix(word: &str, n_chars: usize) -> u64 {
-    let end = word.char_indices().nth(n_chars).map_or(word.len(), |(idx, _)| idx);
+    let end = word
+        .char_indices()
+        .nth(n_chars)
+        .map_or(word.len(), |(idx, _)| idx);
     hash_folded(&word[..end])
 }
 
 fn hash_suffix(word: &str, n_chars: usize) -> u64 {
     let n_total = word.chars().count();
-    let start = word.char_indices().nth(n_total.saturating_sub(n_chars)).map_or(0, |(idx, _)| idx);
+    let start = word
+        .char_indices()
+        .nth(n_total.saturating_sub(n_chars))
+        .map_or(0, |(idx, _)| idx);
     hash_folded(&word[start..])
 }
 
@@ -123,7 +131,13 @@ const BOUNDARY_AFTER: u64 = 0x2222;
 impl FeatureHasher {
     /// A hasher into `2^bits` rows.
     pub fn new(bits: u32) -> FeatureHasher {
-        FeatureHasher { tokens: Vec::new(), static_rows: Vec::new(), gazetteer: Vec::new(), shouting: false, bits }
+        FeatureHasher {
+            tokens: Vec::new(),
+            static_rows: Vec::new(),
+            gazetteer: Vec::new(),
+            shouting: false,
+            bits,
+        }
     }
 
     fn row(&self, template: u64, value: u64) -> u32 {
@@ -137,12 +151,27 @@ impl FeatureHasher {
             lower: hash_folded(word),
             exact: hash_exact(word),
             shape: hash_shape(word),
-            prefixes: [hash_prefix(word, 1), hash_prefix(word, 2), hash_prefix(word, 3)],
-            suffixes: [hash_suffix(word, 1), hash_suffix(word, 2), hash_suffix(word, 3), hash_suffix(word, 4)],
+            prefixes: [
+                hash_prefix(word, 1),
+                hash_prefix(word, 2),
+                hash_prefix(word, 3),
+            ],
+            suffixes: [
+                hash_suffix(word, 1),
+                hash_suffix(word, 2),
+                hash_suffix(word, 3),
+                hash_suffix(word, 4),
+            ],
             is_capitalised: word.chars().next().is_some_and(char::is_uppercase),
         }));
-        let n_letters: usize = words.iter().map(|w| w.chars().filter(|c| c.is_alphabetic()).count()).sum();
-        let n_upper: usize = words.iter().map(|w| w.chars().filter(|c| c.is_uppercase()).count()).sum();
+        let n_letters: usize = words
+            .iter()
+            .map(|w| w.chars().filter(|c| c.is_alphabetic()).count())
+            .sum();
+        let n_upper: usize = words
+            .iter()
+            .map(|w| w.chars().filter(|c| c.is_uppercase()).count())
+            .sum();
         self.shouting = n_letters >= 8 && n_upper * 10 >= n_letters * 9;
 
         self.gazetteer.clear();
@@ -158,7 +187,9 @@ impl FeatureHasher {
                 if at < 0 {
                     BOUNDARY_BEFORE.wrapping_add((-at) as u64)
                 } else {
-                    self.tokens.get(at as usize).map_or(BOUNDARY_AFTER.wrapping_add(offset as u64), |t| t.lower)
+                    self.tokens
+                        .get(at as usize)
+                        .map_or(BOUNDARY_AFTER.wrapping_add(offset as u64), |t| t.lower)
                 }
             };
             let shape_at = |offset: isize| -> u64 {
@@ -166,7 +197,9 @@ impl FeatureHasher {
                 if at < 0 {
                     BOUNDARY_BEFORE
                 } else {
-                    self.tokens.get(at as usize).map_or(BOUNDARY_AFTER, |t| t.shape)
+                    self.tokens
+                        .get(at as usize)
+                        .map_or(BOUNDARY_AFTER, |t| t.shape)
                 }
             };
             let shout = self.shouting as u64;
@@ -175,7 +208,9 @@ impl FeatureHasher {
                 if at < 0 {
                     0x100
                 } else {
-                    self.gazetteer.get(at as usize).map_or(0x200, |flags| *flags as u64)
+                    self.gazetteer
+                        .get(at as usize)
+                        .map_or(0x200, |flags| *flags as u64)
                 }
             };
             let features: [(u64, u64); STATIC_FEATURES] = [
@@ -201,7 +236,10 @@ impl FeatureHasher {
                 (20, mix(shape_at(-1), mix(token.shape, shape_at(1)))),
                 (21, mix((idx == 0) as u64, token.shape)),
                 (22, mix(shout, token.lower)),
-                (23, mix(token.is_capitalised as u64, mix(shout, lower_at(-1)))),
+                (
+                    23,
+                    mix(token.is_capitalised as u64, mix(shout, lower_at(-1))),
+                ),
                 (24, mix(token.suffixes[2], shape_at(1))),
                 (25, gazetteer_at(0)),
                 (26, mix(gazetteer_at(0), token.shape)),
@@ -221,7 +259,12 @@ impl FeatureHasher {
     }
 
     /// The tag-dependent rows of token `idx`, given the two previous tags.
-    pub fn dynamic_rows(&self, idx: usize, previous: Tag, before_previous: Tag) -> [u32; DYNAMIC_FEATURES] {
+    pub fn dynamic_rows(
+        &self,
+        idx: usize,
+        previous: Tag,
+        before_previous: Tag,
+    ) -> [u32; DYNAMIC_FEATURES] {
         let token = self.tokens[idx];
         let prev = previous.index() as u64 + 1;
         let prev2 = before_previous.index() as u64 + 1;

@@ -34,7 +34,14 @@ pub enum EntityType {
 
 impl EntityType {
     /// Every type, in tag order.
-    pub const ALL: [EntityType; 6] = [EntityType::Person, EntityType::Org, EntityType::Gpe, EntityType::Loc, EntityType::Norp, EntityType::Event];
+    pub const ALL: [EntityType; 6] = [
+        EntityType::Person,
+        EntityType::Org,
+        EntityType::Gpe,
+        EntityType::Loc,
+        EntityType::Norp,
+        EntityType::Event,
+    ];
 
     /// The contract's name for the type.
     pub fn as_str(self) -> &'static str {
@@ -101,7 +108,10 @@ impl Tag {
 }
 
 fn type_index(entity_type: EntityType) -> usize {
-    EntityType::ALL.iter().position(|t| *t == entity_type).unwrap_or(0)
+    EntityType::ALL
+        .iter()
+        .position(|t| *t == entity_type)
+        .unwrap_or(0)
 }
 
 /// A tagged mention: token range `[start, end)` in the sentence and its type.
@@ -127,13 +137,21 @@ pub fn spans_of(tags: &[Tag]) -> Vec<TaggedSpan> {
             }
             Tag::Begin(t) => {
                 spans.extend(open.take());
-                open = Some(TaggedSpan { start: idx, end: idx + 1, entity_type: t });
+                open = Some(TaggedSpan {
+                    start: idx,
+                    end: idx + 1,
+                    entity_type: t,
+                });
             }
             Tag::Inside(t) => match &mut open {
                 Some(span) if span.entity_type == t => span.end = idx + 1,
                 _ => {
                     spans.extend(open.take());
-                    open = Some(TaggedSpan { start: idx, end: idx + 1, entity_type: t });
+                    open = Some(TaggedSpan {
+                        start: idx,
+                        end: idx + 1,
+                        entity_type: t,
+                    });
                 }
             },
         }
@@ -143,7 +161,10 @@ pub fn spans_of(tags: &[Tag]) -> Vec<TaggedSpan> {
 }
 
 /// The model shipped in the binary (`models/ner.bin`, reproduced by `newslens train ner`).
-static SHIPPED: LazyLock<Model> = LazyLock::new(|| Model::from_bytes(include_bytes!("../../../../models/ner.bin")).unwrap_or_else(|_| Model::empty()));
+static SHIPPED: LazyLock<Model> = LazyLock::new(|| {
+    Model::from_bytes(include_bytes!("../../../../models/ner.bin"))
+        .unwrap_or_else(|_| Model::empty())
+});
 
 /// The shipped model.
 pub fn shipped_model() -> &'static Model {
@@ -163,7 +184,13 @@ mod tests {
 
     #[test]
     fn spans_from_bio_tags_tolerate_stray_insides() {
-        let tags = [Tag::Begin(EntityType::Person), Tag::Inside(EntityType::Person), Tag::Outside, Tag::Inside(EntityType::Gpe), Tag::Begin(EntityType::Org)];
+        let tags = [
+            Tag::Begin(EntityType::Person),
+            Tag::Inside(EntityType::Person),
+            Tag::Outside,
+            Tag::Inside(EntityType::Gpe),
+            Tag::Begin(EntityType::Org),
+        ];
         let spans = spans_of(&tags);
         assert_eq!(spans.len(), 3);
         assert_eq!((spans[0].start, spans[0].end), (0, 2));

@@ -41,7 +41,11 @@ pub struct Model {
 impl Model {
     /// A model that tags nothing (every token outside), for builds without a trained model.
     pub fn empty() -> Model {
-        Model { bits: 1, weights: vec![0; 2 * Tag::COUNT], scale: 1.0 }
+        Model {
+            bits: 1,
+            weights: vec![0; 2 * Tag::COUNT],
+            scale: 1.0,
+        }
     }
 
     /// Whether the model has weights (false for [`Model::empty`]).
@@ -52,9 +56,20 @@ impl Model {
     /// Builds a model from float weights (`2^bits × Tag::COUNT`), quantising them.
     pub fn from_weights(bits: u32, weights: &[f32]) -> Model {
         let max = weights.iter().fold(0f32, |max, w| max.max(w.abs()));
-        let scale = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
-        let weights = weights.iter().map(|w| (w / scale).round().clamp(i16::MIN as f32, i16::MAX as f32) as i16).collect();
-        Model { bits, weights, scale }
+        let scale = if max > 0.0 {
+            max / i16::MAX as f32
+        } else {
+            1.0
+        };
+        let weights = weights
+            .iter()
+            .map(|w| (w / scale).round().clamp(i16::MIN as f32, i16::MAX as f32) as i16)
+            .collect();
+        Model {
+            bits,
+            weights,
+            scale,
+        }
     }
 
     /// Parses model bytes.
@@ -62,7 +77,9 @@ impl Model {
         if bytes.len() < 18 || &bytes[..6] != MAGIC {
             return Err(ModelError::NotAModel);
         }
-        let read_u32 = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        let read_u32 = |at: usize| {
+            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
         let bits = read_u32(6);
         let n_tags = read_u32(10) as usize;
         let scale = f32::from_le_bytes([bytes[14], bytes[15], bytes[16], bytes[17]]);
@@ -72,10 +89,21 @@ impl Model {
         let n_weights = (1usize << bits) * n_tags;
         let body = &bytes[18..];
         if body.len() != n_weights * 2 {
-            return Err(ModelError::Malformed(format!("expected {} weight bytes, found {}", n_weights * 2, body.len())));
+            return Err(ModelError::Malformed(format!(
+                "expected {} weight bytes, found {}",
+                n_weights * 2,
+                body.len()
+            )));
         }
-        let weights = body.chunks_exact(2).map(|pair| i16::from_le_bytes([pair[0], pair[1]])).collect();
-        Ok(Model { bits, weights, scale })
+        let weights = body
+            .chunks_exact(2)
+            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
+            .collect();
+        Ok(Model {
+            bits,
+            weights,
+            scale,
+        })
     }
 
     /// The model as bytes, in the file format above.
@@ -120,16 +148,23 @@ impl Model {
         hasher.load(words);
         let mut previous = Tag::Outside;
         let mut before_previous = Tag::Outside;
-        for idx in 0..words.len() {
+        for (idx, word) in words.iter().enumerate() {
             let mut scores = [0i32; Tag::COUNT];
             let dynamic = hasher.dynamic_rows(idx, previous, before_previous);
             for row in hasher.static_rows(idx).iter().chain(dynamic.iter()) {
                 let start = *row as usize * Tag::COUNT;
-                for (score, weight) in scores.iter_mut().zip(&self.weights[start..start + Tag::COUNT]) {
+                for (score, weight) in scores
+                    .iter_mut()
+                    .zip(&self.weights[start..start + Tag::COUNT])
+                {
                     *score += *weight as i32;
                 }
             }
-            let tag = if can_be_in_mention(words[idx]) { best_allowed_for(&scores, previous, can_begin_mention(words[idx])) } else { Tag::Outside };
+            let tag = if can_be_in_mention(word) {
+                best_allowed_for(&scores, previous, can_begin_mention(word))
+            } else {
+                Tag::Outside
+            };
             tags.push(tag);
             before_previous = previous;
             previous = tag;
@@ -139,19 +174,29 @@ impl Model {
 
 /// Punctuation, handles, hashtags and links are never part of a mention.
 pub(crate) fn can_be_in_mention(word: &str) -> bool {
-    word.chars().any(char::is_alphanumeric) && !word.starts_with(['@', '#']) && !word.starts_with("http")
+    word.chars().any(char::is_alphanumeric)
+        && !word.starts_with(['@', '#'])
+        && !word.starts_with("http")
 }
 
 /// A mention starts with a capital or a digit ("Iran", "9/11"), or a particle joined to a capital
 /// by a hyphen ("al-Qaida").
 pub fn can_begin_mention(word: &str) -> bool {
     let first = word.chars().next().unwrap_or(' ');
-    first.is_uppercase() || first.is_ascii_digit() || word.split_once('-').is_some_and(|(_, rest)| rest.starts_with(char::is_uppercase))
+    first.is_uppercase()
+        || first.is_ascii_digit()
+        || word
+            .split_once('-')
+            .is_some_and(|(_, rest)| rest.starts_with(char::is_uppercase))
 }
 
 /// The best-scoring tag that may follow `previous` (an `Inside` must continue its own type), with
 /// `Begin` tags allowed or not.
-pub(crate) fn best_allowed_for<S: PartialOrd + Copy>(scores: &[S; Tag::COUNT], previous: Tag, may_begin: bool) -> Tag {
+pub(crate) fn best_allowed_for<S: PartialOrd + Copy>(
+    scores: &[S; Tag::COUNT],
+    previous: Tag,
+    may_begin: bool,
+) -> Tag {
     let mut best: Option<(usize, S)> = None;
     for (index, score) in scores.iter().enumerate() {
         let tag = Tag::from_index(index);
@@ -176,7 +221,9 @@ mod tests {
 
     #[test]
     fn bytes_round_trip() {
-        let weights: Vec<f32> = (0..(1 << 4) * Tag::COUNT).map(|i| (i as f32 - 100.0) / 7.0).collect();
+        let weights: Vec<f32> = (0..(1 << 4) * Tag::COUNT)
+            .map(|i| (i as f32 - 100.0) / 7.0)
+            .collect();
         let model = Model::from_weights(4, &weights);
         let again = Model::from_bytes(&model.to_bytes()).unwrap();
         assert_eq!(again.weights, model.weights);
@@ -185,14 +232,23 @@ mod tests {
 
     #[test]
     fn garbage_is_not_a_model() {
-        assert_eq!(Model::from_bytes(b"hello").err(), Some(ModelError::NotAModel));
+        assert_eq!(
+            Model::from_bytes(b"hello").err(),
+            Some(ModelError::NotAModel)
+        );
         let mut bytes = Model::empty().to_bytes();
         bytes.pop();
-        assert!(matches!(Model::from_bytes(&bytes), Err(ModelError::Malformed(_))));
+        assert!(matches!(
+            Model::from_bytes(&bytes),
+            Err(ModelError::Malformed(_))
+        ));
     }
 
     #[test]
     fn empty_model_tags_everything_outside() {
-        assert_eq!(Model::empty().tag(&["Jeremy", "Corbyn"]), [Tag::Outside, Tag::Outside]);
+        assert_eq!(
+            Model::empty().tag(&["Jeremy", "Corbyn"]),
+            [Tag::Outside, Tag::Outside]
+        );
     }
 }

@@ -34,7 +34,12 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
-        TrainOptions { bits: 19, epochs: 8, seed: 0x6e65_7773, shouted_every: 8 }
+        TrainOptions {
+            bits: 19,
+            epochs: 8,
+            seed: 0x6e65_7773,
+            shouted_every: 8,
+        }
     }
 }
 
@@ -60,28 +65,50 @@ impl Averaged {
             let elapsed = clock - self.stamps[index];
             self.totals[index] += elapsed as f64 * self.weights[index] as f64;
         }
-        self.totals.iter().map(|total| (*total / clock as f64) as f32).collect()
+        self.totals
+            .iter()
+            .map(|total| (*total / clock as f64) as f32)
+            .collect()
     }
 }
 
 /// Trains a model on `sentences`; `progress` is called after each epoch with (epoch, token accuracy).
-pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progress: impl FnMut(usize, f64)) -> Model {
+pub fn train(
+    sentences: &[TrainingSentence],
+    options: &TrainOptions,
+    mut progress: impl FnMut(usize, f64),
+) -> Model {
     let n_rows = 1usize << options.bits;
     let n_weights = n_rows * Tag::COUNT;
-    let mut averaged = Averaged { weights: vec![0.0; n_weights], totals: vec![0.0; n_weights], stamps: vec![0; n_weights], clock: 0 };
+    let mut averaged = Averaged {
+        weights: vec![0.0; n_weights],
+        totals: vec![0.0; n_weights],
+        stamps: vec![0; n_weights],
+        clock: 0,
+    };
     let mut hasher = FeatureHasher::new(options.bits);
     let mut rng = options.seed | 1;
 
     let shouted: Vec<TrainingSentence> = if options.shouted_every == 0 {
         Vec::new()
     } else {
-        sentences.iter().step_by(options.shouted_every).map(|s| TrainingSentence { words: s.words.iter().map(|w| w.to_uppercase()).collect(), tags: s.tags.clone() }).collect()
+        sentences
+            .iter()
+            .step_by(options.shouted_every)
+            .map(|s| TrainingSentence {
+                words: s.words.iter().map(|w| w.to_uppercase()).collect(),
+                tags: s.tags.clone(),
+            })
+            .collect()
     };
     let sentences: Vec<&TrainingSentence> = sentences.iter().chain(&shouted).collect();
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     // Gold tags the decoder can never produce (a mention opening on "southern", a comma inside a
     // mention) would be chased forever and skew the weights: make them consistent first.
-    let gold_tags: Vec<Vec<Tag>> = sentences.iter().map(|s| decodable(&s.words, &s.tags)).collect();
+    let gold_tags: Vec<Vec<Tag>> = sentences
+        .iter()
+        .map(|s| decodable(&s.words, &s.tags))
+        .collect();
 
     for epoch in 0..options.epochs {
         shuffle(&mut order, &mut rng);
@@ -95,16 +122,28 @@ pub fn train(sentences: &[TrainingSentence], options: &TrainOptions, mut progres
             for (idx, gold) in gold_tags[sentence_idx].iter().enumerate() {
                 averaged.clock += 1;
                 let dynamic = hasher.dynamic_rows(idx, previous, before_previous);
-                let rows: Vec<u32> = hasher.static_rows(idx).iter().chain(dynamic.iter()).copied().collect();
+                let rows: Vec<u32> = hasher
+                    .static_rows(idx)
+                    .iter()
+                    .chain(dynamic.iter())
+                    .copied()
+                    .collect();
                 let mut scores = [0f32; Tag::COUNT];
                 for row in &rows {
                     let start = *row as usize * Tag::COUNT;
-                    for (score, weight) in scores.iter_mut().zip(&averaged.weights[start..start + Tag::COUNT]) {
+                    for (score, weight) in scores
+                        .iter_mut()
+                        .zip(&averaged.weights[start..start + Tag::COUNT])
+                    {
                         *score += weight;
                     }
                 }
                 let word = sentence.words[idx].as_str();
-                let guess = if can_be_in_mention(word) { best_allowed_for(&scores, previous, can_begin_mention(word)) } else { Tag::Outside };
+                let guess = if can_be_in_mention(word) {
+                    best_allowed_for(&scores, previous, can_begin_mention(word))
+                } else {
+                    Tag::Outside
+                };
                 if guess != *gold {
                     for row in &rows {
                         let start = *row as usize * Tag::COUNT;
@@ -158,12 +197,20 @@ mod tests {
     use crate::ner::EntityType;
 
     fn sentence(words: &[&str], tags: &[Tag]) -> TrainingSentence {
-        TrainingSentence { words: words.iter().map(|w| w.to_string()).collect(), tags: tags.to_vec() }
+        TrainingSentence {
+            words: words.iter().map(|w| w.to_string()).collect(),
+            tags: tags.to_vec(),
+        }
     }
 
     #[test]
     fn learns_a_tiny_pattern_and_is_deterministic() {
-        let person = [Tag::Begin(EntityType::Person), Tag::Inside(EntityType::Person), Tag::Outside, Tag::Outside];
+        let person = [
+            Tag::Begin(EntityType::Person),
+            Tag::Inside(EntityType::Person),
+            Tag::Outside,
+            Tag::Outside,
+        ];
         let data: Vec<TrainingSentence> = ["Ana Ruiz", "Tom Best", "Kim Lee", "Sam Ortiz"]
             .iter()
             .map(|name| {
@@ -172,9 +219,17 @@ mod tests {
                 sentence(&words, &person)
             })
             .collect();
-        let options = TrainOptions { bits: 12, epochs: 5, seed: 7, shouted_every: 0 };
+        let options = TrainOptions {
+            bits: 12,
+            epochs: 5,
+            seed: 7,
+            shouted_every: 0,
+        };
         let model = train(&data, &options, |_, _| {});
         assert_eq!(model.tag(&["Ana", "Ruiz", "spoke", "."]), person);
-        assert_eq!(model.to_bytes(), train(&data, &options, |_, _| {}).to_bytes());
+        assert_eq!(
+            model.to_bytes(),
+            train(&data, &options, |_, _| {}).to_bytes()
+        );
     }
 }

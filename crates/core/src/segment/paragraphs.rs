@@ -57,7 +57,8 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
 
 /// Whether `next` carries on the line `previous` (a hard wrap) rather than starting a paragraph.
 fn continues(previous: &str, next: &str) -> bool {
-    let ends_open = !previous.ends_with(['.', '!', '?', ':', '"', '”', '’', '\'', ')', ']', '…', '»']);
+    let ends_open =
+        !previous.ends_with(['.', '!', '?', ':', '"', '”', '’', '\'', ')', ']', '…', '»']);
     let starts_lower = next.chars().next().is_some_and(char::is_lowercase);
     ends_open && starts_lower
 }
@@ -67,7 +68,10 @@ mod tests {
     use super::paragraphs;
 
     fn texts(text: &str) -> Vec<&str> {
-        paragraphs(text).iter().map(|s| &text[s.start..s.end]).collect()
+        paragraphs(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
     }
 
     #[test]
@@ -77,8 +81,14 @@ mod tests {
 
     #[test]
     fn single_line_breaks_separate_paragraphs_unless_hard_wrapped() {
-        assert_eq!(texts("One line.\nAnother line."), ["One line.", "Another line."]);
-        assert_eq!(texts("A sentence that runs\non to the next line."), ["A sentence that runs\non to the next line."]);
+        assert_eq!(
+            texts("One line.\nAnother line."),
+            ["One line.", "Another line."]
+        );
+        assert_eq!(
+            texts("A sentence that runs\non to the next line."),
+            ["A sentence that runs\non to the next line."]
+        );
     }
 
     #[test]

@@ -93,7 +93,13 @@ fn split_paragraph(text: &str, paragraph: Span, spans: &mut Vec<Span>) {
 }
 
 /// Whether the terminal run `[terminal_start, end)` closes the sentence that began at `sentence_start`.
-fn ends_sentence(text: &str, paragraph: Span, sentence_start: usize, terminal_start: usize, end: usize) -> bool {
+fn ends_sentence(
+    text: &str,
+    paragraph: Span,
+    sentence_start: usize,
+    terminal_start: usize,
+    end: usize,
+) -> bool {
     if end >= paragraph.end {
         return false; // the paragraph end closes it anyway
     }
@@ -102,10 +108,15 @@ fn ends_sentence(text: &str, paragraph: Span, sentence_start: usize, terminal_st
     if rest.len() == after.len() {
         return false; // "3.5", "U.S.-led", "t.co/x": no space after the mark
     }
-    let Some(next_char) = rest.chars().next() else { return false };
+    let Some(next_char) = rest.chars().next() else {
+        return false;
+    };
     let opens = next_char.is_uppercase()
         || next_char.is_ascii_digit()
-        || matches!(next_char, '“' | '"' | '‘' | '\'' | '«' | '(' | '[' | '#' | '@');
+        || matches!(
+            next_char,
+            '“' | '"' | '‘' | '\'' | '«' | '(' | '[' | '#' | '@'
+        );
     if !opens {
         return false;
     }
@@ -126,7 +137,9 @@ fn ends_sentence(text: &str, paragraph: Span, sentence_start: usize, terminal_st
     match ABBREVIATIONS.get(lower.as_str()) {
         Some(AbbreviationClass::Title) => false,
         Some(AbbreviationClass::Number) => !next_char.is_ascii_digit(),
-        Some(AbbreviationClass::End) => SENTENCE_STARTERS.contains(next_word.to_lowercase().as_str()),
+        Some(AbbreviationClass::End) => {
+            SENTENCE_STARTERS.contains(next_word.to_lowercase().as_str())
+        }
         // Unknown dotted abbreviations ("N.A.T.O.") behave like "U.S.".
         None if word.contains('.') => SENTENCE_STARTERS.contains(next_word.to_lowercase().as_str()),
         None => true,
@@ -139,7 +152,9 @@ fn word_before(text: &str, sentence_start: usize, terminal_start: usize) -> &str
     let start = before
         .char_indices()
         .rev()
-        .find(|(_, c)| c.is_whitespace() || matches!(c, '(' | '[' | '“' | '"' | '‘' | '«' | '—' | '–'))
+        .find(|(_, c)| {
+            c.is_whitespace() || matches!(c, '(' | '[' | '“' | '"' | '‘' | '«' | '—' | '–')
+        })
         .map_or(0, |(idx, c)| idx + c.len_utf8());
     &before[start..]
 }
@@ -147,7 +162,9 @@ fn word_before(text: &str, sentence_start: usize, terminal_start: usize) -> &str
 /// The first word of `rest`, without opening marks.
 fn next_word(rest: &str) -> &str {
     let rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let end = rest.find(|c: char| !c.is_alphanumeric() && c != '\'').unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !c.is_alphanumeric() && c != '\'')
+        .unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -183,49 +200,79 @@ mod tests {
     use crate::segment::paragraphs;
 
     fn split(text: &str) -> Vec<&str> {
-        sentences(text, &paragraphs(text)).iter().map(|s| &text[s.start..s.end]).collect()
+        sentences(text, &paragraphs(text))
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
     }
 
     #[test]
     fn titles_and_initials_do_not_end_sentences() {
-        assert_eq!(split("Mr. Price met Gen. Ward. George W. Bush was there."), ["Mr. Price met Gen. Ward.", "George W. Bush was there."]);
+        assert_eq!(
+            split("Mr. Price met Gen. Ward. George W. Bush was there."),
+            ["Mr. Price met Gen. Ward.", "George W. Bush was there."]
+        );
     }
 
     #[test]
     fn dotted_abbreviations_end_sentences_only_before_usual_openers() {
-        assert_eq!(split("He moved to the U.S. The talks failed."), ["He moved to the U.S.", "The talks failed."]);
+        assert_eq!(
+            split("He moved to the U.S. The talks failed."),
+            ["He moved to the U.S.", "The talks failed."]
+        );
         assert_eq!(split("The U.S. Army said so."), ["The U.S. Army said so."]);
-        assert_eq!(split("It ended at 3 p.m. Smith left."), ["It ended at 3 p.m. Smith left."]);
+        assert_eq!(
+            split("It ended at 3 p.m. Smith left."),
+            ["It ended at 3 p.m. Smith left."]
+        );
     }
 
     #[test]
     fn month_abbreviations_hold_before_numbers() {
-        assert_eq!(split("He died on Jan. 3 in Baghdad. Then what?"), ["He died on Jan. 3 in Baghdad.", "Then what?"]);
+        assert_eq!(
+            split("He died on Jan. 3 in Baghdad. Then what?"),
+            ["He died on Jan. 3 in Baghdad.", "Then what?"]
+        );
     }
 
     #[test]
     fn quotes_ending_in_punctuation_close_the_sentence_after_the_mark() {
-        assert_eq!(split("“Is it war?” he asked. “No.” She left."), ["“Is it war?” he asked.", "“No.”", "She left."]);
+        assert_eq!(
+            split("“Is it war?” he asked. “No.” She left."),
+            ["“Is it war?” he asked.", "“No.”", "She left."]
+        );
     }
 
     #[test]
     fn ellipses_break_only_before_a_capital() {
-        assert_eq!(split("He spoke… he was describing it. Then… Nothing."), ["He spoke… he was describing it.", "Then…", "Nothing."]);
+        assert_eq!(
+            split("He spoke… he was describing it. Then… Nothing."),
+            ["He spoke… he was describing it.", "Then…", "Nothing."]
+        );
         assert_eq!(split("Wait... What?"), ["Wait...", "What?"]);
     }
 
     #[test]
     fn a_dash_after_an_abbreviation_continues_the_sentence() {
-        assert_eq!(split("HARLOW BASIN, N.M. — Water is scarce. It was not."), ["HARLOW BASIN, N.M. — Water is scarce.", "It was not."]);
+        assert_eq!(
+            split("HARLOW BASIN, N.M. — Water is scarce. It was not."),
+            ["HARLOW BASIN, N.M. — Water is scarce.", "It was not."]
+        );
     }
 
     #[test]
     fn numbers_and_links_are_not_boundaries() {
-        assert_eq!(split("Growth was 3.5 per cent at https://t.co/Ab.Cd today."), ["Growth was 3.5 per cent at https://t.co/Ab.Cd today."]);
+        assert_eq!(
+            split("Growth was 3.5 per cent at https://t.co/Ab.Cd today."),
+            ["Growth was 3.5 per cent at https://t.co/Ab.Cd today."]
+        );
     }
 
     #[test]
     fn sentences_never_cross_paragraphs() {
-        assert_eq!(split("He added:\n\n“We urge restraint"), ["He added:", "“We urge restraint"]);
+        assert_eq!(
+            split("He added:\n\n“We urge restraint"),
+            ["He added:", "“We urge restraint"]
+        );
     }
 }

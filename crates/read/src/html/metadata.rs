@@ -26,8 +26,17 @@ pub struct PageMetadata {
 
 /// JSON-LD `@type`s that describe an article.
 const ARTICLE_TYPES: &[&str] = &[
-    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-    "BackgroundNewsArticle", "BlogPosting", "LiveBlogPosting", "Report", "WebPage", "SocialMediaPosting",
+    "Article",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+    "WebPage",
+    "SocialMediaPosting",
 ];
 
 fn selector(css: &str) -> Selector {
@@ -46,7 +55,8 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
 
     let meta = |names: &[&str]| -> Option<String> {
         names.iter().find_map(|name| {
-            let css = format!(r#"meta[property="{name}"], meta[name="{name}"], meta[itemprop="{name}"]"#);
+            let css =
+                format!(r#"meta[property="{name}"], meta[name="{name}"], meta[itemprop="{name}"]"#);
             page.select(&selector(&css))
                 .filter_map(|el| el.value().attr("content"))
                 .map(clean_space)
@@ -61,8 +71,17 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
     }
     if found.published.is_none() {
         found.published = [
-            "article:published_time", "datePublished", "date", "pubdate", "publishdate", "dc.date",
-            "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date", "og:published_time",
+            "article:published_time",
+            "datePublished",
+            "date",
+            "pubdate",
+            "publishdate",
+            "dc.date",
+            "dc.date.issued",
+            "dcterms.created",
+            "sailthru.date",
+            "parsely-pub-date",
+            "og:published_time",
         ]
         .iter()
         .find_map(|name| meta(&[name]).and_then(|value| parse_date_phrase(&value)))
@@ -73,17 +92,35 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
         });
     }
     if found.authors.is_empty() {
-        if let Some(author) = meta(&["author", "article:author", "byl", "parsely-author", "dc.creator"]) {
+        if let Some(author) = meta(&[
+            "author",
+            "article:author",
+            "byl",
+            "parsely-author",
+            "dc.creator",
+        ]) {
             if !author.starts_with("http") {
                 let author = author.trim_start_matches("By ").trim_start_matches("by ");
-                found.authors = author.split([',', ';']).map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+                found.authors = author
+                    .split([',', ';'])
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect();
             }
         }
     }
     if found.authors.is_empty() {
         let byline_css = r#"[rel="author"], [itemprop="author"], .byline, .author-name, .article-author, .author"#;
-        if let Some(byline) = page.select(&selector(byline_css)).map(element_text).find(|text| !text.is_empty() && text.len() < 120) {
-            let line = if byline.to_lowercase().starts_with("by ") { byline } else { format!("By {byline}") };
+        if let Some(byline) = page
+            .select(&selector(byline_css))
+            .map(element_text)
+            .find(|text| !text.is_empty() && text.len() < 120)
+        {
+            let line = if byline.to_lowercase().starts_with("by ") {
+                byline
+            } else {
+                format!("By {byline}")
+            };
             found.authors = crate::plain::byline_authors(&line).unwrap_or_default();
         }
     }
@@ -92,10 +129,14 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
     }
     if found.url.is_none() {
         found.url = meta(&["og:url"]).or_else(|| {
-            page.select(&selector(r#"link[rel="canonical"]"#)).find_map(|el| el.value().attr("href").map(str::to_string))
+            page.select(&selector(r#"link[rel="canonical"]"#))
+                .find_map(|el| el.value().attr("href").map(str::to_string))
         });
     }
-    found.title = found.title.map(|title| clean_space(&title)).filter(|t| !t.is_empty());
+    found.title = found
+        .title
+        .map(|title| clean_space(&title))
+        .filter(|t| !t.is_empty());
     found
 }
 
@@ -105,14 +146,18 @@ fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
         return;
     }
     match value {
-        Value::Array(items) => items.iter().for_each(|item| json_ld(item, found, depth + 1)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| json_ld(item, found, depth + 1)),
         Value::Object(object) => {
             if let Some(graph) = object.get("@graph") {
                 json_ld(graph, found, depth + 1);
             }
             let is_article = match object.get("@type") {
                 Some(Value::String(t)) => ARTICLE_TYPES.contains(&t.as_str()),
-                Some(Value::Array(types)) => types.iter().any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
+                Some(Value::Array(types)) => types
+                    .iter()
+                    .any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
                 _ => false,
             };
             if !is_article {
@@ -120,10 +165,16 @@ fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
             }
             let is_web_page = object.get("@type").and_then(Value::as_str) == Some("WebPage");
             if found.title.is_none() && !is_web_page {
-                found.title = object.get("headline").and_then(Value::as_str).map(clean_space);
+                found.title = object
+                    .get("headline")
+                    .and_then(Value::as_str)
+                    .map(clean_space);
             }
             if found.published.is_none() {
-                found.published = object.get("datePublished").and_then(Value::as_str).and_then(parse_date_phrase);
+                found.published = object
+                    .get("datePublished")
+                    .and_then(Value::as_str)
+                    .and_then(parse_date_phrase);
             }
             if found.authors.is_empty() {
                 found.authors = names(object.get("author"));
@@ -132,7 +183,10 @@ fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
                 found.outlet = names(object.get("publisher")).into_iter().next();
             }
             if found.url.is_none() && !is_web_page {
-                found.url = object.get("url").and_then(Value::as_str).map(str::to_string);
+                found.url = object
+                    .get("url")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
             }
         }
         _ => {}
@@ -143,7 +197,12 @@ fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
 fn names(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::String(name)) if !name.starts_with("http") => vec![clean_space(name)],
-        Some(Value::Object(object)) => object.get("name").and_then(Value::as_str).map(clean_space).into_iter().collect(),
+        Some(Value::Object(object)) => object
+            .get("name")
+            .and_then(Value::as_str)
+            .map(clean_space)
+            .into_iter()
+            .collect(),
         Some(Value::Array(items)) => items.iter().flat_map(|item| names(Some(item))).collect(),
         _ => Vec::new(),
     }
@@ -153,7 +212,9 @@ fn names(value: Option<&Value>) -> Vec<String> {
 }
 
 fn first_text(page: &Html, css: &str) -> Option<String> {
-    page.select(&selector(css)).map(element_text).find(|text| !text.is_empty())
+    page.select(&selector(css))
+        .map(element_text)
+        .find(|text| !text.is_empty())
 }
 
 pub(crate) fn element_text(element: ElementRef<'_>) -> String {
@@ -183,21 +244,49 @@ pub struct EmbeddedPost {
 pub fn embedded_posts(page: &Html) -> Vec<EmbeddedPost> {
     let mut posts = Vec::new();
     for quote in page.select(&selector("blockquote.twitter-tweet")) {
-        let text = quote.select(&selector("p")).next().map(element_text).unwrap_or_default();
+        let text = quote
+            .select(&selector("p"))
+            .next()
+            .map(element_text)
+            .unwrap_or_default();
         let whole = element_text(quote);
         let signature = whole.strip_prefix(text.as_str()).unwrap_or(&whole).trim();
         let (author, handle) = match (signature.find("(@"), signature.find(')')) {
             (Some(open), Some(close)) if close > open => (
-                Some(signature[..open].trim_start_matches(['—', '–', '-', ' ']).trim().to_string()).filter(|a| !a.is_empty()),
+                Some(
+                    signature[..open]
+                        .trim_start_matches(['—', '–', '-', ' '])
+                        .trim()
+                        .to_string(),
+                )
+                .filter(|a| !a.is_empty()),
                 Some(signature[open + 1..close].to_string()),
             ),
             _ => (None, None),
         };
-        let status_link = quote.select(&selector("a")).filter(|a| a.value().attr("href").is_some_and(|h| h.contains("/status"))).last();
-        let date = status_link.as_ref().map(|a| element_text(*a)).and_then(|d| parse_date_phrase(&d));
-        let url = status_link.and_then(|a| a.value().attr("href")).map(str::to_string);
+        let status_link = quote
+            .select(&selector("a"))
+            .filter(|a| {
+                a.value()
+                    .attr("href")
+                    .is_some_and(|h| h.contains("/status"))
+            })
+            .last();
+        let date = status_link
+            .as_ref()
+            .map(|a| element_text(*a))
+            .and_then(|d| parse_date_phrase(&d));
+        let url = status_link
+            .and_then(|a| a.value().attr("href"))
+            .map(str::to_string);
         if !text.is_empty() {
-            posts.push(EmbeddedPost { text, author, handle, date, url });
+            posts.push(EmbeddedPost {
+                text,
+                author,
+                handle,
+                date,
+                url,
+            });
         }
     }
     posts
@@ -226,7 +315,10 @@ mod tests {
         <body><h1>Heading</h1><p class="byline">By Mara Ellison</p></body></html>"#;
         let found = page_metadata(&Html::parse_document(html));
         assert_eq!(found.title.as_deref(), Some("Heading"));
-        assert_eq!(found.published.as_deref(), Some("2024-03-05T09:15:00+01:00"));
+        assert_eq!(
+            found.published.as_deref(),
+            Some("2024-03-05T09:15:00+01:00")
+        );
         assert_eq!(found.authors, ["Mara Ellison"]);
         assert_eq!(found.outlet.as_deref(), Some("The Courier"));
     }
@@ -234,7 +326,10 @@ mod tests {
     #[test]
     fn broken_json_ld_is_ignored() {
         let html = r#"<script type="application/ld+json">{"headline": </script><title>T</title>"#;
-        assert_eq!(page_metadata(&Html::parse_document(html)).title.as_deref(), Some("T"));
+        assert_eq!(
+            page_metadata(&Html::parse_document(html)).title.as_deref(),
+            Some("T")
+        );
     }
 
     #[test]
@@ -245,6 +340,9 @@ mod tests {
         assert_eq!(posts[0].author.as_deref(), Some("Elm Library"));
         assert_eq!(posts[0].handle.as_deref(), Some("@ElmLib"));
         assert_eq!(posts[0].date.as_deref(), Some("2024-03-05"));
-        assert_eq!(posts[0].url.as_deref(), Some("https://twitter.com/ElmLib/status/1"));
+        assert_eq!(
+            posts[0].url.as_deref(),
+            Some("https://twitter.com/ElmLib/status/1")
+        );
     }
 }

@@ -26,7 +26,10 @@ pub fn read_html(html: &str) -> Option<Document> {
     let tweets = embedded_posts(&page);
 
     let options = trafilatura::Options::default();
-    let main_html = trafilatura::extract(html, &options).ok().map(|result| result.content_html).unwrap_or_default();
+    let main_html = trafilatura::extract(html, &options)
+        .ok()
+        .map(|result| result.content_html)
+        .unwrap_or_default();
     let mut raw_text = resegment(&fragment_text(&main_html), &page);
     if raw_text.split_whitespace().count() < 5 {
         raw_text = fallback_paragraphs(&page);
@@ -36,7 +39,12 @@ pub fn read_html(html: &str) -> Option<Document> {
         return None;
     }
 
-    let mut document = plain::clean(&text, &Known { title: found.title.clone() });
+    let mut document = plain::clean(
+        &text,
+        &Known {
+            title: found.title.clone(),
+        },
+    );
     if document.text.is_empty() {
         return None;
     }
@@ -45,7 +53,10 @@ pub fn read_html(html: &str) -> Option<Document> {
     if !found.authors.is_empty() {
         let mut authors = found.authors;
         for author in document.authors.drain(..) {
-            if !authors.iter().any(|known| known.eq_ignore_ascii_case(&author)) {
+            if !authors
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(&author))
+            {
                 authors.push(author);
             }
         }
@@ -62,12 +73,23 @@ fn locate_posts(text: &str, tweets: Vec<EmbeddedPost>) -> Vec<Post> {
     let mut posts = Vec::new();
     for tweet in tweets {
         let needle = normalize(&tweet.text);
-        let Some(byte_start) = text.find(needle.as_str()) else { continue };
+        let Some(byte_start) = text.find(needle.as_str()) else {
+            continue;
+        };
         // The post runs to the end of its paragraph (the signature follows the text).
-        let byte_end = text[byte_start..].find("\n\n").map_or(text.len(), |idx| byte_start + idx);
+        let byte_end = text[byte_start..]
+            .find("\n\n")
+            .map_or(text.len(), |idx| byte_start + idx);
         let start = text[..byte_start].chars().count();
         let end = start + text[byte_start..byte_end].chars().count();
-        posts.push(Post { author: tweet.author, handle: tweet.handle, date: tweet.date, url: tweet.url, start, end });
+        posts.push(Post {
+            author: tweet.author,
+            handle: tweet.handle,
+            date: tweet.date,
+            url: tweet.url,
+            start,
+            end,
+        });
     }
     posts
 }
@@ -80,7 +102,11 @@ const PARAGRAPH_CSS: &str = "p, h1, h2, h3, h4, h5, h6, li, blockquote, pre";
 /// paragraph is exactly a run of the page's own paragraphs, it is split back into them.
 fn resegment(extracted: &str, page: &Html) -> String {
     let selector = Selector::parse(PARAGRAPH_CSS).expect("paragraph selectors are valid CSS");
-    let blocks: Vec<String> = page.select(&selector).map(metadata::element_text).filter(|b| !b.is_empty()).collect();
+    let blocks: Vec<String> = page
+        .select(&selector)
+        .map(metadata::element_text)
+        .filter(|b| !b.is_empty())
+        .collect();
     if blocks.len() < 2 {
         return extracted.to_string();
     }
@@ -96,7 +122,11 @@ fn resegment(extracted: &str, page: &Html) -> String {
 }
 
 /// `paragraph` as a sequence of at least two page blocks, starting the search at `block_idx`.
-fn split_into_blocks(paragraph: &str, blocks: &[String], block_idx: &mut usize) -> Option<Vec<String>> {
+fn split_into_blocks(
+    paragraph: &str,
+    blocks: &[String],
+    block_idx: &mut usize,
+) -> Option<Vec<String>> {
     // Only look a little ahead: the extractor keeps document order.
     for start in *block_idx..blocks.len().min(*block_idx + 64) {
         if !paragraph.starts_with(blocks[start].as_str()) {
@@ -113,7 +143,9 @@ fn split_into_blocks(paragraph: &str, blocks: &[String], block_idx: &mut usize) 
                 }
                 None if pieces.is_empty() => break,
                 // A nested block repeats text already consumed: skip it.
-                None if pieces.last().is_some_and(|last| last.contains(blocks[idx].as_str())) => {}
+                None if pieces
+                    .last()
+                    .is_some_and(|last| last.contains(blocks[idx].as_str())) => {}
                 None => break,
             }
             idx += 1;
@@ -133,7 +165,11 @@ fn split_into_blocks(paragraph: &str, blocks: &[String], block_idx: &mut usize) 
 /// The page's paragraphs, for pages the extractor finds nothing in.
 fn fallback_paragraphs(page: &Html) -> String {
     let paragraph = Selector::parse("p").expect("`p` is valid CSS");
-    page.select(&paragraph).map(metadata::element_text).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
+    page.select(&paragraph)
+        .map(metadata::element_text)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 #[cfg(test)]
@@ -143,12 +179,21 @@ mod tests {
     #[test]
     fn glued_paragraphs_are_split_back_into_the_pages_paragraphs() {
         let page = Html::parse_document("<h1>Pier reopens</h1><p>The old pier reopened.</p><div><p>The mayor was glad.</p></div>");
-        assert_eq!(resegment("Pier reopensThe old pier reopened.The mayor was glad.", &page), "Pier reopens\n\nThe old pier reopened.\n\nThe mayor was glad.");
+        assert_eq!(
+            resegment(
+                "Pier reopensThe old pier reopened.The mayor was glad.",
+                &page
+            ),
+            "Pier reopens\n\nThe old pier reopened.\n\nThe mayor was glad."
+        );
     }
 
     #[test]
     fn paragraphs_already_apart_are_left_alone() {
         let page = Html::parse_document("<p>One here.</p><p>Two here.</p>");
-        assert_eq!(resegment("One here.\n\nTwo here.", &page), "One here.\n\nTwo here.");
+        assert_eq!(
+            resegment("One here.\n\nTwo here.", &page),
+            "One here.\n\nTwo here."
+        );
     }
 }

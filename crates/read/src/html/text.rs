@@ -9,13 +9,45 @@ use scraper::{ElementRef, Html, Node};
 
 /// Elements that start and end a paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "aside", "h1", "h2", "h3", "h4", "h5", "h6",
-    "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "pre", "figure", "figcaption", "blockquote", "hr", "body",
-    "address", "details", "summary", "center",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "pre",
+    "figure",
+    "figcaption",
+    "blockquote",
+    "hr",
+    "body",
+    "address",
+    "details",
+    "summary",
+    "center",
 ];
 
 /// Elements whose content is never text.
-const SKIPPED: &[&str] = &["script", "style", "noscript", "template", "svg", "form", "button", "select", "textarea", "iframe", "head"];
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "form", "button", "select", "textarea",
+    "iframe", "head",
+];
 
 /// The visible text of an HTML fragment, paragraphs separated by blank lines.
 ///
@@ -56,7 +88,9 @@ impl TextWriter {
                     if SKIPPED.contains(&name) {
                         continue;
                     }
-                    let Some(child_element) = ElementRef::wrap(child) else { continue };
+                    let Some(child_element) = ElementRef::wrap(child) else {
+                        continue;
+                    };
                     if name == "br" {
                         self.pending_newline = true;
                         continue;
@@ -123,12 +157,18 @@ mod tests {
 
     #[test]
     fn paragraphs_and_list_items_are_separated_by_blank_lines() {
-        assert_eq!(fragment_text("<p>One.</p><ul><li>Two</li><li>Three</li></ul>"), "One.\n\nTwo\n\nThree");
+        assert_eq!(
+            fragment_text("<p>One.</p><ul><li>Two</li><li>Three</li></ul>"),
+            "One.\n\nTwo\n\nThree"
+        );
     }
 
     #[test]
     fn blockquote_is_one_paragraph() {
-        assert_eq!(fragment_text("<blockquote><p>Books.</p>— Lib (@Lib) March 5, 2024</blockquote>"), "Books. — Lib (@Lib) March 5, 2024");
+        assert_eq!(
+            fragment_text("<blockquote><p>Books.</p>— Lib (@Lib) March 5, 2024</blockquote>"),
+            "Books. — Lib (@Lib) March 5, 2024"
+        );
     }
 
     #[test]

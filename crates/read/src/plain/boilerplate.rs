@@ -27,13 +27,20 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let Some((kind, pattern)) = line.split_once('\t') else { continue };
+        let Some((kind, pattern)) = line.split_once('\t') else {
+            continue;
+        };
         kinds.push(kind.trim());
         sources.push(format!(r"(?i)^(?:{})$", pattern.trim()));
     }
     let set = RegexSet::new(&sources).expect("boilerplate patterns are valid");
     let regexes = sources.iter().map(|_| OnceLock::new()).collect();
-    Patterns { kinds, sources, set, regexes }
+    Patterns {
+        kinds,
+        sources,
+        set,
+        regexes,
+    }
 });
 
 /// A line recognised as furniture.
@@ -59,7 +66,10 @@ pub fn classify(line: &str) -> Option<Furniture<'_>> {
         .and_then(|regex| regex.captures(line))
         .and_then(|caps| caps.name("author"))
         .map(|author| author.as_str().trim());
-    Some(Furniture { kind: patterns.kinds[pattern_idx], author })
+    Some(Furniture {
+        kind: patterns.kinds[pattern_idx],
+        author,
+    })
 }
 
 #[cfg(test)]
@@ -86,8 +96,14 @@ mod tests {
 
     #[test]
     fn prose_is_not_furniture() {
-        assert_eq!(kind("Follow the money, she said, and you will find the truth about the deal."), None);
-        assert_eq!(kind("Related parties were not consulted before the vote on Tuesday."), None);
+        assert_eq!(
+            kind("Follow the money, she said, and you will find the truth about the deal."),
+            None
+        );
+        assert_eq!(
+            kind("Related parties were not consulted before the vote on Tuesday."),
+            None
+        );
         assert_eq!(kind(&"a ".repeat(200)), None);
     }
 }

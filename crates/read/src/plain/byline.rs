@@ -9,13 +9,29 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:by|words by|written by|story by|report by)\s*:?\s+(?P<names>.{2,160})$").expect("the byline pattern is valid")
+    Regex::new(r"^(?i:by|words by|written by|story by|report by)\s*:?\s+(?P<names>.{2,160})$")
+        .expect("the byline pattern is valid")
 });
 
 /// Words that mark a byline part as a role, not a name.
 static ROLE_WORDS: &[&str] = &[
-    "correspondent", "editor", "reporter", "writer", "staff", "contributor", "columnist", "producer",
-    "analyst", "chief", "senior", "desk", "bureau", "team", "journalist", "updated", "published",
+    "correspondent",
+    "editor",
+    "reporter",
+    "writer",
+    "staff",
+    "contributor",
+    "columnist",
+    "producer",
+    "analyst",
+    "chief",
+    "senior",
+    "desk",
+    "bureau",
+    "team",
+    "journalist",
+    "updated",
+    "published",
 ];
 
 /// The authors named by a byline line, or `None` when the line is not a byline.
@@ -37,7 +53,12 @@ pub(crate) fn byline(line: &str) -> Option<Vec<String>> {
     // Every comma part must be a name or a role: "By Tuesday, the council had voted" is prose.
     let all_parts_known = names.split(',').all(|part| {
         let part = part.trim().trim_end_matches('.');
-        part.is_empty() || is_role(part) || part.split(" and ").flat_map(|p| p.split(" & ")).all(|p| looks_like_name(p.trim()))
+        part.is_empty()
+            || is_role(part)
+            || part
+                .split(" and ")
+                .flat_map(|p| p.split(" & "))
+                .all(|p| looks_like_name(p.trim()))
     });
     if !all_parts_known {
         return None;
@@ -59,7 +80,10 @@ pub(crate) fn split_names(names: &str) -> Vec<String> {
 
 fn is_role(part: &str) -> bool {
     let lower = part.to_lowercase();
-    part.split_whitespace().count() <= 6 && ROLE_WORDS.iter().any(|role| lower.split_whitespace().any(|w| w.starts_with(role)))
+    part.split_whitespace().count() <= 6
+        && ROLE_WORDS
+            .iter()
+            .any(|role| lower.split_whitespace().any(|w| w.starts_with(role)))
 }
 
 fn looks_like_name(part: &str) -> bool {
@@ -70,7 +94,11 @@ fn looks_like_name(part: &str) -> bool {
     // Every word capitalised, allowing particles ("de", "van", "bin").
     words.iter().all(|word| {
         let first = word.chars().next().unwrap_or(' ');
-        first.is_uppercase() || matches!(*word, "de" | "van" | "der" | "von" | "bin" | "al" | "da" | "la" | "le" | "di")
+        first.is_uppercase()
+            || matches!(
+                *word,
+                "de" | "van" | "der" | "von" | "bin" | "al" | "da" | "la" | "le" | "di"
+            )
     }) && words.iter().any(|w| w.chars().any(char::is_alphabetic))
         && !part.contains(|c: char| c.is_ascii_digit() || c == '@' || c == ':')
 }
@@ -85,7 +113,10 @@ fn title_case_if_shouting(name: &str) -> String {
         .map(|word| {
             let mut chars = word.chars();
             match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
                 None => String::new(),
             }
         })
@@ -104,17 +135,26 @@ mod tests {
 
     #[test]
     fn byline_with_outlet_after_a_bar() {
-        assert_eq!(byline("By Mara Ellison | The Riverside Courier").unwrap(), ["Mara Ellison"]);
+        assert_eq!(
+            byline("By Mara Ellison | The Riverside Courier").unwrap(),
+            ["Mara Ellison"]
+        );
     }
 
     #[test]
     fn agency_byline() {
-        assert_eq!(byline("By The Associated Press").unwrap(), ["The Associated Press"]);
+        assert_eq!(
+            byline("By The Associated Press").unwrap(),
+            ["The Associated Press"]
+        );
     }
 
     #[test]
     fn prose_starting_with_by_is_not_a_byline() {
-        assert_eq!(byline("By Tuesday, the council had voted to close it."), None);
+        assert_eq!(
+            byline("By Tuesday, the council had voted to close it."),
+            None
+        );
         assert_eq!(byline("By then"), None);
     }
 }

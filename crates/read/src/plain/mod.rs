@@ -92,7 +92,10 @@ pub fn clean(text: &str, known: &Known) -> Document {
                     title_taken = true;
                     continue;
                 }
-            } else if title::is_headline(line) && followed_by_blank(&lines, line_idx) && has_prose_after(&lines, line_idx) {
+            } else if title::is_headline(line)
+                && followed_by_blank(&lines, line_idx)
+                && has_prose_after(&lines, line_idx)
+            {
                 document.title = Some(line.to_string());
                 keep[line_idx] = false;
                 title_taken = true;
@@ -136,7 +139,10 @@ pub fn clean(text: &str, known: &Known) -> Document {
     }
 
     removed.sort_by_key(|(line_idx, _)| *line_idx);
-    document.boilerplate = removed.into_iter().map(|(_, boilerplate)| boilerplate).collect();
+    document.boilerplate = removed
+        .into_iter()
+        .map(|(_, boilerplate)| boilerplate)
+        .collect();
     document.text = join_kept(&lines, &keep);
     document
 }
@@ -146,40 +152,60 @@ fn dateline(line: &str) -> Option<String> {
     if let Some(date) = parse_date_phrase(line) {
         return Some(date);
     }
-    line.split(['|', '•', '·']).map(str::trim).find_map(parse_date_phrase).filter(|_| {
-        line.split(['|', '•', '·'])
-            .map(str::trim)
-            .all(|part| part.is_empty() || parse_date_phrase(part).is_some() || byline::byline(part).is_some())
-    })
+    line.split(['|', '•', '·'])
+        .map(str::trim)
+        .find_map(parse_date_phrase)
+        .filter(|_| {
+            line.split(['|', '•', '·']).map(str::trim).all(|part| {
+                part.is_empty()
+                    || parse_date_phrase(part).is_some()
+                    || byline::byline(part).is_some()
+            })
+        })
 }
 
 /// A line that is only a web address (some archives start each text with its source URL, even
 /// tokenised as "http: / / www. example. com / …").
 fn is_url_line(line: &str) -> bool {
     let squeezed: String = line.split_whitespace().collect();
-    (squeezed.starts_with("http://") || squeezed.starts_with("https://")) && squeezed.len() < 400 && !line.contains(". ") || {
-        let lower = line.to_ascii_lowercase();
-        (lower.starts_with("http: / /") || lower.starts_with("https: / /")) && line.len() < 400
-    }
+    (squeezed.starts_with("http://") || squeezed.starts_with("https://"))
+        && squeezed.len() < 400
+        && !line.contains(". ")
+        || {
+            let lower = line.to_ascii_lowercase();
+            (lower.starts_with("http: / /") || lower.starts_with("https: / /")) && line.len() < 400
+        }
 }
 
 fn same_title(line: &str, title: &str) -> bool {
-    let fold = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let fold = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
     let line = fold(line);
     !line.is_empty() && line == fold(title)
 }
 
 fn followed_by_blank(lines: &[&str], line_idx: usize) -> bool {
-    lines.get(line_idx + 1).is_some_and(|next| next.trim().is_empty())
+    lines
+        .get(line_idx + 1)
+        .is_some_and(|next| next.trim().is_empty())
 }
 
 fn has_prose_after(lines: &[&str], line_idx: usize) -> bool {
-    lines[line_idx + 1..].iter().any(|line| line.split_whitespace().count() >= 8)
+    lines[line_idx + 1..]
+        .iter()
+        .any(|line| line.split_whitespace().count() >= 8)
 }
 
 fn push_authors(authors: &mut Vec<String>, found: Vec<String>) {
     for author in found {
-        if !authors.iter().any(|known| known.eq_ignore_ascii_case(&author)) {
+        if !authors
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(&author))
+        {
             authors.push(author);
         }
     }
@@ -226,8 +252,14 @@ mod tests {
     #[test]
     fn a_url_line_at_the_top_becomes_the_source_url() {
         let document = clean("http: / / www. example. com / news / a. html\n\nReport: Council closes library\n\nDecember 15th, 2008, 7: 35 am\n\nThe council voted on Tuesday to close the library for good.", &Known::default());
-        assert_eq!(document.source.url.as_deref(), Some("http://www.example.com/news/a.html"));
-        assert_eq!(document.title.as_deref(), Some("Report: Council closes library"));
+        assert_eq!(
+            document.source.url.as_deref(),
+            Some("http://www.example.com/news/a.html")
+        );
+        assert_eq!(
+            document.title.as_deref(),
+            Some("Report: Council closes library")
+        );
         assert_eq!(document.published.as_deref(), Some("2008-12-15T07:35:00"));
         assert!(document.text.starts_with("The council voted"));
     }
@@ -236,15 +268,26 @@ mod tests {
     fn author_footer_gives_the_author_and_leaves_the_text() {
         let document = clean("The council voted on Tuesday to close the library.\n\nFollow Mara Ellison on Twitter: @MaraEllison", &Known::default());
         assert_eq!(document.authors, ["Mara Ellison"]);
-        assert_eq!(document.text, "The council voted on Tuesday to close the library.");
+        assert_eq!(
+            document.text,
+            "The council voted on Tuesday to close the library."
+        );
         assert_eq!(document.boilerplate[0].kind, "author_footer");
     }
 
     #[test]
     fn known_title_is_removed_from_the_top() {
-        let known = Known { title: Some("Council votes to close library".into()) };
-        let document = clean("Council votes to close library\n\nThe town council voted on Tuesday to close it.", &known);
-        assert_eq!(document.text, "The town council voted on Tuesday to close it.");
+        let known = Known {
+            title: Some("Council votes to close library".into()),
+        };
+        let document = clean(
+            "Council votes to close library\n\nThe town council voted on Tuesday to close it.",
+            &known,
+        );
+        assert_eq!(
+            document.text,
+            "The town council voted on Tuesday to close it."
+        );
         assert_eq!(document.title, None);
     }
 
@@ -267,7 +310,11 @@ mod tests {
         let text = "Share this article\n\nThe talks failed on Friday after three days of argument.\n\nREAD MORE: Talks collapse in Geneva\n\nSign up to our free daily newsletter\n\nAdvertisement\n\nThe next round is in May, officials said on Saturday.";
         let document = clean(text, &Known::default());
         assert_eq!(document.text, "The talks failed on Friday after three days of argument.\n\nThe next round is in May, officials said on Saturday.");
-        let kinds: Vec<&str> = document.boilerplate.iter().map(|b| b.kind.as_str()).collect();
+        let kinds: Vec<&str> = document
+            .boilerplate
+            .iter()
+            .map(|b| b.kind.as_str())
+            .collect();
         assert_eq!(kinds, ["share", "related", "newsletter", "advertisement"]);
     }
 

@@ -15,7 +15,9 @@ pub fn is_headline(line: &str) -> bool {
         return false;
     }
     // A final full stop marks prose, except on a headline in Title Case (some archives add one).
-    if line.ends_with([',', ';', ':']) || (line.ends_with('.') && !line.ends_with("...") && !is_title_case(line)) {
+    if line.ends_with([',', ';', ':'])
+        || (line.ends_with('.') && !line.ends_with("...") && !is_title_case(line))
+    {
         return false;
     }
     let first = line.chars().next().unwrap_or(' ');
@@ -27,8 +29,18 @@ pub fn is_headline(line: &str) -> bool {
 /// Whether most words of four letters or more start with a capital ("Clinton Plan for Taxes Is
 /// Expansive but Complex").
 fn is_title_case(line: &str) -> bool {
-    let long_words: Vec<&str> = line.split_whitespace().filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4).collect();
-    let n_capitalised = long_words.iter().filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)).count();
+    let long_words: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .collect();
+    let n_capitalised = long_words
+        .iter()
+        .filter(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
+        .count();
     long_words.len() >= 2 && n_capitalised * 10 >= long_words.len() * 8
 }
 
@@ -41,13 +53,17 @@ mod tests {
         assert!(is_headline("Council to close library"));
         assert!(is_headline("‘A sad day’: town mourns its library"));
         assert!(is_headline("Will the library close?"));
-        assert!(is_headline("Clinton Plan for Taxes Is Expansive but Complex."));
+        assert!(is_headline(
+            "Clinton Plan for Taxes Is Expansive but Complex."
+        ));
     }
 
     #[test]
     fn not_headlines() {
         assert!(!is_headline("The council voted on Tuesday."));
-        assert!(!is_headline("Trump not walking the walk on his tax claims."));
+        assert!(!is_headline(
+            "Trump not walking the walk on his tax claims."
+        ));
         assert!(!is_headline("Word"));
         assert!(!is_headline("he added:"));
         assert!(!is_headline(&"word ".repeat(30)));
