@@ -96,9 +96,34 @@ fn trim_and_split(
         {
             start += 1;
         }
-        if start < end {
-            trimmed.push(rebuild(mention, start, end));
+        if start >= end {
+            continue;
         }
+        // "Kataib Hezbollah founder Abu Mahdi al-Muhandis": a lower-case title word inside a
+        // mention that is not a person ends an organisation and opens a person.
+        let title_idx = (start + 1..end.saturating_sub(1)).find(|&idx| {
+            let w = word(mention, idx);
+            w.starts_with(char::is_lowercase) && super::roles::is_title_word(w)
+        });
+        if let (Some(title_idx), true) = (title_idx, mention.entity_type != EntityType::Person) {
+            if crate::ner::can_begin_mention(word(mention, title_idx + 1)) {
+                trimmed.push(rebuild(mention, start, title_idx));
+                let mut person = rebuild(mention, title_idx + 1, end);
+                person.entity_type = EntityType::Person;
+                trimmed.push(person);
+                continue;
+            }
+        }
+        let mut rebuilt = rebuild(mention, start, end);
+        // "Ayatollah … Ali Khamenei", "Lord Ahmed": a capitalised title and a name are a person.
+        if end - start >= 2
+            && mention.entity_type != EntityType::Person
+            && is_personal_title(word(mention, start))
+            && starts_upper_or_digit(word(mention, start + 1))
+        {
+            rebuilt.entity_type = EntityType::Person;
+        }
+        trimmed.push(rebuilt);
     }
     let alone: std::collections::HashSet<String> = trimmed
         .iter()
@@ -128,6 +153,32 @@ fn trim_and_split(
         out.push(mention);
     }
     out
+}
+
+/// Capitalised titles that only people carry ("President" may head an office, "Lord" a person).
+fn is_personal_title(word: &str) -> bool {
+    matches!(
+        word.trim_end_matches('.'),
+        "Lord"
+            | "Lady"
+            | "Sir"
+            | "Dame"
+            | "Baroness"
+            | "Baron"
+            | "Ayatollah"
+            | "Sheikh"
+            | "Imam"
+            | "Rabbi"
+            | "Mr"
+            | "Mrs"
+            | "Ms"
+            | "Dr"
+            | "Pope"
+            | "King"
+            | "Queen"
+            | "Prince"
+            | "Princess"
+    )
 }
 
 fn starts_upper_or_digit(word: &str) -> bool {
