@@ -33,7 +33,7 @@ pub fn read_and_analyse(record: Record) {
 /// paragraph.
 pub fn check_article(article: &Article) {
     let n_chars = article.text.chars().count();
-    for (layer, start, end) in spans_of(article) {
+    for (layer, start, end) in article.spans() {
         assert!(
             start <= end && end <= n_chars,
             "{layer} {start}..{end} outside a text of {n_chars} chars"
@@ -50,56 +50,4 @@ pub fn check_article(article: &Article) {
             article.paragraphs
         );
     }
-}
-
-/// Every span an article carries, as (layer, start, end) in characters.
-pub fn spans_of(article: &Article) -> Vec<(&'static str, usize, usize)> {
-    let mut spans = Vec::new();
-    spans.extend(
-        article
-            .paragraphs
-            .iter()
-            .map(|span| ("paragraph", span.start, span.end)),
-    );
-    spans.extend(
-        article
-            .sentences
-            .iter()
-            .map(|span| ("sentence", span.start, span.end)),
-    );
-    spans.extend(
-        article
-            .posts
-            .iter()
-            .map(|post| ("post", post.start, post.end)),
-    );
-    for entity in &article.entities {
-        let mentions = entity.mentions.iter();
-        spans.extend(mentions.map(|mention| ("entity mention", mention.start, mention.end)));
-    }
-    for quote in &article.quotes {
-        spans.extend(
-            quote
-                .spans
-                .iter()
-                .map(|span| ("quote", span.start, span.end)),
-        );
-        if let Some(verb) = &quote.verb {
-            spans.push(("reporting verb", verb.start, verb.end));
-        }
-        if let Some(mention) = quote
-            .speaker
-            .as_ref()
-            .and_then(|speaker| speaker.mention.as_ref())
-        {
-            spans.push(("speaker mention", mention.start, mention.end));
-        }
-    }
-    spans.extend(
-        article
-            .loaded
-            .iter()
-            .map(|loaded| ("loaded language", loaded.start, loaded.end)),
-    );
-    spans
 }

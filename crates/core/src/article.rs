@@ -48,6 +48,58 @@ pub struct Article {
     pub boilerplate: Vec<Boilerplate>,
 }
 
+impl Article {
+    /// Every span the article carries, as `(layer, start, end)` in characters: paragraphs,
+    /// sentences, posts, entity mentions, quotes with their verbs and speaker mentions, loaded
+    /// language. For checking the offsets invariant in one place.
+    pub fn spans(&self) -> Vec<(&'static str, usize, usize)> {
+        let mut spans: Vec<(&'static str, usize, usize)> = Vec::new();
+        spans.extend(
+            self.paragraphs
+                .iter()
+                .map(|span| ("paragraph", span.start, span.end)),
+        );
+        spans.extend(
+            self.sentences
+                .iter()
+                .map(|span| ("sentence", span.start, span.end)),
+        );
+        spans.extend(self.posts.iter().map(|post| ("post", post.start, post.end)));
+        for entity in &self.entities {
+            spans.extend(
+                entity
+                    .mentions
+                    .iter()
+                    .map(|mention| ("entity mention", mention.start, mention.end)),
+            );
+        }
+        for quote in &self.quotes {
+            spans.extend(
+                quote
+                    .spans
+                    .iter()
+                    .map(|span| ("quote", span.start, span.end)),
+            );
+            if let Some(verb) = &quote.verb {
+                spans.push(("reporting verb", verb.start, verb.end));
+            }
+            if let Some(mention) = quote
+                .speaker
+                .as_ref()
+                .and_then(|speaker| speaker.mention.as_ref())
+            {
+                spans.push(("speaker mention", mention.start, mention.end));
+            }
+        }
+        spans.extend(
+            self.loaded
+                .iter()
+                .map(|loaded| ("loaded language", loaded.start, loaded.end)),
+        );
+        spans
+    }
+}
+
 /// Where an article came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
