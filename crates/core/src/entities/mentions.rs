@@ -58,6 +58,7 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
         }
     }
     let mut mentions = trim_and_split(text, sentences, mentions);
+    drop_capitalised_common_words(text, sentences, &mut mentions);
     make_types_consistent(text, &mut mentions);
     add_untagged_repeats(text, sentences, &mut mentions);
     mentions
@@ -185,6 +186,39 @@ fn starts_upper_or_digit(word: &str) -> bool {
     word.chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// Drops a one-word mention that opens its sentence when the article also writes that word in
+/// lower case ("Footage has emerged …" while "footage" appears later): capitals there are the
+/// sentence's, not a name's.
+fn drop_capitalised_common_words(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
+    let mut lower_words: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for sentence in sentences {
+        for token in &sentence.tokens {
+            let word = &text[token.start..token.end];
+            if word.starts_with(char::is_lowercase) {
+                lower_words.insert(word);
+            }
+        }
+    }
+    mentions.retain(|mention| {
+        if mention.token_end - mention.token_start != 1 {
+            return true;
+        }
+        let sentence = &sentences[mention.sentence_idx];
+        let opens_sentence = (0..mention.token_start).all(|idx| {
+            let token = sentence.tokens[idx];
+            !text[token.start..token.end]
+                .chars()
+                .any(char::is_alphanumeric)
+        });
+        let word = &text[mention.span.start..mention.span.end];
+        !(opens_sentence && lower_words.contains(word.to_lowercase().as_str()))
+    });
 }
 
 fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
