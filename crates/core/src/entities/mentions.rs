@@ -189,7 +189,7 @@ fn starts_upper_or_digit(word: &str) -> bool {
 }
 
 /// Drops a one-word mention that opens its sentence when the article also writes that word in
-/// lower case ("Footage has emerged …" while "footage" appears later): capitals there are the
+/// lower case ("Residents fled …" while "residents" appears later): capitals there are the
 /// sentence's, not a name's.
 fn drop_capitalised_common_words(
     text: &str,
