@@ -54,16 +54,8 @@ enum Format {
     Text,
 }
 
-/// What a run did.
-pub struct Outcome {
-    /// Articles written.
-    #[allow(dead_code)]
-    pub n_articles: usize,
-    /// Inputs that failed.
-    pub n_failed: usize,
-}
-
-pub fn run(args: &AnalyzeArgs) -> Result<Outcome> {
+/// Runs the command; returns how many inputs failed.
+pub fn run(args: &AnalyzeArgs) -> Result<usize> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = args.jobs {
         builder = builder.num_threads(jobs.max(1));
@@ -108,11 +100,8 @@ pub fn run(args: &AnalyzeArgs) -> Result<Outcome> {
         }
     }
     n_failed += flush(&pool, &mut chunk, &options, &mut writer)?;
-    let n_articles = writer.finish()?;
-    Ok(Outcome {
-        n_articles,
-        n_failed,
-    })
+    writer.finish()?;
+    Ok(n_failed)
 }
 
 /// `--outlet` and `--url` fill what the input did not give.

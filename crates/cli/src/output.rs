@@ -67,8 +67,8 @@ impl<W: Write> ArticleWriter<W> {
         Ok(())
     }
 
-    /// Ends the output; returns the number of articles written.
-    pub fn finish(mut self) -> Result<usize> {
+    /// Ends the output.
+    pub fn finish(mut self) -> Result<()> {
         if self.format == OutputFormat::Json {
             match (self.n_written, self.held.take()) {
                 (0, _) => writeln!(self.out, "[]")?,
@@ -77,7 +77,7 @@ impl<W: Write> ArticleWriter<W> {
             }
         }
         self.out.flush()?;
-        Ok(self.n_written)
+        Ok(())
     }
 }
 

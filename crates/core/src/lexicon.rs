@@ -29,6 +29,15 @@ pub fn titles() -> &'static str {
     include_str!("../data/titles.txt")
 }
 
+static TITLES: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| items(titles()).collect());
+
+/// Whether a word is a title or office word ("President", "Gen.", "spokesman"), in any case.
+pub fn is_title(word: &str) -> bool {
+    let bare = word.trim_end_matches('.').to_lowercase();
+    TITLES.contains(bare.as_str())
+}
+
 /// Words that open sentences often and names rarely, from `data/sentence_starters.txt`.
 pub fn sentence_starters() -> &'static str {
     include_str!("../data/sentence_starters.txt")

@@ -4,17 +4,7 @@
 //! Tokens are byte spans over the one text; nothing is copied. Abbreviations come from
 //! `data/abbreviations.txt`, the same list the sentence splitter uses. It does not tag or lemmatise.
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
-
-use crate::lexicon;
 use crate::offsets::Span;
-
-static ABBREVIATIONS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    lexicon::items(lexicon::abbreviations())
-        .filter_map(|line| line.split_whitespace().next())
-        .collect()
-});
 
 /// Characters split off the front of a word.
 fn is_leading_punct(c: char) -> bool {
@@ -189,7 +179,7 @@ fn keeps_final_stop(word: &str) -> bool {
     let n_chars = bare.chars().count();
     (n_chars == 1 && bare.chars().all(char::is_alphabetic))
         || bare.contains('.') && bare.chars().all(|c| c.is_alphabetic() || c == '.')
-        || ABBREVIATIONS.contains(bare.to_lowercase().as_str())
+        || crate::segment::is_abbreviation(bare.to_lowercase().as_str())
 }
 
 fn is_link_like(chunk: &str) -> bool {

@@ -6,9 +6,6 @@
 //! nationalities), `eve` → EVENT; `tim`, `art` and `nat` are not entity types newslens tags. The file
 //! is latin-1. Sentence `i` (0-based, file order) is held out when `i % 10 == 9`.
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
-
 use newslens_core::lexicon;
 use newslens_core::ner::{EntityType, Tag, TrainingSentence};
 
@@ -36,13 +33,9 @@ impl Split {
     }
 }
 
-static TITLES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::items(lexicon::titles()).collect());
-
-/// Whether a word is a title or office word ("President", "Gen.").
+/// Whether a word is a title or office word ("President", "Gen."): the core's list.
 pub fn is_title(word: &str) -> bool {
-    let bare = word.trim_end_matches('.').to_lowercase();
-    TITLES.contains(bare.as_str())
+    lexicon::is_title(word)
 }
 
 /// Reads the sentences of `path` in the given split.

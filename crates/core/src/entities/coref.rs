@@ -199,24 +199,12 @@ fn nominal_end(text: &str, sentence: &SentenceTokens, the_idx: usize) -> Option<
     found
 }
 
-/// Lower-case words that sit inside a description ("official", "senior", "deputy").
+static NOMINAL_MODIFIERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(include_str!("../../data/nominal_modifiers.txt")).collect());
+
+/// Lower-case words that sit inside a description (`data/nominal_modifiers.txt`).
 fn is_adjective_like(word: &str) -> bool {
-    matches!(
-        word,
-        "official"
-            | "senior"
-            | "deputy"
-            | "former"
-            | "top"
-            | "chief"
-            | "foreign"
-            | "defence"
-            | "defense"
-            | "military"
-            | "local"
-            | "national"
-            | "regional"
-    )
+    NOMINAL_MODIFIERS.contains(word)
 }
 
 /// The person described by `description` ("Labour leader", "spokesman"): one who holds it as a role,

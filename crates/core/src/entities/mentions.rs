@@ -156,30 +156,14 @@ fn trim_and_split(
     out
 }
 
-/// Capitalised titles that only people carry ("President" may head an office, "Lord" a person).
+static PERSONAL_TITLES: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        crate::lexicon::items(include_str!("../../data/personal_titles.txt")).collect()
+    });
+
+/// Capitalised titles that only people carry (`data/personal_titles.txt`).
 fn is_personal_title(word: &str) -> bool {
-    matches!(
-        word.trim_end_matches('.'),
-        "Lord"
-            | "Lady"
-            | "Sir"
-            | "Dame"
-            | "Baroness"
-            | "Baron"
-            | "Ayatollah"
-            | "Sheikh"
-            | "Imam"
-            | "Rabbi"
-            | "Mr"
-            | "Mrs"
-            | "Ms"
-            | "Dr"
-            | "Pope"
-            | "King"
-            | "Queen"
-            | "Prince"
-            | "Princess"
-    )
+    PERSONAL_TITLES.contains(word.trim_end_matches('.'))
 }
 
 fn starts_upper_or_digit(word: &str) -> bool {

@@ -15,9 +15,6 @@ use super::{FoundEntity, SentenceTokens};
 use crate::lexicon;
 use crate::ner::EntityType;
 
-static TITLES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lexicon::items(lexicon::titles()).collect());
-
 /// Capitalised words that never premodify a role ("The", "However").
 static OPENERS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lexicon::items(lexicon::sentence_starters()).collect());
@@ -30,8 +27,7 @@ fn is_proper_premodifier(word: &str) -> bool {
 
 /// Whether a word is a title or office word.
 pub(crate) fn is_title_word(word: &str) -> bool {
-    let bare = word.trim_end_matches('.').to_lowercase();
-    TITLES.contains(bare.as_str())
+    lexicon::is_title(word)
 }
 
 /// Longest apposition read, in tokens.

@@ -7,4 +7,5 @@ mod paragraphs;
 mod sentences;
 
 pub use paragraphs::paragraphs;
+pub(crate) use sentences::is_abbreviation;
 pub use sentences::sentences;

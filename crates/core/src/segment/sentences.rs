@@ -38,6 +38,11 @@ static ABBREVIATIONS: LazyLock<HashMap<&'static str, AbbreviationClass>> = LazyL
         .collect()
 });
 
+/// Whether `word` (lower-case, without its final full stop) is a known abbreviation.
+pub(crate) fn is_abbreviation(word: &str) -> bool {
+    ABBREVIATIONS.contains_key(word)
+}
+
 static SENTENCE_STARTERS: LazyLock<std::collections::HashSet<&'static str>> =
     LazyLock::new(|| lexicon::items(lexicon::sentence_starters()).collect());
 
