@@ -18,9 +18,9 @@ use newslens_read::{
 use crate::output::{ArticleWriter, OutputFormat};
 
 /// Records analysed together: enough to keep every core busy, few enough to bound memory.
-const CHUNK_RECORDS: usize = 256;
+pub(crate) const CHUNK_RECORDS: usize = 256;
 /// Bytes of input analysed together at most.
-const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
@@ -90,7 +90,8 @@ pub fn run(args: &AnalyzeArgs) -> Result<usize> {
             Err(error) => Box::new(std::iter::once(Err(error))),
         };
         for record in records {
-            let record = record.map(|record| with_defaults(record, args));
+            let record = record
+                .map(|record| with_defaults(record, args.outlet.as_ref(), args.url.as_ref()));
             chunk_bytes += record.as_ref().map_or(0, |r| r.bytes.len());
             chunk.push(record);
             if chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES {
@@ -105,12 +106,12 @@ pub fn run(args: &AnalyzeArgs) -> Result<usize> {
 }
 
 /// `--outlet` and `--url` fill what the input did not give.
-fn with_defaults(mut record: Record, args: &AnalyzeArgs) -> Record {
+pub(crate) fn with_defaults(mut record: Record, outlet: Option<&String>, url: Option<&String>) -> Record {
     if record.given.outlet.is_none() {
-        record.given.outlet = args.outlet.clone();
+        record.given.outlet = outlet.cloned();
     }
     if record.given.url.is_none() {
-        record.given.url = args.url.clone();
+        record.given.url = url.cloned();
     }
     record
 }
@@ -122,27 +123,7 @@ fn flush<W: Write>(
     options: &ReadOptions,
     writer: &mut ArticleWriter<W>,
 ) -> Result<usize> {
-    let results: Vec<std::result::Result<(Article, Vec<String>), ReadError>> = pool.install(|| {
-        chunk
-            .par_drain(..)
-            .map(|record| {
-                let record = record?;
-                let origin = record.origin.clone();
-                // Readers and the core are tested never to panic; a third-party parser might. A
-                // panic costs that one input, never the batch.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let Reading { document, warnings } = read_record(record, options)?;
-                    Ok((analyze(&document), warnings))
-                }))
-                .unwrap_or_else(|panic| {
-                    Err(ReadError::new(
-                        origin,
-                        ErrorKind::Internal(panic_message(&panic)),
-                    ))
-                })
-            })
-            .collect()
-    });
+    let results = analyze_records(pool, chunk, options, &|article| article);
     let mut n_failed = 0;
     for result in results {
         match result {
@@ -160,6 +141,37 @@ fn flush<W: Write>(
         }
     }
     Ok(n_failed)
+}
+
+/// Reads and analyses a chunk in parallel, then runs `then` on each article on the same thread;
+/// results come back in input order. Shared by `analyze` and `ingest`.
+pub(crate) fn analyze_records<T: Send>(
+    pool: &rayon::ThreadPool,
+    chunk: &mut Vec<std::result::Result<Record, ReadError>>,
+    options: &ReadOptions,
+    then: &(dyn Fn(Article) -> T + Sync),
+) -> Vec<std::result::Result<(T, Vec<String>), ReadError>> {
+    pool.install(|| {
+        chunk
+            .par_drain(..)
+            .map(|record| {
+                let record = record?;
+                let origin = record.origin.clone();
+                // Readers and the core are tested never to panic; a third-party parser might. A
+                // panic costs that one input, never the batch.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let Reading { document, warnings } = read_record(record, options)?;
+                    Ok((then(analyze(&document)), warnings))
+                }))
+                .unwrap_or_else(|panic| {
+                    Err(ReadError::new(
+                        origin,
+                        ErrorKind::Internal(panic_message(&panic)),
+                    ))
+                })
+            })
+            .collect()
+    })
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -12,10 +12,23 @@ use newslens_eval::conll::{self, conll_label};
 use newslens_eval::gmb;
 use newslens_eval::score::{SpanScore, TypedSpan};
 
+#[path = "eval_loaded.rs"]
+mod eval_loaded;
+#[path = "eval_quotes.rs"]
+mod eval_quotes;
+#[path = "eval_stories.rs"]
+mod eval_stories;
+
 #[derive(Subcommand)]
 pub enum EvalCommand {
     /// Named entities: P/R/F1 per type on CoNLL files (IOB1 or IOB2) and GMB's held-out tenth.
     Ner(EvalNerArgs),
+    /// Loaded language: character P/R/F1 on the Propaganda Techniques Corpus, BASIL lexical-bias recall.
+    Loaded(eval_loaded::EvalLoadedArgs),
+    /// Quotes: P/R/F1 per kind, quoted recall and speaker accuracy on PolNeAR; the seed reference.
+    Quotes(eval_quotes::EvalQuotesArgs),
+    /// Stories: B-cubed P/R/F1 on ECB+ event clusters (--gold TSV DIR) and AllSides roundups.
+    Stories(eval_stories::EvalStoriesArgs),
 }
 
 #[derive(Args)]
@@ -34,6 +47,9 @@ pub struct EvalNerArgs {
 pub fn run(command: &EvalCommand) -> Result<()> {
     match command {
         EvalCommand::Ner(args) => eval_ner(args),
+        EvalCommand::Loaded(args) => eval_loaded::eval_loaded(args),
+        EvalCommand::Quotes(args) => eval_quotes::eval_quotes(args),
+        EvalCommand::Stories(args) => eval_stories::eval_stories(args),
     }
 }
 

@@ -5,7 +5,10 @@
 //! usage errors). A closed pipe (`newslens analyze … | head`) ends the program quietly.
 
 mod analyze;
+mod bench;
+mod corpus;
 mod eval;
+mod ingest;
 mod output;
 mod train;
 
@@ -26,22 +29,47 @@ enum Command {
     /// Analyse articles (.txt, .html, .jsonl, .warc, .warc.gz files, folders, or - for stdin)
     /// into the newslens.article/1 JSON contract.
     Analyze(analyze::AnalyzeArgs),
+    /// Analyse articles and store them in the corpus database (default newslens.db), then update
+    /// the stories.
+    Ingest(ingest::IngestArgs),
+    /// List the stories in the corpus: articles about the same event, across outlets and days.
+    Stories(corpus::StoriesArgs),
+    /// Show a story's outlets side by side: quotes, speakers, tone, loaded words, differences.
+    Compare(corpus::CompareArgs),
+    /// Find quotes by speaker, subject, outlet and date.
+    Quotes(corpus::QuotesArgs),
+    /// Mentions of a person, organisation or place over time, and quotes by and about it.
+    Entity(corpus::EntityArgs),
+    /// Full-text search over the corpus, with filters.
+    Search(corpus::SearchArgs),
     /// Score an extractor against gold data (precision, recall, F1).
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Measure throughput and latency on data built from ../shared/data.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
     /// Train a model from the development data and write the file the binary ships.
     #[command(subcommand)]
     Train(train::TrainCommand),
 }
 
 fn main() -> ExitCode {
-    // A panic inside one input is caught and reported as that input's one error line; the default
-    // hook would print a second, multi-line message.
-    std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Analyze(_) | Command::Ingest(_)) {
+        // A panic inside one input is caught and reported as that input's one error line; the
+        // default hook would print a second, multi-line message. Elsewhere a panic is a bug to see.
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Ingest(args) => ingest::run(&args),
+        Command::Stories(args) => corpus::stories(&args).map(|()| 0),
+        Command::Compare(args) => corpus::compare(&args).map(|()| 0),
+        Command::Quotes(args) => corpus::quotes(&args).map(|()| 0),
+        Command::Entity(args) => corpus::entity(&args).map(|()| 0),
+        Command::Search(args) => corpus::search(&args).map(|()| 0),
         Command::Eval(command) => eval::run(&command).map(|()| 0),
+        Command::Bench(command) => bench::run(&command).map(|()| 0),
         Command::Train(command) => train::run(&command).map(|()| 0),
     };
     match outcome {

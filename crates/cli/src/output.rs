@@ -164,13 +164,38 @@ fn write_summary(out: &mut impl Write, article: &Article) -> std::io::Result<()>
             shorten(&body, 100)
         )?;
     }
-    if !article.loaded.is_empty() {
-        let words: Vec<&str> = article.loaded.iter().map(|l| l.text.as_str()).collect();
+    if let (Some(tone), Some(narrative)) = (&article.tone, &article.tone_narrative) {
         writeln!(
             out,
-            "  {LABEL}loaded{LABEL:#} {LOADED}{}{LOADED:#}",
-            words.join(", ")
+            "  {LABEL}tone{LABEL:#} {:+.2} (positive {:.2}, negative {:.2}); outlet's own voice {:+.2} over {} of {} words",
+            tone.tone, tone.positive, tone.negative, narrative.tone, narrative.words, tone.words
         )?;
+    }
+    if !article.loaded.is_empty() {
+        // The outlet's own framing first; words inside quotes are the sources'.
+        let words = |in_quote: bool| -> Vec<&str> {
+            article
+                .loaded
+                .iter()
+                .filter(|l| l.in_quote == in_quote)
+                .map(|l| l.text.as_str())
+                .collect()
+        };
+        let (own, quoted) = (words(false), words(true));
+        if !own.is_empty() {
+            writeln!(
+                out,
+                "  {LABEL}loaded{LABEL:#} {LOADED}{}{LOADED:#}",
+                own.join(", ")
+            )?;
+        }
+        if !quoted.is_empty() {
+            writeln!(
+                out,
+                "  {LABEL}loaded, in quotes{LABEL:#} {DIM}{}{DIM:#}",
+                quoted.join(", ")
+            )?;
+        }
     }
     for removed in &article.boilerplate {
         writeln!(

@@ -6,10 +6,13 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::article::{Article, Entity, Mention, Post, SCHEMA};
+use crate::article::{
+    Article, Entity, Loaded, Mention, Post, Quote, ReportingVerb, Speaker, SCHEMA,
+};
 use crate::document::Document;
-use crate::offsets::CharOffsets;
-use crate::{entities, language, posts, segment};
+use crate::offsets::{CharOffsets, Span};
+use crate::quotes::{self, PostWords};
+use crate::{entities, language, loaded, posts, segment, tokens, tone};
 
 /// Analyses one document. Never fails: odd text gives thin layers, not errors.
 pub fn analyze(document: &Document) -> Article {
@@ -17,9 +20,102 @@ pub fn analyze(document: &Document) -> Article {
     let paragraphs = segment::paragraphs(text);
     let sentences = segment::sentences(text, &paragraphs);
     let pasted_posts = posts::find_pasted_posts(text, &paragraphs);
-    let found_entities = entities::find_entities(text, &sentences);
+    let sentence_tokens: Vec<Vec<Span>> = sentences
+        .iter()
+        .map(|sentence| {
+            let mut tokens = Vec::new();
+            tokens::tokenize_into(text, sentence.start, sentence.end, &mut tokens);
+            tokens
+        })
+        .collect();
+    let found_entities = entities::find_entities_in_tokens(text, sentence_tokens.clone());
+    let mut post_words: Vec<PostWords> = pasted_posts
+        .iter()
+        .map(|post| PostWords {
+            span: words_of_post(text, post.span),
+            author: post.author.clone().or_else(|| Some(post.handle.clone())),
+            handle: Some(post.handle.clone()),
+            channel: channel_of_post(post.url.as_deref(), text, post.span),
+        })
+        .collect();
+    if !document.posts.is_empty() {
+        let bytes = char_to_byte_table(text);
+        for post in &document.posts {
+            let (Some(&start), Some(&end)) = (bytes.get(post.start), bytes.get(post.end)) else {
+                continue;
+            };
+            let span = Span::new(start, end);
+            if post_words
+                .iter()
+                .any(|p| p.span.start < end && start < p.span.end)
+            {
+                continue;
+            }
+            post_words.push(PostWords {
+                span: words_of_post(text, span),
+                author: post.author.clone().or_else(|| post.handle.clone()),
+                handle: post.handle.clone(),
+                channel: channel_of_post(post.url.as_deref(), text, span),
+            });
+        }
+    }
+    let found_quotes = quotes::find_quotes(
+        text,
+        &paragraphs,
+        &sentences,
+        &sentence_tokens,
+        &found_entities,
+        &post_words,
+    );
+    // Source words in quotation marks and posts: not the outlet's own voice.
+    let mut quoted: Vec<Span> = found_quotes
+        .iter()
+        .flat_map(|quote| quote.marked.iter().copied())
+        .collect();
+    quoted.sort_by_key(|span| span.start);
+    let sentence_tones = tone::sentence_tones(text, &sentence_tokens, &quoted);
+    let (article_tone, narrative_tone) = tone::article_tones(&sentence_tones);
+    let loaded_spans = loaded::find_loaded(text, &sentence_tokens, &quoted);
 
     let offsets = CharOffsets::new(text);
+    let mention_of = |span: Span, kind: entities::MentionKind| {
+        let chars = offsets.span(span);
+        Mention {
+            start: chars.start,
+            end: chars.end,
+            text: text[span.start..span.end].to_string(),
+            kind: kind.as_str().to_string(),
+        }
+    };
+    let quotes_out = found_quotes
+        .into_iter()
+        .map(|quote| Quote {
+            text: quote
+                .spans
+                .iter()
+                .map(|span| &text[span.start..span.end])
+                .collect::<Vec<_>>()
+                .join(" … "),
+            spans: quote.spans.iter().map(|span| offsets.span(*span)).collect(),
+            kind: quote.kind.as_str().to_string(),
+            speaker: quote.speaker.map(|speaker| Speaker {
+                name: speaker.name,
+                entity: speaker.entity,
+                mention: speaker.mention.map(|(span, kind)| mention_of(span, kind)),
+            }),
+            verb: quote.verb.map(|(span, cue)| {
+                let chars = offsets.span(span);
+                ReportingVerb {
+                    text: text[span.start..span.end].to_string(),
+                    lemma: cue.lemma.to_string(),
+                    start: chars.start,
+                    end: chars.end,
+                    neutral: cue.neutral,
+                }
+            }),
+            channel: quote.channel.map(str::to_string),
+        })
+        .collect();
     let posts_in_text = pasted_posts
         .into_iter()
         .map(|post| {
@@ -54,6 +150,10 @@ pub fn analyze(document: &Document) -> Article {
                 name: entity.name,
                 entity_type: entity.entity_type.as_str().to_string(),
                 roles: entity.roles,
+                tone: Some(tone::narrative_tone_of(
+                    &sentence_tones,
+                    entity.mentions.iter().map(|mention| mention.sentence_idx),
+                )),
                 mentions: entity
                     .mentions
                     .iter()
@@ -69,10 +169,23 @@ pub fn analyze(document: &Document) -> Article {
                     .collect(),
             })
             .collect(),
-        quotes: Vec::new(),
+        quotes: quotes_out,
         posts: posts::merge_posts(document.posts.clone(), posts_in_text),
-        tone: None,
-        loaded: Vec::new(),
+        tone: Some(article_tone),
+        tone_narrative: Some(narrative_tone),
+        loaded: loaded_spans
+            .iter()
+            .map(|found| {
+                let span = offsets.span(found.span);
+                Loaded {
+                    start: span.start,
+                    end: span.end,
+                    text: text[found.span.start..found.span.end].to_string(),
+                    category: found.category.as_str().to_string(),
+                    in_quote: found.in_quote,
+                }
+            })
+            .collect(),
         boilerplate: document.boilerplate.clone(),
     }
 }
@@ -80,4 +193,42 @@ pub fn analyze(document: &Document) -> Article {
 /// The stable id of a text: 16 hex digits of its XXH3-64 hash.
 pub fn article_id(text: &str) -> String {
     format!("{:016x}", xxh3_64(text.as_bytes()))
+}
+
+/// The words of a post: its span without the signature ("— Name (@handle) date", "A post shared
+/// by …").
+fn words_of_post(text: &str, span: Span) -> Span {
+    let body = &text[span.start..span.end];
+    let signature = body
+        .find("A post shared by")
+        .or_else(|| {
+            let handle = body.rfind("(@")?;
+            body[..handle].rfind(['—', '–'])
+        })
+        .unwrap_or(body.len());
+    let words = body[..signature].trim_end();
+    if words.is_empty() {
+        span
+    } else {
+        Span::new(span.start, span.start + words.len())
+    }
+}
+
+/// The platform a post comes from, by its link or its signature.
+fn channel_of_post(url: Option<&str>, text: &str, span: Span) -> &'static str {
+    let body = &text[span.start..span.end];
+    match url {
+        Some(url) if url.contains("instagram") => "instagram",
+        Some(url) if url.contains("facebook") => "facebook",
+        _ if body.contains("A post shared by") => "instagram",
+        _ => "twitter",
+    }
+}
+
+/// Byte offset of every character offset of `text` (and of its end).
+fn char_to_byte_table(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .map(|(byte, _)| byte)
+        .chain(std::iter::once(text.len()))
+        .collect()
 }

@@ -40,8 +40,10 @@ pub struct Article {
     pub quotes: Vec<Quote>,
     /// Embedded social-media posts.
     pub posts: Vec<Post>,
-    /// GDELT-style tone figures, when computed.
+    /// GDELT-style tone figures over the whole text, when computed.
     pub tone: Option<Tone>,
+    /// The same figures over the outlet's own voice: the text with every quoted span removed.
+    pub tone_narrative: Option<Tone>,
     /// Loaded or emotive language.
     pub loaded: Vec<Loaded>,
     /// Lines removed from the text while reading.
@@ -125,6 +127,8 @@ pub struct Entity {
     pub roles: Vec<String>,
     /// Every mention, in text order.
     pub mentions: Vec<Mention>,
+    /// The narrative tone (quotes removed) of the sentences that mention it.
+    pub tone: Option<Tone>,
 }
 
 /// One mention of an entity.
@@ -211,6 +215,10 @@ pub struct Tone {
     pub negative: f64,
     /// positive + negative.
     pub polarity: f64,
+    /// GDELT's activity reference density: % of words that refer to action.
+    pub activity_density: f64,
+    /// GDELT's self/group reference density: % of words that are pronouns.
+    pub self_group_density: f64,
     /// Words counted.
     pub words: usize,
 }
@@ -226,6 +234,8 @@ pub struct Loaded {
     pub text: String,
     /// `loaded_verb`, `label`, `emotive`, `intensifier` or `scare_quote`.
     pub category: String,
+    /// Whether the span lies inside a direct quote: a source's own words, not the outlet's framing.
+    pub in_quote: bool,
 }
 
 /// A line removed from the text while reading, kept so nothing a reader saw is lost.

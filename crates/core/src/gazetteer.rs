@@ -1,6 +1,7 @@
-//! Gazetteers: countries, cities, regions, nationalities, first names and surnames, compiled in
-//! from `data/gazetteer/` (built by `scripts/build_gazetteers.py` from GeoNames, countryinfo and
-//! the US Census name lists; sources and licences in each file's header).
+//! Gazetteers: countries, cities, regions, nationalities, first names, surnames and organisations,
+//! compiled in from `data/gazetteer/` (built by `scripts/build_gazetteers.py` from GeoNames,
+//! countryinfo and the US Census name lists; `organisations.txt` is written by hand; sources and
+//! licences in each file's header).
 //!
 //! [`classify`] marks each token of a sentence with the lists it belongs to, matching multi-word
 //! entries ("United States", "Middle East") as whole runs. The tagger uses the marks as features;
@@ -25,6 +26,8 @@ pub const FIRST_NAME: u8 = 1 << 4;
 pub const SURNAME: u8 = 1 << 5;
 /// Token continues a multi-word entry (not its first word).
 pub const CONTINUES: u8 = 1 << 6;
+/// Token is (part of) an organisation's name: a party, an international body, a news agency.
+pub const ORGANISATION: u8 = 1 << 7;
 
 struct Lists {
     /// Single-word entries → classes.
@@ -43,7 +46,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         words: HashMap::new(),
         phrases: HashMap::new(),
     };
-    let files: [(&'static str, u8); 6] = [
+    let files: [(&'static str, u8); 7] = [
         (include_str!("../data/gazetteer/countries.txt"), COUNTRY),
         (
             include_str!("../data/gazetteer/capitals_and_cities.txt"),
@@ -59,6 +62,10 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
             FIRST_NAME,
         ),
         (include_str!("../data/gazetteer/surnames.txt"), SURNAME),
+        (
+            include_str!("../data/gazetteer/organisations.txt"),
+            ORGANISATION,
+        ),
     ];
     for (file, class) in files {
         for line in lexicon::items(file) {

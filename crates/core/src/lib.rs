@@ -24,11 +24,14 @@ pub mod entities;
 pub mod gazetteer;
 pub mod language;
 pub mod lexicon;
+pub mod loaded;
 pub mod ner;
 pub mod offsets;
 pub mod posts;
+pub mod quotes;
 pub mod segment;
 pub mod tokens;
+pub mod tone;
 
 mod analyze;
 

@@ -6,8 +6,14 @@
 //! articles: the evaluation commands run the analysis and hand its output to these scorers.
 #![warn(missing_docs)]
 
+pub mod allsides;
+pub mod basil;
+pub mod bcubed;
 pub mod conll;
+pub mod ecb;
 pub mod gmb;
+pub mod polnear;
+pub mod ptc;
 pub mod score;
 
 /// Errors reading a gold file.

@@ -58,7 +58,9 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
         }
     }
     let mut mentions = trim_and_split(text, sentences, mentions);
+    join_initials(text, sentences, &mut mentions);
     drop_capitalised_common_words(text, sentences, &mut mentions);
+    add_untagged_organisations(text, sentences, &mut mentions);
     make_types_consistent(text, &mut mentions);
     add_untagged_repeats(text, sentences, &mut mentions);
     mentions
@@ -156,6 +158,136 @@ fn trim_and_split(
     out
 }
 
+/// Whether a token is an initial: "G.", "J". Runs such as "U.S." are abbreviations, not initials.
+fn is_initial(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    bytes.len() == 2 && bytes[0].is_ascii_uppercase() && bytes[1] == b'.'
+}
+
+/// Whether a word is a first name in the gazetteers and no country, city or region ("Anthony",
+/// not "Jordan" or "Virginia").
+fn is_first_name_only(word: &str) -> bool {
+    use crate::gazetteer::{classify, CITY, COUNTRY, FIRST_NAME, REGION};
+    let flags = classify(&[word])[0];
+    flags & FIRST_NAME != 0 && flags & (COUNTRY | CITY | REGION) == 0
+}
+
+/// A capitalised word with letters that could be a surname: not an initial, not a function word
+/// that opens sentences ("The").
+fn is_capitalised_name_word(word: &str) -> bool {
+    word.starts_with(char::is_uppercase)
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        && !is_initial(word)
+        && !crate::lexicon::items(crate::lexicon::sentence_starters())
+            .any(|starter| starter.eq_ignore_ascii_case(word))
+}
+
+/// Joins an initial to the name it precedes ("G. Kersey": a person, whatever type the tagger gave
+/// the surname), and joins a person's name the tagger cut in two ("Conchita" + "Martinez"): the
+/// tagger learnt names mostly written in full and in running text, and in result lists it often
+/// leaves the initial out, gives it a mention of its own, or opens a new mention on the surname.
+fn join_initials(text: &str, sentences: &[SentenceTokens], mentions: &mut Vec<NamedMention>) {
+    let word = |sentence_idx: usize, idx: usize| {
+        let token = sentences[sentence_idx].tokens[idx];
+        &text[token.start..token.end]
+    };
+    mentions.sort_by_key(|m| (m.sentence_idx, m.token_start));
+    let starts_at: std::collections::HashSet<(usize, usize)> = mentions
+        .iter()
+        .map(|m| (m.sentence_idx, m.token_start))
+        .collect();
+    let mut joined: Vec<NamedMention> = Vec::with_capacity(mentions.len());
+    for mention in mentions.drain(..) {
+        let tokens = &sentences[mention.sentence_idx].tokens;
+        if let Some(previous) = joined.last_mut().filter(|p| {
+            p.sentence_idx == mention.sentence_idx && p.token_end == mention.token_start
+        }) {
+            let initial_alone = previous.token_end - previous.token_start == 1
+                && is_initial(word(previous.sentence_idx, previous.token_start));
+            let both_people = previous.entity_type == EntityType::Person
+                && mention.entity_type == EntityType::Person;
+            let first_name_alone = previous.token_end - previous.token_start == 1
+                && previous.entity_type == EntityType::Person
+                && mention.token_end - mention.token_start == 1
+                && is_first_name_only(word(previous.sentence_idx, previous.token_start));
+            // "Kata'ib Hezbollah", "Breitbart London": a name run straight into an
+            // organisation's name (or an organisation's into a place's) is one organisation.
+            let organisation = previous.entity_type != EntityType::Person
+                && mention.entity_type != EntityType::Person
+                && (previous.entity_type == EntityType::Org
+                    || mention.entity_type == EntityType::Org);
+            if organisation && !initial_alone {
+                previous.token_end = mention.token_end;
+                previous.span = Span::new(previous.span.start, mention.span.end);
+                previous.entity_type = EntityType::Org;
+                continue;
+            }
+            if initial_alone || both_people || first_name_alone {
+                previous.token_end = mention.token_end;
+                previous.span = Span::new(previous.span.start, mention.span.end);
+                previous.entity_type = EntityType::Person;
+                continue;
+            }
+        }
+        let mut mention = mention;
+        // "P. Simmons" with only the initial tagged: the name runs over the capitalised words
+        // after it; an initial with no name after it is no mention.
+        let lone_first_name = mention.entity_type == EntityType::Person
+            && is_first_name_only(word(mention.sentence_idx, mention.token_start));
+        // "Anthony Hill" with only the first name tagged, "Florian Schwarthoff" cut in two.
+        if mention.token_end - mention.token_start == 1 && lone_first_name {
+            let end = mention.token_end;
+            if end < tokens.len()
+                && !starts_at.contains(&(mention.sentence_idx, end))
+                && is_capitalised_name_word(word(mention.sentence_idx, end))
+            {
+                mention.token_end = end + 1;
+                mention.span = Span::new(mention.span.start, tokens[end].end);
+            }
+        }
+        // A place of two words opening on a first name that is no place is a person ("Anthony
+        // Washington" in a results list).
+        if mention.token_end - mention.token_start == 2
+            && matches!(mention.entity_type, EntityType::Gpe | EntityType::Loc)
+            && is_first_name_only(word(mention.sentence_idx, mention.token_start))
+        {
+            mention.entity_type = EntityType::Person;
+        }
+        if mention.token_end - mention.token_start == 1
+            && is_initial(word(mention.sentence_idx, mention.token_start))
+        {
+            let mut end = mention.token_end;
+            while end < tokens.len()
+                && !starts_at.contains(&(mention.sentence_idx, end))
+                && is_capitalised_name_word(word(mention.sentence_idx, end))
+            {
+                end += 1;
+            }
+            let name_follows = end > mention.token_end
+                || starts_at.contains(&(mention.sentence_idx, mention.token_end));
+            if !name_follows {
+                continue;
+            }
+            mention.token_end = end;
+            mention.span = Span::new(mention.span.start, tokens[end - 1].end);
+            mention.entity_type = EntityType::Person;
+        }
+        let start = mention.token_start;
+        let covered = joined
+            .last()
+            .is_some_and(|p| p.sentence_idx == mention.sentence_idx && p.token_end >= start);
+        if start > 0 && !covered && is_initial(word(mention.sentence_idx, start - 1)) {
+            mention.token_start = start - 1;
+            mention.span = Span::new(tokens[start - 1].start, mention.span.end);
+            mention.entity_type = EntityType::Person;
+        }
+        joined.push(mention);
+    }
+    *mentions = joined;
+}
+
 static PERSONAL_TITLES: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
     std::sync::LazyLock::new(|| {
         crate::lexicon::items(include_str!("../../data/personal_titles.txt")).collect()
@@ -216,17 +348,19 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
             None => counts.push((mention.entity_type, 1)),
         }
     }
-    // Surnames of multi-word person names vote PERSON for their lone form.
+    // Surnames of multi-word person names vote PERSON for their lone form, and so do first words
+    // ("Wang" after "Wang Donghai": surname first; a first name used alone).
     let mut person_last_words: HashMap<String, usize> = HashMap::new();
     for mention in mentions
         .iter()
         .filter(|m| m.entity_type == EntityType::Person && m.token_end - m.token_start >= 2)
     {
-        if let Some(last) = text[mention.span.start..mention.span.end]
-            .split_whitespace()
-            .last()
-        {
+        let surface = &text[mention.span.start..mention.span.end];
+        if let Some(last) = surface.split_whitespace().last() {
             *person_last_words.entry(surface_key(last)).or_default() += 1;
+        }
+        if let Some(first) = surface.split_whitespace().next().filter(|w| !is_initial(w)) {
+            *person_last_words.entry(surface_key(first)).or_default() += 1;
         }
     }
     // Gazetteers vote too: "London" is a city however the tagger saw it in one sentence.
@@ -251,13 +385,22 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
             Some(EntityType::Loc)
         } else if class & crate::gazetteer::NATIONALITY != 0 {
             Some(EntityType::Norp)
+        } else if class & crate::gazetteer::ORGANISATION != 0 {
+            Some(EntityType::Org)
         } else {
             None
         };
+        // A country's name is the country whatever the sentence made of it ("France" after a
+        // player's name in a results list): its vote outweighs the tagger's.
+        let weight = if class & crate::gazetteer::COUNTRY != 0 {
+            counts.iter().map(|(_, n)| *n).sum::<usize>() + 2
+        } else {
+            2
+        };
         if let Some(entity_type) = prior {
             match counts.iter_mut().find(|(t, _)| *t == entity_type) {
-                Some((_, count)) => *count += 2,
-                None => counts.push((entity_type, 2)),
+                Some((_, count)) => *count += weight,
+                None => counts.push((entity_type, weight)),
             }
         }
     }
@@ -289,11 +432,14 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
             }
         }
     }
+    // A word that opens or ends a person's full name in this article is that person when it
+    // stands alone, whatever the tagger or the gazetteers said ("Wang", "Jordan").
     for (word, n) in person_last_words {
         if let Some(counts) = votes.get_mut(&word) {
+            let boost = counts.iter().map(|(_, n)| *n).sum::<usize>() + n;
             match counts.iter_mut().find(|(t, _)| *t == EntityType::Person) {
-                Some((_, count)) => *count += n,
-                None => counts.push((EntityType::Person, n)),
+                Some((_, count)) => *count += boost,
+                None => counts.push((EntityType::Person, boost)),
             }
         }
     }
@@ -306,6 +452,56 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
             }
         }
     }
+}
+
+/// Adds a mention for each untagged, capitalised whole entry of the organisation gazetteer
+/// ("Labour" in "… was elected Labour leader"): parties and bodies are named without the context
+/// the tagger relies on, and their names are unambiguous when capitalised.
+fn add_untagged_organisations(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
+    use crate::gazetteer::{CONTINUES, ORGANISATION};
+    let mut added = Vec::new();
+    for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let words: Vec<&str> = sentence
+            .tokens
+            .iter()
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        let flags = crate::gazetteer::classify(&words);
+        let mut idx = 0;
+        while idx < words.len() {
+            let opens = flags[idx] & ORGANISATION != 0
+                && flags[idx] & CONTINUES == 0
+                && words[idx].starts_with(char::is_uppercase);
+            if !opens {
+                idx += 1;
+                continue;
+            }
+            let mut end = idx + 1;
+            while end < words.len() && flags[end] & ORGANISATION != 0 && flags[end] & CONTINUES != 0
+            {
+                end += 1;
+            }
+            let covered = mentions.iter().any(|m| {
+                m.sentence_idx == sentence_idx && m.token_start < end && m.token_end > idx
+            });
+            if !covered {
+                added.push(NamedMention {
+                    span: Span::new(sentence.tokens[idx].start, sentence.tokens[end - 1].end),
+                    sentence_idx,
+                    token_start: idx,
+                    token_end: end,
+                    entity_type: EntityType::Org,
+                });
+            }
+            idx = end;
+        }
+    }
+    mentions.extend(added);
+    mentions.sort_by_key(|m| (m.sentence_idx, m.token_start));
 }
 
 /// Adds mentions where a tagged surface form recurs untagged (capitalised, same tokens).
@@ -375,4 +571,125 @@ fn add_untagged_repeats(
     }
     mentions.extend(added);
     mentions.sort_by_key(|m| m.span.start);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sentences of space-separated tokens, and a mention builder over them.
+    fn sentence_tokens(text: &str) -> Vec<SentenceTokens> {
+        let mut sentences = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let mut tokens = Vec::new();
+            let mut start = offset;
+            for word in line.trim_end().split(' ') {
+                tokens.push(Span::new(start, start + word.len()));
+                start += word.len() + 1;
+            }
+            sentences.push(SentenceTokens { tokens });
+            offset += line.len();
+        }
+        sentences
+    }
+
+    fn mention(
+        sentences: &[SentenceTokens],
+        sentence_idx: usize,
+        tokens: std::ops::Range<usize>,
+        entity_type: EntityType,
+    ) -> NamedMention {
+        let spans = &sentences[sentence_idx].tokens;
+        NamedMention {
+            span: Span::new(spans[tokens.start].start, spans[tokens.end - 1].end),
+            sentence_idx,
+            token_start: tokens.start,
+            token_end: tokens.end,
+            entity_type,
+        }
+    }
+
+    fn surfaces(text: &str, mentions: &[NamedMention]) -> Vec<(String, EntityType)> {
+        mentions
+            .iter()
+            .map(|m| (text[m.span.start..m.span.end].to_string(), m.entity_type))
+            .collect()
+    }
+
+    #[test]
+    fn an_initial_joins_the_name_after_it_as_a_person() {
+        let text = "Batting first , R. Okafor made 63 and T. Lindqvist 40";
+        let sentences = sentence_tokens(text);
+        // The surname typed ORG; the second initial tagged alone, its surname untagged.
+        let mut mentions = vec![
+            mention(&sentences, 0, 4..5, EntityType::Org),
+            mention(&sentences, 0, 8..9, EntityType::Norp),
+        ];
+        join_initials(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [
+                ("R. Okafor".to_string(), EntityType::Person),
+                ("T. Lindqvist".to_string(), EntityType::Person)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_first_name_joins_the_surname_the_tagger_left_out() {
+        let text = "Second was Anthony Quellmalz ( Chile )";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 2..3, EntityType::Person),
+            mention(&sentences, 0, 5..6, EntityType::Gpe),
+        ];
+        join_initials(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [
+                ("Anthony Quellmalz".to_string(), EntityType::Person),
+                ("Chile".to_string(), EntityType::Gpe)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_run_into_an_organisation_is_one_organisation() {
+        let text = "The Harbour Times London desk called";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 1..3, EntityType::Org),
+            mention(&sentences, 0, 3..4, EntityType::Gpe),
+        ];
+        join_initials(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [("Harbour Times London".to_string(), EntityType::Org)]
+        );
+    }
+
+    #[test]
+    fn a_country_stays_a_country_however_often_the_tagger_calls_it_an_organisation() {
+        let text = "Vera Lind ( France ) beat Ida Moe ( France )";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 3..4, EntityType::Org),
+            mention(&sentences, 0, 9..10, EntityType::Org),
+        ];
+        make_types_consistent(text, &mut mentions);
+        assert!(mentions.iter().all(|m| m.entity_type == EntityType::Gpe));
+    }
+
+    #[test]
+    fn a_party_named_without_context_is_an_organisation() {
+        let text = "she was elected Labour leader in the spring";
+        let sentences = sentence_tokens(text);
+        let mut mentions = Vec::new();
+        add_untagged_organisations(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [("Labour".to_string(), EntityType::Org)]
+        );
+    }
 }

@@ -16,6 +16,11 @@ mod roles;
 use crate::ner::EntityType;
 use crate::offsets::Span;
 
+/// Byte spans of quoted text (quotation marks included), for layers that set quotes apart.
+pub fn quoted_spans(text: &str) -> Vec<Span> {
+    coref::quoted_ranges(text)
+}
+
 /// How an entity is mentioned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MentionKind {

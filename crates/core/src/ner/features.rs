@@ -4,12 +4,13 @@
 //! sentence; the features that depend on earlier decisions (previous tags) are hashed while
 //! decoding. Hashing is allocation-free: strings are folded byte by byte. It does not hold weights.
 
+use super::clusters::{shipped_clusters, LEVELS};
 use super::Tag;
 
 /// Typographic variants folded to the plain forms the training data uses: curly quotes to
 /// straight ones, dashes to a hyphen.
 #[inline]
-fn fold_punct(c: char) -> char {
+pub(crate) fn fold_punct(c: char) -> char {
     match c {
         '’' | '‘' | '‚' | '′' => '\'',
         '“' | '”' | '„' | '«' | '»' | '″' => '"',
@@ -19,7 +20,7 @@ fn fold_punct(c: char) -> char {
 }
 
 /// Hash of a string with lower-casing, digit folding (every digit becomes 0) and punctuation folding.
-fn hash_folded(word: &str) -> u64 {
+pub(crate) fn hash_folded(word: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for c in word.chars() {
         let c = match fold_punct(c) {
@@ -106,6 +107,8 @@ struct TokenHashes {
     prefixes: [u64; 3],
     suffixes: [u64; 4],
     is_capitalised: bool,
+    /// Word classes from the shipped clusters (0: not clustered), finest first.
+    clusters: [u16; LEVELS],
 }
 
 /// Hashes features of a sentence's tokens into weight rows.
@@ -121,9 +124,9 @@ pub struct FeatureHasher {
 }
 
 /// Static features per token.
-pub const STATIC_FEATURES: usize = 28;
+pub const STATIC_FEATURES: usize = 38;
 /// Tag-dependent features per token.
-pub const DYNAMIC_FEATURES: usize = 4;
+pub const DYNAMIC_FEATURES: usize = 5;
 
 const BOUNDARY_BEFORE: u64 = 0x1111;
 const BOUNDARY_AFTER: u64 = 0x2222;
@@ -147,22 +150,27 @@ impl FeatureHasher {
     /// Prepares the static features of a sentence.
     pub fn load(&mut self, words: &[&str]) {
         self.tokens.clear();
-        self.tokens.extend(words.iter().map(|word| TokenHashes {
-            lower: hash_folded(word),
-            exact: hash_exact(word),
-            shape: hash_shape(word),
-            prefixes: [
-                hash_prefix(word, 1),
-                hash_prefix(word, 2),
-                hash_prefix(word, 3),
-            ],
-            suffixes: [
-                hash_suffix(word, 1),
-                hash_suffix(word, 2),
-                hash_suffix(word, 3),
-                hash_suffix(word, 4),
-            ],
-            is_capitalised: word.chars().next().is_some_and(char::is_uppercase),
+        let clusters = shipped_clusters();
+        self.tokens.extend(words.iter().map(|word| {
+            let lower = hash_folded(word);
+            TokenHashes {
+                lower,
+                exact: hash_exact(word),
+                shape: hash_shape(word),
+                prefixes: [
+                    hash_prefix(word, 1),
+                    hash_prefix(word, 2),
+                    hash_prefix(word, 3),
+                ],
+                suffixes: [
+                    hash_suffix(word, 1),
+                    hash_suffix(word, 2),
+                    hash_suffix(word, 3),
+                    hash_suffix(word, 4),
+                ],
+                is_capitalised: word.chars().next().is_some_and(char::is_uppercase),
+                clusters: clusters.of_hash(lower),
+            }
         }));
         let n_letters: usize = words
             .iter()
@@ -203,6 +211,16 @@ impl FeatureHasher {
                 }
             };
             let shout = self.shouting as u64;
+            let cluster_at = |offset: isize, level: usize| -> u64 {
+                let at = idx as isize + offset;
+                if at < 0 {
+                    BOUNDARY_BEFORE
+                } else {
+                    self.tokens
+                        .get(at as usize)
+                        .map_or(BOUNDARY_AFTER, |t| t.clusters[level] as u64)
+                }
+            };
             let gazetteer_at = |offset: isize| -> u64 {
                 let at = idx as isize + offset;
                 if at < 0 {
@@ -245,6 +263,16 @@ impl FeatureHasher {
                 (26, mix(gazetteer_at(0), token.shape)),
                 (27, mix(gazetteer_at(-1), gazetteer_at(0))),
                 (28, mix(gazetteer_at(0), gazetteer_at(1))),
+                (29, cluster_at(0, 0)),
+                (30, cluster_at(0, 1)),
+                (31, cluster_at(0, 2)),
+                (32, cluster_at(-1, 1)),
+                (33, cluster_at(1, 1)),
+                (34, cluster_at(-1, 0)),
+                (35, cluster_at(1, 0)),
+                (36, mix(cluster_at(0, 0), token.shape)),
+                (37, mix(cluster_at(-1, 1), cluster_at(0, 1))),
+                (38, mix(cluster_at(0, 1), cluster_at(1, 1))),
             ];
             for (template, value) in features {
                 let row = self.row(template, value);
@@ -273,6 +301,7 @@ impl FeatureHasher {
             self.row(102, mix(prev, prev2)),
             self.row(103, mix(prev, token.lower)),
             self.row(104, mix(prev, token.shape)),
+            self.row(105, mix(prev, token.clusters[1] as u64)),
         ]
     }
 }

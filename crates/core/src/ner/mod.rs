@@ -5,10 +5,14 @@
 //! features (`features.rs`); `train.rs` learns the weights, `model.rs` stores and loads them. This
 //! module tags token sequences; grouping mentions into entities is the `entities` layer.
 
+mod clusters;
+mod exchange;
 mod features;
 mod model;
 mod train;
 
+pub use clusters::{shipped_clusters, WordClusters};
+pub use exchange::{fold_word, learn_clusters, ClusterOptions, ClusteredWord};
 pub use features::FeatureHasher;
 pub use model::{can_begin_mention, Model, ModelError};
 pub use train::{train, TrainOptions, TrainingSentence};

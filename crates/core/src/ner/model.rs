@@ -161,7 +161,7 @@ impl Model {
                 }
             }
             let tag = if can_be_in_mention(word) {
-                best_allowed_for(&scores, previous, can_begin_mention(word))
+                best_allowed_for(&scores, previous, can_open_mention(word))
             } else {
                 Tag::Outside
             };
@@ -172,9 +172,11 @@ impl Model {
     }
 }
 
-/// Punctuation, handles, hashtags and links are never part of a mention.
+/// Punctuation, numbers, handles, hashtags and links are never part of a mention: GMB puts no
+/// word without a letter in a name (its numbered names are products and dates, which newslens does
+/// not tag), and scores, dates and list numbers next to names ("Kersey 63") are not names.
 pub(crate) fn can_be_in_mention(word: &str) -> bool {
-    word.chars().any(char::is_alphanumeric)
+    word.chars().any(char::is_alphabetic)
         && !word.starts_with(['@', '#'])
         && !word.starts_with("http")
 }
@@ -188,6 +190,12 @@ pub fn can_begin_mention(word: &str) -> bool {
         || word
             .split_once('-')
             .is_some_and(|(_, rest)| rest.starts_with(char::is_uppercase))
+}
+
+/// Whether the tagger may open a mention on `word`: it may be in one ([`can_be_in_mention`]: a
+/// date such as "1996-08-31" may not) and may begin one ([`can_begin_mention`]).
+pub(crate) fn can_open_mention(word: &str) -> bool {
+    can_be_in_mention(word) && can_begin_mention(word)
 }
 
 /// The best-scoring tag that may follow `previous` (an `Inside` must continue its own type), with

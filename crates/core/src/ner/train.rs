@@ -6,7 +6,7 @@
 //! caller's job.
 
 use super::features::FeatureHasher;
-use super::model::{best_allowed_for, can_be_in_mention, can_begin_mention, Model};
+use super::model::{best_allowed_for, can_be_in_mention, can_open_mention, Model};
 use super::Tag;
 
 /// One labelled sentence.
@@ -140,7 +140,7 @@ pub fn train(
                 }
                 let word = sentence.words[idx].as_str();
                 let guess = if can_be_in_mention(word) {
-                    best_allowed_for(&scores, previous, can_begin_mention(word))
+                    best_allowed_for(&scores, previous, can_open_mention(word))
                 } else {
                     Tag::Outside
                 };
@@ -172,7 +172,7 @@ fn decodable(words: &[String], tags: &[Tag]) -> Vec<Tag> {
         let fixed = match *tag {
             _ if !can_be_in_mention(word) => Tag::Outside,
             Tag::Inside(t) if previous.entity_type() == Some(t) => Tag::Inside(t),
-            Tag::Begin(t) | Tag::Inside(t) if can_begin_mention(word) => Tag::Begin(t),
+            Tag::Begin(t) | Tag::Inside(t) if can_open_mention(word) => Tag::Begin(t),
             Tag::Begin(_) | Tag::Inside(_) | Tag::Outside => Tag::Outside,
         };
         out.push(fixed);

@@ -1,0 +1,409 @@
+//! The corpus commands: `stories`, `compare`, `quotes`, `entity` and `search`.
+//!
+//! Each opens the corpus database, asks the store for one view and prints it as JSON lines (one
+//! object a line) or as text for people. The views themselves are computed in `newslens-store`;
+//! this module only parses arguments and formats.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+
+use newslens_store::compare::Comparison;
+use newslens_store::{
+    compare_story, EntityReport, QuoteFilter, QuoteRecord, SearchQuery, SqliteStore, Store,
+    StoryFilter, StorySummary,
+};
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON object a line.
+    Jsonl,
+    /// For people.
+    Text,
+}
+
+#[derive(Args)]
+pub struct DbArgs {
+    /// The corpus database.
+    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
+    db: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct StoriesArgs {
+    #[command(flatten)]
+    common: DbArgs,
+    /// Only stories with at least this many articles (near-copies not counted).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_articles: usize,
+    /// At most this many stories (newest first).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+}
+
+#[derive(Args)]
+pub struct CompareArgs {
+    /// The story id (or a unique prefix of it), as `newslens stories` prints it.
+    #[arg(value_name = "STORY")]
+    story: String,
+    #[command(flatten)]
+    common: DbArgs,
+}
+
+#[derive(Args)]
+pub struct QuotesArgs {
+    /// Said by this speaker (whole name or last name, any case).
+    #[arg(long, value_name = "NAME")]
+    speaker: Option<String>,
+    /// Mentioning this person, organisation or place.
+    #[arg(long, value_name = "NAME")]
+    about: Option<String>,
+    /// In this outlet (any part of its name).
+    #[arg(long, value_name = "NAME")]
+    outlet: Option<String>,
+    /// Published on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// At most this many quotes.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    #[command(flatten)]
+    common: DbArgs,
+}
+
+#[derive(Args)]
+pub struct EntityArgs {
+    /// The name (whole or last name, any case).
+    #[arg(value_name = "NAME")]
+    name: String,
+    /// At most this many quotes by and about it.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    limit: usize,
+    #[command(flatten)]
+    common: DbArgs,
+}
+
+#[derive(Args)]
+pub struct SearchArgs {
+    /// Words, "phrases", AND / OR / NOT, prefix* (SQLite FTS5 syntax); plain words always work.
+    #[arg(value_name = "QUERY", required = true)]
+    query: Vec<String>,
+    /// Only articles of this outlet (any part of its name).
+    #[arg(long, value_name = "NAME")]
+    outlet: Option<String>,
+    /// Only articles mentioning this entity.
+    #[arg(long, value_name = "NAME")]
+    entity: Option<String>,
+    /// Published on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Published on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// At most this many articles.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    limit: usize,
+    #[command(flatten)]
+    common: DbArgs,
+}
+
+fn open_store(args: &DbArgs) -> Result<SqliteStore> {
+    if !args.db.exists() {
+        bail!(
+            "{}: no corpus here; create one with `newslens ingest --db {} PATH...`",
+            args.db.display(),
+            args.db.display()
+        );
+    }
+    SqliteStore::open(&args.db).with_context(|| format!("cannot open the corpus {}", args.db.display()))
+}
+
+fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())
+}
+
+fn json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+pub fn stories(args: &StoriesArgs) -> Result<()> {
+    let store = open_store(&args.common)?;
+    let stories = store.stories(&StoryFilter {
+        min_articles: args.min_articles,
+        limit: args.limit,
+    })?;
+    let mut out = stdout();
+    for story in &stories {
+        match args.common.format {
+            Format::Jsonl => json_line(&mut out, story)?,
+            Format::Text => write_story(&mut out, story)?,
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The date part of an ISO 8601 date-time.
+fn day(published: &str) -> &str {
+    published.get(..10).unwrap_or(published)
+}
+
+fn or_dash(value: Option<&str>) -> &str {
+    value.unwrap_or("-")
+}
+
+fn write_story(out: &mut impl Write, story: &StorySummary) -> Result<()> {
+    let n_copies = story.articles.iter().filter(|a| a.duplicate_of.is_some()).count();
+    let dates = match (&story.first_seen, &story.last_seen) {
+        (Some(first), Some(last)) if day(first) != day(last) => format!("{} … {}", day(first), day(last)),
+        (Some(first), _) => day(first).to_string(),
+        _ => "undated".to_string(),
+    };
+    writeln!(
+        out,
+        "{}  {}  {} article{}{}, {} quote{}  {}",
+        story.id,
+        dates,
+        story.articles.len() - n_copies,
+        if story.articles.len() - n_copies == 1 { "" } else { "s" },
+        if n_copies > 0 { format!(" (+{n_copies} near-copies)") } else { String::new() },
+        story.quotes,
+        if story.quotes == 1 { "" } else { "s" },
+        or_dash(story.title.as_deref()),
+    )?;
+    if !story.entities.is_empty() {
+        let names: Vec<&str> = story.entities.iter().map(|e| e.name.as_str()).collect();
+        writeln!(out, "    entities: {}", names.join(", "))?;
+    }
+    for article in &story.articles {
+        let copy = match &article.duplicate_of {
+            Some(original) => format!("  [copy of {original}]"),
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "    {}  {}  {}  {}{}",
+            article.id,
+            or_dash(article.published.as_deref().map(day)),
+            or_dash(article.outlet.as_deref()),
+            article.title.as_deref().or(article.path.as_deref()).unwrap_or("-"),
+            copy
+        )?;
+    }
+    Ok(())
+}
+
+pub fn compare(args: &CompareArgs) -> Result<()> {
+    let store = open_store(&args.common)?;
+    let Some(story) = store.story(&args.story)? else {
+        bail!("no story {} (or the prefix is not unique); list them with `newslens stories`", args.story);
+    };
+    let articles = store.story_articles(&story.id)?;
+    let comparison = compare_story(&story, &articles);
+    let mut out = stdout();
+    match args.common.format {
+        Format::Jsonl => json_line(&mut out, &comparison)?,
+        Format::Text => write_comparison(&mut out, &comparison)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> Result<()> {
+    writeln!(out, "story {}  {}", comparison.story, or_dash(comparison.title.as_deref()))?;
+    for coverage in &comparison.outlets {
+        writeln!(out, "\n== {}", coverage.outlet)?;
+        for article in &coverage.articles {
+            writeln!(
+                out,
+                "  article {}  {}  {}",
+                article.id,
+                or_dash(article.published.as_deref()),
+                or_dash(article.title.as_deref())
+            )?;
+        }
+        if let Some(tone) = coverage.tone {
+            write!(out, "  tone {tone:+.2}")?;
+            let narrative: Vec<String> = coverage
+                .narrative_tone
+                .iter()
+                .filter_map(|value| value.get("tone").and_then(|t| t.as_f64()))
+                .map(|t| format!("{t:+.2}"))
+                .collect();
+            if !narrative.is_empty() {
+                write!(out, " (narrative {})", narrative.join(", "))?;
+            }
+            writeln!(out)?;
+        }
+        let list = |counted: &[newslens_store::compare::Counted]| {
+            counted
+                .iter()
+                .map(|c| if c.count > 1 { format!("{} ×{}", c.text, c.count) } else { c.text.clone() })
+                .collect::<Vec<String>>()
+                .join(", ")
+        };
+        if !coverage.loaded.is_empty() {
+            writeln!(out, "  loaded words: {}", list(&coverage.loaded))?;
+        }
+        if !coverage.people.is_empty() {
+            writeln!(out, "  people: {}", list(&coverage.people))?;
+        }
+        if !coverage.organisations.is_empty() {
+            writeln!(out, "  organisations: {}", list(&coverage.organisations))?;
+        }
+        for speaker in &coverage.speakers {
+            writeln!(out, "  {} ({} quote{}):", speaker.speaker, speaker.quotes.len(), if speaker.quotes.len() == 1 { "" } else { "s" })?;
+            for quote in &speaker.quotes {
+                writeln!(
+                    out,
+                    "    [{}{}] {}",
+                    quote.kind,
+                    quote.verb.as_deref().map(|v| format!(", {v}")).unwrap_or_default(),
+                    quote.text
+                )?;
+            }
+        }
+    }
+    let differences = &comparison.differences;
+    if comparison.outlets.len() < 2 {
+        writeln!(out, "\n(one outlet only: nothing to compare)")?;
+        return Ok(());
+    }
+    writeln!(out, "\n== differences")?;
+    for only in &differences.speakers_only_in {
+        writeln!(out, "  only {} quoted {}", only.outlet, only.speaker)?;
+    }
+    for only in &differences.quotes_only_in {
+        writeln!(
+            out,
+            "  only {} used {}: {}",
+            only.outlet,
+            only.speaker,
+            only.quote.as_deref().unwrap_or("")
+        )?;
+    }
+    for rewording in &differences.reworded {
+        writeln!(out, "  {} of {} ({:.0}% of words shared):", rewording.kind, rewording.speaker, rewording.overlap * 100.0)?;
+        for (outlet, text, kind) in &rewording.versions {
+            writeln!(out, "    {outlet} [{kind}]: {text}")?;
+        }
+    }
+    if differences.speakers_only_in.is_empty() && differences.quotes_only_in.is_empty() && differences.reworded.is_empty() {
+        writeln!(out, "  none found")?;
+    }
+    Ok(())
+}
+
+pub fn quotes(args: &QuotesArgs) -> Result<()> {
+    let store = open_store(&args.common)?;
+    let quotes = store.quotes(&QuoteFilter {
+        speaker: args.speaker.clone(),
+        about: args.about.clone(),
+        outlet: args.outlet.clone(),
+        since: args.since.clone(),
+        limit: args.limit,
+    })?;
+    let mut out = stdout();
+    for quote in &quotes {
+        match args.common.format {
+            Format::Jsonl => json_line(&mut out, quote)?,
+            Format::Text => write_quote(&mut out, quote, "")?,
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_quote(out: &mut impl Write, quote: &QuoteRecord, indent: &str) -> Result<()> {
+    let about = if quote.about.is_empty() {
+        String::new()
+    } else {
+        format!("  (about {})", quote.about.join(", "))
+    };
+    writeln!(
+        out,
+        "{indent}{}  {}  {}{}: {} [{}]{}",
+        or_dash(quote.published.as_deref().map(day)),
+        or_dash(quote.outlet.as_deref()),
+        quote.speaker.as_deref().unwrap_or("(unattributed)"),
+        quote.verb.as_deref().map(|v| format!(" ({v})")).unwrap_or_default(),
+        quote.text,
+        quote.kind,
+        about
+    )?;
+    Ok(())
+}
+
+pub fn entity(args: &EntityArgs) -> Result<()> {
+    let store = open_store(&args.common)?;
+    let report = store.entity(&args.name, Some(args.limit))?;
+    let mut out = stdout();
+    match args.common.format {
+        Format::Jsonl => json_line(&mut out, &report)?,
+        Format::Text => write_entity(&mut out, &report)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_entity(out: &mut impl Write, report: &EntityReport) -> Result<()> {
+    if report.names.is_empty() {
+        writeln!(out, "{}: not mentioned in the corpus", report.query)?;
+        return Ok(());
+    }
+    for name in &report.names {
+        writeln!(out, "{} ({}): {} articles, {} mentions", name.name, name.entity_type, name.articles, name.mentions)?;
+    }
+    writeln!(out, "\nmentions over time:")?;
+    for period in &report.timeline {
+        writeln!(out, "  {}  {} articles, {} mentions", period.date, period.articles, period.mentions)?;
+    }
+    writeln!(out, "\nquotes by {} ({}):", report.query, report.quotes_by.len())?;
+    for quote in &report.quotes_by {
+        write_quote(out, quote, "  ")?;
+    }
+    writeln!(out, "\nquotes about {} ({}):", report.query, report.quotes_about.len())?;
+    for quote in &report.quotes_about {
+        write_quote(out, quote, "  ")?;
+    }
+    Ok(())
+}
+
+pub fn search(args: &SearchArgs) -> Result<()> {
+    let store = open_store(&args.common)?;
+    let hits = store.search(&SearchQuery {
+        text: args.query.join(" "),
+        outlet: args.outlet.clone(),
+        entity: args.entity.clone(),
+        since: args.since.clone(),
+        until: args.until.clone(),
+        limit: Some(args.limit),
+    })?;
+    let mut out = stdout();
+    for hit in &hits {
+        match args.common.format {
+            Format::Jsonl => json_line(&mut out, hit)?,
+            Format::Text => {
+                writeln!(
+                    out,
+                    "{}  {}  {}  {}  (story {})",
+                    hit.id,
+                    or_dash(hit.published.as_deref().map(day)),
+                    or_dash(hit.outlet.as_deref()),
+                    or_dash(hit.title.as_deref()),
+                    hit.story
+                )?;
+                writeln!(out, "    {}", hit.snippet.replace('\n', " "))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! `newslens ingest`: analyse articles and store them in the corpus database, then update stories.
+//!
+//! Inputs are read and analysed exactly as `analyze` does (same chunks, same parallelism, same one
+//! line per failed input), and each chunk is stored as one transaction, so killing the process
+//! loses at most the chunk in flight; running the command again skips what is stored (same text
+//! or same URL) and completes the batch. Stories are recomputed over the whole corpus at the end.
+//! A progress bar with rate and ETA shows on a terminal; otherwise one summary line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use newslens_read::{expand, open, Input, ReadError, ReadOptions, Record};
+use newslens_store::{prepare, update_stories, AddOutcome, CorpusCounts, SqliteStore, Store, StoryConfig};
+
+use crate::analyze::{analyze_records, with_defaults, CHUNK_BYTES, CHUNK_RECORDS};
+
+#[derive(Args, Clone)]
+pub struct IngestArgs {
+    /// Files, folders (read recursively) or - for standard input: the same inputs as `analyze`.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// The corpus database (created if missing).
+    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
+    pub db: PathBuf,
+    /// Outlet name for inputs that do not give one.
+    #[arg(long, value_name = "NAME")]
+    pub outlet: Option<String>,
+    /// URL for inputs that do not give one.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Threads to analyse with (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Largest input read (one file, JSON line or archive record), in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
+    pub max_bytes: u64,
+    /// No progress bar, even on a terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default)]
+pub struct IngestReport {
+    /// Articles analysed (stored or skipped as already stored).
+    pub n_analysed: usize,
+    /// What the store did with them.
+    pub outcome: AddOutcome,
+    /// Inputs that failed.
+    pub n_failed: usize,
+    /// The corpus after the story update.
+    pub counts: CorpusCounts,
+    /// Reading, analysing and storing.
+    pub store_time: Duration,
+    /// Updating stories.
+    pub story_time: Duration,
+}
+
+/// Runs the command; returns how many inputs failed.
+pub fn run(args: &IngestArgs) -> Result<usize> {
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let report = ingest(args, show_progress)?;
+    let total = report.store_time + report.story_time;
+    let skipped = report.outcome.same_text + report.outcome.same_url;
+    eprintln!(
+        "newslens: {}: {} added, {} already stored, {} failed; corpus {} articles ({} near-copies) in {} stories; {:.1} s, {:.0} articles/s",
+        args.db.display(),
+        report.outcome.added,
+        skipped,
+        report.n_failed,
+        report.counts.articles,
+        report.counts.duplicates,
+        report.counts.stories,
+        total.as_secs_f64(),
+        report.n_analysed as f64 / total.as_secs_f64().max(1e-9),
+    );
+    Ok(report.n_failed)
+}
+
+/// Ingests the inputs into the database; `show_progress` draws a bar on stderr.
+pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
+    let started = Instant::now();
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = args.jobs {
+        builder = builder.num_threads(jobs.max(1));
+    }
+    let pool = builder.build().context("cannot start the analysis threads")?;
+    let options = ReadOptions {
+        max_bytes: args.max_bytes,
+    };
+    let mut store = SqliteStore::open(&args.db)
+        .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
+
+    let inputs = expand(&args.paths);
+    let total_bytes: u64 = inputs
+        .iter()
+        .filter_map(|input| match input {
+            Ok(Input::File(path)) => std::fs::metadata(path).ok().map(|m| m.len()),
+            _ => None,
+        })
+        .sum();
+    let bar = if show_progress {
+        let bar = ProgressBar::with_draw_target(Some(total_bytes.max(1)), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}%  {msg}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut report = IngestReport::default();
+    let mut chunk: Vec<std::result::Result<Record, ReadError>> = Vec::new();
+    let mut chunk_bytes = 0usize;
+    let mut flush = |chunk: &mut Vec<std::result::Result<Record, ReadError>>,
+                     report: &mut IngestReport|
+     -> Result<()> {
+        let results = analyze_records(&pool, chunk, &options, &prepare);
+        let mut batch = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Ok((record, warnings)) => {
+                    for warning in warnings {
+                        bar.suspend(|| eprintln!("newslens: {warning}"));
+                    }
+                    batch.push(record);
+                }
+                Err(error) => {
+                    report.n_failed += 1;
+                    bar.suspend(|| eprintln!("newslens: {error}"));
+                }
+            }
+        }
+        report.n_analysed += batch.len();
+        let outcome = store
+            .add_articles(&batch)
+            .with_context(|| format!("cannot store articles in {}", args.db.display()))?;
+        report.outcome.added += outcome.added;
+        report.outcome.same_text += outcome.same_text;
+        report.outcome.same_url += outcome.same_url;
+        let seconds = started.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!(
+            "{} articles, {:.0}/s",
+            report.n_analysed,
+            report.n_analysed as f64 / seconds
+        ));
+        Ok(())
+    };
+    for input in inputs {
+        let records: newslens_read::inputs::Records = match input {
+            Ok(input) => open(&input, &options),
+            Err(error) => Box::new(std::iter::once(Err(error))),
+        };
+        for record in records {
+            let record = record
+                .map(|record| with_defaults(record, args.outlet.as_ref(), args.url.as_ref()));
+            let n_bytes = record.as_ref().map_or(0, |r| r.bytes.len());
+            chunk_bytes += n_bytes;
+            bar.inc(n_bytes as u64);
+            chunk.push(record);
+            if chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES {
+                flush(&mut chunk, &mut report)?;
+                chunk_bytes = 0;
+            }
+        }
+    }
+    flush(&mut chunk, &mut report)?;
+    report.store_time = started.elapsed();
+
+    bar.set_message(format!("{} articles; updating stories", report.n_analysed));
+    let stories_started = Instant::now();
+    report.counts = update_stories(&mut store, &StoryConfig::default())
+        .with_context(|| format!("cannot update stories in {}", args.db.display()))?;
+    report.story_time = stories_started.elapsed();
+    bar.finish_and_clear();
+    Ok(report)
+}

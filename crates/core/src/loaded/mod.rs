@@ -1,0 +1,358 @@
+//! Loaded language: the words a reporter chose to judge rather than describe, as spans with a
+//! category — evaluative verbs ("slammed", "ripped into"), labels ("far-left", "terrorist regime"),
+//! emotive words ("scathing", "chaos"), intensifiers ("utterly") and scare quotes (a word or two
+//! in quotation marks that nobody is quoted as saying).
+//!
+//! Spans come from the lexicon in `data/loaded_lexicon.txt` (`lexicon.rs`: one hash lookup per
+//! token, multi-word expressions as one span), from a tagger trained on the Propaganda Techniques
+//! Corpus (`model.rs`, `train.rs`; the model is `models/loaded.bin`), and from the quotation marks
+//! themselves (`scare_quotes.rs`). Where the tagger and the lexicon overlap, they make one span with
+//! the lexicon's category; the tagger's own spans are `emotive` (its loaded-language class) or
+//! `label` (its name-calling class). Each span says whether it lies inside quoted text (`in_quote`): a source's
+//! own words are not the outlet's framing. Callers pass the quoted spans; this module does not find
+//! quotes or speakers, and it does not compute tone (see [`crate::tone`]).
+
+mod lexicon;
+mod model;
+mod scare_quotes;
+mod train;
+
+pub use model::{shipped_model, LoadedModel, ModelError, CLASS_LABEL, CLASS_LOADED, CLASS_NONE};
+pub use train::{classes_of_tokens, train, TrainOptions, TrainingText};
+
+use crate::offsets::Span;
+use crate::tone::{inside, sorted_spans};
+
+/// The kinds of loaded language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LoadedCategory {
+    /// Evaluative reporting or action verbs: "gushed", "slammed", "ripped into".
+    LoadedVerb,
+    /// Name-calling and labels: "far-left", "terrorist regime".
+    Label,
+    /// Emotive words: "scathing", "chaos", "cynically".
+    Emotive,
+    /// Degree words that amplify: "utterly", "totally".
+    Intensifier,
+    /// A word or two put in quotation marks to distance the outlet from it.
+    ScareQuote,
+}
+
+impl LoadedCategory {
+    /// The contract's word for the category.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoadedCategory::LoadedVerb => "loaded_verb",
+            LoadedCategory::Label => "label",
+            LoadedCategory::Emotive => "emotive",
+            LoadedCategory::Intensifier => "intensifier",
+            LoadedCategory::ScareQuote => "scare_quote",
+        }
+    }
+
+    /// The category with this contract name.
+    pub fn from_name(name: &str) -> Option<LoadedCategory> {
+        [
+            LoadedCategory::LoadedVerb,
+            LoadedCategory::Label,
+            LoadedCategory::Emotive,
+            LoadedCategory::Intensifier,
+            LoadedCategory::ScareQuote,
+        ]
+        .into_iter()
+        .find(|category| category.as_str() == name)
+    }
+}
+
+/// One loaded span, in byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadedSpan {
+    /// Where it is.
+    pub span: Span,
+    /// What kind of loaded language it is.
+    pub category: LoadedCategory,
+    /// Whether it lies inside quoted text (a source's words, not the outlet's).
+    pub in_quote: bool,
+}
+
+/// Finds the loaded language of a text, given each sentence's tokens (byte spans into `text`) and
+/// the byte spans of quoted text. Spans come in text order and do not overlap.
+///
+/// ```
+/// use newslens_core::loaded::{find_loaded, LoadedCategory};
+/// use newslens_core::tokens::tokenize;
+/// use newslens_core::Span;
+/// let text = "The mayor ripped into the plan. “It is a disaster,” she said.";
+/// let quote_start = text.find('“').unwrap();
+/// let quoted = [Span::new(quote_start, text.find('”').unwrap() + 3)];
+/// let loaded = find_loaded(text, &[tokenize(text)], &quoted);
+/// let found: Vec<(&str, &str, bool)> = loaded
+///     .iter()
+///     .map(|l| (&text[l.span.start..l.span.end], l.category.as_str(), l.in_quote))
+///     .collect();
+/// assert_eq!(found, [("ripped into", "loaded_verb", false), ("disaster", "emotive", true)]);
+/// ```
+pub fn find_loaded(text: &str, sentence_tokens: &[Vec<Span>], quoted: &[Span]) -> Vec<LoadedSpan> {
+    find_loaded_with(shipped_model(), text, sentence_tokens, quoted)
+}
+
+/// [`find_loaded`] with another tagger than the shipped one (for evaluation and training).
+pub fn find_loaded_with(
+    model: &LoadedModel,
+    text: &str,
+    sentence_tokens: &[Vec<Span>],
+    quoted: &[Span],
+) -> Vec<LoadedSpan> {
+    let sorted_quoted = sorted_spans(quoted);
+    let mut quote_cursor = 0;
+    let use_model = model.is_trained();
+    let mut matches = Vec::new();
+    let mut rows = Vec::new();
+    let mut words = Vec::new();
+    let mut classes = Vec::new();
+    // Each span with its source: 0 lexicon, 1 tagger, 2 scare quote (see the merge below).
+    let mut spans: Vec<(LoadedSpan, u8)> = Vec::new();
+    let mut scare = Vec::new();
+    for tokens in sentence_tokens {
+        matches.clear();
+        lexicon::lexicon_matches(text, tokens, &mut matches);
+        // Lexicon spans first: at the same start they win the category.
+        spans.extend(matches.iter().map(|found| {
+            let end = phrase_end(text, tokens, found.end, found.category);
+            let loaded = LoadedSpan {
+                span: Span::new(tokens[found.first].start, tokens[end - 1].end),
+                category: found.category,
+                in_quote: false,
+            };
+            (loaded, 0)
+        }));
+        if use_model {
+            model::sentence_features(
+                text,
+                tokens,
+                &matches,
+                &sorted_quoted,
+                &mut quote_cursor,
+                &mut rows,
+                &mut words,
+            );
+            model.classify(&rows, &words, &mut classes);
+            let mut token_idx = 0;
+            while token_idx < tokens.len() {
+                let class = classes[token_idx];
+                if class == CLASS_NONE {
+                    token_idx += 1;
+                    continue;
+                }
+                let mut first = token_idx;
+                while token_idx < tokens.len() && classes[token_idx] == class {
+                    token_idx += 1;
+                }
+                // The tagger's runs often take in a "the" or a comma at their edges: trim them.
+                let mut last = token_idx;
+                while first < last && is_edge_word(text, tokens[first]) {
+                    first += 1;
+                }
+                while first < last && is_edge_word(text, tokens[last - 1]) {
+                    last -= 1;
+                }
+                // Where the lexicon found an expression, its extent stands: the tagger only adds
+                // spans the lexicon does not know.
+                let overlaps_lexicon = matches.iter().any(|m| m.first < last && first < m.end);
+                if first == last || overlaps_lexicon {
+                    continue;
+                }
+                let category = if class == CLASS_LABEL {
+                    LoadedCategory::Label
+                } else {
+                    LoadedCategory::Emotive
+                };
+                let end = phrase_end(text, tokens, last, category);
+                let loaded = LoadedSpan {
+                    span: Span::new(tokens[first].start, tokens[end - 1].end),
+                    category,
+                    in_quote: false,
+                };
+                spans.push((loaded, 1));
+            }
+        }
+        scare.clear();
+        scare_quotes::scare_quotes(text, tokens, &mut scare);
+        spans.extend(scare.iter().map(|loaded| (*loaded, 2)));
+    }
+    spans.sort_by_key(|(loaded, _)| (loaded.span.start, std::cmp::Reverse(loaded.span.end)));
+    // Overlapping spans become one. Its category is the scare quote's if a scare quote is among
+    // them ("“regime”"), else the lexicon's (it knows verbs from labels), else the tagger's.
+    let mut merged: Vec<(LoadedSpan, u8)> = Vec::with_capacity(spans.len());
+    for (loaded, source) in spans {
+        match merged.last_mut() {
+            Some((last, last_source)) if loaded.span.start < last.span.end => {
+                last.span.end = last.span.end.max(loaded.span.end);
+                let outranks = |a: u8, b: u8| a == 2 || (b != 2 && a < b);
+                if outranks(source, *last_source) {
+                    last.category = loaded.category;
+                    *last_source = source;
+                }
+            }
+            _ => merged.push((loaded, source)),
+        }
+    }
+    let mut merged: Vec<LoadedSpan> = merged.into_iter().map(|(loaded, _)| loaded).collect();
+    // Quoted text that is itself a scare quote is the outlet's framing, not a source's words.
+    let scare: Vec<Span> = merged
+        .iter()
+        .filter(|l| l.category == LoadedCategory::ScareQuote)
+        .map(|l| l.span)
+        .collect();
+    let quoted: Vec<Span> = sorted_quoted
+        .into_iter()
+        .filter(|q| !scare.iter().any(|s| s.start <= q.start && q.end <= s.end))
+        .collect();
+    let mut cursor = 0;
+    for loaded in &mut merged {
+        loaded.in_quote = loaded.category != LoadedCategory::ScareQuote
+            && inside(&quoted, &mut cursor, loaded.span.start);
+    }
+    merged
+}
+
+/// Content words (not function words) that a phrase may take after a loaded word.
+static FUNCTION_WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        crate::lexicon::items(include_str!("../../data/english_function_words.txt")).collect()
+    });
+
+/// Whether a token is a function word or punctuation, which a span should not start or end with.
+fn is_edge_word(text: &str, token: Span) -> bool {
+    let word = &text[token.start..token.end];
+    !word.chars().next().is_some_and(char::is_alphanumeric)
+        || FUNCTION_WORDS.contains(word.to_lowercase().as_str())
+}
+
+/// How many content words after an emotive word or label still belong to its phrase ("disgraceful
+/// verdict", "brutally murdered"): the loaded word colours the words it modifies.
+const PHRASE_WORDS: usize = 1;
+
+/// The token index just past the phrase that a loaded span ending before `end` opens: the span
+/// itself, extended over up to [`PHRASE_WORDS`] following lower-case content words for emotive
+/// words, labels and intensifiers.
+fn phrase_end(text: &str, tokens: &[Span], end: usize, category: LoadedCategory) -> usize {
+    if !matches!(
+        category,
+        LoadedCategory::Emotive | LoadedCategory::Label | LoadedCategory::Intensifier
+    ) {
+        return end;
+    }
+    let mut phrase_end = end;
+    while phrase_end < tokens.len() && phrase_end < end + PHRASE_WORDS {
+        let word = &text[tokens[phrase_end].start..tokens[phrase_end].end];
+        let is_content = word.chars().next().is_some_and(|c| c.is_lowercase())
+            && word.chars().all(|c| c.is_alphabetic() || c == '-')
+            && !FUNCTION_WORDS.contains(word)
+            && !lexicon::starts_expression(word);
+        if !is_content {
+            break;
+        }
+        phrase_end += 1;
+    }
+    phrase_end
+}
+
+/// Whether a lexicon entry of one word has this key (lower case); for callers that want features.
+pub fn category_of_word(key: &str) -> Option<LoadedCategory> {
+    lexicon::category_of_word(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::tokenize;
+
+    /// The lexicon's and scare quotes' spans (no tagger: its weights change with training).
+    fn found(text: &str, quoted: &[Span]) -> Vec<(String, &'static str, bool)> {
+        find_loaded_with(&LoadedModel::empty(), text, &[tokenize(text)], quoted)
+            .iter()
+            .map(|l| {
+                (
+                    text[l.span.start..l.span.end].to_string(),
+                    l.category.as_str(),
+                    l.in_quote,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_issue_seed_words_are_found() {
+        let text = "The minister gushed about the deal while critics lambast it; a far-left MP \
+                    slammed it, a rival ripped into the plan and cynically took aim at its author.";
+        let words: Vec<String> = found(text, &[]).into_iter().map(|(w, _, _)| w).collect();
+        for seed in [
+            "gushed",
+            "lambast",
+            "far-left",
+            "slammed",
+            "ripped into",
+            "cynically",
+            "took aim",
+        ] {
+            assert!(words.iter().any(|w| w == seed), "{seed} not in {words:?}");
+        }
+    }
+
+    #[test]
+    fn the_shipped_tagger_keeps_the_lexicons_expressions_whole() {
+        let text = "A rival ripped into the plan and the minister gushed about it.";
+        let words: Vec<&str> = find_loaded(text, &[tokenize(text)], &[])
+            .iter()
+            .map(|l| &text[l.span.start..l.span.end])
+            .collect();
+        assert!(
+            words.contains(&"ripped into") && words.contains(&"gushed"),
+            "{words:?}"
+        );
+    }
+
+    #[test]
+    fn words_inside_a_quote_are_flagged_as_the_sources() {
+        let text = "He said: “This chaos is shameful.” The chaos, however, went on.";
+        let start = text.find('“').unwrap();
+        let end = text.find('”').unwrap() + '”'.len_utf8();
+        let spans = found(text, &[Span::new(start, end)]);
+        assert_eq!(
+            spans,
+            [
+                ("chaos".to_string(), "emotive", true),
+                ("shameful".to_string(), "emotive", true),
+                ("chaos".to_string(), "emotive", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scare_quoted_label_is_one_scare_quote_outside_quotes() {
+        let text = "The “regime” announced new rules.";
+        let start = text.find('“').unwrap();
+        let end = text.find('”').unwrap() + '”'.len_utf8();
+        assert_eq!(
+            found(text, &[Span::new(start, end)]),
+            [("“regime”".to_string(), "scare_quote", false)]
+        );
+    }
+
+    #[test]
+    fn categories_round_trip_through_their_names() {
+        for name in [
+            "loaded_verb",
+            "label",
+            "emotive",
+            "intensifier",
+            "scare_quote",
+        ] {
+            assert_eq!(
+                LoadedCategory::from_name(name).map(|c| c.as_str()),
+                Some(name)
+            );
+        }
+    }
+}

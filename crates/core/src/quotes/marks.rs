@@ -1,0 +1,260 @@
+//! Quotation marks paired into quoted passages.
+//!
+//! Marks are read a paragraph at a time: curly “ ” and ‘ ’, straight " and ', guillemets « » and
+//! German „ “. A double mark opens a passage; single marks only open one at the top level, at a word
+//! start, and close before a non-letter (so apostrophes in "Iran’s" or "don’t" are never marks).
+//! News style opens a mark on every paragraph of a long quote and closes it only at the end: a
+//! passage still open at a paragraph's end continues when the next paragraph opens with a mark, and
+//! otherwise ends with its paragraph (a missing closing mark costs the quote nothing).
+
+use crate::offsets::Span;
+
+/// One quoted passage, maybe over several paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// The words inside the marks, a span per paragraph, without the marks.
+    pub parts: Vec<Span>,
+    /// From the opening mark to the closing mark (or the end of the last part), marks included.
+    pub outer: Span,
+    /// Whether a closing mark was found.
+    pub closed: bool,
+}
+
+impl Passage {
+    /// Whether `offset` lies inside the passage, marks included.
+    pub fn contains(&self, offset: usize) -> bool {
+        self.outer.start <= offset && offset < self.outer.end
+    }
+}
+
+/// Two apostrophes written for a double mark (''like this''), read as one mark.
+const TWO_APOSTROPHES: char = '\u{2033}';
+
+/// The characters of a paragraph with their byte offsets and lengths, two apostrophes in a row
+/// read as one double mark.
+fn mark_chars(body: &str) -> Vec<(usize, char, usize)> {
+    let mut chars = Vec::with_capacity(body.len());
+    let mut iter = body.char_indices().peekable();
+    while let Some((offset, c)) = iter.next() {
+        if c == '\'' && iter.peek().is_some_and(|&(_, n)| n == '\'') {
+            iter.next();
+            chars.push((offset, TWO_APOSTROPHES, 2));
+        } else {
+            chars.push((offset, c, c.len_utf8()));
+        }
+    }
+    chars
+}
+
+fn opens_double(c: char) -> Option<char> {
+    match c {
+        TWO_APOSTROPHES => Some(TWO_APOSTROPHES),
+        '“' => Some('”'),
+        '„' => Some('“'),
+        '«' => Some('»'),
+        '"' => Some('"'),
+        _ => None,
+    }
+}
+
+fn opens_single(c: char) -> Option<char> {
+    match c {
+        '‘' => Some('’'),
+        '\'' => Some('\''),
+        '‹' => Some('›'),
+        _ => None,
+    }
+}
+
+/// Every quoted passage in `text`, in order, given its paragraphs.
+///
+/// ```
+/// use newslens_core::quotes::quoted_passages;
+/// use newslens_core::segment::paragraphs;
+/// let text = "“We will win,” she said.\n\n“It starts now.\n\n“And it ends well.”";
+/// let passages = quoted_passages(text, &paragraphs(text));
+/// let words: Vec<Vec<&str>> = passages
+///     .iter()
+///     .map(|p| p.parts.iter().map(|s| &text[s.start..s.end]).collect())
+///     .collect();
+/// assert_eq!(words, [vec!["We will win,"], vec!["It starts now.", "And it ends well."]]);
+/// ```
+pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
+    let mut passages: Vec<Passage> = Vec::new();
+    // A passage left open by the previous paragraph, waiting for this one to open with a mark.
+    let mut carried: Option<Passage> = None;
+    for paragraph in paragraphs {
+        let body = &text[paragraph.start..paragraph.end];
+        let chars = mark_chars(body);
+        let first_mark = chars
+            .iter()
+            .find(|(_, c, _)| !c.is_whitespace())
+            .filter(|(_, c, _)| opens_double(*c).is_some())
+            .map(|&(_, c, _)| c);
+        let mut pending = match carried.take() {
+            // The next paragraph continues the quote when it opens with the same kind of mark.
+            Some(passage)
+                if first_mark.is_some_and(|c| {
+                    let opener = mark_chars(&text[passage.outer.start..passage.outer.end])
+                        .first()
+                        .map(|&(_, o, _)| o);
+                    opener == Some(c) || (c == '“' && opener == Some('„'))
+                }) =>
+            {
+                Some(passage)
+            }
+            Some(passage) => {
+                passages.push(passage);
+                None
+            }
+            None => None,
+        };
+        // (opening byte, closing char, inner start, is_single)
+        let mut open: Option<(usize, char, usize, bool)> = None;
+        for (pos, &(offset, c, len)) in chars.iter().enumerate() {
+            let at = paragraph.start + offset;
+            let prev = pos.checked_sub(1).map(|p| chars[p].1);
+            let next = chars.get(pos + 1).map(|&(_, n, _)| n);
+            match open {
+                Some((open_at, closer, inner_start, single)) => {
+                    let closes =
+                        if c == '"' || c == TWO_APOSTROPHES || c == '\'' || c == '’' && single {
+                            // A straight or single mark closes after a word, before a non-letter.
+                            c == closer
+                                && prev.is_some_and(|p| !p.is_whitespace())
+                                && !next.is_some_and(char::is_alphanumeric)
+                        } else {
+                            c == closer
+                        };
+                    if closes {
+                        let inner = Span::new(inner_start, at);
+                        let outer_end = at + len;
+                        match pending.take() {
+                            Some(mut passage) => {
+                                passage.parts.push(inner);
+                                passage.outer.end = outer_end;
+                                passage.closed = true;
+                                passages.push(passage);
+                            }
+                            None => passages.push(Passage {
+                                parts: vec![inner],
+                                outer: Span::new(open_at, outer_end),
+                                closed: true,
+                            }),
+                        }
+                        open = None;
+                    }
+                }
+                None => {
+                    let at_word_start = prev.is_none_or(|p| {
+                        p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | ':')
+                    });
+                    if let Some(closer) = opens_double(c) {
+                        let straight = c == '"' || c == TWO_APOSTROPHES;
+                        let straight_ok = !straight || next.is_some_and(|n| !n.is_whitespace());
+                        if straight_ok {
+                            open = Some((at, closer, at + len, false));
+                        }
+                    } else if let Some(closer) = opens_single(c) {
+                        let has_closer =
+                            chars[pos + 1..].iter().enumerate().any(|(k, &(_, d, _))| {
+                                d == closer
+                                    && k > 0
+                                    && !chars
+                                        .get(pos + 2 + k)
+                                        .is_some_and(|&(_, n, _)| n.is_alphanumeric())
+                            });
+                        if at_word_start && has_closer && next.is_some_and(|n| !n.is_whitespace()) {
+                            open = Some((at, closer, at + len, true));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((open_at, _, inner_start, single)) = open {
+            // Open at the paragraph's end: a single mark was an apostrophe after all; a double
+            // one runs to the end of the paragraph and may continue in the next.
+            if !single {
+                let inner = Span::new(inner_start, trim_end(text, inner_start, paragraph.end));
+                let mut passage = pending.take().unwrap_or(Passage {
+                    parts: Vec::new(),
+                    outer: Span::new(open_at, inner.end),
+                    closed: false,
+                });
+                passage.parts.push(inner);
+                passage.outer.end = inner.end;
+                carried = Some(passage);
+                continue;
+            }
+        }
+        if let Some(passage) = pending {
+            passages.push(passage);
+        }
+    }
+    passages.extend(carried);
+    passages.retain(|p| p.parts.iter().any(|s| s.end > s.start));
+    passages
+}
+
+fn trim_end(text: &str, start: usize, end: usize) -> usize {
+    start + text[start..end].trim_end().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::paragraphs;
+
+    fn parts(text: &str) -> Vec<Vec<&str>> {
+        quoted_passages(text, &paragraphs(text))
+            .iter()
+            .map(|p| p.parts.iter().map(|s| &text[s.start..s.end]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn straight_curly_and_foreign_marks_pair() {
+        assert_eq!(
+            parts("He said \"yes, now\" and „gut“ and «bien» and “fine” and ''old style''."),
+            [
+                vec!["yes, now"],
+                vec!["gut"],
+                vec!["bien"],
+                vec!["fine"],
+                vec!["old style"]
+            ]
+        );
+    }
+
+    #[test]
+    fn apostrophes_are_not_marks() {
+        assert_eq!(
+            parts("Iran’s leader didn’t say ‘no deal’ to the 90s crowd's ‘big night’."),
+            [vec!["no deal"], vec!["big night"]]
+        );
+    }
+
+    #[test]
+    fn single_marks_inside_double_belong_to_the_quote() {
+        assert_eq!(
+            parts("“They called it ‘a disaster’ at once,” she said."),
+            [vec!["They called it ‘a disaster’ at once,"]]
+        );
+    }
+
+    #[test]
+    fn a_missing_closing_mark_ends_with_the_paragraph() {
+        assert_eq!(
+            parts("“It was a grave error, he said.\n\nThe vote follows."),
+            [vec!["It was a grave error, he said."]]
+        );
+    }
+
+    #[test]
+    fn multi_paragraph_quotes_join() {
+        assert_eq!(
+            parts("“First part.\n\n“Second part.\n\n“Third part.”\n\nAfter."),
+            [vec!["First part.", "Second part.", "Third part."]]
+        );
+    }
+}

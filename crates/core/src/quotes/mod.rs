@@ -1,0 +1,144 @@
+//! Quotes: every statement the article attributes to someone, with its speaker, reporting verb and
+//! channel — direct, mixed (reported speech around a quoted fragment), indirect and posts.
+//!
+//! Steps, each in its own module: `marks.rs` pairs quotation marks into passages (multi-paragraph,
+//! unclosed); `cues.rs` knows the reporting verbs (`data/reporting_verbs.txt`); `clauses.rs` reads
+//! each sentence for attribution clauses — a cue, its source ("X said", "said X", "X, role, said",
+//! "according to X") and its content (before the tag, after it, split around it, or after a colon);
+//! `speaker.rs` turns a source into a speaker, resolving pronouns and descriptions through the
+//! entities layer. Passages no clause claims are quotes of the previous speaker when they read as
+//! speech, and titles or scare quotes when they do not. Spans are byte offsets; the analysis
+//! converts them.
+
+mod clauses;
+pub mod cues;
+mod marks;
+mod speaker;
+
+pub use marks::{quoted_passages, Passage};
+
+use crate::entities::{FoundEntity, MentionKind};
+use crate::offsets::Span;
+use cues::Cue;
+
+/// What kind of attribution a quote is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuoteKind {
+    /// Words in quotation marks.
+    Direct,
+    /// Reported speech around a quoted fragment.
+    Mixed,
+    /// Reported speech without marks.
+    Indirect,
+    /// An embedded social-media post.
+    Post,
+}
+
+impl QuoteKind {
+    /// The contract's word for the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Mixed => "mixed",
+            QuoteKind::Indirect => "indirect",
+            QuoteKind::Post => "post",
+        }
+    }
+}
+
+/// Who said it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundSpeaker {
+    /// The resolved name ("Jeremy Corbyn" for "he"), or the description as written.
+    pub name: String,
+    /// The entity it resolves to, an index into the entities list.
+    pub entity: Option<usize>,
+    /// The mention in the attribution as written, when the text has one.
+    pub mention: Option<(Span, MentionKind)>,
+}
+
+/// One attributed statement, in byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundQuote {
+    /// The words attributed, one span per part (split and multi-paragraph quotes have several).
+    pub spans: Vec<Span>,
+    /// The parts inside quotation marks, or the post: the source's own words.
+    pub marked: Vec<Span>,
+    /// Direct, mixed, indirect or post.
+    pub kind: QuoteKind,
+    /// Who said it, when the text tells.
+    pub speaker: Option<FoundSpeaker>,
+    /// The reporting verb and where it is.
+    pub verb: Option<(Span, &'static Cue)>,
+    /// Twitter, statement, interview … when the text says.
+    pub channel: Option<&'static str>,
+}
+
+/// A post the article embeds, in byte offsets: its words and its author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostWords {
+    /// The post's words (its signature line left out when the text has one).
+    pub span: Span,
+    /// The author's display name, or the handle.
+    pub author: Option<String>,
+    /// The author's handle with its `@`, when the post gives one.
+    pub handle: Option<String>,
+    /// Twitter, Instagram … when the post says.
+    pub channel: &'static str,
+}
+
+/// Finds the quotes of a text, given its paragraphs, sentences with their tokens, the entities and
+/// the embedded posts. Quotes come in text order.
+///
+/// ```
+/// use newslens_core::entities::find_entities;
+/// use newslens_core::quotes::{find_quotes, QuoteKind};
+/// use newslens_core::segment::{paragraphs, sentences};
+/// use newslens_core::tokens::tokenize;
+/// let text = "Mayor Ana Lopez spoke on Monday. “The bridge opens in June,” she said.";
+/// let paragraphs = paragraphs(text);
+/// let sentences = sentences(text, &paragraphs);
+/// let tokens: Vec<_> = sentences.iter().map(|s| {
+///     tokenize(&text[s.start..s.end]).into_iter()
+///         .map(|t| newslens_core::Span::new(s.start + t.start, s.start + t.end)).collect()
+/// }).collect();
+/// let entities = find_entities(text, &sentences);
+/// let quotes = find_quotes(text, &paragraphs, &sentences, &tokens, &entities, &[]);
+/// assert_eq!(quotes.len(), 1);
+/// assert_eq!(quotes[0].kind, QuoteKind::Direct);
+/// assert_eq!(quotes[0].speaker.as_ref().map(|s| s.name.as_str()), Some("Ana Lopez"));
+/// ```
+pub fn find_quotes(
+    text: &str,
+    paragraphs: &[Span],
+    sentences: &[Span],
+    sentence_tokens: &[Vec<Span>],
+    entities: &[FoundEntity],
+    posts: &[PostWords],
+) -> Vec<FoundQuote> {
+    let passages = quoted_passages(text, paragraphs);
+    let mut quotes = clauses::attribute(
+        text,
+        paragraphs,
+        sentences,
+        sentence_tokens,
+        &passages,
+        entities,
+        posts,
+    );
+    quotes.extend(posts.iter().map(|post| {
+        FoundQuote {
+            spans: vec![post.span],
+            marked: vec![post.span],
+            kind: QuoteKind::Post,
+            speaker: post
+                .author
+                .as_ref()
+                .map(|author| speaker::named(author, post.handle.as_deref(), entities)),
+            verb: None,
+            channel: Some(post.channel),
+        }
+    }));
+    quotes.sort_by_key(|quote| quote.spans.first().map_or(0, |span| span.start));
+    quotes
+}

@@ -1,0 +1,89 @@
+//! The newslens corpus: analysed articles stored, grouped into stories, and questioned.
+//!
+//! This crate sits after the analysis in the flow (read → analyse → **store** → views). It owns
+//! - the [`Store`] trait, the one interface every storage backend serves, and [`SqliteStore`], the
+//!   embedded default (one file, WAL mode, batched transactions, versioned migrations);
+//! - near-duplicate detection and story clustering ([`stories`]), a pure function of the stored
+//!   articles' [`features`];
+//! - the views: story summaries, quotes by speaker or subject, entity timelines, full-text search
+//!   ([`views`]) and the side-by-side comparison of a story's outlets ([`compare`]).
+//!
+//! It never reads input files or analyses text: it takes [`newslens_core::Article`]s.
+//!
+//! # Brief overview
+//! ```
+//! use newslens_core::{analyze, Document};
+//! use newslens_store::{prepare, update_stories, SqliteStore, Store, StoryConfig, StoryFilter};
+//!
+//! let mut store = SqliteStore::open_in_memory().unwrap();
+//! let mut document = Document::new("Lifeboat crews rescued twelve sailors near Harwich on Sunday.");
+//! document.source.outlet = Some("Harbour Gazette".into());
+//! let outcome = store.add_articles(&[prepare(analyze(&document))]).unwrap();
+//! assert_eq!(outcome.added, 1);
+//! update_stories(&mut store, &StoryConfig::default()).unwrap();
+//! let stories = store.stories(&StoryFilter::default()).unwrap();
+//! assert_eq!(stories.len(), 1);
+//! assert_eq!(stories[0].articles[0].outlet.as_deref(), Some("Harbour Gazette"));
+//! ```
+#![warn(missing_docs)]
+
+pub mod compare;
+pub mod features;
+pub mod sqlite;
+pub mod stories;
+pub mod views;
+
+mod record;
+mod store;
+
+pub use compare::{compare_story, Comparison};
+pub use record::{prepare, ArticleRecord, StoredArticle};
+pub use sqlite::SqliteStore;
+pub use store::{update_stories, AddOutcome, Store};
+pub use stories::{cluster, Clustering, StoryConfig, StoryInput};
+pub use views::{
+    CorpusCounts, EntityCount, EntityReport, MentionPeriod, QuoteFilter, QuoteRecord, SearchHit,
+    SearchQuery, StoryArticle, StoryFilter, StorySummary,
+};
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused an operation.
+    #[error("database {path}: {source}")]
+    Database {
+        /// The database file (`:memory:` for an in-memory one).
+        path: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer newslens.
+    #[error("database {path} has schema version {found}; this newslens knows up to {known}")]
+    NewerSchema {
+        /// The database file.
+        path: String,
+        /// Its schema version.
+        found: u32,
+        /// The newest version this build knows.
+        known: u32,
+    },
+    /// A stored article's JSON no longer parses.
+    #[error("stored article {id}: {source}")]
+    Json {
+        /// The article id.
+        id: String,
+        /// What serde said.
+        source: serde_json::Error,
+    },
+    /// A full-text query the index cannot read.
+    #[error("search query {query:?}: {message}")]
+    Query {
+        /// The query as given.
+        query: String,
+        /// Why it was refused.
+        message: String,
+    },
+}
+
+/// Results of the store.
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,49 @@
+//! Versioned schema migrations for the SQLite store.
+//!
+//! Each migration is one SQL file in `crates/store/migrations/`, applied once, in order, inside a
+//! transaction together with the bump of `PRAGMA user_version`, so a database is always at exactly
+//! one version. A database newer than this build is refused rather than guessed at. This module
+//! does not know what the tables mean.
+
+use rusqlite::Connection;
+
+/// `(version, SQL)` in order; a new schema change is a new file and a new line here, never an edit
+/// of an applied one.
+const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/0001_corpus.sql"))];
+
+/// The newest schema version this build knows.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map_or(0, |(version, _)| *version)
+}
+
+/// Why migrating stopped.
+pub enum MigrationError {
+    /// SQLite refused.
+    Sqlite(rusqlite::Error),
+    /// The database is at a newer version than this build knows.
+    Newer(u32),
+}
+
+impl From<rusqlite::Error> for MigrationError {
+    fn from(error: rusqlite::Error) -> MigrationError {
+        MigrationError::Sqlite(error)
+    }
+}
+
+/// Brings the database to the latest version.
+pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
+    let current: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current > latest_version() {
+        return Err(MigrationError::Newer(current));
+    }
+    for (version, sql) in MIGRATIONS {
+        if *version <= current {
+            continue;
+        }
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.pragma_update(None, "user_version", version)?;
+        transaction.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,533 @@
+//! The SQLite store: one database file, nothing to install (SQLite is compiled in).
+//!
+//! Crash safety comes from SQLite itself: the database runs in WAL mode and every batch of
+//! articles, like every story update, is one transaction, so a process killed at any moment
+//! (`kill -9`) leaves the last committed state, and running the same ingest again skips what is
+//! stored and completes the rest. A new article is stored as a story of its own in the same
+//! transaction, so "every article belongs to exactly one story" holds between transactions too.
+//!
+//! Writing lives here; the read-only views are in `views.rs`. The schema is in
+//! `crates/store/migrations/`.
+
+mod migrations;
+mod views;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use newslens_core::Article;
+
+use crate::features::{decode_minhash, decode_terms, encode_minhash, encode_terms, StoryFeatures};
+use crate::record::{ArticleRecord, StoredArticle};
+use crate::store::{AddOutcome, Store};
+use crate::stories::{Clustering, StoryInput};
+use crate::views::{
+    CorpusCounts, EntityCount, EntityReport, QuoteFilter, QuoteRecord, SearchHit, SearchQuery,
+    StoryFilter, StorySummary,
+};
+use crate::{Result, StoreError};
+
+/// Top entities kept per story.
+const STORY_ENTITIES: usize = 8;
+
+/// A corpus in one SQLite file.
+pub struct SqliteStore {
+    connection: Connection,
+    path: String,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        let name = path.as_ref().display().to_string();
+        let connection = Connection::open(path.as_ref()).map_err(|source| StoreError::Database {
+            path: name.clone(),
+            source,
+        })?;
+        SqliteStore::setup(connection, name)
+    }
+
+    /// A database in memory, for tests and evaluations.
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        let connection = Connection::open_in_memory().map_err(|source| StoreError::Database {
+            path: ":memory:".into(),
+            source,
+        })?;
+        SqliteStore::setup(connection, ":memory:".into())
+    }
+
+    fn setup(mut connection: Connection, path: String) -> Result<SqliteStore> {
+        let wrap = |source| StoreError::Database {
+            path: path.clone(),
+            source,
+        };
+        // WAL: readers never block the writer and a killed writer leaves the last commit.
+        // synchronous=NORMAL is durable against process crashes (only power loss can drop the
+        // last commits, never corrupt the file).
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA temp_store = MEMORY;
+                 PRAGMA cache_size = -32000;",
+            )
+            .map_err(wrap)?;
+        connection
+            .busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(wrap)?;
+        match migrations::migrate(&mut connection) {
+            Ok(()) => {}
+            Err(migrations::MigrationError::Sqlite(source)) => return Err(wrap(source)),
+            Err(migrations::MigrationError::Newer(found)) => {
+                return Err(StoreError::NewerSchema {
+                    path,
+                    found,
+                    known: migrations::latest_version(),
+                })
+            }
+        }
+        Ok(SqliteStore { connection, path })
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32> {
+        self.connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|source| self.error(source))
+    }
+
+    /// Runs SQLite's own consistency check and ours (every article in exactly one existing story,
+    /// every near-copy's original stored and in the same story, the search index in step);
+    /// returns the problems found.
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let integrity: String = self
+            .connection
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .map_err(|source| self.error(source))?;
+        if integrity != "ok" {
+            problems.push(format!("integrity_check: {integrity}"));
+        }
+        let checks = [
+            (
+                "articles whose story is missing",
+                "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story)",
+            ),
+            (
+                "stories without articles",
+                "SELECT count(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.story = s.id)",
+            ),
+            (
+                "near-copies outside their original's story",
+                "SELECT count(*) FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of
+                 WHERE a.duplicate_of IS NOT NULL AND (o.id IS NULL OR o.story != a.story)",
+            ),
+            (
+                "articles missing from the search index",
+                "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM search)",
+            ),
+            (
+                "story counts out of step",
+                "SELECT count(*) FROM stories s WHERE s.articles + s.duplicates !=
+                 (SELECT count(*) FROM articles a WHERE a.story = s.id)",
+            ),
+        ];
+        for (what, sql) in checks {
+            let n: i64 = self
+                .connection
+                .query_row(sql, [], |row| row.get(0))
+                .map_err(|source| self.error(source))?;
+            if n != 0 {
+                problems.push(format!("{what}: {n}"));
+            }
+        }
+        Ok(problems)
+    }
+
+    fn error(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Database {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+/// Lower-case name and its last word, the two keys names are matched on.
+pub(crate) fn name_keys(name: &str) -> (String, String) {
+    let key = name.trim().to_lowercase();
+    let last = key.split_whitespace().last().unwrap_or("").to_string();
+    (key, last)
+}
+
+impl Store for SqliteStore {
+    fn add_articles(&mut self, batch: &[ArticleRecord]) -> Result<AddOutcome> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Database {
+            path: path.clone(),
+            source,
+        };
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        let mut outcome = AddOutcome::default();
+        for record in batch {
+            match add_article(&transaction, record).map_err(wrap)? {
+                Added::Yes => outcome.added += 1,
+                Added::SameText => outcome.same_text += 1,
+                Added::SameUrl => outcome.same_url += 1,
+            }
+        }
+        transaction.commit().map_err(wrap)?;
+        Ok(outcome)
+    }
+
+    fn story_inputs(&self) -> Result<Vec<StoryInput>> {
+        let mut statement = self
+            .connection
+            .prepare("SELECT id, published, terms, minhash FROM articles")
+            .map_err(|source| self.error(source))?;
+        let rows = statement
+            .query_map([], |row| {
+                let published: Option<String> = row.get(1)?;
+                let terms: Vec<u8> = row.get(2)?;
+                let minhash: Vec<u8> = row.get(3)?;
+                Ok(StoryInput {
+                    article: row.get(0)?,
+                    features: StoryFeatures {
+                        terms: decode_terms(&terms),
+                        minhash: decode_minhash(&minhash),
+                        day: published.as_deref().and_then(crate::features::day_number),
+                    },
+                    published,
+                })
+            })
+            .map_err(|source| self.error(source))?;
+        rows.collect::<rusqlite::Result<Vec<StoryInput>>>()
+            .map_err(|source| self.error(source))
+    }
+
+    fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Database {
+            path: path.clone(),
+            source,
+        };
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        {
+            let mut update = transaction
+                .prepare(
+                    "UPDATE articles SET story = ?2, duplicate_of = ?3
+                     WHERE id = ?1 AND (story IS NOT ?2 OR duplicate_of IS NOT ?3)",
+                )
+                .map_err(wrap)?;
+            for (input_idx, input) in inputs.iter().enumerate() {
+                let story = &inputs[clustering.story_of[input_idx]].article;
+                let original = clustering.duplicate_of[input_idx].map(|idx| &inputs[idx].article);
+                update
+                    .execute(params![input.article, story, original])
+                    .map_err(wrap)?;
+            }
+        }
+        rebuild_story_table(&transaction).map_err(wrap)?;
+        transaction.commit().map_err(wrap)?;
+        Ok(())
+    }
+
+    fn counts(&self) -> Result<CorpusCounts> {
+        self.connection
+            .query_row(
+                "SELECT (SELECT count(*) FROM articles),
+                        (SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL),
+                        (SELECT count(*) FROM stories),
+                        (SELECT count(*) FROM quotes)",
+                [],
+                |row| {
+                    Ok(CorpusCounts {
+                        articles: row.get::<_, i64>(0)? as usize,
+                        duplicates: row.get::<_, i64>(1)? as usize,
+                        stories: row.get::<_, i64>(2)? as usize,
+                        quotes: row.get::<_, i64>(3)? as usize,
+                    })
+                },
+            )
+            .map_err(|source| self.error(source))
+    }
+
+    fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>> {
+        views::stories(&self.connection, filter).map_err(|source| self.error(source))
+    }
+
+    fn story(&self, id: &str) -> Result<Option<StorySummary>> {
+        views::story(&self.connection, id).map_err(|source| self.error(source))
+    }
+
+    fn story_articles(&self, id: &str) -> Result<Vec<StoredArticle>> {
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT id, json, duplicate_of FROM articles WHERE story = ?1
+                 ORDER BY published IS NULL, published, id",
+            )
+            .map_err(|source| self.error(source))?;
+        let rows: Vec<(String, String, Option<String>)> = statement
+            .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|source| self.error(source))?;
+        rows.into_iter()
+            .map(|(article_id, json, duplicate_of)| {
+                let wrap = |source| StoreError::Json {
+                    id: article_id.clone(),
+                    source,
+                };
+                let value: serde_json::Value = serde_json::from_str(&json).map_err(wrap)?;
+                let article: Article = serde_json::from_value(value.clone()).map_err(wrap)?;
+                Ok(StoredArticle {
+                    article,
+                    json: value,
+                    duplicate_of,
+                })
+            })
+            .collect()
+    }
+
+    fn quotes(&self, filter: &QuoteFilter) -> Result<Vec<QuoteRecord>> {
+        views::quotes(&self.connection, filter).map_err(|source| self.error(source))
+    }
+
+    fn entity(&self, name: &str, limit: Option<usize>) -> Result<EntityReport> {
+        views::entity(&self.connection, name, limit).map_err(|source| self.error(source))
+    }
+
+    fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+        views::search(&self.connection, query).map_err(|error| match error {
+            views::SearchError::Sqlite(source) => self.error(source),
+            views::SearchError::Query(message) => StoreError::Query {
+                query: query.text.clone(),
+                message,
+            },
+        })
+    }
+}
+
+enum Added {
+    Yes,
+    SameText,
+    SameUrl,
+}
+
+fn add_article(transaction: &rusqlite::Transaction, record: &ArticleRecord) -> rusqlite::Result<Added> {
+    let article = &record.article;
+    let exists: Option<i64> = transaction
+        .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?
+        .query_row([&article.id], |row| row.get(0))
+        .optional()?;
+    if exists.is_some() {
+        return Ok(Added::SameText);
+    }
+    if let Some(url) = &article.source.url {
+        let exists: Option<i64> = transaction
+            .prepare_cached("SELECT 1 FROM articles WHERE url = ?1")?
+            .query_row([url], |row| row.get(0))
+            .optional()?;
+        if exists.is_some() {
+            return Ok(Added::SameUrl);
+        }
+    }
+    let json = serde_json::to_string(article).map_err(|error| {
+        rusqlite::Error::ToSqlConversionFailure(Box::new(error))
+    })?;
+    transaction
+        .prepare_cached(
+            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            article.id,
+            article.source.url,
+            article.source.path,
+            article.source.outlet,
+            article.title,
+            article.published,
+            article.tone.as_ref().map(|tone| tone.tone),
+            encode_terms(&record.features.terms),
+            encode_minhash(&record.features.minhash),
+            json,
+        ])?;
+    let rowid = transaction.last_insert_rowid();
+
+    let mut insert_entity = transaction.prepare_cached(
+        "INSERT INTO entities (article, entity, name, name_key, last_key, type, mentions, named)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (entity_idx, entity) in article.entities.iter().enumerate() {
+        let (key, last) = name_keys(&entity.name);
+        let named = entity.mentions.iter().any(|mention| mention.kind == "name");
+        insert_entity.execute(params![
+            rowid,
+            entity_idx as i64,
+            entity.name,
+            key,
+            last,
+            entity.entity_type,
+            entity.mentions.len() as i64,
+            named,
+        ])?;
+    }
+
+    let mut insert_quote = transaction.prepare_cached(
+        "INSERT INTO quotes (article, quote, text, kind, speaker, speaker_key, speaker_last, verb, neutral, channel)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut insert_about = transaction.prepare_cached(
+        "INSERT OR IGNORE INTO quote_about (quote, name, name_key, last_key) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (quote_idx, quote) in article.quotes.iter().enumerate() {
+        let speaker = quote.speaker.as_ref().map(|speaker| speaker.name.clone());
+        let (speaker_key, speaker_last) = match &speaker {
+            Some(name) => {
+                let (key, last) = name_keys(name);
+                (Some(key), Some(last))
+            }
+            None => (None, None),
+        };
+        insert_quote.execute(params![
+            rowid,
+            quote_idx as i64,
+            quote.text,
+            quote.kind,
+            speaker,
+            speaker_key,
+            speaker_last,
+            quote.verb.as_ref().map(|verb| verb.text.clone()),
+            quote.verb.as_ref().map(|verb| verb.neutral),
+            quote.channel,
+        ])?;
+        let quote_rowid = transaction.last_insert_rowid();
+        for name in quote_subjects(article, quote_idx) {
+            let (key, last) = name_keys(&name);
+            insert_about.execute(params![quote_rowid, name, key, last])?;
+        }
+    }
+
+    transaction
+        .prepare_cached("INSERT INTO search (rowid, title, text) VALUES (?1, ?2, ?3)")?
+        .execute(params![rowid, article.title.as_deref().unwrap_or(""), article.text])?;
+
+    // A story of one until the story engine runs.
+    let entities = serde_json::to_string(&article_entities(article)).unwrap_or_else(|_| "[]".into());
+    transaction
+        .prepare_cached(
+            "INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities)
+             VALUES (?1, ?2, ?3, ?3, 1, 0, ?4, ?5)",
+        )?
+        .execute(params![
+            article.id,
+            article.title,
+            article.published,
+            article.quotes.len() as i64,
+            entities,
+        ])?;
+    Ok(Added::Yes)
+}
+
+/// Names of the entities a quote mentions inside its own words, its speaker excepted.
+pub(crate) fn quote_subjects(article: &Article, quote_idx: usize) -> Vec<String> {
+    let quote = &article.quotes[quote_idx];
+    let speaker_entity = quote.speaker.as_ref().and_then(|speaker| speaker.entity);
+    let mut names = BTreeSet::new();
+    for entity in &article.entities {
+        if Some(entity.id) == speaker_entity {
+            continue;
+        }
+        let inside = entity.mentions.iter().any(|mention| {
+            quote
+                .spans
+                .iter()
+                .any(|span| span.start <= mention.start && mention.end <= span.end)
+        });
+        if inside {
+            names.insert(entity.name.clone());
+        }
+    }
+    names.into_iter().collect()
+}
+
+/// The named entities of one article, most mentioned first.
+fn article_entities(article: &Article) -> Vec<EntityCount> {
+    let mut counts: Vec<EntityCount> = article
+        .entities
+        .iter()
+        .filter(|entity| entity.mentions.iter().any(|mention| mention.kind == "name"))
+        .map(|entity| EntityCount {
+            name: entity.name.clone(),
+            entity_type: entity.entity_type.clone(),
+            articles: 1,
+            mentions: entity.mentions.len(),
+        })
+        .collect();
+    counts.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.name.cmp(&b.name)));
+    counts.truncate(STORY_ENTITIES);
+    counts
+}
+
+/// Rewrites the `stories` table from the articles' assignments.
+fn rebuild_story_table(transaction: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    transaction.execute_batch(
+        "DELETE FROM stories;
+         INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities)
+         SELECT a.story,
+                coalesce((SELECT s.title FROM articles s WHERE s.id = a.story),
+                         (SELECT s.title FROM articles s WHERE s.story = a.story AND s.title IS NOT NULL
+                          ORDER BY s.published IS NULL, s.published, s.id LIMIT 1)),
+                min(a.published), max(a.published),
+                sum(a.duplicate_of IS NULL), sum(a.duplicate_of IS NOT NULL),
+                coalesce(sum((SELECT count(*) FROM quotes q WHERE q.article = a.rowid) * (a.duplicate_of IS NULL)), 0),
+                '[]'
+         FROM articles a GROUP BY a.story;",
+    )?;
+    // Top entities: by articles mentioning them, then mentions, among original articles.
+    let mut statement = transaction.prepare(
+        "SELECT a.story, max(e.name), max(e.type), count(DISTINCT a.rowid), sum(e.mentions)
+         FROM entities e JOIN articles a ON a.rowid = e.article
+         WHERE a.duplicate_of IS NULL AND e.named
+         GROUP BY a.story, e.name_key",
+    )?;
+    let mut by_story: HashMap<String, Vec<EntityCount>> = HashMap::new();
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            EntityCount {
+                name: row.get(1)?,
+                entity_type: row.get(2)?,
+                articles: row.get::<_, i64>(3)? as usize,
+                mentions: row.get::<_, i64>(4)? as usize,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (story, count) = row?;
+        by_story.entry(story).or_default().push(count);
+    }
+    let mut update = transaction.prepare("UPDATE stories SET entities = ?2 WHERE id = ?1")?;
+    let mut stories: Vec<(String, Vec<EntityCount>)> = by_story.into_iter().collect();
+    stories.sort_by(|a, b| a.0.cmp(&b.0));
+    for (story, mut counts) in stories {
+        counts.sort_by(|a, b| {
+            b.articles
+                .cmp(&a.articles)
+                .then(b.mentions.cmp(&a.mentions))
+                .then(a.name.cmp(&b.name))
+        });
+        counts.truncate(STORY_ENTITIES);
+        let json = serde_json::to_string(&counts).unwrap_or_else(|_| "[]".into());
+        update.execute(params![story, json])?;
+    }
+    Ok(())
+}

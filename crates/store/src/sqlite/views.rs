@@ -1,0 +1,306 @@
+//! The read-only queries of the SQLite store: stories, quotes, entity reports and full-text search.
+//!
+//! Each view is one or two indexed queries; nothing here writes. Names match case-insensitively
+//! on the whole name or its last word ("Corbyn" finds "Jeremy Corbyn"); outlets match on a
+//! substring; dates compare as ISO 8601 text.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
+
+use crate::views::{
+    EntityCount, EntityReport, MentionPeriod, QuoteFilter, QuoteRecord, SearchHit, SearchQuery,
+    StoryArticle, StoryFilter, StorySummary,
+};
+
+use super::name_keys;
+
+type Row = (String, Option<String>, Option<String>, Option<String>, i64, i64, String);
+
+fn summary_rows(connection: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Row>> {
+    let mut statement = connection.prepare_cached(sql)?;
+    let rows = statement.query_map(params, |row| {
+        Ok((
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+            row.get(6)?,
+        ))
+    })?;
+    rows.collect()
+}
+
+const SUMMARY_COLUMNS: &str = "id, title, first_seen, last_seen, articles, quotes, entities";
+
+fn story_article(row: &rusqlite::Row, offset: usize) -> rusqlite::Result<StoryArticle> {
+    Ok(StoryArticle {
+        id: row.get(offset)?,
+        path: row.get(offset + 1)?,
+        url: row.get(offset + 2)?,
+        outlet: row.get(offset + 3)?,
+        title: row.get(offset + 4)?,
+        published: row.get(offset + 5)?,
+        duplicate_of: row.get(offset + 6)?,
+    })
+}
+
+fn summaries(rows: Vec<Row>, mut articles: HashMap<String, Vec<StoryArticle>>) -> Vec<StorySummary> {
+    rows.into_iter()
+        .map(|(id, title, first_seen, last_seen, _, n_quotes, entities)| StorySummary {
+            articles: articles.remove(&id).unwrap_or_default(),
+            id,
+            title,
+            first_seen,
+            last_seen,
+            entities: serde_json::from_str::<Vec<EntityCount>>(&entities).unwrap_or_default(),
+            quotes: n_quotes as usize,
+        })
+        .collect()
+}
+
+pub fn stories(connection: &Connection, filter: &StoryFilter) -> rusqlite::Result<Vec<StorySummary>> {
+    let limit = filter.limit.map_or(-1, |limit| limit as i64);
+    let rows = summary_rows(
+        connection,
+        &format!(
+            "SELECT {SUMMARY_COLUMNS} FROM stories WHERE articles >= ?1
+             ORDER BY last_seen IS NULL, last_seen DESC, articles DESC, id LIMIT ?2"
+        ),
+        params![filter.min_articles as i64, limit],
+    )?;
+    let mut articles: HashMap<String, Vec<StoryArticle>> = HashMap::new();
+    let article_sql = "SELECT story, id, path, url, outlet, title, published, duplicate_of FROM articles";
+    if filter.limit.is_some() || filter.min_articles > 1 {
+        // A few stories: fetch their articles one story at a time through the index.
+        let mut statement = connection.prepare_cached(&format!(
+            "{article_sql} WHERE story = ?1 ORDER BY published IS NULL, published, id"
+        ))?;
+        for row in &rows {
+            let list = statement
+                .query_map([&row.0], |r| story_article(r, 1))?
+                .collect::<rusqlite::Result<Vec<StoryArticle>>>()?;
+            articles.insert(row.0.clone(), list);
+        }
+    } else {
+        let mut statement = connection.prepare_cached(&format!(
+            "{article_sql} ORDER BY published IS NULL, published, id"
+        ))?;
+        let mut cursor = statement.query([])?;
+        while let Some(row) = cursor.next()? {
+            let story: String = row.get(0)?;
+            articles.entry(story).or_default().push(story_article(row, 1)?);
+        }
+    }
+    Ok(summaries(rows, articles))
+}
+
+pub fn story(connection: &Connection, id: &str) -> rusqlite::Result<Option<StorySummary>> {
+    // A unique prefix is enough, like a git commit.
+    let matches: Vec<String> = connection
+        .prepare_cached("SELECT id FROM stories WHERE id >= ?1 AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 2")?
+        .query_map([id], |row| row.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let full = match matches.as_slice() {
+        [only] => only.clone(),
+        _ => match matches.iter().find(|m| m.as_str() == id) {
+            Some(exact) => exact.clone(),
+            None => return Ok(None),
+        },
+    };
+    let rows = summary_rows(
+        connection,
+        &format!("SELECT {SUMMARY_COLUMNS} FROM stories WHERE id = ?1"),
+        [&full],
+    )?;
+    let list = connection
+        .prepare_cached(
+            "SELECT id, path, url, outlet, title, published, duplicate_of FROM articles
+             WHERE story = ?1 ORDER BY published IS NULL, published, id",
+        )?
+        .query_map([&full], |row| story_article(row, 0))?
+        .collect::<rusqlite::Result<Vec<StoryArticle>>>()?;
+    let mut articles = HashMap::new();
+    articles.insert(full, list);
+    Ok(summaries(rows, articles).into_iter().next())
+}
+
+pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result<Vec<QuoteRecord>> {
+    let speaker = filter.speaker.as_deref().map(|name| name_keys(name).0);
+    let about = filter.about.as_deref().map(|name| name_keys(name).0);
+    let limit = filter.limit.map_or(-1, |limit| limit as i64);
+    let mut statement = connection.prepare_cached(
+        "SELECT q.rowid, q.text, q.kind, q.speaker, q.verb, q.neutral, q.channel,
+                a.id, a.story, a.outlet, a.published, a.url
+         FROM quotes q JOIN articles a ON a.rowid = q.article
+         WHERE a.duplicate_of IS NULL
+           AND (?1 IS NULL OR q.speaker_key = ?1 OR q.speaker_last = ?1)
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM quote_about t
+                                      WHERE t.quote = q.rowid AND (t.name_key = ?2 OR t.last_key = ?2)))
+           AND (?3 IS NULL OR a.outlet LIKE '%' || ?3 || '%')
+           AND (?4 IS NULL OR a.published >= ?4)
+         ORDER BY a.published IS NULL, a.published, a.id, q.quote
+         LIMIT ?5",
+    )?;
+    let mut about_of = connection.prepare_cached("SELECT name FROM quote_about WHERE quote = ?1 ORDER BY name")?;
+    let rows = statement
+        .query_map(params![speaker, about, filter.outlet, filter.since, limit], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                QuoteRecord {
+                    text: row.get(1)?,
+                    kind: row.get(2)?,
+                    speaker: row.get(3)?,
+                    verb: row.get(4)?,
+                    neutral: row.get(5)?,
+                    channel: row.get(6)?,
+                    about: Vec::new(),
+                    article: row.get(7)?,
+                    story: row.get(8)?,
+                    outlet: row.get(9)?,
+                    published: row.get(10)?,
+                    url: row.get(11)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<(i64, QuoteRecord)>>>()?;
+    rows.into_iter()
+        .map(|(quote_rowid, mut record)| {
+            record.about = about_of
+                .query_map([quote_rowid], |row| row.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(record)
+        })
+        .collect()
+}
+
+pub fn entity(connection: &Connection, name: &str, limit: Option<usize>) -> rusqlite::Result<EntityReport> {
+    let key = name_keys(name).0;
+    let names = connection
+        .prepare_cached(
+            "SELECT max(e.name), e.type, count(DISTINCT e.article), sum(e.mentions)
+             FROM entities e JOIN articles a ON a.rowid = e.article
+             WHERE (e.name_key = ?1 OR e.last_key = ?1) AND a.duplicate_of IS NULL
+             GROUP BY e.name_key, e.type ORDER BY 3 DESC, 4 DESC, 1",
+        )?
+        .query_map([&key], |row| {
+            Ok(EntityCount {
+                name: row.get(0)?,
+                entity_type: row.get(1)?,
+                articles: row.get::<_, i64>(2)? as usize,
+                mentions: row.get::<_, i64>(3)? as usize,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<EntityCount>>>()?;
+    let timeline = connection
+        .prepare_cached(
+            "SELECT coalesce(substr(a.published, 1, 10), 'undated') AS day,
+                    count(DISTINCT a.rowid), sum(e.mentions)
+             FROM entities e JOIN articles a ON a.rowid = e.article
+             WHERE (e.name_key = ?1 OR e.last_key = ?1) AND a.duplicate_of IS NULL
+             GROUP BY day ORDER BY day = 'undated', day",
+        )?
+        .query_map([&key], |row| {
+            Ok(MentionPeriod {
+                date: row.get(0)?,
+                articles: row.get::<_, i64>(1)? as usize,
+                mentions: row.get::<_, i64>(2)? as usize,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<MentionPeriod>>>()?;
+    let quotes_by = quotes(
+        connection,
+        &QuoteFilter {
+            speaker: Some(name.to_string()),
+            limit,
+            ..QuoteFilter::default()
+        },
+    )?;
+    let quotes_about = quotes(
+        connection,
+        &QuoteFilter {
+            about: Some(name.to_string()),
+            limit,
+            ..QuoteFilter::default()
+        },
+    )?;
+    Ok(EntityReport {
+        query: name.to_string(),
+        names,
+        timeline,
+        quotes_by,
+        quotes_about,
+    })
+}
+
+pub enum SearchError {
+    Sqlite(rusqlite::Error),
+    Query(String),
+}
+
+impl From<rusqlite::Error> for SearchError {
+    fn from(error: rusqlite::Error) -> SearchError {
+        SearchError::Sqlite(error)
+    }
+}
+
+pub fn search(connection: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>, SearchError> {
+    if query.text.trim().is_empty() {
+        return Err(SearchError::Query("empty query".into()));
+    }
+    match run_search(connection, query, &query.text) {
+        Ok(hits) => Ok(hits),
+        // Not FTS5 syntax (a stray quote, a lone operator): search the words as plain terms.
+        Err(rusqlite::Error::SqliteFailure(failure, Some(message)))
+            if failure.code == rusqlite::ErrorCode::Unknown =>
+        {
+            let plain: Vec<String> = crate::features::words(&query.text)
+                .map(|word| format!("\"{}\"", word.replace('"', "")))
+                .collect();
+            if plain.is_empty() {
+                return Err(SearchError::Query(message));
+            }
+            run_search(connection, query, &plain.join(" ")).map_err(SearchError::from)
+        }
+        Err(error) => Err(SearchError::from(error)),
+    }
+}
+
+fn run_search(connection: &Connection, query: &SearchQuery, fts_query: &str) -> rusqlite::Result<Vec<SearchHit>> {
+    let entity = query.entity.as_deref().map(|name| name_keys(name).0);
+    let limit = query.limit.map_or(-1, |limit| limit as i64);
+    let mut statement = connection.prepare_cached(
+        "SELECT a.id, a.story, a.title, a.outlet, a.published, a.url,
+                snippet(search, 1, '[', ']', '…', 16), bm25(search)
+         FROM search JOIN articles a ON a.rowid = search.rowid
+         WHERE search MATCH ?1
+           AND (?2 IS NULL OR a.outlet LIKE '%' || ?2 || '%')
+           AND (?3 IS NULL OR a.published >= ?3)
+           AND (?4 IS NULL OR substr(a.published, 1, length(?4)) <= ?4)
+           AND (?5 IS NULL OR EXISTS (SELECT 1 FROM entities e
+                                      WHERE e.article = a.rowid AND (e.name_key = ?5 OR e.last_key = ?5)))
+         ORDER BY bm25(search), a.id
+         LIMIT ?6",
+    )?;
+    let hits = statement
+        .query_map(
+            params![fts_query, query.outlet, query.since, query.until, entity, limit],
+            |row| {
+                Ok(SearchHit {
+                    id: row.get(0)?,
+                    story: row.get(1)?,
+                    title: row.get(2)?,
+                    outlet: row.get(3)?,
+                    published: row.get(4)?,
+                    url: row.get(5)?,
+                    snippet: row.get(6)?,
+                    // bm25() is lower for better matches; report higher-is-better.
+                    score: -row.get::<_, f64>(7)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<SearchHit>>>()?;
+    Ok(hits)
+}

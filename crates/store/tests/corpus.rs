@@ -1,0 +1,282 @@
+//! The corpus end to end on articles written for these tests: storing (idempotent by text and by
+//! URL), near-copies, stories, and every view — quotes, entities, search and the side-by-side
+//! comparison with its misquote detection.
+//!
+//! Quotes, tone and loaded words are set by hand (as JSON, so the tests keep compiling while the
+//! contract grows), because the store must work against the contract whatever fills it.
+
+use newslens_core::article::{Loaded, Quote, Tone};
+use newslens_core::{analyze, Article, Document};
+use newslens_store::{
+    compare_story, prepare, update_stories, QuoteFilter, SearchQuery, SqliteStore, Store,
+    StoryConfig, StoryFilter,
+};
+use serde_json::json;
+
+const FERRY_HARWICH: [&str; 3] = [
+    "Ferry crews at Harwich walked out on Monday over rosters, stranding lorries at the Harwich terminal. The Harwich strike by ferry deckhands halted sailings to the Hook of Holland, and the union said Harwich crews would stay out until Wednesday.",
+    "Sailings from Harwich to the Hook of Holland were cancelled as deckhands struck over rosters. Lorries queued outside the Harwich terminal while the strike by ferry crews continued, the union said, until Wednesday at the earliest. “Harwich crews will stay out till Wednesday,” Whitlock said.",
+    "The Harwich ferry strike left lorry drivers stranded at the terminal after deckhands refused to sail to the Hook of Holland. Crews walked out over new rosters and the union expects the Harwich stoppage to last until Wednesday.",
+];
+const FERRY_OBAN: [&str; 3] = [
+    "Ferry crews in Oban walked out on Friday over pay, leaving islanders on Mull without sailings. The Oban strike by ferry engineers stopped the Craignure route, and the union said Oban engineers would meet managers next week.",
+    "Islanders on Mull were cut off as Oban ferry engineers struck over pay. No sailings left Oban for Craignure while the strike by ferry engineers continued, and the union said talks with managers are due next week.",
+    "The Oban ferry strike stranded Mull islanders after engineers refused to sail the Craignure route. Engineers walked out over pay and the union expects to meet Oban managers next week to end the stoppage.",
+];
+const LIBRARY: &str = "The town council voted to close the Elm Street library after a long budget debate. Readers signed a petition and councillors promised a mobile service for the district.";
+const CHESS: &str = "A twelve-year-old from Leeds won the regional chess championship with a bold rook sacrifice in the final round. Her coach praised her calm play against older opponents.";
+
+fn article(text: &str, outlet: &str, url: Option<&str>, published: &str, title: &str) -> Article {
+    let mut document = Document::new(text);
+    document.source.outlet = Some(outlet.to_string());
+    document.source.url = url.map(str::to_string);
+    document.published = Some(published.to_string());
+    document.title = Some(title.to_string());
+    // The layers under test here are the store's: quotes, tone and loaded words are set by hand.
+    let mut article = analyze(&document);
+    article.quotes.clear();
+    article.loaded.clear();
+    article.tone = None;
+    article
+}
+
+/// Adds a quote whose words are found in the text; `speaker` as named by the article.
+fn with_quote(mut article: Article, words: &str, speaker: Option<&str>, kind: &str, verb: &str) -> Article {
+    let byte_start = article.text.find(words).expect("the quote is in the text");
+    let start = article.text[..byte_start].chars().count();
+    let end = start + words.chars().count();
+    let quote: Quote = serde_json::from_value(json!({
+        "text": words,
+        "spans": [[start, end]],
+        "kind": kind,
+        "speaker": speaker.map(|name| json!({"name": name, "entity": null, "mention": null})),
+        "verb": {"text": verb, "lemma": verb, "start": 0, "end": 0, "neutral": verb == "said"},
+        "channel": null
+    }))
+    .expect("a contract quote");
+    article.quotes.push(quote);
+    article
+}
+
+fn with_tone_and_loaded(mut article: Article, tone: f64, loaded: &str) -> Article {
+    article.tone = Some(
+        serde_json::from_value::<Tone>(json!({
+            "tone": tone, "positive": 1.0, "negative": 1.0 - tone, "polarity": 2.0 - tone,
+            "activity_density": 0.0, "self_group_density": 0.0, "words": 40
+        }))
+        .expect("a contract tone"),
+    );
+    if let Some(byte_start) = article.text.find(loaded) {
+        let start = article.text[..byte_start].chars().count();
+        article.loaded.push(
+            serde_json::from_value::<Loaded>(json!({
+                "start": start, "end": start + loaded.chars().count(), "text": loaded,
+                "category": "loaded_verb", "in_quote": false
+            }))
+            .expect("a contract loaded span"),
+        );
+    }
+    article
+}
+
+fn corpus() -> Vec<Article> {
+    let mut articles = Vec::new();
+    for (idx, text) in FERRY_HARWICH.iter().enumerate() {
+        articles.push(article(text, &format!("Outlet {idx}"), Some(&format!("https://news{idx}.example/harwich")), "2023-03-06", "Harwich ferry strike"));
+    }
+    for (idx, text) in FERRY_OBAN.iter().enumerate() {
+        articles.push(article(text, &format!("Outlet {idx}"), Some(&format!("https://news{idx}.example/oban")), "2023-05-12", "Oban ferry strike"));
+    }
+    articles.push(article(LIBRARY, "Town Crier", None, "2023-03-07", "Library to close"));
+    articles.push(article(CHESS, "Town Crier", None, "2023-03-08", "Chess title for Leeds girl"));
+    articles
+}
+
+fn store_with(articles: &[Article]) -> SqliteStore {
+    let mut store = SqliteStore::open_in_memory().expect("an in-memory store");
+    let records: Vec<_> = articles.iter().cloned().map(prepare).collect();
+    store.add_articles(&records).expect("stored");
+    update_stories(&mut store, &StoryConfig::default()).expect("stories updated");
+    store
+}
+
+/// Stories as sorted lists of article titles + outlets, for comparing partitions.
+fn partition(store: &SqliteStore) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = store
+        .stories(&StoryFilter::default())
+        .expect("stories")
+        .into_iter()
+        .map(|story| {
+            let mut ids: Vec<String> = story.articles.into_iter().map(|a| a.id).collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    groups.sort();
+    groups
+}
+
+#[test]
+fn an_article_is_stored_once_by_text_and_once_by_url() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let first = article(LIBRARY, "Town Crier", Some("https://crier.example/library"), "2023-03-07", "Library to close");
+    let same_url = article(CHESS, "Town Crier", Some("https://crier.example/library"), "2023-03-08", "Chess");
+    let outcome = store.add_articles(&[prepare(first.clone()), prepare(first.clone())]).unwrap();
+    assert_eq!((outcome.added, outcome.same_text), (1, 1));
+    let outcome = store.add_articles(&[prepare(first), prepare(same_url)]).unwrap();
+    assert_eq!((outcome.added, outcome.same_text, outcome.same_url), (0, 1, 1));
+    assert_eq!(store.counts().unwrap().articles, 1);
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn articles_about_one_event_form_one_story_and_a_lookalike_event_another() {
+    let store = store_with(&corpus());
+    let stories = store.stories(&StoryFilter::default()).unwrap();
+    let mut sizes: Vec<usize> = stories.iter().map(|s| s.articles.len()).collect();
+    sizes.sort();
+    assert_eq!(sizes, [1, 1, 3, 3], "{stories:#?}");
+    for story in stories.iter().filter(|s| s.articles.len() == 3) {
+        let titles: std::collections::BTreeSet<_> = story.articles.iter().map(|a| a.title.clone()).collect();
+        assert_eq!(titles.len(), 1, "one event per story: {titles:?}");
+        assert_eq!(story.first_seen, story.articles[0].published);
+    }
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn stories_are_the_same_whatever_the_order_and_batches_of_ingest() {
+    let articles = corpus();
+    let forward = store_with(&articles);
+    let mut reversed = SqliteStore::open_in_memory().unwrap();
+    for chunk in articles.iter().rev().cloned().collect::<Vec<_>>().chunks(3) {
+        let records: Vec<_> = chunk.iter().cloned().map(prepare).collect();
+        reversed.add_articles(&records).unwrap();
+        update_stories(&mut reversed, &StoryConfig::default()).unwrap();
+    }
+    assert_eq!(partition(&forward), partition(&reversed));
+    let ids = |store: &SqliteStore| {
+        let mut ids: Vec<String> = store.stories(&StoryFilter::default()).unwrap().into_iter().map(|s| s.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&forward), ids(&reversed));
+}
+
+#[test]
+fn a_syndicated_copy_is_linked_to_its_original_and_not_counted_as_coverage() {
+    let mut articles = corpus();
+    let copy_text = format!("{} This story was first published by Outlet 0.", FERRY_HARWICH[0]);
+    articles.push(article(&copy_text, "Wire Reprints", None, "2023-03-07", "Harwich ferry strike"));
+    let store = store_with(&articles);
+    let counts = store.counts().unwrap();
+    assert_eq!(counts.duplicates, 1);
+    let stories = store.stories(&StoryFilter { min_articles: 3, limit: None }).unwrap();
+    let harwich = stories.iter().find(|s| s.title.as_deref() == Some("Harwich ferry strike")).unwrap();
+    let copy = harwich.articles.iter().find(|a| a.outlet.as_deref() == Some("Wire Reprints")).unwrap();
+    assert_eq!(copy.duplicate_of.as_deref(), Some(articles[0].id.as_str()));
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn quotes_are_found_by_speaker_subject_outlet_and_date() {
+    let mut articles = corpus();
+    articles[0] = with_quote(articles[0].clone(), "would stay out until Wednesday", Some("Dana Whitlock"), "indirect", "said");
+    articles[3] = with_quote(articles[3].clone(), "Oban engineers would meet managers next week", Some("Dana Whitlock"), "indirect", "said");
+    let store = store_with(&articles);
+    let by_name = |speaker: &str| store.quotes(&QuoteFilter { speaker: Some(speaker.into()), ..QuoteFilter::default() }).unwrap();
+    assert_eq!(by_name("Dana Whitlock").len(), 2);
+    assert_eq!(by_name("whitlock").len(), 2, "last name, any case");
+    assert_eq!(by_name("Dana").len(), 0, "a first name alone is not the speaker");
+    let since = store.quotes(&QuoteFilter { since: Some("2023-04-01".into()), ..QuoteFilter::default() }).unwrap();
+    assert_eq!(since.len(), 1);
+    assert!(since[0].text.contains("Oban"));
+    let outlet = store.quotes(&QuoteFilter { outlet: Some("outlet 0".into()), ..QuoteFilter::default() }).unwrap();
+    assert_eq!(outlet.len(), 2);
+    let about = store.quotes(&QuoteFilter { about: Some("Oban".into()), ..QuoteFilter::default() }).unwrap();
+    assert!(about.iter().all(|q| q.about.iter().any(|name| name.contains("Oban"))), "{about:?}");
+}
+
+#[test]
+fn compare_shows_each_outlet_and_finds_a_misquote_and_quotes_only_one_outlet_used() {
+    let mut articles = corpus();
+    articles[0] = with_tone_and_loaded(
+        with_quote(articles[0].clone(), "Harwich crews would stay out until Wednesday", Some("Dana Whitlock"), "direct", "said"),
+        -2.0,
+        "stranding",
+    );
+    articles[1] = with_quote(articles[1].clone(), "Harwich crews will stay out till Wednesday", Some("Whitlock"), "direct", "said");
+    articles[2] = with_quote(articles[2].clone(), "Crews walked out over new rosters", Some("Pat Morrow"), "direct", "claimed");
+    let store = store_with(&articles);
+    let story_id = store
+        .stories(&StoryFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|story| story.articles.iter().any(|a| a.id == articles[0].id))
+        .expect("the article has a story")
+        .id;
+    let story = store.story(&story_id[..6]).unwrap().expect("a unique prefix finds the story");
+    let comparison = compare_story(&story, &store.story_articles(&story.id).unwrap());
+    assert_eq!(comparison.outlets.len(), 3);
+    let first = comparison.outlets.iter().find(|c| c.outlet == "Outlet 0").expect("outlet 0 covers it");
+    assert_eq!(first.tone, Some(-2.0));
+    assert_eq!(first.loaded[0].text, "stranding");
+    assert_eq!(first.speakers[0].speaker, "Dana Whitlock");
+    let differences = &comparison.differences;
+    assert!(differences.speakers_only_in.iter().any(|only| only.speaker == "Pat Morrow"), "{differences:#?}");
+    assert!(differences.quotes_only_in.iter().any(|only| only.speaker == "Pat Morrow"));
+    assert_eq!(differences.reworded.len(), 1, "{differences:#?}");
+    assert_eq!(differences.reworded[0].kind, "misquote");
+}
+
+#[test]
+fn an_entity_report_counts_mentions_per_day_and_lists_quotes_by_and_about_it() {
+    let mut articles = corpus();
+    articles[3] = with_quote(articles[3].clone(), "Oban engineers would meet managers next week", Some("Dana Whitlock"), "indirect", "said");
+    let store = store_with(&articles);
+    let report = store.entity("Oban", Some(10)).unwrap();
+    assert!(!report.names.is_empty(), "{report:#?}");
+    assert!(report.timeline.iter().all(|period| period.date == "2023-05-12"));
+    assert_eq!(report.quotes_about.len(), 1);
+    let speaker = store.entity("whitlock", None).unwrap();
+    assert_eq!(speaker.quotes_by.len(), 1);
+}
+
+#[test]
+fn search_ranks_matches_applies_filters_and_reads_plain_words_when_the_syntax_is_wrong() {
+    let store = store_with(&corpus());
+    let hits = store.search(&SearchQuery { text: "deckhands".into(), ..SearchQuery::default() }).unwrap();
+    assert_eq!(hits.len(), 3);
+    assert!(hits[0].snippet.contains("[deckhands]"));
+    let filtered = store
+        .search(&SearchQuery { text: "ferry".into(), since: Some("2023-04-01".into()), ..SearchQuery::default() })
+        .unwrap();
+    assert_eq!(filtered.len(), 3);
+    assert!(filtered.iter().all(|hit| hit.published.as_deref() == Some("2023-05-12")));
+    let until = store
+        .search(&SearchQuery { text: "ferry".into(), until: Some("2023-03-06".into()), ..SearchQuery::default() })
+        .unwrap();
+    assert_eq!(until.len(), 3);
+    let phrase = store.search(&SearchQuery { text: "\"Hook of Holland\"".into(), ..SearchQuery::default() }).unwrap();
+    assert_eq!(phrase.len(), 3);
+    let broken = store.search(&SearchQuery { text: "chess \"rook".into(), ..SearchQuery::default() }).unwrap();
+    assert_eq!(broken.len(), 1);
+    let outlet = store
+        .search(&SearchQuery { text: "library OR chess".into(), outlet: Some("crier".into()), ..SearchQuery::default() })
+        .unwrap();
+    assert_eq!(outlet.len(), 2);
+}
+
+#[test]
+fn a_database_keeps_its_schema_version_and_opens_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 1);
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.counts().unwrap().articles, 1);
+    assert!(store.check().unwrap().is_empty());
+}
