@@ -90,8 +90,8 @@ pub fn run(args: &AnalyzeArgs) -> Result<usize> {
             Err(error) => Box::new(std::iter::once(Err(error))),
         };
         for record in records {
-            let record = record
-                .map(|record| with_defaults(record, args.outlet.as_ref(), args.url.as_ref()));
+            let record =
+                record.map(|record| with_defaults(record, args.outlet.as_ref(), args.url.as_ref()));
             chunk_bytes += record.as_ref().map_or(0, |r| r.bytes.len());
             chunk.push(record);
             if chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES {
@@ -106,7 +106,11 @@ pub fn run(args: &AnalyzeArgs) -> Result<usize> {
 }
 
 /// `--outlet` and `--url` fill what the input did not give.
-pub(crate) fn with_defaults(mut record: Record, outlet: Option<&String>, url: Option<&String>) -> Record {
+pub(crate) fn with_defaults(
+    mut record: Record,
+    outlet: Option<&String>,
+    url: Option<&String>,
+) -> Record {
     if record.given.outlet.is_none() {
         record.given.outlet = outlet.cloned();
     }

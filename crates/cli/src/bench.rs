@@ -68,11 +68,19 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
         texts_in(&args.data.join(sub), &mut texts);
     }
     if texts.len() < 2 {
-        bail!("{}: no development texts found (PolNeAR, ECB+, PTC)", args.data.display());
+        bail!(
+            "{}: no development texts found (PolNeAR, ECB+, PTC)",
+            args.data.display()
+        );
     }
     let paragraphs: Vec<Vec<&str>> = texts
         .iter()
-        .map(|text| text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect())
+        .map(|text| {
+            text.split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect()
+        })
         .collect();
 
     let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
@@ -142,7 +150,11 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
         runs.sort_by(|a, b| a.0.total_cmp(&b.0));
         runs[2]
     };
-    let (all_ms, n_stories) = time_ms(&mut || store.stories(&StoryFilter::default()).map_or(0, |s| s.len()));
+    let (all_ms, n_stories) = time_ms(&mut || {
+        store
+            .stories(&StoryFilter::default())
+            .map_or(0, |s| s.len())
+    });
     let (top_ms, _) = time_ms(&mut || {
         store
             .stories(&StoryFilter {
@@ -152,7 +164,13 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
             .map_or(0, |s| s.len())
     });
     let mut search_times = Vec::new();
-    for query in ["president", "police said", "\"White House\"", "election AND campaign", "rehab*"] {
+    for query in [
+        "president",
+        "police said",
+        "\"White House\"",
+        "election AND campaign",
+        "rehab*",
+    ] {
         let (ms, n) = time_ms(&mut || {
             store
                 .search(&SearchQuery {
@@ -170,7 +188,11 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
         .map(|m| m.len())
         .sum();
 
-    println!("bench ingest: {} articles built from ../shared/data texts ({:.1} MB of JSON lines)", args.articles, input_bytes as f64 / 1e6);
+    println!(
+        "bench ingest: {} articles built from ../shared/data texts ({:.1} MB of JSON lines)",
+        args.articles,
+        input_bytes as f64 / 1e6
+    );
     println!(
         "  ingest: {:.1} s in all ({:.1} s reading, analysis and storing; {:.1} s stories) = {:.0} articles/s on {} threads",
         seconds,

@@ -120,7 +120,8 @@ fn open_store(args: &DbArgs) -> Result<SqliteStore> {
             args.db.display()
         );
     }
-    SqliteStore::open(&args.db).with_context(|| format!("cannot open the corpus {}", args.db.display()))
+    SqliteStore::open(&args.db)
+        .with_context(|| format!("cannot open the corpus {}", args.db.display()))
 }
 
 fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
@@ -160,9 +161,15 @@ fn or_dash(value: Option<&str>) -> &str {
 }
 
 fn write_story(out: &mut impl Write, story: &StorySummary) -> Result<()> {
-    let n_copies = story.articles.iter().filter(|a| a.duplicate_of.is_some()).count();
+    let n_copies = story
+        .articles
+        .iter()
+        .filter(|a| a.duplicate_of.is_some())
+        .count();
     let dates = match (&story.first_seen, &story.last_seen) {
-        (Some(first), Some(last)) if day(first) != day(last) => format!("{} … {}", day(first), day(last)),
+        (Some(first), Some(last)) if day(first) != day(last) => {
+            format!("{} … {}", day(first), day(last))
+        }
         (Some(first), _) => day(first).to_string(),
         _ => "undated".to_string(),
     };
@@ -172,8 +179,16 @@ fn write_story(out: &mut impl Write, story: &StorySummary) -> Result<()> {
         story.id,
         dates,
         story.articles.len() - n_copies,
-        if story.articles.len() - n_copies == 1 { "" } else { "s" },
-        if n_copies > 0 { format!(" (+{n_copies} near-copies)") } else { String::new() },
+        if story.articles.len() - n_copies == 1 {
+            ""
+        } else {
+            "s"
+        },
+        if n_copies > 0 {
+            format!(" (+{n_copies} near-copies)")
+        } else {
+            String::new()
+        },
         story.quotes,
         if story.quotes == 1 { "" } else { "s" },
         or_dash(story.title.as_deref()),
@@ -193,7 +208,11 @@ fn write_story(out: &mut impl Write, story: &StorySummary) -> Result<()> {
             article.id,
             or_dash(article.published.as_deref().map(day)),
             or_dash(article.outlet.as_deref()),
-            article.title.as_deref().or(article.path.as_deref()).unwrap_or("-"),
+            article
+                .title
+                .as_deref()
+                .or(article.path.as_deref())
+                .unwrap_or("-"),
             copy
         )?;
     }
@@ -203,7 +222,10 @@ fn write_story(out: &mut impl Write, story: &StorySummary) -> Result<()> {
 pub fn compare(args: &CompareArgs) -> Result<()> {
     let store = open_store(&args.common)?;
     let Some(story) = store.story(&args.story)? else {
-        bail!("no story {} (or the prefix is not unique); list them with `newslens stories`", args.story);
+        bail!(
+            "no story {} (or the prefix is not unique); list them with `newslens stories`",
+            args.story
+        );
     };
     let articles = store.story_articles(&story.id)?;
     let comparison = compare_story(&story, &articles);
@@ -217,7 +239,12 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
 }
 
 fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> Result<()> {
-    writeln!(out, "story {}  {}", comparison.story, or_dash(comparison.title.as_deref()))?;
+    writeln!(
+        out,
+        "story {}  {}",
+        comparison.story,
+        or_dash(comparison.title.as_deref())
+    )?;
     for coverage in &comparison.outlets {
         writeln!(out, "\n== {}", coverage.outlet)?;
         for article in &coverage.articles {
@@ -245,7 +272,13 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> Result<()>
         let list = |counted: &[newslens_store::compare::Counted]| {
             counted
                 .iter()
-                .map(|c| if c.count > 1 { format!("{} ×{}", c.text, c.count) } else { c.text.clone() })
+                .map(|c| {
+                    if c.count > 1 {
+                        format!("{} ×{}", c.text, c.count)
+                    } else {
+                        c.text.clone()
+                    }
+                })
                 .collect::<Vec<String>>()
                 .join(", ")
         };
@@ -259,13 +292,23 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> Result<()>
             writeln!(out, "  organisations: {}", list(&coverage.organisations))?;
         }
         for speaker in &coverage.speakers {
-            writeln!(out, "  {} ({} quote{}):", speaker.speaker, speaker.quotes.len(), if speaker.quotes.len() == 1 { "" } else { "s" })?;
+            writeln!(
+                out,
+                "  {} ({} quote{}):",
+                speaker.speaker,
+                speaker.quotes.len(),
+                if speaker.quotes.len() == 1 { "" } else { "s" }
+            )?;
             for quote in &speaker.quotes {
                 writeln!(
                     out,
                     "    [{}{}] {}",
                     quote.kind,
-                    quote.verb.as_deref().map(|v| format!(", {v}")).unwrap_or_default(),
+                    quote
+                        .verb
+                        .as_deref()
+                        .map(|v| format!(", {v}"))
+                        .unwrap_or_default(),
                     quote.text
                 )?;
             }
@@ -290,12 +333,21 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> Result<()>
         )?;
     }
     for rewording in &differences.reworded {
-        writeln!(out, "  {} of {} ({:.0}% of words shared):", rewording.kind, rewording.speaker, rewording.overlap * 100.0)?;
+        writeln!(
+            out,
+            "  {} of {} ({:.0}% of words shared):",
+            rewording.kind,
+            rewording.speaker,
+            rewording.overlap * 100.0
+        )?;
         for (outlet, text, kind) in &rewording.versions {
             writeln!(out, "    {outlet} [{kind}]: {text}")?;
         }
     }
-    if differences.speakers_only_in.is_empty() && differences.quotes_only_in.is_empty() && differences.reworded.is_empty() {
+    if differences.speakers_only_in.is_empty()
+        && differences.quotes_only_in.is_empty()
+        && differences.reworded.is_empty()
+    {
         writeln!(out, "  none found")?;
     }
     Ok(())
@@ -333,7 +385,11 @@ fn write_quote(out: &mut impl Write, quote: &QuoteRecord, indent: &str) -> Resul
         or_dash(quote.published.as_deref().map(day)),
         or_dash(quote.outlet.as_deref()),
         quote.speaker.as_deref().unwrap_or("(unattributed)"),
-        quote.verb.as_deref().map(|v| format!(" ({v})")).unwrap_or_default(),
+        quote
+            .verb
+            .as_deref()
+            .map(|v| format!(" ({v})"))
+            .unwrap_or_default(),
         quote.text,
         quote.kind,
         about
@@ -359,17 +415,35 @@ fn write_entity(out: &mut impl Write, report: &EntityReport) -> Result<()> {
         return Ok(());
     }
     for name in &report.names {
-        writeln!(out, "{} ({}): {} articles, {} mentions", name.name, name.entity_type, name.articles, name.mentions)?;
+        writeln!(
+            out,
+            "{} ({}): {} articles, {} mentions",
+            name.name, name.entity_type, name.articles, name.mentions
+        )?;
     }
     writeln!(out, "\nmentions over time:")?;
     for period in &report.timeline {
-        writeln!(out, "  {}  {} articles, {} mentions", period.date, period.articles, period.mentions)?;
+        writeln!(
+            out,
+            "  {}  {} articles, {} mentions",
+            period.date, period.articles, period.mentions
+        )?;
     }
-    writeln!(out, "\nquotes by {} ({}):", report.query, report.quotes_by.len())?;
+    writeln!(
+        out,
+        "\nquotes by {} ({}):",
+        report.query,
+        report.quotes_by.len()
+    )?;
     for quote in &report.quotes_by {
         write_quote(out, quote, "  ")?;
     }
-    writeln!(out, "\nquotes about {} ({}):", report.query, report.quotes_about.len())?;
+    writeln!(
+        out,
+        "\nquotes about {} ({}):",
+        report.query,
+        report.quotes_about.len()
+    )?;
     for quote in &report.quotes_about {
         write_quote(out, quote, "  ")?;
     }

@@ -66,8 +66,11 @@ fn system_quotes(article: &Article) -> Vec<SystemQuote> {
 }
 
 fn eval_polnear(dir: &Path, verbose: bool, misses: bool) -> Result<()> {
-    let articles =
+    let (articles, skipped) =
         polnear::read_split(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for error in &skipped {
+        eprintln!("newslens: {error} (article left out)");
+    }
     let started = std::time::Instant::now();
     let analysed: Vec<(usize, Article)> = articles
         .par_iter()
@@ -226,7 +229,7 @@ fn read_and_analyze(path: &Path) -> Result<Article> {
     let options = ReadOptions::default();
     for input in expand(std::slice::from_ref(&display)) {
         let input = input.map_err(|e| anyhow::anyhow!("{e}"))?;
-        for record in open(&input, &options) {
+        if let Some(record) = open(&input, &options).next() {
             let record = record.map_err(|e| anyhow::anyhow!("{e}"))?;
             let reading = read_record(record, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
             return Ok(analyze(&reading.document));

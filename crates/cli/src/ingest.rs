@@ -15,7 +15,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newslens_read::{expand, open, Input, ReadError, ReadOptions, Record};
-use newslens_store::{prepare, update_stories, AddOutcome, CorpusCounts, SqliteStore, Store, StoryConfig};
+use newslens_store::{
+    prepare, update_stories, AddOutcome, CorpusCounts, SqliteStore, Store, StoryConfig,
+};
 
 use crate::analyze::{analyze_records, with_defaults, CHUNK_BYTES, CHUNK_RECORDS};
 
@@ -89,7 +91,9 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     if let Some(jobs) = args.jobs {
         builder = builder.num_threads(jobs.max(1));
     }
-    let pool = builder.build().context("cannot start the analysis threads")?;
+    let pool = builder
+        .build()
+        .context("cannot start the analysis threads")?;
     let options = ReadOptions {
         max_bytes: args.max_bytes,
     };
@@ -105,7 +109,8 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
         })
         .sum();
     let bar = if show_progress {
-        let bar = ProgressBar::with_draw_target(Some(total_bytes.max(1)), ProgressDrawTarget::stderr());
+        let bar =
+            ProgressBar::with_draw_target(Some(total_bytes.max(1)), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
                 "{spinner} [{elapsed_precise}] {wide_bar} {percent:>3}%  {msg}  ETA {eta}",
@@ -161,8 +166,8 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
             Err(error) => Box::new(std::iter::once(Err(error))),
         };
         for record in records {
-            let record = record
-                .map(|record| with_defaults(record, args.outlet.as_ref(), args.url.as_ref()));
+            let record =
+                record.map(|record| with_defaults(record, args.outlet.as_ref(), args.url.as_ref()));
             let n_bytes = record.as_ref().map_or(0, |r| r.bytes.len());
             chunk_bytes += n_bytes;
             bar.inc(n_bytes as u64);

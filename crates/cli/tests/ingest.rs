@@ -30,7 +30,8 @@ fn lines(output: &Output) -> Vec<serde_json::Value> {
 /// about one of `n / 4` events (its event words repeat), dated by event.
 fn synthetic_corpus(path: &Path, n: usize) {
     const SYLLABLES: [&str; 16] = [
-        "ka", "lo", "mi", "ren", "tas", "vo", "qui", "zel", "por", "an", "dru", "fe", "gol", "hi", "jun", "sta",
+        "ka", "lo", "mi", "ren", "tas", "vo", "qui", "zel", "por", "an", "dru", "fe", "gol", "hi",
+        "jun", "sta",
     ];
     let mut state: u64 = 0x2545_F491_4F6C_DD1D;
     let mut next = move || {
@@ -39,7 +40,7 @@ fn synthetic_corpus(path: &Path, n: usize) {
         state ^= state << 17;
         state
     };
-    let mut word = |next: &mut dyn FnMut() -> u64| {
+    let word = |next: &mut dyn FnMut() -> u64| {
         let n_syllables = 2 + (next() % 2) as usize;
         (0..n_syllables)
             .map(|_| SYLLABLES[(next() % 16) as usize])
@@ -111,14 +112,27 @@ fn ingest_killed_mid_batch_leaves_a_consistent_database_and_a_rerun_completes_it
     let store = SqliteStore::open(&db).expect("the database opens after a crash");
     assert_eq!(store.check().unwrap(), Vec::<String>::new());
     let n_after_kill = store.counts().unwrap().articles;
-    assert!(n_after_kill > 0 && n_after_kill < n_articles, "killed mid-batch: {n_after_kill} stored");
+    assert!(
+        n_after_kill > 0 && n_after_kill < n_articles,
+        "killed mid-batch: {n_after_kill} stored"
+    );
     assert_eq!(n_after_kill % 256, 0, "only whole batches are committed");
     drop(store);
 
     let output = newslens(&["ingest", "--db", &db_arg, &input_arg]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let summary = String::from_utf8_lossy(&output.stderr);
-    assert!(summary.contains(&format!("{} added, {n_after_kill} already stored", n_articles - n_after_kill)), "{summary}");
+    assert!(
+        summary.contains(&format!(
+            "{} added, {n_after_kill} already stored",
+            n_articles - n_after_kill
+        )),
+        "{summary}"
+    );
     let store = SqliteStore::open(&db).unwrap();
     assert_eq!(store.counts().unwrap().articles, n_articles);
     assert_eq!(store.check().unwrap(), Vec::<String>::new());
@@ -128,9 +142,13 @@ fn ingest_killed_mid_batch_leaves_a_consistent_database_and_a_rerun_completes_it
     // Idempotent: the same batch again adds nothing and changes no story.
     let output = newslens(&["ingest", "--db", &db_arg, &input_arg]);
     assert!(output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("0 added, {n_articles} already stored")));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains(&format!("0 added, {n_articles} already stored")));
     let store = SqliteStore::open(&db).unwrap();
-    assert_eq!(store.stories(&StoryFilter::default()).unwrap(), stories_before);
+    assert_eq!(
+        store.stories(&StoryFilter::default()).unwrap(),
+        stories_before
+    );
 }
 
 const HARBOUR: &str = "Harbour strike halts ferries\n\nFerry crews at Portwick walked out on Monday, halting sailings to the islands. “We will not sail until the rosters change,” said union leader Dana Whitlock. The Portwick Harbour Board said talks would resume.";
@@ -146,45 +164,89 @@ fn corpus_commands_answer_in_text_and_json_lines() {
     let db = dir.path().join("corpus.db").display().to_string();
     let (a, b) = (a.display().to_string(), b.display().to_string());
     let output = newslens(&["ingest", "--db", &db, "--outlet", "Gazette", &a]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let output = newslens(&["ingest", "--db", &db, "--outlet", "Courier", &b]);
     assert!(output.status.success());
 
     let stories = lines(&newslens(&["stories", "--db", &db, "--format", "jsonl"]));
     assert_eq!(stories.len(), 1, "one event, one story: {stories:?}");
     let story = &stories[0];
-    for field in ["id", "title", "first_seen", "last_seen", "articles", "entities", "quotes"] {
+    for field in [
+        "id",
+        "title",
+        "first_seen",
+        "last_seen",
+        "articles",
+        "entities",
+        "quotes",
+    ] {
         assert!(story.get(field).is_some(), "stories lines carry {field}");
     }
     for field in ["id", "path", "url", "outlet", "title", "published"] {
-        assert!(story["articles"][0].get(field).is_some(), "story articles carry {field}");
+        assert!(
+            story["articles"][0].get(field).is_some(),
+            "story articles carry {field}"
+        );
     }
     let id = story["id"].as_str().unwrap();
 
     let text = newslens(&["stories", "--db", &db]);
     assert!(String::from_utf8_lossy(&text.stdout).contains(id));
 
-    let comparison = lines(&newslens(&["compare", "--db", &db, "--format", "jsonl", &id[..8]]));
+    let comparison = lines(&newslens(&[
+        "compare",
+        "--db",
+        &db,
+        "--format",
+        "jsonl",
+        &id[..8],
+    ]));
     assert_eq!(comparison[0]["outlets"].as_array().unwrap().len(), 2);
     let text = newslens(&["compare", "--db", &db, id]);
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("== Gazette") && text.contains("== Courier"), "{text}");
+    assert!(
+        text.contains("== Gazette") && text.contains("== Courier"),
+        "{text}"
+    );
 
-    let hits = lines(&newslens(&["search", "--db", &db, "--format", "jsonl", "rosters", "--outlet", "courier"]));
+    let hits = lines(&newslens(&[
+        "search", "--db", &db, "--format", "jsonl", "rosters", "--outlet", "courier",
+    ]));
     assert_eq!(hits.len(), 1);
     assert!(hits[0]["snippet"].as_str().unwrap().contains("[rosters]"));
 
-    let entity = lines(&newslens(&["entity", "--db", &db, "--format", "jsonl", "Portwick"]));
+    let entity = lines(&newslens(&[
+        "entity", "--db", &db, "--format", "jsonl", "Portwick",
+    ]));
     assert_eq!(entity.len(), 1);
-    assert!(!entity[0]["names"].as_array().unwrap().is_empty(), "{entity:?}");
+    assert!(
+        !entity[0]["names"].as_array().unwrap().is_empty(),
+        "{entity:?}"
+    );
 
-    let quotes = newslens(&["quotes", "--db", &db, "--format", "jsonl", "--speaker", "Whitlock"]);
+    let quotes = newslens(&[
+        "quotes",
+        "--db",
+        &db,
+        "--format",
+        "jsonl",
+        "--speaker",
+        "Whitlock",
+    ]);
     assert!(quotes.status.success());
     for quote in lines(&quotes) {
         assert!(quote["speaker"].as_str().unwrap().contains("Whitlock"));
     }
 
-    let missing = newslens(&["stories", "--db", &dir.path().join("none.db").display().to_string()]);
+    let missing = newslens(&[
+        "stories",
+        "--db",
+        &dir.path().join("none.db").display().to_string(),
+    ]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no corpus here"));
 }

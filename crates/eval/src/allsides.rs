@@ -54,7 +54,10 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Lead>, GoldError> {
             serde_json::Value::String(id) => id.clone(),
             _ => return Err(format_error("a roundup without an id".into())),
         };
-        let date = value["date"].as_str().and_then(|date| date.get(..10)).map(str::to_string);
+        let date = value["date"]
+            .as_str()
+            .and_then(|date| date.get(..10))
+            .map(str::to_string);
         let Some(news) = value["news"].as_object() else {
             continue;
         };

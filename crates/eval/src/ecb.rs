@@ -60,14 +60,25 @@ mod tests {
 
     #[test]
     fn rows_after_the_header_become_documents() {
-        let documents = parse("t.tsv", "doc\ttopic\tsubtopic\tevent_cluster\n1_1ecb.txt\t1\tecb\t1_ecb\n").unwrap();
+        let documents = parse(
+            "t.tsv",
+            "doc\ttopic\tsubtopic\tevent_cluster\n1_1ecb.txt\t1\tecb\t1_ecb\n",
+        )
+        .unwrap();
         assert_eq!(documents.len(), 1);
         assert_eq!(documents[0].event, "1_ecb");
     }
 
     #[test]
     fn a_short_row_is_an_error_with_its_line() {
-        let error = parse("t.tsv", "doc\ttopic\tsubtopic\tevent_cluster\n1_1ecb.txt\t1\n").unwrap_err();
-        assert_eq!(error.to_string(), "t.tsv:2: expected 4 tab-separated fields, found 2");
+        let error = parse(
+            "t.tsv",
+            "doc\ttopic\tsubtopic\tevent_cluster\n1_1ecb.txt\t1\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "t.tsv:2: expected 4 tab-separated fields, found 2"
+        );
     }
 }

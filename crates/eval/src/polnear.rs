@@ -40,8 +40,9 @@ pub struct GoldArticle {
 }
 
 /// Reads every article of a PolNeAR split folder (`text/` and `attributions/` inside), in name
-/// order.
-pub fn read_split(dir: &Path) -> Result<Vec<GoldArticle>, GoldError> {
+/// order. An article whose annotation file does not parse is left out and its error returned beside
+/// the others, so one bad file costs one article.
+pub fn read_split(dir: &Path) -> Result<(Vec<GoldArticle>, Vec<GoldError>), GoldError> {
     let io = |path: &Path, source| GoldError::Io {
         path: path.display().to_string(),
         source,
@@ -60,6 +61,7 @@ pub fn read_split(dir: &Path) -> Result<Vec<GoldArticle>, GoldError> {
         first_file.entry(article.to_string()).or_insert(file);
     }
     let mut articles = Vec::new();
+    let mut skipped = Vec::new();
     for (name, file) in first_file {
         let text_path = dir.join("text").join(format!("{name}.txt"));
         let text = match std::fs::read_to_string(&text_path) {
@@ -69,14 +71,16 @@ pub fn read_split(dir: &Path) -> Result<Vec<GoldArticle>, GoldError> {
         };
         let ann_path = ann_dir.join(&file);
         let ann = std::fs::read_to_string(&ann_path).map_err(|e| io(&ann_path, e))?;
-        let attributions = parse_ann(&ann, &ann_path.display().to_string())?;
-        articles.push(GoldArticle {
-            name,
-            text,
-            attributions,
-        });
+        match parse_ann(&ann, &ann_path.display().to_string()) {
+            Ok(attributions) => articles.push(GoldArticle {
+                name,
+                text,
+                attributions,
+            }),
+            Err(error) => skipped.push(error),
+        }
     }
-    Ok(articles)
+    Ok((articles, skipped))
 }
 
 /// Parses one brat file into attributions.
@@ -91,7 +95,11 @@ pub fn parse_ann(ann: &str, path: &str) -> Result<Vec<GoldAttribution>, GoldErro
         };
         let mut fields = line.split('\t');
         let id = fields.next().unwrap_or("");
-        if id.starts_with('T') {
+        let numbered = |prefix: char| {
+            id.strip_prefix(prefix)
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if numbered('T') {
             let spec = fields
                 .next()
                 .ok_or_else(|| format("a T line without spans"))?;
@@ -111,7 +119,7 @@ pub fn parse_ann(ann: &str, path: &str) -> Result<Vec<GoldAttribution>, GoldErro
                 parsed.push((start, end));
             }
             spans.insert(id, parsed);
-        } else if id.starts_with('E') {
+        } else if numbered('E') {
             events.push(fields.next().unwrap_or("").to_string());
         }
     }

@@ -132,7 +132,10 @@ struct Said<'a> {
 pub fn compare_story(story: &StorySummary, articles: &[StoredArticle]) -> Comparison {
     let mut outlet_names: Vec<String> = Vec::new();
     let mut by_outlet: BTreeMap<String, Vec<&StoredArticle>> = BTreeMap::new();
-    for stored in articles.iter().filter(|stored| stored.duplicate_of.is_none()) {
+    for stored in articles
+        .iter()
+        .filter(|stored| stored.duplicate_of.is_none())
+    {
         let outlet = outlet_of(stored);
         if !by_outlet.contains_key(&outlet) {
             outlet_names.push(outlet.clone());
@@ -194,11 +197,14 @@ pub fn compare_story(story: &StorySummary, articles: &[StoredArticle]) -> Compar
                     .speaker
                     .as_ref()
                     .map_or_else(|| "unattributed".to_string(), |s| s.name.clone());
-                speakers.entry(speaker.clone()).or_default().push(QuoteLine {
-                    text: quote.text.clone(),
-                    kind: quote.kind.clone(),
-                    verb: quote.verb.as_ref().map(|verb| verb.text.clone()),
-                });
+                speakers
+                    .entry(speaker.clone())
+                    .or_default()
+                    .push(QuoteLine {
+                        text: quote.text.clone(),
+                        kind: quote.kind.clone(),
+                        verb: quote.verb.as_ref().map(|verb| verb.text.clone()),
+                    });
                 said.push(Said {
                     outlet_idx,
                     speaker_key: speaker_key(quote.speaker.as_ref().map(|s| s.name.as_str())),
@@ -273,14 +279,26 @@ fn differences(outlet_names: &[String], said: &[Said]) -> Differences {
                 } else {
                     "paraphrase"
                 };
-                let speaker = if qa.speaker_key.is_empty() { &qb.speaker } else { &qa.speaker };
+                let speaker = if qa.speaker_key.is_empty() {
+                    &qb.speaker
+                } else {
+                    &qa.speaker
+                };
                 result.reworded.push(Rewording {
                     speaker: speaker.clone(),
                     kind: kind.to_string(),
                     overlap: (overlap * 1000.0).round() / 1000.0,
                     versions: vec![
-                        (outlet_names[qa.outlet_idx].clone(), qa.text.to_string(), qa.kind.to_string()),
-                        (outlet_names[qb.outlet_idx].clone(), qb.text.to_string(), qb.kind.to_string()),
+                        (
+                            outlet_names[qa.outlet_idx].clone(),
+                            qa.text.to_string(),
+                            qa.kind.to_string(),
+                        ),
+                        (
+                            outlet_names[qb.outlet_idx].clone(),
+                            qb.text.to_string(),
+                            qb.kind.to_string(),
+                        ),
                     ],
                 });
             }

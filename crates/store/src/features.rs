@@ -109,7 +109,10 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
             let mut ahead = chars.clone();
             ahead.next();
             match ahead.peek() {
-                Some(&(_, next)) if (numeric && next.is_ascii_digit()) || (!numeric && next.is_alphanumeric()) => {
+                Some(&(_, next))
+                    if (numeric && next.is_ascii_digit())
+                        || (!numeric && next.is_alphanumeric()) =>
+                {
                     word.push(if c == '’' { '\'' } else { c });
                     chars.next();
                 }
@@ -175,7 +178,9 @@ pub fn minhash(text: &str) -> Vec<u32> {
         }
         let hash = xxh3_64(shingle.as_bytes());
         for (function_idx, slot) in signature.iter_mut().enumerate() {
-            let mixed = (mix(hash ^ SEEDS[function_idx % SEEDS.len()].wrapping_mul(function_idx as u64 + 1)) >> 32) as u32;
+            let mixed = (mix(
+                hash ^ SEEDS[function_idx % SEEDS.len()].wrapping_mul(function_idx as u64 + 1)
+            ) >> 32) as u32;
             if mixed < *slot {
                 *slot = mixed;
             }
@@ -254,7 +259,10 @@ pub fn decode_terms(bytes: &[u8]) -> Vec<(u32, u16)> {
 
 /// Packs a MinHash signature, 4 bytes a value, little-endian.
 pub fn encode_minhash(signature: &[u32]) -> Vec<u8> {
-    signature.iter().flat_map(|value| value.to_le_bytes()).collect()
+    signature
+        .iter()
+        .flat_map(|value| value.to_le_bytes())
+        .collect()
 }
 
 /// Unpacks [`encode_minhash`].
@@ -271,10 +279,21 @@ mod tests {
 
     #[test]
     fn words_keep_inner_apostrophes_hyphens_and_decimal_points() {
-        let found: Vec<String> = words("The 6.1-magnitude quake hit O’Neill's court-house, 1,000 said.").collect();
+        let found: Vec<String> =
+            words("The 6.1-magnitude quake hit O’Neill's court-house, 1,000 said.").collect();
         assert_eq!(
             found,
-            ["the", "6.1", "magnitude", "quake", "hit", "o'neill's", "court-house", "1,000", "said"]
+            [
+                "the",
+                "6.1",
+                "magnitude",
+                "quake",
+                "hit",
+                "o'neill's",
+                "court-house",
+                "1,000",
+                "said"
+            ]
         );
     }
 
@@ -297,9 +316,14 @@ mod tests {
 
     #[test]
     fn identical_texts_have_identical_signatures_and_different_texts_differ() {
-        let a = minhash("Ferry services across the strait were cancelled on Monday as crews walked out.");
-        let b = minhash("Ferry services across the strait were cancelled on Monday as crews walked out.");
-        let c = minhash("The council approved a new budget for the city library after a long debate.");
+        let a = minhash(
+            "Ferry services across the strait were cancelled on Monday as crews walked out.",
+        );
+        let b = minhash(
+            "Ferry services across the strait were cancelled on Monday as crews walked out.",
+        );
+        let c =
+            minhash("The council approved a new budget for the city library after a long debate.");
         assert_eq!(minhash_similarity(&a, &b), 1.0);
         assert!(minhash_similarity(&a, &c) < 0.2);
     }

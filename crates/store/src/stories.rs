@@ -118,7 +118,9 @@ pub fn cluster(inputs: &[StoryInput], config: &StoryConfig) -> Clustering {
     let sorted: Vec<&StoryInput> = order.iter().map(|&input_idx| &inputs[input_idx]).collect();
 
     let original_of = near_copies(&sorted, config);
-    let live: Vec<usize> = (0..n_inputs).filter(|&pos| original_of[pos].is_none()).collect();
+    let live: Vec<usize> = (0..n_inputs)
+        .filter(|&pos| original_of[pos].is_none())
+        .collect();
     let live_inputs: Vec<&StoryInput> = live.iter().map(|&pos| sorted[pos]).collect();
     let groups = group_articles(&live_inputs, config);
 
@@ -294,7 +296,7 @@ fn group_articles(inputs: &[&StoryInput], config: &StoryConfig) -> Vec<Vec<usize
     }
     // For each article: every scored candidate `(other, direct similarity)` sorted by `other`,
     // and the neighbours kept.
-    let scored: Vec<(Vec<(u32, f32)>, Vec<(u32, f32)>)> = (0..n)
+    let scored: Vec<(Sparse, Sparse)> = (0..n)
         .into_par_iter()
         .map_init(
             || (vec![0.0f32; n], Vec::<u32>::new()),
@@ -316,8 +318,10 @@ fn group_articles(inputs: &[&StoryInput], config: &StoryConfig) -> Vec<Vec<usize
                         scratch[other as usize] += weight * other_weight;
                     }
                 }
-                let mut candidates: Vec<(u32, f32)> =
-                    touched.iter().map(|&other| (other, scratch[other as usize])).collect();
+                let mut candidates: Vec<(u32, f32)> = touched
+                    .iter()
+                    .map(|&other| (other, scratch[other as usize]))
+                    .collect();
                 for &other in touched.iter() {
                     scratch[other as usize] = 0.0;
                 }
@@ -334,7 +338,9 @@ fn group_articles(inputs: &[&StoryInput], config: &StoryConfig) -> Vec<Vec<usize
                     .iter()
                     .copied()
                     .enumerate()
-                    .filter(|(rank, (_, similarity))| *rank == 0 || *similarity >= config.neighbour_floor)
+                    .filter(|(rank, (_, similarity))| {
+                        *rank == 0 || *similarity >= config.neighbour_floor
+                    })
                     .map(|(_, neighbour)| neighbour)
                     .take(config.max_neighbours)
                     .collect();
@@ -343,7 +349,7 @@ fn group_articles(inputs: &[&StoryInput], config: &StoryConfig) -> Vec<Vec<usize
             },
         )
         .collect();
-    let (candidates, neighbours): (Vec<Vec<(u32, f32)>>, Vec<Vec<(u32, f32)>>) = scored.into_iter().unzip();
+    let (candidates, neighbours): (Vec<Sparse>, Vec<Sparse>) = scored.into_iter().unzip();
     // The direct similarity of a pair, as scored when either was the other's candidate; pairs that
     // share no key term count as 0 (their cosine is small, and computing it for every two-step
     // pair would cost more than everything else together).
@@ -353,7 +359,9 @@ fn group_articles(inputs: &[&StoryInput], config: &StoryConfig) -> Vec<Vec<usize
                 .ok()
                 .map(|at| list[at].1)
         };
-        find(&candidates[a], b).or_else(|| find(&candidates[b], a)).unwrap_or(0.0)
+        find(&candidates[a], b)
+            .or_else(|| find(&candidates[b], a))
+            .unwrap_or(0.0)
     };
 
     let edges: Vec<Vec<(u32, f32)>> = if config.second_order {

@@ -41,7 +41,13 @@ fn article(text: &str, outlet: &str, url: Option<&str>, published: &str, title: 
 }
 
 /// Adds a quote whose words are found in the text; `speaker` as named by the article.
-fn with_quote(mut article: Article, words: &str, speaker: Option<&str>, kind: &str, verb: &str) -> Article {
+fn with_quote(
+    mut article: Article,
+    words: &str,
+    speaker: Option<&str>,
+    kind: &str,
+    verb: &str,
+) -> Article {
     let byte_start = article.text.find(words).expect("the quote is in the text");
     let start = article.text[..byte_start].chars().count();
     let end = start + words.chars().count();
@@ -82,13 +88,37 @@ fn with_tone_and_loaded(mut article: Article, tone: f64, loaded: &str) -> Articl
 fn corpus() -> Vec<Article> {
     let mut articles = Vec::new();
     for (idx, text) in FERRY_HARWICH.iter().enumerate() {
-        articles.push(article(text, &format!("Outlet {idx}"), Some(&format!("https://news{idx}.example/harwich")), "2023-03-06", "Harwich ferry strike"));
+        articles.push(article(
+            text,
+            &format!("Outlet {idx}"),
+            Some(&format!("https://news{idx}.example/harwich")),
+            "2023-03-06",
+            "Harwich ferry strike",
+        ));
     }
     for (idx, text) in FERRY_OBAN.iter().enumerate() {
-        articles.push(article(text, &format!("Outlet {idx}"), Some(&format!("https://news{idx}.example/oban")), "2023-05-12", "Oban ferry strike"));
+        articles.push(article(
+            text,
+            &format!("Outlet {idx}"),
+            Some(&format!("https://news{idx}.example/oban")),
+            "2023-05-12",
+            "Oban ferry strike",
+        ));
     }
-    articles.push(article(LIBRARY, "Town Crier", None, "2023-03-07", "Library to close"));
-    articles.push(article(CHESS, "Town Crier", None, "2023-03-08", "Chess title for Leeds girl"));
+    articles.push(article(
+        LIBRARY,
+        "Town Crier",
+        None,
+        "2023-03-07",
+        "Library to close",
+    ));
+    articles.push(article(
+        CHESS,
+        "Town Crier",
+        None,
+        "2023-03-08",
+        "Chess title for Leeds girl",
+    ));
     articles
 }
 
@@ -119,12 +149,31 @@ fn partition(store: &SqliteStore) -> Vec<Vec<String>> {
 #[test]
 fn an_article_is_stored_once_by_text_and_once_by_url() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    let first = article(LIBRARY, "Town Crier", Some("https://crier.example/library"), "2023-03-07", "Library to close");
-    let same_url = article(CHESS, "Town Crier", Some("https://crier.example/library"), "2023-03-08", "Chess");
-    let outcome = store.add_articles(&[prepare(first.clone()), prepare(first.clone())]).unwrap();
+    let first = article(
+        LIBRARY,
+        "Town Crier",
+        Some("https://crier.example/library"),
+        "2023-03-07",
+        "Library to close",
+    );
+    let same_url = article(
+        CHESS,
+        "Town Crier",
+        Some("https://crier.example/library"),
+        "2023-03-08",
+        "Chess",
+    );
+    let outcome = store
+        .add_articles(&[prepare(first.clone()), prepare(first.clone())])
+        .unwrap();
     assert_eq!((outcome.added, outcome.same_text), (1, 1));
-    let outcome = store.add_articles(&[prepare(first), prepare(same_url)]).unwrap();
-    assert_eq!((outcome.added, outcome.same_text, outcome.same_url), (0, 1, 1));
+    let outcome = store
+        .add_articles(&[prepare(first), prepare(same_url)])
+        .unwrap();
+    assert_eq!(
+        (outcome.added, outcome.same_text, outcome.same_url),
+        (0, 1, 1)
+    );
     assert_eq!(store.counts().unwrap().articles, 1);
     assert!(store.check().unwrap().is_empty());
 }
@@ -137,7 +186,8 @@ fn articles_about_one_event_form_one_story_and_a_lookalike_event_another() {
     sizes.sort();
     assert_eq!(sizes, [1, 1, 3, 3], "{stories:#?}");
     for story in stories.iter().filter(|s| s.articles.len() == 3) {
-        let titles: std::collections::BTreeSet<_> = story.articles.iter().map(|a| a.title.clone()).collect();
+        let titles: std::collections::BTreeSet<_> =
+            story.articles.iter().map(|a| a.title.clone()).collect();
         assert_eq!(titles.len(), 1, "one event per story: {titles:?}");
         assert_eq!(story.first_seen, story.articles[0].published);
     }
@@ -156,7 +206,12 @@ fn stories_are_the_same_whatever_the_order_and_batches_of_ingest() {
     }
     assert_eq!(partition(&forward), partition(&reversed));
     let ids = |store: &SqliteStore| {
-        let mut ids: Vec<String> = store.stories(&StoryFilter::default()).unwrap().into_iter().map(|s| s.id).collect();
+        let mut ids: Vec<String> = store
+            .stories(&StoryFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
         ids.sort();
         ids
     };
@@ -166,14 +221,35 @@ fn stories_are_the_same_whatever_the_order_and_batches_of_ingest() {
 #[test]
 fn a_syndicated_copy_is_linked_to_its_original_and_not_counted_as_coverage() {
     let mut articles = corpus();
-    let copy_text = format!("{} This story was first published by Outlet 0.", FERRY_HARWICH[0]);
-    articles.push(article(&copy_text, "Wire Reprints", None, "2023-03-07", "Harwich ferry strike"));
+    let copy_text = format!(
+        "{} This story was first published by Outlet 0.",
+        FERRY_HARWICH[0]
+    );
+    articles.push(article(
+        &copy_text,
+        "Wire Reprints",
+        None,
+        "2023-03-07",
+        "Harwich ferry strike",
+    ));
     let store = store_with(&articles);
     let counts = store.counts().unwrap();
     assert_eq!(counts.duplicates, 1);
-    let stories = store.stories(&StoryFilter { min_articles: 3, limit: None }).unwrap();
-    let harwich = stories.iter().find(|s| s.title.as_deref() == Some("Harwich ferry strike")).unwrap();
-    let copy = harwich.articles.iter().find(|a| a.outlet.as_deref() == Some("Wire Reprints")).unwrap();
+    let stories = store
+        .stories(&StoryFilter {
+            min_articles: 3,
+            limit: None,
+        })
+        .unwrap();
+    let harwich = stories
+        .iter()
+        .find(|s| s.title.as_deref() == Some("Harwich ferry strike"))
+        .unwrap();
+    let copy = harwich
+        .articles
+        .iter()
+        .find(|a| a.outlet.as_deref() == Some("Wire Reprints"))
+        .unwrap();
     assert_eq!(copy.duplicate_of.as_deref(), Some(articles[0].id.as_str()));
     assert!(store.check().unwrap().is_empty());
 }
@@ -181,32 +257,93 @@ fn a_syndicated_copy_is_linked_to_its_original_and_not_counted_as_coverage() {
 #[test]
 fn quotes_are_found_by_speaker_subject_outlet_and_date() {
     let mut articles = corpus();
-    articles[0] = with_quote(articles[0].clone(), "would stay out until Wednesday", Some("Dana Whitlock"), "indirect", "said");
-    articles[3] = with_quote(articles[3].clone(), "Oban engineers would meet managers next week", Some("Dana Whitlock"), "indirect", "said");
+    articles[0] = with_quote(
+        articles[0].clone(),
+        "would stay out until Wednesday",
+        Some("Dana Whitlock"),
+        "indirect",
+        "said",
+    );
+    articles[3] = with_quote(
+        articles[3].clone(),
+        "Oban engineers would meet managers next week",
+        Some("Dana Whitlock"),
+        "indirect",
+        "said",
+    );
     let store = store_with(&articles);
-    let by_name = |speaker: &str| store.quotes(&QuoteFilter { speaker: Some(speaker.into()), ..QuoteFilter::default() }).unwrap();
+    let by_name = |speaker: &str| {
+        store
+            .quotes(&QuoteFilter {
+                speaker: Some(speaker.into()),
+                ..QuoteFilter::default()
+            })
+            .unwrap()
+    };
     assert_eq!(by_name("Dana Whitlock").len(), 2);
     assert_eq!(by_name("whitlock").len(), 2, "last name, any case");
-    assert_eq!(by_name("Dana").len(), 0, "a first name alone is not the speaker");
-    let since = store.quotes(&QuoteFilter { since: Some("2023-04-01".into()), ..QuoteFilter::default() }).unwrap();
+    assert_eq!(
+        by_name("Dana").len(),
+        0,
+        "a first name alone is not the speaker"
+    );
+    let since = store
+        .quotes(&QuoteFilter {
+            since: Some("2023-04-01".into()),
+            ..QuoteFilter::default()
+        })
+        .unwrap();
     assert_eq!(since.len(), 1);
     assert!(since[0].text.contains("Oban"));
-    let outlet = store.quotes(&QuoteFilter { outlet: Some("outlet 0".into()), ..QuoteFilter::default() }).unwrap();
+    let outlet = store
+        .quotes(&QuoteFilter {
+            outlet: Some("outlet 0".into()),
+            ..QuoteFilter::default()
+        })
+        .unwrap();
     assert_eq!(outlet.len(), 2);
-    let about = store.quotes(&QuoteFilter { about: Some("Oban".into()), ..QuoteFilter::default() }).unwrap();
-    assert!(about.iter().all(|q| q.about.iter().any(|name| name.contains("Oban"))), "{about:?}");
+    let about = store
+        .quotes(&QuoteFilter {
+            about: Some("Oban".into()),
+            ..QuoteFilter::default()
+        })
+        .unwrap();
+    assert!(
+        about
+            .iter()
+            .all(|q| q.about.iter().any(|name| name.contains("Oban"))),
+        "{about:?}"
+    );
 }
 
 #[test]
 fn compare_shows_each_outlet_and_finds_a_misquote_and_quotes_only_one_outlet_used() {
     let mut articles = corpus();
     articles[0] = with_tone_and_loaded(
-        with_quote(articles[0].clone(), "Harwich crews would stay out until Wednesday", Some("Dana Whitlock"), "direct", "said"),
+        with_quote(
+            articles[0].clone(),
+            "Harwich crews would stay out until Wednesday",
+            Some("Dana Whitlock"),
+            "direct",
+            "said",
+        ),
         -2.0,
         "stranding",
     );
-    articles[1] = with_quote(articles[1].clone(), "Harwich crews will stay out till Wednesday", Some("Whitlock"), "direct", "said");
-    articles[2] = with_quote(articles[2].clone(), "Crews walked out over new rosters", Some("Pat Morrow"), "direct", "claimed");
+    articles[1] = with_quote(
+        articles[1].clone(),
+        "Harwich crews will stay out till Wednesday",
+        Some("Whitlock"),
+        "direct",
+        "said",
+    );
+    articles[2] = with_quote(
+        articles[2].clone(),
+        "Crews walked out over new rosters",
+        Some("Pat Morrow"),
+        "direct",
+        "claimed",
+    );
     let store = store_with(&articles);
     let story_id = store
         .stories(&StoryFilter::default())
@@ -215,16 +352,32 @@ fn compare_shows_each_outlet_and_finds_a_misquote_and_quotes_only_one_outlet_use
         .find(|story| story.articles.iter().any(|a| a.id == articles[0].id))
         .expect("the article has a story")
         .id;
-    let story = store.story(&story_id[..6]).unwrap().expect("a unique prefix finds the story");
+    let story = store
+        .story(&story_id[..6])
+        .unwrap()
+        .expect("a unique prefix finds the story");
     let comparison = compare_story(&story, &store.story_articles(&story.id).unwrap());
     assert_eq!(comparison.outlets.len(), 3);
-    let first = comparison.outlets.iter().find(|c| c.outlet == "Outlet 0").expect("outlet 0 covers it");
+    let first = comparison
+        .outlets
+        .iter()
+        .find(|c| c.outlet == "Outlet 0")
+        .expect("outlet 0 covers it");
     assert_eq!(first.tone, Some(-2.0));
     assert_eq!(first.loaded[0].text, "stranding");
     assert_eq!(first.speakers[0].speaker, "Dana Whitlock");
     let differences = &comparison.differences;
-    assert!(differences.speakers_only_in.iter().any(|only| only.speaker == "Pat Morrow"), "{differences:#?}");
-    assert!(differences.quotes_only_in.iter().any(|only| only.speaker == "Pat Morrow"));
+    assert!(
+        differences
+            .speakers_only_in
+            .iter()
+            .any(|only| only.speaker == "Pat Morrow"),
+        "{differences:#?}"
+    );
+    assert!(differences
+        .quotes_only_in
+        .iter()
+        .any(|only| only.speaker == "Pat Morrow"));
     assert_eq!(differences.reworded.len(), 1, "{differences:#?}");
     assert_eq!(differences.reworded[0].kind, "misquote");
 }
@@ -232,11 +385,20 @@ fn compare_shows_each_outlet_and_finds_a_misquote_and_quotes_only_one_outlet_use
 #[test]
 fn an_entity_report_counts_mentions_per_day_and_lists_quotes_by_and_about_it() {
     let mut articles = corpus();
-    articles[3] = with_quote(articles[3].clone(), "Oban engineers would meet managers next week", Some("Dana Whitlock"), "indirect", "said");
+    articles[3] = with_quote(
+        articles[3].clone(),
+        "Oban engineers would meet managers next week",
+        Some("Dana Whitlock"),
+        "indirect",
+        "said",
+    );
     let store = store_with(&articles);
     let report = store.entity("Oban", Some(10)).unwrap();
     assert!(!report.names.is_empty(), "{report:#?}");
-    assert!(report.timeline.iter().all(|period| period.date == "2023-05-12"));
+    assert!(report
+        .timeline
+        .iter()
+        .all(|period| period.date == "2023-05-12"));
     assert_eq!(report.quotes_about.len(), 1);
     let speaker = store.entity("whitlock", None).unwrap();
     assert_eq!(speaker.quotes_by.len(), 1);
@@ -245,24 +407,53 @@ fn an_entity_report_counts_mentions_per_day_and_lists_quotes_by_and_about_it() {
 #[test]
 fn search_ranks_matches_applies_filters_and_reads_plain_words_when_the_syntax_is_wrong() {
     let store = store_with(&corpus());
-    let hits = store.search(&SearchQuery { text: "deckhands".into(), ..SearchQuery::default() }).unwrap();
+    let hits = store
+        .search(&SearchQuery {
+            text: "deckhands".into(),
+            ..SearchQuery::default()
+        })
+        .unwrap();
     assert_eq!(hits.len(), 3);
     assert!(hits[0].snippet.contains("[deckhands]"));
     let filtered = store
-        .search(&SearchQuery { text: "ferry".into(), since: Some("2023-04-01".into()), ..SearchQuery::default() })
+        .search(&SearchQuery {
+            text: "ferry".into(),
+            since: Some("2023-04-01".into()),
+            ..SearchQuery::default()
+        })
         .unwrap();
     assert_eq!(filtered.len(), 3);
-    assert!(filtered.iter().all(|hit| hit.published.as_deref() == Some("2023-05-12")));
+    assert!(filtered
+        .iter()
+        .all(|hit| hit.published.as_deref() == Some("2023-05-12")));
     let until = store
-        .search(&SearchQuery { text: "ferry".into(), until: Some("2023-03-06".into()), ..SearchQuery::default() })
+        .search(&SearchQuery {
+            text: "ferry".into(),
+            until: Some("2023-03-06".into()),
+            ..SearchQuery::default()
+        })
         .unwrap();
     assert_eq!(until.len(), 3);
-    let phrase = store.search(&SearchQuery { text: "\"Hook of Holland\"".into(), ..SearchQuery::default() }).unwrap();
+    let phrase = store
+        .search(&SearchQuery {
+            text: "\"Hook of Holland\"".into(),
+            ..SearchQuery::default()
+        })
+        .unwrap();
     assert_eq!(phrase.len(), 3);
-    let broken = store.search(&SearchQuery { text: "chess \"rook".into(), ..SearchQuery::default() }).unwrap();
+    let broken = store
+        .search(&SearchQuery {
+            text: "chess \"rook".into(),
+            ..SearchQuery::default()
+        })
+        .unwrap();
     assert_eq!(broken.len(), 1);
     let outlet = store
-        .search(&SearchQuery { text: "library OR chess".into(), outlet: Some("crier".into()), ..SearchQuery::default() })
+        .search(&SearchQuery {
+            text: "library OR chess".into(),
+            outlet: Some("crier".into()),
+            ..SearchQuery::default()
+        })
         .unwrap();
     assert_eq!(outlet.len(), 2);
 }

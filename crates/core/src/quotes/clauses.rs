@@ -558,10 +558,12 @@ impl<'a> Reader<'a> {
             } else if self.toks.get(after).is_some_and(|t| t.lower == ",") && after + 1 < b {
                 // "To prevent problems, he said, officials should be vigilant."
                 let rest = self.skip_punct(after + 1, b);
-                let end = self.trim_end(rest, self.content_end(rest, b));
+                let end = self.trim_end(rest, self.content_end(rest, b).max(rest));
                 // "…," said Elez Biberaj, the director of …: an apposition to the name after the cue.
                 let apposition = after > cue_end
-                    || matches!(self.toks[rest].lower.as_str(), "who" | "whose" | "whom");
+                    || self.toks.get(rest).is_none_or(|t| {
+                        rest >= b || matches!(t.lower.as_str(), "who" | "whose" | "whom")
+                    });
                 if !apposition && !self.toks[rest].lower.ends_with("ing") && end > rest + 2 {
                     ranges.push(rest..end);
                 }

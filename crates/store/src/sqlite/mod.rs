@@ -42,10 +42,11 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         let name = path.as_ref().display().to_string();
-        let connection = Connection::open(path.as_ref()).map_err(|source| StoreError::Database {
-            path: name.clone(),
-            source,
-        })?;
+        let connection =
+            Connection::open(path.as_ref()).map_err(|source| StoreError::Database {
+                path: name.clone(),
+                source,
+            })?;
         SqliteStore::setup(connection, name)
     }
 
@@ -322,7 +323,10 @@ enum Added {
     SameUrl,
 }
 
-fn add_article(transaction: &rusqlite::Transaction, record: &ArticleRecord) -> rusqlite::Result<Added> {
+fn add_article(
+    transaction: &rusqlite::Transaction,
+    record: &ArticleRecord,
+) -> rusqlite::Result<Added> {
     let article = &record.article;
     let exists: Option<i64> = transaction
         .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?
@@ -340,9 +344,8 @@ fn add_article(transaction: &rusqlite::Transaction, record: &ArticleRecord) -> r
             return Ok(Added::SameUrl);
         }
     }
-    let json = serde_json::to_string(article).map_err(|error| {
-        rusqlite::Error::ToSqlConversionFailure(Box::new(error))
-    })?;
+    let json = serde_json::to_string(article)
+        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
     transaction
         .prepare_cached(
             "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json)
@@ -418,10 +421,15 @@ fn add_article(transaction: &rusqlite::Transaction, record: &ArticleRecord) -> r
 
     transaction
         .prepare_cached("INSERT INTO search (rowid, title, text) VALUES (?1, ?2, ?3)")?
-        .execute(params![rowid, article.title.as_deref().unwrap_or(""), article.text])?;
+        .execute(params![
+            rowid,
+            article.title.as_deref().unwrap_or(""),
+            article.text
+        ])?;
 
     // A story of one until the story engine runs.
-    let entities = serde_json::to_string(&article_entities(article)).unwrap_or_else(|_| "[]".into());
+    let entities =
+        serde_json::to_string(&article_entities(article)).unwrap_or_else(|_| "[]".into());
     transaction
         .prepare_cached(
             "INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities)

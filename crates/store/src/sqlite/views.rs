@@ -15,9 +15,21 @@ use crate::views::{
 
 use super::name_keys;
 
-type Row = (String, Option<String>, Option<String>, Option<String>, i64, i64, String);
+type Row = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+    String,
+);
 
-fn summary_rows(connection: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<Vec<Row>> {
+fn summary_rows(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<Row>> {
     let mut statement = connection.prepare_cached(sql)?;
     let rows = statement.query_map(params, |row| {
         Ok((
@@ -47,21 +59,29 @@ fn story_article(row: &rusqlite::Row, offset: usize) -> rusqlite::Result<StoryAr
     })
 }
 
-fn summaries(rows: Vec<Row>, mut articles: HashMap<String, Vec<StoryArticle>>) -> Vec<StorySummary> {
+fn summaries(
+    rows: Vec<Row>,
+    mut articles: HashMap<String, Vec<StoryArticle>>,
+) -> Vec<StorySummary> {
     rows.into_iter()
-        .map(|(id, title, first_seen, last_seen, _, n_quotes, entities)| StorySummary {
-            articles: articles.remove(&id).unwrap_or_default(),
-            id,
-            title,
-            first_seen,
-            last_seen,
-            entities: serde_json::from_str::<Vec<EntityCount>>(&entities).unwrap_or_default(),
-            quotes: n_quotes as usize,
-        })
+        .map(
+            |(id, title, first_seen, last_seen, _, n_quotes, entities)| StorySummary {
+                articles: articles.remove(&id).unwrap_or_default(),
+                id,
+                title,
+                first_seen,
+                last_seen,
+                entities: serde_json::from_str::<Vec<EntityCount>>(&entities).unwrap_or_default(),
+                quotes: n_quotes as usize,
+            },
+        )
         .collect()
 }
 
-pub fn stories(connection: &Connection, filter: &StoryFilter) -> rusqlite::Result<Vec<StorySummary>> {
+pub fn stories(
+    connection: &Connection,
+    filter: &StoryFilter,
+) -> rusqlite::Result<Vec<StorySummary>> {
     let limit = filter.limit.map_or(-1, |limit| limit as i64);
     let rows = summary_rows(
         connection,
@@ -72,7 +92,8 @@ pub fn stories(connection: &Connection, filter: &StoryFilter) -> rusqlite::Resul
         params![filter.min_articles as i64, limit],
     )?;
     let mut articles: HashMap<String, Vec<StoryArticle>> = HashMap::new();
-    let article_sql = "SELECT story, id, path, url, outlet, title, published, duplicate_of FROM articles";
+    let article_sql =
+        "SELECT story, id, path, url, outlet, title, published, duplicate_of FROM articles";
     if filter.limit.is_some() || filter.min_articles > 1 {
         // A few stories: fetch their articles one story at a time through the index.
         let mut statement = connection.prepare_cached(&format!(
@@ -91,7 +112,10 @@ pub fn stories(connection: &Connection, filter: &StoryFilter) -> rusqlite::Resul
         let mut cursor = statement.query([])?;
         while let Some(row) = cursor.next()? {
             let story: String = row.get(0)?;
-            articles.entry(story).or_default().push(story_article(row, 1)?);
+            articles
+                .entry(story)
+                .or_default()
+                .push(story_article(row, 1)?);
         }
     }
     Ok(summaries(rows, articles))
@@ -144,27 +168,31 @@ pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result
          ORDER BY a.published IS NULL, a.published, a.id, q.quote
          LIMIT ?5",
     )?;
-    let mut about_of = connection.prepare_cached("SELECT name FROM quote_about WHERE quote = ?1 ORDER BY name")?;
+    let mut about_of =
+        connection.prepare_cached("SELECT name FROM quote_about WHERE quote = ?1 ORDER BY name")?;
     let rows = statement
-        .query_map(params![speaker, about, filter.outlet, filter.since, limit], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                QuoteRecord {
-                    text: row.get(1)?,
-                    kind: row.get(2)?,
-                    speaker: row.get(3)?,
-                    verb: row.get(4)?,
-                    neutral: row.get(5)?,
-                    channel: row.get(6)?,
-                    about: Vec::new(),
-                    article: row.get(7)?,
-                    story: row.get(8)?,
-                    outlet: row.get(9)?,
-                    published: row.get(10)?,
-                    url: row.get(11)?,
-                },
-            ))
-        })?
+        .query_map(
+            params![speaker, about, filter.outlet, filter.since, limit],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    QuoteRecord {
+                        text: row.get(1)?,
+                        kind: row.get(2)?,
+                        speaker: row.get(3)?,
+                        verb: row.get(4)?,
+                        neutral: row.get(5)?,
+                        channel: row.get(6)?,
+                        about: Vec::new(),
+                        article: row.get(7)?,
+                        story: row.get(8)?,
+                        outlet: row.get(9)?,
+                        published: row.get(10)?,
+                        url: row.get(11)?,
+                    },
+                ))
+            },
+        )?
         .collect::<rusqlite::Result<Vec<(i64, QuoteRecord)>>>()?;
     rows.into_iter()
         .map(|(quote_rowid, mut record)| {
@@ -176,7 +204,11 @@ pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result
         .collect()
 }
 
-pub fn entity(connection: &Connection, name: &str, limit: Option<usize>) -> rusqlite::Result<EntityReport> {
+pub fn entity(
+    connection: &Connection,
+    name: &str,
+    limit: Option<usize>,
+) -> rusqlite::Result<EntityReport> {
     let key = name_keys(name).0;
     let names = connection
         .prepare_cached(
@@ -268,7 +300,11 @@ pub fn search(connection: &Connection, query: &SearchQuery) -> Result<Vec<Search
     }
 }
 
-fn run_search(connection: &Connection, query: &SearchQuery, fts_query: &str) -> rusqlite::Result<Vec<SearchHit>> {
+fn run_search(
+    connection: &Connection,
+    query: &SearchQuery,
+    fts_query: &str,
+) -> rusqlite::Result<Vec<SearchHit>> {
     let entity = query.entity.as_deref().map(|name| name_keys(name).0);
     let limit = query.limit.map_or(-1, |limit| limit as i64);
     let mut statement = connection.prepare_cached(
@@ -286,7 +322,14 @@ fn run_search(connection: &Connection, query: &SearchQuery, fts_query: &str) -> 
     )?;
     let hits = statement
         .query_map(
-            params![fts_query, query.outlet, query.since, query.until, entity, limit],
+            params![
+                fts_query,
+                query.outlet,
+                query.since,
+                query.until,
+                entity,
+                limit
+            ],
             |row| {
                 Ok(SearchHit {
                     id: row.get(0)?,
