@@ -7,7 +7,7 @@
 //! entries ("United States", "Middle East") as whole runs. The tagger uses the marks as features;
 //! it does not decide types from them alone.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::lexicon;
@@ -43,8 +43,8 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         )))
         .collect();
     let mut lists = Lists {
-        words: HashMap::new(),
-        phrases: HashMap::new(),
+        words: HashMap::default(),
+        phrases: HashMap::default(),
     };
     let files: [(&'static str, u8); 7] = [
         (include_str!("../data/gazetteer/countries.txt"), COUNTRY),

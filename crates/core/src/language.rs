@@ -4,7 +4,7 @@
 //! English function words (`data/english_function_words.txt`) among the first words of the text.
 //! It does not identify other languages: those are `und`.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::LazyLock;
 
 use crate::lexicon;

@@ -29,7 +29,7 @@ pub fn titles() -> &'static str {
     include_str!("../data/titles.txt")
 }
 
-static TITLES: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+static TITLES: std::sync::LazyLock<foldhash::HashSet<&'static str>> =
     std::sync::LazyLock::new(|| items(titles()).collect());
 
 /// Whether a word is a title or office word ("President", "Gen.", "spokesman"), in any case.

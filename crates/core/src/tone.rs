@@ -14,7 +14,7 @@
 //! no allocation for words already in lower case. This module does not find loaded language (that
 //! is [`crate::loaded`]) and does not decide what is quoted: callers pass the quoted spans.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::article::Tone;
 use crate::lexicon::items;
@@ -29,7 +29,7 @@ const SELF_GROUP: u8 = 8;
 
 /// Every known word form (lower case, straight apostrophes) with its classes and sentiment valence.
 static WORD_CLASSES: LazyLock<HashMap<&'static str, (u8, f32)>> = LazyLock::new(|| {
-    let mut classes: HashMap<&'static str, (u8, f32)> = HashMap::with_capacity(8192);
+    let mut classes: HashMap<&'static str, (u8, f32)> = HashMap::with_capacity_and_hasher(8192, Default::default());
     for line in items(include_str!("../data/sentiment_lexicon.txt")) {
         let mut fields = line.split('\t');
         let (Some(word), Some(valence)) = (fields.next(), fields.next()) else {

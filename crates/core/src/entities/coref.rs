@@ -10,7 +10,7 @@
 //! It is cautious: with no person in reach a pronoun stays unattached, and pronouns inside quotes
 //! are left to the quotes layer.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::roles::is_title_word;

@@ -5,7 +5,7 @@
 //! Mentions are taken in text order; each joins the most recent compatible entity or starts one.
 //! The entity's name is the fullest proper name seen. It does not assign roles or pronouns.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::LazyLock;
 
 use super::mentions::{surface_key, NamedMention};
@@ -15,7 +15,7 @@ use crate::ner::EntityType;
 
 /// Alias (lower-cased) → (canonical name, type), from `data/aliases.txt`.
 static ALIASES: LazyLock<HashMap<String, (&'static str, EntityType)>> = LazyLock::new(|| {
-    let mut aliases = HashMap::new();
+    let mut aliases = HashMap::default();
     for line in lexicon::items(include_str!("../../data/aliases.txt")) {
         let Some((type_name, names)) = line.split_once(':') else {
             continue;

@@ -7,7 +7,7 @@
 //! between commas after the name when it opens with a title word or "former". It does not judge
 //! whether a role is still current.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::LazyLock;
 
 use super::mentions::NamedMention;

@@ -5,7 +5,7 @@
 //! writes costs nothing). Phrasal cues ("rip into", "take aim", "tell reporters") match when their
 //! particle words follow the verb.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::LazyLock;
 
 use crate::lexicon;
@@ -31,7 +31,7 @@ struct CueTable {
 
 static CUES: LazyLock<CueTable> = LazyLock::new(|| {
     let mut cues = Vec::new();
-    let mut by_form: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_form: HashMap<String, Vec<usize>> = HashMap::default();
     for line in lexicon::items(include_str!("../../data/reporting_verbs.txt")) {
         let mut fields = line.split('|').map(str::trim);
         let (Some(lemma), Some(class), Some(channel)) =

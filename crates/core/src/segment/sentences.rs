@@ -7,7 +7,7 @@
 //! the abbreviation list is `data/abbreviations.txt`. Sentences never cross paragraphs. It does not
 //! tokenise words.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::LazyLock;
 
 use crate::lexicon;
@@ -43,7 +43,7 @@ pub(crate) fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.contains_key(word)
 }
 
-static SENTENCE_STARTERS: LazyLock<std::collections::HashSet<&'static str>> =
+static SENTENCE_STARTERS: LazyLock<foldhash::HashSet<&'static str>> =
     LazyLock::new(|| lexicon::items(lexicon::sentence_starters()).collect());
 
 /// Sentence byte spans of `text`, each inside one of `paragraphs`, trimmed, in order.
