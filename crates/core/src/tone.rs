@@ -29,7 +29,8 @@ const SELF_GROUP: u8 = 8;
 
 /// Every known word form (lower case, straight apostrophes) with its classes and sentiment valence.
 static WORD_CLASSES: LazyLock<HashMap<&'static str, (u8, f32)>> = LazyLock::new(|| {
-    let mut classes: HashMap<&'static str, (u8, f32)> = HashMap::with_capacity_and_hasher(8192, Default::default());
+    let mut classes: HashMap<&'static str, (u8, f32)> =
+        HashMap::with_capacity_and_hasher(8192, Default::default());
     for line in items(include_str!("../data/sentiment_lexicon.txt")) {
         let mut fields = line.split('\t');
         let (Some(word), Some(valence)) = (fields.next(), fields.next()) else {
