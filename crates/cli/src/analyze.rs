@@ -54,15 +54,18 @@ enum Format {
     Text,
 }
 
-/// Runs the command; returns how many inputs failed.
-pub fn run(args: &AnalyzeArgs) -> Result<usize> {
+/// The threads that analyse: `jobs` of them, or one per core.
+pub fn analysis_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = args.jobs {
+    if let Some(jobs) = jobs {
         builder = builder.num_threads(jobs.max(1));
     }
-    let pool = builder
-        .build()
-        .context("cannot start the analysis threads")?;
+    builder.build().context("cannot start the analysis threads")
+}
+
+/// Runs the command; returns how many inputs failed.
+pub fn run(args: &AnalyzeArgs) -> Result<usize> {
+    let pool = analysis_pool(args.jobs)?;
     let options = ReadOptions {
         max_bytes: args.max_bytes,
     };

@@ -87,13 +87,7 @@ pub fn run(args: &IngestArgs) -> Result<usize> {
 /// Ingests the inputs into the database; `show_progress` draws a bar on stderr.
 pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     let started = Instant::now();
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = args.jobs {
-        builder = builder.num_threads(jobs.max(1));
-    }
-    let pool = builder
-        .build()
-        .context("cannot start the analysis threads")?;
+    let pool = crate::analyze::analysis_pool(args.jobs)?;
     let options = ReadOptions {
         max_bytes: args.max_bytes,
     };

@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use crate::score::{f1, ratio};
 use crate::GoldError;
 
 /// One gold attribution, in character offsets.
@@ -285,20 +286,7 @@ impl QuoteCounts {
     }
     /// F1.
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
-    }
-}
-
-fn ratio(n: usize, d: usize) -> f64 {
-    if d == 0 {
-        0.0
-    } else {
-        n as f64 / d as f64
+        f1(self.precision(), self.recall())
     }
 }
 

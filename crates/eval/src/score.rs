@@ -30,12 +30,7 @@ impl Counts {
 
     /// Harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        f1(self.precision(), self.recall())
     }
 
     fn add(&mut self, other: Counts) {
@@ -45,7 +40,17 @@ impl Counts {
     }
 }
 
-fn ratio(n: usize, d: usize) -> f64 {
+/// The harmonic mean of a precision and a recall (0 when both are 0).
+pub fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    }
+}
+
+/// `n / d`, or 0 when `d` is 0.
+pub fn ratio(n: usize, d: usize) -> f64 {
     if d == 0 {
         0.0
     } else {

@@ -1567,18 +1567,7 @@ impl<'a> Reader<'a> {
                         speaker::resolve(self.text, source, self.entities, &self.index)
                     });
                     if speaker.is_some() {
-                        quotes.push((
-                            s_idx,
-                            FoundQuote {
-                                spans: passage.parts.clone(),
-                                marked: passage.parts.clone(),
-                                kind: QuoteKind::Direct,
-                                speaker,
-                                verb: None,
-                                channel: None,
-                            },
-                        ));
-                        quotes.sort_by_key(|(_, q)| q.spans.first().map_or(0, |s| s.start));
+                        push_passage(quotes, s_idx, passage, speaker);
                         continue;
                     }
                 }
@@ -1610,18 +1599,7 @@ impl<'a> Reader<'a> {
                     let speaker = previous
                         .and_then(|(_, q)| q.speaker.clone())
                         .map(|s| FoundSpeaker { mention: None, ..s });
-                    quotes.push((
-                        s_idx,
-                        FoundQuote {
-                            spans: passage.parts.clone(),
-                            marked: passage.parts.clone(),
-                            kind: QuoteKind::Direct,
-                            speaker,
-                            verb: None,
-                            channel: None,
-                        },
-                    ));
-                    quotes.sort_by_key(|(_, q)| q.spans.first().map_or(0, |s| s.start));
+                    push_passage(quotes, s_idx, passage, speaker);
                 }
             }
         }
@@ -1663,6 +1641,27 @@ impl<'a> Reader<'a> {
                 .map_or(0, |r| (last..r.end).filter(outside).count());
         narrative <= 2 || words >= 12
     }
+}
+
+/// Adds a passage as a direct quote with no cue of its own, keeping quotes in text order.
+fn push_passage(
+    quotes: &mut Vec<(usize, FoundQuote)>,
+    s_idx: usize,
+    passage: &Passage,
+    speaker: Option<FoundSpeaker>,
+) {
+    quotes.push((
+        s_idx,
+        FoundQuote {
+            spans: passage.parts.clone(),
+            marked: passage.parts.clone(),
+            kind: QuoteKind::Direct,
+            speaker,
+            verb: None,
+            channel: None,
+        },
+    ));
+    quotes.sort_by_key(|(_, q)| q.spans.first().map_or(0, |s| s.start));
 }
 
 struct Tail {
