@@ -527,12 +527,14 @@ impl<'a> Reader<'a> {
         };
         source?;
         let boundary = left_start.checked_sub(1).filter(|&k| k >= a);
-        let content_before_possible = boundary.is_some_and(|k| {
-            let tok = &self.toks[k];
-            (tok.lower == "," || tok.passage.is_some() || is_quote_mark(&tok.lower))
-                && ((a..k).any(|t| self.toks[t].passage.is_some())
-                    || (a..k).filter(|&t| self.toks[t].word).count() >= MIN_CONTENT_WORDS)
-        });
+        // A participle ("…, saying the plan …") always reports what follows it.
+        let content_before_possible = !participle
+            && boundary.is_some_and(|k| {
+                let tok = &self.toks[k];
+                (tok.lower == "," || tok.passage.is_some() || is_quote_mark(&tok.lower))
+                    && ((a..k).any(|t| self.toks[t].passage.is_some())
+                        || (a..k).filter(|&t| self.toks[t].word).count() >= MIN_CONTENT_WORDS)
+            });
         let (that_at, colon_at) = self.find_that_or_colon(after, b);
         let mut tail = self.tail(after, b);
         // "…," said Kenneth Baer, a former official who …: an apposition, not more content.
@@ -601,6 +603,11 @@ impl<'a> Reader<'a> {
                 .any(|t| self.toks[t].passage.is_some());
             // "called the plan a mistake" reports a judgement; "called on", "called to",
             // "called back", "a man called …" do not.
+            // "…, attacking the embassy": an evaluative participle is an act, not speech, unless
+            // it quotes or reports with "that".
+            if participle && !cue.cue.neutral && !quotes_words && that_at.is_none() {
+                return None;
+            }
             if cue.cue.lemma == "call" && !quotes_words {
                 let first = ranges.first().map(|r| r.start);
                 let object_follows = first.is_some_and(|f| {
