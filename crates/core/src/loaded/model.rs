@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use super::lexicon::LexiconMatch;
 use super::LoadedCategory;
+use crate::ner::{hash_shape, step};
 use crate::offsets::Span;
 use crate::tone::{inside, valence, word_key};
 
@@ -182,11 +183,6 @@ impl LoadedModel {
 }
 
 #[inline]
-fn step(hash: u64, value: u64) -> u64 {
-    (hash.rotate_left(5) ^ value).wrapping_mul(0x0100_0000_01b3_f00d)
-}
-
-#[inline]
 fn mix(kind: u64, a: u64, b: u64) -> u32 {
     let x = (kind.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ a ^ b.rotate_left(23))
         .wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -204,28 +200,6 @@ pub(super) fn dynamic_rows(previous: u8, word: u64) -> [u32; 2] {
         mix(100, u64::from(previous), 0),
         mix(101, u64::from(previous), word),
     ]
-}
-
-/// Word shape with runs collapsed ("Xx", "x-x", "X").
-fn shape(word: &str) -> u64 {
-    let mut hash = 0x5151u64;
-    let mut last = ' ';
-    for c in word.chars().take(12) {
-        let class = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_ascii_digit() {
-            'd'
-        } else {
-            c
-        };
-        if class != last {
-            hash = step(hash, class as u64);
-            last = class;
-        }
-    }
-    hash
 }
 
 /// The static feature rows of one sentence's tokens, and each token's word hash (for the dynamic
@@ -292,7 +266,7 @@ pub(super) fn sentence_features(
             mix(7, at(words, i - 1), words[token_idx]),
             mix(8, words[token_idx], at(words, i + 1)),
             mix(9, suffixes[token_idx], 0),
-            mix(10, shape(word), 0),
+            mix(10, hash_shape(word), 0),
             mix(11, lexicon[token_idx], 0),
             mix(12, at(&lexicon, i - 1), 0),
             mix(13, at(&lexicon, i + 1), 0),

@@ -136,9 +136,15 @@ struct Units {
 
 impl Units {
     fn new(counts: Vec<u64>, bigrams: HashMap<(u32, u32), u32>) -> Units {
+        Units::from_pairs(
+            counts,
+            bigrams.into_iter().map(|(k, n)| (k, n as u64)).collect(),
+        )
+    }
+
+    /// Units from their counts and bigram counts, neighbours listed in pair order.
+    fn from_pairs(counts: Vec<u64>, mut pairs: Vec<((u32, u32), u64)>) -> Units {
         let n_units = counts.len();
-        let mut pairs: Vec<((u32, u32), u64)> =
-            bigrams.into_iter().map(|(k, n)| (k, n as u64)).collect();
         pairs.sort_unstable();
         let mut units = Units {
             counts,
@@ -170,23 +176,7 @@ impl Units {
                     .or_default() += n;
             }
         }
-        let mut pairs: Vec<((u32, u32), u64)> = bigrams.into_iter().collect();
-        pairs.sort_unstable();
-        let mut units = Units {
-            counts,
-            right: vec![Vec::new(); n_classes],
-            left: vec![Vec::new(); n_classes],
-            itself: vec![0; n_classes],
-        };
-        for ((a, b), n) in pairs {
-            if a == b {
-                units.itself[a as usize] += n;
-            } else {
-                units.right[a as usize].push((b, n));
-                units.left[b as usize].push((a, n));
-            }
-        }
-        units
+        Units::from_pairs(counts, bigrams.into_iter().collect())
     }
 }
 

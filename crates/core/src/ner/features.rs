@@ -42,7 +42,7 @@ fn hash_exact(word: &str) -> u64 {
 }
 
 #[inline]
-fn step(hash: u64, value: u64) -> u64 {
+pub(crate) fn step(hash: u64, value: u64) -> u64 {
     (hash.rotate_left(5) ^ value).wrapping_mul(0x0100_0000_01b3_f00d)
 }
 
@@ -53,7 +53,7 @@ fn mix(a: u64, b: u64) -> u64 {
 }
 
 /// Word shape with runs collapsed: "Corbyn" → "Xx", "U.S." → "X.X.", "2020" → "d", "al-Muhandis" → "x-Xx".
-fn hash_shape(word: &str) -> u64 {
+pub(crate) fn hash_shape(word: &str) -> u64 {
     let mut hash: u64 = 0x5151_7a7a;
     let mut last = ' ';
     let mut n = 0;

@@ -8,6 +8,9 @@
 mod clusters;
 mod exchange;
 mod features;
+
+/// Hashing pieces the loaded-language tagger shares with the entity tagger.
+pub(crate) use features::{hash_shape, step};
 mod model;
 mod train;
 
