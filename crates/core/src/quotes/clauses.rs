@@ -466,11 +466,13 @@ impl<'a> Reader<'a> {
 
     /// A clause whose cue starts at token `i`, if one does.
     fn read_clause(&self, i: usize, sentence: Range<usize>) -> Option<Clause> {
-        let window: Vec<&str> = self.toks[i..sentence.end.min(i + 3)]
-            .iter()
-            .map(|t| t.lower.as_str())
-            .collect();
-        let cue = cue_at(&window)?;
+        // Read for every token: a fixed window, no allocation.
+        let mut window = [""; 3];
+        let n = (sentence.end - i).min(window.len());
+        for (slot, tok) in window.iter_mut().zip(&self.toks[i..i + n]) {
+            *slot = tok.lower.as_str();
+        }
+        let cue = cue_at(&window[..n])?;
         let cue_end = i + cue.len;
         if cue.cue.lemma == "according to" {
             return self.according_to(i, cue, sentence);
