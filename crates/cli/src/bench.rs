@@ -160,6 +160,7 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
             .stories(&StoryFilter {
                 min_articles: 1,
                 limit: Some(50),
+                offset: 0,
             })
             .map_or(0, |s| s.len())
     });

@@ -44,6 +44,9 @@ pub struct StoriesArgs {
     /// At most this many stories (newest first).
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    /// Skip this many stories first (for paging with --limit).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: usize,
 }
 
 #[derive(Args)]
@@ -69,9 +72,15 @@ pub struct QuotesArgs {
     /// Published on or after this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     since: Option<String>,
+    /// Published on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
     /// At most this many quotes.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    /// Skip this many quotes first (for paging with --limit).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: usize,
     #[command(flatten)]
     common: DbArgs,
 }
@@ -108,6 +117,9 @@ pub struct SearchArgs {
     /// At most this many articles.
     #[arg(long, value_name = "N", default_value_t = 20)]
     limit: usize,
+    /// Skip this many articles first (for paging with --limit).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: usize,
     #[command(flatten)]
     common: DbArgs,
 }
@@ -139,6 +151,7 @@ pub fn stories(args: &StoriesArgs) -> Result<()> {
     let stories = store.stories(&StoryFilter {
         min_articles: args.min_articles,
         limit: args.limit,
+        offset: args.offset,
     })?;
     let mut out = stdout();
     for story in &stories {
@@ -360,7 +373,9 @@ pub fn quotes(args: &QuotesArgs) -> Result<()> {
         about: args.about.clone(),
         outlet: args.outlet.clone(),
         since: args.since.clone(),
+        until: args.until.clone(),
         limit: args.limit,
+        offset: args.offset,
     })?;
     let mut out = stdout();
     for quote in &quotes {
@@ -459,6 +474,7 @@ pub fn search(args: &SearchArgs) -> Result<()> {
         since: args.since.clone(),
         until: args.until.clone(),
         limit: Some(args.limit),
+        offset: args.offset,
     })?;
     let mut out = stdout();
     for hit in &hits {

@@ -13,6 +13,7 @@ pub const SCHEMA: &str = "newslens.article/1";
 
 /// One analysed news article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Article {
     /// Always [`SCHEMA`].
     pub schema: String,
@@ -104,6 +105,7 @@ impl Article {
 
 /// Where an article came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Source {
     /// The input path (`-` for standard input), with `:LINE` or `#RECORD` for records in a file.
     pub path: Option<String>,
@@ -115,6 +117,7 @@ pub struct Source {
 
 /// A person, organisation, place, group or event, with every mention of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entity {
     /// Index of the entity in the article's list.
     pub id: usize,
@@ -133,6 +136,7 @@ pub struct Entity {
 
 /// One mention of an entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mention {
     /// Character offset of the first character.
     pub start: usize,
@@ -146,6 +150,7 @@ pub struct Mention {
 
 /// A statement the article attributes to someone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quote {
     /// The quoted or reported words.
     pub text: String,
@@ -163,6 +168,7 @@ pub struct Quote {
 
 /// The speaker of a quote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Speaker {
     /// The resolved name.
     pub name: String,
@@ -174,6 +180,7 @@ pub struct Speaker {
 
 /// The verb or phrase that reports a quote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportingVerb {
     /// The verb as written.
     pub text: String,
@@ -189,6 +196,7 @@ pub struct ReportingVerb {
 
 /// An embedded social-media post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Post {
     /// The author's display name as written.
     pub author: Option<String>,
@@ -206,6 +214,7 @@ pub struct Post {
 
 /// GDELT's document tone figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tone {
     /// positive − negative.
     pub tone: f64,
@@ -225,6 +234,7 @@ pub struct Tone {
 
 /// A loaded or emotive span.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Loaded {
     /// Character offset of the first character.
     pub start: usize,
@@ -240,6 +250,7 @@ pub struct Loaded {
 
 /// A line removed from the text while reading, kept so nothing a reader saw is lost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Boilerplate {
     /// The line as it stood.
     pub text: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// A half-open range `[start, end)` over the text. Byte offsets inside the analysis, character
 /// offsets in the [`crate::Article`] contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(into = "[usize; 2]", from = "[usize; 2]")]
 pub struct Span {
     /// First offset in the span.

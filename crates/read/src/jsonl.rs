@@ -99,7 +99,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             if self.buffer.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(parse_line(&self.buffer, origin));
+            return Some(parse_record(&self.buffer, origin));
         }
     }
 }
@@ -122,7 +122,9 @@ fn skip_line(reader: &mut impl BufRead) -> u64 {
     }
 }
 
-fn parse_line(bytes: &[u8], origin: Origin) -> Result<Record> {
+/// One JSON record (`{"text": …}` or `{"html": …}` with its metadata) as a [`Record`]; the JSON
+/// may span lines. For callers that get one article at a time, such as the HTTP server.
+pub fn parse_record(bytes: &[u8], origin: Origin) -> Result<Record> {
     let line: Line = serde_json::from_slice(bytes)
         .map_err(|error| ReadError::new(origin.clone(), ErrorKind::Json(error.to_string())))?;
     let (text, format) = match (line.text, line.html) {

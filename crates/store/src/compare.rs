@@ -21,6 +21,7 @@ const MIN_QUOTE_WORDS: usize = 4;
 
 /// The side-by-side view of one story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparison {
     /// The story id.
     pub story: String,
@@ -34,6 +35,7 @@ pub struct Comparison {
 
 /// How one outlet covered the story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutletCoverage {
     /// The outlet (or the URL's host, or `unknown outlet`).
     pub outlet: String,
@@ -55,6 +57,7 @@ pub struct OutletCoverage {
 
 /// A name or word with a count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counted {
     /// The name or word.
     pub text: String,
@@ -64,6 +67,7 @@ pub struct Counted {
 
 /// A speaker and what an outlet quoted them saying.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpeakerQuotes {
     /// The speaker, or `unattributed`.
     pub speaker: String,
@@ -73,6 +77,7 @@ pub struct SpeakerQuotes {
 
 /// One quote as an outlet printed it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuoteLine {
     /// The words.
     pub text: String,
@@ -84,6 +89,7 @@ pub struct QuoteLine {
 
 /// What one outlet has and the others do not, and quotes worded differently.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Differences {
     /// Speakers only one outlet quoted.
     pub speakers_only_in: Vec<OnlyIn>,
@@ -95,6 +101,7 @@ pub struct Differences {
 
 /// Something only one outlet has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OnlyIn {
     /// The outlet.
     pub outlet: String,
@@ -107,6 +114,7 @@ pub struct OnlyIn {
 
 /// One quote as worded by two outlets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rewording {
     /// The speaker, when either outlet names one.
     pub speaker: String,

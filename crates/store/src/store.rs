@@ -51,6 +51,9 @@ pub trait Store {
     /// One story by id or unique id prefix.
     fn story(&self, id: &str) -> Result<Option<StorySummary>>;
 
+    /// One article by id or unique id prefix.
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>>;
+
     /// Every article of a story (by full id), earliest first, near-copies included.
     fn story_articles(&self, id: &str) -> Result<Vec<StoredArticle>>;
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// One article of a story, as listed with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoryArticle {
     /// The article id.
     pub id: String,
@@ -29,6 +30,7 @@ pub struct StoryArticle {
 
 /// An entity as counted across a story or the corpus.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntityCount {
     /// The name as most often written.
     pub name: String,
@@ -43,6 +45,7 @@ pub struct EntityCount {
 
 /// A story: articles about one event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StorySummary {
     /// The story id: the id of its earliest article.
     pub id: String,
@@ -67,10 +70,13 @@ pub struct StoryFilter {
     pub min_articles: usize,
     /// At most this many stories (newest first); all when `None`.
     pub limit: Option<usize>,
+    /// Stories to skip first, for paging.
+    pub offset: usize,
 }
 
 /// A quote as stored, with where it appeared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuoteRecord {
     /// The quoted or reported words.
     pub text: String,
@@ -109,12 +115,17 @@ pub struct QuoteFilter {
     pub outlet: Option<String>,
     /// Published on or after this date (ISO 8601 prefix).
     pub since: Option<String>,
+    /// Published on or before this date (ISO 8601 prefix).
+    pub until: Option<String>,
     /// At most this many quotes.
     pub limit: Option<usize>,
+    /// Quotes to skip first, for paging.
+    pub offset: usize,
 }
 
 /// Mentions of an entity in one period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MentionPeriod {
     /// The period: `YYYY-MM-DD`, or `undated`.
     pub date: String,
@@ -126,6 +137,7 @@ pub struct MentionPeriod {
 
 /// Everything the corpus knows of one entity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntityReport {
     /// The name asked for.
     pub query: String,
@@ -154,10 +166,13 @@ pub struct SearchQuery {
     pub until: Option<String>,
     /// At most this many hits.
     pub limit: Option<usize>,
+    /// Hits to skip first, for paging.
+    pub offset: usize,
 }
 
 /// One article found by a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     /// The article id.
     pub id: String,
@@ -179,6 +194,7 @@ pub struct SearchHit {
 
 /// Sizes of the corpus.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorpusCounts {
     /// Stored articles.
     pub articles: usize,

@@ -239,6 +239,7 @@ fn a_syndicated_copy_is_linked_to_its_original_and_not_counted_as_coverage() {
         .stories(&StoryFilter {
             min_articles: 3,
             limit: None,
+            offset: 0,
         })
         .unwrap();
     let harwich = stories

@@ -269,6 +269,26 @@ impl Store for SqliteStore {
         views::story(&self.connection, id).map_err(|source| self.error(source))
     }
 
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
+        // A unique prefix is enough, like a git commit; the exact id wins over longer ones.
+        let mut statement = self
+            .connection
+            .prepare_cached(
+                "SELECT id, json, duplicate_of FROM articles
+                 WHERE id >= ?1 AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 2",
+            )
+            .map_err(|source| self.error(source))?;
+        let rows: Vec<(String, String, Option<String>)> = statement
+            .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|source| self.error(source))?;
+        let row = match rows.len() {
+            1 => rows.into_iter().next(),
+            _ => rows.into_iter().find(|row| row.0 == id),
+        };
+        row.map(stored_article).transpose()
+    }
+
     fn story_articles(&self, id: &str) -> Result<Vec<StoredArticle>> {
         let mut statement = self
             .connection
@@ -281,21 +301,7 @@ impl Store for SqliteStore {
             .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
             .and_then(|rows| rows.collect())
             .map_err(|source| self.error(source))?;
-        rows.into_iter()
-            .map(|(article_id, json, duplicate_of)| {
-                let wrap = |source| StoreError::Json {
-                    id: article_id.clone(),
-                    source,
-                };
-                let value: serde_json::Value = serde_json::from_str(&json).map_err(wrap)?;
-                let article: Article = serde_json::from_value(value.clone()).map_err(wrap)?;
-                Ok(StoredArticle {
-                    article,
-                    json: value,
-                    duplicate_of,
-                })
-            })
-            .collect()
+        rows.into_iter().map(stored_article).collect()
     }
 
     fn quotes(&self, filter: &QuoteFilter) -> Result<Vec<QuoteRecord>> {
@@ -315,6 +321,23 @@ impl Store for SqliteStore {
             },
         })
     }
+}
+
+/// An article row (`id`, `json`, `duplicate_of`) read back.
+fn stored_article(
+    (article_id, json, duplicate_of): (String, String, Option<String>),
+) -> Result<StoredArticle> {
+    let wrap = |source| StoreError::Json {
+        id: article_id.clone(),
+        source,
+    };
+    let value: serde_json::Value = serde_json::from_str(&json).map_err(wrap)?;
+    let article: Article = serde_json::from_value(value.clone()).map_err(wrap)?;
+    Ok(StoredArticle {
+        article,
+        json: value,
+        duplicate_of,
+    })
 }
 
 enum Added {

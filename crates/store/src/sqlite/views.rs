@@ -87,14 +87,14 @@ pub fn stories(
         connection,
         &format!(
             "SELECT {SUMMARY_COLUMNS} FROM stories WHERE articles >= ?1
-             ORDER BY last_seen IS NULL, last_seen DESC, articles DESC, id LIMIT ?2"
+             ORDER BY last_seen IS NULL, last_seen DESC, articles DESC, id LIMIT ?2 OFFSET ?3"
         ),
-        params![filter.min_articles as i64, limit],
+        params![filter.min_articles as i64, limit, filter.offset as i64],
     )?;
     let mut articles: HashMap<String, Vec<StoryArticle>> = HashMap::new();
     let article_sql =
         "SELECT story, id, path, url, outlet, title, published, duplicate_of FROM articles";
-    if filter.limit.is_some() || filter.min_articles > 1 {
+    if filter.limit.is_some() || filter.offset > 0 || filter.min_articles > 1 {
         // A few stories: fetch their articles one story at a time through the index.
         let mut statement = connection.prepare_cached(&format!(
             "{article_sql} WHERE story = ?1 ORDER BY published IS NULL, published, id"
@@ -165,14 +165,23 @@ pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result
                                       WHERE t.quote = q.rowid AND (t.name_key = ?2 OR t.last_key = ?2)))
            AND (?3 IS NULL OR a.outlet LIKE '%' || ?3 || '%')
            AND (?4 IS NULL OR a.published >= ?4)
+           AND (?5 IS NULL OR substr(a.published, 1, length(?5)) <= ?5)
          ORDER BY a.published IS NULL, a.published, a.id, q.quote
-         LIMIT ?5",
+         LIMIT ?6 OFFSET ?7",
     )?;
     let mut about_of =
         connection.prepare_cached("SELECT name FROM quote_about WHERE quote = ?1 ORDER BY name")?;
     let rows = statement
         .query_map(
-            params![speaker, about, filter.outlet, filter.since, limit],
+            params![
+                speaker,
+                about,
+                filter.outlet,
+                filter.since,
+                filter.until,
+                limit,
+                filter.offset as i64
+            ],
             |row| {
                 Ok((
                     row.get::<_, i64>(0)?,
@@ -318,7 +327,7 @@ fn run_search(
            AND (?5 IS NULL OR EXISTS (SELECT 1 FROM entities e
                                       WHERE e.article = a.rowid AND (e.name_key = ?5 OR e.last_key = ?5)))
          ORDER BY bm25(search), a.id
-         LIMIT ?6",
+         LIMIT ?6 OFFSET ?7",
     )?;
     let hits = statement
         .query_map(
@@ -328,7 +337,8 @@ fn run_search(
                 query.since,
                 query.until,
                 entity,
-                limit
+                limit,
+                query.offset as i64
             ],
             |row| {
                 Ok(SearchHit {
