@@ -10,6 +10,7 @@ mod corpus;
 mod eval;
 mod ingest;
 mod output;
+mod serve;
 mod train;
 
 use std::process::ExitCode;
@@ -42,6 +43,8 @@ enum Command {
     Entity(corpus::EntityArgs),
     /// Full-text search over the corpus, with filters.
     Search(corpus::SearchArgs),
+    /// Serve the JSON API and the web pages over the corpus (default http://127.0.0.1:8080/).
+    Serve(serve::ServeArgs),
     /// Score an extractor against gold data (precision, recall, F1).
     #[command(subcommand)]
     Eval(eval::EvalCommand),
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Quotes(args) => corpus::quotes(&args).map(|()| 0),
         Command::Entity(args) => corpus::entity(&args).map(|()| 0),
         Command::Search(args) => corpus::search(&args).map(|()| 0),
+        Command::Serve(args) => serve::run(&args).map(|()| 0),
         Command::Eval(command) => eval::run(&command).map(|()| 0),
         Command::Bench(command) => bench::run(&command).map(|()| 0),
         Command::Train(command) => train::run(&command).map(|()| 0),

@@ -3,5 +3,179 @@
 //! This crate sits after the store in the flow (read → analyse → store → views → **serve**). It
 //! reads the corpus through the [`newslens_store::Store`] trait, analyses posted articles with the
 //! same reader and analysis as the CLI, and renders pages on the server (no front-end build step;
-//! the stylesheet is embedded in the binary).
+//! the stylesheet is embedded in the binary, and the pages run no script).
+//!
+//! - [`api`]: the `/v1` handlers; their attributes generate the OpenAPI document.
+//! - [`routes`]: the pages' handlers.
+//! - [`state`]: the shared connections and settings.
+//!
+//! Every answer carries a Content-Security-Policy that allows no script and only the embedded
+//! stylesheet, so even markup that slipped through escaping could not run.
 #![warn(missing_docs)]
+
+pub mod api;
+pub mod error;
+pub mod routes;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::routing::{any, get};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as OpenApiDocument;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use state::{AppState, Settings};
+
+/// The policy every answer carries: no script, no inline style, only our own stylesheet.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; \
+     img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Default largest request body: 10 MB, the same as `newslens analyze --max-bytes`.
+pub const DEFAULT_MAX_BODY: usize = 10_000_000;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "newslens",
+        description = "Who said what, about whom, when — and how each outlet told the story. \
+                       Articles are analysed into the newslens.article/1 contract; the corpus \
+                       answers stories, quotes, entities and full-text search. Every list is \
+                       paged with `limit` and `offset`; errors are `{\"error\": {\"status\", \
+                       \"message\"}}`."
+    ),
+    tags(
+        (name = "analysis", description = "Analyse one article without storing it"),
+        (name = "corpus", description = "The stored corpus: stories, quotes, entities, search")
+    ),
+    components(schemas(error::ErrorBody)),
+    modifiers(&BearerToken)
+)]
+struct ApiDoc;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut OpenApiDocument) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's routes, each with its OpenAPI operation.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(api::analyze))
+        .routes(routes!(api::article))
+        .routes(routes!(api::stories))
+        .routes(routes!(api::story))
+        .routes(routes!(api::quotes))
+        .routes(routes!(api::entity))
+        .routes(routes!(api::search))
+        .routes(routes!(api::ingest))
+        .routes(routes!(api::corpus))
+}
+
+/// The API routes and the OpenAPI document generated from them.
+pub fn api(state: AppState) -> (Router, OpenApiDocument) {
+    api_routes().with_state(state).split_for_parts()
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> OpenApiDocument {
+    api_routes().split_for_parts().1
+}
+
+/// The whole application: API, OpenAPI document, pages, stylesheet, limits and headers.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.settings().max_body;
+    let (api, document) = api(state.clone());
+    let document = Arc::new(document.to_pretty_json().unwrap_or_default());
+    Router::new()
+        .merge(api)
+        .route(
+            "/v1/openapi.json",
+            get(move || {
+                let document = Arc::clone(&document);
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        document.as_ref().clone(),
+                    )
+                }
+            }),
+        )
+        .route("/v1", any(api::not_found))
+        .route("/v1/{*rest}", any(api::not_found))
+        .merge(routes::pages(state))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+}
+
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Listening beyond loopback without a token would let anyone write to the corpus.
+    #[error("listening on {0} (beyond loopback) needs a token for POST /v1/ingest: pass --token or set NEWSLENS_TOKEN")]
+    TokenRequired(SocketAddr),
+    /// The corpus could not be opened.
+    #[error(transparent)]
+    Store(#[from] newslens_store::StoreError),
+    /// The address could not be bound, or serving failed.
+    #[error("{addr}: {source}")]
+    Io {
+        /// The address.
+        addr: SocketAddr,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+/// Serves until Ctrl-C; `ready` is called with the bound address once it listens.
+pub async fn serve(
+    settings: Settings,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    if !addr.ip().is_loopback() && settings.token.is_none() {
+        return Err(ServeError::TokenRequired(addr));
+    }
+    let state = AppState::open(settings)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Io { addr, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| ServeError::Io { addr, source })?;
+    ready(bound);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|source| ServeError::Io {
+            addr: bound,
+            source,
+        })
+}

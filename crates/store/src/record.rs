@@ -30,6 +30,8 @@ pub struct StoredArticle {
     pub article: Article,
     /// The whole stored JSON, for fields newer than this build's [`Article`] (`tone_narrative`).
     pub json: serde_json::Value,
+    /// The id of the story it belongs to.
+    pub story: String,
     /// The original this article near-copies.
     pub duplicate_of: Option<String>,
 }

@@ -339,7 +339,8 @@ fn group_articles(inputs: &[&StoryInput], config: &StoryConfig) -> Vec<Vec<usize
                     .copied()
                     .enumerate()
                     .filter(|(rank, (_, similarity))| {
-                        *rank == 0 || *similarity >= config.neighbour_floor
+                        (*rank == 0 && *similarity >= config.neighbour_floor * 0.25)
+                            || *similarity >= config.neighbour_floor
                     })
                     .map(|(_, neighbour)| neighbour)
                     .take(config.max_neighbours)

@@ -274,12 +274,14 @@ impl Store for SqliteStore {
         let mut statement = self
             .connection
             .prepare_cached(
-                "SELECT id, json, duplicate_of FROM articles
+                "SELECT id, json, story, duplicate_of FROM articles
                  WHERE id >= ?1 AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 2",
             )
             .map_err(|source| self.error(source))?;
-        let rows: Vec<(String, String, Option<String>)> = statement
-            .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        let rows: Vec<ArticleRow> = statement
+            .query_map([id], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
             .and_then(|rows| rows.collect())
             .map_err(|source| self.error(source))?;
         let row = match rows.len() {
@@ -293,12 +295,14 @@ impl Store for SqliteStore {
         let mut statement = self
             .connection
             .prepare(
-                "SELECT id, json, duplicate_of FROM articles WHERE story = ?1
+                "SELECT id, json, story, duplicate_of FROM articles WHERE story = ?1
                  ORDER BY published IS NULL, published, id",
             )
             .map_err(|source| self.error(source))?;
-        let rows: Vec<(String, String, Option<String>)> = statement
-            .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        let rows: Vec<ArticleRow> = statement
+            .query_map([id], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
             .and_then(|rows| rows.collect())
             .map_err(|source| self.error(source))?;
         rows.into_iter().map(stored_article).collect()
@@ -323,10 +327,10 @@ impl Store for SqliteStore {
     }
 }
 
-/// An article row (`id`, `json`, `duplicate_of`) read back.
-fn stored_article(
-    (article_id, json, duplicate_of): (String, String, Option<String>),
-) -> Result<StoredArticle> {
+/// An article row read back: `id`, `json`, `story`, `duplicate_of`.
+type ArticleRow = (String, String, String, Option<String>);
+
+fn stored_article((article_id, json, story, duplicate_of): ArticleRow) -> Result<StoredArticle> {
     let wrap = |source| StoreError::Json {
         id: article_id.clone(),
         source,
@@ -336,6 +340,7 @@ fn stored_article(
     Ok(StoredArticle {
         article,
         json: value,
+        story,
         duplicate_of,
     })
 }

@@ -1,0 +1,502 @@
+//! The API against its own OpenAPI document, and the API's promises: JSON errors, paging, size
+//! limits, the ingest token, the security headers, and the same contract as the CLI.
+//!
+//! The corpus is built from the project's own example articles (`examples/`, invented text).
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use newslens_read::jsonl::JsonLines;
+use newslens_read::{read_record, ReadOptions};
+use newslens_server::{app, openapi, AppState, Settings, CONTENT_SECURITY_POLICY};
+use newslens_store::{prepare, update_stories, SqliteStore, Store, StoryConfig};
+
+const EXAMPLES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/portmere-coverage.jsonl"
+);
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: Router,
+}
+
+fn fixture(token: Option<&str>, max_body: usize) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("corpus.db");
+    let mut store = SqliteStore::open(&db).unwrap();
+    let file = std::io::BufReader::new(std::fs::File::open(EXAMPLES).unwrap());
+    let records: Vec<_> = JsonLines::new(file, EXAMPLES, 1 << 20)
+        .map(|record| {
+            let reading = read_record(record.unwrap(), &ReadOptions::default()).unwrap();
+            prepare(newslens_core::analyze(&reading.document))
+        })
+        .collect();
+    store.add_articles(&records).unwrap();
+    update_stories(&mut store, &StoryConfig::default()).unwrap();
+    let state = AppState::open(Settings {
+        db,
+        token: token.map(str::to_string),
+        max_body,
+    })
+    .unwrap();
+    Fixture {
+        _dir: dir,
+        app: app(state),
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    csp: String,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "not JSON ({error}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+}
+
+async fn call(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let header_of = |name: header::HeaderName| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let status = response.status();
+    let content_type = header_of(header::CONTENT_TYPE);
+    let csp = header_of(header::CONTENT_SECURITY_POLICY);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        content_type,
+        csp,
+        body: body.to_vec(),
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Answer {
+    call(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn post(app: &Router, uri: &str, content_type: &str, body: &str) -> Answer {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    call(app, request).await
+}
+
+const ARTICLE: &str =
+    "Mayor Lena Ortiz said on Monday that the tram line \"will reopen by autumn\". \
+                       Critics slammed the delay.";
+
+/// Ids the documented paths are called with.
+async fn known_ids(app: &Router) -> (String, String) {
+    let stories = get(app, "/v1/stories").await.json();
+    let story = stories["items"][0]["id"].as_str().unwrap().to_string();
+    let article = stories["items"][0]["articles"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (article, story)
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers_with_a_documented_status() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    let (article, story) = known_ids(&fixture.app).await;
+    let document = serde_json::to_value(openapi()).unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    assert!(paths.len() >= 9, "documented paths: {:?}", paths.keys());
+    let mut n_called = 0;
+    for (path, operations) in paths {
+        for (method, operation) in operations.as_object().unwrap() {
+            let uri = path
+                .replace(
+                    "{id}",
+                    if path.contains("stories") {
+                        &story
+                    } else {
+                        &article
+                    },
+                )
+                .replace("{name}", "Greaves");
+            let uri = if path == "/v1/search" {
+                format!("{uri}?q=bridge")
+            } else {
+                uri
+            };
+            let answer = match method.as_str() {
+                "get" => get(&fixture.app, &uri).await,
+                "post" => post(&fixture.app, &uri, "text/plain", ARTICLE).await,
+                other => panic!("undocumented method {other}"),
+            };
+            let documented: Vec<&String> =
+                operation["responses"].as_object().unwrap().keys().collect();
+            assert!(
+                documented.contains(&&answer.status.as_u16().to_string()),
+                "{method} {uri}: status {} is not documented ({documented:?}): {}",
+                answer.status,
+                String::from_utf8_lossy(&answer.body)
+            );
+            assert_eq!(answer.status, StatusCode::OK, "{method} {uri}");
+            assert!(
+                answer.content_type.starts_with("application/json"),
+                "{method} {uri}"
+            );
+            answer.json();
+            n_called += 1;
+        }
+    }
+    assert!(n_called >= 9);
+}
+
+#[tokio::test]
+async fn the_served_document_is_the_generated_one_and_names_every_route() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    let served = get(&fixture.app, "/v1/openapi.json").await.json();
+    assert_eq!(served, serde_json::to_value(openapi()).unwrap());
+    for path in [
+        "/v1/analyze",
+        "/v1/articles/{id}",
+        "/v1/stories",
+        "/v1/stories/{id}",
+        "/v1/quotes",
+        "/v1/entities/{name}",
+        "/v1/search",
+        "/v1/ingest",
+    ] {
+        assert!(served["paths"].get(path).is_some(), "{path} undocumented");
+    }
+    // The schemas the operations refer to are in the document.
+    let schemas = served["components"]["schemas"].as_object().unwrap();
+    for schema in [
+        "Article",
+        "QuoteRecord",
+        "StorySummary",
+        "Comparison",
+        "ErrorBody",
+    ] {
+        assert!(schemas.contains_key(schema), "{schema} missing");
+    }
+}
+
+#[tokio::test]
+async fn analyze_gives_the_same_contract_as_the_cli() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    let answer = post(
+        &fixture.app,
+        "/v1/analyze?outlet=Tram%20Times",
+        "text/plain",
+        ARTICLE,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let served = answer.json();
+    let record = newslens_read::Record {
+        origin: newslens_read::Origin::file("request body"),
+        bytes: ARTICLE.as_bytes().to_vec(),
+        format: newslens_read::Format::Text,
+        given: newslens_read::Given {
+            outlet: Some("Tram Times".into()),
+            ..Default::default()
+        },
+        fallback: Default::default(),
+    };
+    let reading = read_record(record, &ReadOptions::default()).unwrap();
+    let expected = serde_json::to_value(newslens_core::analyze(&reading.document)).unwrap();
+    assert_eq!(served, expected);
+    assert_eq!(served["quotes"][0]["speaker"]["name"], "Lena Ortiz");
+
+    let json = post(
+        &fixture.app,
+        "/v1/analyze",
+        "application/json",
+        &serde_json::json!({"text": ARTICLE, "outlet": "Tram Times", "title": "Trams"}).to_string(),
+    )
+    .await
+    .json();
+    assert_eq!(json["source"]["outlet"], "Tram Times");
+    assert_eq!(json["title"], "Trams");
+
+    let html = post(
+        &fixture.app,
+        "/v1/analyze",
+        "text/html; charset=utf-8",
+        &format!("<html><head><title>Trams</title></head><body><article><p>{ARTICLE}</p></article></body></html>"),
+    )
+    .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.json()["text"].as_str().unwrap().contains("Lena Ortiz"));
+}
+
+#[tokio::test]
+async fn errors_are_json_with_a_clear_message() {
+    let fixture = fixture(None, 2_000);
+    let cases: Vec<(Answer, StatusCode, &str)> = vec![
+        (
+            get(&fixture.app, "/v1/articles/ffffffffffffffff").await,
+            StatusCode::NOT_FOUND,
+            "no article",
+        ),
+        (
+            get(&fixture.app, "/v1/stories/zzzz").await,
+            StatusCode::NOT_FOUND,
+            "no story",
+        ),
+        (
+            get(&fixture.app, "/v1/quotes?limit=0").await,
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            get(&fixture.app, "/v1/quotes?limit=many").await,
+            StatusCode::BAD_REQUEST,
+            "limit",
+        ),
+        (
+            get(&fixture.app, "/v1/search").await,
+            StatusCode::BAD_REQUEST,
+            "q",
+        ),
+        (
+            get(&fixture.app, "/v1/entities/Nobody%20Atall").await,
+            StatusCode::NOT_FOUND,
+            "never mentions",
+        ),
+        (
+            get(&fixture.app, "/v1/no-such-thing").await,
+            StatusCode::NOT_FOUND,
+            "openapi",
+        ),
+        (
+            post(&fixture.app, "/v1/analyze", "text/plain", "").await,
+            StatusCode::BAD_REQUEST,
+            "empty",
+        ),
+        (
+            post(
+                &fixture.app,
+                "/v1/analyze",
+                "text/plain",
+                "\u{0}\u{1}\u{2}binary\u{0}\u{0}",
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "binary",
+        ),
+        (
+            post(
+                &fixture.app,
+                "/v1/analyze",
+                "application/json",
+                "{\"text\": ",
+            )
+            .await,
+            StatusCode::BAD_REQUEST,
+            "JSON",
+        ),
+        (
+            post(&fixture.app, "/v1/analyze", "image/png", "x").await,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "content type",
+        ),
+        (
+            post(
+                &fixture.app,
+                "/v1/analyze",
+                "text/plain",
+                &"word ".repeat(1_000),
+            )
+            .await,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "size limit",
+        ),
+    ];
+    for (answer, status, needle) in cases {
+        assert_eq!(
+            answer.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        assert!(answer.content_type.starts_with("application/json"));
+        let body = answer.json();
+        assert_eq!(body["error"]["status"], status.as_u16());
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(needle),
+            "{message:?} should mention {needle:?}"
+        );
+        assert!(!message.contains('\n'), "one line: {message:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_list_pages_without_gaps_or_repeats() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    let all = get(&fixture.app, "/v1/quotes?limit=500").await.json();
+    let all: Vec<Value> = all["items"].as_array().unwrap().clone();
+    assert!(all.len() >= 6, "quotes in the examples: {}", all.len());
+    let mut paged = Vec::new();
+    let mut offset = Some(0);
+    while let Some(at) = offset {
+        let page = get(&fixture.app, &format!("/v1/quotes?limit=2&offset={at}"))
+            .await
+            .json();
+        assert_eq!(page["limit"], 2);
+        paged.extend(page["items"].as_array().unwrap().iter().cloned());
+        offset = page["next_offset"].as_u64().map(|next| next as usize);
+        assert!(paged.len() <= all.len());
+    }
+    assert_eq!(paged, all);
+
+    let stories = get(&fixture.app, "/v1/stories?limit=1").await.json();
+    assert_eq!(stories["items"].as_array().unwrap().len(), 1);
+    assert_eq!(stories["next_offset"], 1);
+    let second = get(&fixture.app, "/v1/stories?limit=1&offset=1")
+        .await
+        .json();
+    assert_ne!(second["items"][0]["id"], stories["items"][0]["id"]);
+}
+
+#[tokio::test]
+async fn the_corpus_views_answer_what_the_examples_say() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    // The three bridge reports are one story across three outlets; the library is another.
+    let stories = get(&fixture.app, "/v1/stories?min_articles=3").await.json();
+    let bridge = &stories["items"][0];
+    assert_eq!(stories["items"].as_array().unwrap().len(), 1, "{stories}");
+    let id = bridge["id"].as_str().unwrap();
+    let detail = get(&fixture.app, &format!("/v1/stories/{}", &id[..8]))
+        .await
+        .json();
+    assert_eq!(detail["comparison"]["outlets"].as_array().unwrap().len(), 3);
+
+    let by_greaves = get(&fixture.app, "/v1/quotes?speaker=greaves").await.json();
+    assert!(by_greaves["items"].as_array().unwrap().len() >= 2);
+    let herald = get(&fixture.app, "/v1/quotes?outlet=herald&until=2024-05-14")
+        .await
+        .json();
+    assert!(herald["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|quote| quote["outlet"] == "Eastern Shore Herald"));
+    let later = get(&fixture.app, "/v1/quotes?since=2024-05-15")
+        .await
+        .json();
+    assert!(later["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|quote| quote["outlet"] == "Coastline Daily"));
+
+    let entity = get(&fixture.app, "/v1/entities/Natarajan").await.json();
+    assert!(!entity["timeline"].as_array().unwrap().is_empty());
+    assert!(!entity["quotes_by"].as_array().unwrap().is_empty());
+
+    let hits = get(&fixture.app, "/v1/search?q=library&limit=5")
+        .await
+        .json();
+    assert_eq!(
+        hits["items"][0]["title"],
+        "Portmere library reopens after roof repairs"
+    );
+
+    let article = get(
+        &fixture.app,
+        &format!(
+            "/v1/articles/{}",
+            bridge["articles"][0]["id"].as_str().unwrap()
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(article["schema"], "newslens.article/1");
+}
+
+#[tokio::test]
+async fn ingest_needs_the_token_when_the_server_has_one() {
+    let fixture = fixture(Some("s3cret"), newslens_server::DEFAULT_MAX_BODY);
+    let denied = post(&fixture.app, "/v1/ingest", "text/plain", ARTICLE).await;
+    assert_eq!(denied.status, StatusCode::UNAUTHORIZED);
+    let wrong = Request::post("/v1/ingest")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .header(header::AUTHORIZATION, "Bearer guess")
+        .body(Body::from(ARTICLE))
+        .unwrap();
+    assert_eq!(
+        call(&fixture.app, wrong).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let batch = format!(
+        "{}\n{{\"text\": \n{}\n",
+        serde_json::json!({"text": ARTICLE, "outlet": "Tram Times"}),
+        serde_json::json!({"text": "The ferry timetable changes on Sunday, the harbour office said."})
+    );
+    let allowed = Request::post("/v1/ingest")
+        .header(header::CONTENT_TYPE, "application/x-ndjson")
+        .header(header::AUTHORIZATION, "Bearer s3cret")
+        .body(Body::from(batch))
+        .unwrap();
+    let answer = call(&fixture.app, allowed).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let report = answer.json();
+    assert_eq!(report["added"], 2);
+    assert_eq!(report["failed"].as_array().unwrap().len(), 1, "{report}");
+    assert!(report["failed"][0]
+        .as_str()
+        .unwrap()
+        .contains("request body:2"));
+    assert_eq!(report["corpus"]["articles"], 6);
+    // Stored once: the same text again is skipped.
+    let again = Request::post("/v1/ingest?outlet=Tram%20Times")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .header(header::AUTHORIZATION, "Bearer s3cret")
+        .body(Body::from(ARTICLE))
+        .unwrap();
+    assert_eq!(call(&fixture.app, again).await.json()["same_text"], 1);
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    for uri in ["/v1/stories", "/v1/no-such-thing", "/v1/openapi.json"] {
+        let answer = get(&fixture.app, uri).await;
+        assert_eq!(answer.csp, CONTENT_SECURITY_POLICY, "{uri}");
+        assert!(CONTENT_SECURITY_POLICY.contains("default-src 'none'"));
+        assert!(!CONTENT_SECURITY_POLICY.contains("script-src"));
+    }
+    let method = call(
+        &fixture.app,
+        Request::builder()
+            .method(Method::DELETE)
+            .uri("/v1/stories")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
+}
