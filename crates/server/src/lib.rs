@@ -5,3 +5,4 @@
 //! same reader and analysis as the CLI, and renders pages on the server (no front-end build step;
 //! the stylesheet is embedded in the binary).
 #![warn(missing_docs)]
+pub mod pages;

@@ -1,0 +1,345 @@
+//! Splits an article's text at every annotation boundary and nests the pieces, so overlapping
+//! highlights (an entity inside a quote, a quote across a loaded word's edge, a quote spanning
+//! paragraphs) always become well-formed HTML.
+//!
+//! Annotations are in the contract's units: **character** offsets into the text, end-exclusive.
+//! Each has a layer; where two overlap, the lower layer encloses the higher, and an annotation
+//! that cannot stay whole inside its encloser is split into fragments (closed and reopened), the
+//! way displaCy and most highlighters do. Annotations that are empty, reversed or out of range are
+//! clipped or dropped, never a panic. This module knows nothing of quotes or entities or HTML: it
+//! returns a tree; the article page decides what each element looks like.
+
+use std::ops::Range;
+
+/// A span of text to mark, in character offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Annotation {
+    /// Character offset of the first character.
+    pub start: usize,
+    /// Character offset just past the span.
+    pub end: usize,
+    /// Nesting layer: where annotations overlap, a lower layer encloses a higher one.
+    pub layer: u8,
+}
+
+/// A piece of the segmented text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node<'t> {
+    /// Text with no further marking at this level.
+    Text(&'t str),
+    /// One fragment of an annotation: the whole annotation, or the part of it between two
+    /// boundaries of an enclosing one.
+    Element {
+        /// Index of the annotation in the list given to [`Segmenter::nodes`].
+        annotation: usize,
+        /// Character offset where this fragment starts.
+        start: usize,
+        /// Character offset where this fragment ends.
+        end: usize,
+        /// What the fragment contains.
+        children: Vec<Node<'t>>,
+    },
+}
+
+/// Character-offset access to one text, shared by every block of an article.
+pub struct Segmenter<'t> {
+    text: &'t str,
+    /// The byte offset of every character, and the text's length in bytes at the end.
+    byte_of_char: Vec<usize>,
+}
+
+impl<'t> Segmenter<'t> {
+    /// Prepares segmenting `text`.
+    pub fn new(text: &'t str) -> Segmenter<'t> {
+        let mut byte_of_char: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
+        byte_of_char.push(text.len());
+        Segmenter { text, byte_of_char }
+    }
+
+    /// The text's length in characters.
+    pub fn n_chars(&self) -> usize {
+        self.byte_of_char.len() - 1
+    }
+
+    /// The text between two character offsets, clamped to the text.
+    pub fn slice(&self, start: usize, end: usize) -> &'t str {
+        let n_chars = self.n_chars();
+        let (start, end) = (start.min(n_chars), end.min(n_chars));
+        if start >= end {
+            return "";
+        }
+        &self.text[self.byte_of_char[start]..self.byte_of_char[end]]
+    }
+
+    /// The blocks to show as paragraphs: the given paragraph spans, sorted, clamped to the text and
+    /// made disjoint, plus any stretch of non-blank text they leave out (so no text is lost when
+    /// the paragraph layer is missing or partial).
+    pub fn blocks(&self, paragraphs: &[(usize, usize)]) -> Vec<Range<usize>> {
+        let n_chars = self.n_chars();
+        let mut spans: Vec<(usize, usize)> = paragraphs
+            .iter()
+            .map(|&(start, end)| (start.min(n_chars), end.min(n_chars)))
+            .filter(|(start, end)| start < end)
+            .collect();
+        spans.sort_unstable();
+        let mut blocks = Vec::new();
+        let mut covered_to = 0;
+        for (start, end) in spans {
+            let start = start.max(covered_to);
+            if start >= end {
+                continue;
+            }
+            if covered_to < start && !self.slice(covered_to, start).trim().is_empty() {
+                blocks.push(covered_to..start);
+            }
+            blocks.push(start..end);
+            covered_to = end;
+        }
+        if covered_to < n_chars && !self.slice(covered_to, n_chars).trim().is_empty() {
+            blocks.push(covered_to..n_chars);
+        }
+        blocks
+    }
+
+    /// The text of `block` (character offsets) split at every boundary of `annotations` that
+    /// falls inside it, nested by layer. Annotations are clipped to the block; empty, reversed
+    /// and out-of-range ones are dropped.
+    pub fn nodes(&self, block: Range<usize>, annotations: &[Annotation]) -> Vec<Node<'t>> {
+        let n_chars = self.n_chars();
+        let block = block.start.min(n_chars)..block.end.min(n_chars);
+        if block.start >= block.end {
+            return Vec::new();
+        }
+        // (annotation index, clipped start, clipped end), in nesting order: that order is fixed
+        // for the whole block, so an annotation open across a boundary keeps its place in the
+        // stack of open elements unless something enclosing it closes.
+        let mut clipped: Vec<(usize, usize, usize)> = annotations
+            .iter()
+            .enumerate()
+            .filter(|(_, annotation)| annotation.start < annotation.end)
+            .map(|(idx, annotation)| {
+                (
+                    idx,
+                    annotation.start.max(block.start),
+                    annotation.end.min(block.end),
+                )
+            })
+            .filter(|(_, start, end)| start < end)
+            .collect();
+        clipped.sort_by_key(|&(idx, start, end)| {
+            (annotations[idx].layer, start, std::cmp::Reverse(end), idx)
+        });
+        let mut boundaries: Vec<usize> = vec![block.start, block.end];
+        for &(_, start, end) in &clipped {
+            boundaries.push(start);
+            boundaries.push(end);
+        }
+        boundaries.sort_unstable();
+        boundaries.dedup();
+
+        let mut root: Vec<Node<'t>> = Vec::new();
+        // Open elements, outermost first: (annotation index, fragment start, children so far).
+        let mut open: Vec<(usize, usize, Vec<Node<'t>>)> = Vec::new();
+        for pair in boundaries.windows(2) {
+            let (piece_start, piece_end) = (pair[0], pair[1]);
+            let active: Vec<usize> = clipped
+                .iter()
+                .filter(|&&(_, start, end)| start <= piece_start && piece_end <= end)
+                .map(|&(idx, _, _)| idx)
+                .collect();
+            let n_kept = open
+                .iter()
+                .zip(&active)
+                .take_while(|((open_idx, _, _), active_idx)| open_idx == *active_idx)
+                .count();
+            while open.len() > n_kept {
+                close_top(&mut open, &mut root, piece_start);
+            }
+            for &idx in &active[n_kept..] {
+                open.push((idx, piece_start, Vec::new()));
+            }
+            let piece = Node::Text(self.slice(piece_start, piece_end));
+            match open.last_mut() {
+                Some((_, _, children)) => children.push(piece),
+                None => root.push(piece),
+            }
+        }
+        while !open.is_empty() {
+            close_top(&mut open, &mut root, block.end);
+        }
+        root
+    }
+}
+
+/// Closes the innermost open element at `end` and adds it to its parent.
+fn close_top<'t>(
+    open: &mut Vec<(usize, usize, Vec<Node<'t>>)>,
+    root: &mut Vec<Node<'t>>,
+    end: usize,
+) {
+    let Some((annotation, start, children)) = open.pop() else {
+        return;
+    };
+    let element = Node::Element {
+        annotation,
+        start,
+        end,
+        children,
+    };
+    match open.last_mut() {
+        Some((_, _, parent)) => parent.push(element),
+        None => root.push(element),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tree as text: `<N>…</N>` for annotation N.
+    fn show(nodes: &[Node]) -> String {
+        let mut out = String::new();
+        for node in nodes {
+            match node {
+                Node::Text(text) => out.push_str(text),
+                Node::Element {
+                    annotation,
+                    children,
+                    ..
+                } => {
+                    out.push_str(&format!("<{annotation}>{}</{annotation}>", show(children)));
+                }
+            }
+        }
+        out
+    }
+
+    fn check(text: &str, annotations: &[(usize, usize, u8)], expected: &str) {
+        let annotations: Vec<Annotation> = annotations
+            .iter()
+            .map(|&(start, end, layer)| Annotation { start, end, layer })
+            .collect();
+        let segmenter = Segmenter::new(text);
+        let nodes = segmenter.nodes(0..segmenter.n_chars(), &annotations);
+        assert_eq!(show(&nodes), expected);
+        // Whatever the annotations, no text is lost or repeated.
+        let plain: String = show(&nodes)
+            .split(['<', '>'])
+            .enumerate()
+            .filter(|(idx, _)| idx % 2 == 0)
+            .map(|(_, piece)| piece)
+            .collect();
+        assert_eq!(plain, text);
+    }
+
+    #[test]
+    fn no_annotations_is_the_text() {
+        check("Plain words.", &[], "Plain words.");
+        check("", &[], "");
+    }
+
+    #[test]
+    fn an_entity_inside_a_quote_nests_inside_it() {
+        check(
+            "He said Ann Lee won today.",
+            &[(8, 25, 1), (8, 15, 2)],
+            "He said <0><1>Ann Lee</1> won today</0>.",
+        );
+    }
+
+    #[test]
+    fn an_annotation_crossing_an_encloser_edge_is_split_into_fragments() {
+        // The quote (layer 1) encloses; the loaded span (layer 3) starts before it and ends inside.
+        check(
+            "ab cd ef",
+            &[(3, 8, 1), (0, 5, 3)],
+            "<1>ab </1><0><1>cd</1> ef</0>",
+        );
+        // The same with the layers the other way round: the loaded span encloses.
+        check(
+            "ab cd ef",
+            &[(3, 8, 3), (0, 5, 1)],
+            "<1>ab <0>cd</0></1><0> ef</0>",
+        );
+    }
+
+    #[test]
+    fn overlaps_in_one_layer_nest_the_earlier_around_the_later() {
+        check(
+            "abcdef",
+            &[(0, 4, 1), (2, 6, 1)],
+            "<0>ab<1>cd</1></0><1>ef</1>",
+        );
+    }
+
+    #[test]
+    fn touching_annotations_stay_siblings() {
+        check("abcdef", &[(0, 3, 2), (3, 6, 2)], "<0>abc</0><1>def</1>");
+    }
+
+    #[test]
+    fn identical_spans_nest_by_layer_then_order() {
+        check(
+            "abc",
+            &[(0, 3, 3), (0, 3, 1), (0, 3, 1)],
+            "<1><2><0>abc</0></2></1>",
+        );
+    }
+
+    #[test]
+    fn empty_reversed_and_out_of_range_annotations_are_dropped_or_clipped() {
+        check("abc", &[(1, 1, 1), (2, 1, 1), (7, 9, 1)], "abc");
+        check("abc", &[(1, 99, 1)], "a<0>bc</0>");
+        check("abc", &[(usize::MAX - 1, usize::MAX, 1)], "abc");
+    }
+
+    #[test]
+    fn offsets_are_characters_not_bytes() {
+        // “Café” — 6 characters, 10 bytes; then an emoji of 4 bytes, one character.
+        let text = "“Café” 😀 é";
+        check(text, &[(0, 6, 1), (1, 5, 2)], "<0>“<1>Café</1>”</0> 😀 é");
+        check(text, &[(7, 8, 2), (9, 10, 2)], "“Café” <0>😀</0> <1>é</1>");
+    }
+
+    #[test]
+    fn nodes_are_clipped_to_the_block() {
+        let segmenter = Segmenter::new("one two three");
+        let annotations = [Annotation {
+            start: 2,
+            end: 9,
+            layer: 1,
+        }];
+        assert_eq!(
+            show(&segmenter.nodes(4..13, &annotations)),
+            "<0>two t</0>hree"
+        );
+        assert_eq!(show(&segmenter.nodes(0..4, &annotations)), "on<0>e </0>");
+        assert!(segmenter.nodes(20..30, &annotations).is_empty());
+        assert!(segmenter.nodes(5..5, &annotations).is_empty());
+    }
+
+    #[test]
+    fn blocks_cover_unparagraphed_text_and_drop_bad_spans() {
+        let segmenter = Segmenter::new("First.\n\nSecond.\n\nThird é.");
+        assert_eq!(
+            segmenter.blocks(&[(0, 6), (8, 15)]),
+            vec![0..6, 8..15, 15..25]
+        );
+        assert_eq!(segmenter.blocks(&[]), vec![0..25]);
+        // Overlapping, reversed and out-of-range paragraph spans.
+        assert_eq!(
+            segmenter.blocks(&[(8, 15), (0, 10), (12, 3), (40, 50)]),
+            vec![0..10, 10..15, 15..25]
+        );
+        assert!(Segmenter::new("  \n ").blocks(&[]).is_empty());
+    }
+
+    #[test]
+    fn slice_clamps() {
+        let segmenter = Segmenter::new("aé😀");
+        assert_eq!(segmenter.n_chars(), 3);
+        assert_eq!(segmenter.slice(1, 3), "é😀");
+        assert_eq!(segmenter.slice(2, 10), "😀");
+        assert_eq!(segmenter.slice(3, 1), "");
+    }
+}
