@@ -74,7 +74,7 @@ pub(crate) fn timeline(articles: &[StoryArticle]) -> Markup {
     let height = axis_y + 30.0;
     html! {
         @if !dated.is_empty() {
-            svg.timeline viewBox={ "0 0 " (WIDTH) " " (num(height)) } width=(WIDTH) height=(num(height))
+            div.chart-scroll { svg.timeline viewBox={ "0 0 " (WIDTH) " " (num(height)) } width=(WIDTH) height=(num(height))
                 role="img" aria-label="The story's articles along time, one row each" {
                 title { "The story's articles in order of publication" }
                 @for (row_idx, (minute, article)) in dated.iter().enumerate() {
@@ -104,7 +104,7 @@ pub(crate) fn timeline(articles: &[StoryArticle]) -> Markup {
                 } @else {
                     text.axis-label x=(WIDTH / 2.0) y=(num(axis_y + 18.0)) text-anchor="middle" { (first_label) }
                 }
-            }
+            } }
         } @else {
             p.empty { "None of the story's articles is dated." }
         }
@@ -130,7 +130,6 @@ pub(crate) fn mentions_chart(timeline: &[MentionPeriod]) -> Markup {
     const RIGHT: f64 = 12.0;
     const TOP: f64 = 12.0;
     const PLOT_HEIGHT: f64 = 160.0;
-    const MAX_TICKS: i64 = 6;
     let dated: Vec<(i64, &MentionPeriod)> = timeline
         .iter()
         .filter_map(|period| Some((day_of(&period.date)?, period)))
@@ -154,7 +153,6 @@ pub(crate) fn mentions_chart(timeline: &[MentionPeriod]) -> Markup {
     let bar_width = (slot * 0.8).max(1.0);
     let axis_y = TOP + PLOT_HEIGHT;
     let height = axis_y + 28.0;
-    let n_ticks = (last_day - first_day).min(MAX_TICKS);
     html! {
         @if dated.is_empty() {
             svg.mentions-chart.empty viewBox={ "0 0 " (WIDTH) " 48" } width=(WIDTH) height="48"
@@ -163,7 +161,7 @@ pub(crate) fn mentions_chart(timeline: &[MentionPeriod]) -> Markup {
                 text.empty-label x=(WIDTH / 2.0) y="22" text-anchor="middle" { "No dated mentions yet" }
             }
         } @else {
-            svg.mentions-chart viewBox={ "0 0 " (WIDTH) " " (num(height)) } width=(WIDTH) height=(num(height))
+            div.chart-scroll { svg.mentions-chart viewBox={ "0 0 " (WIDTH) " " (num(height)) } width=(WIDTH) height=(num(height))
                 role="img" aria-label="Mentions per day" {
                 title { "Mentions per day" }
                 text.axis-label x=(LEFT - 6.0) y=(num(TOP + 4.0)) text-anchor="end" { (max_mentions) }
@@ -181,19 +179,36 @@ pub(crate) fn mentions_chart(timeline: &[MentionPeriod]) -> Markup {
                     }
                 }
                 line.chart-axis x1=(LEFT) y1=(num(axis_y)) x2=(WIDTH - RIGHT) y2=(num(axis_y)) {}
-                @for tick_idx in 0..=n_ticks {
-                    @let day = if n_ticks == 0 { first_day } else { first_day + (last_day - first_day) * tick_idx / n_ticks };
+                @for day in tick_days(first_day, last_day, slot) {
                     @let x = LEFT + (day - first_day) as f64 * slot + slot / 2.0;
-                    @let anchor = if n_ticks == 0 { "middle" } else if tick_idx == 0 { "start" } else if tick_idx == n_ticks { "end" } else { "middle" };
-                    @let x = match anchor { "start" => x - slot / 2.0, "end" => x + slot / 2.0, _ => x };
-                    text.axis-label x=(num(x)) y=(num(axis_y + 18.0)) text-anchor=(anchor) { (date_of_day(day)) }
+                    line.chart-tick x1=(num(x)) y1=(num(axis_y)) x2=(num(x)) y2=(num(axis_y + 4.0)) {}
+                    text.axis-label x=(num(x.clamp(LABEL_HALF_WIDTH, WIDTH - LABEL_HALF_WIDTH)))
+                        y=(num(axis_y + 18.0)) text-anchor="middle" { (date_of_day(day)) }
                 }
-            }
+            } }
         }
         @if n_undated > 0 {
             p.undated-note { (n_undated) " mentions in undated articles are not on the chart." }
         }
     }
+}
+
+/// Half the width of a `YYYY-MM-DD` axis label, in chart units.
+const LABEL_HALF_WIDTH: f64 = 34.0;
+
+/// The days to label under a day axis: the first, then every `step` days, where the step keeps
+/// labels at most six and far enough apart not to overlap (`slot` is a day's width).
+fn tick_days(first_day: i64, last_day: i64, slot: f64) -> Vec<i64> {
+    const MAX_TICKS: i64 = 6;
+    let span = last_day - first_day;
+    let min_step_for_room = (2.0 * LABEL_HALF_WIDTH + 8.0) / slot.max(f64::MIN_POSITIVE);
+    let step = ((span + MAX_TICKS - 1) / MAX_TICKS)
+        .max(min_step_for_room.ceil().min(i64::MAX as f64) as i64)
+        .max(1);
+    (0..)
+        .map(|tick_idx: i64| first_day + tick_idx * step)
+        .take_while(|day| *day <= last_day)
+        .collect()
 }
 
 /// A coordinate as written in an attribute: one decimal.
@@ -309,6 +324,18 @@ mod tests {
         );
         assert_eq!(minute_of("2020-01-02"), Some(18_263 * 24 * 60));
         assert_eq!(minute_of("2020-01-02Té:xx"), Some(18_263 * 24 * 60));
+    }
+
+    #[test]
+    fn day_axis_labels_never_crowd() {
+        assert_eq!(tick_days(0, 0, 700.0), vec![0]);
+        assert_eq!(tick_days(0, 10, 700.0 / 11.0), vec![0, 2, 4, 6, 8, 10]);
+        // A year of days: at most six labels, each 76 units apart or more.
+        let ticks = tick_days(0, 364, 700.0 / 365.0);
+        assert!(ticks.len() <= 7, "{ticks:?}");
+        assert!(ticks
+            .windows(2)
+            .all(|pair| (pair[1] - pair[0]) as f64 * 700.0 / 365.0 >= 76.0));
     }
 
     #[test]

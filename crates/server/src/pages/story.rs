@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use maud::{html, Markup};
 use serde_json::Value;
 
-use newslens_store::compare::{OutletCoverage, Rewording};
+use newslens_store::compare::{OnlyIn, OutletCoverage, Rewording};
 use newslens_store::{Comparison, StorySummary};
 
 use crate::pages::charts::{timeline, tone_bar};
@@ -183,9 +183,7 @@ fn only_one_outlet(comparison: &Comparison) -> Markup {
                     @for coverage in &comparison.outlets {
                         @let speakers: Vec<&str> = differences.speakers_only_in.iter()
                             .filter(|only| only.outlet == coverage.outlet).map(|only| only.speaker.as_str()).collect();
-                        @let quotes: Vec<(&str, &str)> = differences.quotes_only_in.iter()
-                            .filter(|only| only.outlet == coverage.outlet)
-                            .filter_map(|only| Some((only.speaker.as_str(), only.quote.as_deref()?))).collect();
+                        @let quotes = distinct_quotes(&differences.quotes_only_in, &coverage.outlet);
                         @if !speakers.is_empty() || !quotes.is_empty() {
                             div.only-outlet {
                                 h3 { (coverage.outlet) }
@@ -217,6 +215,13 @@ fn only_one_outlet(comparison: &Comparison) -> Markup {
 }
 
 fn worded_differently(reworded: &[Rewording]) -> Markup {
+    // Two articles of one outlet can carry the same quote: show each rewording once.
+    let mut distinct: Vec<&Rewording> = Vec::new();
+    for rewording in reworded {
+        if !distinct.contains(&rewording) {
+            distinct.push(rewording);
+        }
+    }
     html! {
         section.worded-differently aria-labelledby="reworded-heading" {
             h2 #reworded-heading { "Worded differently" }
@@ -225,7 +230,7 @@ fn worded_differently(reworded: &[Rewording]) -> Markup {
             } @else {
                 p.note { "The same quote as each outlet printed it. Words one version has and the other lacks are marked. "
                     "A misquote: both give the words as direct speech. A paraphrase: at least one reports them." }
-                @for rewording in reworded {
+                @for rewording in distinct {
                     @let kind = if rewording.kind == "misquote" { "misquote" } else { "paraphrase" };
                     div.rewording.(format!("rewording-{kind}")) {
                         p.rewording-head {
@@ -255,6 +260,19 @@ fn worded_differently(reworded: &[Rewording]) -> Markup {
             }
         }
     }
+}
+
+/// The quotes only `outlet` used, as `(speaker, quote)`, each once.
+fn distinct_quotes<'a>(quotes_only_in: &'a [OnlyIn], outlet: &str) -> Vec<(&'a str, &'a str)> {
+    let mut quotes: Vec<(&str, &str)> = Vec::new();
+    for only in quotes_only_in.iter().filter(|only| only.outlet == outlet) {
+        if let Some(quote) = only.quote.as_deref() {
+            if !quotes.contains(&(only.speaker.as_str(), quote)) {
+                quotes.push((only.speaker.as_str(), quote));
+            }
+        }
+    }
+    quotes
 }
 
 /// The lower-cased words of a text.
