@@ -454,8 +454,11 @@ fn article_page_highlights_entities_quotes_and_loaded_words() {
     assert!(html.contains(r#"href="/stories/a1""#));
     assert!(html.contains(r#"<a href="https://news.example/a1" rel="noopener noreferrer">"#));
     assert!(html.contains("<title>Mayor vows to rebuild bridge · newslens</title>"));
+    assert!(html.contains(r#"<div class="article-body" lang="en">"#));
+    // The key's samples are not highlights.
+    assert!(html.contains(r#"<span class="legend-entity entity-PERSON">PERSON</span>"#));
     // Three paragraphs in, three out.
-    let body_start = html.find("<div class=\"article-body\">").expect("body");
+    let body_start = html.find("<div class=\"article-body\"").expect("body");
     let body_end = body_start + html[body_start..].find("</div>").expect("body end");
     assert_eq!(html[body_start..body_end].matches("<p>").count(), 3);
 }
@@ -494,7 +497,7 @@ fn article_page_nests_overlapping_spans_over_multibyte_text() {
     assert!(html.contains("-3.25"));
     assert!(html.contains(r#"href="https://echo.example/café" rel="noopener noreferrer""#));
     // The text survives whole: strip the tags of the body and compare.
-    let body_start = html.find("<div class=\"article-body\">").expect("body");
+    let body_start = html.find("<div class=\"article-body\"").expect("body");
     let body_end = body_start + html[body_start..].find("</div>").expect("body end");
     let mut plain = String::new();
     let mut in_tag = false;
@@ -545,6 +548,7 @@ fn article_page_without_layers_still_shows_the_text() {
     assert!(html.contains("No quotes found."));
     assert!(html.contains("No tone computed."));
     assert!(html.contains("<title>Untitled article · newslens</title>"));
+    assert!(!html.contains("legend"), "no key without highlights");
 }
 
 // ---------------------------------------------------------------------------------------------

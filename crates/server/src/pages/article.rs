@@ -152,15 +152,16 @@ pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
                     }
                 }
                 @if !article.entities.is_empty() || !article.quotes.is_empty() || !article.loaded.is_empty() {
-                    div.legend aria-label="Highlight key" {
+                    p.legend {
+                        span.legend-title { "Key:" }
                         @for entity_type in &entity_types {
-                            mark.entity.(format!("entity-{}", class_token(entity_type))) { (entity_type) }
+                            span.legend-entity.(format!("entity-{}", class_token(entity_type))) { (entity_type) }
                         }
-                        @if !article.quotes.is_empty() { span.quote.speaker-0 { "quote" } }
-                        @if !article.loaded.is_empty() { mark.loaded { "loaded word" } }
+                        @if !article.quotes.is_empty() { span.legend-quote { "quote (one colour per speaker)" } }
+                        @if !article.loaded.is_empty() { span.legend-loaded { "loaded word" } }
                     }
                 }
-                div.article-body {
+                div.article-body lang=[text_language(&article.language)] {
                     @for block in blocks {
                         p { (render_nodes(&segmenter.nodes(block, &annotations), &highlights, n_chars)) }
                     }
@@ -175,6 +176,13 @@ pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
         }
     };
     layout(title, None, content)
+}
+
+/// The text's language for a `lang` attribute: an ISO 639 code, not `und`.
+fn text_language(language: &str) -> Option<&str> {
+    let is_code =
+        (2..=3).contains(&language.len()) && language.bytes().all(|byte| byte.is_ascii_lowercase());
+    (is_code && language != "und").then_some(language)
 }
 
 /// The speakers in order of their first quote, with how many quotes each has.

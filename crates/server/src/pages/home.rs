@@ -39,7 +39,7 @@ pub fn home(
     };
     let content = html! {
         section.counts aria-label="The corpus" {
-            p.tagline { "Who said what, about whom, when — and how each outlet told the story." }
+            h1.tagline { "Who said what, about whom, when — and how each outlet told the story." }
             ul.count-list {
                 li { strong { (counts.articles) } " articles" }
                 li { strong { (counts.stories) } " stories" }
@@ -49,14 +49,14 @@ pub fn home(
         }
         @if let Some((query, hits)) = search {
             section.search-results aria-labelledby="search-heading" {
-                h1 #search-heading { "Articles matching “" (query) "”" }
+                h2 #search-heading { "Articles matching “" (query) "”" }
                 @if hits.is_empty() {
                     p.empty { "No article matches. Try fewer words, or a name." }
                 } @else {
                     ol.search-hits {
                         @for hit in hits {
                             li {
-                                h2.hit-title { a href=(article_path(&hit.id)) { (hit.title.as_deref().unwrap_or("Untitled article")) } }
+                                h3.hit-title { a href=(article_path(&hit.id)) { (hit.title.as_deref().unwrap_or("Untitled article")) } }
                                 p.hit-meta {
                                     span.outlet { (hit.outlet.as_deref().unwrap_or("unknown outlet")) }
                                     @if let Some(published) = &hit.published {
@@ -72,11 +72,7 @@ pub fn home(
             }
         }
         section.top-stories aria-labelledby="stories-heading" {
-            @if search.is_some() {
-                h2 #stories-heading { "Stories with the most coverage" }
-            } @else {
-                h1 #stories-heading { "Stories with the most coverage" }
-            }
+            h2 #stories-heading { "Stories with the most coverage" }
             @if stories.is_empty() {
                 p.empty { @if page.offset > 0 { "No more stories." } @else { "No stories yet: ingest some articles first." } }
             } @else {

@@ -16,7 +16,7 @@
 //! | page    | classes |
 //! |---------|---------|
 //! | all     | `form.search` (GET `/`, input `q`) |
-//! | article | `mark.entity.entity-{TYPE}`, `span.entity-label`, `span.quote.speaker-{0..9}` (`speaker-unknown` when unattributed), `mark.loaded.loaded-{category}`, `aside.speakers`, `aside.entities`, `section.tone`, `section.metadata` |
+//! | article | `div.article-body` (one `p` per paragraph), `mark.entity.entity-{TYPE}.mention-{name,nominal,pronoun}` with `span.entity-label`, `span.quote.speaker-{0..9}` (`speaker-unknown` when unattributed) with `title` and `data-tip`, `span.reporting-verb` (`.evaluative`), `mark.loaded.loaded-{category}`, `aside.speakers`, `aside.entities`, `section.tone`, `section.metadata`; the key above the text uses `legend-*` classes, never the highlight classes |
 //! | story   | `div.outlets`, `section.outlet-column`, `svg.tone-bar`, `section.only-one-outlet`, `section.worded-differently`, `svg.timeline` |
 //! | entity  | `svg.mentions-chart`, `section.quotes-by`, `section.quotes-about` |
 //! | home    | `ol.stories`, `ol.search-hits`, `nav.paging` |

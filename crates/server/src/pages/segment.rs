@@ -9,6 +9,7 @@
 //! clipped or dropped, never a panic. This module knows nothing of quotes or entities or HTML: it
 //! returns a tree; the article page decides what each element looks like.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// A span of text to mark, in character offsets.
@@ -137,26 +138,39 @@ impl<'t> Segmenter<'t> {
         boundaries.sort_unstable();
         boundaries.dedup();
 
+        // A sweep over the boundaries keeps the set of annotations covering the current piece,
+        // as positions in `clipped` (so in nesting order): each piece costs the depth of
+        // nesting, not the number of annotations.
+        let mut by_start: Vec<usize> = (0..clipped.len()).collect();
+        by_start.sort_by_key(|&rank| clipped[rank].1);
+        let mut by_end: Vec<usize> = (0..clipped.len()).collect();
+        by_end.sort_by_key(|&rank| clipped[rank].2);
+        let (mut n_started, mut n_ended) = (0, 0);
+        let mut active: BTreeSet<usize> = BTreeSet::new();
+
         let mut root: Vec<Node<'t>> = Vec::new();
-        // Open elements, outermost first: (annotation index, fragment start, children so far).
+        // Open elements, outermost first: (rank in `clipped`, fragment start, children so far).
         let mut open: Vec<(usize, usize, Vec<Node<'t>>)> = Vec::new();
         for pair in boundaries.windows(2) {
             let (piece_start, piece_end) = (pair[0], pair[1]);
-            let active: Vec<usize> = clipped
-                .iter()
-                .filter(|&&(_, start, end)| start <= piece_start && piece_end <= end)
-                .map(|&(idx, _, _)| idx)
-                .collect();
+            while n_ended < by_end.len() && clipped[by_end[n_ended]].2 <= piece_start {
+                active.remove(&by_end[n_ended]);
+                n_ended += 1;
+            }
+            while n_started < by_start.len() && clipped[by_start[n_started]].1 <= piece_start {
+                active.insert(by_start[n_started]);
+                n_started += 1;
+            }
             let n_kept = open
                 .iter()
                 .zip(&active)
-                .take_while(|((open_idx, _, _), active_idx)| open_idx == *active_idx)
+                .take_while(|((open_rank, _, _), active_rank)| open_rank == *active_rank)
                 .count();
             while open.len() > n_kept {
-                close_top(&mut open, &mut root, piece_start);
+                close_top(&mut open, &mut root, piece_start, &clipped);
             }
-            for &idx in &active[n_kept..] {
-                open.push((idx, piece_start, Vec::new()));
+            for &rank in active.iter().skip(n_kept) {
+                open.push((rank, piece_start, Vec::new()));
             }
             let piece = Node::Text(self.slice(piece_start, piece_end));
             match open.last_mut() {
@@ -165,7 +179,7 @@ impl<'t> Segmenter<'t> {
             }
         }
         while !open.is_empty() {
-            close_top(&mut open, &mut root, block.end);
+            close_top(&mut open, &mut root, block.end, &clipped);
         }
         root
     }
@@ -176,12 +190,13 @@ fn close_top<'t>(
     open: &mut Vec<(usize, usize, Vec<Node<'t>>)>,
     root: &mut Vec<Node<'t>>,
     end: usize,
+    clipped: &[(usize, usize, usize)],
 ) {
-    let Some((annotation, start, children)) = open.pop() else {
+    let Some((rank, start, children)) = open.pop() else {
         return;
     };
     let element = Node::Element {
-        annotation,
+        annotation: clipped[rank].0,
         start,
         end,
         children,
@@ -332,6 +347,30 @@ mod tests {
             vec![0..10, 10..15, 15..25]
         );
         assert!(Segmenter::new("  \n ").blocks(&[]).is_empty());
+    }
+
+    #[test]
+    fn many_annotations_in_one_block_are_all_kept() {
+        // 20,000 touching two-character entities, each inside one of 2,000 quotes: the sweep
+        // keeps this fast, and every annotation becomes exactly one element.
+        let text = "ab".repeat(20_000);
+        let mut annotations: Vec<Annotation> = (0..20_000)
+            .map(|idx| Annotation {
+                start: 2 * idx,
+                end: 2 * idx + 2,
+                layer: 2,
+            })
+            .collect();
+        annotations.extend((0..2_000).map(|idx| Annotation {
+            start: 20 * idx,
+            end: 20 * idx + 20,
+            layer: 1,
+        }));
+        let segmenter = Segmenter::new(&text);
+        let nodes = segmenter.nodes(0..segmenter.n_chars(), &annotations);
+        assert_eq!(nodes.len(), 2_000);
+        let shown = show(&nodes);
+        assert_eq!(shown.matches("</").count(), 22_000);
     }
 
     #[test]
