@@ -36,7 +36,7 @@ pub use entity::entity;
 pub use error::error_page;
 pub use home::{home, Paging};
 pub use layout::{article_path, entity_path, percent_encode, story_path};
-pub use segment::{Annotation, Node, Segmenter};
+pub use segment::{Annotation, Node, Segmenter, MAX_DEPTH};
 pub use story::story;
 
 /// The stylesheet every page links to; the server serves it at `/assets/app.css`.

@@ -6,11 +6,16 @@
 //! Each has a layer; where two overlap, the lower layer encloses the higher, and an annotation
 //! that cannot stay whole inside its encloser is split into fragments (closed and reopened), the
 //! way displaCy and most highlighters do. Annotations that are empty, reversed or out of range are
-//! clipped or dropped, never a panic. This module knows nothing of quotes or entities or HTML: it
+//! clipped or dropped, never a panic, and nesting stops at [`MAX_DEPTH`]. This module knows nothing of quotes or entities or HTML: it
 //! returns a tree; the article page decides what each element looks like.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
+
+/// Deepest nesting of elements kept: annotations covering a piece below this many others are left
+/// out there, so no input can make a tree deep enough to exhaust the stack when it is rendered or
+/// dropped. Real articles nest three or four deep.
+pub const MAX_DEPTH: usize = 16;
 
 /// A span of text to mark, in character offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,7 +174,11 @@ impl<'t> Segmenter<'t> {
             while open.len() > n_kept {
                 close_top(&mut open, &mut root, piece_start, &clipped);
             }
-            for &rank in active.iter().skip(n_kept) {
+            for &rank in active
+                .iter()
+                .skip(n_kept)
+                .take(MAX_DEPTH.saturating_sub(n_kept))
+            {
                 open.push((rank, piece_start, Vec::new()));
             }
             let piece = Node::Text(self.slice(piece_start, piece_end));
@@ -371,6 +380,38 @@ mod tests {
         assert_eq!(nodes.len(), 2_000);
         let shown = show(&nodes);
         assert_eq!(shown.matches("</").count(), 22_000);
+    }
+
+    #[test]
+    fn nesting_is_capped() {
+        let text = "x".repeat(100);
+        let annotations: Vec<Annotation> = (0..50)
+            .map(|idx| Annotation {
+                start: idx,
+                end: 100 - idx,
+                layer: 1,
+            })
+            .collect();
+        let segmenter = Segmenter::new(&text);
+        let nodes = segmenter.nodes(0..100, &annotations);
+        fn depth(nodes: &[Node]) -> usize {
+            nodes
+                .iter()
+                .map(|node| match node {
+                    Node::Text(_) => 0,
+                    Node::Element { children, .. } => 1 + depth(children),
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        assert_eq!(depth(&nodes), MAX_DEPTH);
+        assert_eq!(
+            show(&nodes)
+                .split(['<', '>'])
+                .step_by(2)
+                .collect::<String>(),
+            text
+        );
     }
 
     #[test]
