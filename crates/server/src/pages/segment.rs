@@ -414,6 +414,71 @@ mod tests {
         );
     }
 
+    /// Checks a tree: children lie inside their element, no element is empty, and the text pieces
+    /// put together are the block's text. Returns that text.
+    fn check_tree(nodes: &[Node], start: usize, end: usize, depth: usize) -> String {
+        assert!(depth <= MAX_DEPTH);
+        let mut text = String::new();
+        for node in nodes {
+            match node {
+                Node::Text(piece) => {
+                    assert!(!piece.is_empty());
+                    text.push_str(piece);
+                }
+                Node::Element {
+                    start: element_start,
+                    end: element_end,
+                    children,
+                    ..
+                } => {
+                    assert!(start <= *element_start && element_end <= &end);
+                    assert!(element_start < element_end && !children.is_empty());
+                    let inner = check_tree(children, *element_start, *element_end, depth + 1);
+                    assert_eq!(inner.chars().count(), element_end - element_start);
+                    text.push_str(&inner);
+                }
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn random_annotations_over_multibyte_text_keep_the_text_and_nest() {
+        // A fixed-seed xorshift: hermetic, and the same cases on every run.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound.max(1) as u64) as usize
+        };
+        let alphabet: Vec<char> = "ab é“”😀\n<&".chars().collect();
+        for _ in 0..2_000 {
+            let n_chars = next(40);
+            let text: String = (0..n_chars)
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let annotations: Vec<Annotation> = (0..next(12))
+                .map(|_| Annotation {
+                    start: next(n_chars + 5),
+                    end: next(n_chars + 5),
+                    layer: next(4) as u8,
+                })
+                .collect();
+            let segmenter = Segmenter::new(&text);
+            let block_start = next(n_chars + 2);
+            let block_end = block_start + next(n_chars + 2);
+            let nodes = segmenter.nodes(block_start..block_end, &annotations);
+            let (start, end) = (block_start.min(n_chars), block_end.min(n_chars));
+            let shown = check_tree(&nodes, start, end, 0);
+            assert_eq!(
+                shown,
+                segmenter.slice(start, end),
+                "{text:?} {annotations:?}"
+            );
+        }
+    }
+
     #[test]
     fn slice_clamps() {
         let segmenter = Segmenter::new("aé😀");
