@@ -16,7 +16,7 @@ use newslens_store::{StoredArticle, StorySummary};
 
 use crate::pages::charts::tone_bar;
 use crate::pages::layout::{
-    class_token, display_date, entity_path, layout, plural, story_path, web_url,
+    article_path, class_token, display_date, entity_path, layout, plural, story_path, web_url,
 };
 use crate::pages::segment::{Annotation, Node, Segmenter};
 
@@ -425,7 +425,7 @@ fn metadata_panel(stored: &StoredArticle, story: Option<&StorySummary>) -> Marku
                     }
                 }
                 @if let Some(original) = &stored.duplicate_of {
-                    dt { "Near-copy of" } dd { a href=(crate::pages::article_path(original)) { (original) } }
+                    dt { "Near-copy of" } dd { a href=(article_path(original)) { (original) } }
                 }
                 dt { "Id" } dd { code { (article.id) } }
             }
