@@ -6,7 +6,7 @@
 //! the stylesheet is embedded in the binary, and the pages run no script).
 //!
 //! - [`api`]: the `/v1` handlers; their attributes generate the OpenAPI document.
-//! - [`routes`]: the pages' handlers.
+//! - [`routes`]: the pages' handlers; [`pages`]: the pages themselves, rendered from the views.
 //! - [`state`]: the shared connections and settings.
 //!
 //! Every answer carries a Content-Security-Policy that allows no script and only the embedded
@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod error;
+pub mod pages;
 pub mod routes;
 pub mod state;
 

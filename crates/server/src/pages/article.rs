@@ -1,0 +1,434 @@
+//! The article page: the text with its entities, quotes, reporting verbs and loaded words
+//! highlighted (the way displaCy shows entities), and beside it who is quoted, the tone figures and
+//! the article's metadata.
+//!
+//! The highlights come from the contract's layers (character offsets, see
+//! `newslens_core::article`); [`crate::pages::segment`] turns them into well-formed nested
+//! elements. This module decides what each highlight looks like; it does not read the store.
+
+use std::collections::BTreeMap;
+
+use maud::{html, Markup};
+use serde_json::Value;
+
+use newslens_core::article::{Entity, Loaded, Quote, ReportingVerb};
+use newslens_store::{StoredArticle, StorySummary};
+
+use crate::pages::charts::tone_bar;
+use crate::pages::layout::{
+    article_path, class_token, display_date, entity_path, layout, plural, story_path, web_url,
+};
+use crate::pages::segment::{Annotation, Node, Segmenter};
+
+/// Colours speakers cycle through (`speaker-0` … `speaker-9`).
+const N_SPEAKER_COLOURS: usize = 10;
+
+/// Nesting layers, outermost first: a quote encloses the entities and loaded words in it.
+const QUOTE_LAYER: u8 = 1;
+const ENTITY_LAYER: u8 = 2;
+const VERB_LAYER: u8 = 3;
+const LOADED_LAYER: u8 = 4;
+
+/// What one annotation of the text stands for.
+enum Highlight<'a> {
+    Quote {
+        /// Index into the speakers in order of first quote; `None` when unattributed.
+        speaker_idx: Option<usize>,
+        tip: String,
+    },
+    Entity {
+        entity: &'a Entity,
+        kind: &'a str,
+        /// Where the mention ends, for putting the type label after its last fragment.
+        end: usize,
+    },
+    Verb(&'a ReportingVerb),
+    Loaded(&'a Loaded),
+}
+
+/// A speaker as listed beside the text.
+struct QuotedSpeaker<'a> {
+    name: &'a str,
+    n_quotes: usize,
+}
+
+/// The article page. `story` is the story the article belongs to, when known.
+pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
+    let article = &stored.article;
+    let title = article.title.as_deref().unwrap_or("Untitled article");
+    let speakers = quoted_speakers(&article.quotes);
+    let speaker_idx_of: BTreeMap<&str, usize> = speakers
+        .iter()
+        .enumerate()
+        .map(|(idx, speaker)| (speaker.name, idx))
+        .collect();
+    let n_unattributed = article
+        .quotes
+        .iter()
+        .filter(|quote| quote.speaker.is_none())
+        .count();
+
+    let mut annotations: Vec<Annotation> = Vec::new();
+    let mut highlights: Vec<Highlight> = Vec::new();
+    for quote in &article.quotes {
+        let speaker_name = quote.speaker.as_ref().map(|speaker| speaker.name.as_str());
+        let speaker_idx = speaker_name.and_then(|name| speaker_idx_of.get(name).copied());
+        for span in &quote.spans {
+            annotations.push(Annotation {
+                start: span.start,
+                end: span.end,
+                layer: QUOTE_LAYER,
+            });
+            highlights.push(Highlight::Quote {
+                speaker_idx,
+                tip: quote_tip(quote),
+            });
+        }
+        if let Some(verb) = &quote.verb {
+            annotations.push(Annotation {
+                start: verb.start,
+                end: verb.end,
+                layer: VERB_LAYER,
+            });
+            highlights.push(Highlight::Verb(verb));
+        }
+    }
+    for entity in &article.entities {
+        for mention in &entity.mentions {
+            annotations.push(Annotation {
+                start: mention.start,
+                end: mention.end,
+                layer: ENTITY_LAYER,
+            });
+            highlights.push(Highlight::Entity {
+                entity,
+                kind: &mention.kind,
+                end: mention.end,
+            });
+        }
+    }
+    for loaded in &article.loaded {
+        annotations.push(Annotation {
+            start: loaded.start,
+            end: loaded.end,
+            layer: LOADED_LAYER,
+        });
+        highlights.push(Highlight::Loaded(loaded));
+    }
+
+    let segmenter = Segmenter::new(&article.text);
+    let paragraphs: Vec<(usize, usize)> = article
+        .paragraphs
+        .iter()
+        .map(|span| (span.start, span.end))
+        .collect();
+    let blocks = segmenter.blocks(&paragraphs);
+    let n_chars = segmenter.n_chars();
+    let entity_types: Vec<&str> = {
+        let mut types: Vec<&str> = article
+            .entities
+            .iter()
+            .map(|entity| entity.entity_type.as_str())
+            .collect();
+        types.sort_unstable();
+        types.dedup();
+        types
+    };
+
+    let content = html! {
+        div.article-layout {
+            article.article-text {
+                header.article-header {
+                    @if let Some(story) = story {
+                        p.kicker { a href=(story_path(&story.id)) { "Story: " (story.title.as_deref().unwrap_or("untitled story")) } }
+                    }
+                    h1 { (title) }
+                    p.byline {
+                        @if let Some(outlet) = &article.source.outlet { span.outlet { (outlet) } }
+                        @if let Some(published) = &article.published {
+                            " " time datetime=(published) { (display_date(published)) }
+                        }
+                        @if !article.authors.is_empty() { " · by " (article.authors.join(", ")) }
+                    }
+                }
+                @if !article.entities.is_empty() || !article.quotes.is_empty() || !article.loaded.is_empty() {
+                    p.legend {
+                        span.legend-title { "Key:" }
+                        @for entity_type in &entity_types {
+                            span.legend-entity.(format!("entity-{}", class_token(entity_type))) { (entity_type) }
+                        }
+                        @if !article.quotes.is_empty() { span.legend-quote { "quote (one colour per speaker)" } }
+                        @if !article.loaded.is_empty() { span.legend-loaded { "loaded word" } }
+                    }
+                }
+                div.article-body lang=[text_language(&article.language)] {
+                    @for block in blocks {
+                        p { (render_nodes(&segmenter.nodes(block, &annotations), &highlights, n_chars)) }
+                    }
+                }
+            }
+            div.article-side {
+                (speakers_panel(&speakers, n_unattributed))
+                (tone_panel(stored))
+                (entities_panel(&article.entities))
+                (metadata_panel(stored, story))
+            }
+        }
+    };
+    layout(title, None, content)
+}
+
+/// The text's language for a `lang` attribute: an ISO 639 code, not `und`.
+fn text_language(language: &str) -> Option<&str> {
+    let is_code =
+        (2..=3).contains(&language.len()) && language.bytes().all(|byte| byte.is_ascii_lowercase());
+    (is_code && language != "und").then_some(language)
+}
+
+/// The speakers in order of their first quote, with how many quotes each has.
+fn quoted_speakers(quotes: &[Quote]) -> Vec<QuotedSpeaker<'_>> {
+    let mut speakers: Vec<QuotedSpeaker> = Vec::new();
+    for speaker in quotes.iter().filter_map(|quote| quote.speaker.as_ref()) {
+        match speakers.iter_mut().find(|known| known.name == speaker.name) {
+            Some(known) => known.n_quotes += 1,
+            None => speakers.push(QuotedSpeaker {
+                name: &speaker.name,
+                n_quotes: 1,
+            }),
+        }
+    }
+    speakers
+}
+
+/// "Speaker — verb (kind)", what hovering a quote shows.
+fn quote_tip(quote: &Quote) -> String {
+    let speaker = quote
+        .speaker
+        .as_ref()
+        .map_or("Unattributed", |speaker| speaker.name.as_str());
+    let mut tip = speaker.to_string();
+    if let Some(verb) = &quote.verb {
+        tip.push_str(" — ");
+        tip.push_str(&verb.text);
+    }
+    tip.push_str(" (");
+    tip.push_str(&quote.kind);
+    if let Some(channel) = &quote.channel {
+        tip.push_str(", via ");
+        tip.push_str(channel);
+    }
+    tip.push(')');
+    tip
+}
+
+fn speaker_class(speaker_idx: Option<usize>) -> String {
+    match speaker_idx {
+        Some(idx) => format!("speaker-{}", idx % N_SPEAKER_COLOURS),
+        None => "speaker-unknown".to_string(),
+    }
+}
+
+fn render_nodes(nodes: &[Node], highlights: &[Highlight], n_chars: usize) -> Markup {
+    html! {
+        @for node in nodes {
+            @match node {
+                Node::Text(text) => (text),
+                Node::Element { annotation, end, children, .. } => {
+                    @let inner = render_nodes(children, highlights, n_chars);
+                    @match &highlights[*annotation] {
+                        Highlight::Quote { speaker_idx, tip } => {
+                            span.quote.(speaker_class(*speaker_idx)) title=(tip) data-tip=(tip) { (inner) }
+                        }
+                        Highlight::Entity { entity, kind, end: mention_end } => {
+                            mark.entity.(format!("entity-{}", class_token(&entity.entity_type))).(format!("mention-{}", class_token(kind)))
+                                title={ (entity.name) " · " (entity.entity_type) } {
+                                (inner)
+                                @if *end >= (*mention_end).min(n_chars) {
+                                    span.entity-label { (entity.entity_type) }
+                                }
+                            }
+                        }
+                        Highlight::Verb(verb) => {
+                            span.reporting-verb.evaluative[!verb.neutral]
+                                title=(if verb.neutral { "reporting verb" } else { "reporting verb (evaluative)" }) { (inner) }
+                        }
+                        Highlight::Loaded(loaded) => {
+                            mark.loaded.(format!("loaded-{}", class_token(&loaded.category)))
+                                title={ "loaded: " (loaded.category) } { (inner) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn speakers_panel(speakers: &[QuotedSpeaker], n_unattributed: usize) -> Markup {
+    html! {
+        aside.speakers.panel aria-labelledby="speakers-heading" {
+            h2 #speakers-heading { "Who is quoted" }
+            @if speakers.is_empty() && n_unattributed == 0 {
+                p.empty { "No quotes found." }
+            } @else {
+                ul.speaker-list {
+                    @for (speaker_idx, speaker) in speakers.iter().enumerate() {
+                        li {
+                            span.swatch.(speaker_class(Some(speaker_idx))) aria-hidden="true" {}
+                            a href=(entity_path(speaker.name)) { (speaker.name) }
+                            " " span.count { (plural(speaker.n_quotes, "quote", "quotes")) }
+                        }
+                    }
+                    @if n_unattributed > 0 {
+                        li {
+                            span.swatch.speaker-unknown aria-hidden="true" {}
+                            "Unattributed " span.count { (plural(n_unattributed, "quote", "quotes")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The GDELT figures of one tone object as stored.
+struct ToneFigures {
+    tone: f64,
+    positive: f64,
+    negative: f64,
+    polarity: f64,
+    words: Option<u64>,
+}
+
+fn tone_figures(value: Option<&Value>) -> Option<ToneFigures> {
+    let object = value?.as_object()?;
+    let number = |field: &str| object.get(field).and_then(Value::as_f64);
+    Some(ToneFigures {
+        tone: number("tone")?,
+        positive: number("positive").unwrap_or(f64::NAN),
+        negative: number("negative").unwrap_or(f64::NAN),
+        polarity: number("polarity").unwrap_or(f64::NAN),
+        words: object.get("words").and_then(Value::as_u64),
+    })
+}
+
+fn figure(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value:.2}")
+    } else {
+        "–".to_string()
+    }
+}
+
+fn tone_panel(stored: &StoredArticle) -> Markup {
+    // The JSON first: `tone_narrative` may be newer than this build's `Article`.
+    let whole = tone_figures(stored.json.get("tone")).or_else(|| {
+        let tone = stored.article.tone.as_ref()?;
+        Some(ToneFigures {
+            tone: tone.tone,
+            positive: tone.positive,
+            negative: tone.negative,
+            polarity: tone.polarity,
+            words: Some(tone.words as u64),
+        })
+    });
+    let narrative = tone_figures(stored.json.get("tone_narrative"));
+    let columns: Vec<(&str, &ToneFigures)> = [("Whole text", &whole), ("Narrative", &narrative)]
+        .into_iter()
+        .filter_map(|(label, figures)| Some((label, figures.as_ref()?)))
+        .collect();
+    html! {
+        section.tone.panel aria-labelledby="tone-heading" {
+            h2 #tone-heading { "Tone" }
+            @if columns.is_empty() {
+                p.empty { "No tone computed." }
+            } @else {
+                table.tone-table {
+                    caption { "GDELT tone: % positive words − % negative words. "
+                        "Narrative leaves out the quotes: the outlet's own voice." }
+                    thead { tr { th scope="col" { "Figure" } @for (label, _) in &columns { th scope="col" { (label) } } } }
+                    tbody {
+                        tr { th scope="row" { "Tone" } @for (_, f) in &columns { td.tone-value { (figure(f.tone)) } } }
+                        tr { th scope="row" { "Positive %" } @for (_, f) in &columns { td { (figure(f.positive)) } } }
+                        tr { th scope="row" { "Negative %" } @for (_, f) in &columns { td { (figure(f.negative)) } } }
+                        tr { th scope="row" { "Polarity" } @for (_, f) in &columns { td { (figure(f.polarity)) } } }
+                        tr { th scope="row" { "Words" } @for (_, f) in &columns {
+                            td { @if let Some(words) = f.words { (words) } @else { "–" } }
+                        } }
+                    }
+                }
+                @for (label, f) in &columns {
+                    div.tone-row { span.tone-row-label { (label) } (tone_bar(f.tone, label)) }
+                }
+            }
+        }
+    }
+}
+
+fn entities_panel(entities: &[Entity]) -> Markup {
+    let mut named: Vec<&Entity> = entities
+        .iter()
+        .filter(|entity| entity.mentions.iter().any(|mention| mention.kind == "name"))
+        .collect();
+    named.sort_by(|a, b| {
+        b.mentions
+            .len()
+            .cmp(&a.mentions.len())
+            .then(a.name.cmp(&b.name))
+    });
+    html! {
+        @if !named.is_empty() {
+            aside.entities.panel aria-labelledby="entities-heading" {
+                h2 #entities-heading { "Who and what is mentioned" }
+                ul.entity-list {
+                    @for entity in named {
+                        li {
+                            span.type-badge.(format!("entity-{}", class_token(&entity.entity_type))) { (entity.entity_type) }
+                            " " a href=(entity_path(&entity.name)) { (entity.name) }
+                            " " span.count { (plural(entity.mentions.len(), "mention", "mentions")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn metadata_panel(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
+    let article = &stored.article;
+    html! {
+        section.metadata.panel aria-labelledby="metadata-heading" {
+            h2 #metadata-heading { "About this article" }
+            dl {
+                dt { "Title" } dd { (article.title.as_deref().unwrap_or("–")) }
+                dt { "Outlet" } dd { (article.source.outlet.as_deref().unwrap_or("–")) }
+                dt { "Published" } dd {
+                    @if let Some(published) = &article.published { time datetime=(published) { (display_date(published)) } } @else { "–" }
+                }
+                dt { "Authors" } dd { @if article.authors.is_empty() { "–" } @else { (article.authors.join(", ")) } }
+                dt { "URL" } dd.url {
+                    @match article.source.url.as_deref() {
+                        Some(url) => {
+                            @if let Some(href) = web_url(url) {
+                                a href=(href) rel="noopener noreferrer" { (url) }
+                            } @else {
+                                (url)
+                            }
+                        }
+                        None => "–",
+                    }
+                }
+                dt { "Language" } dd { (article.language) }
+                @if let Some(story) = story {
+                    dt { "Story" } dd {
+                        a href=(story_path(&story.id)) { (story.title.as_deref().unwrap_or("untitled story")) }
+                        " (" (plural(story.articles.len(), "article", "articles")) ")"
+                    }
+                }
+                @if let Some(original) = &stored.duplicate_of {
+                    dt { "Near-copy of" } dd { a href=(article_path(original)) { (original) } }
+                }
+                dt { "Id" } dd { code { (article.id) } }
+            }
+        }
+    }
+}
