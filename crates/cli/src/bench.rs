@@ -21,6 +21,8 @@ use crate::ingest::{ingest, IngestArgs};
 pub enum BenchCommand {
     /// Ingest N articles built from ../shared/data texts; report rate, memory and view latencies.
     Ingest(BenchIngestArgs),
+    /// Serve a corpus and offer a fixed request rate on loopback; report p50/p99 latency.
+    Serve(crate::bench_serve::BenchServeArgs),
 }
 
 #[derive(Args)]
@@ -34,11 +36,15 @@ pub struct BenchIngestArgs {
     /// Threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Keep the corpus database here (for `bench serve`); by default it is deleted.
+    #[arg(long, value_name = "PATH")]
+    keep_db: Option<PathBuf>,
 }
 
 pub fn run(command: &BenchCommand) -> Result<()> {
     match command {
         BenchCommand::Ingest(args) => bench_ingest(args),
+        BenchCommand::Serve(args) => crate::bench_serve::run(args),
     }
 }
 
@@ -216,6 +222,22 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
     for (query, ms, n) in search_times {
         println!("  search {query:<24} {ms:.1} ms ({n} hits)");
     }
+    if let Some(keep) = &args.keep_db {
+        drop(store);
+        keep_database(&db, keep)?;
+        println!("  corpus kept at {}", keep.display());
+    }
+    Ok(())
+}
+
+/// Moves the benchmark's database (checkpointed into one file) to `keep`.
+fn keep_database(db: &Path, keep: &Path) -> Result<()> {
+    SqliteStore::open(db)?.checkpoint()?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", keep.display()));
+    }
+    std::fs::copy(db, keep)
+        .with_context(|| format!("cannot keep the corpus at {}", keep.display()))?;
     Ok(())
 }
 

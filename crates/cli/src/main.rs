@@ -6,6 +6,7 @@
 
 mod analyze;
 mod bench;
+mod bench_serve;
 mod corpus;
 mod eval;
 mod ingest;

@@ -153,6 +153,11 @@ pub enum ServeError {
     },
 }
 
+/// Serves the application on a bound listener until the task is dropped (benchmarks, tests).
+pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).await
+}
+
 /// Serves until Ctrl-C; `ready` is called with the bound address once it listens.
 pub async fn serve(
     settings: Settings,

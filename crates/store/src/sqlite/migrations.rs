@@ -9,7 +9,10 @@ use rusqlite::Connection;
 
 /// `(version, SQL)` in order; a new schema change is a new file and a new line here, never an edit
 /// of an applied one.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/0001_corpus.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../../migrations/0001_corpus.sql")),
+    (2, include_str!("../../migrations/0002_quote_order.sql")),
+];
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> u32 {

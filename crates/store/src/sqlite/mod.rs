@@ -100,6 +100,14 @@ impl SqliteStore {
             .map_err(|source| self.error(source))
     }
 
+    /// Moves everything in the write-ahead log into the database file, so the file alone holds
+    /// the whole corpus (for copying it).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.connection
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|source| self.error(source))
+    }
+
     /// Runs SQLite's own consistency check and ours (every article in exactly one existing story,
     /// every near-copy's original stored and in the same story, the search index in step);
     /// returns the problems found.
@@ -236,6 +244,15 @@ impl Store for SqliteStore {
                     .map_err(wrap)?;
             }
         }
+        // Quotes of near-copies are not listed; keep their flag in step with the articles.
+        transaction
+            .execute_batch(
+                "UPDATE quotes SET copy = 1 WHERE copy = 0
+                   AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NOT NULL);
+                 UPDATE quotes SET copy = 0 WHERE copy = 1
+                   AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NULL);",
+            )
+            .map_err(wrap)?;
         rebuild_story_table(&transaction).map_err(wrap)?;
         transaction.commit().map_err(wrap)?;
         Ok(())
@@ -413,8 +430,8 @@ fn add_article(
     }
 
     let mut insert_quote = transaction.prepare_cached(
-        "INSERT INTO quotes (article, quote, text, kind, speaker, speaker_key, speaker_last, verb, neutral, channel)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO quotes (article, quote, text, kind, speaker, speaker_key, speaker_last, verb, neutral, channel, sort_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, coalesce(?11, '~'))",
     )?;
     let mut insert_about = transaction.prepare_cached(
         "INSERT OR IGNORE INTO quote_about (quote, name, name_key, last_key) VALUES (?1, ?2, ?3, ?4)",
@@ -439,6 +456,7 @@ fn add_article(
             quote.verb.as_ref().map(|verb| verb.text.clone()),
             quote.verb.as_ref().map(|verb| verb.neutral),
             quote.channel,
+            article.published,
         ])?;
         let quote_rowid = transaction.last_insert_rowid();
         for name in quote_subjects(article, quote_idx) {

@@ -155,20 +155,42 @@ pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result
     let speaker = filter.speaker.as_deref().map(|name| name_keys(name).0);
     let about = filter.about.as_deref().map(|name| name_keys(name).0);
     let limit = filter.limit.map_or(-1, |limit| limit as i64);
-    let mut statement = connection.prepare_cached(
+    // Only the filters given go into the statement (`?1 IS NULL OR …` would keep SQLite from
+    // using the indexes), and the page is chosen from the quotes table alone: its indexes hold
+    // the order (`sort_date`, `article`, `quote`), so only the page's rows are joined to their
+    // articles.
+    let mut conditions = vec!["q.copy = 0"];
+    if speaker.is_some() {
+        conditions.push("(q.speaker_key = ?1 OR q.speaker_last = ?1)");
+    }
+    if about.is_some() {
+        conditions.push(
+            "q.rowid IN (SELECT quote FROM quote_about WHERE name_key = ?2
+                         UNION SELECT quote FROM quote_about WHERE last_key = ?2)",
+        );
+    }
+    if filter.outlet.is_some() {
+        conditions.push(
+            "q.article IN (SELECT rowid FROM articles WHERE outlet LIKE '%' || ?3 || '%')",
+        );
+    }
+    if filter.since.is_some() {
+        conditions.push("q.sort_date >= ?4 AND q.sort_date < '~'");
+    }
+    if filter.until.is_some() {
+        conditions.push("substr(q.sort_date, 1, length(?5)) <= ?5");
+    }
+    let sql = format!(
         "SELECT q.rowid, q.text, q.kind, q.speaker, q.verb, q.neutral, q.channel,
                 a.id, a.story, a.outlet, a.published, a.url
-         FROM quotes q JOIN articles a ON a.rowid = q.article
-         WHERE a.duplicate_of IS NULL
-           AND (?1 IS NULL OR q.speaker_key = ?1 OR q.speaker_last = ?1)
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM quote_about t
-                                      WHERE t.quote = q.rowid AND (t.name_key = ?2 OR t.last_key = ?2)))
-           AND (?3 IS NULL OR a.outlet LIKE '%' || ?3 || '%')
-           AND (?4 IS NULL OR a.published >= ?4)
-           AND (?5 IS NULL OR substr(a.published, 1, length(?5)) <= ?5)
-         ORDER BY a.published IS NULL, a.published, a.id, q.quote
-         LIMIT ?6 OFFSET ?7",
-    )?;
+         FROM (SELECT q.rowid AS page_quote FROM quotes q WHERE {}
+               ORDER BY q.sort_date, q.article, q.quote LIMIT ?6 OFFSET ?7) page
+         JOIN quotes q ON q.rowid = page.page_quote
+         JOIN articles a ON a.rowid = q.article
+         ORDER BY q.sort_date, q.article, q.quote",
+        conditions.join(" AND ")
+    );
+    let mut statement = connection.prepare_cached(&sql)?;
     let mut about_of =
         connection.prepare_cached("SELECT name FROM quote_about WHERE quote = ?1 ORDER BY name")?;
     let rows = statement
