@@ -38,6 +38,7 @@ async fn a_reader_follows_the_bridge_story_from_the_front_page_to_an_article_and
         "no bridge story on the front page: {listed}"
     );
     browser.screenshot("home").await;
+    browser.assert_fits_the_window().await;
 
     // Searching from the box in the header finds the library article.
     let search_box = browser.wait_for("form.search input[name=q]").await;
@@ -60,6 +61,7 @@ async fn a_reader_follows_the_bridge_story_from_the_front_page_to_an_article_and
         browser.url().await
     );
     browser.screenshot("search-library").await;
+    browser.assert_fits_the_window().await;
 
     // The bridge story, from its headline in the list: one column per outlet, side by side.
     browser
@@ -92,6 +94,7 @@ async fn a_reader_follows_the_bridge_story_from_the_front_page_to_an_article_and
     browser.wait_for("svg.tone-bar").await;
     browser.wait_for("svg.timeline").await;
     browser.screenshot("story").await;
+    browser.assert_fits_the_window().await;
 
     // The Eastern Shore Herald's article, from its headline in the outlet's column: entities,
     // attributed quotes and loaded words are highlighted.
@@ -128,6 +131,7 @@ async fn a_reader_follows_the_bridge_story_from_the_front_page_to_an_article_and
     browser.wait_for("aside.speakers").await;
     browser.wait_for("section.tone").await;
     browser.screenshot("article").await;
+    browser.assert_fits_the_window().await;
 
     // A speaker's page: how often they are mentioned, and what they said.
     browser.open("/entities/Greaves").await;
@@ -139,6 +143,7 @@ async fn a_reader_follows_the_bridge_story_from_the_front_page_to_an_article_and
         "the quotes by Greaves are an empty section"
     );
     browser.screenshot("entity-greaves").await;
+    browser.assert_fits_the_window().await;
 
     browser.close().await;
 }
@@ -227,6 +232,7 @@ async fn markup_in_an_ingested_article_is_shown_as_text_and_never_runs() {
             )
             .await;
         browser.screenshot(name).await;
+        browser.assert_fits_the_window().await;
         assert!(seen["pwned"].is_null(), "{path}: a payload ran: {seen}");
         let title = seen["title"].as_str().unwrap_or_default();
         assert_ne!(title, "pwned", "{path}: a payload set the title");

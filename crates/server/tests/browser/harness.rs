@@ -331,6 +331,23 @@ impl Browser {
             .unwrap_or_else(|error| panic!("execute {script}: {error}"))
     }
 
+    /// Panics when the page is wider than the window, so the reader would scroll sideways: a long
+    /// unbroken title or name pushing past its column, say.
+    pub async fn assert_fits_the_window(&self) {
+        let widths = self
+            .execute(
+                "const root = document.documentElement;
+                 return [root.scrollWidth, root.clientWidth];",
+            )
+            .await;
+        let (page, window) = (widths[0].as_i64(), widths[1].as_i64());
+        assert!(
+            page <= window,
+            "{}: the page is {page:?}px wide in a {window:?}px window",
+            self.url().await
+        );
+    }
+
     /// The address of the page shown.
     pub async fn url(&self) -> String {
         self.client
