@@ -8,8 +8,8 @@
 use newslens_core::article::{Loaded, Quote, Tone};
 use newslens_core::{analyze, Article, Document};
 use newslens_store::{
-    compare_story, prepare, update_stories, QuoteFilter, SearchQuery, SqliteStore, Store,
-    StoryConfig, StoryFilter,
+    compare_story, prepare, update_stories, QuoteFilter, QuoteRecord, SearchQuery, SqliteStore,
+    Store, StoryConfig, StoryFilter,
 };
 use serde_json::json;
 
@@ -296,6 +296,30 @@ fn quotes_are_found_by_speaker_subject_outlet_and_date() {
         .unwrap();
     assert_eq!(since.len(), 1);
     assert!(since[0].text.contains("Oban"));
+    let until = store
+        .quotes(&QuoteFilter {
+            until: Some("2023-03".into()),
+            ..QuoteFilter::default()
+        })
+        .unwrap();
+    assert!(until.iter().all(|q| !q.text.contains("Oban")), "{until:?}");
+    assert!(until
+        .iter()
+        .all(|q| q.published.as_deref() <= Some("2023-03-31")));
+    // Paging walks the same list without gaps or repeats.
+    let all = store.quotes(&QuoteFilter::default()).unwrap();
+    let paged: Vec<QuoteRecord> = (0..all.len())
+        .flat_map(|offset| {
+            store
+                .quotes(&QuoteFilter {
+                    limit: Some(1),
+                    offset,
+                    ..QuoteFilter::default()
+                })
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(paged, all);
     let outlet = store
         .quotes(&QuoteFilter {
             outlet: Some("outlet 0".into()),
@@ -466,7 +490,7 @@ fn a_database_keeps_its_schema_version_and_opens_again() {
     {
         let mut store = SqliteStore::open(&path).unwrap();
         store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.schema_version().unwrap(), 2);
     }
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.counts().unwrap().articles, 1);

@@ -170,9 +170,8 @@ pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result
         );
     }
     if filter.outlet.is_some() {
-        conditions.push(
-            "q.article IN (SELECT rowid FROM articles WHERE outlet LIKE '%' || ?3 || '%')",
-        );
+        conditions
+            .push("q.article IN (SELECT rowid FROM articles WHERE outlet LIKE '%' || ?3 || '%')");
     }
     if filter.since.is_some() {
         conditions.push("q.sort_date >= ?4 AND q.sort_date < '~'");
