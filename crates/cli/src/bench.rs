@@ -167,6 +167,7 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
                 min_articles: 1,
                 limit: Some(50),
                 offset: 0,
+                most_covered: false,
             })
             .map_or(0, |s| s.len())
     });

@@ -133,6 +133,7 @@ fn scenarios(db: &std::path::Path) -> Result<Vec<Scenario>> {
             min_articles: 1,
             limit: Some(2_000),
             offset: 0,
+            most_covered: false,
         })?
         .into_iter()
         .flat_map(|story| story.articles.into_iter().map(|article| article.id))

@@ -47,6 +47,9 @@ pub struct StoriesArgs {
     /// Skip this many stories first (for paging with --limit).
     #[arg(long, value_name = "N", default_value_t = 0)]
     offset: usize,
+    /// Most covered first (most articles, then newest) instead of newest first.
+    #[arg(long)]
+    most_covered: bool,
 }
 
 #[derive(Args)]
@@ -152,6 +155,7 @@ pub fn stories(args: &StoriesArgs) -> Result<()> {
         min_articles: args.min_articles,
         limit: args.limit,
         offset: args.offset,
+        most_covered: args.most_covered,
     })?;
     let mut out = stdout();
     for story in &stories {

@@ -267,6 +267,8 @@ pub struct StoriesParams {
     pub limit: Option<usize>,
     /// Stories to skip.
     pub offset: Option<usize>,
+    /// `newest` (default: latest article first) or `coverage` (most articles first).
+    pub order: Option<String>,
 }
 
 /// Lists stories, newest first.
@@ -285,10 +287,20 @@ pub async fn stories(
     ApiQuery(params): ApiQuery<StoriesParams>,
 ) -> ApiResult<Json<Page<StorySummary>>> {
     let paging = Paging::new(params.limit, params.offset)?;
+    let most_covered = match params.order.as_deref() {
+        None | Some("newest") => false,
+        Some("coverage") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "order must be newest or coverage, not {other}"
+            )))
+        }
+    };
     let filter = StoryFilter {
         min_articles: params.min_articles.unwrap_or(1),
         limit: paging.fetch(),
         offset: paging.offset,
+        most_covered,
     };
     let items = state.read(move |store| Ok(store.stories(&filter)?)).await?;
     Ok(Json(Page::from_fetched(items, paging)))

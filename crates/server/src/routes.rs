@@ -73,6 +73,7 @@ async fn home(State(state): State<AppState>, Query(params): Query<HomeParams>) -
                 min_articles: 1,
                 limit: Some(HOME_STORIES + 1),
                 offset,
+                most_covered: true,
             })?;
             let paging = pages::Paging {
                 offset,

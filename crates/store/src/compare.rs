@@ -369,10 +369,16 @@ fn ranked(counts: BTreeMap<String, usize>) -> Vec<Counted> {
 /// The outlet an article is filed under: its outlet, else its URL's host.
 fn outlet_of(stored: &StoredArticle) -> String {
     let source = &stored.article.source;
-    if let Some(outlet) = source.outlet.as_deref().filter(|o| !o.trim().is_empty()) {
+    outlet_name(source.outlet.as_deref(), source.url.as_deref())
+}
+
+/// The name an article's outlet is shown and grouped under: the outlet as given, else the URL's
+/// host, else `unknown outlet`.
+pub fn outlet_name(outlet: Option<&str>, url: Option<&str>) -> String {
+    if let Some(outlet) = outlet.filter(|o| !o.trim().is_empty()) {
         return outlet.to_string();
     }
-    if let Some(url) = &source.url {
+    if let Some(url) = url {
         let rest = url.split("://").nth(1).unwrap_or(url);
         let host = rest.split('/').next().unwrap_or(rest);
         let host = host.strip_prefix("www.").unwrap_or(host);

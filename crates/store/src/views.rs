@@ -68,10 +68,12 @@ pub struct StorySummary {
 pub struct StoryFilter {
     /// Only stories with at least this many articles (near-copies not counted).
     pub min_articles: usize,
-    /// At most this many stories (newest first); all when `None`.
+    /// At most this many stories; all when `None`.
     pub limit: Option<usize>,
     /// Stories to skip first, for paging.
     pub offset: usize,
+    /// Most covered first (most articles, then newest) instead of newest first.
+    pub most_covered: bool,
 }
 
 /// A quote as stored, with where it appeared.

@@ -240,6 +240,7 @@ fn a_syndicated_copy_is_linked_to_its_original_and_not_counted_as_coverage() {
             min_articles: 3,
             limit: None,
             offset: 0,
+            most_covered: false,
         })
         .unwrap();
     let harwich = stories

@@ -4,6 +4,7 @@
 //! The route handler runs the search and lists the stories; this module only shows them.
 
 use maud::{html, Markup};
+use newslens_store::compare::outlet_name;
 
 use newslens_store::{CorpusCounts, SearchHit, StorySummary};
 
@@ -92,10 +93,13 @@ fn story_item(story: &StorySummary) -> Markup {
         .iter()
         .filter(|article| article.duplicate_of.is_none())
         .count();
-    let mut outlets: Vec<&str> = story
+    // Counted as the story page shows them: near-copies left out, an article without an
+    // outlet under its URL's host or "unknown outlet".
+    let mut outlets: Vec<String> = story
         .articles
         .iter()
-        .filter_map(|article| article.outlet.as_deref())
+        .filter(|article| article.duplicate_of.is_none())
+        .map(|article| outlet_name(article.outlet.as_deref(), article.url.as_deref()))
         .collect();
     outlets.sort_unstable();
     outlets.dedup();

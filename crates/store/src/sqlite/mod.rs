@@ -287,25 +287,37 @@ impl Store for SqliteStore {
     }
 
     fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
-        // A unique prefix is enough, like a git commit; the exact id wins over longer ones.
-        let mut statement = self
+        // A unique prefix is enough, like a git commit; the exact id wins over longer ones. The
+        // ids are matched first (an index range), then only the one article's JSON is read.
+        let matches: Vec<String> = self
             .connection
             .prepare_cached(
-                "SELECT id, json, story, duplicate_of FROM articles
-                 WHERE id >= ?1 AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 2",
+                "SELECT id FROM articles WHERE id >= ?1 AND id < ?1 || char(1114111)
+                 ORDER BY id LIMIT 2",
             )
-            .map_err(|source| self.error(source))?;
-        let rows: Vec<ArticleRow> = statement
-            .query_map([id], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            .and_then(|mut statement| {
+                statement
+                    .query_map([id], |row| row.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
             })
-            .and_then(|rows| rows.collect())
             .map_err(|source| self.error(source))?;
-        let row = match rows.len() {
-            1 => rows.into_iter().next(),
-            _ => rows.into_iter().find(|row| row.0 == id),
+        let full = match matches.as_slice() {
+            [only] => only,
+            _ => match matches.iter().find(|candidate| candidate.as_str() == id) {
+                Some(exact) => exact,
+                None => return Ok(None),
+            },
         };
-        row.map(stored_article).transpose()
+        let row: ArticleRow = self
+            .connection
+            .prepare_cached("SELECT id, json, story, duplicate_of FROM articles WHERE id = ?1")
+            .and_then(|mut statement| {
+                statement.query_row([full], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
+            })
+            .map_err(|source| self.error(source))?;
+        stored_article(row).map(Some)
     }
 
     fn story_articles(&self, id: &str) -> Result<Vec<StoredArticle>> {

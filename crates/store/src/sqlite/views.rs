@@ -87,7 +87,12 @@ pub fn stories(
         connection,
         &format!(
             "SELECT {SUMMARY_COLUMNS} FROM stories WHERE articles >= ?1
-             ORDER BY last_seen IS NULL, last_seen DESC, articles DESC, id LIMIT ?2 OFFSET ?3"
+             ORDER BY {} LIMIT ?2 OFFSET ?3",
+            if filter.most_covered {
+                "articles DESC, last_seen IS NULL, last_seen DESC, id"
+            } else {
+                "last_seen IS NULL, last_seen DESC, articles DESC, id"
+            }
         ),
         params![filter.min_articles as i64, limit, filter.offset as i64],
     )?;
@@ -124,7 +129,11 @@ pub fn stories(
 pub fn story(connection: &Connection, id: &str) -> rusqlite::Result<Option<StorySummary>> {
     // A unique prefix is enough, like a git commit.
     let matches: Vec<String> = connection
-        .prepare_cached("SELECT id FROM stories WHERE id >= ?1 AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT 2")?
+        .prepare_cached(
+            // The range [prefix, prefix + U+10FFFF) is the ids starting with it, and an index
+            // range: a substr() test instead would scan every later id for a second match.
+            "SELECT id FROM stories WHERE id >= ?1 AND id < ?1 || char(1114111) ORDER BY id LIMIT 2",
+        )?
         .query_map([id], |row| row.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
     let full = match matches.as_slice() {
@@ -159,7 +168,14 @@ pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result
     // using the indexes), and the page is chosen from the quotes table alone: its indexes hold
     // the order (`sort_date`, `article`, `quote`), so only the page's rows are joined to their
     // articles.
-    let mut conditions = vec!["q.copy = 0"];
+    // With a speaker or subject, their indexes must drive the query; `+` keeps SQLite from
+    // walking the list-order index instead (which it prefers for `copy = 0` with a LIMIT, and
+    // which costs a scan of every quote when the name is rare or absent).
+    let mut conditions = vec![if speaker.is_some() || about.is_some() {
+        "+q.copy = 0"
+    } else {
+        "q.copy = 0"
+    }];
     if speaker.is_some() {
         conditions.push("(q.speaker_key = ?1 OR q.speaker_last = ?1)");
     }
