@@ -47,6 +47,10 @@ pub struct EvalNerArgs {
     /// name mention with that name, or an alias, and an accepted type).
     #[arg(long, value_name = "DIR")]
     seeds: Option<std::path::PathBuf>,
+    /// Print every CoNLL span the entities layer misses or adds, with its sentence (for error
+    /// analysis).
+    #[arg(long)]
+    misses: bool,
 }
 
 pub fn run(command: &EvalCommand) -> Result<()> {
@@ -86,7 +90,7 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
             n_tokens as f64 / seconds.max(1e-9)
         );
         if args.model.is_none() {
-            let score = score_documents(&documents);
+            let score = score_documents(&documents, args.misses);
             print!("{}", score.table(&format!("NER with the entities layer on {path} (whole documents: type consistency, repeats, aliases)")));
             println!();
         }
@@ -217,7 +221,7 @@ fn analyze_seed(path: &std::path::Path) -> Result<newslens_core::Article> {
 
 /// Runs the entities layer over each gold document (gold tokens, sentences as given) and scores
 /// its name mentions.
-fn score_documents(documents: &[conll::Document]) -> SpanScore {
+fn score_documents(documents: &[conll::Document], print_misses: bool) -> SpanScore {
     let mut gold: Vec<TypedSpan> = Vec::new();
     let mut predicted: Vec<TypedSpan> = Vec::new();
     let mut sentence_base = 0;
@@ -263,6 +267,26 @@ fn score_documents(documents: &[conll::Document]) -> SpanScore {
             }
         }
         sentence_base += document.sentences.len();
+    }
+    if print_misses {
+        let sentences: Vec<&conll::Sentence> =
+            documents.iter().flat_map(|d| &d.sentences).collect();
+        let gold_set: std::collections::HashSet<&TypedSpan> = gold.iter().collect();
+        let predicted_set: std::collections::HashSet<&TypedSpan> = predicted.iter().collect();
+        let missed = gold.iter().filter(|s| !predicted_set.contains(s));
+        let added = predicted.iter().filter(|s| !gold_set.contains(s));
+        for (kind, span) in missed
+            .map(|s| ("missed", s))
+            .chain(added.map(|s| ("added", s)))
+        {
+            let words = &sentences[span.0].words;
+            println!(
+                "{kind}\t{}\t{}\t{}",
+                span.3,
+                words[span.1..span.2].join(" "),
+                words.join(" ")
+            );
+        }
     }
     SpanScore::new(&gold, &predicted)
 }

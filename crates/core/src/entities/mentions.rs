@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::SentenceTokens;
+use super::{patterns, SentenceTokens};
 use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
 use crate::offsets::Span;
 
@@ -58,11 +58,18 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
         }
     }
     let mut mentions = trim_and_split(text, sentences, mentions);
+    patterns::split_people_at_common_words(text, sentences, &mut mentions);
     join_initials(text, sentences, &mut mentions);
     drop_capitalised_common_words(text, sentences, &mut mentions);
     add_untagged_organisations(text, sentences, &mut mentions);
+    patterns::keep_gazetteer_entries_whole(text, sentences, &mut mentions);
+    patterns::peer_names(text, sentences, &mut mentions);
+    patterns::honorific_titles(text, sentences, &mut mentions);
+    patterns::split_place_before_city(text, sentences, &mut mentions);
+    patterns::organisations_named_by_context(text, sentences, &mut mentions);
     make_types_consistent(text, &mut mentions);
     add_untagged_repeats(text, sentences, &mut mentions);
+    join_organisation_runs(text, &mut mentions);
     mentions
 }
 
@@ -172,6 +179,45 @@ fn is_first_name_only(word: &str) -> bool {
     flags & FIRST_NAME != 0 && flags & (COUNTRY | CITY | REGION) == 0
 }
 
+/// Whether a word is a first name in the gazetteers and no country ("Monica", "Georgia"; not
+/// "Jordan").
+fn is_first_name_not_country(word: &str) -> bool {
+    use crate::gazetteer::{classify, COUNTRY, FIRST_NAME};
+    let flags = classify(&[word])[0];
+    flags & FIRST_NAME != 0 && flags & COUNTRY == 0
+}
+
+/// "Kata'ib Hezbollah", "Breitbart London": a name run straight into an organisation's name (or
+/// an organisation's into a place's) is one organisation.
+fn organisation_run(previous: &NamedMention, next: &NamedMention) -> bool {
+    previous.sentence_idx == next.sentence_idx
+        && previous.token_end == next.token_start
+        && previous.entity_type != EntityType::Person
+        && next.entity_type != EntityType::Person
+        && (previous.entity_type == EntityType::Org || next.entity_type == EntityType::Org)
+}
+
+/// Joins mentions that [`organisation_run`] makes one organisation, once every mention is known:
+/// the untagged repeats and gazetteer organisations are added after `join_initials` ("Hezbollah"
+/// after a "Kata'ib" the tagger took for an event, "London" after "Breitbart").
+fn join_organisation_runs(text: &str, mentions: &mut Vec<NamedMention>) {
+    mentions.sort_by_key(|m| (m.sentence_idx, m.token_start));
+    let mut joined: Vec<NamedMention> = Vec::with_capacity(mentions.len());
+    for mention in mentions.drain(..) {
+        if let Some(previous) = joined.last_mut() {
+            let initial = is_initial(&text[previous.span.start..previous.span.end]);
+            if organisation_run(previous, &mention) && !initial {
+                previous.token_end = mention.token_end;
+                previous.span = Span::new(previous.span.start, mention.span.end);
+                previous.entity_type = EntityType::Org;
+                continue;
+            }
+        }
+        joined.push(mention);
+    }
+    *mentions = joined;
+}
+
 /// A capitalised word with letters that could be a surname: not an initial, not a function word
 /// that opens sentences ("The").
 fn is_capitalised_name_word(word: &str) -> bool {
@@ -212,19 +258,18 @@ fn join_initials(text: &str, sentences: &[SentenceTokens], mentions: &mut Vec<Na
                 && previous.entity_type == EntityType::Person
                 && mention.token_end - mention.token_start == 1
                 && is_first_name_only(word(previous.sentence_idx, previous.token_start));
-            // "Kata'ib Hezbollah", "Breitbart London": a name run straight into an
-            // organisation's name (or an organisation's into a place's) is one organisation.
-            let organisation = previous.entity_type != EntityType::Person
-                && mention.entity_type != EntityType::Person
-                && (previous.entity_type == EntityType::Org
-                    || mention.entity_type == EntityType::Org);
-            if organisation && !initial_alone {
+            // "Monica" typed a place, then "Seles" a person: a first name that is no country
+            // opens the person's name after it.
+            let first_name_before_person = previous.token_end - previous.token_start == 1
+                && mention.entity_type == EntityType::Person
+                && is_first_name_not_country(word(previous.sentence_idx, previous.token_start));
+            if organisation_run(previous, &mention) && !initial_alone {
                 previous.token_end = mention.token_end;
                 previous.span = Span::new(previous.span.start, mention.span.end);
                 previous.entity_type = EntityType::Org;
                 continue;
             }
-            if initial_alone || both_people || first_name_alone {
+            if initial_alone || both_people || first_name_alone || first_name_before_person {
                 previous.token_end = mention.token_end;
                 previous.span = Span::new(previous.span.start, mention.span.end);
                 previous.entity_type = EntityType::Person;
