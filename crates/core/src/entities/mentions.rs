@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{patterns, SentenceTokens};
+use super::{patterns, teams, SentenceTokens};
 use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
 use crate::offsets::Span;
 
@@ -63,11 +63,14 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
     drop_capitalised_common_words(text, sentences, &mut mentions);
     add_untagged_organisations(text, sentences, &mut mentions);
     patterns::keep_gazetteer_entries_whole(text, sentences, &mut mentions);
+    add_untagged_groups(text, sentences, &mut mentions);
+    patterns::named_events(text, sentences, &mut mentions);
     patterns::peer_names(text, sentences, &mut mentions);
     patterns::honorific_titles(text, sentences, &mut mentions);
     patterns::split_place_before_city(text, sentences, &mut mentions);
     patterns::organisations_named_by_context(text, sentences, &mut mentions);
     make_types_consistent(text, &mut mentions);
+    teams::sports_teams(text, sentences, &mut mentions);
     add_untagged_repeats(text, sentences, &mut mentions);
     join_organisation_runs(text, &mut mentions);
     mentions
@@ -507,7 +510,39 @@ fn add_untagged_organisations(
     sentences: &[SentenceTokens],
     mentions: &mut Vec<NamedMention>,
 ) {
-    use crate::gazetteer::{CONTINUES, ORGANISATION};
+    add_untagged_entries(
+        text,
+        sentences,
+        mentions,
+        crate::gazetteer::ORGANISATION,
+        EntityType::Org,
+    );
+}
+
+/// Adds a mention for each untagged, capitalised whole entry of the nationality and group
+/// gazetteer ("Kurdish", "European", "Jewish"): GMB, which the tagger learnt from, tags the
+/// adjectives of countries but leaves most of these words outside any mention. A word that is
+/// also a first name ("Christian") is left to the tagger.
+fn add_untagged_groups(text: &str, sentences: &[SentenceTokens], mentions: &mut Vec<NamedMention>) {
+    add_untagged_entries(
+        text,
+        sentences,
+        mentions,
+        crate::gazetteer::NATIONALITY,
+        EntityType::Norp,
+    );
+}
+
+/// Adds a mention of `entity_type` for each untagged, capitalised whole entry of the gazetteer
+/// `class` that is no first name.
+fn add_untagged_entries(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+    class: u8,
+    entity_type: EntityType,
+) {
+    use crate::gazetteer::{CONTINUES, FIRST_NAME};
     let mut added = Vec::new();
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
         let words: Vec<&str> = sentence
@@ -518,16 +553,16 @@ fn add_untagged_organisations(
         let flags = crate::gazetteer::classify(&words);
         let mut idx = 0;
         while idx < words.len() {
-            let opens = flags[idx] & ORGANISATION != 0
+            let opens = flags[idx] & class != 0
                 && flags[idx] & CONTINUES == 0
+                && (class == crate::gazetteer::ORGANISATION || flags[idx] & FIRST_NAME == 0)
                 && words[idx].starts_with(char::is_uppercase);
             if !opens {
                 idx += 1;
                 continue;
             }
             let mut end = idx + 1;
-            while end < words.len() && flags[end] & ORGANISATION != 0 && flags[end] & CONTINUES != 0
-            {
+            while end < words.len() && flags[end] & class != 0 && flags[end] & CONTINUES != 0 {
                 end += 1;
             }
             let covered = mentions.iter().any(|m| {
@@ -539,7 +574,7 @@ fn add_untagged_organisations(
                     sentence_idx,
                     token_start: idx,
                     token_end: end,
-                    entity_type: EntityType::Org,
+                    entity_type,
                 });
             }
             idx = end;
@@ -724,6 +759,22 @@ mod tests {
         ];
         make_types_consistent(text, &mut mentions);
         assert!(mentions.iter().all(|m| m.entity_type == EntityType::Gpe));
+    }
+
+    #[test]
+    fn a_group_word_the_tagger_left_out_is_a_group() {
+        let text = "Kurdish fighters met Christian Okafor and Jewish leaders";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![mention(&sentences, 0, 3..5, EntityType::Person)];
+        add_untagged_groups(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [
+                ("Kurdish".to_string(), EntityType::Norp),
+                ("Christian Okafor".to_string(), EntityType::Person),
+                ("Jewish".to_string(), EntityType::Norp)
+            ]
+        );
     }
 
     #[test]

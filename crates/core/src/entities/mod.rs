@@ -3,7 +3,8 @@
 //!
 //! Steps, each in its own module: `mentions.rs` tags every sentence and makes types consistent per
 //! surface form (a name typed PERSON once is PERSON throughout) and finds untagged repeats, after
-//! `patterns.rs` fixes mentions by the phrases around them (peers, honorifics, "the X group");
+//! `patterns.rs` fixes mentions by the phrases around them (peers, honorifics, "the X group") and
+//! `teams.rs` makes the towns of a sports report's results clubs;
 //! `grouping.rs` joins mentions of one entity ("Jeremy Corbyn" … "Corbyn", "IRGC" after its
 //! definition, "US" and "United States"); `roles.rs` reads titles and appositions ("Labour leader",
 //! "Colonel", ", former commander of …"); `coref.rs` attaches pronouns and nominals. Spans are
@@ -14,6 +15,7 @@ mod grouping;
 mod mentions;
 mod patterns;
 mod roles;
+mod teams;
 
 use crate::ner::EntityType;
 use crate::offsets::Span;

@@ -10,7 +10,7 @@
 //! `data/gazetteer/` (peerage titles, honorifics, organisation nouns, name particles). They do not
 //! decide types across the article; `mentions.rs` does that afterwards.
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::mentions::NamedMention;
@@ -31,6 +31,35 @@ static ORGANISATION_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 static NAME_PARTICLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/gazetteer/name_particles.txt")).collect()
 });
+/// Named events: first word → every name it opens, longest first.
+static EVENTS: LazyLock<HashMap<&'static str, Vec<Vec<&'static str>>>> = LazyLock::new(|| {
+    let mut events: HashMap<&'static str, Vec<Vec<&'static str>>> = HashMap::default();
+    for line in lexicon::items(include_str!("../../data/gazetteer/events.txt")) {
+        let words: Vec<&'static str> = line.split_whitespace().collect();
+        if let Some(first) = words.first() {
+            events.entry(first).or_default().push(words);
+        }
+    }
+    for names in events.values_mut() {
+        names.sort_by_key(|words| std::cmp::Reverse(words.len()));
+    }
+    events
+});
+
+/// A word as the gazetteers write it: "AUSTRALIA" → "Australia", "CUP" → "Cup" (tables and
+/// headlines are in capitals); other words as they are.
+pub(super) fn gazetteer_form(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.chars().any(char::is_lowercase) || word.chars().count() < 2 {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    let mut chars = word.chars();
+    std::borrow::Cow::Owned(chars.next().map_or_else(String::new, |first| {
+        first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect()
+    }))
+}
 
 /// Lower-case words that may join the capitalised words of an organisation's name ("Stand for
 /// Peace", "Organisation of Islamic Cooperation").
@@ -159,8 +188,8 @@ fn type_of_entry(class: u8) -> Option<EntityType> {
     }
 }
 
-/// Keeps a multi-word gazetteer name whole: mentions the tagger cut inside "Sri Lanka" or "Czech
-/// Republic" become one mention of the entry, and an untagged capitalised country or city of
+/// Keeps a multi-word gazetteer name whole, in capitals too: mentions the tagger cut inside "Sri
+/// Lanka", "Czech Republic" or "SRI LANKA" become one mention of the entry, and an untagged capitalised country or city of
 /// several words ("New Zealand") becomes a mention. A mention that contains the entry ("New York
 /// Times") is left alone.
 pub(super) fn keep_gazetteer_entries_whole(
@@ -169,7 +198,11 @@ pub(super) fn keep_gazetteer_entries_whole(
     mentions: &mut Vec<NamedMention>,
 ) {
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let words = words_of(text, sentence);
+        let forms: Vec<std::borrow::Cow<'_, str>> = words_of(text, sentence)
+            .into_iter()
+            .map(gazetteer_form)
+            .collect();
+        let words: Vec<&str> = forms.iter().map(|w| w.as_ref()).collect();
         let flags = gazetteer::classify(&words);
         let mut idx = 0;
         while idx < words.len() {
@@ -204,6 +237,66 @@ pub(super) fn keep_gazetteer_entries_whole(
             if inside && !already && (!overlapping.is_empty() || untagged_place) {
                 let replacement = mention_at(sentences, sentence_idx, start, entry_end, entry_type);
                 replace_overlapping(mentions, replacement);
+            }
+        }
+    }
+}
+
+/// Named events of `data/gazetteer/events.txt` ("World Cup", "WORLD CUP", "Tour de France"): the
+/// mentions inside one become one event, and a mention holding one ("Singer World Series") is an
+/// event; a person's name is left alone.
+pub(super) fn named_events(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
+    for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let forms: Vec<std::borrow::Cow<'_, str>> = words_of(text, sentence)
+            .into_iter()
+            .map(gazetteer_form)
+            .collect();
+        let mut idx = 0;
+        while idx < forms.len() {
+            let found = EVENTS.get(forms[idx].as_ref()).and_then(|names| {
+                names.iter().find(|name| {
+                    idx + name.len() <= forms.len()
+                        && name
+                            .iter()
+                            .zip(&forms[idx..])
+                            .all(|(a, b)| *a == b.as_ref())
+                })
+            });
+            let Some(name) = found else {
+                idx += 1;
+                continue;
+            };
+            let (start, end) = (idx, idx + name.len());
+            idx = end;
+            let overlapping: Vec<usize> = (0..mentions.len())
+                .filter(|&m| {
+                    mentions[m].sentence_idx == sentence_idx
+                        && mentions[m].token_start < end
+                        && mentions[m].token_end > start
+                })
+                .collect();
+            if overlapping
+                .iter()
+                .any(|&m| mentions[m].entity_type == EntityType::Person)
+            {
+                continue;
+            }
+            match overlapping.as_slice() {
+                [m] if mentions[*m].token_start <= start && mentions[*m].token_end >= end => {
+                    mentions[*m].entity_type = EntityType::Event;
+                }
+                _ if overlapping
+                    .iter()
+                    .all(|&m| mentions[m].token_start >= start && mentions[m].token_end <= end) =>
+                {
+                    let event = mention_at(sentences, sentence_idx, start, end, EntityType::Event);
+                    replace_overlapping(mentions, event);
+                }
+                _ => {}
             }
         }
     }
@@ -539,6 +632,43 @@ mod tests {
         assert_eq!(
             surfaces(text, &mentions),
             owned(&[("New York Ledger", EntityType::Org)])
+        );
+    }
+
+    #[test]
+    fn a_country_in_capitals_is_kept_whole_too() {
+        let text = "NEW ZEALAND BEAT SRI LANKA";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![mention_at(&sentences, 0, 3, 4, EntityType::Person)];
+        keep_gazetteer_entries_whole(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            owned(&[
+                ("NEW ZEALAND", EntityType::Gpe),
+                ("SRI LANKA", EntityType::Gpe)
+            ])
+        );
+    }
+
+    #[test]
+    fn a_named_event_is_an_event_in_any_case() {
+        let text = "ahead of the WORLD CUP and the Singer World Series , Ana Davis Cup said\n\
+                    the World Cup qualifier";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention_at(&sentences, 0, 7, 10, EntityType::Org),
+            mention_at(&sentences, 0, 11, 14, EntityType::Person),
+            mention_at(&sentences, 1, 1, 2, EntityType::Gpe),
+        ];
+        named_events(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            owned(&[
+                ("WORLD CUP", EntityType::Event),
+                ("Singer World Series", EntityType::Event),
+                ("Ana Davis Cup", EntityType::Person),
+                ("World Cup", EntityType::Event)
+            ])
         );
     }
 
