@@ -439,8 +439,10 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
             None
         };
         // A country's name is the country whatever the sentence made of it ("France" after a
-        // player's name in a results list): its vote outweighs the tagger's.
-        let weight = if class & crate::gazetteer::COUNTRY != 0 {
+        // player's name in a results list), and a party's the party ("Labour" typed a place in
+        // "Labour heartlands"): their vote outweighs the tagger's.
+        let outweighs = class & crate::gazetteer::COUNTRY != 0 || prior == Some(EntityType::Org);
+        let weight = if outweighs {
             counts.iter().map(|(_, n)| *n).sum::<usize>() + 2
         } else {
             2
@@ -775,6 +777,19 @@ mod tests {
                 ("Jewish".to_string(), EntityType::Norp)
             ]
         );
+    }
+
+    #[test]
+    fn a_party_stays_a_party_however_often_the_tagger_calls_it_a_place() {
+        let text = "Labour heartlands backed Labour in every Labour seat";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 0..1, EntityType::Gpe),
+            mention(&sentences, 0, 3..4, EntityType::Gpe),
+            mention(&sentences, 0, 6..7, EntityType::Org),
+        ];
+        make_types_consistent(text, &mut mentions);
+        assert!(mentions.iter().all(|m| m.entity_type == EntityType::Org));
     }
 
     #[test]

@@ -144,6 +144,28 @@ fn is_national(words: &[&str]) -> bool {
         && flags[1..].iter().all(|f| f & CONTINUES != 0)
 }
 
+fn sentence_words<'t>(text: &'t str, sentence: &SentenceTokens) -> Vec<&'t str> {
+    sentence
+        .tokens
+        .iter()
+        .map(|t| &text[t.start..t.end])
+        .collect()
+}
+
+/// A result line, "Haitai 2 Samsung 0" or "Leeds United 3 Aston Villa 1 ( halftime 2-0 )": two
+/// names each followed by a score open the line. Its names are sides even when the tagger took one
+/// for a person.
+fn is_result_line(words: &[&str]) -> bool {
+    let is_int = |w: &str| !w.is_empty() && w.len() <= 3 && w.chars().all(|c| c.is_ascii_digit());
+    let first_end = words.iter().take_while(|w| is_name_word(w)).count();
+    if first_end == 0 || !words.get(first_end).is_some_and(|w| is_int(w)) {
+        return false;
+    }
+    let rest = &words[first_end + 1..];
+    let second_end = rest.iter().take_while(|w| is_name_word(w)).count();
+    second_end > 0 && rest.get(second_end).is_some_and(|w| is_int(w))
+}
+
 /// Makes the teams of a sports report organisations (see the module doc).
 pub(super) fn sports_teams(
     text: &str,
@@ -173,8 +195,12 @@ pub(super) fn sports_teams(
                 };
                 teams.extend(name_after(&words, after).map(|(s, e)| (sentence_idx, s, e, true)));
             } else if is_score_or_figure(word) && idx > 0 {
-                // "Somerset 83 and 174", "San Diego 3 New York 2", "CHICAGO 74 58 .561".
-                teams.extend(name_before(&words, idx).map(|(s, e)| (sentence_idx, s, e, false)));
+                // "Somerset 83 and 174", "San Diego 3 New York 2", "CHICAGO 74 58 .561"; not
+                // "c Vaas b Chandana 50", a scorecard's batsman after a lower-case word.
+                let side = name_before(&words, idx).filter(|&(start, _)| {
+                    start == 0 || !words[start - 1].starts_with(char::is_lowercase)
+                });
+                teams.extend(side.map(|(s, e)| (sentence_idx, s, e, false)));
             }
         }
     }
@@ -185,12 +211,13 @@ pub(super) fn sports_teams(
             .iter()
             .map(|t| &text[t.start..t.end])
             .collect();
-        let person = mentions.iter().any(|m| {
-            m.sentence_idx == sentence_idx
-                && m.token_start < end
-                && m.token_end > start
-                && m.entity_type == EntityType::Person
-        });
+        let person = !is_result_line(&sentence_words(text, sentence))
+            && mentions.iter().any(|m| {
+                m.sentence_idx == sentence_idx
+                    && m.token_start < end
+                    && m.token_end > start
+                    && m.entity_type == EntityType::Person
+            });
         // A side's name with an initial or a first name is a player ("P. Simmons 4-38").
         let player = words.iter().any(|w| w.len() <= 2 && w.ends_with('.'));
         let bowler = !beside_result_word && is_only_a_personal_name(&words);
@@ -306,6 +333,19 @@ mod tests {
         let before = mentions.clone();
         sports_teams(text, &sentences, &mut mentions);
         assert_eq!(mentions, before);
+    }
+
+    #[test]
+    fn both_names_of_a_result_line_are_sides() {
+        let text = "Ridgeback 2 Tallis 0\nRidgeback 10 Tallis 3 in the league match 2-1 , 3-0";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 0, 1, EntityType::Person),
+            mention(&sentences, 0, 2, 3, EntityType::Person),
+        ];
+        sports_teams(text, &sentences, &mut mentions);
+        assert!(mentions.iter().all(|m| m.entity_type == EntityType::Org));
+        assert_eq!(mentions.len(), 4);
     }
 
     #[test]
