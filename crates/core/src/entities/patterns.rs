@@ -46,20 +46,7 @@ static EVENTS: LazyLock<HashMap<&'static str, Vec<Vec<&'static str>>>> = LazyLoc
     events
 });
 
-/// A word as the gazetteers write it: "AUSTRALIA" → "Australia", "CUP" → "Cup" (tables and
-/// headlines are in capitals); other words as they are.
-pub(super) fn gazetteer_form(word: &str) -> std::borrow::Cow<'_, str> {
-    if word.chars().any(char::is_lowercase) || word.chars().count() < 2 {
-        return std::borrow::Cow::Borrowed(word);
-    }
-    let mut chars = word.chars();
-    std::borrow::Cow::Owned(chars.next().map_or_else(String::new, |first| {
-        first
-            .to_uppercase()
-            .chain(chars.flat_map(char::to_lowercase))
-            .collect()
-    }))
-}
+pub(super) use crate::gazetteer::written_form as gazetteer_form;
 
 /// Lower-case words that may join the capitalised words of an organisation's name ("Stand for
 /// Peace", "Organisation of Islamic Cooperation").
