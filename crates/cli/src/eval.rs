@@ -1,8 +1,9 @@
 //! `newslens eval …`: accuracy against gold data, printed as precision, recall and F1 tables.
 //!
 //! `eval ner` scores the entity tagger on CoNLL files and on GMB's held-out tenth, with exact span
-//! matching and the type mapping in `newslens_eval::conll`. It reads gold data only; the shipped
-//! model does the tagging.
+//! matching and the type mapping in `newslens_eval::conll`, and with `--seeds` lists which of the
+//! seed articles' reference entities the whole analysis finds with their type. It reads gold data
+//! only; the shipped model does the tagging.
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
@@ -42,6 +43,14 @@ pub struct EvalNerArgs {
     /// A model file to score instead of the shipped one.
     #[arg(long, value_name = "PATH")]
     model: Option<String>,
+    /// A folder of seed articles with their `gold.json`: list the reference entities missed (no
+    /// name mention with that name, or an alias, and an accepted type).
+    #[arg(long, value_name = "DIR")]
+    seeds: Option<std::path::PathBuf>,
+    /// Print every CoNLL span the entities layer misses or adds, with its sentence (for error
+    /// analysis).
+    #[arg(long)]
+    misses: bool,
 }
 
 pub fn run(command: &EvalCommand) -> Result<()> {
@@ -63,8 +72,11 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
         }
         None => shipped_model(),
     };
-    if args.conll.is_empty() && args.gmb.is_none() {
-        anyhow::bail!("give CoNLL files and/or --gmb CSV to score against");
+    if args.conll.is_empty() && args.gmb.is_none() && args.seeds.is_none() {
+        anyhow::bail!("give CoNLL files, --gmb CSV and/or --seeds DIR to score against");
+    }
+    if let Some(dir) = &args.seeds {
+        eval_seed_entities(dir)?;
     }
     for path in &args.conll {
         let documents = conll::read(path).with_context(|| format!("cannot read {path}"))?;
@@ -78,7 +90,7 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
             n_tokens as f64 / seconds.max(1e-9)
         );
         if args.model.is_none() {
-            let score = score_documents(&documents);
+            let score = score_documents(&documents, args.misses);
             print!("{}", score.table(&format!("NER with the entities layer on {path} (whole documents: type consistency, repeats, aliases)")));
             println!();
         }
@@ -112,9 +124,104 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
     Ok(())
 }
 
+#[derive(serde::Deserialize)]
+struct SeedGold {
+    articles: std::collections::BTreeMap<String, SeedArticle>,
+}
+
+#[derive(serde::Deserialize)]
+struct SeedArticle {
+    #[serde(default)]
+    entities: Vec<SeedEntity>,
+}
+
+#[derive(serde::Deserialize)]
+struct SeedEntity {
+    name: String,
+    /// One type, or several accepted ones written `A|B`.
+    #[serde(rename = "type")]
+    entity_type: String,
+    /// Other names the article may use instead ("Trump" when "Donald Trump" is never written).
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// A name as compared with the reference: white space runs and apostrophe styles folded, case
+/// ignored.
+fn seed_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(['’', '‘'], "'")
+        .to_lowercase()
+}
+
+/// Prints, per seed article, the reference entities missed (no name mention with the text of
+/// their name, or of an alias when the article never writes the name in full), and
+/// those found with a type the reference does not accept; then the count found with their type.
+fn eval_seed_entities(dir: &std::path::Path) -> Result<()> {
+    let gold_path = dir.join("gold.json");
+    let gold: SeedGold = serde_json::from_str(
+        &std::fs::read_to_string(&gold_path)
+            .with_context(|| format!("cannot read {}", gold_path.display()))?,
+    )
+    .with_context(|| format!("{} is not the seed reference", gold_path.display()))?;
+    let (mut n_found, mut n_total) = (0, 0);
+    println!("Entities on the seeds ({}):", dir.display());
+    for (name, expected) in &gold.articles {
+        let article = analyze_seed(&dir.join(name))?;
+        // Every name mention's text → the types of the entities it belongs to.
+        let mut types_of: std::collections::HashMap<String, Vec<&str>> =
+            std::collections::HashMap::new();
+        for entity in &article.entities {
+            for mention in entity.mentions.iter().filter(|m| m.kind == "name") {
+                types_of
+                    .entry(seed_key(&mention.text))
+                    .or_default()
+                    .push(&entity.entity_type);
+            }
+        }
+        for entity in &expected.entities {
+            n_total += 1;
+            let accepted: Vec<&str> = entity.entity_type.split('|').collect();
+            let written = std::iter::once(&entity.name)
+                .chain(&entity.aliases)
+                .find_map(|form| types_of.get(&seed_key(form)));
+            match written {
+                Some(types) if types.iter().any(|t| accepted.contains(t)) => n_found += 1,
+                Some(types) => println!(
+                    "  {name}: {} ({}) found as {}",
+                    entity.name,
+                    entity.entity_type,
+                    types.join("/")
+                ),
+                None => println!("  {name}: {} ({}) missed", entity.name, entity.entity_type),
+            }
+        }
+    }
+    println!("  found {n_found} of {n_total} with their type\n");
+    Ok(())
+}
+
+/// A seed article read the way a user's file is, and analysed.
+fn analyze_seed(path: &std::path::Path) -> Result<newslens_core::Article> {
+    use newslens_read::{expand, open, read_record, ReadOptions};
+    let display = path.display().to_string();
+    let options = ReadOptions::default();
+    for input in expand(std::slice::from_ref(&display)) {
+        let input = input.map_err(|e| anyhow::anyhow!("{e}"))?;
+        if let Some(record) = open(&input, &options).next() {
+            let record = record.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let reading = read_record(record, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
+            return Ok(newslens_core::analyze(&reading.document));
+        }
+    }
+    anyhow::bail!("{display}: no article read")
+}
+
 /// Runs the entities layer over each gold document (gold tokens, sentences as given) and scores
 /// its name mentions.
-fn score_documents(documents: &[conll::Document]) -> SpanScore {
+fn score_documents(documents: &[conll::Document], print_misses: bool) -> SpanScore {
     let mut gold: Vec<TypedSpan> = Vec::new();
     let mut predicted: Vec<TypedSpan> = Vec::new();
     let mut sentence_base = 0;
@@ -160,6 +267,26 @@ fn score_documents(documents: &[conll::Document]) -> SpanScore {
             }
         }
         sentence_base += document.sentences.len();
+    }
+    if print_misses {
+        let sentences: Vec<&conll::Sentence> =
+            documents.iter().flat_map(|d| &d.sentences).collect();
+        let gold_set: std::collections::HashSet<&TypedSpan> = gold.iter().collect();
+        let predicted_set: std::collections::HashSet<&TypedSpan> = predicted.iter().collect();
+        let missed = gold.iter().filter(|s| !predicted_set.contains(s));
+        let added = predicted.iter().filter(|s| !gold_set.contains(s));
+        for (kind, span) in missed
+            .map(|s| ("missed", s))
+            .chain(added.map(|s| ("added", s)))
+        {
+            let words = &sentences[span.0].words;
+            println!(
+                "{kind}\t{}\t{}\t{}",
+                span.3,
+                words[span.1..span.2].join(" "),
+                words.join(" ")
+            );
+        }
     }
     SpanScore::new(&gold, &predicted)
 }

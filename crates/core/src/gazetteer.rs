@@ -92,6 +92,35 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     lists
 });
 
+/// A word as the gazetteers write it: a word in capitals in title case ("AUSTRALIA" →
+/// "Australia", "CUP" → "Cup"), as headlines and tables print names; other words as they are.
+///
+/// ```
+/// use newslens_core::gazetteer::written_form;
+/// assert_eq!(written_form("SRI"), "Sri");
+/// assert_eq!(written_form("McDonald"), "McDonald");
+/// ```
+pub fn written_form(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.chars().any(char::is_lowercase) || word.chars().count() < 2 {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    let mut chars = word.chars();
+    std::borrow::Cow::Owned(chars.next().map_or_else(String::new, |first| {
+        first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect()
+    }))
+}
+
+/// [`classify_into`] for a sentence written in capitals (a headline): each word is looked up in
+/// its [`written_form`].
+pub fn classify_shouted_into(words: &[&str], flags: &mut [u8]) {
+    let forms: Vec<std::borrow::Cow<'_, str>> = words.iter().map(|w| written_form(w)).collect();
+    let forms: Vec<&str> = forms.iter().map(|w| w.as_ref()).collect();
+    classify_into(&forms, flags);
+}
+
 /// The gazetteer classes of each word of a sentence (bit flags above).
 ///
 /// ```

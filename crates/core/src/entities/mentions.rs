@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::SentenceTokens;
+use super::{patterns, teams, SentenceTokens};
 use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
 use crate::offsets::Span;
 
@@ -58,11 +58,21 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
         }
     }
     let mut mentions = trim_and_split(text, sentences, mentions);
+    patterns::split_people_at_common_words(text, sentences, &mut mentions);
     join_initials(text, sentences, &mut mentions);
     drop_capitalised_common_words(text, sentences, &mut mentions);
     add_untagged_organisations(text, sentences, &mut mentions);
+    patterns::keep_gazetteer_entries_whole(text, sentences, &mut mentions);
+    add_untagged_groups(text, sentences, &mut mentions);
+    patterns::named_events(text, sentences, &mut mentions);
+    patterns::peer_names(text, sentences, &mut mentions);
+    patterns::honorific_titles(text, sentences, &mut mentions);
+    patterns::split_place_before_city(text, sentences, &mut mentions);
+    patterns::organisations_named_by_context(text, sentences, &mut mentions);
     make_types_consistent(text, &mut mentions);
+    teams::sports_teams(text, sentences, &mut mentions);
     add_untagged_repeats(text, sentences, &mut mentions);
+    join_organisation_runs(text, &mut mentions);
     mentions
 }
 
@@ -172,6 +182,45 @@ fn is_first_name_only(word: &str) -> bool {
     flags & FIRST_NAME != 0 && flags & (COUNTRY | CITY | REGION) == 0
 }
 
+/// Whether a word is a first name in the gazetteers and no country ("Monica", "Georgia"; not
+/// "Jordan").
+fn is_first_name_not_country(word: &str) -> bool {
+    use crate::gazetteer::{classify, COUNTRY, FIRST_NAME};
+    let flags = classify(&[word])[0];
+    flags & FIRST_NAME != 0 && flags & COUNTRY == 0
+}
+
+/// "Kata'ib Hezbollah", "Breitbart London": a name run straight into an organisation's name (or
+/// an organisation's into a place's) is one organisation.
+fn organisation_run(previous: &NamedMention, next: &NamedMention) -> bool {
+    previous.sentence_idx == next.sentence_idx
+        && previous.token_end == next.token_start
+        && previous.entity_type != EntityType::Person
+        && next.entity_type != EntityType::Person
+        && (previous.entity_type == EntityType::Org || next.entity_type == EntityType::Org)
+}
+
+/// Joins mentions that [`organisation_run`] makes one organisation, once every mention is known:
+/// the untagged repeats and gazetteer organisations are added after `join_initials` ("Hezbollah"
+/// after a "Kata'ib" the tagger took for an event, "London" after "Breitbart").
+fn join_organisation_runs(text: &str, mentions: &mut Vec<NamedMention>) {
+    mentions.sort_by_key(|m| (m.sentence_idx, m.token_start));
+    let mut joined: Vec<NamedMention> = Vec::with_capacity(mentions.len());
+    for mention in mentions.drain(..) {
+        if let Some(previous) = joined.last_mut() {
+            let initial = is_initial(&text[previous.span.start..previous.span.end]);
+            if organisation_run(previous, &mention) && !initial {
+                previous.token_end = mention.token_end;
+                previous.span = Span::new(previous.span.start, mention.span.end);
+                previous.entity_type = EntityType::Org;
+                continue;
+            }
+        }
+        joined.push(mention);
+    }
+    *mentions = joined;
+}
+
 /// A capitalised word with letters that could be a surname: not an initial, not a function word
 /// that opens sentences ("The").
 fn is_capitalised_name_word(word: &str) -> bool {
@@ -212,19 +261,18 @@ fn join_initials(text: &str, sentences: &[SentenceTokens], mentions: &mut Vec<Na
                 && previous.entity_type == EntityType::Person
                 && mention.token_end - mention.token_start == 1
                 && is_first_name_only(word(previous.sentence_idx, previous.token_start));
-            // "Kata'ib Hezbollah", "Breitbart London": a name run straight into an
-            // organisation's name (or an organisation's into a place's) is one organisation.
-            let organisation = previous.entity_type != EntityType::Person
-                && mention.entity_type != EntityType::Person
-                && (previous.entity_type == EntityType::Org
-                    || mention.entity_type == EntityType::Org);
-            if organisation && !initial_alone {
+            // "Monica" typed a place, then "Seles" a person: a first name that is no country
+            // opens the person's name after it.
+            let first_name_before_person = previous.token_end - previous.token_start == 1
+                && mention.entity_type == EntityType::Person
+                && is_first_name_not_country(word(previous.sentence_idx, previous.token_start));
+            if organisation_run(previous, &mention) && !initial_alone {
                 previous.token_end = mention.token_end;
                 previous.span = Span::new(previous.span.start, mention.span.end);
                 previous.entity_type = EntityType::Org;
                 continue;
             }
-            if initial_alone || both_people || first_name_alone {
+            if initial_alone || both_people || first_name_alone || first_name_before_person {
                 previous.token_end = mention.token_end;
                 previous.span = Span::new(previous.span.start, mention.span.end);
                 previous.entity_type = EntityType::Person;
@@ -391,8 +439,10 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
             None
         };
         // A country's name is the country whatever the sentence made of it ("France" after a
-        // player's name in a results list): its vote outweighs the tagger's.
-        let weight = if class & crate::gazetteer::COUNTRY != 0 {
+        // player's name in a results list), and a party's the party ("Labour" typed a place in
+        // "Labour heartlands"): their vote outweighs the tagger's.
+        let outweighs = class & crate::gazetteer::COUNTRY != 0 || prior == Some(EntityType::Org);
+        let weight = if outweighs {
             counts.iter().map(|(_, n)| *n).sum::<usize>() + 2
         } else {
             2
@@ -462,7 +512,39 @@ fn add_untagged_organisations(
     sentences: &[SentenceTokens],
     mentions: &mut Vec<NamedMention>,
 ) {
-    use crate::gazetteer::{CONTINUES, ORGANISATION};
+    add_untagged_entries(
+        text,
+        sentences,
+        mentions,
+        crate::gazetteer::ORGANISATION,
+        EntityType::Org,
+    );
+}
+
+/// Adds a mention for each untagged, capitalised whole entry of the nationality and group
+/// gazetteer ("Kurdish", "European", "Jewish"): GMB, which the tagger learnt from, tags the
+/// adjectives of countries but leaves most of these words outside any mention. A word that is
+/// also a first name ("Christian") is left to the tagger.
+fn add_untagged_groups(text: &str, sentences: &[SentenceTokens], mentions: &mut Vec<NamedMention>) {
+    add_untagged_entries(
+        text,
+        sentences,
+        mentions,
+        crate::gazetteer::NATIONALITY,
+        EntityType::Norp,
+    );
+}
+
+/// Adds a mention of `entity_type` for each untagged, capitalised whole entry of the gazetteer
+/// `class` that is no first name.
+fn add_untagged_entries(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+    class: u8,
+    entity_type: EntityType,
+) {
+    use crate::gazetteer::{CONTINUES, FIRST_NAME};
     let mut added = Vec::new();
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
         let words: Vec<&str> = sentence
@@ -473,16 +555,16 @@ fn add_untagged_organisations(
         let flags = crate::gazetteer::classify(&words);
         let mut idx = 0;
         while idx < words.len() {
-            let opens = flags[idx] & ORGANISATION != 0
+            let opens = flags[idx] & class != 0
                 && flags[idx] & CONTINUES == 0
+                && (class == crate::gazetteer::ORGANISATION || flags[idx] & FIRST_NAME == 0)
                 && words[idx].starts_with(char::is_uppercase);
             if !opens {
                 idx += 1;
                 continue;
             }
             let mut end = idx + 1;
-            while end < words.len() && flags[end] & ORGANISATION != 0 && flags[end] & CONTINUES != 0
-            {
+            while end < words.len() && flags[end] & class != 0 && flags[end] & CONTINUES != 0 {
                 end += 1;
             }
             let covered = mentions.iter().any(|m| {
@@ -494,7 +576,7 @@ fn add_untagged_organisations(
                     sentence_idx,
                     token_start: idx,
                     token_end: end,
-                    entity_type: EntityType::Org,
+                    entity_type,
                 });
             }
             idx = end;
@@ -679,6 +761,35 @@ mod tests {
         ];
         make_types_consistent(text, &mut mentions);
         assert!(mentions.iter().all(|m| m.entity_type == EntityType::Gpe));
+    }
+
+    #[test]
+    fn a_group_word_the_tagger_left_out_is_a_group() {
+        let text = "Kurdish fighters met Christian Okafor and Jewish leaders";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![mention(&sentences, 0, 3..5, EntityType::Person)];
+        add_untagged_groups(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [
+                ("Kurdish".to_string(), EntityType::Norp),
+                ("Christian Okafor".to_string(), EntityType::Person),
+                ("Jewish".to_string(), EntityType::Norp)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_party_stays_a_party_however_often_the_tagger_calls_it_a_place() {
+        let text = "Labour heartlands backed Labour in every Labour seat";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 0..1, EntityType::Gpe),
+            mention(&sentences, 0, 3..4, EntityType::Gpe),
+            mention(&sentences, 0, 6..7, EntityType::Org),
+        ];
+        make_types_consistent(text, &mut mentions);
+        assert!(mentions.iter().all(|m| m.entity_type == EntityType::Org));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! their roles, and pronouns attached to the people they refer to.
 //!
 //! Steps, each in its own module: `mentions.rs` tags every sentence and makes types consistent per
-//! surface form (a name typed PERSON once is PERSON throughout) and finds untagged repeats;
+//! surface form (a name typed PERSON once is PERSON throughout) and finds untagged repeats, after
+//! `patterns.rs` fixes mentions by the phrases around them (peers, honorifics, "the X group") and
+//! `teams.rs` makes the towns of a sports report's results clubs;
 //! `grouping.rs` joins mentions of one entity ("Jeremy Corbyn" … "Corbyn", "IRGC" after its
 //! definition, "US" and "United States"); `roles.rs` reads titles and appositions ("Labour leader",
 //! "Colonel", ", former commander of …"); `coref.rs` attaches pronouns and nominals. Spans are
@@ -11,7 +13,9 @@
 mod coref;
 mod grouping;
 mod mentions;
+mod patterns;
 mod roles;
+mod teams;
 
 use crate::ner::EntityType;
 use crate::offsets::Span;

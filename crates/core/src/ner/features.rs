@@ -184,7 +184,12 @@ impl FeatureHasher {
 
         self.gazetteer.clear();
         self.gazetteer.resize(words.len(), 0);
-        crate::gazetteer::classify_into(words, &mut self.gazetteer);
+        // Headlines and tables print names in capitals; the gazetteers write them in title case.
+        if self.shouting {
+            crate::gazetteer::classify_shouted_into(words, &mut self.gazetteer);
+        } else {
+            crate::gazetteer::classify_into(words, &mut self.gazetteer);
+        }
 
         self.static_rows.clear();
         self.static_rows.reserve(words.len() * STATIC_FEATURES);
