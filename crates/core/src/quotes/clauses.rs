@@ -12,7 +12,10 @@
 //!
 //! Content that touches a quoted passage takes the whole passage, so multi-sentence and
 //! multi-paragraph quotes stay one quote. Passages no clause claims are left to [`attribute`]'s last
-//! step: speech-like ones go to the speaker before them, titles and scare quotes are dropped.
+//! step: speech-like ones go to the speaker before them, fragments to their sentence's subject
+//! (`fragments.rs`), titles and scare quotes are dropped.
+
+mod fragments;
 
 use std::ops::Range;
 
@@ -37,7 +40,7 @@ const THAT_WINDOW: usize = 10;
 const SPEAKER_REACH: usize = 4;
 
 /// A token with what the clause reader needs to know about it.
-struct Tok {
+pub(super) struct Tok {
     span: Span,
     lower: String,
     /// The quoted passage it lies in.
@@ -1665,11 +1668,17 @@ impl<'a> Reader<'a> {
             })
     }
 
-    /// Passages no clause claimed: speech goes to the speaker just before it; titles, names and
-    /// scare quotes are not quotes.
+    /// Passages no clause claimed: speech goes to the speaker just before it; fragments are mixed
+    /// quotes of their sentence's subject, added after the others so that no passage joins one;
+    /// titles, names and scare quotes are not quotes.
     fn unclaimed_passages(&self, claimed: &[bool], quotes: &mut Vec<(usize, FoundQuote)>) {
+        let mut fragments = Vec::new();
         for (p, passage) in self.passages.iter().enumerate() {
-            if claimed[p] || !self.reads_as_speech(passage) {
+            if claimed[p] {
+                continue;
+            }
+            if !self.reads_as_speech(passage) {
+                fragments.extend(self.fragment_quote(passage, quotes));
                 continue;
             }
             let start = passage.outer.start;
@@ -1727,6 +1736,8 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        quotes.extend(fragments);
+        quotes.sort_by_key(|(_, q)| q.spans.first().map_or(0, |s| s.start));
     }
 
     /// Whether an unclaimed passage reads as someone's speech: a whole sentence or more of it, and
