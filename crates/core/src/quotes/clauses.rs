@@ -1246,6 +1246,9 @@ impl<'a> Reader<'a> {
                 "that" => return (Some(t), None),
                 ":" => return (None, Some(t)),
                 "," | ";" | "." => break,
+                // "said he hopes the vote sends a message that …": a subject after the cue
+                // starts the content; a "that" further on belongs to it.
+                "he" | "she" | "they" | "we" | "i" | "it" => break,
                 _ => {}
             }
         }
@@ -1996,5 +1999,17 @@ mod tests {
         let found = summary(text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "the flood as a | terrible situation,");
+    }
+
+    #[test]
+    fn a_that_after_the_reported_subject_belongs_to_the_content() {
+        let text = "Tom Reddy said he hopes the vote sends a message that “the harbour belongs to everyone.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "he hopes the vote sends a message that | the harbour belongs to everyone."
+        );
+        assert_eq!(found[0].1, "mixed");
     }
 }

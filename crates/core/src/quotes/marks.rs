@@ -126,7 +126,14 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
                         } else {
                             c == closer
                         };
-                    if closes {
+                    // `“…," said X` or `"…” said X`: a straight and a curly mark mixed up close
+                    // the passage when the right closing mark does not come later in the
+                    // paragraph.
+                    let mixed_up = matches!((c, closer), ('"', '”') | ('”', '"'))
+                        && prev.is_some_and(|p| !p.is_whitespace())
+                        && !next.is_some_and(char::is_alphanumeric)
+                        && !chars[pos + 1..].iter().any(|&(_, d, _)| d == closer);
+                    if closes || mixed_up {
                         let inner = Span::new(inner_start, at);
                         let outer_end = at + len;
                         match pending.take() {
@@ -247,6 +254,18 @@ mod tests {
         assert_eq!(
             parts("“It was a grave error, he said.\n\nThe vote follows."),
             [vec!["It was a grave error, he said."]]
+        );
+    }
+
+    #[test]
+    fn a_straight_mark_closes_a_curly_one_with_no_curly_closer_after_it() {
+        assert_eq!(
+            parts("“Deals are not a favour,\" Ana Lopez said, calling them \"cheap.\""),
+            [vec!["Deals are not a favour,"], vec!["cheap."]]
+        );
+        assert_eq!(
+            parts("She sorted \"work” files from “personal” ones."),
+            [vec!["work"], vec!["personal"]]
         );
     }
 
