@@ -36,6 +36,8 @@ const MAX_TAIL_WORDS: usize = 7;
 const MIN_CONTENT_WORDS: usize = 3;
 /// Tokens after the cue searched for "that" or a colon.
 const THAT_WINDOW: usize = 10;
+/// Tokens a signature after a passage may have (`“…” ― Ana Lopez, Denver`).
+const MAX_SIGNATURE_TOKENS: usize = 6;
 /// Sentences back that a pronoun speaker may continue the current speaker.
 const SPEAKER_REACH: usize = 4;
 
@@ -1692,6 +1694,11 @@ impl<'a> Reader<'a> {
                 })
                 .saturating_sub(1);
             let paragraph = self.paragraph_of(start);
+            // `“…” ― Sonya Herridge`: a dash and a name after the passage sign it.
+            if let Some(speaker) = self.signature_after(passage) {
+                push_passage(quotes, s_idx, passage, Some(speaker));
+                continue;
+            }
             // "Thornberry launched a scathing attack: “…”": a colon hands the passage to the
             // subject of its sentence, cue or not.
             let first = self.toks.partition_point(|t| t.span.start < start);
@@ -1741,6 +1748,38 @@ impl<'a> Reader<'a> {
         }
         quotes.extend(fragments);
         quotes.sort_by_key(|(_, q)| q.spans.first().map_or(0, |s| s.start));
+    }
+
+    /// The person who signs a passage: a dash right after it and a name, a few words at most,
+    /// up to the end of the sentence or the next quotation mark (`“…” ― Ana Lopez`).
+    fn signature_after(&self, passage: &Passage) -> Option<FoundSpeaker> {
+        let dash = self
+            .toks
+            .partition_point(|t| t.span.start < passage.outer.end);
+        let sentence = self
+            .sentences
+            .get(self.sentences.partition_point(|r| r.end <= dash))?;
+        if dash >= sentence.end || !matches!(self.toks[dash].lower.as_str(), "—" | "―" | "–" | "--")
+        {
+            return None;
+        }
+        let start = dash + 1;
+        let end = (start..sentence.end)
+            .find(|&t| self.toks[t].passage.is_some() || is_quote_mark(&self.toks[t].lower))
+            .unwrap_or(sentence.end);
+        if start >= end || end - start > MAX_SIGNATURE_TOKENS || !self.toks[start].capital {
+            return None;
+        }
+        let span = self.span_of(start..end);
+        let names_a_person = self.index.within(span).any(|(m, idx, kind)| {
+            m.start == span.start
+                && *kind == MentionKind::Name
+                && self.entities[*idx].entity_type == EntityType::Person
+        });
+        if !names_a_person {
+            return None;
+        }
+        speaker::resolve(self.text, span, self.entities, &self.index)
     }
 
     /// Whether an unclaimed passage reads as someone's speech: a whole sentence or more of it, and
@@ -2011,5 +2050,13 @@ mod tests {
             "he hopes the vote sends a message that | the harbour belongs to everyone."
         );
         assert_eq!(found[0].1, "mixed");
+    }
+
+    #[test]
+    fn a_dash_and_a_name_after_a_passage_sign_it() {
+        let text = "Readers wrote to us.\n\n“The harbour plan is a gift to the rich and nobody asked us about it.” ― Marta Ilves\n\nThe council meets on Monday.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("Marta Ilves"));
     }
 }

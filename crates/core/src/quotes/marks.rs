@@ -156,7 +156,15 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
                     let at_word_start = prev.is_none_or(|p| {
                         p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | ':')
                     });
-                    if let Some(closer) = opens_double(c) {
+                    // `”Mr. Lopez embodies …”`: a closing mark written for the opening one, at
+                    // a word's start and closed later in the paragraph.
+                    let backwards_opener = c == '”'
+                        && at_word_start
+                        && next.is_some_and(|n| !n.is_whitespace())
+                        && chars[pos + 1..].iter().any(|&(_, d, _)| d == '”');
+                    if backwards_opener {
+                        open = Some((at, '”', at + len, false));
+                    } else if let Some(closer) = opens_double(c) {
                         let straight = c == '"' || c == TWO_APOSTROPHES;
                         let straight_ok = !straight || next.is_some_and(|n| !n.is_whitespace());
                         if straight_ok {
@@ -266,6 +274,14 @@ mod tests {
         assert_eq!(
             parts("She sorted \"work” files from “personal” ones."),
             [vec!["work"], vec!["personal"]]
+        );
+    }
+
+    #[test]
+    fn a_closing_mark_at_a_word_start_opens() {
+        assert_eq!(
+            parts("”The plan is a gift to the rich.” ― Marta Ilves"),
+            [vec!["The plan is a gift to the rich."]]
         );
     }
 
