@@ -79,6 +79,7 @@ fn eval_polnear(dir: &Path, verbose: bool, misses: bool) -> Result<()> {
         .collect();
     let seconds = started.elapsed().as_secs_f64();
     let mut score = QuoteScore::default();
+    let mut causes = MissCauses::default();
     for (idx, article) in &analysed {
         let gold = &articles[*idx];
         let system = system_quotes(article);
@@ -87,6 +88,7 @@ fn eval_polnear(dir: &Path, verbose: bool, misses: bool) -> Result<()> {
         score.add(&gold.text, &gold.attributions, &system, &is_speech_verb);
         if misses {
             print_misses(&gold.name, &gold.text, &gold.attributions, &system);
+            causes.add(&gold.text, &gold.attributions, &system);
         }
         if verbose {
             println!(
@@ -107,8 +109,102 @@ fn eval_polnear(dir: &Path, verbose: bool, misses: bool) -> Result<()> {
             articles.len()
         ))
     );
+    if misses {
+        print!("{}", causes.table());
+    }
     println!("analysed in {seconds:.2} s");
     Ok(())
+}
+
+/// Why quoted gold attributions were missed, by the system quote that shares most words with
+/// each: none at all, or one that covers under half of the gold words (too short), under half of
+/// its own words are gold (too long), or both (crossing).
+#[derive(Default)]
+struct MissCauses {
+    /// Per gold kind (direct, mixed): counts per cause.
+    by_kind: std::collections::BTreeMap<&'static str, [usize; 4]>,
+}
+
+const CAUSES: [&str; 4] = [
+    "no system quote overlaps",
+    "system quote covers under half of gold (too short)",
+    "gold is under half of system quote (too long)",
+    "both under half (crossing)",
+];
+
+impl MissCauses {
+    fn add(&mut self, text: &str, gold: &[polnear::GoldAttribution], system: &[SystemQuote]) {
+        let chars: Vec<char> = text.chars().collect();
+        let words = polnear::word_ranges(&chars);
+        let system_words: Vec<Vec<usize>> =
+            system.iter().map(|q| words_in(&words, &q.spans)).collect();
+        for (attribution, (best, _)) in gold.iter().zip(polnear::alignments(text, gold, system)) {
+            let kind = polnear::gold_kind(&chars, &attribution.content);
+            if best.is_some()
+                || kind == "indirect"
+                || !polnear::is_speech(&chars, attribution, &is_speech_verb)
+            {
+                continue;
+            }
+            let cause = miss_cause(&words_in(&words, &attribution.content), &system_words);
+            self.by_kind.entry(kind).or_default()[cause] += 1;
+        }
+    }
+
+    fn table(&self) -> String {
+        let mut out = String::from("missed quoted attributions by cause\n");
+        for (cause_idx, cause) in CAUSES.iter().enumerate() {
+            let counts: Vec<String> = self
+                .by_kind
+                .iter()
+                .map(|(kind, counts)| format!("{kind} {}", counts[cause_idx]))
+                .collect();
+            out.push_str(&format!("  {cause:<52} {}\n", counts.join("  ")));
+        }
+        out
+    }
+}
+
+/// The cause index (see [`CAUSES`]) of a miss, given the gold words and every system quote's.
+fn miss_cause(gold_words: &[usize], system_words: &[Vec<usize>]) -> usize {
+    let nearest = system_words
+        .iter()
+        .map(|s| {
+            (
+                s.iter()
+                    .filter(|w| gold_words.binary_search(w).is_ok())
+                    .count(),
+                s.len(),
+            )
+        })
+        .filter(|&(shared, _)| shared > 0)
+        .max_by_key(|&(shared, _)| shared);
+    match nearest {
+        None => 0,
+        Some((shared, n_system)) => {
+            let covers_gold = 2 * shared >= gold_words.len();
+            let covers_system = 2 * shared >= n_system;
+            match (covers_gold, covers_system) {
+                (false, true) => 1,
+                (true, false) => 2,
+                _ => 3,
+            }
+        }
+    }
+}
+
+/// Indices of the words whose first character lies in one of `ranges`, sorted.
+fn words_in(words: &[(usize, usize)], ranges: &[(usize, usize)]) -> Vec<usize> {
+    let mut found: Vec<usize> = ranges
+        .iter()
+        .flat_map(|&(start, end)| {
+            let first = words.partition_point(|w| w.0 < start);
+            (first..words.len()).take_while(move |&i| words[i].0 < end)
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 #[derive(Deserialize)]
@@ -251,6 +347,11 @@ fn print_misses(name: &str, text: &str, gold: &[polnear::GoldAttribution], syste
             .collect();
         fold(&joined.join(" | "))
     };
+    let word_spans = polnear::word_ranges(&chars);
+    let system_words: Vec<Vec<usize>> = system
+        .iter()
+        .map(|q| words_in(&word_spans, &q.spans))
+        .collect();
     for idx in polnear::unmatched(text, gold, system) {
         println!(
             "FP   {name} [{}] {:?}: {}",
@@ -266,8 +367,10 @@ fn print_misses(name: &str, text: &str, gold: &[polnear::GoldAttribution], syste
         let kind = polnear::gold_kind(&chars, &attribution.content);
         match best {
             None => {
+                let cause = miss_cause(&words_in(&word_spans, &attribution.content), &system_words);
                 println!(
-                    "MISS {name} [{kind}] {} <{}> {}",
+                    "MISS {name} [{kind}] ({}) {} <{}> {}",
+                    ["none", "short", "long", "cross"][cause],
                     words(&attribution.source),
                     words(&attribution.cue),
                     words(&attribution.content)

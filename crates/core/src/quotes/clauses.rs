@@ -12,7 +12,10 @@
 //!
 //! Content that touches a quoted passage takes the whole passage, so multi-sentence and
 //! multi-paragraph quotes stay one quote. Passages no clause claims are left to [`attribute`]'s last
-//! step: speech-like ones go to the speaker before them, titles and scare quotes are dropped.
+//! step: speech-like ones go to the speaker before them, fragments to their sentence's subject
+//! (`fragments.rs`), titles and scare quotes are dropped.
+
+mod fragments;
 
 use std::ops::Range;
 
@@ -33,11 +36,13 @@ const MAX_TAIL_WORDS: usize = 7;
 const MIN_CONTENT_WORDS: usize = 3;
 /// Tokens after the cue searched for "that" or a colon.
 const THAT_WINDOW: usize = 10;
+/// Tokens a signature after a passage may have (`“…” ― Ana Lopez, Denver`).
+const MAX_SIGNATURE_TOKENS: usize = 6;
 /// Sentences back that a pronoun speaker may continue the current speaker.
 const SPEAKER_REACH: usize = 4;
 
 /// A token with what the clause reader needs to know about it.
-struct Tok {
+pub(super) struct Tok {
     span: Span,
     lower: String,
     /// The quoted passage it lies in.
@@ -77,6 +82,28 @@ fn opens_clause(word: &str) -> bool {
             | "then"
             | "yet"
             | "however"
+    )
+}
+
+/// Prepositions and participles that open a fronted adverbial ("At the rally, …", "Asked
+/// about it, …"), never a quoted statement.
+fn opens_adverbial(word: &str) -> bool {
+    matches!(
+        word,
+        "at" | "in"
+            | "on"
+            | "during"
+            | "after"
+            | "before"
+            | "following"
+            | "with"
+            | "asked"
+            | "speaking"
+            | "addressing"
+            | "writing"
+            | "responding"
+            | "appearing"
+            | "interviewed"
     )
 }
 
@@ -549,6 +576,27 @@ impl<'a> Reader<'a> {
         {
             tail.words = 0;
         }
+        // Words before the tag that are no quote: "Asked about it, O’Neill said “…”", "At a
+        // breakfast the next morning, Cruz said he …". Before a plain comma, a split quote needs
+        // the passage right after the tag's comma; a fronted adverbial (a preposition or a
+        // participle opening the sentence) gives way to content after the tag.
+        let before_is_plain = boundary.is_some_and(|k| {
+            !(a..=k).any(|t| self.toks[t].passage.is_some() || is_quote_mark(&self.toks[t].lower))
+        });
+        let split_after_plain = tail
+            .split_passage_at
+            .is_some_and(|t| t < 1 || tail.words > 0 || self.toks[t - 1].lower != ",");
+        let tail_reports = self
+            .toks
+            .get(after)
+            .filter(|_| after < b)
+            .is_some_and(|t| t.passage.is_some() || (t.word && !ends_right_source(&t.lower)))
+            && (tail.words >= MIN_CONTENT_WORDS || tail.split_passage_at.is_some());
+        let fronted_adverbial = opens_adverbial(&self.toks[a].lower)
+            && boundary.is_some_and(|k| !(a..k).any(|t| self.toks[t].lower == ","))
+            && tail_reports;
+        let content_before_possible = content_before_possible
+            && !(before_is_plain && (split_after_plain || fronted_adverbial));
         let content = if content_before_possible
             && that_at.is_none()
             && colon_at.is_none()
@@ -559,7 +607,12 @@ impl<'a> Reader<'a> {
             let mut ranges = ranges_of(a..before_end);
             if let Some(split_start) = tail.split_passage_at {
                 ranges.push(split_start..b);
-            } else if self.toks.get(after).is_some_and(|t| t.lower == ",") && after + 1 < b {
+            } else if self.toks.get(after).is_some_and(|t| t.lower == ",")
+                && after + 1 < b
+                // `“…,” Melanie said, and soon …`: after a quote, plain words are narrative.
+                && self.toks[k].passage.is_none()
+                && !is_quote_mark(&self.toks[k].lower)
+            {
                 // "To prevent problems, he said, officials should be vigilant."
                 let rest = self.skip_punct(after + 1, b);
                 let end = self.trim_end(rest, self.content_end(rest, b).max(rest));
@@ -580,14 +633,25 @@ impl<'a> Reader<'a> {
                 (None, None) => self.skip_object(cue.cue.lemma, after, b),
             };
             // "The detour adds 14 km": "add" reports speech only with "that", a colon or a quote.
+            // "…, adding later, “…”": adverbs and a comma may stand before the quote, which is
+            // then all the content.
+            let quote_at = (start..b.min(start + 4))
+                .take_while(|&t| {
+                    self.toks[t].passage.is_some()
+                        || self.toks[t].lower == ","
+                        || is_quote_mark(&self.toks[t].lower)
+                        || is_aux_or_adverb(&self.toks[t].lower)
+                        || self.toks[t].lower.ends_with("ly")
+                })
+                .find(|&t| self.toks[t].passage.is_some());
             if cue.cue.lemma == "add"
                 && that_at.is_none()
                 && colon_at.is_none()
-                && self.toks.get(start).is_none_or(|t| t.passage.is_none())
+                && quote_at.is_none()
             {
                 return None;
             }
-            let start = self.skip_punct(start, b);
+            let start = self.skip_punct(quote_at.unwrap_or(start), b);
             let end = self.content_end(start, b);
             let end = self.trim_end(start, end);
             if start < end {
@@ -887,16 +951,22 @@ impl<'a> Reader<'a> {
             let start = self.np_start(end, a);
             let opens_clause = start == a || self.toks[start - 1].lower == ",";
             if start < end && opens_clause && end - start <= MAX_SOURCE_TOKENS {
-                if self.is_description(start) && start >= a + 2 && self.toks[start - 1].lower == ","
+                // "Tom Hardy, R-Ky., said": a label that names no person is the person's.
+                let names_no_person = !self
+                    .index
+                    .within(self.span_of(start..end))
+                    .any(|m| self.entities[m.1].entity_type == EntityType::Person);
+                if (self.is_description(start) || names_no_person)
+                    && start >= a + 2
+                    && self.toks[start - 1].lower == ","
                 {
-                    if let Some((name, _)) =
-                        self.index.name_ending_at(self.toks[start - 2].span.end)
-                    {
-                        let name_start = self.toks[a..start - 1]
-                            .iter()
-                            .position(|t| t.span.start == name.start)
-                            .map_or(start, |p| a + p);
-                        return (Some(name), name_start);
+                    let before = self.index.name_ending_at(self.toks[start - 2].span.end);
+                    if let Some((name, _)) = before.filter(|&(_, idx)| {
+                        self.is_description(start)
+                            || self.entities[idx].entity_type == EntityType::Person
+                    }) {
+                        // The clause starts with the name's titles ("Senate Leader Tom Hardy").
+                        return (Some(name), self.np_start(start - 1, a));
                     }
                 }
                 if self.looks_like_source(start..end) && !self.is_description(start) {
@@ -931,16 +1001,19 @@ impl<'a> Reader<'a> {
     }
 
     /// For a tag right after a comma at `comma`: a name followed by a comma and a description
-    /// ("Ana Lopez, a lawyer at …, who …, said"), nearest first.
+    /// ("Ana Lopez, a lawyer at …, who …, said"), nearest first, a person before an organisation
+    /// or place ("Ana Lopez, the attorney general of Kansas, one of the states …, said").
     fn name_before_apposition(&self, comma: usize, a: usize) -> Option<(Option<Span>, usize)> {
         let mut t = comma;
+        let mut not_a_person: Option<(Option<Span>, usize)> = None;
         while t > a + 1 && comma - t < MAX_APPOSITION_TOKENS {
             t -= 1;
             let tok = &self.toks[t];
             if tok.passage.is_some()
-                || matches!(tok.lower.as_str(), ";" | ":" | "." | "“" | "”" | "\"")
+                || matches!(tok.lower.as_str(), ";" | ":" | "“" | "”" | "\"")
+                || (tok.lower == "." && !self.is_abbreviation_point(t))
             {
-                return None;
+                break;
             }
             if tok.lower != "," || t + 1 >= comma {
                 continue;
@@ -958,18 +1031,22 @@ impl<'a> Reader<'a> {
                 }
             }
             if let Some((name, idx)) = self.index.name_ending_at(self.toks[name_end].span.end) {
+                let entity_type = self.entities[idx].entity_type;
                 if !matches!(
-                    self.entities[idx].entity_type,
+                    entity_type,
                     EntityType::Person | EntityType::Org | EntityType::Gpe
                 ) {
                     continue;
                 }
-                let name_start = self.toks[a..t]
-                    .iter()
-                    .position(|tok| tok.span.start == name.start)
-                    .map_or(t, |p| a + p);
-                return Some((Some(name), name_start));
+                let name_start = self.np_start(name_end + 1, a);
+                if entity_type == EntityType::Person {
+                    return Some((Some(name), name_start));
+                }
+                not_a_person.get_or_insert((Some(name), name_start));
             }
+        }
+        if not_a_person.is_some() {
+            return not_a_person;
         }
         None
     }
@@ -986,7 +1063,11 @@ impl<'a> Reader<'a> {
                     continue;
                 }
             }
-            if tok.passage.is_some() || is_boundary_punct(&tok.lower) || opens_clause(&tok.lower) {
+            let abbreviation = tok.lower == "." && self.is_abbreviation_point(k - 1);
+            if tok.passage.is_some()
+                || (is_boundary_punct(&tok.lower) && !abbreviation)
+                || opens_clause(&tok.lower)
+            {
                 break;
             }
             if tok.lower == "and" {
@@ -1013,10 +1094,27 @@ impl<'a> Reader<'a> {
             .filter(|&open| open > a)
     }
 
-    /// Whether tokens `k..` open a description ("former commander", "a Democrat", "45").
+    /// Whether tokens `k..` open a description ("former commander", "a Democrat", "45",
+    /// "Pyongyang’s only ally").
     fn is_description(&self, k: usize) -> bool {
         let tok = &self.toks[k];
-        !tok.capital || matches!(tok.lower.as_str(), "a" | "an" | "the" | "former" | "then")
+        let possessive = self
+            .toks
+            .get(k + 1)
+            .is_some_and(|next| matches!(next.lower.as_str(), "'s" | "’s"));
+        !tok.capital
+            || possessive
+            || matches!(tok.lower.as_str(), "a" | "an" | "the" | "former" | "then")
+    }
+
+    /// Whether the point at `t` ends an abbreviation inside a sentence ("R-Ky., said", "Jr."):
+    /// written against the word before it and not the sentence's last token.
+    fn is_abbreviation_point(&self, t: usize) -> bool {
+        let sentence_end = self.sentences[self.sentences.partition_point(|r| r.end <= t)].end;
+        t > 0
+            && t + 1 < sentence_end
+            && self.toks[t - 1].word
+            && self.toks[t - 1].span.end == self.toks[t].span.start
     }
 
     /// Whether a token run can be a speaker: short, and holding a name, a pronoun, a person noun or
@@ -1041,6 +1139,12 @@ impl<'a> Reader<'a> {
                         | "the"
                         | "a"
                         | "an"
+                        | "my"
+                        | "our"
+                        | "his"
+                        | "her"
+                        | "their"
+                        | "your"
                         | "some"
                         | "many"
                         | "others"
@@ -1144,6 +1248,9 @@ impl<'a> Reader<'a> {
                 "that" => return (Some(t), None),
                 ":" => return (None, Some(t)),
                 "," | ";" | "." => break,
+                // "said he hopes the vote sends a message that …": a subject after the cue
+                // starts the content; a "that" further on belongs to it.
+                "he" | "she" | "they" | "we" | "i" | "it" => break,
                 _ => {}
             }
         }
@@ -1219,6 +1326,22 @@ impl<'a> Reader<'a> {
                         });
                     if ahead {
                         return t + 1;
+                    }
+                    // `… as a “terrible situation,” but stopped short …`: the comma inside the
+                    // marks ends the clause as one outside would.
+                    if tok.lower == "," {
+                        let after_mark = (t + 1..b).find(|&u| !is_quote_mark(&self.toks[u].lower));
+                        if let Some(u) = after_mark {
+                            let word = self.toks[u].lower.as_str();
+                            let opens =
+                                matches!(word, "which" | "who" | "while" | "but" | "whereas")
+                                    || (word.ends_with("ing")
+                                        && !self.toks[u].capital
+                                        && word.len() > 5);
+                            if opens {
+                                return t + 1;
+                            }
+                        }
                     }
                 }
                 continue;
@@ -1550,11 +1673,17 @@ impl<'a> Reader<'a> {
             })
     }
 
-    /// Passages no clause claimed: speech goes to the speaker just before it; titles, names and
-    /// scare quotes are not quotes.
+    /// Passages no clause claimed: speech goes to the speaker just before it; fragments are mixed
+    /// quotes of their sentence's subject, added after the others so that no passage joins one;
+    /// titles, names and scare quotes are not quotes.
     fn unclaimed_passages(&self, claimed: &[bool], quotes: &mut Vec<(usize, FoundQuote)>) {
+        let mut fragments = Vec::new();
         for (p, passage) in self.passages.iter().enumerate() {
-            if claimed[p] || !self.reads_as_speech(passage) {
+            if claimed[p] {
+                continue;
+            }
+            if !self.reads_as_speech(passage) {
+                fragments.extend(self.fragment_quote(passage, quotes));
                 continue;
             }
             let start = passage.outer.start;
@@ -1565,6 +1694,11 @@ impl<'a> Reader<'a> {
                 })
                 .saturating_sub(1);
             let paragraph = self.paragraph_of(start);
+            // `“…” ― Sonya Herridge`: a dash and a name after the passage sign it.
+            if let Some(speaker) = self.signature_after(passage) {
+                push_passage(quotes, s_idx, passage, Some(speaker));
+                continue;
+            }
             // "Thornberry launched a scathing attack: “…”": a colon hands the passage to the
             // subject of its sentence, cue or not.
             let first = self.toks.partition_point(|t| t.span.start < start);
@@ -1612,6 +1746,40 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        quotes.extend(fragments);
+        quotes.sort_by_key(|(_, q)| q.spans.first().map_or(0, |s| s.start));
+    }
+
+    /// The person who signs a passage: a dash right after it and a name, a few words at most,
+    /// up to the end of the sentence or the next quotation mark (`“…” ― Ana Lopez`).
+    fn signature_after(&self, passage: &Passage) -> Option<FoundSpeaker> {
+        let dash = self
+            .toks
+            .partition_point(|t| t.span.start < passage.outer.end);
+        let sentence = self
+            .sentences
+            .get(self.sentences.partition_point(|r| r.end <= dash))?;
+        if dash >= sentence.end || !matches!(self.toks[dash].lower.as_str(), "—" | "―" | "–" | "--")
+        {
+            return None;
+        }
+        let start = dash + 1;
+        let end = (start..sentence.end)
+            .find(|&t| self.toks[t].passage.is_some() || is_quote_mark(&self.toks[t].lower))
+            .unwrap_or(sentence.end);
+        if start >= end || end - start > MAX_SIGNATURE_TOKENS || !self.toks[start].capital {
+            return None;
+        }
+        let span = self.span_of(start..end);
+        let names_a_person = self.index.within(span).any(|(m, idx, kind)| {
+            m.start == span.start
+                && *kind == MentionKind::Name
+                && self.entities[*idx].entity_type == EntityType::Person
+        });
+        if !names_a_person {
+            return None;
+        }
+        speaker::resolve(self.text, span, self.entities, &self.index)
     }
 
     /// Whether an unclaimed passage reads as someone's speech: a whole sentence or more of it, and
@@ -1700,7 +1868,9 @@ mod tests {
         find_quotes(text, &paragraphs, &sentences, &tokens, &entities, &[])
     }
 
-    fn summary(text: &str) -> Vec<(String, &'static str, Option<String>, Option<&'static str>)> {
+    pub(super) fn summary(
+        text: &str,
+    ) -> Vec<(String, &'static str, Option<String>, Option<&'static str>)> {
         quotes(text)
             .into_iter()
             .map(|q| {
@@ -1799,5 +1969,94 @@ mod tests {
         let found = summary(text);
         assert_eq!(found.len(), 2);
         assert_eq!(found[1].2.as_deref(), Some("Tom Reddy"));
+    }
+
+    #[test]
+    fn an_abbreviation_after_a_name_leaves_the_person_the_speaker() {
+        let text =
+            "“We expect the bill to pass easily,” Senate Leader Tom Hardy, R-Ky., said on Tuesday.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("Tom Hardy"));
+        assert_eq!(found[0].3, Some("say"));
+    }
+
+    #[test]
+    fn a_long_apposition_names_the_person_not_the_place() {
+        let text = "“It is an intrusion on local planning,” Laura Benson, the attorney general of Kansas, one of the states suing, said at an event.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("Laura Benson"));
+    }
+
+    #[test]
+    fn a_possessive_description_is_a_source() {
+        let text = "\"We live in a broken world,\" my uncle often said.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("my uncle"));
+        assert_eq!(found[0].1, "direct");
+    }
+
+    #[test]
+    fn adding_with_an_adverb_before_a_quote_is_a_second_quote() {
+        let text = "“We cannot pay for this,” Ana Lopez said, adding later, “The fund is empty and the banks are closed.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].0, "The fund is empty and the banks are closed.");
+        assert_eq!(found[1].3, Some("add"));
+    }
+
+    #[test]
+    fn narrative_after_a_quote_and_its_tag_is_not_quoted() {
+        let text = "“He really does care about us,” Melanie Hart said, and soon the lights went down in the hall.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "He really does care about us,");
+    }
+
+    #[test]
+    fn a_fronted_adverbial_is_not_what_was_said() {
+        let text = "At a breakfast the next morning, Tom Reddy said he would not “bow to the board” and back the plan.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "he would not | bow to the board | and back the plan"
+        );
+        let text =
+            "Asked about the cause of the fire, Chief Ana Lopez said “We are not going into that.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "We are not going into that.");
+        assert_eq!(found[0].1, "direct");
+    }
+
+    #[test]
+    fn a_comma_inside_the_closing_marks_ends_the_content() {
+        let text = "Tom Reddy described the flood as a “terrible situation,” but stopped short of blaming the council.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the flood as a | terrible situation,");
+    }
+
+    #[test]
+    fn a_that_after_the_reported_subject_belongs_to_the_content() {
+        let text = "Tom Reddy said he hopes the vote sends a message that “the harbour belongs to everyone.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "he hopes the vote sends a message that | the harbour belongs to everyone."
+        );
+        assert_eq!(found[0].1, "mixed");
+    }
+
+    #[test]
+    fn a_dash_and_a_name_after_a_passage_sign_it() {
+        let text = "Readers wrote to us.\n\n“The harbour plan is a gift to the rich and nobody asked us about it.” ― Marta Ilves\n\nThe council meets on Monday.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("Marta Ilves"));
     }
 }

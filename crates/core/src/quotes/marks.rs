@@ -126,7 +126,14 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
                         } else {
                             c == closer
                         };
-                    if closes {
+                    // `“…," said X` or `"…” said X`: a straight and a curly mark mixed up close
+                    // the passage when the right closing mark does not come later in the
+                    // paragraph.
+                    let mixed_up = matches!((c, closer), ('"', '”') | ('”', '"'))
+                        && prev.is_some_and(|p| !p.is_whitespace())
+                        && !next.is_some_and(char::is_alphanumeric)
+                        && !chars[pos + 1..].iter().any(|&(_, d, _)| d == closer);
+                    if closes || mixed_up {
                         let inner = Span::new(inner_start, at);
                         let outer_end = at + len;
                         match pending.take() {
@@ -149,7 +156,15 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
                     let at_word_start = prev.is_none_or(|p| {
                         p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | ':')
                     });
-                    if let Some(closer) = opens_double(c) {
+                    // `”Mr. Lopez embodies …”`: a closing mark written for the opening one, at
+                    // a word's start and closed later in the paragraph.
+                    let backwards_opener = c == '”'
+                        && at_word_start
+                        && next.is_some_and(|n| !n.is_whitespace())
+                        && chars[pos + 1..].iter().any(|&(_, d, _)| d == '”');
+                    if backwards_opener {
+                        open = Some((at, '”', at + len, false));
+                    } else if let Some(closer) = opens_double(c) {
                         let straight = c == '"' || c == TWO_APOSTROPHES;
                         let straight_ok = !straight || next.is_some_and(|n| !n.is_whitespace());
                         if straight_ok {
@@ -247,6 +262,26 @@ mod tests {
         assert_eq!(
             parts("“It was a grave error, he said.\n\nThe vote follows."),
             [vec!["It was a grave error, he said."]]
+        );
+    }
+
+    #[test]
+    fn a_straight_mark_closes_a_curly_one_with_no_curly_closer_after_it() {
+        assert_eq!(
+            parts("“Deals are not a favour,\" Ana Lopez said, calling them \"cheap.\""),
+            [vec!["Deals are not a favour,"], vec!["cheap."]]
+        );
+        assert_eq!(
+            parts("She sorted \"work” files from “personal” ones."),
+            [vec!["work"], vec!["personal"]]
+        );
+    }
+
+    #[test]
+    fn a_closing_mark_at_a_word_start_opens() {
+        assert_eq!(
+            parts("”The plan is a gift to the rich.” ― Marta Ilves"),
+            [vec!["The plan is a gift to the rich."]]
         );
     }
 

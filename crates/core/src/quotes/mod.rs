@@ -7,8 +7,9 @@
 //! "according to X") and its content (before the tag, after it, split around it, or after a colon);
 //! `speaker.rs` turns a source into a speaker, resolving pronouns and descriptions through the
 //! entities layer. Passages no clause claims are quotes of the previous speaker when they read as
-//! speech, and titles or scare quotes when they do not. Spans are byte offsets; the analysis
-//! converts them.
+//! speech; shorter fragments (`clauses/fragments.rs`) are mixed quotes of their sentence's subject,
+//! and titles, names or scare quotes no one can have said are dropped. Spans are byte offsets; the
+//! analysis converts them.
 
 mod clauses;
 pub mod cues;
