@@ -156,12 +156,19 @@ pub fn find_loaded_with(
     let sorted_quoted = sorted_spans(quoted);
     let mut quote_cursor = 0;
     let use_model = model.is_trained();
-    let mut matches = Vec::new();
+    // The lexicon's matches of every sentence, found once: the tagger reads their article-wide
+    // rate before it reads any sentence.
+    let mut all_matches = Vec::new();
+    let mut match_ends = Vec::with_capacity(sentence_tokens.len());
+    for tokens in sentence_tokens {
+        lexicon::lexicon_matches(text, tokens, &mut all_matches);
+        match_ends.push(all_matches.len());
+    }
     let mut rows = Vec::new();
     let mut contexts = Vec::new();
     let mut scratch = model::FeatureScratch::default();
     let article = if use_model {
-        model::article_context(text, sentence_tokens)
+        model::article_context_of_matches(text, sentence_tokens, all_matches.len())
     } else {
         model::ArticleContext::default()
     };
@@ -169,10 +176,10 @@ pub fn find_loaded_with(
     // Each span with its source: 0 lexicon, 1 tagger, 2 scare quote (see the merge below).
     let mut spans: Vec<(LoadedSpan, u8)> = Vec::new();
     let mut scare = Vec::new();
-    for tokens in sentence_tokens {
+    for (sentence_idx, tokens) in sentence_tokens.iter().enumerate() {
         let sentence_first_span = spans.len();
-        matches.clear();
-        lexicon::lexicon_matches(text, tokens, &mut matches);
+        let first_match = sentence_idx.checked_sub(1).map_or(0, |idx| match_ends[idx]);
+        let matches = &all_matches[first_match..match_ends[sentence_idx]];
         // Lexicon spans first: at the same start they win the category.
         spans.extend(
             matches
@@ -193,7 +200,7 @@ pub fn find_loaded_with(
             model::sentence_features(
                 text,
                 tokens,
-                &matches,
+                matches,
                 &sorted_quoted,
                 &mut quote_cursor,
                 article,

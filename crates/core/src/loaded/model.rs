@@ -11,8 +11,9 @@
 //! compiled in. Hashing folds strings byte by byte, so tagging allocates nothing per token beyond a
 //! reused buffer. This module tags; it does not train and does not read files.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use foldhash::HashMap;
 
 use super::lexicon::LexiconMatch;
 use super::LoadedCategory;
@@ -227,6 +228,8 @@ pub(super) struct FeatureScratch {
     valences: Vec<u64>,
     subjectivity: Vec<u64>,
     clusters: Vec<[u64; 3]>,
+    /// Per token: hashes of its last 3 letters, its stem, its last 2 and last 4 letters.
+    affixes: Vec<[u64; 4]>,
 }
 
 /// The value a feature reads beyond the sentence's edges.
@@ -328,12 +331,21 @@ fn rate_bucket(count: usize, n_tokens: usize) -> u64 {
 /// Reads the article's rates: one lexicon pass and one valence lookup per token.
 pub(super) fn article_context(text: &str, sentence_tokens: &[Vec<Span>]) -> ArticleContext {
     let mut matches = Vec::new();
-    let mut buffer = String::new();
-    let (mut n_tokens, mut n_lexicon, mut n_valenced) = (0, 0, 0);
     for tokens in sentence_tokens {
-        matches.clear();
         super::lexicon::lexicon_matches(text, tokens, &mut matches);
-        n_lexicon += matches.len();
+    }
+    article_context_of_matches(text, sentence_tokens, matches.len())
+}
+
+/// [`article_context`] when the caller has already counted the article's lexicon matches.
+pub(super) fn article_context_of_matches(
+    text: &str,
+    sentence_tokens: &[Vec<Span>],
+    n_lexicon: usize,
+) -> ArticleContext {
+    let mut buffer = String::new();
+    let (mut n_tokens, mut n_valenced) = (0, 0);
+    for tokens in sentence_tokens {
         n_tokens += tokens.len();
         for token in tokens {
             let key = word_key(&text[token.start..token.end], &mut buffer);
@@ -366,8 +378,10 @@ pub(super) fn sentence_features(
         valences,
         subjectivity,
         clusters: token_clusters,
+        affixes,
     } = scratch;
     subjectivity.clear();
+    affixes.clear();
     lexicon.clear();
     lexicon.resize(tokens.len(), OUTSIDE);
     valences.clear();
@@ -398,6 +412,12 @@ pub(super) fn sentence_features(
         });
         valences.push((valence(key) * 2.0).round() as i64 as u64);
         subjectivity.push(subjectivity_class(key));
+        affixes.push([
+            suffix_hash(key, 3, 0x33),
+            hash_str(stem(key)),
+            suffix_hash(key, 2, 0x22),
+            suffix_hash(key, 4, 0x44),
+        ]);
     }
     let at = |values: &[u64], idx: isize| -> u64 {
         if idx < 0 || idx as usize >= values.len() {
@@ -427,7 +447,7 @@ pub(super) fn sentence_features(
     for (token_idx, token) in tokens.iter().enumerate() {
         let i = token_idx as isize;
         let word = &text[token.start..token.end];
-        let key = word_key(word, buffer);
+        let [suffix3, stem_hash, suffix2, suffix4] = affixes[token_idx];
         let w = contexts[token_idx].word;
         let quoted_flag = u64::from(inside(quoted, quote_cursor, token.start));
         let capital = u64::from(word.chars().next().is_some_and(char::is_uppercase));
@@ -441,7 +461,7 @@ pub(super) fn sentence_features(
             mix(6, word_at(i + 2), 0),
             mix(7, word_at(i - 1), w),
             mix(8, w, word_at(i + 1)),
-            mix(9, suffix_hash(key, 3, 0x33), 0),
+            mix(9, suffix3, 0),
             mix(10, hash_shape(word), 0),
             mix(11, lexicon[token_idx], 0),
             mix(12, at(lexicon, i - 1), 0),
@@ -455,9 +475,9 @@ pub(super) fn sentence_features(
             mix(20, capital, w),
             mix(21, at(lexicon, i - 1), at(lexicon, i + 1)),
             mix(22, at(valences, i - 1), at(valences, i + 1)),
-            mix(23, hash_str(stem(key)), 0),
-            mix(24, suffix_hash(key, 2, 0x22), 0),
-            mix(25, suffix_hash(key, 4, 0x44), 0),
+            mix(23, stem_hash, 0),
+            mix(24, suffix2, 0),
+            mix(25, suffix4, 0),
             mix(26, fine, 0),
             mix(27, middle, 0),
             mix(28, coarse, 0),
