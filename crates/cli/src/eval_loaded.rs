@@ -12,7 +12,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use newslens_core::loaded::{find_loaded_with, train, TrainOptions};
+use newslens_core::loaded::{
+    find_loaded_with, train_tuned, DecodeOptions, ScareQuoteSpans, TrainOptions,
+};
 use newslens_core::offsets::CharOffsets;
 use newslens_core::{analyze, Article, Document};
 
@@ -38,9 +40,39 @@ pub struct EvalLoadedArgs {
     /// Training settings for --folds (the same as `train loaded`'s).
     #[arg(long, default_value_t = TrainOptions::default().epochs)]
     epochs: usize,
-    /// Bias on "not loaded" for --folds (negative: more recall).
+    /// Bias on "not loaded" for --folds (negative: more recall), when it is not tuned.
     #[arg(long, default_value_t = TrainOptions::default().none_bias, allow_negative_numbers = true)]
     none_bias: f32,
+    /// Folds of each training set over which --folds tunes the bias (as `train loaded` does);
+    /// 0 keeps --none-bias.
+    #[arg(long, default_value_t = TrainOptions::default().tuning_folds)]
+    tuning_folds: usize,
+    /// The feature table has 2^BITS rows (for --folds).
+    #[arg(long, default_value_t = TrainOptions::default().bits)]
+    bits: u32,
+    /// With --folds: tagger spans that overlap a lexicon expression are dropped instead of
+    /// joining it.
+    #[arg(long)]
+    drop_at_lexicon: bool,
+    /// With --folds: keep function words and punctuation at the edges of the tagger's spans.
+    #[arg(long)]
+    keep_edges: bool,
+    /// With --folds: content words after an emotive word or label that join its phrase.
+    #[arg(long, default_value_t = DecodeOptions::default().phrase_words)]
+    phrase_words: usize,
+    /// With --folds: lexicon matches are only features of the tagger, not spans of their own.
+    #[arg(long)]
+    no_lexicon_spans: bool,
+    /// With --folds: which scare quotes are spans (all, confirmed, ignored).
+    #[arg(long, default_value = "confirmed")]
+    scare_quotes: String,
+    /// With --folds: also print the held-out F1 at every bias (a diagnostic of the tuning, not a
+    /// held-out figure: choosing among these would tune on the held-out folds).
+    #[arg(long)]
+    sweep: bool,
+    /// With --folds: write the held-out predicted and gold spans here, as --errors does.
+    #[arg(long, value_name = "PATH")]
+    fold_errors: Option<String>,
 }
 
 pub fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
@@ -58,9 +90,36 @@ pub fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
             let options = TrainOptions {
                 epochs: args.epochs,
                 none_bias: args.none_bias,
+                tuning_folds: args.tuning_folds,
+                bits: args.bits,
+                decode: DecodeOptions {
+                    join_lexicon: !args.drop_at_lexicon,
+                    trim_edges: !args.keep_edges,
+                    phrase_words: args.phrase_words,
+                    lexicon_spans: !args.no_lexicon_spans,
+                    scare_quotes: match args.scare_quotes.as_str() {
+                        "all" => ScareQuoteSpans::All,
+                        "ignored" => ScareQuoteSpans::Ignored,
+                        _ => ScareQuoteSpans::Confirmed,
+                    },
+                },
                 ..TrainOptions::default()
             };
-            print!("{}", cross_validate(&articles, n_folds.max(2), &options));
+            let mut fold_errors = String::new();
+            print!(
+                "{}",
+                cross_validate(
+                    &articles,
+                    n_folds.max(2),
+                    &options,
+                    args.sweep,
+                    &mut fold_errors
+                )
+            );
+            if let Some(path) = &args.fold_errors {
+                std::fs::write(path, fold_errors)
+                    .with_context(|| format!("cannot write {path}"))?;
+            }
         }
     }
     if let Some(dir) = &args.basil {
@@ -312,11 +371,62 @@ fn score_basil(dir: &str, articles: &[basil::BasilArticle], n_unplaced: usize) -
     )
 }
 
-/// Trains on all folds but one and scores the tagger (with the lexicon, as shipped) on that one.
-fn cross_validate(articles: &[ptc::PtcArticle], n_folds: usize, options: &TrainOptions) -> String {
+/// Appends the predicted spans (with the share of each that is gold) and the gold spans (with the
+/// share found) of one article to `errors`, tab-separated.
+fn error_rows(
+    errors: &mut String,
+    article: &ptc::PtcArticle,
+    predicted: &[(usize, usize, &str)],
+    predicted_mask: &[bool],
+    gold_mask: &[bool],
+) {
+    let chars: Vec<char> = article.text.chars().collect();
+    let n_chars = chars.len();
+    let share = |mask: &[bool], start: usize, end: usize| {
+        let end = end.min(n_chars);
+        let n_set = mask[start.min(end)..end].iter().filter(|set| **set).count();
+        ratio(n_set, end.saturating_sub(start))
+    };
+    let words = |start: usize, end: usize| -> String {
+        chars[start.min(n_chars)..end.min(n_chars)]
+            .iter()
+            .collect::<String>()
+            .replace(['\n', '\t'], " ")
+    };
+    for (start, end, category) in predicted {
+        errors.push_str(&format!(
+            "predicted\t{:.2}\t{category}\t{}\t{}\n",
+            share(gold_mask, *start, *end),
+            article.id,
+            words(*start, *end)
+        ));
+    }
+    for span in article.loaded_spans() {
+        errors.push_str(&format!(
+            "gold\t{:.2}\t{}\t{}\t{}\n",
+            share(predicted_mask, span.start, span.end),
+            span.technique,
+            article.id,
+            words(span.start, span.end)
+        ));
+    }
+}
+
+/// Trains on all folds but one (tuning the bias on those folds only) and scores the tagger (with
+/// the lexicon, as shipped) on that one.
+fn cross_validate(
+    articles: &[ptc::PtcArticle],
+    n_folds: usize,
+    options: &TrainOptions,
+    sweep: bool,
+    errors: &mut String,
+) -> String {
     let mut all = CharCounts::default();
     let mut lexicon_only = CharCounts::default();
     let texts: Vec<_> = articles.iter().map(training_text).collect();
+    let sweep_biases: Vec<f32> = (-12..=6).map(|b| b as f32 * 6.0).collect();
+    let mut swept = vec![CharCounts::default(); sweep_biases.len()];
+    let mut chosen = Vec::new();
     for fold in 0..n_folds {
         let training: Vec<_> = texts
             .iter()
@@ -324,44 +434,69 @@ fn cross_validate(articles: &[ptc::PtcArticle], n_folds: usize, options: &TrainO
             .filter(|(idx, _)| idx % n_folds != fold)
             .map(|(_, text)| text.clone())
             .collect();
-        let model = train(&training, options, |_, _| {});
+        let model = train_tuned(
+            &training,
+            options,
+            |_, _, _| {},
+            |bias, f1| chosen.push(format!("fold {fold}: bias {bias} (tuning F1 {f1:.3})")),
+        );
         for article in articles.iter().skip(fold).step_by(n_folds) {
             let text = article.text.as_str();
             let (sentence_tokens, quoted) = layers_of(text);
             let offsets = CharOffsets::new(text);
             let n_chars = text.chars().count();
             let gold = mask(n_chars, article.loaded_spans().map(|s| (s.start, s.end)));
-            let predicted = find_loaded_with(&model, text, &sentence_tokens, &quoted);
-            let predicted = mask(
-                n_chars,
-                predicted.iter().map(|l| {
-                    let span = offsets.span(l.span);
-                    (span.start, span.end)
-                }),
-            );
+            let char_spans = |model: &newslens_core::loaded::LoadedModel| {
+                find_loaded_with(model, text, &sentence_tokens, &quoted, &options.decode)
+                    .iter()
+                    .map(|l| {
+                        let span = offsets.span(l.span);
+                        (span.start, span.end, l.category.as_str())
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let found = char_spans(&model);
+            let predicted = mask(n_chars, found.iter().map(|(s, e, _)| (*s, *e)));
             all.add_masks(&predicted, &gold);
+            error_rows(errors, article, &found, &predicted, &gold);
             let empty = newslens_core::loaded::LoadedModel::empty();
-            let predicted = find_loaded_with(&empty, text, &sentence_tokens, &quoted);
-            let predicted = mask(
-                n_chars,
-                predicted.iter().map(|l| {
-                    let span = offsets.span(l.span);
-                    (span.start, span.end)
-                }),
-            );
+            let predicted = mask(n_chars, char_spans(&empty).iter().map(|(s, e, _)| (*s, *e)));
             lexicon_only.add_masks(&predicted, &gold);
+            if sweep {
+                for (bias, counts) in sweep_biases.iter().zip(swept.iter_mut()) {
+                    let model = model.clone().with_none_bias(*bias);
+                    let predicted =
+                        mask(n_chars, char_spans(&model).iter().map(|(s, e, _)| (*s, *e)));
+                    counts.add_masks(&predicted, &gold);
+                }
+            }
         }
     }
     let mut out = format!(
-        "{n_folds}-fold cross-validation of the tagger on PTC (epochs {}, none bias {}); character level\n",
-        options.epochs, options.none_bias
+        "{n_folds}-fold cross-validation of the tagger on PTC (epochs {}, bits {}, {}); character level\n",
+        options.epochs,
+        options.bits,
+        if options.tuning_folds >= 2 {
+            format!("bias tuned over {} folds of each training set", options.tuning_folds)
+        } else {
+            format!("none bias {}", options.none_bias)
+        }
     );
+    for line in &chosen {
+        out.push_str(&format!("  {line}\n"));
+    }
     out.push_str(&format!(
         "{:<34} {:>6} {:>6} {:>6} {:>9} {:>9}\n",
         "", "P", "R", "F1", "predicted", "gold"
     ));
     out.push_str(&all.row("tagger + lexicon, held-out folds"));
     out.push_str(&lexicon_only.row("lexicon alone"));
+    if sweep {
+        out.push_str("diagnostic only (chosen on the held-out folds):\n");
+        for (bias, counts) in sweep_biases.iter().zip(&swept) {
+            out.push_str(&counts.row(&format!("  bias {bias}")));
+        }
+    }
     out.push('\n');
     out
 }

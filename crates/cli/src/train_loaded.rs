@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use newslens_core::loaded::{
-    classes_of_tokens, train, TrainOptions, TrainingText, CLASS_LABEL, CLASS_LOADED,
+    classes_of_tokens, train_tuned, TrainOptions, TrainingText, CLASS_LABEL, CLASS_LOADED,
 };
 use newslens_core::{entities, segment, tokens, Span};
 use newslens_eval::ptc;
@@ -31,9 +31,13 @@ pub struct TrainLoadedArgs {
     /// Passes over the data.
     #[arg(long, default_value_t = TrainOptions::default().epochs)]
     epochs: usize,
-    /// Bias on "not loaded" stored in the model (negative: more recall, less precision).
+    /// Bias on "not loaded" stored in the model (negative: more recall, less precision), when it
+    /// is not tuned.
     #[arg(long, default_value_t = TrainOptions::default().none_bias, allow_negative_numbers = true)]
     none_bias: f32,
+    /// Tune the bias by cross-validation over this many folds of the corpus (0: keep --none-bias).
+    #[arg(long, default_value_t = TrainOptions::default().tuning_folds)]
+    tuning_folds: usize,
 }
 
 impl TrainLoadedArgs {
@@ -42,6 +46,7 @@ impl TrainLoadedArgs {
             bits: self.bits,
             epochs: self.epochs,
             none_bias: self.none_bias,
+            tuning_folds: self.tuning_folds,
             ..TrainOptions::default()
         }
     }
@@ -113,12 +118,18 @@ pub fn train_loaded(args: &TrainLoadedArgs) -> Result<()> {
         .map(Vec::len)
         .sum();
     eprintln!("training on {} articles, {n_tokens} tokens", texts.len());
-    let model = train(&texts, &args.options(), |epoch, accuracy| {
-        eprintln!(
-            "epoch {epoch}: training token accuracy {accuracy:.4} ({:.0?})",
-            started.elapsed()
-        );
-    });
+    let model = train_tuned(
+        &texts,
+        &args.options(),
+        |fold, epoch, accuracy| {
+            let stage = fold.map_or("final".to_string(), |fold| format!("tuning fold {fold}"));
+            eprintln!(
+                "{stage}, epoch {epoch}: training token accuracy {accuracy:.4} ({:.0?})",
+                started.elapsed()
+            );
+        },
+        |bias, f1| eprintln!("bias on \"not loaded\": {bias} (tuning byte F1 {f1:.3})"),
+    );
     std::fs::write(&args.out, model.to_bytes())
         .with_context(|| format!("cannot write {}", args.out))?;
     eprintln!("wrote {} ({:.0?})", args.out, started.elapsed());

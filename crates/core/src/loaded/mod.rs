@@ -8,7 +8,9 @@
 //! Corpus (`model.rs`, `train.rs`; the model is `models/loaded.bin`), and from the quotation marks
 //! themselves (`scare_quotes.rs`). Where the tagger and the lexicon overlap, they make one span with
 //! the lexicon's category; the tagger's own spans are `emotive` (its loaded-language class) or
-//! `label` (its name-calling class). Each span says whether it lies inside quoted text (`in_quote`): a source's
+//! `label` (its name-calling class). A word or two in quotation marks is a scare quote when the
+//! tagger or the lexicon finds loaded language in it (most short quoted phrases are a source's
+//! plain words). Each span says whether it lies inside quoted text (`in_quote`): a source's
 //! own words are not the outlet's framing. Callers pass the quoted spans; this module does not find
 //! quotes or speakers, and it does not compute tone (see [`crate::tone`]).
 
@@ -18,7 +20,7 @@ mod scare_quotes;
 mod train;
 
 pub use model::{shipped_model, LoadedModel, ModelError, CLASS_LABEL, CLASS_LOADED, CLASS_NONE};
-pub use train::{classes_of_tokens, train, TrainOptions, TrainingText};
+pub use train::{classes_of_tokens, train, train_tuned, TrainOptions, TrainingText};
 
 use crate::offsets::Span;
 use crate::tone::{inside, sorted_spans};
@@ -93,50 +95,120 @@ pub struct LoadedSpan {
 /// assert_eq!(found, [("ripped into", "loaded_verb", false), ("disaster", "emotive", true)]);
 /// ```
 pub fn find_loaded(text: &str, sentence_tokens: &[Vec<Span>], quoted: &[Span]) -> Vec<LoadedSpan> {
-    find_loaded_with(shipped_model(), text, sentence_tokens, quoted)
+    find_loaded_with(
+        shipped_model(),
+        text,
+        sentence_tokens,
+        quoted,
+        &DecodeOptions::default(),
+    )
 }
 
-/// [`find_loaded`] with another tagger than the shipped one (for evaluation and training).
+/// How the tagger's classes and the lexicon's matches become spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// Whether a tagger span that overlaps a lexicon expression joins it (else it is dropped and
+    /// the expression's extent stands).
+    pub join_lexicon: bool,
+    /// Whether the tagger's spans lose function words and punctuation at their edges.
+    pub trim_edges: bool,
+    /// How many content words after an emotive word or label still belong to its phrase.
+    pub phrase_words: usize,
+    /// Whether lexicon matches are spans of their own (else only the tagger's features).
+    pub lexicon_spans: bool,
+    /// Which scare quotes become spans.
+    pub scare_quotes: ScareQuoteSpans,
+}
+
+/// Which words in quotation marks become scare-quote spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScareQuoteSpans {
+    /// Every one or two bare words in quotation marks.
+    All,
+    /// Those in which the tagger or the lexicon also finds loaded language: most short quoted
+    /// phrases in news are a source's neutral words, or titles.
+    Confirmed,
+    /// None.
+    Ignored,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> DecodeOptions {
+        DecodeOptions {
+            join_lexicon: true,
+            trim_edges: true,
+            phrase_words: PHRASE_WORDS,
+            lexicon_spans: true,
+            scare_quotes: ScareQuoteSpans::Confirmed,
+        }
+    }
+}
+
+/// [`find_loaded`] with another tagger than the shipped one and other decoding (for evaluation
+/// and training).
 pub fn find_loaded_with(
     model: &LoadedModel,
     text: &str,
     sentence_tokens: &[Vec<Span>],
     quoted: &[Span],
+    decode: &DecodeOptions,
 ) -> Vec<LoadedSpan> {
     let sorted_quoted = sorted_spans(quoted);
     let mut quote_cursor = 0;
     let use_model = model.is_trained();
-    let mut matches = Vec::new();
+    // The lexicon's matches of every sentence, found once: the tagger reads their article-wide
+    // rate before it reads any sentence.
+    let mut all_matches = Vec::new();
+    let mut match_ends = Vec::with_capacity(sentence_tokens.len());
+    for tokens in sentence_tokens {
+        lexicon::lexicon_matches(text, tokens, &mut all_matches);
+        match_ends.push(all_matches.len());
+    }
     let mut rows = Vec::new();
-    let mut words = Vec::new();
+    let mut contexts = Vec::new();
+    let mut scratch = model::FeatureScratch::default();
+    let article = if use_model {
+        model::article_context_of_matches(text, sentence_tokens, all_matches.len())
+    } else {
+        model::ArticleContext::default()
+    };
     let mut classes = Vec::new();
     // Each span with its source: 0 lexicon, 1 tagger, 2 scare quote (see the merge below).
     let mut spans: Vec<(LoadedSpan, u8)> = Vec::new();
     let mut scare = Vec::new();
-    for tokens in sentence_tokens {
-        matches.clear();
-        lexicon::lexicon_matches(text, tokens, &mut matches);
+    for (sentence_idx, tokens) in sentence_tokens.iter().enumerate() {
+        let sentence_first_span = spans.len();
+        let first_match = sentence_idx.checked_sub(1).map_or(0, |idx| match_ends[idx]);
+        let matches = &all_matches[first_match..match_ends[sentence_idx]];
         // Lexicon spans first: at the same start they win the category.
-        spans.extend(matches.iter().map(|found| {
-            let end = phrase_end(text, tokens, found.end, found.category);
-            let loaded = LoadedSpan {
-                span: Span::new(tokens[found.first].start, tokens[end - 1].end),
-                category: found.category,
-                in_quote: false,
-            };
-            (loaded, 0)
-        }));
+        spans.extend(
+            matches
+                .iter()
+                .filter(|_| decode.lexicon_spans)
+                .map(|found| {
+                    let end =
+                        phrase_end(text, tokens, found.end, found.category, decode.phrase_words);
+                    let loaded = LoadedSpan {
+                        span: Span::new(tokens[found.first].start, tokens[end - 1].end),
+                        category: found.category,
+                        in_quote: false,
+                    };
+                    (loaded, 0)
+                }),
+        );
         if use_model {
             model::sentence_features(
                 text,
                 tokens,
-                &matches,
+                matches,
                 &sorted_quoted,
                 &mut quote_cursor,
+                article,
+                &mut scratch,
                 &mut rows,
-                &mut words,
+                &mut contexts,
             );
-            model.classify(&rows, &words, &mut classes);
+            model.classify(&rows, &contexts, &mut classes);
             let mut token_idx = 0;
             while token_idx < tokens.len() {
                 let class = classes[token_idx];
@@ -148,26 +220,39 @@ pub fn find_loaded_with(
                 while token_idx < tokens.len() && classes[token_idx] == class {
                     token_idx += 1;
                 }
-                // The tagger's runs often take in a "the" or a comma at their edges: trim them.
+                // The tagger's runs often take in a "the", a "has" or a comma at their edges:
+                // trimmed, spans read as phrases ("ripped into", not "has ripped into the"), at
+                // the cost of PTC's spans that keep their article ("the rigged witch hunt").
                 let mut last = token_idx;
-                while first < last && is_edge_word(text, tokens[first]) {
+                while decode.trim_edges && first < last && is_edge_word(text, tokens[first]) {
                     first += 1;
                 }
-                while first < last && is_edge_word(text, tokens[last - 1]) {
+                while decode.trim_edges && first < last && is_edge_word(text, tokens[last - 1]) {
                     last -= 1;
                 }
-                // Where the lexicon found an expression, its extent stands: the tagger only adds
-                // spans the lexicon does not know.
-                let overlaps_lexicon = matches.iter().any(|m| m.first < last && first < m.end);
+                // A run over a lexicon expression joins it (the merge below makes them one span
+                // with the lexicon's category): the tagger knows how far PTC's phrases reach,
+                // "slammed the sham investigation" rather than "slammed". Dropping such runs
+                // instead costs three points of held-out F1.
+                let overlaps_lexicon = !decode.join_lexicon
+                    && decode.lexicon_spans
+                    && matches.iter().any(|m| m.first < last && first < m.end);
                 if first == last || overlaps_lexicon {
                     continue;
+                }
+                // An evaluative verb's span starts at the verb: the tagger's run often takes in
+                // its subject ("the mayor ripped into"), which is who judged, not the judgement.
+                if let Some(verb) = matches.iter().find(|m| {
+                    m.category == LoadedCategory::LoadedVerb && first < m.first && m.first < last
+                }) {
+                    first = verb.first;
                 }
                 let category = if class == CLASS_LABEL {
                     LoadedCategory::Label
                 } else {
                     LoadedCategory::Emotive
                 };
-                let end = phrase_end(text, tokens, last, category);
+                let end = phrase_end(text, tokens, last, category, decode.phrase_words);
                 let loaded = LoadedSpan {
                     span: Span::new(tokens[first].start, tokens[end - 1].end),
                     category,
@@ -177,8 +262,17 @@ pub fn find_loaded_with(
             }
         }
         scare.clear();
-        scare_quotes::scare_quotes(text, tokens, &mut scare);
-        spans.extend(scare.iter().map(|loaded| (*loaded, 2)));
+        if decode.scare_quotes != ScareQuoteSpans::Ignored {
+            scare_quotes::scare_quotes(text, tokens, &mut scare);
+        }
+        for candidate in &scare {
+            let confirmed = spans[sentence_first_span..].iter().any(|(found, _)| {
+                found.span.start < candidate.span.end && candidate.span.start < found.span.end
+            });
+            if confirmed || decode.scare_quotes == ScareQuoteSpans::All {
+                spans.push((*candidate, 2));
+            }
+        }
     }
     spans.sort_by_key(|(loaded, _)| (loaded.span.start, std::cmp::Reverse(loaded.span.end)));
     // Overlapping spans become one. Its category is the scare quote's if a scare quote is among
@@ -236,7 +330,13 @@ const PHRASE_WORDS: usize = 1;
 /// The token index just past the phrase that a loaded span ending before `end` opens: the span
 /// itself, extended over up to [`PHRASE_WORDS`] following lower-case content words for emotive
 /// words, labels and intensifiers.
-fn phrase_end(text: &str, tokens: &[Span], end: usize, category: LoadedCategory) -> usize {
+fn phrase_end(
+    text: &str,
+    tokens: &[Span],
+    end: usize,
+    category: LoadedCategory,
+    phrase_words: usize,
+) -> usize {
     if !matches!(
         category,
         LoadedCategory::Emotive | LoadedCategory::Label | LoadedCategory::Intensifier
@@ -244,7 +344,7 @@ fn phrase_end(text: &str, tokens: &[Span], end: usize, category: LoadedCategory)
         return end;
     }
     let mut phrase_end = end;
-    while phrase_end < tokens.len() && phrase_end < end + PHRASE_WORDS {
+    while phrase_end < tokens.len() && phrase_end < end + phrase_words {
         let word = &text[tokens[phrase_end].start..tokens[phrase_end].end];
         let is_content = word.chars().next().is_some_and(|c| c.is_lowercase())
             && word.chars().all(|c| c.is_alphabetic() || c == '-')
@@ -270,16 +370,22 @@ mod tests {
 
     /// The lexicon's and scare quotes' spans (no tagger: its weights change with training).
     fn found(text: &str, quoted: &[Span]) -> Vec<(String, &'static str, bool)> {
-        find_loaded_with(&LoadedModel::empty(), text, &[tokenize(text)], quoted)
-            .iter()
-            .map(|l| {
-                (
-                    text[l.span.start..l.span.end].to_string(),
-                    l.category.as_str(),
-                    l.in_quote,
-                )
-            })
-            .collect()
+        find_loaded_with(
+            &LoadedModel::empty(),
+            text,
+            &[tokenize(text)],
+            quoted,
+            &DecodeOptions::default(),
+        )
+        .iter()
+        .map(|l| {
+            (
+                text[l.span.start..l.span.end].to_string(),
+                l.category.as_str(),
+                l.in_quote,
+            )
+        })
+        .collect()
     }
 
     #[test]
@@ -301,16 +407,19 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_tagger_keeps_the_lexicons_expressions_whole() {
+    fn the_shipped_taggers_spans_keep_the_lexicons_expressions_whole_with_their_category() {
         let text = "A rival ripped into the plan and the minister gushed about it.";
-        let words: Vec<&str> = find_loaded(text, &[tokenize(text)], &[])
-            .iter()
-            .map(|l| &text[l.span.start..l.span.end])
-            .collect();
-        assert!(
-            words.contains(&"ripped into") && words.contains(&"gushed"),
-            "{words:?}"
-        );
+        let spans = find_loaded(text, &[tokenize(text)], &[]);
+        for expression in ["ripped into", "gushed"] {
+            let start = text.find(expression).unwrap();
+            let end = start + expression.len();
+            assert!(
+                spans.iter().any(|l| l.span.start <= start
+                    && end <= l.span.end
+                    && l.category == LoadedCategory::LoadedVerb),
+                "{expression} in {spans:?}"
+            );
+        }
     }
 
     #[test]
@@ -331,13 +440,36 @@ mod tests {
 
     #[test]
     fn a_scare_quoted_label_is_one_scare_quote_outside_quotes() {
-        let text = "The “regime” announced new rules.";
+        let text = "The “thugs” announced new rules.";
         let start = text.find('“').unwrap();
         let end = text.find('”').unwrap() + '”'.len_utf8();
         assert_eq!(
             found(text, &[Span::new(start, end)]),
-            [("“regime”".to_string(), "scare_quote", false)]
+            [("“thugs”".to_string(), "scare_quote", false)]
         );
+    }
+
+    #[test]
+    fn a_quoted_word_nothing_finds_loaded_is_no_scare_quote_unless_all_are_asked_for() {
+        let text = "The “committee” announced new rules.";
+        let quoted = [Span::new(
+            text.find('“').unwrap(),
+            text.find('”').unwrap() + 3,
+        )];
+        assert!(found(text, &quoted).is_empty());
+        let all = DecodeOptions {
+            scare_quotes: ScareQuoteSpans::All,
+            ..DecodeOptions::default()
+        };
+        let spans = find_loaded_with(
+            &LoadedModel::empty(),
+            text,
+            &[tokenize(text)],
+            &quoted,
+            &all,
+        );
+        assert_eq!(spans.len(), 1);
+        assert_eq!(spans[0].category, LoadedCategory::ScareQuote);
     }
 
     #[test]

@@ -1,14 +1,19 @@
 //! The learned loaded-language tagger: per token, one of three classes (not loaded, loaded
 //! language, name-calling/label), from hashed features, decoded greedily left to right.
 //!
-//! Features are the word and its neighbours, word pairs, affixes, shape, the token's sentiment
-//! valence (from the tone layer's lexicon), its loaded-lexicon category, and whether it is quoted;
-//! the class of the previous token joins them while decoding. Weights are an averaged perceptron's
+//! Features are the word, its stem and its neighbours, word pairs, affixes, shape, the word
+//! clusters the entity tagger uses (three levels, for the word and its neighbours), the token's
+//! sentiment valence (the tone layer's lexicon) and subjectivity (`data/subjectivity_lexicon.txt`),
+//! its loaded-lexicon category, whether it is quoted, its place in the sentence, how heated the
+//! sentence is and how dense the whole article is in lexicon and valenced words (articles differ
+//! tenfold in loaded language); the class of the previous token joins them while decoding. Weights are an averaged perceptron's
 //! (`train.rs`), stored as i16 with one scale in `models/loaded.bin` at the repository root and
 //! compiled in. Hashing folds strings byte by byte, so tagging allocates nothing per token beyond a
 //! reused buffer. This module tags; it does not train and does not read files.
 
 use std::sync::LazyLock;
+
+use foldhash::HashMap;
 
 use super::lexicon::LexiconMatch;
 use super::LoadedCategory;
@@ -26,9 +31,11 @@ pub const CLASS_LOADED: u8 = 1;
 pub const CLASS_LABEL: u8 = 2;
 
 /// Static features per token.
-pub(super) const N_STATIC: usize = 22;
+pub(super) const N_STATIC: usize = 47;
+/// Features per token that depend on the previous token's class.
+pub(super) const N_DYNAMIC: usize = 3;
 
-const MAGIC: &[u8; 6] = b"NLLOD\x01";
+const MAGIC: &[u8; 6] = b"NLLOD\x02";
 
 /// A trained (or empty) tagger.
 #[derive(Debug, Clone)]
@@ -153,7 +160,7 @@ impl LoadedModel {
     pub(super) fn classify(
         &self,
         static_rows: &[[u32; N_STATIC]],
-        words: &[u64],
+        contexts: &[TokenContext],
         out: &mut Vec<u8>,
     ) {
         out.clear();
@@ -161,7 +168,7 @@ impl LoadedModel {
         let mut previous = CLASS_NONE;
         for (token_idx, rows) in static_rows.iter().enumerate() {
             let mut scores = [0f32; N_CLASSES];
-            let dynamic = dynamic_rows(previous, words[token_idx]);
+            let dynamic = dynamic_rows(previous, contexts[token_idx]);
             for row in rows.iter().chain(dynamic.iter()) {
                 let base = (row & mask) as usize * N_CLASSES;
                 for (class, score) in scores.iter_mut().enumerate() {
@@ -194,31 +201,192 @@ fn hash_str(text: &str) -> u64 {
         .fold(0xcbf2_9ce4_8422_2325, |hash, b| step(hash, u64::from(b)))
 }
 
+/// What the features that depend on the previous decision read of a token: its word and its
+/// middle-level word cluster.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct TokenContext {
+    word: u64,
+    cluster: u64,
+}
+
 /// The features that depend on the previous decision.
-pub(super) fn dynamic_rows(previous: u8, word: u64) -> [u32; 2] {
+#[inline]
+pub(super) fn dynamic_rows(previous: u8, context: TokenContext) -> [u32; N_DYNAMIC] {
     [
         mix(100, u64::from(previous), 0),
-        mix(101, u64::from(previous), word),
+        mix(101, u64::from(previous), context.word),
+        mix(102, u64::from(previous), context.cluster),
     ]
 }
 
-/// The static feature rows of one sentence's tokens, and each token's word hash (for the dynamic
-/// features).
+/// Reused per-sentence buffers of [`sentence_features`], so that tagging allocates nothing per
+/// token once they have grown.
+#[derive(Debug, Default)]
+pub(super) struct FeatureScratch {
+    buffer: String,
+    lexicon: Vec<u64>,
+    valences: Vec<u64>,
+    subjectivity: Vec<u64>,
+    clusters: Vec<[u64; 3]>,
+    /// Per token: hashes of its last 3 letters, its stem, its last 2 and last 4 letters.
+    affixes: Vec<[u64; 4]>,
+}
+
+/// The value a feature reads beyond the sentence's edges.
+const OUTSIDE: u64 = 0x77;
+
+/// The word with a regular inflection or derivation cut off ("slammed" → "slamm", "bitterly" →
+/// "bitter"), so that forms of one word share a feature; short words stay whole.
+fn stem(key: &str) -> &str {
+    for suffix in ["ingly", "edly", "ing", "ed", "ly", "es", "s"] {
+        if key.len() > suffix.len() + 3 {
+            if let Some(stem) = key.strip_suffix(suffix) {
+                return stem;
+            }
+        }
+    }
+    key
+}
+
+/// Hash of the last `n` characters of a word.
+fn suffix_hash(key: &str, n: usize, seed: u64) -> u64 {
+    key.chars()
+        .rev()
+        .take(n)
+        .fold(seed, |hash, c| step(hash, c as u64))
+}
+
+/// Where a token sits in its sentence, in a few buckets: first, second, early, later, last.
+fn position_bucket(token_idx: usize, n_tokens: usize) -> u64 {
+    match token_idx {
+        0 => 0,
+        1 => 1,
+        _ if token_idx + 1 == n_tokens => 2,
+        2..=5 => 3,
+        _ => 4,
+    }
+}
+
+/// Subjectivity classes of words, from `data/subjectivity_lexicon.txt`: the subjectivity in
+/// fifths (1–5, so that 0 stays "not listed"), times 4, plus the polarity's sign (0 negative, 1
+/// neutral, 2 positive) and 3 for words that amplify the next one.
+static SUBJECTIVITY: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
+    crate::lexicon::items(include_str!("../../data/subjectivity_lexicon.txt"))
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let word = fields.next()?;
+            let subjectivity: f32 = fields.next()?.parse().ok()?;
+            let polarity: f32 = fields.next()?.parse().ok()?;
+            let intensity: f32 = fields.next()?.parse().ok()?;
+            let sign = if intensity > 1.0 {
+                3
+            } else if polarity <= -0.1 {
+                0
+            } else if polarity >= 0.1 {
+                2
+            } else {
+                1
+            };
+            let fifths = 1 + (subjectivity * 4.0).round() as u8;
+            Some((word, fifths * 4 + sign))
+        })
+        .collect()
+});
+
+/// A word's subjectivity class (see [`SUBJECTIVITY`]), an adverb taking its adjective's class
+/// with a mark ("bitterly" from "bitter"); 0 for words not listed.
+fn subjectivity_class(key: &str) -> u64 {
+    if let Some(class) = SUBJECTIVITY.get(key) {
+        return u64::from(*class);
+    }
+    key.strip_suffix("ly")
+        .and_then(|adjective| SUBJECTIVITY.get(adjective))
+        .map_or(0, |class| 64 + u64::from(*class))
+}
+
+/// What the tagger knows of the whole article: how dense it is in lexicon words and in strongly
+/// valenced words. Articles differ tenfold in how much loaded language they carry, and these
+/// rates let the tagger lower its bar where the whole article is heated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct ArticleContext {
+    lexicon_rate: u64,
+    valence_rate: u64,
+}
+
+/// A rate in a few buckets, about a doubling apart (per thousand tokens: 0, <5, <10, <20, <40,
+/// <80, more).
+fn rate_bucket(count: usize, n_tokens: usize) -> u64 {
+    let per_thousand = count * 1000 / n_tokens.max(1);
+    match per_thousand {
+        0 => 0,
+        1..=4 => 1,
+        5..=9 => 2,
+        10..=19 => 3,
+        20..=39 => 4,
+        40..=79 => 5,
+        _ => 6,
+    }
+}
+
+/// Reads the article's rates: one lexicon pass and one valence lookup per token.
+pub(super) fn article_context(text: &str, sentence_tokens: &[Vec<Span>]) -> ArticleContext {
+    let mut matches = Vec::new();
+    for tokens in sentence_tokens {
+        super::lexicon::lexicon_matches(text, tokens, &mut matches);
+    }
+    article_context_of_matches(text, sentence_tokens, matches.len())
+}
+
+/// [`article_context`] when the caller has already counted the article's lexicon matches.
+pub(super) fn article_context_of_matches(
+    text: &str,
+    sentence_tokens: &[Vec<Span>],
+    n_lexicon: usize,
+) -> ArticleContext {
+    let mut buffer = String::new();
+    let (mut n_tokens, mut n_valenced) = (0, 0);
+    for tokens in sentence_tokens {
+        n_tokens += tokens.len();
+        for token in tokens {
+            let key = word_key(&text[token.start..token.end], &mut buffer);
+            n_valenced += usize::from(valence(key).abs() >= 1.5);
+        }
+    }
+    ArticleContext {
+        lexicon_rate: rate_bucket(n_lexicon, n_tokens),
+        valence_rate: rate_bucket(n_valenced, n_tokens),
+    }
+}
+
+/// The static feature rows of one sentence's tokens, and what each token's dynamic features read.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn sentence_features(
     text: &str,
     tokens: &[Span],
     matches: &[LexiconMatch],
     quoted: &[Span],
     quote_cursor: &mut usize,
+    article: ArticleContext,
+    scratch: &mut FeatureScratch,
     rows: &mut Vec<[u32; N_STATIC]>,
-    words: &mut Vec<u64>,
+    contexts: &mut Vec<TokenContext>,
 ) {
-    const NONE: u64 = 0x77;
-    let mut buffer = String::new();
-    words.clear();
-    let mut lexicon: Vec<u64> = vec![NONE; tokens.len()];
-    let mut valences: Vec<u64> = Vec::with_capacity(tokens.len());
-    let mut suffixes: Vec<u64> = Vec::with_capacity(tokens.len());
+    let clusters = crate::ner::shipped_clusters();
+    let FeatureScratch {
+        buffer,
+        lexicon,
+        valences,
+        subjectivity,
+        clusters: token_clusters,
+        affixes,
+    } = scratch;
+    subjectivity.clear();
+    affixes.clear();
+    lexicon.clear();
+    lexicon.resize(tokens.len(), OUTSIDE);
+    valences.clear();
+    token_clusters.clear();
+    contexts.clear();
     for found in matches {
         for (offset, slot) in lexicon[found.first..found.end].iter_mut().enumerate() {
             let category = match found.category {
@@ -233,52 +401,178 @@ pub(super) fn sentence_features(
     }
     for token in tokens {
         let word = &text[token.start..token.end];
-        let key = word_key(word, &mut buffer);
-        words.push(hash_str(key));
-        suffixes.push(
-            key.chars()
-                .rev()
-                .take(3)
-                .fold(0x33, |h, c| step(h, c as u64)),
-        );
+        let classes = clusters
+            .of(word)
+            .map_or([OUTSIDE; 3], |levels| levels.map(u64::from));
+        token_clusters.push(classes);
+        let key = word_key(word, buffer);
+        contexts.push(TokenContext {
+            word: hash_str(key),
+            cluster: classes[1],
+        });
         valences.push((valence(key) * 2.0).round() as i64 as u64);
+        subjectivity.push(subjectivity_class(key));
+        affixes.push([
+            suffix_hash(key, 3, 0x33),
+            hash_str(stem(key)),
+            suffix_hash(key, 2, 0x22),
+            suffix_hash(key, 4, 0x44),
+        ]);
     }
     let at = |values: &[u64], idx: isize| -> u64 {
         if idx < 0 || idx as usize >= values.len() {
-            NONE
+            OUTSIDE
         } else {
             values[idx as usize]
         }
     };
+    let word_at = |idx: isize| -> u64 {
+        if idx < 0 || idx as usize >= contexts.len() {
+            OUTSIDE
+        } else {
+            contexts[idx as usize].word
+        }
+    };
+    let cluster_at = |idx: isize, level: usize| -> u64 {
+        if idx < 0 || idx as usize >= token_clusters.len() {
+            OUTSIDE
+        } else {
+            token_clusters[idx as usize][level]
+        }
+    };
+    let n_valenced = valences.iter().filter(|v| (**v as i64).abs() >= 3).count();
+    let sentence_heat = (matches.len().min(3) * 4 + n_valenced.min(3)) as u64;
+    let article_rates = article.lexicon_rate * 8 + article.valence_rate;
     rows.clear();
     for (token_idx, token) in tokens.iter().enumerate() {
         let i = token_idx as isize;
         let word = &text[token.start..token.end];
+        let [suffix3, stem_hash, suffix2, suffix4] = affixes[token_idx];
+        let w = contexts[token_idx].word;
         let quoted_flag = u64::from(inside(quoted, quote_cursor, token.start));
         let capital = u64::from(word.chars().next().is_some_and(char::is_uppercase));
+        let [fine, middle, coarse] = token_clusters[token_idx];
         rows.push([
             mix(1, 0, 0),
-            mix(2, words[token_idx], 0),
-            mix(3, at(words, i - 1), 0),
-            mix(4, at(words, i + 1), 0),
-            mix(5, at(words, i - 2), 0),
-            mix(6, at(words, i + 2), 0),
-            mix(7, at(words, i - 1), words[token_idx]),
-            mix(8, words[token_idx], at(words, i + 1)),
-            mix(9, suffixes[token_idx], 0),
+            mix(2, w, 0),
+            mix(3, word_at(i - 1), 0),
+            mix(4, word_at(i + 1), 0),
+            mix(5, word_at(i - 2), 0),
+            mix(6, word_at(i + 2), 0),
+            mix(7, word_at(i - 1), w),
+            mix(8, w, word_at(i + 1)),
+            mix(9, suffix3, 0),
             mix(10, hash_shape(word), 0),
             mix(11, lexicon[token_idx], 0),
-            mix(12, at(&lexicon, i - 1), 0),
-            mix(13, at(&lexicon, i + 1), 0),
+            mix(12, at(lexicon, i - 1), 0),
+            mix(13, at(lexicon, i + 1), 0),
             mix(14, valences[token_idx], 0),
-            mix(15, at(&valences, i - 1), 0),
-            mix(16, at(&valences, i + 1), 0),
+            mix(15, at(valences, i - 1), 0),
+            mix(16, at(valences, i + 1), 0),
             mix(17, lexicon[token_idx], valences[token_idx]),
             mix(18, quoted_flag, 0),
-            mix(19, quoted_flag, words[token_idx]),
-            mix(20, capital, words[token_idx]),
-            mix(21, at(&lexicon, i - 1), at(&lexicon, i + 1)),
-            mix(22, at(&valences, i - 1), at(&valences, i + 1)),
+            mix(19, quoted_flag, w),
+            mix(20, capital, w),
+            mix(21, at(lexicon, i - 1), at(lexicon, i + 1)),
+            mix(22, at(valences, i - 1), at(valences, i + 1)),
+            mix(23, stem_hash, 0),
+            mix(24, suffix2, 0),
+            mix(25, suffix4, 0),
+            mix(26, fine, 0),
+            mix(27, middle, 0),
+            mix(28, coarse, 0),
+            mix(29, cluster_at(i - 1, 1), 0),
+            mix(30, cluster_at(i + 1, 1), 0),
+            mix(31, cluster_at(i - 1, 2), coarse),
+            mix(32, coarse, cluster_at(i + 1, 2)),
+            mix(33, middle, valences[token_idx]),
+            mix(34, position_bucket(token_idx, tokens.len()), capital),
+            mix(35, quoted_flag, middle),
+            mix(36, word_at(i - 1), middle),
+            mix(37, sentence_heat, 0),
+            mix(38, sentence_heat, lexicon[token_idx]),
+            mix(39, article_rates, 0),
+            mix(40, article_rates, lexicon[token_idx]),
+            mix(41, article.valence_rate, valences[token_idx]),
+            mix(42, article.lexicon_rate, coarse),
+            mix(43, subjectivity[token_idx], 0),
+            mix(44, subjectivity[token_idx], valences[token_idx]),
+            mix(45, at(subjectivity, i - 1), 0),
+            mix(46, at(subjectivity, i + 1), 0),
+            mix(47, subjectivity[token_idx], middle),
         ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::tokenize;
+
+    #[test]
+    fn inflections_and_adverbs_share_a_stem() {
+        assert_eq!(stem("slammed"), "slamm");
+        assert_eq!(stem("slamming"), "slamm");
+        assert_eq!(stem("bitterly"), "bitter");
+        assert_eq!(stem("red"), "red");
+    }
+
+    #[test]
+    fn rates_fall_in_buckets_about_a_doubling_apart() {
+        assert_eq!(rate_bucket(0, 1000), 0);
+        assert_eq!(rate_bucket(3, 1000), 1);
+        assert_eq!(rate_bucket(15, 1000), 3);
+        assert_eq!(rate_bucket(500, 1000), 6);
+        assert_eq!(rate_bucket(1, 0), 6);
+    }
+
+    #[test]
+    fn an_adverb_takes_its_adjectives_subjectivity_with_a_mark() {
+        let adjective = subjectivity_class("ridiculous");
+        assert!(adjective > 0);
+        assert_eq!(subjectivity_class("ridiculously"), 64 + adjective);
+        assert_eq!(subjectivity_class("qwzx"), 0);
+    }
+
+    #[test]
+    fn a_heated_article_reads_higher_rates_than_a_calm_one() {
+        let calm = "The council met on Tuesday and approved the budget for next year.";
+        let heated = "The disgraceful mayor slammed the shameful, disastrous plan.";
+        let context = |text: &str| article_context(text, &[tokenize(text)]);
+        let (calm, heated) = (context(calm), context(heated));
+        assert!(heated.lexicon_rate > calm.lexicon_rate);
+        assert!(heated.valence_rate > calm.valence_rate);
+    }
+
+    #[test]
+    fn a_model_survives_its_bytes() {
+        let weights: Vec<f32> = (0..(1 << 4) * N_CLASSES).map(|w| w as f32 - 20.0).collect();
+        let model = LoadedModel::from_weights(4, &weights, -7.5);
+        let read = LoadedModel::from_bytes(&model.to_bytes()).expect("a model");
+        assert_eq!(read.to_bytes(), model.to_bytes());
+        assert!(LoadedModel::from_bytes(b"NLLOD\x01 old model").is_err());
+    }
+
+    #[test]
+    fn every_token_gets_one_feature_row_and_one_context() {
+        let text = "Critics said the “reform” was a cynical ploy.";
+        let tokens = tokenize(text);
+        let (mut rows, mut contexts) = (Vec::new(), Vec::new());
+        let mut scratch = FeatureScratch::default();
+        let article = article_context(text, std::slice::from_ref(&tokens));
+        sentence_features(
+            text,
+            &tokens,
+            &[],
+            &[],
+            &mut 0,
+            article,
+            &mut scratch,
+            &mut rows,
+            &mut contexts,
+        );
+        assert_eq!((rows.len(), contexts.len()), (tokens.len(), tokens.len()));
+        // The same word in another sentence keeps its word feature.
+        assert_ne!(rows[1], rows[2]);
     }
 }

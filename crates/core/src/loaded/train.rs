@@ -1,5 +1,6 @@
 //! Training the loaded-language tagger: an averaged perceptron over the features of `model.rs`,
-//! decoded greedily as at run time.
+//! decoded greedily as at run time, and the bias on "not loaded" that the stored model carries,
+//! chosen by cross-validation on the training texts alone (whole texts held out).
 //!
 //! Deterministic: sentences are visited in an order shuffled each epoch by a fixed-seed generator,
 //! so the same data and options give the same bytes. Inputs are texts with their sentences' tokens,
@@ -7,7 +8,11 @@
 //! `train loaded` reads the Propaganda Techniques Corpus). It does not evaluate.
 
 use super::lexicon::lexicon_matches;
-use super::model::{dynamic_rows, sentence_features, LoadedModel, N_CLASSES, N_STATIC};
+use super::model::{
+    article_context, dynamic_rows, sentence_features, FeatureScratch, LoadedModel, TokenContext,
+    N_CLASSES, N_STATIC,
+};
+use super::{find_loaded_with, DecodeOptions};
 use crate::offsets::Span;
 use crate::tone::sorted_spans;
 
@@ -33,8 +38,13 @@ pub struct TrainOptions {
     pub epochs: usize,
     /// Seed of the shuffling.
     pub seed: u64,
-    /// The bias on "not loaded" stored in the model (negative: more recall).
+    /// The bias on "not loaded" stored in the model (negative: more recall), when it is not tuned.
     pub none_bias: f32,
+    /// Tune the bias on "not loaded" by cross-validation over this many folds of the training
+    /// texts (whole texts held out); fewer than 2 keeps `none_bias`.
+    pub tuning_folds: usize,
+    /// How classes become spans, while tuning (the shipped decoding is the default).
+    pub decode: DecodeOptions,
 }
 
 impl Default for TrainOptions {
@@ -44,6 +54,8 @@ impl Default for TrainOptions {
             epochs: 8,
             seed: 0x6c6f_6164,
             none_bias: -18.0,
+            tuning_folds: 4,
+            decode: DecodeOptions::default(),
         }
     }
 }
@@ -72,7 +84,7 @@ pub fn classes_of_tokens(tokens: &[Span], gold: &[(Span, u8)]) -> Vec<u8> {
 /// One sentence's features and gold classes.
 struct Example {
     rows: Vec<[u32; N_STATIC]>,
-    words: Vec<u64>,
+    contexts: Vec<TokenContext>,
     classes: Vec<u8>,
 }
 
@@ -84,26 +96,30 @@ pub fn train(
 ) -> LoadedModel {
     let mut examples = Vec::new();
     let mut matches = Vec::new();
+    let mut scratch = FeatureScratch::default();
     for text in texts {
         let quoted = sorted_spans(&text.quoted);
         let mut cursor = 0;
+        let article = article_context(text.text, &text.sentence_tokens);
         for (tokens, classes) in text.sentence_tokens.iter().zip(&text.classes) {
             matches.clear();
             lexicon_matches(text.text, tokens, &mut matches);
             let mut rows = Vec::new();
-            let mut words = Vec::new();
+            let mut contexts = Vec::new();
             sentence_features(
                 text.text,
                 tokens,
                 &matches,
                 &quoted,
                 &mut cursor,
+                article,
+                &mut scratch,
                 &mut rows,
-                &mut words,
+                &mut contexts,
             );
             examples.push(Example {
                 rows,
-                words,
+                contexts,
                 classes: classes.clone(),
             });
         }
@@ -135,7 +151,7 @@ pub fn train(
             let mut previous = super::model::CLASS_NONE;
             for (token_idx, rows) in example.rows.iter().enumerate() {
                 clock += 1;
-                let dynamic = dynamic_rows(previous, example.words[token_idx]);
+                let dynamic = dynamic_rows(previous, example.contexts[token_idx]);
                 let mut scores = [0f32; N_CLASSES];
                 for row in rows.iter().chain(dynamic.iter()) {
                     let base = (row & mask) as usize * N_CLASSES;
@@ -185,6 +201,125 @@ pub fn train(
     LoadedModel::from_weights(options.bits, &averaged, options.none_bias)
 }
 
+/// The biases on "not loaded" that tuning tries, in the perceptron's score units.
+const TUNING_BIASES: std::ops::RangeInclusive<i32> = -14..=3;
+/// The step between tried biases.
+const TUNING_STEP: f32 = 5.0;
+
+/// Trains a tagger whose bias on "not loaded" is the one that gives the best byte-level F1 of the
+/// whole layer (tagger, lexicon and scare quotes) on held-out texts: the training texts are cut
+/// into [`TrainOptions::tuning_folds`] folds (text index modulo the number), a tagger is trained
+/// on all folds but one and decoded on that one with each bias. Then the tagger is trained on all
+/// texts and given the best bias. `progress` hears each fold's and the final training's epochs
+/// (fold `None` for the final one), then the bias chosen and its F1.
+pub fn train_tuned(
+    texts: &[TrainingText<'_>],
+    options: &TrainOptions,
+    mut progress: impl FnMut(Option<usize>, usize, f64),
+    mut tuned: impl FnMut(f32, f64),
+) -> LoadedModel {
+    let biases: Vec<f32> = TUNING_BIASES.map(|b| b as f32 * TUNING_STEP).collect();
+    let mut counts = vec![ByteCounts::default(); biases.len()];
+    let n_folds = options.tuning_folds;
+    if n_folds >= 2 {
+        for fold in 0..n_folds {
+            let training: Vec<TrainingText<'_>> = texts
+                .iter()
+                .enumerate()
+                .filter(|(idx, _)| idx % n_folds != fold)
+                .map(|(_, text)| text.clone())
+                .collect();
+            let model = train(&training, options, |epoch, accuracy| {
+                progress(Some(fold), epoch, accuracy)
+            });
+            for text in texts.iter().skip(fold).step_by(n_folds) {
+                let gold = gold_mask(text);
+                for (bias, counts) in biases.iter().zip(counts.iter_mut()) {
+                    let model = model.clone().with_none_bias(*bias);
+                    let predicted = find_loaded_with(
+                        &model,
+                        text.text,
+                        &text.sentence_tokens,
+                        &text.quoted,
+                        &options.decode,
+                    );
+                    counts.add(&gold, predicted.iter().map(|l| l.span));
+                }
+            }
+        }
+    }
+    let model = train(texts, options, |epoch, accuracy| {
+        progress(None, epoch, accuracy)
+    });
+    if n_folds < 2 {
+        return model;
+    }
+    let (best_idx, best) = counts
+        .iter()
+        .enumerate()
+        .max_by(|(a_idx, a), (b_idx, b)| a.f1().total_cmp(&b.f1()).then(b_idx.cmp(a_idx)))
+        .map(|(idx, c)| (idx, *c))
+        .unwrap_or_default();
+    tuned(biases[best_idx], best.f1());
+    model.with_none_bias(biases[best_idx])
+}
+
+/// Bytes of predicted and gold spans, and of both.
+#[derive(Debug, Default, Clone, Copy)]
+struct ByteCounts {
+    predicted: usize,
+    gold: usize,
+    both: usize,
+}
+
+impl ByteCounts {
+    /// Adds a text's predicted spans against its gold byte mask.
+    fn add(&mut self, gold: &[bool], predicted: impl Iterator<Item = Span>) {
+        let mut mask = vec![false; gold.len()];
+        for span in predicted {
+            for set in &mut mask[span.start.min(gold.len())..span.end.min(gold.len())] {
+                *set = true;
+            }
+        }
+        for (p, g) in mask.iter().zip(gold) {
+            self.predicted += usize::from(*p);
+            self.gold += usize::from(*g);
+            self.both += usize::from(*p && *g);
+        }
+    }
+
+    fn f1(&self) -> f64 {
+        if self.predicted + self.gold == 0 {
+            return 0.0;
+        }
+        2.0 * self.both as f64 / (self.predicted + self.gold) as f64
+    }
+}
+
+/// The bytes of a training text inside gold spans: runs of tokens of one class, from the first
+/// token's start to the last one's end.
+fn gold_mask(text: &TrainingText<'_>) -> Vec<bool> {
+    let mut mask = vec![false; text.text.len()];
+    for (tokens, classes) in text.sentence_tokens.iter().zip(&text.classes) {
+        let mut token_idx = 0;
+        while token_idx < tokens.len() {
+            let class = classes[token_idx];
+            if class == super::model::CLASS_NONE {
+                token_idx += 1;
+                continue;
+            }
+            let first = token_idx;
+            while token_idx < tokens.len() && classes[token_idx] == class {
+                token_idx += 1;
+            }
+            for set in &mut mask[tokens[first].start..tokens[token_idx - 1].end] {
+                *set = true;
+            }
+        }
+    }
+    mask
+}
+
 /// Fisher–Yates with a xorshift generator: deterministic for a seed.
 fn shuffle(order: &mut [usize], state: &mut u64) {
     for idx in (1..order.len()).rev() {
@@ -193,5 +328,130 @@ fn shuffle(order: &mut [usize], state: &mut u64) {
         *state ^= *state << 17;
         let other = (*state % (idx as u64 + 1)) as usize;
         order.swap(idx, other);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loaded::model::{CLASS_LOADED, CLASS_NONE};
+    use crate::tokens::tokenize;
+
+    /// Invented texts where the one loaded word is "dreadful" or "appalling".
+    fn corpus() -> Vec<(String, Vec<Span>)> {
+        let sentences = [
+            "The dreadful plan was announced on Monday.",
+            "Officials met the appalling delegation in the capital.",
+            "A committee published the report after the vote.",
+            "The dreadful decision angered farmers in the region.",
+            "Workers repaired the bridge over the river.",
+            "An appalling budget passed late at night.",
+        ];
+        sentences
+            .iter()
+            .map(|sentence| {
+                let text = sentence.to_string();
+                let tokens = tokenize(&text);
+                (text, tokens)
+            })
+            .collect()
+    }
+
+    fn training_texts(corpus: &[(String, Vec<Span>)]) -> Vec<TrainingText<'_>> {
+        corpus
+            .iter()
+            .map(|(text, tokens)| {
+                let gold: Vec<(Span, u8)> = ["dreadful", "appalling"]
+                    .iter()
+                    .filter_map(|word| text.find(word).map(|at| Span::new(at, at + word.len())))
+                    .map(|span| (span, CLASS_LOADED))
+                    .collect();
+                TrainingText {
+                    text,
+                    sentence_tokens: vec![tokens.clone()],
+                    quoted: Vec::new(),
+                    classes: vec![classes_of_tokens(tokens, &gold)],
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_token_takes_the_class_of_the_gold_span_covering_most_of_it() {
+        let text = "a cynical ploy";
+        let tokens = tokenize(text);
+        let gold = [(Span::new(2, 9), CLASS_LOADED)];
+        assert_eq!(
+            classes_of_tokens(&tokens, &gold),
+            [CLASS_NONE, CLASS_LOADED, CLASS_NONE]
+        );
+    }
+
+    #[test]
+    fn the_gold_mask_covers_runs_of_gold_tokens_and_the_spaces_inside_them() {
+        let corpus = corpus();
+        let texts = training_texts(&corpus);
+        let mask = gold_mask(&texts[0]);
+        let marked: String = texts[0]
+            .text
+            .char_indices()
+            .filter(|(at, _)| mask[*at])
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(marked, "dreadful");
+    }
+
+    #[test]
+    fn training_is_deterministic_and_learns_the_invented_words() {
+        let corpus = corpus();
+        let texts = training_texts(&corpus);
+        let options = TrainOptions {
+            bits: 12,
+            epochs: 4,
+            tuning_folds: 0,
+            none_bias: 0.0,
+            ..TrainOptions::default()
+        };
+        let model = train_tuned(&texts, &options, |_, _, _| {}, |_, _| {});
+        let again = train_tuned(&texts, &options, |_, _, _| {}, |_, _| {});
+        assert_eq!(model.to_bytes(), again.to_bytes());
+        let text = "The dreadful vote was held.";
+        let found = find_loaded_with(
+            &model,
+            text,
+            &[tokenize(text)],
+            &[],
+            &DecodeOptions::default(),
+        );
+        assert!(
+            found
+                .iter()
+                .any(|l| text[l.span.start..l.span.end].starts_with("dreadful")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn tuning_gives_the_model_a_bias_from_the_grid() {
+        let corpus = corpus();
+        let texts = training_texts(&corpus);
+        let options = TrainOptions {
+            bits: 12,
+            epochs: 2,
+            tuning_folds: 2,
+            ..TrainOptions::default()
+        };
+        let mut chosen = None;
+        train_tuned(
+            &texts,
+            &options,
+            |_, _, _| {},
+            |bias, _| chosen = Some(bias),
+        );
+        let grid: Vec<f32> = TUNING_BIASES.map(|b| b as f32 * TUNING_STEP).collect();
+        assert!(
+            chosen.is_some_and(|bias| grid.contains(&bias)),
+            "{chosen:?}"
+        );
     }
 }
