@@ -169,7 +169,7 @@ fn eval_seed_entities(dir: &std::path::Path) -> Result<()> {
     let (mut n_found, mut n_total) = (0, 0);
     println!("Entities on the seeds ({}):", dir.display());
     for (name, expected) in &gold.articles {
-        let article = analyze_seed(&dir.join(name))?;
+        let article = eval_quotes::read_and_analyze(&dir.join(name))?;
         // Every name mention's text → the types of the entities it belongs to.
         let mut types_of: std::collections::HashMap<String, Vec<&str>> =
             std::collections::HashMap::new();
@@ -201,22 +201,6 @@ fn eval_seed_entities(dir: &std::path::Path) -> Result<()> {
     }
     println!("  found {n_found} of {n_total} with their type\n");
     Ok(())
-}
-
-/// A seed article read the way a user's file is, and analysed.
-fn analyze_seed(path: &std::path::Path) -> Result<newslens_core::Article> {
-    use newslens_read::{expand, open, read_record, ReadOptions};
-    let display = path.display().to_string();
-    let options = ReadOptions::default();
-    for input in expand(std::slice::from_ref(&display)) {
-        let input = input.map_err(|e| anyhow::anyhow!("{e}"))?;
-        if let Some(record) = open(&input, &options).next() {
-            let record = record.map_err(|e| anyhow::anyhow!("{e}"))?;
-            let reading = read_record(record, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
-            return Ok(newslens_core::analyze(&reading.document));
-        }
-    }
-    anyhow::bail!("{display}: no article read")
 }
 
 /// Runs the entities layer over each gold document (gold tokens, sentences as given) and scores

@@ -136,8 +136,10 @@ impl MissCauses {
     fn add(&mut self, text: &str, gold: &[polnear::GoldAttribution], system: &[SystemQuote]) {
         let chars: Vec<char> = text.chars().collect();
         let words = polnear::word_ranges(&chars);
-        let system_words: Vec<Vec<usize>> =
-            system.iter().map(|q| words_in(&words, &q.spans)).collect();
+        let system_words: Vec<Vec<usize>> = system
+            .iter()
+            .map(|q| polnear::words_in(&words, &q.spans))
+            .collect();
         for (attribution, (best, _)) in gold.iter().zip(polnear::alignments(text, gold, system)) {
             let kind = polnear::gold_kind(&chars, &attribution.content);
             if best.is_some()
@@ -146,7 +148,10 @@ impl MissCauses {
             {
                 continue;
             }
-            let cause = miss_cause(&words_in(&words, &attribution.content), &system_words);
+            let cause = miss_cause(
+                &polnear::words_in(&words, &attribution.content),
+                &system_words,
+            );
             self.by_kind.entry(kind).or_default()[cause] += 1;
         }
     }
@@ -191,20 +196,6 @@ fn miss_cause(gold_words: &[usize], system_words: &[Vec<usize>]) -> usize {
             }
         }
     }
-}
-
-/// Indices of the words whose first character lies in one of `ranges`, sorted.
-fn words_in(words: &[(usize, usize)], ranges: &[(usize, usize)]) -> Vec<usize> {
-    let mut found: Vec<usize> = ranges
-        .iter()
-        .flat_map(|&(start, end)| {
-            let first = words.partition_point(|w| w.0 < start);
-            (first..words.len()).take_while(move |&i| words[i].0 < end)
-        })
-        .collect();
-    found.sort_unstable();
-    found.dedup();
-    found
 }
 
 #[derive(Deserialize)]
@@ -320,7 +311,8 @@ fn char_slice(text: &str, start: usize, end: usize) -> &str {
     &text[from..to]
 }
 
-fn read_and_analyze(path: &Path) -> Result<Article> {
+/// An article read the way a user's file is (a seed), and analysed.
+pub(crate) fn read_and_analyze(path: &Path) -> Result<Article> {
     let display = path.display().to_string();
     let options = ReadOptions::default();
     for input in expand(std::slice::from_ref(&display)) {
@@ -350,7 +342,7 @@ fn print_misses(name: &str, text: &str, gold: &[polnear::GoldAttribution], syste
     let word_spans = polnear::word_ranges(&chars);
     let system_words: Vec<Vec<usize>> = system
         .iter()
-        .map(|q| words_in(&word_spans, &q.spans))
+        .map(|q| polnear::words_in(&word_spans, &q.spans))
         .collect();
     for idx in polnear::unmatched(text, gold, system) {
         println!(
@@ -367,7 +359,10 @@ fn print_misses(name: &str, text: &str, gold: &[polnear::GoldAttribution], syste
         let kind = polnear::gold_kind(&chars, &attribution.content);
         match best {
             None => {
-                let cause = miss_cause(&words_in(&word_spans, &attribution.content), &system_words);
+                let cause = miss_cause(
+                    &polnear::words_in(&word_spans, &attribution.content),
+                    &system_words,
+                );
                 println!(
                     "MISS {name} [{kind}] ({}) {} <{}> {}",
                     ["none", "short", "long", "cross"][cause],

@@ -207,8 +207,8 @@ pub fn word_ranges(text: &[char]) -> Vec<(usize, usize)> {
     words
 }
 
-/// Indices of the words whose first character lies in one of `ranges`.
-fn words_in(words: &[(usize, usize)], ranges: &[(usize, usize)]) -> Vec<usize> {
+/// Indices of the words whose first character lies in one of `ranges`, sorted.
+pub fn words_in(words: &[(usize, usize)], ranges: &[(usize, usize)]) -> Vec<usize> {
     let mut found: Vec<usize> = ranges
         .iter()
         .flat_map(|&(start, end)| {

@@ -658,23 +658,7 @@ fn add_untagged_repeats(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Sentences of space-separated tokens, and a mention builder over them.
-    fn sentence_tokens(text: &str) -> Vec<SentenceTokens> {
-        let mut sentences = Vec::new();
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let mut tokens = Vec::new();
-            let mut start = offset;
-            for word in line.trim_end().split(' ') {
-                tokens.push(Span::new(start, start + word.len()));
-                start += word.len() + 1;
-            }
-            sentences.push(SentenceTokens { tokens });
-            offset += line.len();
-        }
-        sentences
-    }
+    use crate::entities::test_support::{sentence_tokens, surfaces};
 
     fn mention(
         sentences: &[SentenceTokens],
@@ -690,13 +674,6 @@ mod tests {
             token_end: tokens.end,
             entity_type,
         }
-    }
-
-    fn surfaces(text: &str, mentions: &[NamedMention]) -> Vec<(String, EntityType)> {
-        mentions
-            .iter()
-            .map(|m| (text[m.span.start..m.span.end].to_string(), m.entity_type))
-            .collect()
     }
 
     #[test]

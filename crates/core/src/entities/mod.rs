@@ -16,6 +16,8 @@ mod mentions;
 mod patterns;
 mod roles;
 mod teams;
+#[cfg(test)]
+mod test_support;
 
 use crate::ner::EntityType;
 use crate::offsets::Span;

@@ -66,7 +66,7 @@ fn capitalised(word: &str) -> bool {
 }
 
 /// A mention over tokens `[start, end)` of a sentence.
-fn mention_at(
+pub(super) fn mention_at(
     sentences: &[SentenceTokens],
     sentence_idx: usize,
     start: usize,
@@ -538,30 +538,7 @@ pub(super) fn organisations_named_by_context(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Sentences of space-separated tokens, one a line.
-    fn sentence_tokens(text: &str) -> Vec<SentenceTokens> {
-        let mut sentences = Vec::new();
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let mut tokens = Vec::new();
-            let mut start = offset;
-            for word in line.trim_end().split(' ') {
-                tokens.push(Span::new(start, start + word.len()));
-                start += word.len() + 1;
-            }
-            sentences.push(SentenceTokens { tokens });
-            offset += line.len();
-        }
-        sentences
-    }
-
-    fn surfaces(text: &str, mentions: &[NamedMention]) -> Vec<(String, EntityType)> {
-        mentions
-            .iter()
-            .map(|m| (text[m.span.start..m.span.end].to_string(), m.entity_type))
-            .collect()
-    }
+    use crate::entities::test_support::{sentence_tokens, surfaces};
 
     fn owned(expected: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
         expected.iter().map(|(s, t)| (s.to_string(), *t)).collect()

@@ -248,46 +248,8 @@ pub(super) fn sports_teams(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sentence_tokens(text: &str) -> Vec<SentenceTokens> {
-        let mut sentences = Vec::new();
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let mut tokens = Vec::new();
-            let mut start = offset;
-            for word in line.trim_end().split(' ') {
-                tokens.push(Span::new(start, start + word.len()));
-                start += word.len() + 1;
-            }
-            sentences.push(SentenceTokens { tokens });
-            offset += line.len();
-        }
-        sentences
-    }
-
-    fn surfaces(text: &str, mentions: &[NamedMention]) -> Vec<(String, EntityType)> {
-        mentions
-            .iter()
-            .map(|m| (text[m.span.start..m.span.end].to_string(), m.entity_type))
-            .collect()
-    }
-
-    fn mention(
-        sentences: &[SentenceTokens],
-        sentence_idx: usize,
-        start: usize,
-        end: usize,
-        entity_type: EntityType,
-    ) -> NamedMention {
-        let tokens = &sentences[sentence_idx].tokens;
-        NamedMention {
-            span: Span::new(tokens[start].start, tokens[end - 1].end),
-            sentence_idx,
-            token_start: start,
-            token_end: end,
-            entity_type,
-        }
-    }
+    use crate::entities::patterns::mention_at as mention;
+    use crate::entities::test_support::{sentence_tokens, surfaces};
 
     #[test]
     fn towns_in_a_results_report_are_clubs() {
