@@ -149,6 +149,15 @@ impl Model {
         let mut previous = Tag::Outside;
         let mut before_previous = Tag::Outside;
         for (idx, word) in words.iter().enumerate() {
+            // After an Outside, a word that cannot open a mention can only be Outside (an Inside
+            // must continue its own type, a Begin needs a capital): no need to score it. Most
+            // words of running text are such words.
+            if !can_be_in_mention(word) || (previous == Tag::Outside && !can_open_mention(word)) {
+                tags.push(Tag::Outside);
+                before_previous = previous;
+                previous = Tag::Outside;
+                continue;
+            }
             let mut scores = [0i32; Tag::COUNT];
             let dynamic = hasher.dynamic_rows(idx, previous, before_previous);
             for row in hasher.static_rows(idx).iter().chain(dynamic.iter()) {
@@ -160,11 +169,7 @@ impl Model {
                     *score += *weight as i32;
                 }
             }
-            let tag = if can_be_in_mention(word) {
-                best_allowed_for(&scores, previous, can_open_mention(word))
-            } else {
-                Tag::Outside
-            };
+            let tag = best_allowed_for(&scores, previous, can_open_mention(word));
             tags.push(tag);
             before_previous = previous;
             previous = tag;
