@@ -40,6 +40,8 @@ const THAT_WINDOW: usize = 10;
 const MAX_SIGNATURE_TOKENS: usize = 6;
 /// Sentences back that a pronoun speaker may continue the current speaker.
 const SPEAKER_REACH: usize = 4;
+/// Characters back a pronoun whose attached person has the other sex looks for one it can be.
+const PRONOUN_CHARS: usize = 600;
 
 /// A token with what the clause reader needs to know about it.
 pub(super) struct Tok {
@@ -1623,10 +1625,10 @@ impl<'a> Reader<'a> {
             let wants_person = matches!(lower.as_str(), "he" | "she");
             let recent = quotes.iter().rev().find_map(|(q_idx, quote)| {
                 (q_idx + SPEAKER_REACH >= s_idx)
-                    .then_some(quote.speaker.as_ref())
+                    .then_some(quote.speaker.as_ref().map(|speaker| (*q_idx, speaker)))
                     .flatten()
             });
-            if let Some(previous) = recent {
+            if let Some((recent_idx, previous)) = recent {
                 let is_person = previous
                     .entity
                     .map(|e| self.entities[e].entity_type == EntityType::Person)
@@ -1640,7 +1642,28 @@ impl<'a> Reader<'a> {
                 } else {
                     lower == "they" || !is_person
                 };
-                if fits && matches!(lower.as_str(), "he" | "she" | "they" | "it") {
+                // "Ana Ruiz criticised the plan. She said …": a person named since the last
+                // quote, to whom the entities layer attached the pronoun, is the new speaker; so
+                // is anyone when the last speaker's first name says "he" or "she" cannot be them.
+                let named_since = self
+                    .index
+                    .within(source)
+                    .map(|(_, entity_idx, _)| *entity_idx)
+                    .find(|&entity_idx| {
+                        Some(entity_idx) != previous.entity
+                            && self.entities[entity_idx].entity_type == EntityType::Person
+                            && self.entities[entity_idx].mentions.iter().any(|m| {
+                                m.kind != MentionKind::Pronoun
+                                    && m.sentence_idx > recent_idx
+                                    && m.sentence_idx <= s_idx
+                            })
+                    });
+                let clashes = speaker::sex_clashes(&lower, &previous.name);
+                if fits
+                    && named_since.is_none()
+                    && !clashes
+                    && matches!(lower.as_str(), "he" | "she" | "they" | "it")
+                {
                     return Some(FoundSpeaker {
                         name: previous.name.clone(),
                         entity: previous.entity,
@@ -1648,6 +1671,30 @@ impl<'a> Reader<'a> {
                     });
                 }
             }
+            // "she" is not a man named as such: when the pronoun was attached to one, take the
+            // nearest person before it whom it can be (within a few hundred characters), else
+            // no speaker rather than the wrong one.
+            let resolved = speaker::resolve(self.text, source, self.entities, &self.index);
+            if !resolved
+                .as_ref()
+                .is_some_and(|found| speaker::sex_clashes(&lower, &found.name))
+            {
+                return resolved;
+            }
+            return self
+                .index
+                .named_before(source.start)
+                .take_while(|(span, _, _)| span.end + PRONOUN_CHARS >= source.start)
+                .map(|(_, entity_idx, _)| *entity_idx)
+                .find(|&entity_idx| {
+                    self.entities[entity_idx].entity_type == EntityType::Person
+                        && !speaker::sex_clashes(&lower, &self.entities[entity_idx].name)
+                })
+                .map(|entity_idx| FoundSpeaker {
+                    name: self.entities[entity_idx].name.clone(),
+                    entity: Some(entity_idx),
+                    mention: Some((source, MentionKind::Pronoun)),
+                });
         }
         speaker::resolve(self.text, source, self.entities, &self.index)
     }
@@ -1900,6 +1947,24 @@ mod tests {
                 Some("say")
             )]
         );
+    }
+
+    #[test]
+    fn a_pronoun_after_a_newly_named_person_is_that_person() {
+        let text = "“The ferry will run,” Mark Hollis said. Councillor Dana Reyes, who leads the \
+                    opposition, criticised the plan. She said the council had waited too long.";
+        let found = summary(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].2.as_deref(), Some("Dana Reyes"));
+    }
+
+    #[test]
+    fn she_does_not_continue_a_man_speaking() {
+        let text =
+            "“We will reopen in June,” said Robert Keane. “That is far too late,” she replied.";
+        let found = summary(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_ne!(found[1].2.as_deref(), Some("Robert Keane"));
     }
 
     #[test]

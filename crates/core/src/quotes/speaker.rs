@@ -6,7 +6,11 @@
 //! described speaker with no entity; a pronoun the entities layer could not attach is left to the
 //! caller, which knows the current speaker.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use crate::entities::{FoundEntity, MentionKind};
+use crate::lexicon;
 use crate::ner::EntityType;
 use crate::offsets::Span;
 
@@ -29,6 +33,16 @@ impl MentionIndex {
     }
 
     /// Mentions lying inside `span`.
+    /// Entities mentioned before `offset` by name or description, nearest first.
+    pub fn named_before(&self, offset: usize) -> impl Iterator<Item = &(Span, usize, MentionKind)> {
+        let upto = self.mentions.partition_point(|(m, _, _)| m.start < offset);
+        self.mentions[..upto]
+            .iter()
+            .rev()
+            .filter(move |(m, _, kind)| m.end <= offset && *kind != MentionKind::Pronoun)
+    }
+
+    /// Mentions lying wholly inside `span`, in text order.
     pub fn within(&self, span: Span) -> impl Iterator<Item = &(Span, usize, MentionKind)> {
         let first = self
             .mentions
@@ -132,6 +146,28 @@ pub fn named(name: &str, handle: Option<&str>, entities: &[FoundEntity]) -> Foun
         entity,
         mention: None,
     }
+}
+
+/// Given names with their usual sex, `m`, `f` or `u` (both), from the names gazetteer.
+static FIRST_NAME_SEX: LazyLock<HashMap<&'static str, char>> = LazyLock::new(|| {
+    lexicon::items(include_str!("../../data/gazetteer/first_names.txt"))
+        .filter_map(|line| {
+            let (name, sex) = line.split_once('\t')?;
+            Some((name.trim(), sex.trim().chars().next()?))
+        })
+        .collect()
+});
+
+/// Whether "he" or "she" cannot refer to a person of this name: the first name is one the census
+/// gives to the other sex. Unknown and shared names never clash.
+pub fn sex_clashes(pronoun: &str, name: &str) -> bool {
+    let Some(first) = name.split_whitespace().next() else {
+        return false;
+    };
+    matches!(
+        (pronoun, FIRST_NAME_SEX.get(first)),
+        ("he", Some('f')) | ("she", Some('m'))
+    )
 }
 
 /// Whether a source is a bare personal pronoun.
