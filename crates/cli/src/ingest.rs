@@ -16,7 +16,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use newslens_read::{expand, open, Input, ReadError, ReadOptions, Record};
 use newslens_store::{
-    prepare, update_stories, AddOutcome, CorpusCounts, SqliteStore, Store, StoryConfig,
+    prepare, update_stories, AddOutcome, ArticleRecord, CorpusCounts, SqliteStore, Store,
+    StoryConfig,
 };
 
 use crate::analyze::{analyze_records, with_defaults, CHUNK_BYTES, CHUNK_RECORDS};
@@ -63,6 +64,30 @@ pub struct IngestReport {
     pub story_time: Duration,
 }
 
+type Writer = std::thread::JoinHandle<Result<(SqliteStore, AddOutcome)>>;
+
+/// A thread that stores each batch it is sent as one transaction, and answers the store and what
+/// it did once the sender is dropped (or the first error).
+fn spawn_writer(
+    mut store: SqliteStore,
+    db: PathBuf,
+) -> (std::sync::mpsc::SyncSender<Vec<ArticleRecord>>, Writer) {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ArticleRecord>>(1);
+    let writer = std::thread::spawn(move || {
+        let mut total = AddOutcome::default();
+        for batch in receiver {
+            let outcome = store
+                .add_articles(&batch)
+                .with_context(|| format!("cannot store articles in {}", db.display()))?;
+            total.added += outcome.added;
+            total.same_text += outcome.same_text;
+            total.same_url += outcome.same_url;
+        }
+        Ok((store, total))
+    });
+    (sender, writer)
+}
+
 /// Runs the command; returns how many inputs failed.
 pub fn run(args: &IngestArgs) -> Result<usize> {
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
@@ -91,8 +116,11 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     let options = ReadOptions {
         max_bytes: args.max_bytes,
     };
-    let mut store = SqliteStore::open(&args.db)
+    let store = SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
+    // Storing runs on its own thread, one chunk behind the analysis, so the cores analyse the
+    // next chunk while SQLite writes this one (each chunk is still one transaction).
+    let (batches, writer) = spawn_writer(store, args.db.clone());
 
     let inputs = expand(&args.paths);
     let total_bytes: u64 = inputs
@@ -120,8 +148,8 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let mut chunk: Vec<std::result::Result<Record, ReadError>> = Vec::new();
     let mut chunk_bytes = 0usize;
-    let mut flush = |chunk: &mut Vec<std::result::Result<Record, ReadError>>,
-                     report: &mut IngestReport|
+    let flush = |chunk: &mut Vec<std::result::Result<Record, ReadError>>,
+                 report: &mut IngestReport|
      -> Result<()> {
         let results = analyze_records(&pool, chunk, &options, &prepare);
         let mut batch = Vec::with_capacity(results.len());
@@ -140,12 +168,10 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
             }
         }
         report.n_analysed += batch.len();
-        let outcome = store
-            .add_articles(&batch)
-            .with_context(|| format!("cannot store articles in {}", args.db.display()))?;
-        report.outcome.added += outcome.added;
-        report.outcome.same_text += outcome.same_text;
-        report.outcome.same_url += outcome.same_url;
+        if batches.send(batch).is_err() {
+            // The writer stopped on an error; joining it below reports that error.
+            return Ok(());
+        }
         let seconds = started.elapsed().as_secs_f64().max(1e-9);
         bar.set_message(format!(
             "{} articles, {:.0}/s",
@@ -173,6 +199,11 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
         }
     }
     flush(&mut chunk, &mut report)?;
+    drop(batches);
+    let (mut store, outcome) = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the corpus writer failed"))??;
+    report.outcome = outcome;
     report.store_time = started.elapsed();
 
     bar.set_message(format!("{} articles; updating stories", report.n_analysed));
