@@ -37,11 +37,7 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
     let mut tags: Vec<Tag> = Vec::new();
     let mut mentions: Vec<NamedMention> = Vec::new();
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let words: Vec<&str> = sentence
-            .tokens
-            .iter()
-            .map(|t| &text[t.start..t.end])
-            .collect();
+        let words = sentence.words(text);
         model.tag_with(&mut hasher, &words, &mut tags);
         for tagged in spans_of(&tags) {
             let span = Span::new(
@@ -547,11 +543,7 @@ fn add_untagged_entries(
     use crate::gazetteer::{CONTINUES, FIRST_NAME};
     let mut added = Vec::new();
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let words: Vec<&str> = sentence
-            .tokens
-            .iter()
-            .map(|t| &text[t.start..t.end])
-            .collect();
+        let words = sentence.words(text);
         let flags = crate::gazetteer::classify(&words);
         let mut idx = 0;
         while idx < words.len() {

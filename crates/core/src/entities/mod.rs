@@ -78,6 +78,13 @@ pub(crate) struct SentenceTokens {
     pub tokens: Vec<Span>,
 }
 
+impl SentenceTokens {
+    /// The sentence's words as written.
+    pub fn words<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.tokens.iter().map(|t| &text[t.start..t.end]).collect()
+    }
+}
+
 /// Finds the entities of a text, given its sentences.
 ///
 /// ```

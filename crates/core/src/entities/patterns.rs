@@ -52,15 +52,6 @@ pub(super) use crate::gazetteer::written_form as gazetteer_form;
 /// Peace", "Organisation of Islamic Cooperation").
 const NAME_CONNECTORS: [&str; 5] = ["of", "for", "and", "on", "in"];
 
-/// The words of a sentence.
-fn words_of<'t>(text: &'t str, sentence: &SentenceTokens) -> Vec<&'t str> {
-    sentence
-        .tokens
-        .iter()
-        .map(|t| &text[t.start..t.end])
-        .collect()
-}
-
 fn capitalised(word: &str) -> bool {
     word.starts_with(char::is_uppercase)
 }
@@ -123,7 +114,7 @@ pub(super) fn split_people_at_common_words(
             out.push(mention);
             continue;
         }
-        let words = words_of(text, &sentences[mention.sentence_idx]);
+        let words = &sentences[mention.sentence_idx].words(text);
         let peer = PEERAGE_TITLES.contains(words[mention.token_start]);
         let mut piece_start = mention.token_start;
         for (idx, word) in words
@@ -185,7 +176,8 @@ pub(super) fn keep_gazetteer_entries_whole(
     mentions: &mut Vec<NamedMention>,
 ) {
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let forms: Vec<std::borrow::Cow<'_, str>> = words_of(text, sentence)
+        let forms: Vec<std::borrow::Cow<'_, str>> = sentence
+            .words(text)
             .into_iter()
             .map(gazetteer_form)
             .collect();
@@ -238,7 +230,8 @@ pub(super) fn named_events(
     mentions: &mut Vec<NamedMention>,
 ) {
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let forms: Vec<std::borrow::Cow<'_, str>> = words_of(text, sentence)
+        let forms: Vec<std::borrow::Cow<'_, str>> = sentence
+            .words(text)
             .into_iter()
             .map(gazetteer_form)
             .collect();
@@ -298,7 +291,7 @@ pub(super) fn peer_names(
     mentions: &mut Vec<NamedMention>,
 ) {
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let words = words_of(text, sentence);
+        let words = sentence.words(text);
         for idx in 0..words.len() {
             if !PEERAGE_TITLES.contains(words[idx]) {
                 continue;
@@ -339,7 +332,7 @@ pub(super) fn honorific_titles(
     mentions: &mut [NamedMention],
 ) {
     for mention in mentions.iter_mut() {
-        let words = words_of(text, &sentences[mention.sentence_idx]);
+        let words = &sentences[mention.sentence_idx].words(text);
         let mut start = mention.token_start;
         let mut strong = false;
         while start < mention.token_end {
@@ -385,7 +378,7 @@ pub(super) fn split_place_before_city(
     let mut out = Vec::with_capacity(mentions.len());
     for mention in mentions.drain(..) {
         let is_place = matches!(mention.entity_type, EntityType::Gpe | EntityType::Loc);
-        let words = words_of(text, &sentences[mention.sentence_idx]);
+        let words = &sentences[mention.sentence_idx].words(text);
         let (start, end) = (mention.token_start, mention.token_end);
         let is_whole_entry = |from: usize| {
             let flags = gazetteer::classify(&words[from..end]);
@@ -490,7 +483,7 @@ pub(super) fn organisations_named_by_context(
     mentions: &mut Vec<NamedMention>,
 ) {
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let words = words_of(text, sentence);
+        let words = sentence.words(text);
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (noun_idx, noun) in words.iter().enumerate() {
             if !ORGANISATION_NOUNS.contains(noun) {

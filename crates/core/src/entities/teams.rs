@@ -144,14 +144,6 @@ fn is_national(words: &[&str]) -> bool {
         && flags[1..].iter().all(|f| f & CONTINUES != 0)
 }
 
-fn sentence_words<'t>(text: &'t str, sentence: &SentenceTokens) -> Vec<&'t str> {
-    sentence
-        .tokens
-        .iter()
-        .map(|t| &text[t.start..t.end])
-        .collect()
-}
-
 /// A result line, "Haitai 2 Samsung 0" or "Leeds United 3 Aston Villa 1 ( halftime 2-0 )": two
 /// names each followed by a score open the line. Its names are sides even when the tagger took one
 /// for a person.
@@ -178,11 +170,7 @@ pub(super) fn sports_teams(
     // (sentence, start, end, beside a result word rather than only before a figure)
     let mut teams: Vec<(usize, usize, usize, bool)> = Vec::new();
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
-        let words: Vec<&str> = sentence
-            .tokens
-            .iter()
-            .map(|t| &text[t.start..t.end])
-            .collect();
+        let words = sentence.words(text);
         for (idx, word) in words.iter().enumerate() {
             let lower = word.to_lowercase();
             if RESULT_WORDS.contains(lower.as_str()) {
@@ -211,7 +199,7 @@ pub(super) fn sports_teams(
             .iter()
             .map(|t| &text[t.start..t.end])
             .collect();
-        let person = !is_result_line(&sentence_words(text, sentence))
+        let person = !is_result_line(&sentence.words(text))
             && mentions.iter().any(|m| {
                 m.sentence_idx == sentence_idx
                     && m.token_start < end
