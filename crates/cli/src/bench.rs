@@ -23,6 +23,15 @@ pub enum BenchCommand {
     Ingest(BenchIngestArgs),
     /// Serve a corpus and offer a fixed request rate on loopback; report p50/p99 latency.
     Serve(crate::bench_serve::BenchServeArgs),
+    /// Time listing stories and searching in an existing corpus.
+    Views(BenchViewsArgs),
+}
+
+#[derive(Args)]
+pub struct BenchViewsArgs {
+    /// The corpus database (e.g. one kept by `bench ingest --keep-db`).
+    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
+    db: PathBuf,
 }
 
 #[derive(Args)]
@@ -45,6 +54,16 @@ pub fn run(command: &BenchCommand) -> Result<()> {
     match command {
         BenchCommand::Ingest(args) => bench_ingest(args),
         BenchCommand::Serve(args) => crate::bench_serve::run(args),
+        BenchCommand::Views(args) => {
+            if !args.db.exists() {
+                bail!("{}: no such corpus", args.db.display());
+            }
+            let store = SqliteStore::open(&args.db)
+                .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
+            println!("bench views: {}", args.db.display());
+            time_views(&store).print();
+            Ok(())
+        }
     }
 }
 
@@ -143,53 +162,7 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
     store.write_stories(&inputs, &clustering)?;
     let write_s = phase.elapsed().as_secs_f64();
     drop(inputs);
-    let time_ms = |f: &mut dyn FnMut() -> usize| {
-        // Warm the cache once, then take the median of five runs.
-        f();
-        let mut runs: Vec<(f64, usize)> = (0..5)
-            .map(|_| {
-                let started = Instant::now();
-                let n = f();
-                (started.elapsed().as_secs_f64() * 1000.0, n)
-            })
-            .collect();
-        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        runs[2]
-    };
-    let (all_ms, n_stories) = time_ms(&mut || {
-        store
-            .stories(&StoryFilter::default())
-            .map_or(0, |s| s.len())
-    });
-    let (top_ms, _) = time_ms(&mut || {
-        store
-            .stories(&StoryFilter {
-                min_articles: 1,
-                limit: Some(50),
-                offset: 0,
-                most_covered: false,
-            })
-            .map_or(0, |s| s.len())
-    });
-    let mut search_times = Vec::new();
-    for query in [
-        "president",
-        "police said",
-        "\"White House\"",
-        "election AND campaign",
-        "rehab*",
-    ] {
-        let (ms, n) = time_ms(&mut || {
-            store
-                .search(&SearchQuery {
-                    text: query.to_string(),
-                    limit: Some(20),
-                    ..SearchQuery::default()
-                })
-                .map_or(0, |hits| hits.len())
-        });
-        search_times.push((query, ms, n));
-    }
+    let views = time_views(&store);
     let db_bytes: u64 = ["", "-wal"]
         .iter()
         .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", db.display())).ok())
@@ -219,16 +192,91 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
     );
     println!("  story update again: {read_s:.2} s reading features, {cluster_s:.2} s clustering, {write_s:.2} s writing");
     println!("  peak memory (VmHWM): {:.1} MB", peak_kib as f64 / 1024.0);
-    println!("  list all {n_stories} stories: {all_ms:.1} ms; newest 50: {top_ms:.1} ms");
-    for (query, ms, n) in search_times {
-        println!("  search {query:<24} {ms:.1} ms ({n} hits)");
-    }
+    views.print();
     if let Some(keep) = &args.keep_db {
         drop(store);
         keep_database(&db, keep)?;
         println!("  corpus kept at {}", keep.display());
     }
     Ok(())
+}
+
+/// Median latencies of the views, in milliseconds, with how many items each returned.
+struct ViewTimes {
+    all_stories: (f64, usize),
+    newest_50: (f64, usize),
+    searches: Vec<(&'static str, f64, usize)>,
+}
+
+impl ViewTimes {
+    fn print(&self) {
+        let (all_ms, n_stories) = self.all_stories;
+        println!(
+            "  list all {n_stories} stories: {all_ms:.1} ms; newest 50: {:.1} ms",
+            self.newest_50.0
+        );
+        for (query, ms, n) in &self.searches {
+            println!("  search {query:<24} {ms:.1} ms ({n} hits)");
+        }
+    }
+}
+
+/// Times listing every story, the newest 50 and five searches: each warmed once, then the median
+/// of five runs.
+fn time_views(store: &SqliteStore) -> ViewTimes {
+    let time_ms = |f: &mut dyn FnMut() -> usize| {
+        f();
+        let mut runs: Vec<(f64, usize)> = (0..5)
+            .map(|_| {
+                let started = Instant::now();
+                let n = f();
+                (started.elapsed().as_secs_f64() * 1000.0, n)
+            })
+            .collect();
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        runs[2]
+    };
+    let all_stories = time_ms(&mut || {
+        store
+            .stories(&StoryFilter::default())
+            .map_or(0, |s| s.len())
+    });
+    let newest_50 = time_ms(&mut || {
+        store
+            .stories(&StoryFilter {
+                min_articles: 1,
+                limit: Some(50),
+                offset: 0,
+                most_covered: false,
+            })
+            .map_or(0, |s| s.len())
+    });
+    let searches = [
+        "president",
+        "police said",
+        "\"White House\"",
+        "election AND campaign",
+        "rehab*",
+    ]
+    .into_iter()
+    .map(|query| {
+        let (ms, n) = time_ms(&mut || {
+            store
+                .search(&SearchQuery {
+                    text: query.to_string(),
+                    limit: Some(20),
+                    ..SearchQuery::default()
+                })
+                .map_or(0, |hits| hits.len())
+        });
+        (query, ms, n)
+    })
+    .collect();
+    ViewTimes {
+        all_stories,
+        newest_50,
+        searches,
+    }
 }
 
 /// Moves the benchmark's database (checkpointed into one file) to `keep`.

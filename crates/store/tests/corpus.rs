@@ -491,9 +491,65 @@ fn a_database_keeps_its_schema_version_and_opens_again() {
     {
         let mut store = SqliteStore::open(&path).unwrap();
         store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 3);
     }
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.counts().unwrap().articles, 1);
     assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn a_version_2_database_gains_the_story_listings_the_story_update_would_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    let expected = {
+        let mut store = SqliteStore::open(&path).unwrap();
+        let records: Vec<_> = corpus().into_iter().map(prepare).collect();
+        store.add_articles(&records).unwrap();
+        update_stories(&mut store, &StoryConfig::default()).unwrap();
+        store.stories(&StoryFilter::default()).unwrap()
+    };
+    assert!(expected.iter().any(|story| story.articles.len() > 1));
+    {
+        // Back to the version 2 stories table (without rowid, no listing), as 0001 made it.
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        connection
+            .execute_batch(
+                "CREATE TABLE stories_v2 (
+                     id TEXT PRIMARY KEY, title TEXT, first_seen TEXT, last_seen TEXT,
+                     articles INTEGER NOT NULL, duplicates INTEGER NOT NULL,
+                     quotes INTEGER NOT NULL, entities TEXT NOT NULL
+                 ) WITHOUT ROWID;
+                 INSERT INTO stories_v2 SELECT id, title, first_seen, last_seen, articles,
+                     duplicates, quotes, entities FROM stories;
+                 DROP TABLE stories;
+                 ALTER TABLE stories_v2 RENAME TO stories;
+                 CREATE INDEX stories_by_last_seen ON stories(last_seen);
+                 PRAGMA user_version = 2;",
+            )
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.stories(&StoryFilter::default()).unwrap(), expected);
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn a_new_article_is_listed_as_a_story_of_one_before_the_story_update() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let article = corpus().remove(0);
+    store.add_articles(&[prepare(article.clone())]).unwrap();
+    let stories = store.stories(&StoryFilter::default()).unwrap();
+    assert_eq!(stories.len(), 1);
+    assert_eq!(stories[0].id, article.id);
+    let listed: Vec<(&str, Option<&str>)> = stories[0]
+        .articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.outlet.as_deref()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![(article.id.as_str(), article.source.outlet.as_deref())]
+    );
 }

@@ -489,17 +489,12 @@ fn add_article(
     let entities =
         serde_json::to_string(&article_entities(article)).unwrap_or_else(|_| "[]".into());
     transaction
-        .prepare_cached(
-            "INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities)
-             VALUES (?1, ?2, ?3, ?3, 1, 0, ?4, ?5)",
-        )?
-        .execute(params![
-            article.id,
-            article.title,
-            article.published,
-            article.quotes.len() as i64,
-            entities,
-        ])?;
+        .prepare_cached(&format!(
+            "INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities, listing)
+             SELECT a.id, a.title, a.published, a.published, 1, 0, ?2, ?3, json_array({LISTED_ARTICLE})
+             FROM articles a WHERE a.rowid = ?1"
+        ))?
+        .execute(params![rowid, article.quotes.len() as i64, entities])?;
     Ok(Added::Yes)
 }
 
@@ -543,11 +538,17 @@ fn article_entities(article: &Article) -> Vec<EntityCount> {
     counts
 }
 
+/// One article of a story's `listing` (a [`crate::views::StoryArticle`] as JSON), from the
+/// articles row `a`; the listing is an array of these, earliest first.
+const LISTED_ARTICLE: &str =
+    "json_object('id', a.id, 'path', a.path, 'url', a.url, 'outlet', a.outlet,
+     'title', a.title, 'published', a.published, 'duplicate_of', a.duplicate_of)";
+
 /// Rewrites the `stories` table from the articles' assignments.
 fn rebuild_story_table(transaction: &rusqlite::Transaction) -> rusqlite::Result<()> {
-    transaction.execute_batch(
+    transaction.execute_batch(&format!(
         "DELETE FROM stories;
-         INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities)
+         INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities, listing)
          SELECT a.story,
                 coalesce((SELECT s.title FROM articles s WHERE s.id = a.story),
                          (SELECT s.title FROM articles s WHERE s.story = a.story AND s.title IS NOT NULL
@@ -555,9 +556,10 @@ fn rebuild_story_table(transaction: &rusqlite::Transaction) -> rusqlite::Result<
                 min(a.published), max(a.published),
                 sum(a.duplicate_of IS NULL), sum(a.duplicate_of IS NOT NULL),
                 coalesce(sum((SELECT count(*) FROM quotes q WHERE q.article = a.rowid) * (a.duplicate_of IS NULL)), 0),
-                '[]'
+                '[]',
+                json_group_array({LISTED_ARTICLE} ORDER BY a.published IS NULL, a.published, a.id)
          FROM articles a GROUP BY a.story;",
-    )?;
+    ))?;
     // Top entities: by articles mentioning them, then mentions, among original articles.
     let mut statement = transaction.prepare(
         "SELECT a.story, max(e.name), max(e.type), count(DISTINCT a.rowid), sum(e.mentions)

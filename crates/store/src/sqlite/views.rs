@@ -4,8 +4,6 @@
 //! on the whole name or its last word ("Corbyn" finds "Jeremy Corbyn"); outlets match on a
 //! substring; dates compare as ISO 8601 text.
 
-use std::collections::HashMap;
-
 use rusqlite::{params, Connection};
 
 use crate::views::{
@@ -15,67 +13,26 @@ use crate::views::{
 
 use super::name_keys;
 
-type Row = (
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-    String,
-);
+/// The columns of a story summary, `listing` being its articles as JSON (see
+/// `LISTED_ARTICLE` in `mod.rs`): a listing reads the stories table alone.
+const SUMMARY_COLUMNS: &str = "id, title, first_seen, last_seen, quotes, entities, listing";
 
-fn summary_rows(
-    connection: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> rusqlite::Result<Vec<Row>> {
-    let mut statement = connection.prepare_cached(sql)?;
-    let rows = statement.query_map(params, |row| {
-        Ok((
-            row.get(0)?,
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
-            row.get(6)?,
-        ))
-    })?;
-    rows.collect()
-}
-
-const SUMMARY_COLUMNS: &str = "id, title, first_seen, last_seen, articles, quotes, entities";
-
-fn story_article(row: &rusqlite::Row, offset: usize) -> rusqlite::Result<StoryArticle> {
-    Ok(StoryArticle {
-        id: row.get(offset)?,
-        path: row.get(offset + 1)?,
-        url: row.get(offset + 2)?,
-        outlet: row.get(offset + 3)?,
-        title: row.get(offset + 4)?,
-        published: row.get(offset + 5)?,
-        duplicate_of: row.get(offset + 6)?,
+fn summary(row: &rusqlite::Row) -> rusqlite::Result<StorySummary> {
+    let json = |idx: usize| -> rusqlite::Result<String> { row.get(idx) };
+    let parse_error = |idx: usize, error: serde_json::Error| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(error))
+    };
+    Ok(StorySummary {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        first_seen: row.get(2)?,
+        last_seen: row.get(3)?,
+        quotes: row.get::<_, i64>(4)? as usize,
+        entities: serde_json::from_str::<Vec<EntityCount>>(&json(5)?)
+            .map_err(|error| parse_error(5, error))?,
+        articles: serde_json::from_str::<Vec<StoryArticle>>(&json(6)?)
+            .map_err(|error| parse_error(6, error))?,
     })
-}
-
-fn summaries(
-    rows: Vec<Row>,
-    mut articles: HashMap<String, Vec<StoryArticle>>,
-) -> Vec<StorySummary> {
-    rows.into_iter()
-        .map(
-            |(id, title, first_seen, last_seen, _, n_quotes, entities)| StorySummary {
-                articles: articles.remove(&id).unwrap_or_default(),
-                id,
-                title,
-                first_seen,
-                last_seen,
-                entities: serde_json::from_str::<Vec<EntityCount>>(&entities).unwrap_or_default(),
-                quotes: n_quotes as usize,
-            },
-        )
-        .collect()
 }
 
 pub fn stories(
@@ -83,47 +40,20 @@ pub fn stories(
     filter: &StoryFilter,
 ) -> rusqlite::Result<Vec<StorySummary>> {
     let limit = filter.limit.map_or(-1, |limit| limit as i64);
-    let rows = summary_rows(
-        connection,
-        &format!(
-            "SELECT {SUMMARY_COLUMNS} FROM stories WHERE articles >= ?1
-             ORDER BY {} LIMIT ?2 OFFSET ?3",
-            if filter.most_covered {
-                "articles DESC, last_seen IS NULL, last_seen DESC, id"
-            } else {
-                "last_seen IS NULL, last_seen DESC, articles DESC, id"
-            }
-        ),
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM stories WHERE articles >= ?1
+         ORDER BY {} LIMIT ?2 OFFSET ?3",
+        if filter.most_covered {
+            "articles DESC, last_seen IS NULL, last_seen DESC, id"
+        } else {
+            "last_seen IS NULL, last_seen DESC, articles DESC, id"
+        }
+    ))?;
+    let rows = statement.query_map(
         params![filter.min_articles as i64, limit, filter.offset as i64],
+        summary,
     )?;
-    let mut articles: HashMap<String, Vec<StoryArticle>> = HashMap::new();
-    let article_sql =
-        "SELECT story, id, path, url, outlet, title, published, duplicate_of FROM articles";
-    if filter.limit.is_some() || filter.offset > 0 || filter.min_articles > 1 {
-        // A few stories: fetch their articles one story at a time through the index.
-        let mut statement = connection.prepare_cached(&format!(
-            "{article_sql} WHERE story = ?1 ORDER BY published IS NULL, published, id"
-        ))?;
-        for row in &rows {
-            let list = statement
-                .query_map([&row.0], |r| story_article(r, 1))?
-                .collect::<rusqlite::Result<Vec<StoryArticle>>>()?;
-            articles.insert(row.0.clone(), list);
-        }
-    } else {
-        let mut statement = connection.prepare_cached(&format!(
-            "{article_sql} ORDER BY published IS NULL, published, id"
-        ))?;
-        let mut cursor = statement.query([])?;
-        while let Some(row) = cursor.next()? {
-            let story: String = row.get(0)?;
-            articles
-                .entry(story)
-                .or_default()
-                .push(story_article(row, 1)?);
-        }
-    }
-    Ok(summaries(rows, articles))
+    rows.collect()
 }
 
 pub fn story(connection: &Connection, id: &str) -> rusqlite::Result<Option<StorySummary>> {
@@ -143,21 +73,12 @@ pub fn story(connection: &Connection, id: &str) -> rusqlite::Result<Option<Story
             None => return Ok(None),
         },
     };
-    let rows = summary_rows(
-        connection,
-        &format!("SELECT {SUMMARY_COLUMNS} FROM stories WHERE id = ?1"),
-        [&full],
-    )?;
-    let list = connection
-        .prepare_cached(
-            "SELECT id, path, url, outlet, title, published, duplicate_of FROM articles
-             WHERE story = ?1 ORDER BY published IS NULL, published, id",
-        )?
-        .query_map([&full], |row| story_article(row, 0))?
-        .collect::<rusqlite::Result<Vec<StoryArticle>>>()?;
-    let mut articles = HashMap::new();
-    articles.insert(full, list);
-    Ok(summaries(rows, articles).into_iter().next())
+    connection
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM stories WHERE id = ?1"
+        ))?
+        .query_row([&full], summary)
+        .map(Some)
 }
 
 pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result<Vec<QuoteRecord>> {
