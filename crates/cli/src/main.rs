@@ -70,6 +70,19 @@ fn main() -> ExitCode {
         // default hook would print a second, multi-line message. Elsewhere a panic is a bug to see.
         std::panic::set_hook(Box::new(|_| {}));
     }
+    #[cfg(unix)]
+    if matches!(
+        cli.command,
+        Command::Eval(_) | Command::Bench(_) | Command::Train(_)
+    ) {
+        // These print reports with `println!`, which panics when the reader has gone (`| head`);
+        // like other Unix tools they should just stop. The other commands write through
+        // `output.rs`, which treats a closed pipe as the end, and `serve` must never die of one.
+        // SAFETY: resetting a signal's disposition before any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Ingest(args) => ingest::run(&args),
