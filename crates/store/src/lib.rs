@@ -31,6 +31,7 @@ pub mod compare;
 pub mod features;
 pub mod sqlite;
 pub mod stories;
+pub mod story_entities;
 pub mod views;
 
 mod record;

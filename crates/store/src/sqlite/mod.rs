@@ -12,7 +12,7 @@
 mod migrations;
 mod views;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -23,6 +23,7 @@ use crate::features::{decode_minhash, decode_terms, encode_minhash, encode_terms
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::store::{AddOutcome, Store};
 use crate::stories::{Clustering, StoryInput};
+use crate::story_entities::{top_entities, ArticleEntity};
 use crate::views::{
     CorpusCounts, EntityCount, EntityReport, QuoteFilter, QuoteRecord, SearchHit, SearchQuery,
     StoryFilter, StorySummary,
@@ -520,22 +521,20 @@ pub(crate) fn quote_subjects(article: &Article, quote_idx: usize) -> Vec<String>
     names.into_iter().collect()
 }
 
-/// The named entities of one article, most mentioned first.
+/// The top entities of one article, counted as a story's are.
 fn article_entities(article: &Article) -> Vec<EntityCount> {
-    let mut counts: Vec<EntityCount> = article
+    let entities: Vec<ArticleEntity> = article
         .entities
         .iter()
         .filter(|entity| entity.mentions.iter().any(|mention| mention.kind == "name"))
-        .map(|entity| EntityCount {
+        .map(|entity| ArticleEntity {
+            article: 0,
             name: entity.name.clone(),
             entity_type: entity.entity_type.clone(),
-            articles: 1,
             mentions: entity.mentions.len(),
         })
         .collect();
-    counts.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.name.cmp(&b.name)));
-    counts.truncate(STORY_ENTITIES);
-    counts
+    top_entities(&entities, STORY_ENTITIES)
 }
 
 /// One article of a story's `listing` (a [`crate::views::StoryArticle`] as JSON), from the
@@ -560,42 +559,40 @@ fn rebuild_story_table(transaction: &rusqlite::Transaction) -> rusqlite::Result<
                 json_group_array({LISTED_ARTICLE} ORDER BY a.published IS NULL, a.published, a.id)
          FROM articles a GROUP BY a.story;",
     ))?;
-    // Top entities: by articles mentioning them, then mentions, among original articles.
+    // Top entities, among original articles (story_entities.rs).
     let mut statement = transaction.prepare(
-        "SELECT a.story, max(e.name), max(e.type), count(DISTINCT a.rowid), sum(e.mentions)
-         FROM entities e JOIN articles a ON a.rowid = e.article
+        "SELECT a.story, e.article, e.name, e.type, e.mentions
+         FROM articles a JOIN entities e ON e.article = a.rowid
          WHERE a.duplicate_of IS NULL AND e.named
-         GROUP BY a.story, e.name_key",
+         ORDER BY a.story",
     )?;
-    let mut by_story: HashMap<String, Vec<EntityCount>> = HashMap::new();
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            EntityCount {
-                name: row.get(1)?,
-                entity_type: row.get(2)?,
-                articles: row.get::<_, i64>(3)? as usize,
-                mentions: row.get::<_, i64>(4)? as usize,
-            },
-        ))
-    })?;
-    for row in rows {
-        let (story, count) = row?;
-        by_story.entry(story).or_default().push(count);
-    }
     let mut update = transaction.prepare("UPDATE stories SET entities = ?2 WHERE id = ?1")?;
-    let mut stories: Vec<(String, Vec<EntityCount>)> = by_story.into_iter().collect();
-    stories.sort_by(|a, b| a.0.cmp(&b.0));
-    for (story, mut counts) in stories {
-        counts.sort_by(|a, b| {
-            b.articles
-                .cmp(&a.articles)
-                .then(b.mentions.cmp(&a.mentions))
-                .then(a.name.cmp(&b.name))
-        });
-        counts.truncate(STORY_ENTITIES);
+    let mut write = |story: &str, entities: &[ArticleEntity]| -> rusqlite::Result<()> {
+        let counts = top_entities(entities, STORY_ENTITIES);
         let json = serde_json::to_string(&counts).unwrap_or_else(|_| "[]".into());
-        update.execute(params![story, json])?;
+        update.execute(params![story, json]).map(|_| ())
+    };
+    let mut rows = statement.query([])?;
+    let mut story = String::new();
+    let mut entities: Vec<ArticleEntity> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let row_story: String = row.get(0)?;
+        if row_story != story {
+            if !entities.is_empty() {
+                write(&story, &entities)?;
+            }
+            entities.clear();
+            story = row_story;
+        }
+        entities.push(ArticleEntity {
+            article: row.get(1)?,
+            name: row.get(2)?,
+            entity_type: row.get(3)?,
+            mentions: row.get::<_, i64>(4)? as usize,
+        });
+    }
+    if !entities.is_empty() {
+        write(&story, &entities)?;
     }
     Ok(())
 }
