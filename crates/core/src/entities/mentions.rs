@@ -64,6 +64,7 @@ pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMent
     patterns::peer_names(text, sentences, &mut mentions);
     patterns::honorific_titles(text, sentences, &mut mentions);
     patterns::split_place_before_city(text, sentences, &mut mentions);
+    patterns::street_names(text, sentences, &mut mentions);
     patterns::organisations_named_by_context(text, sentences, &mut mentions);
     make_types_consistent(text, &mut mentions);
     teams::sports_teams(text, sentences, &mut mentions);

@@ -28,6 +28,35 @@ static HONORIFICS: LazyLock<HashSet<&'static str>> =
 static ORGANISATION_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/gazetteer/organisation_nouns.txt")).collect()
 });
+static STREET_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    lexicon::items(include_str!("../../data/gazetteer/street_words.txt")).collect()
+});
+/// Lower-case words that open sentences or join them, and calendar words: a capitalised one
+/// before a street name is not part of it ("On Monday Downing Street said").
+static NOT_IN_STREET_NAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    lexicon::items(lexicon::sentence_starters())
+        .chain(lexicon::items(include_str!(
+            "../../data/english_function_words.txt"
+        )))
+        .map(str::to_string)
+        .chain(
+            lexicon::months()
+                .into_iter()
+                .flat_map(|(_, spellings)| spellings)
+                .map(str::to_lowercase),
+        )
+        .chain(WEEKDAYS.iter().map(|day| day.to_string()))
+        .collect()
+});
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 static NAME_PARTICLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/gazetteer/name_particles.txt")).collect()
 });
@@ -278,6 +307,59 @@ pub(super) fn named_events(
                 }
                 _ => {}
             }
+        }
+    }
+}
+
+/// Capitalised words before a street word a street name may have ("Martin Luther King Jr
+/// Boulevard" has four).
+const MAX_STREET_NAME_WORDS: usize = 4;
+
+/// "Downing Street", "Quay Lane", "Tahrir Square": capitalised words ending in a street word
+/// (`data/gazetteer/street_words.txt`) are one place, whatever the tagger made of the parts (it
+/// read "Ferry Street" as an organisation and "Lane" alone as an event). A run the tagger read
+/// whole as a person stays one ("Nathan Lane"), as does a longer mention the run sits inside.
+pub(super) fn street_names(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
+    for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let words = sentence.words(text);
+        for (end_idx, word) in words.iter().enumerate().skip(1) {
+            if !STREET_WORDS.contains(word) {
+                continue;
+            }
+            let mut start = end_idx;
+            while start > 0
+                && end_idx - start < MAX_STREET_NAME_WORDS
+                && capitalised(words[start - 1])
+                && words[start - 1].chars().any(char::is_alphabetic)
+                && !HONORIFICS.contains(words[start - 1])
+                && !NOT_IN_STREET_NAMES.contains(&words[start - 1].to_lowercase())
+            {
+                start -= 1;
+            }
+            if start == end_idx {
+                continue;
+            }
+            let end = end_idx + 1;
+            let overlapping: Vec<&NamedMention> = mentions
+                .iter()
+                .filter(|m| {
+                    m.sentence_idx == sentence_idx && m.token_start < end && m.token_end > start
+                })
+                .collect();
+            let person_or_wider = overlapping.iter().any(|m| {
+                (m.entity_type == EntityType::Person && m.token_end == end)
+                    || m.token_start < start
+                    || m.token_end > end
+            });
+            if person_or_wider {
+                continue;
+            }
+            let street = mention_at(sentences, sentence_idx, start, end, EntityType::Loc);
+            replace_overlapping(mentions, street);
         }
     }
 }
@@ -691,6 +773,43 @@ mod tests {
             owned(&[
                 ("Little Venice", EntityType::Gpe),
                 ("London", EntityType::Gpe)
+            ])
+        );
+    }
+
+    #[test]
+    fn a_street_name_is_one_place_whatever_the_tagger_made_of_its_words() {
+        let text = "On Monday Harrow Road traders met at a shop on Quay Lane near Ferry Street";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention_at(&sentences, 0, 11, 12, EntityType::Event),
+            mention_at(&sentences, 0, 13, 15, EntityType::Org),
+        ];
+        street_names(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            owned(&[
+                ("Harrow Road", EntityType::Loc),
+                ("Quay Lane", EntityType::Loc),
+                ("Ferry Street", EntityType::Loc)
+            ])
+        );
+    }
+
+    #[test]
+    fn a_person_named_like_a_street_stays_a_person() {
+        let text = "the actor Nathan Lane said the Royal Crescent Hotel was full";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention_at(&sentences, 0, 2, 4, EntityType::Person),
+            mention_at(&sentences, 0, 6, 9, EntityType::Org),
+        ];
+        street_names(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            owned(&[
+                ("Nathan Lane", EntityType::Person),
+                ("Royal Crescent Hotel", EntityType::Org)
             ])
         );
     }
