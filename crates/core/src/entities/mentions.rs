@@ -6,10 +6,29 @@
 //! is also a mention where it recurs untagged. It does not group mentions into entities.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use super::{patterns, teams, SentenceTokens};
 use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
 use crate::offsets::Span;
+
+/// Words after a name that make it a place (`data/gazetteer/place_followers.txt`).
+static PLACE_FOLLOWERS: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
+    crate::lexicon::items(include_str!("../../data/gazetteer/place_followers.txt")).collect()
+});
+
+/// Whether the word right after `end` is one that makes a name before it a place ("Portmere
+/// council", "Portmere Council" in a headline).
+fn followed_by_place_word(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let Some(next) = rest
+        .strip_prefix(|c: char| c == ' ' || c == '\u{a0}')
+        .and_then(|rest| rest.split(|c: char| !c.is_alphabetic()).next())
+    else {
+        return false;
+    };
+    !next.is_empty() && PLACE_FOLLOWERS.contains(next.to_lowercase().as_str())
+}
 
 /// A named mention before grouping.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -393,6 +412,29 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
             None => counts.push((mention.entity_type, 1)),
         }
     }
+    // "Portmere council": each use of a name before a place word votes for a place, outweighing
+    // its own vote and one more use (the tagger reads an unknown town as a person, or misses
+    // it). The text is searched, since the tagger may have left that use untagged. A party's
+    // name is a gazetteer organisation, whose vote outweighs all ("Labour councillors").
+    // A nationality stays one ("Russian police").
+    for (form, counts) in votes.iter_mut() {
+        if counts.iter().any(|(t, _)| *t == EntityType::Norp) {
+            continue;
+        }
+        let uses = text
+            .match_indices(form.as_str())
+            .filter(|(at, _)| {
+                !text[..*at].ends_with(char::is_alphanumeric)
+                    && followed_by_place_word(text, at + form.len())
+            })
+            .count();
+        if uses > 0 {
+            match counts.iter_mut().find(|(t, _)| *t == EntityType::Gpe) {
+                Some((_, n)) => *n += 3 * uses,
+                None => counts.push((EntityType::Gpe, 3 * uses)),
+            }
+        }
+    }
     // Surnames of multi-word person names vote PERSON for their lone form, and so do first words
     // ("Wang" after "Wang Donghai": surname first; a first name used alone).
     let mut person_last_words: HashMap<String, usize> = HashMap::new();
@@ -731,6 +773,31 @@ mod tests {
         ];
         make_types_consistent(text, &mut mentions);
         assert!(mentions.iter().all(|m| m.entity_type == EntityType::Gpe));
+    }
+
+    #[test]
+    fn a_name_before_council_or_police_is_a_place_even_where_the_tagger_saw_a_person() {
+        // The first use is untagged; the others read as people.
+        let text = "Ravensmoor police said so . Ravensmoor said more . Ravensmoor spoke";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 5..6, EntityType::Person),
+            mention(&sentences, 0, 9..10, EntityType::Person),
+        ];
+        make_types_consistent(text, &mut mentions);
+        assert!(mentions.iter().all(|m| m.entity_type == EntityType::Gpe));
+    }
+
+    #[test]
+    fn a_nationality_before_police_stays_a_nationality() {
+        let text = "Russian police said Russian troops left";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 0..1, EntityType::Norp),
+            mention(&sentences, 0, 3..4, EntityType::Norp),
+        ];
+        make_types_consistent(text, &mut mentions);
+        assert!(mentions.iter().all(|m| m.entity_type == EntityType::Norp));
     }
 
     #[test]
