@@ -1,0 +1,378 @@
+//! The source of a clause: the noun phrase before its cue ("a senior official said"), the name
+//! before an apposition ("Kemp, former commander of …, said", "Ana Lopez, a lawyer at …, who …,
+//! said"), the phrase before a relative ("the official who spoke"), the phrase between commas ("The
+//! mayor, Ana Lopez, insisted"), the noun phrase after the cue ("said the spokesman"), and the main
+//! clause's subject for a participle ("…, saying …").
+//!
+//! It finds where a source is written, as a span; it does not resolve it to an entity or continue
+//! a pronoun's speaker (`quote.rs` and `speaker.rs` do), nor decide what the clause reports.
+
+use std::ops::Range;
+
+use super::super::cues::cue_at;
+use super::words::{ends_right_source, is_aux_or_adverb, is_boundary_punct, opens_clause};
+use super::Reader;
+use crate::ner::EntityType;
+use crate::offsets::Span;
+
+/// Tokens a source may have.
+const MAX_SOURCE_TOKENS: usize = 10;
+/// Tokens an apposition between a name and its tag may have.
+const MAX_APPOSITION_TOKENS: usize = 40;
+
+impl Reader<'_> {
+    /// The source left of a cue at `i`, and the token where its clause starts.
+    pub(super) fn left_source(&self, i: usize, a: usize) -> (Option<Span>, usize) {
+        let mut j = i;
+        while j > a
+            && (is_aux_or_adverb(&self.toks[j - 1].lower)
+                || (self.toks[j - 1].lower.ends_with("ly")
+                    && !self.toks[j - 1].capital
+                    && j - 1 > a))
+        {
+            j -= 1;
+        }
+        let mut k = self.np_start(j, a);
+        // "the official who spoke": the source is before the relative pronoun.
+        if k == j && j > a && matches!(self.toks[j - 1].lower.as_str(), "who" | "which") {
+            let mut end = j - 1;
+            if end > a && self.toks[end - 1].lower == "," {
+                end -= 1;
+            }
+            let start = self.np_start(end, a);
+            if start < end {
+                return (Some(self.span_of(start..end)), start);
+            }
+        }
+        // "Hans Muller, the director of …, who attended …, said": the name before the apposition,
+        // however long.
+        if k == j && j >= a + 2 && self.toks[j - 1].lower == "," {
+            if let Some(found) = self.name_before_apposition(j - 1, a) {
+                return found;
+            }
+        }
+        // "The mayor, Ana Lopez, insisted": the phrase between commas.
+        if k == j && j >= a + 2 && self.toks[j - 1].lower == "," {
+            let end = j - 1;
+            let start = self.np_start(end, a);
+            let opens_clause = start == a || self.toks[start - 1].lower == ",";
+            if start < end && opens_clause && end - start <= MAX_SOURCE_TOKENS {
+                // "Tom Hardy, R-Ky., said": a label that names no person is the person's.
+                let names_no_person = !self
+                    .index
+                    .within(self.span_of(start..end))
+                    .any(|m| self.entities[m.1].entity_type == EntityType::Person);
+                if (self.is_description(start) || names_no_person)
+                    && start >= a + 2
+                    && self.toks[start - 1].lower == ","
+                {
+                    let before = self.index.name_ending_at(self.toks[start - 2].span.end);
+                    if let Some((name, _)) = before.filter(|&(_, idx)| {
+                        self.is_description(start)
+                            || self.entities[idx].entity_type == EntityType::Person
+                    }) {
+                        // The clause starts with the name's titles ("Senate Leader Tom Hardy").
+                        return (Some(name), self.np_start(start - 1, a));
+                    }
+                }
+                if self.looks_like_source(start..end) && !self.is_description(start) {
+                    return (Some(self.span_of(start..end)), start);
+                }
+            }
+        }
+        if k == j {
+            return (None, j);
+        }
+        // "Kemp, former commander of …, said": the name before the apposition.
+        if k >= a + 2 && self.toks[k - 1].lower == "," && self.is_description(k) {
+            if let Some((name, _)) = self.index.name_ending_at(self.toks[k - 2].span.end) {
+                let name_start = self.toks[a..k - 1]
+                    .iter()
+                    .position(|t| t.span.start == name.start)
+                    .map_or(k, |p| a + p);
+                return (Some(name), name_start);
+            }
+        }
+        if j - k > MAX_SOURCE_TOKENS || !self.looks_like_source(k..j) {
+            return (None, k);
+        }
+        // Trim a leading conjunction or adverbial opener the walk took in ("And officials").
+        while k < j && matches!(self.toks[k].lower.as_str(), "and" | "but" | "so" | "now") {
+            k += 1;
+        }
+        if k == j {
+            return (None, k);
+        }
+        (Some(self.span_of(k..j)), k)
+    }
+
+    /// For a tag right after a comma at `comma`: a name followed by a comma and a description
+    /// ("Ana Lopez, a lawyer at …, who …, said"), nearest first, a person before an organisation
+    /// or place ("Ana Lopez, the attorney general of Kansas, one of the states …, said").
+    fn name_before_apposition(&self, comma: usize, a: usize) -> Option<(Option<Span>, usize)> {
+        let mut t = comma;
+        let mut not_a_person: Option<(Option<Span>, usize)> = None;
+        while t > a + 1 && comma - t < MAX_APPOSITION_TOKENS {
+            t -= 1;
+            let tok = &self.toks[t];
+            if tok.passage.is_some()
+                || matches!(tok.lower.as_str(), ";" | ":" | "“" | "”" | "\"")
+                || (tok.lower == "." && !self.is_abbreviation_point(t))
+            {
+                break;
+            }
+            if tok.lower != "," || t + 1 >= comma {
+                continue;
+            }
+            let opens_description = self.is_description(t + 1)
+                || matches!(self.toks[t + 1].lower.as_str(), "who" | "whose" | "which");
+            if !opens_description {
+                continue;
+            }
+            let mut name_end = t - 1;
+            if self.toks[name_end].lower == ")" {
+                match self.parenthesis_start(name_end, a) {
+                    Some(open) => name_end = open - 1,
+                    None => continue,
+                }
+            }
+            if let Some((name, idx)) = self.index.name_ending_at(self.toks[name_end].span.end) {
+                let entity_type = self.entities[idx].entity_type;
+                if !matches!(
+                    entity_type,
+                    EntityType::Person | EntityType::Org | EntityType::Gpe
+                ) {
+                    continue;
+                }
+                let name_start = self.np_start(name_end + 1, a);
+                if entity_type == EntityType::Person {
+                    return Some((Some(name), name_start));
+                }
+                not_a_person.get_or_insert((Some(name), name_start));
+            }
+        }
+        if not_a_person.is_some() {
+            return not_a_person;
+        }
+        None
+    }
+
+    /// Walks left from `end` over a noun phrase; returns its first token.
+    fn np_start(&self, end: usize, a: usize) -> usize {
+        let mut k = end;
+        while k > a && end - k <= MAX_SOURCE_TOKENS {
+            let tok = &self.toks[k - 1];
+            // "Rep. Gwen Moore (D-Wis.)": a short parenthesis belongs to the name.
+            if tok.lower == ")" {
+                if let Some(open) = self.parenthesis_start(k - 1, a) {
+                    k = open;
+                    continue;
+                }
+            }
+            let abbreviation = tok.lower == "." && self.is_abbreviation_point(k - 1);
+            if tok.passage.is_some()
+                || (is_boundary_punct(&tok.lower) && !abbreviation)
+                || opens_clause(&tok.lower)
+            {
+                break;
+            }
+            if tok.lower == "and" {
+                let joins_names = k >= a + 2
+                    && self.toks[k - 2].capital
+                    && self.toks.get(k).is_some_and(|t| t.capital);
+                if !joins_names {
+                    break;
+                }
+            }
+            if cue_at(&[tok.lower.as_str()]).is_some() && tok.lower.ends_with("ed") {
+                break;
+            }
+            k -= 1;
+        }
+        k
+    }
+
+    /// The "(" of a short parenthesis closed at `close`, if one opens within a few tokens.
+    fn parenthesis_start(&self, close: usize, a: usize) -> Option<usize> {
+        (close.saturating_sub(6).max(a)..close)
+            .rev()
+            .find(|&t| self.toks[t].lower == "(")
+            .filter(|&open| open > a)
+    }
+
+    /// Whether tokens `k..` open a description ("former commander", "a Democrat", "45",
+    /// "Pyongyang’s only ally").
+    pub(super) fn is_description(&self, k: usize) -> bool {
+        let tok = &self.toks[k];
+        let possessive = self
+            .toks
+            .get(k + 1)
+            .is_some_and(|next| matches!(next.lower.as_str(), "'s" | "’s"));
+        !tok.capital
+            || possessive
+            || matches!(tok.lower.as_str(), "a" | "an" | "the" | "former" | "then")
+    }
+
+    /// Whether the point at `t` ends an abbreviation inside a sentence ("R-Ky., said", "Jr."):
+    /// written against the word before it and not the sentence's last token.
+    fn is_abbreviation_point(&self, t: usize) -> bool {
+        let sentence_end = self.sentences[self.sentences.partition_point(|r| r.end <= t)].end;
+        t > 0
+            && t + 1 < sentence_end
+            && self.toks[t - 1].word
+            && self.toks[t - 1].span.end == self.toks[t].span.start
+    }
+
+    /// Whether a token run can be a speaker: short, and holding a name, a pronoun, a person noun or
+    /// a determiner.
+    fn looks_like_source(&self, range: Range<usize>) -> bool {
+        let toks = &self.toks[range.clone()];
+        if !toks.iter().any(|t| t.word) {
+            return false;
+        }
+        let span = self.span_of(range.clone());
+        self.index.within(span).next().is_some()
+            || toks.iter().any(|t| t.capital)
+            || toks.iter().any(|t| {
+                matches!(
+                    t.lower.as_str(),
+                    "he" | "she"
+                        | "they"
+                        | "it"
+                        | "we"
+                        | "i"
+                        | "you"
+                        | "the"
+                        | "a"
+                        | "an"
+                        | "my"
+                        | "our"
+                        | "his"
+                        | "her"
+                        | "their"
+                        | "your"
+                        | "some"
+                        | "many"
+                        | "others"
+                        | "officials"
+                        | "sources"
+                        | "critics"
+                        | "experts"
+                        | "analysts"
+                        | "aides"
+                        | "supporters"
+                        | "residents"
+                        | "witnesses"
+                        | "police"
+                        | "authorities"
+                        | "investigators"
+                        | "prosecutors"
+                        | "lawmakers"
+                        | "democrats"
+                        | "republicans"
+                )
+            })
+    }
+
+    /// The source right of a cue ("said the spokesman"), as a token range.
+    pub(super) fn right_source(&self, start: usize, b: usize) -> Range<usize> {
+        let first = match self.toks.get(start) {
+            Some(tok) if start < b => tok,
+            _ => return start..start,
+        };
+        if !(first.capital
+            || matches!(
+                first.lower.as_str(),
+                "the" | "a" | "an" | "one" | "two" | "three" | "several" | "some"
+            ))
+        {
+            return start..start;
+        }
+        let range = self.right_source_np(start, b);
+        if range.is_empty() || !self.looks_like_source(range.clone()) {
+            return start..start;
+        }
+        range
+    }
+
+    /// A noun phrase from `start`, up to punctuation or a preposition that starts an adverbial.
+    pub(super) fn right_source_np(&self, start: usize, b: usize) -> Range<usize> {
+        let mut end = start;
+        while end < b && end - start < MAX_SOURCE_TOKENS {
+            let tok = &self.toks[end];
+            if tok.passage.is_some()
+                || is_boundary_punct(&tok.lower)
+                || ends_right_source(&tok.lower)
+            {
+                break;
+            }
+            if end > start && cue_at(&[tok.lower.as_str()]).is_some() && !tok.capital {
+                break;
+            }
+            end += 1;
+        }
+        start..end
+    }
+
+    /// The subject of a sentence's main clause: its first person or organisation, or a pronoun
+    /// that opens it.
+    pub(super) fn main_subject(&self, a: usize, before: usize) -> Option<Span> {
+        if before <= a {
+            return None;
+        }
+        let span = Span::new(self.toks[a].span.start, self.toks[before - 1].span.end);
+        // People first: "Labour’s deputy leader Emily Thornberry launched …" is Thornberry.
+        let of_type = |wanted: EntityType| {
+            self.index
+                .within(span)
+                .find(|(_, idx, _)| self.entities[*idx].entity_type == wanted)
+                .map(|(span, _, _)| *span)
+        };
+        let first_entity = of_type(EntityType::Person).or_else(|| of_type(EntityType::Org));
+        let opening_pronoun = (a..before.min(a + 3))
+            .find(|&t| {
+                matches!(
+                    self.toks[t].lower.as_str(),
+                    "he" | "she" | "they" | "it" | "we"
+                )
+            })
+            .map(|t| self.toks[t].span);
+        match (first_entity, opening_pronoun) {
+            (Some(entity), Some(pronoun)) if pronoun.start < entity.start => Some(pronoun),
+            (Some(entity), _) => Some(entity),
+            (None, pronoun) => pronoun,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::summary;
+
+    #[test]
+    fn an_abbreviation_after_a_name_leaves_the_person_the_speaker() {
+        let text =
+            "“We expect the bill to pass easily,” Senate Leader Tom Hardy, R-Ky., said on Tuesday.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("Tom Hardy"));
+        assert_eq!(found[0].3, Some("say"));
+    }
+
+    #[test]
+    fn a_long_apposition_names_the_person_not_the_place() {
+        let text = "“It is an intrusion on local planning,” Laura Benson, the attorney general of Kansas, one of the states suing, said at an event.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("Laura Benson"));
+    }
+
+    #[test]
+    fn a_possessive_description_is_a_source() {
+        let text = "\"We live in a broken world,\" my uncle often said.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("my uncle"));
+        assert_eq!(found[0].1, "direct");
+    }
+}
