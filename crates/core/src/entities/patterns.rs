@@ -2,8 +2,9 @@
 //! whole ("Sri Lanka", not "Sri" and "Lanka"), peers' names ("Lord Ahmed of Rotherham"), clerical
 //! and honorific titles moved out of names ("Ayatollah al- Uzma Sayyid Ali Khamenei"), a district
 //! cut from the city after it ("Maida Vale London"), person mentions cut at common words
-//! ("Bevan c Vaas" in a scorecard), and organisations that the text itself calls one ("the Stand
-//! for Peace interfaith organisation", "the campaign group Stand for Peace").
+//! ("Bevan c Vaas" in a scorecard), organisations that the text itself calls one ("the Stand
+//! for Peace interfaith organisation", "the campaign group Stand for Peace"), and street names kept
+//! whole as places ("Quay Lane", "Downing Street").
 //!
 //! The tagger sees one sentence through a window of two words and learnt from one outlet; these
 //! rules read phrases it cannot. Each works on any article: the words they rely on are lists in
