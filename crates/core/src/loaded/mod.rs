@@ -8,7 +8,7 @@
 //! Corpus (`model.rs`, `train.rs`; the model is `models/loaded.bin`), and from the quotation marks
 //! themselves (`scare_quotes.rs`). Where the tagger and the lexicon overlap, they make one span with
 //! the lexicon's category; the tagger's own spans are `emotive` (its loaded-language class) or
-//! `label` (its name-calling class). A word or two in quotation marks is a scare quote when the
+//! `label` (its name-calling class), a gap of up to two untagged tokens inside a run bridged. A word or two in quotation marks is a scare quote when the
 //! tagger or the lexicon finds loaded language in it (most short quoted phrases are a source's
 //! plain words). Each span says whether it lies inside quoted text (`in_quote`): a source's
 //! own words are not the outlet's framing. Callers pass the quoted spans; this module does not find

@@ -5,8 +5,9 @@
 //! clusters the entity tagger uses (three levels, for the word and its neighbours), the token's
 //! sentiment valence (the tone layer's lexicon) and subjectivity (`data/subjectivity_lexicon.txt`),
 //! its loaded-lexicon category, whether it is quoted, its place in the sentence, how heated the
-//! sentence is and how dense the whole article is in lexicon and valenced words (articles differ
-//! tenfold in loaded language); the class of the previous token joins them while decoding. Weights are an averaged perceptron's
+//! sentence is, how dense the whole article is in lexicon and valenced words (articles differ
+//! tenfold in loaded language) and how often the word's stem came before in the article and comes
+//! in all (annotators mark a loaded word where it first strikes); the class of the previous token joins them while decoding. Weights are an averaged perceptron's
 //! (`train.rs`), stored as i16 with one scale in `models/loaded.bin` at the repository root and
 //! compiled in. Hashing folds strings byte by byte, so tagging allocates nothing per token beyond a
 //! reused buffer. This module tags; it does not train and does not read files.
