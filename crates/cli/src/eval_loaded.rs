@@ -60,6 +60,9 @@ pub struct EvalLoadedArgs {
     /// With --folds: content words after an emotive word or label that join its phrase.
     #[arg(long, default_value_t = DecodeOptions::default().phrase_words)]
     phrase_words: usize,
+    /// With --folds: untagged runs of at most N tokens between tagged ones take their class.
+    #[arg(long, default_value_t = DecodeOptions::default().gap_tokens)]
+    gap_tokens: usize,
     /// With --folds: lexicon matches are only features of the tagger, not spans of their own.
     #[arg(long)]
     no_lexicon_spans: bool,
@@ -97,6 +100,7 @@ pub fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
                     trim_edges: !args.keep_edges,
                     phrase_words: args.phrase_words,
                     lexicon_spans: !args.no_lexicon_spans,
+                    gap_tokens: args.gap_tokens,
                     scare_quotes: match args.scare_quotes.as_str() {
                         "all" => ScareQuoteSpans::All,
                         "ignored" => ScareQuoteSpans::Ignored,

@@ -9,8 +9,8 @@
 
 use super::lexicon::lexicon_matches;
 use super::model::{
-    article_context, dynamic_rows, sentence_features, FeatureScratch, LoadedModel, TokenContext,
-    N_CLASSES, N_STATIC,
+    article_context, dynamic_rows, sentence_features, word_repeats, FeatureScratch, LoadedModel,
+    TokenContext, N_CLASSES, N_STATIC,
 };
 use super::{find_loaded_with, DecodeOptions};
 use crate::offsets::Span;
@@ -97,10 +97,13 @@ pub fn train(
     let mut examples = Vec::new();
     let mut matches = Vec::new();
     let mut scratch = FeatureScratch::default();
+    let mut repeats = Vec::new();
     for text in texts {
         let quoted = sorted_spans(&text.quoted);
         let mut cursor = 0;
         let article = article_context(text.text, &text.sentence_tokens);
+        word_repeats(text.text, &text.sentence_tokens, &mut repeats);
+        let mut first_token = 0;
         for (tokens, classes) in text.sentence_tokens.iter().zip(&text.classes) {
             matches.clear();
             lexicon_matches(text.text, tokens, &mut matches);
@@ -113,10 +116,12 @@ pub fn train(
                 &quoted,
                 &mut cursor,
                 article,
+                &repeats[first_token..first_token + tokens.len()],
                 &mut scratch,
                 &mut rows,
                 &mut contexts,
             );
+            first_token += tokens.len();
             examples.push(Example {
                 rows,
                 contexts,
