@@ -98,14 +98,13 @@ fn hash_suffix(word: &str, n_chars: usize) -> u64 {
     hash_folded(&word[start..])
 }
 
-/// Per-token hashes computed once per sentence.
+/// Per-token hashes computed once per sentence: the ones a token's neighbours read too. The
+/// hashes only the token's own features read (exact form, affixes) wait for
+/// [`FeatureHasher::static_rows`], since most tokens are never scored.
 #[derive(Clone, Copy, Default)]
 struct TokenHashes {
     lower: u64,
-    exact: u64,
     shape: u64,
-    prefixes: [u64; 3],
-    suffixes: [u64; 4],
     is_capitalised: bool,
     /// Word classes from the shipped clusters (0: not clustered), finest first.
     clusters: [u16; LEVELS],
@@ -114,8 +113,6 @@ struct TokenHashes {
 /// Hashes features of a sentence's tokens into weight rows.
 pub struct FeatureHasher {
     tokens: Vec<TokenHashes>,
-    /// Hashed features that do not depend on tags, `STATIC_FEATURES` per token.
-    static_rows: Vec<u32>,
     /// Gazetteer classes per token.
     gazetteer: Vec<u8>,
     /// Whether the sentence is written in capitals throughout (a headline).
@@ -136,7 +133,6 @@ impl FeatureHasher {
     pub fn new(bits: u32) -> FeatureHasher {
         FeatureHasher {
             tokens: Vec::new(),
-            static_rows: Vec::new(),
             gazetteer: Vec::new(),
             shouting: false,
             bits,
@@ -147,7 +143,8 @@ impl FeatureHasher {
         (mix(template.wrapping_mul(0xff51_afd7_ed55_8ccd), value) >> (64 - self.bits)) as u32
     }
 
-    /// Prepares the static features of a sentence.
+    /// Prepares the features of a sentence's tokens (`words`, which [`FeatureHasher::static_rows`]
+    /// is then given again).
     pub fn load(&mut self, words: &[&str]) {
         self.tokens.clear();
         let clusters = shipped_clusters();
@@ -155,19 +152,7 @@ impl FeatureHasher {
             let lower = hash_folded(word);
             TokenHashes {
                 lower,
-                exact: hash_exact(word),
                 shape: hash_shape(word),
-                prefixes: [
-                    hash_prefix(word, 1),
-                    hash_prefix(word, 2),
-                    hash_prefix(word, 3),
-                ],
-                suffixes: [
-                    hash_suffix(word, 1),
-                    hash_suffix(word, 2),
-                    hash_suffix(word, 3),
-                    hash_suffix(word, 4),
-                ],
                 is_capitalised: word.chars().next().is_some_and(char::is_uppercase),
                 clusters: clusters.of_hash(lower),
             }
@@ -190,105 +175,110 @@ impl FeatureHasher {
         } else {
             crate::gazetteer::classify_into(words, &mut self.gazetteer);
         }
-
-        self.static_rows.clear();
-        self.static_rows.reserve(words.len() * STATIC_FEATURES);
-        for idx in 0..words.len() {
-            let token = self.tokens[idx];
-            let lower_at = |offset: isize| -> u64 {
-                let at = idx as isize + offset;
-                if at < 0 {
-                    BOUNDARY_BEFORE.wrapping_add((-at) as u64)
-                } else {
-                    self.tokens
-                        .get(at as usize)
-                        .map_or(BOUNDARY_AFTER.wrapping_add(offset as u64), |t| t.lower)
-                }
-            };
-            let shape_at = |offset: isize| -> u64 {
-                let at = idx as isize + offset;
-                if at < 0 {
-                    BOUNDARY_BEFORE
-                } else {
-                    self.tokens
-                        .get(at as usize)
-                        .map_or(BOUNDARY_AFTER, |t| t.shape)
-                }
-            };
-            let shout = self.shouting as u64;
-            let cluster_at = |offset: isize, level: usize| -> u64 {
-                let at = idx as isize + offset;
-                if at < 0 {
-                    BOUNDARY_BEFORE
-                } else {
-                    self.tokens
-                        .get(at as usize)
-                        .map_or(BOUNDARY_AFTER, |t| t.clusters[level] as u64)
-                }
-            };
-            let gazetteer_at = |offset: isize| -> u64 {
-                let at = idx as isize + offset;
-                if at < 0 {
-                    0x100
-                } else {
-                    self.gazetteer
-                        .get(at as usize)
-                        .map_or(0x200, |flags| *flags as u64)
-                }
-            };
-            let features: [(u64, u64); STATIC_FEATURES] = [
-                (1, 0),
-                (2, token.lower),
-                (3, token.exact),
-                (4, token.shape),
-                (5, token.prefixes[0]),
-                (6, token.prefixes[1]),
-                (7, token.prefixes[2]),
-                (8, token.suffixes[0]),
-                (9, token.suffixes[1]),
-                (10, token.suffixes[2]),
-                (11, token.suffixes[3]),
-                (12, lower_at(-1)),
-                (13, lower_at(1)),
-                (14, lower_at(-2)),
-                (15, lower_at(2)),
-                (16, shape_at(-1)),
-                (17, shape_at(1)),
-                (18, mix(lower_at(-1), token.lower)),
-                (19, mix(token.lower, lower_at(1))),
-                (20, mix(shape_at(-1), mix(token.shape, shape_at(1)))),
-                (21, mix((idx == 0) as u64, token.shape)),
-                (22, mix(shout, token.lower)),
-                (
-                    23,
-                    mix(token.is_capitalised as u64, mix(shout, lower_at(-1))),
-                ),
-                (24, mix(token.suffixes[2], shape_at(1))),
-                (25, gazetteer_at(0)),
-                (26, mix(gazetteer_at(0), token.shape)),
-                (27, mix(gazetteer_at(-1), gazetteer_at(0))),
-                (28, mix(gazetteer_at(0), gazetteer_at(1))),
-                (29, cluster_at(0, 0)),
-                (30, cluster_at(0, 1)),
-                (31, cluster_at(0, 2)),
-                (32, cluster_at(-1, 1)),
-                (33, cluster_at(1, 1)),
-                (34, cluster_at(-1, 0)),
-                (35, cluster_at(1, 0)),
-                (36, mix(cluster_at(0, 0), token.shape)),
-                (37, mix(cluster_at(-1, 1), cluster_at(0, 1))),
-                (38, mix(cluster_at(0, 1), cluster_at(1, 1))),
-            ];
-            for (template, value) in features {
-                let row = self.row(template, value);
-                self.static_rows.push(row);
-            }
-        }
     }
 
-    /// The static rows of token `idx`.
-    pub fn static_rows(&self, idx: usize) -> &[u32] {
-        &self.static_rows[idx * STATIC_FEATURES..(idx + 1) * STATIC_FEATURES]
+    /// The rows of token `idx`'s features that do not depend on tags; `words` are the ones
+    /// [`FeatureHasher::load`] was given.
+    pub fn static_rows(&self, words: &[&str], idx: usize) -> [u32; STATIC_FEATURES] {
+        let token = self.tokens[idx];
+        let word = words[idx];
+        let exact = hash_exact(word);
+        let prefixes = [
+            hash_prefix(word, 1),
+            hash_prefix(word, 2),
+            hash_prefix(word, 3),
+        ];
+        let suffixes = [
+            hash_suffix(word, 1),
+            hash_suffix(word, 2),
+            hash_suffix(word, 3),
+            hash_suffix(word, 4),
+        ];
+        let lower_at = |offset: isize| -> u64 {
+            let at = idx as isize + offset;
+            if at < 0 {
+                BOUNDARY_BEFORE.wrapping_add((-at) as u64)
+            } else {
+                self.tokens
+                    .get(at as usize)
+                    .map_or(BOUNDARY_AFTER.wrapping_add(offset as u64), |t| t.lower)
+            }
+        };
+        let shape_at = |offset: isize| -> u64 {
+            let at = idx as isize + offset;
+            if at < 0 {
+                BOUNDARY_BEFORE
+            } else {
+                self.tokens
+                    .get(at as usize)
+                    .map_or(BOUNDARY_AFTER, |t| t.shape)
+            }
+        };
+        let shout = self.shouting as u64;
+        let cluster_at = |offset: isize, level: usize| -> u64 {
+            let at = idx as isize + offset;
+            if at < 0 {
+                BOUNDARY_BEFORE
+            } else {
+                self.tokens
+                    .get(at as usize)
+                    .map_or(BOUNDARY_AFTER, |t| t.clusters[level] as u64)
+            }
+        };
+        let gazetteer_at = |offset: isize| -> u64 {
+            let at = idx as isize + offset;
+            if at < 0 {
+                0x100
+            } else {
+                self.gazetteer
+                    .get(at as usize)
+                    .map_or(0x200, |flags| *flags as u64)
+            }
+        };
+        let features: [(u64, u64); STATIC_FEATURES] = [
+            (1, 0),
+            (2, token.lower),
+            (3, exact),
+            (4, token.shape),
+            (5, prefixes[0]),
+            (6, prefixes[1]),
+            (7, prefixes[2]),
+            (8, suffixes[0]),
+            (9, suffixes[1]),
+            (10, suffixes[2]),
+            (11, suffixes[3]),
+            (12, lower_at(-1)),
+            (13, lower_at(1)),
+            (14, lower_at(-2)),
+            (15, lower_at(2)),
+            (16, shape_at(-1)),
+            (17, shape_at(1)),
+            (18, mix(lower_at(-1), token.lower)),
+            (19, mix(token.lower, lower_at(1))),
+            (20, mix(shape_at(-1), mix(token.shape, shape_at(1)))),
+            (21, mix((idx == 0) as u64, token.shape)),
+            (22, mix(shout, token.lower)),
+            (
+                23,
+                mix(token.is_capitalised as u64, mix(shout, lower_at(-1))),
+            ),
+            (24, mix(suffixes[2], shape_at(1))),
+            (25, gazetteer_at(0)),
+            (26, mix(gazetteer_at(0), token.shape)),
+            (27, mix(gazetteer_at(-1), gazetteer_at(0))),
+            (28, mix(gazetteer_at(0), gazetteer_at(1))),
+            (29, cluster_at(0, 0)),
+            (30, cluster_at(0, 1)),
+            (31, cluster_at(0, 2)),
+            (32, cluster_at(-1, 1)),
+            (33, cluster_at(1, 1)),
+            (34, cluster_at(-1, 0)),
+            (35, cluster_at(1, 0)),
+            (36, mix(cluster_at(0, 0), token.shape)),
+            (37, mix(cluster_at(-1, 1), cluster_at(0, 1))),
+            (38, mix(cluster_at(0, 1), cluster_at(1, 1))),
+        ];
+        features.map(|(template, value)| self.row(template, value))
     }
 
     /// The tag-dependent rows of token `idx`, given the two previous tags.
@@ -332,10 +322,13 @@ mod tests {
     #[test]
     fn every_token_gets_its_static_rows_within_range() {
         let mut hasher = FeatureHasher::new(16);
-        hasher.load(&["Jeremy", "Corbyn", "said", "."]);
+        let words = ["Jeremy", "Corbyn", "said", "."];
+        hasher.load(&words);
         for idx in 0..4 {
-            assert_eq!(hasher.static_rows(idx).len(), STATIC_FEATURES);
-            assert!(hasher.static_rows(idx).iter().all(|row| *row < 1 << 16));
+            assert!(hasher
+                .static_rows(&words, idx)
+                .iter()
+                .all(|row| *row < 1 << 16));
         }
     }
 }

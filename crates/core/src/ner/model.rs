@@ -160,7 +160,7 @@ impl Model {
             }
             let mut scores = [0i32; Tag::COUNT];
             let dynamic = hasher.dynamic_rows(idx, previous, before_previous);
-            for row in hasher.static_rows(idx).iter().chain(dynamic.iter()) {
+            for row in hasher.static_rows(words, idx).iter().chain(dynamic.iter()) {
                 let start = *row as usize * Tag::COUNT;
                 for (score, weight) in scores
                     .iter_mut()

@@ -123,7 +123,7 @@ pub fn train(
                 averaged.clock += 1;
                 let dynamic = hasher.dynamic_rows(idx, previous, before_previous);
                 let rows: Vec<u32> = hasher
-                    .static_rows(idx)
+                    .static_rows(&words, idx)
                     .iter()
                     .chain(dynamic.iter())
                     .copied()
