@@ -17,17 +17,39 @@ static PLACE_FOLLOWERS: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::ne
     crate::lexicon::items(include_str!("../../data/gazetteer/place_followers.txt")).collect()
 });
 
-/// Whether the word right after `end` is one that makes a name before it a place ("Portmere
-/// council", "Portmere Council" in a headline).
-fn followed_by_place_word(text: &str, end: usize) -> bool {
-    let rest = &text[end..];
-    let Some(next) = rest
-        .strip_prefix(|c: char| c == ' ' || c == '\u{a0}')
-        .and_then(|rest| rest.split(|c: char| !c.is_alphabetic()).next())
-    else {
-        return false;
-    };
-    !next.is_empty() && PLACE_FOLLOWERS.contains(next.to_lowercase().as_str())
+/// Byte offsets in `text` right after which a place word follows ("Portmere| council",
+/// "Portmere| Council" in a headline): one space or no-break space, then a word of letters that
+/// is one of [`PLACE_FOLLOWERS`]. Found in one pass, so each name form is then checked only at
+/// these few offsets instead of searched for through the whole text.
+fn ends_before_place_words(text: &str) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut word_start: Option<usize> = None;
+    let boundary = std::iter::once((text.len(), ' '));
+    for (at, c) in text.char_indices().chain(boundary) {
+        if at < text.len() && c.is_alphabetic() {
+            word_start.get_or_insert(at);
+            continue;
+        }
+        let Some(start) = word_start.take() else {
+            continue;
+        };
+        let Some(space) = text[..start].chars().next_back() else {
+            continue;
+        };
+        if space != ' ' && space != '\u{a0}' {
+            continue;
+        }
+        let word = &text[start..at];
+        let is_place_word = if word.chars().all(char::is_lowercase) {
+            PLACE_FOLLOWERS.contains(word)
+        } else {
+            PLACE_FOLLOWERS.contains(word.to_lowercase().as_str())
+        };
+        if is_place_word {
+            ends.push(start - space.len_utf8());
+        }
+    }
+    ends
 }
 
 /// A named mention before grouping.
@@ -417,15 +439,22 @@ fn make_types_consistent(text: &str, mentions: &mut [NamedMention]) {
     // it). The text is searched, since the tagger may have left that use untagged. A party's
     // name is a gazetteer organisation, whose vote outweighs all ("Labour councillors").
     // A nationality stays one ("Russian police").
+    let place_word_ends = ends_before_place_words(text);
     for (form, counts) in votes.iter_mut() {
+        if place_word_ends.is_empty() {
+            break;
+        }
         if counts.iter().any(|(t, _)| *t == EntityType::Norp) {
             continue;
         }
-        let uses = text
-            .match_indices(form.as_str())
-            .filter(|(at, _)| {
-                !text[..*at].ends_with(char::is_alphanumeric)
-                    && followed_by_place_word(text, at + form.len())
+        let uses = place_word_ends
+            .iter()
+            .filter(|&&end| {
+                let Some(start) = end.checked_sub(form.len()) else {
+                    return false;
+                };
+                text.get(start..end) == Some(form.as_str())
+                    && !text[..start].ends_with(char::is_alphanumeric)
             })
             .count();
         if uses > 0 {
