@@ -8,7 +8,6 @@
 //! `data/story_stopwords.txt`. The title counts twice. This module does not weigh terms against the
 //! corpus (that needs document frequencies, see `stories.rs`) and does no I/O.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use newslens_core::Article;
@@ -44,32 +43,34 @@ pub struct StoryFeatures {
 /// assert_eq!(features.day, Some(18690));
 /// ```
 pub fn story_features(article: &Article) -> StoryFeatures {
-    let mut counts: HashMap<u32, u16> = HashMap::new();
-    let mut add_terms = |text: &str, weight: u16| {
-        let mut previous: Option<String> = None;
-        for word in words(text) {
-            if word.chars().count() < 3 || is_stopword(&word) {
+    let mut counts: foldhash::HashMap<u32, u16> = foldhash::HashMap::default();
+    let mut key = String::new();
+    let mut add_terms = |words: &[String], weight: u16| {
+        let mut previous: Option<&str> = None;
+        for word in words {
+            if word.chars().count() < 3 || is_stopword(word) {
                 continue;
             }
-            let stem = stem(&word);
-            let unigram = term_hash("w", stem, "");
+            let stem = stem(word);
+            let unigram = term_hash(&mut key, "w", stem, "");
             *counts.entry(unigram).or_default() += weight;
-            if let Some(previous) = &previous {
-                let bigram = term_hash("b", previous, stem);
+            if let Some(previous) = previous {
+                let bigram = term_hash(&mut key, "b", previous, stem);
                 *counts.entry(bigram).or_default() += weight;
             }
-            previous = Some(stem.to_string());
+            previous = Some(stem);
         }
     };
     if let Some(title) = &article.title {
-        add_terms(title, TITLE_WEIGHT);
+        add_terms(&words(title).collect::<Vec<String>>(), TITLE_WEIGHT);
     }
-    add_terms(&article.text, 1);
+    let text_words: Vec<String> = words(&article.text).collect();
+    add_terms(&text_words, 1);
     let mut terms: Vec<(u32, u16)> = counts.into_iter().collect();
     terms.sort_unstable();
     StoryFeatures {
         terms,
-        minhash: minhash(&article.text),
+        minhash: minhash_of_words(&text_words),
         day: article.published.as_deref().and_then(day_number),
     }
 }
@@ -135,8 +136,9 @@ fn stem(word: &str) -> &str {
     word
 }
 
-fn term_hash(kind: &str, first: &str, second: &str) -> u32 {
-    let mut key = String::with_capacity(kind.len() + first.len() + second.len() + 2);
+/// The hash of a term, `kind:first` or `kind:first second`, written in `key` (a reused buffer).
+fn term_hash(key: &mut String, kind: &str, first: &str, second: &str) -> u32 {
+    key.clear();
     key.push_str(kind);
     key.push(':');
     key.push_str(first);
@@ -164,11 +166,15 @@ fn is_stopword(word: &str) -> bool {
 /// MinHash signature of the text's word shingles: [`MINHASH_LEN`] minima of one 64-bit hash per
 /// shingle, each mixed with its own seed.
 pub fn minhash(text: &str) -> Vec<u32> {
-    let words: Vec<String> = words(text).collect();
+    minhash_of_words(&words(text).collect::<Vec<String>>())
+}
+
+/// [`minhash`] of a text's [`words`].
+fn minhash_of_words(words: &[String]) -> Vec<u32> {
     if words.len() < SHINGLE_WORDS {
         return Vec::new();
     }
-    let mut signature = vec![u32::MAX; MINHASH_LEN];
+    let mut signature = [u32::MAX; MINHASH_LEN];
     let mut shingle = String::new();
     for window in words.windows(SHINGLE_WORDS) {
         shingle.clear();
@@ -177,17 +183,25 @@ pub fn minhash(text: &str) -> Vec<u32> {
             shingle.push(' ');
         }
         let hash = xxh3_64(shingle.as_bytes());
-        for (function_idx, slot) in signature.iter_mut().enumerate() {
-            let mixed = (mix(
-                hash ^ SEEDS[function_idx % SEEDS.len()].wrapping_mul(function_idx as u64 + 1)
-            ) >> 32) as u32;
-            if mixed < *slot {
-                *slot = mixed;
-            }
+        for (slot, seed) in signature.iter_mut().zip(&FUNCTION_SEEDS) {
+            let mixed = (mix(hash ^ seed) >> 32) as u32;
+            *slot = (*slot).min(mixed);
         }
     }
-    signature
+    signature.to_vec()
 }
+
+/// The seed of each MinHash function: one of [`SEEDS`] times the function's number.
+const FUNCTION_SEEDS: [u64; MINHASH_LEN] = {
+    let mut seeds = [0u64; MINHASH_LEN];
+    let mut function_idx = 0;
+    while function_idx < MINHASH_LEN {
+        seeds[function_idx] =
+            SEEDS[function_idx % SEEDS.len()].wrapping_mul(function_idx as u64 + 1);
+        function_idx += 1;
+    }
+    seeds
+};
 
 /// The share of signature positions two MinHash signatures agree on: an estimate of the Jaccard
 /// similarity of their shingle sets.
