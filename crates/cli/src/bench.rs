@@ -15,7 +15,7 @@ use clap::{Args, Subcommand};
 
 use newslens_store::{SearchQuery, SqliteStore, Store, StoryFilter};
 
-use crate::ingest::{ingest, IngestArgs};
+use crate::ingest::{ingest, process_cpu_time, IngestArgs};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
@@ -146,8 +146,10 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
         quiet: true,
     };
     let started = Instant::now();
+    let cpu_before = process_cpu_time();
     let report = ingest(&ingest_args, false)?;
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = process_cpu_time().saturating_sub(cpu_before);
     let peak_kib = peak_memory_kib();
 
     let mut store = SqliteStore::open(&db)?;
@@ -181,6 +183,11 @@ fn bench_ingest(args: &BenchIngestArgs) -> Result<()> {
         report.story_time.as_secs_f64(),
         report.n_analysed as f64 / seconds.max(1e-9),
         args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+    );
+    println!(
+        "  CPU time: {:.1} s in all, {:.1} s of it writing to the database (one thread)",
+        cpu.as_secs_f64(),
+        report.writer_cpu.as_secs_f64(),
     );
     println!(
         "  corpus: {} articles ({} near-copies), {} stories, {} quotes; database {:.1} MB",

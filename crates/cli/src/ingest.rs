@@ -62,9 +62,11 @@ pub struct IngestReport {
     pub store_time: Duration,
     /// Updating stories.
     pub story_time: Duration,
+    /// CPU time of the thread that wrote to the database (storing only, not analysis).
+    pub writer_cpu: Duration,
 }
 
-type Writer = std::thread::JoinHandle<Result<(SqliteStore, AddOutcome)>>;
+type Writer = std::thread::JoinHandle<Result<(SqliteStore, AddOutcome, Duration)>>;
 
 /// A thread that stores each batch it is sent as one transaction, and answers the store and what
 /// it did once the sender is dropped (or the first error).
@@ -72,7 +74,7 @@ fn spawn_writer(
     mut store: SqliteStore,
     db: PathBuf,
 ) -> (std::sync::mpsc::SyncSender<Vec<ArticleRecord>>, Writer) {
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ArticleRecord>>(1);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ArticleRecord>>(2);
     let writer = std::thread::spawn(move || {
         let mut total = AddOutcome::default();
         for batch in receiver {
@@ -83,9 +85,47 @@ fn spawn_writer(
             total.same_text += outcome.same_text;
             total.same_url += outcome.same_url;
         }
-        Ok((store, total))
+        Ok((store, total, thread_cpu_time()))
     });
     (sender, writer)
+}
+
+/// CPU time the calling thread has used (zero where the system cannot tell).
+pub(crate) fn thread_cpu_time() -> Duration {
+    cpu_clock(Clock::Thread)
+}
+
+/// CPU time the whole process has used, all threads (zero where the system cannot tell).
+pub(crate) fn process_cpu_time() -> Duration {
+    cpu_clock(Clock::Process)
+}
+
+enum Clock {
+    Thread,
+    Process,
+}
+
+#[cfg(unix)]
+fn cpu_clock(clock: Clock) -> Duration {
+    let id = match clock {
+        Clock::Thread => libc::CLOCK_THREAD_CPUTIME_ID,
+        Clock::Process => libc::CLOCK_PROCESS_CPUTIME_ID,
+    };
+    let mut time = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer and nothing else.
+    let status = unsafe { libc::clock_gettime(id, &mut time) };
+    if status != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
+}
+
+#[cfg(not(unix))]
+fn cpu_clock(_clock: Clock) -> Duration {
+    Duration::ZERO
 }
 
 /// Runs the command; returns how many inputs failed.
@@ -118,8 +158,11 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     };
     let store = SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
-    // Storing runs on its own thread, one chunk behind the analysis, so the cores analyse the
-    // next chunk while SQLite writes this one (each chunk is still one transaction).
+    store
+        .tune_for_bulk_writes()
+        .with_context(|| format!("cannot set up the corpus {}", args.db.display()))?;
+    // Storing runs on its own thread, up to two chunks behind the analysis, so the cores analyse
+    // the next chunks while SQLite writes this one (each chunk is still one transaction).
     let (batches, writer) = spawn_writer(store, args.db.clone());
 
     let inputs = expand(&args.paths);
@@ -200,10 +243,14 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     }
     flush(&mut chunk, &mut report)?;
     drop(batches);
-    let (mut store, outcome) = writer
+    let (mut store, outcome, writer_cpu) = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the corpus writer failed"))??;
     report.outcome = outcome;
+    report.writer_cpu = writer_cpu;
+    store
+        .end_bulk_writes()
+        .with_context(|| format!("cannot set up the corpus {}", args.db.display()))?;
     report.store_time = started.elapsed();
 
     bar.set_message(format!("{} articles; updating stories", report.n_analysed));

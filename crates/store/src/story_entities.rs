@@ -12,6 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::views::EntityCount;
 
+/// Top entities kept per story.
+pub(crate) const STORY_ENTITIES: usize = 8;
+
 /// One entity of one article, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleEntity {

@@ -11,7 +11,7 @@ use crate::views::{
     StoryArticle, StoryFilter, StorySummary,
 };
 
-use super::name_keys;
+use crate::record::name_keys;
 
 /// The columns of a story summary, `listing` being its articles as JSON (see
 /// `LISTED_ARTICLE` in `mod.rs`): a listing reads the stories table alone.
