@@ -553,3 +553,48 @@ fn a_new_article_is_listed_as_a_story_of_one_before_the_story_update() {
         vec![(article.id.as_str(), article.source.outlet.as_deref())]
     );
 }
+
+#[test]
+fn articles_are_stored_compressed_and_rows_written_as_plain_json_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    let article = corpus().remove(0);
+    {
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.add_articles(&[prepare(article.clone())]).unwrap();
+    }
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    let (kind, stored_bytes): (String, i64) = connection
+        .query_row(
+            "SELECT typeof(json), length(json) FROM articles",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    let plain = serde_json::to_string(&article).unwrap();
+    assert_eq!(kind, "blob");
+    assert!((stored_bytes as usize) < plain.len());
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        store.article(&article.id).unwrap().unwrap().article,
+        article
+    );
+
+    // A row as newslens wrote them before compression: the JSON as text.
+    connection
+        .execute("UPDATE articles SET json = ?1", [&plain])
+        .unwrap();
+    let read = store.article(&article.id).unwrap().unwrap();
+    assert_eq!(read.article, article);
+    assert_eq!(store.story_articles(&article.id).unwrap().len(), 1);
+
+    // Damaged bytes are an error, not a panic or a huge allocation.
+    connection
+        .execute(
+            "UPDATE articles SET json = ?1",
+            [vec![0xffu8, 0xff, 0xff, 0x7f, 1, 2, 3]],
+        )
+        .unwrap();
+    let error = store.article(&article.id).unwrap_err().to_string();
+    assert!(error.contains("claims"), "{error}");
+}
