@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
-use newslens_core::{analyze, Article};
+use newslens_core::{analyze, Article, Document};
 use newslens_read::{
     expand, open, read_record, ErrorKind, ReadError, ReadOptions, Reading, Record,
 };
@@ -130,7 +130,7 @@ fn flush<W: Write>(
     options: &ReadOptions,
     writer: &mut ArticleWriter<W>,
 ) -> Result<usize> {
-    let results = analyze_records(pool, chunk, options, &|article| article);
+    let results = analyze_records(pool, chunk, options, &|_| None, &|article| article);
     let mut n_failed = 0;
     for result in results {
         match result {
@@ -151,11 +151,13 @@ fn flush<W: Write>(
 }
 
 /// Reads and analyses a chunk in parallel, then runs `then` on each article on the same thread;
-/// results come back in input order. Shared by `analyze` and `ingest`.
+/// results come back in input order. A document for which `instead` answers is not analysed: its
+/// answer is the result (`ingest` skips what is stored). Shared by `analyze` and `ingest`.
 pub(crate) fn analyze_records<T: Send>(
     pool: &rayon::ThreadPool,
     chunk: &mut Vec<std::result::Result<Record, ReadError>>,
     options: &ReadOptions,
+    instead: &(dyn Fn(&Document) -> Option<T> + Sync),
     then: &(dyn Fn(Article) -> T + Sync),
 ) -> Vec<std::result::Result<(T, Vec<String>), ReadError>> {
     pool.install(|| {
@@ -168,6 +170,9 @@ pub(crate) fn analyze_records<T: Send>(
                 // panic costs that one input, never the batch.
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let Reading { document, warnings } = read_record(record, options)?;
+                    if let Some(answer) = instead(&document) {
+                        return Ok((answer, warnings));
+                    }
                     Ok((then(analyze(&document)), warnings))
                 }))
                 .unwrap_or_else(|panic| {

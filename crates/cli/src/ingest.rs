@@ -3,7 +3,7 @@
 //! Inputs are read and analysed exactly as `analyze` does (same chunks, same parallelism, same one
 //! line per failed input), and each chunk is stored as one transaction, so killing the process
 //! loses at most the chunk in flight; running the command again skips what is stored (same text
-//! or same URL) and completes the batch. Stories are recomputed over the whole corpus at the end.
+//! or same URL; found from the document, before any analysis) and completes the batch. Stories are recomputed over the whole corpus at the end.
 //! A progress bar with rate and ETA shows on a terminal; otherwise one summary line.
 
 use std::io::IsTerminal;
@@ -14,10 +14,11 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use newslens_core::Document;
 use newslens_read::{expand, open, Input, ReadError, ReadOptions, Record};
 use newslens_store::{
-    prepare, update_stories, AddOutcome, ArticleRecord, CorpusCounts, SqliteStore, Store,
-    StoryConfig,
+    prepare, update_stories, AddOutcome, AlreadyStored, ArticleRecord, CorpusCounts, SqliteStore,
+    Store, StoryConfig,
 };
 
 use crate::analyze::{analyze_records, with_defaults, CHUNK_BYTES, CHUNK_RECORDS};
@@ -50,7 +51,7 @@ pub struct IngestArgs {
 /// What an ingest did.
 #[derive(Debug, Clone, Default)]
 pub struct IngestReport {
-    /// Articles analysed (stored or skipped as already stored).
+    /// Articles read (analysed and stored, or found stored already).
     pub n_analysed: usize,
     /// What the store did with them.
     pub outcome: AddOutcome,
@@ -64,6 +65,12 @@ pub struct IngestReport {
     pub story_time: Duration,
     /// CPU time of the thread that wrote to the database (storing only, not analysis).
     pub writer_cpu: Duration,
+}
+
+/// An input after analysis: a record to store, or a document found stored before analysis.
+enum Prepared {
+    Record(Box<ArticleRecord>),
+    Stored(AlreadyStored),
 }
 
 type Writer = std::thread::JoinHandle<Result<(SqliteStore, AddOutcome, Duration)>>;
@@ -158,6 +165,11 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     };
     let store = SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
+    // What is stored already is skipped before analysis, so running an interrupted ingest again
+    // costs reading the inputs, not analysing them again.
+    let stored = store
+        .stored_keys()
+        .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
     store
         .tune_for_bulk_writes()
         .with_context(|| format!("cannot set up the corpus {}", args.db.display()))?;
@@ -189,20 +201,32 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     };
 
     let mut report = IngestReport::default();
+    let mut skipped = AddOutcome::default();
+    let already_stored = |document: &Document| {
+        stored
+            .find(&document.text, document.source.url.as_deref())
+            .map(Prepared::Stored)
+    };
+    let prepare = |article| Prepared::Record(Box::new(prepare(article)));
     let mut chunk: Vec<std::result::Result<Record, ReadError>> = Vec::new();
     let mut chunk_bytes = 0usize;
-    let flush = |chunk: &mut Vec<std::result::Result<Record, ReadError>>,
-                 report: &mut IngestReport|
+    let mut flush = |chunk: &mut Vec<std::result::Result<Record, ReadError>>,
+                     report: &mut IngestReport|
      -> Result<()> {
-        let results = analyze_records(&pool, chunk, &options, &prepare);
+        let results = analyze_records(&pool, chunk, &options, &already_stored, &prepare);
         let mut batch = Vec::with_capacity(results.len());
         for result in results {
             match result {
-                Ok((record, warnings)) => {
+                Ok((prepared, warnings)) => {
                     for warning in warnings {
                         bar.suspend(|| eprintln!("newslens: {warning}"));
                     }
-                    batch.push(record);
+                    report.n_analysed += 1;
+                    match prepared {
+                        Prepared::Record(record) => batch.push(*record),
+                        Prepared::Stored(AlreadyStored::SameText) => skipped.same_text += 1,
+                        Prepared::Stored(AlreadyStored::SameUrl) => skipped.same_url += 1,
+                    }
                 }
                 Err(error) => {
                     report.n_failed += 1;
@@ -210,7 +234,6 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
                 }
             }
         }
-        report.n_analysed += batch.len();
         if batches.send(batch).is_err() {
             // The writer stopped on an error; joining it below reports that error.
             return Ok(());
@@ -246,7 +269,11 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     let (mut store, outcome, writer_cpu) = writer
         .join()
         .map_err(|_| anyhow::anyhow!("the corpus writer failed"))??;
-    report.outcome = outcome;
+    report.outcome = AddOutcome {
+        added: outcome.added,
+        same_text: outcome.same_text + skipped.same_text,
+        same_url: outcome.same_url + skipped.same_url,
+    };
     report.writer_cpu = writer_cpu;
     store
         .end_bulk_writes()

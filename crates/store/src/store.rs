@@ -14,6 +14,7 @@ use crate::views::{
     StorySummary,
 };
 use crate::Result;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// What one batch of [`Store::add_articles`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,6 +27,57 @@ pub struct AddOutcome {
     pub same_url: usize,
 }
 
+/// What a corpus holds already, to skip a document before analysing it: the ids of its articles
+/// (the XXH3-64 hash of the normalised text, as the contract's id) and the XXH3-64 hashes of their
+/// URLs. Sixteen bytes or so per article; ids are exact, a URL hash could collide with another
+/// URL with odds like two texts sharing an id (about 10⁻⁸ among a million URLs).
+#[derive(Debug, Clone, Default)]
+pub struct StoredKeys {
+    ids: foldhash::HashSet<u64>,
+    urls: foldhash::HashSet<u64>,
+}
+
+/// Why a document is already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlreadyStored {
+    /// An article with the same normalised text.
+    SameText,
+    /// An article with the same URL.
+    SameUrl,
+}
+
+impl StoredKeys {
+    /// Adds an article's id (16 hex digits; anything else is ignored) and URL.
+    pub fn insert(&mut self, id: &str, url: Option<&str>) {
+        if let Ok(id) = u64::from_str_radix(id, 16) {
+            self.ids.insert(id);
+        }
+        if let Some(url) = url {
+            self.urls.insert(xxh3_64(url.as_bytes()));
+        }
+    }
+
+    /// Whether a document with this text and URL would be skipped by [`Store::add_articles`], and
+    /// why (the text is checked first, as there).
+    pub fn find(&self, text: &str, url: Option<&str>) -> Option<AlreadyStored> {
+        if self.ids.contains(&xxh3_64(text.as_bytes())) {
+            return Some(AlreadyStored::SameText);
+        }
+        url.filter(|url| self.urls.contains(&xxh3_64(url.as_bytes())))
+            .map(|_| AlreadyStored::SameUrl)
+    }
+
+    /// Articles known.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no article is known.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
 /// A corpus of analysed articles, their stories and the views over them.
 ///
 /// **Invariant:** after every call returns (and after a crash at any point), every stored article
@@ -35,6 +87,9 @@ pub trait Store {
     /// already stored is skipped. New articles start as stories of one until
     /// [`update_stories`] runs.
     fn add_articles(&mut self, batch: &[ArticleRecord]) -> Result<AddOutcome>;
+
+    /// The ids and URLs of every stored article, so that an ingest skips them before analysis.
+    fn stored_keys(&self) -> Result<StoredKeys>;
 
     /// The story features of every stored article, for the story engine.
     fn story_inputs(&self) -> Result<Vec<StoryInput>>;

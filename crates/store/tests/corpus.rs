@@ -8,8 +8,8 @@
 use newslens_core::article::{Loaded, Quote, Tone};
 use newslens_core::{analyze, Article, Document};
 use newslens_store::{
-    compare_story, prepare, update_stories, QuoteFilter, QuoteRecord, SearchQuery, SqliteStore,
-    Store, StoryConfig, StoryFilter,
+    compare_story, prepare, update_stories, AlreadyStored, QuoteFilter, QuoteRecord, SearchQuery,
+    SqliteStore, Store, StoryConfig, StoryFilter,
 };
 use serde_json::json;
 
@@ -597,4 +597,34 @@ fn articles_are_stored_compressed_and_rows_written_as_plain_json_still_read() {
         .unwrap();
     let error = store.article(&article.id).unwrap_err().to_string();
     assert!(error.contains("claims"), "{error}");
+}
+
+#[test]
+fn stored_keys_skip_what_add_articles_would_skip() {
+    let articles = corpus();
+    let store = store_with(&articles);
+    let keys = store.stored_keys().unwrap();
+    assert_eq!(keys.len(), store.counts().unwrap().articles);
+    for article in &articles {
+        assert_eq!(
+            keys.find(&article.text, article.source.url.as_deref()),
+            Some(AlreadyStored::SameText)
+        );
+    }
+    let with_url = articles
+        .iter()
+        .find(|article| article.source.url.is_some())
+        .expect("the corpus has a URL");
+    assert_eq!(
+        keys.find("A text never stored.", with_url.source.url.as_deref()),
+        Some(AlreadyStored::SameUrl)
+    );
+    assert_eq!(
+        keys.find(
+            "A text never stored.",
+            Some("https://elsewhere.example/new")
+        ),
+        None
+    );
+    assert_eq!(keys.find("A text never stored.", None), None);
 }

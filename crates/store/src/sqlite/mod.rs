@@ -20,7 +20,7 @@ use newslens_core::Article;
 
 use crate::features::{decode_minhash, decode_terms, StoryFeatures};
 use crate::record::{ArticleRecord, StoredArticle};
-use crate::store::{AddOutcome, Store};
+use crate::store::{AddOutcome, Store, StoredKeys};
 use crate::stories::{Clustering, StoryInput};
 use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
 use crate::views::{
@@ -207,6 +207,21 @@ impl Store for SqliteStore {
         }
         transaction.commit().map_err(wrap)?;
         Ok(outcome)
+    }
+
+    fn stored_keys(&self) -> Result<StoredKeys> {
+        let mut keys = StoredKeys::default();
+        let mut statement = self
+            .connection
+            .prepare("SELECT id, url FROM articles")
+            .map_err(|source| self.error(source))?;
+        let mut rows = statement.query([]).map_err(|source| self.error(source))?;
+        while let Some(row) = rows.next().map_err(|source| self.error(source))? {
+            let id: String = row.get(0).map_err(|source| self.error(source))?;
+            let url: Option<String> = row.get(1).map_err(|source| self.error(source))?;
+            keys.insert(&id, url.as_deref());
+        }
+        Ok(keys)
     }
 
     fn story_inputs(&self) -> Result<Vec<StoryInput>> {
