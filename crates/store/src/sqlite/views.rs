@@ -18,7 +18,16 @@ use crate::record::name_keys;
 const SUMMARY_COLUMNS: &str = "id, title, first_seen, last_seen, quotes, entities, listing";
 
 fn summary(row: &rusqlite::Row) -> rusqlite::Result<StorySummary> {
-    let json = |idx: usize| -> rusqlite::Result<String> { row.get(idx) };
+    // Parsed from SQLite's own buffer, without copying each JSON text into a String first.
+    let json = |idx: usize| -> rusqlite::Result<&str> {
+        row.get_ref(idx)?.as_str().map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(
+                idx,
+                rusqlite::types::Type::Text,
+                Box::new(error),
+            )
+        })
+    };
     let parse_error = |idx: usize, error: serde_json::Error| {
         rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(error))
     };
@@ -28,9 +37,9 @@ fn summary(row: &rusqlite::Row) -> rusqlite::Result<StorySummary> {
         first_seen: row.get(2)?,
         last_seen: row.get(3)?,
         quotes: row.get::<_, i64>(4)? as usize,
-        entities: serde_json::from_str::<Vec<EntityCount>>(&json(5)?)
+        entities: serde_json::from_str::<Vec<EntityCount>>(json(5)?)
             .map_err(|error| parse_error(5, error))?,
-        articles: serde_json::from_str::<Vec<StoryArticle>>(&json(6)?)
+        articles: serde_json::from_str::<Vec<StoryArticle>>(json(6)?)
             .map_err(|error| parse_error(6, error))?,
     })
 }
