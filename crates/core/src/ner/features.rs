@@ -204,27 +204,19 @@ impl FeatureHasher {
                     .map_or(BOUNDARY_AFTER.wrapping_add(offset as u64), |t| t.lower)
             }
         };
-        let shape_at = |offset: isize| -> u64 {
+        // A value of the token `offset` places away, or a boundary marker past either end.
+        let neighbour = |offset: isize, value: &dyn Fn(&TokenHashes) -> u64| -> u64 {
             let at = idx as isize + offset;
             if at < 0 {
                 BOUNDARY_BEFORE
             } else {
-                self.tokens
-                    .get(at as usize)
-                    .map_or(BOUNDARY_AFTER, |t| t.shape)
+                self.tokens.get(at as usize).map_or(BOUNDARY_AFTER, value)
             }
         };
+        let shape_at = |offset: isize| neighbour(offset, &|t| t.shape);
         let shout = self.shouting as u64;
-        let cluster_at = |offset: isize, level: usize| -> u64 {
-            let at = idx as isize + offset;
-            if at < 0 {
-                BOUNDARY_BEFORE
-            } else {
-                self.tokens
-                    .get(at as usize)
-                    .map_or(BOUNDARY_AFTER, |t| t.clusters[level] as u64)
-            }
-        };
+        let cluster_at =
+            |offset: isize, level: usize| neighbour(offset, &|t| t.clusters[level] as u64);
         let gazetteer_at = |offset: isize| -> u64 {
             let at = idx as isize + offset;
             if at < 0 {
