@@ -3,8 +3,9 @@
 //! Inputs are read and analysed exactly as `analyze` does (same chunks, same parallelism, same one
 //! line per failed input), and each chunk is stored as one transaction, so killing the process
 //! loses at most the chunk in flight; running the command again skips what is stored (same text
-//! or same URL; found from the document, before any analysis) and completes the batch. Stories are recomputed over the whole corpus at the end.
-//! A progress bar with rate and ETA shows on a terminal; otherwise one summary line.
+//! or same URL, checked on the read document before any analysis) and completes the batch.
+//! Stories are recomputed over the whole corpus at the end. A progress bar with rate and ETA shows
+//! on a terminal; otherwise one summary line.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
