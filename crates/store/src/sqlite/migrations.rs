@@ -13,6 +13,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../migrations/0001_corpus.sql")),
     (2, include_str!("../../migrations/0002_quote_order.sql")),
     (3, include_str!("../../migrations/0003_story_listing.sql")),
+    (
+        4,
+        include_str!("../../migrations/0004_compressed_article_json.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
