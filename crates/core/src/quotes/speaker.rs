@@ -172,10 +172,12 @@ pub fn sex_clashes(pronoun: &str, name: &str) -> bool {
 
 /// Whether a source is a bare personal pronoun.
 pub fn is_pronoun(words: &str) -> bool {
-    matches!(
-        words.to_lowercase().as_str(),
-        "he" | "she" | "they" | "it" | "we" | "i" | "you"
-    )
+    is_personal_pronoun(&words.to_lowercase())
+}
+
+/// Whether a lower-case word is a personal pronoun that can stand as a subject.
+pub(crate) fn is_personal_pronoun(lower: &str) -> bool {
+    matches!(lower, "he" | "she" | "they" | "it" | "we" | "i" | "you")
 }
 
 /// Whether a source says more than the names inside it, "the" aside: "a spokesman for the

@@ -10,6 +10,7 @@
 use std::ops::Range;
 
 use super::super::cues::cue_at;
+use super::super::speaker::is_personal_pronoun;
 use super::words::{ends_right_source, is_aux_or_adverb, is_boundary_punct, opens_clause};
 use super::Reader;
 use crate::ner::EntityType;
@@ -234,43 +235,38 @@ impl Reader<'_> {
         self.index.within(span).next().is_some()
             || toks.iter().any(|t| t.capital)
             || toks.iter().any(|t| {
-                matches!(
-                    t.lower.as_str(),
-                    "he" | "she"
-                        | "they"
-                        | "it"
-                        | "we"
-                        | "i"
-                        | "you"
-                        | "the"
-                        | "a"
-                        | "an"
-                        | "my"
-                        | "our"
-                        | "his"
-                        | "her"
-                        | "their"
-                        | "your"
-                        | "some"
-                        | "many"
-                        | "others"
-                        | "officials"
-                        | "sources"
-                        | "critics"
-                        | "experts"
-                        | "analysts"
-                        | "aides"
-                        | "supporters"
-                        | "residents"
-                        | "witnesses"
-                        | "police"
-                        | "authorities"
-                        | "investigators"
-                        | "prosecutors"
-                        | "lawmakers"
-                        | "democrats"
-                        | "republicans"
-                )
+                is_personal_pronoun(&t.lower)
+                    || matches!(
+                        t.lower.as_str(),
+                        "the"
+                            | "a"
+                            | "an"
+                            | "my"
+                            | "our"
+                            | "his"
+                            | "her"
+                            | "their"
+                            | "your"
+                            | "some"
+                            | "many"
+                            | "others"
+                            | "officials"
+                            | "sources"
+                            | "critics"
+                            | "experts"
+                            | "analysts"
+                            | "aides"
+                            | "supporters"
+                            | "residents"
+                            | "witnesses"
+                            | "police"
+                            | "authorities"
+                            | "investigators"
+                            | "prosecutors"
+                            | "lawmakers"
+                            | "democrats"
+                            | "republicans"
+                    )
             })
     }
 

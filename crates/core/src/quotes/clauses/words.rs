@@ -10,6 +10,7 @@
 use std::ops::Range;
 
 use super::super::cues::cue_at;
+use super::super::speaker::is_personal_pronoun;
 use super::{Reader, Tok};
 use crate::ner::EntityType;
 
@@ -335,15 +336,10 @@ impl Reader<'_> {
                             )
                         });
                 let subject_like = named_subject
+                    || is_personal_pronoun(prev)
                     || matches!(
                         prev,
-                        "he" | "she"
-                            | "they"
-                            | "it"
-                            | "we"
-                            | "i"
-                            | "you"
-                            | "who"
+                        "who"
                             | "also"
                             | "will"
                             | "would"
