@@ -21,7 +21,7 @@
 //!
 //! let pipeline = Pipeline::new(Settings { jobs: Some(1), ..Settings::default() }).unwrap();
 //! let record = Record {
-//!     origin: Origin::Stdin,
+//!     origin: Origin::file("-"),
 //!     bytes: b"Lifeboat crews rescued twelve sailors near Harwich on Sunday.".to_vec(),
 //!     format: Format::Text,
 //!     given: Given::default(),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use maud::{html, Markup};
 
 use newslens_contract::article::{Entity, Loaded, Quote, ReportingVerb, Tone};
-use newslens_contract::MentionKind;
+use newslens_contract::{Article, MentionKind};
 use newslens_store::{StoredArticle, StorySummary};
 
 use crate::pages::charts::tone_bar;
@@ -52,22 +52,12 @@ struct QuotedSpeaker<'a> {
     n_quotes: usize,
 }
 
-/// The article page. `story` is the story the article belongs to, when known.
-pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
-    let article = &stored.article;
-    let title = article.title.as_deref().unwrap_or("Untitled article");
-    let speakers = quoted_speakers(&article.quotes);
-    let speaker_idx_of: BTreeMap<&str, usize> = speakers
-        .iter()
-        .enumerate()
-        .map(|(idx, speaker)| (speaker.name, idx))
-        .collect();
-    let n_unattributed = article
-        .quotes
-        .iter()
-        .filter(|quote| quote.speaker.is_none())
-        .count();
-
+/// Every highlighted span of the article (quotes, their verbs, entity mentions, loaded words) as
+/// an annotation for the segmenter and the highlight it stands for, in the same order.
+fn article_layers<'a>(
+    article: &'a Article,
+    speaker_idx_of: &BTreeMap<&str, usize>,
+) -> (Vec<Annotation>, Vec<Highlight<'a>>) {
     let mut annotations: Vec<Annotation> = Vec::new();
     let mut highlights: Vec<Highlight> = Vec::new();
     for quote in &article.quotes {
@@ -115,6 +105,26 @@ pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
         });
         highlights.push(Highlight::Loaded(loaded));
     }
+    (annotations, highlights)
+}
+
+/// The article page. `story` is the story the article belongs to, when known.
+pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
+    let article = &stored.article;
+    let title = article.title.as_deref().unwrap_or("Untitled article");
+    let speakers = quoted_speakers(&article.quotes);
+    let speaker_idx_of: BTreeMap<&str, usize> = speakers
+        .iter()
+        .enumerate()
+        .map(|(idx, speaker)| (speaker.name, idx))
+        .collect();
+    let n_unattributed = article
+        .quotes
+        .iter()
+        .filter(|quote| quote.speaker.is_none())
+        .count();
+
+    let (annotations, highlights) = article_layers(article, &speaker_idx_of);
 
     let segmenter = Segmenter::new(&article.text);
     let paragraphs: Vec<(usize, usize)> = article
