@@ -84,7 +84,7 @@ pub fn analyze(document: &Document) -> Article {
             start: chars.start,
             end: chars.end,
             text: text[span.start..span.end].to_string(),
-            kind: kind.as_str().to_string(),
+            kind: kind,
         }
     };
     let quotes_out = found_quotes
@@ -97,7 +97,7 @@ pub fn analyze(document: &Document) -> Article {
                 .collect::<Vec<_>>()
                 .join(" … "),
             spans: quote.spans.iter().map(|span| offsets.span(*span)).collect(),
-            kind: quote.kind.as_str().to_string(),
+            kind: quote.kind,
             speaker: quote.speaker.map(|speaker| Speaker {
                 name: speaker.name,
                 entity: speaker.entity,
@@ -148,7 +148,7 @@ pub fn analyze(document: &Document) -> Article {
             .map(|(id, entity)| Entity {
                 id,
                 name: entity.name,
-                entity_type: entity.entity_type.as_str().to_string(),
+                entity_type: entity.entity_type,
                 roles: entity.roles,
                 tone: Some(tone::narrative_tone_of(
                     &sentence_tones,
@@ -163,7 +163,7 @@ pub fn analyze(document: &Document) -> Article {
                             start: span.start,
                             end: span.end,
                             text: text[mention.span.start..mention.span.end].to_string(),
-                            kind: mention.kind.as_str().to_string(),
+                            kind: mention.kind,
                         }
                     })
                     .collect(),
@@ -181,7 +181,7 @@ pub fn analyze(document: &Document) -> Article {
                     start: span.start,
                     end: span.end,
                     text: text[found.span.start..found.span.end].to_string(),
-                    category: found.category.as_str().to_string(),
+                    category: found.category,
                     in_quote: found.in_quote,
                 }
             })

@@ -47,6 +47,9 @@ pub enum LoadError {
     /// A store query failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The server's state (its connections and analysis threads) could not be set up.
+    #[error(transparent)]
+    State(#[from] newslens_pipeline::PipelineError),
     /// The runtime or the listener could not start.
     #[error(transparent)]
     Io(#[from] std::io::Error),

@@ -14,6 +14,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use newslens_core::quotes::cues::is_speech_verb;
+use newslens_core::quotes::QuoteKind;
 use newslens_core::{analyze, Article, Document};
 
 use crate::polnear::{self, GoldArticle, GoldAttribution, QuoteScore, SystemQuote};
@@ -113,7 +114,7 @@ fn system_quotes(article: &Article) -> Vec<SystemQuote> {
         .iter()
         .map(|quote| SystemQuote {
             spans: quote.spans.iter().map(|s| (s.start, s.end)).collect(),
-            kind: quote.kind.clone(),
+            kind: quote.kind,
             speaker: quote.speaker.as_ref().map(|speaker| {
                 speaker
                     .mention
@@ -250,7 +251,7 @@ impl MissCauses {
         for (attribution, (best, _)) in gold.iter().zip(polnear::alignments(text, gold, system)) {
             let kind = polnear::gold_kind(&chars, &attribution.content);
             if best.is_some()
-                || kind == "indirect"
+                || kind == QuoteKind::Indirect
                 || !polnear::is_speech(&chars, attribution, &is_speech_verb)
             {
                 continue;
@@ -259,7 +260,7 @@ impl MissCauses {
                 &polnear::words_in(&words, &attribution.content),
                 &system_words,
             );
-            self.by_kind.entry(kind).or_default()[cause] += 1;
+            self.by_kind.entry(kind.as_str()).or_default()[cause] += 1;
         }
     }
 }

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use newslens_core::entities::MentionKind;
 use newslens_core::{analyze, Article};
 use newslens_read::{expand, open, read_record, ReadOptions};
 
@@ -131,11 +132,15 @@ pub fn entities(dir: &Path) -> Result<SeedEntities, RunError> {
         // Every name mention's text → the types of the entities it belongs to.
         let mut types_of: HashMap<String, Vec<&str>> = HashMap::new();
         for entity in &article.entities {
-            for mention in entity.mentions.iter().filter(|m| m.kind == "name") {
+            for mention in entity
+                .mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Name)
+            {
                 types_of
                     .entry(seed_key(&mention.text))
                     .or_default()
-                    .push(&entity.entity_type);
+                    .push(entity.entity_type.as_str());
             }
         }
         for entity in &expected.entities {
