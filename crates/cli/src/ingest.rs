@@ -16,8 +16,10 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use newslens_pipeline::{records_of, Chunks, Defaults, Event, IngestReport, Pipeline, Settings};
-use newslens_read::{expand, Input, ReadOptions};
+use newslens_pipeline::{records_of, Chunks, Event, IngestReport};
+use newslens_read::{expand, Input};
+
+use crate::analyze::PipelineArgs;
 use newslens_store::SqliteStore;
 
 #[derive(Args, Clone)]
@@ -28,18 +30,8 @@ pub struct IngestArgs {
     /// The corpus database (created if missing).
     #[arg(long, value_name = "PATH", default_value = "newslens.db")]
     pub db: PathBuf,
-    /// Outlet name for inputs that do not give one.
-    #[arg(long, value_name = "NAME")]
-    pub outlet: Option<String>,
-    /// URL for inputs that do not give one.
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
-    /// Threads to analyse with (default: all cores).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
-    /// Largest input read (one file, JSON line or archive record), in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
-    pub max_bytes: u64,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
     /// No progress bar, even on a terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -70,16 +62,7 @@ pub fn run(args: &IngestArgs) -> Result<usize> {
 /// Ingests the inputs into the database; `show_progress` draws a bar on stderr.
 pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
     let started = Instant::now();
-    let pipeline = Pipeline::new(Settings {
-        jobs: args.jobs,
-        read: ReadOptions {
-            max_bytes: args.max_bytes,
-        },
-        defaults: Defaults {
-            outlet: args.outlet.clone(),
-            url: args.url.clone(),
-        },
-    })?;
+    let pipeline = args.pipeline.pipeline()?;
     let mut store = SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
     let bar = progress_bar(show_progress, input_bytes(&args.paths));

@@ -84,7 +84,7 @@ pub fn analyze(document: &Document) -> Article {
             start: chars.start,
             end: chars.end,
             text: text[span.start..span.end].to_string(),
-            kind: kind,
+            kind,
         }
     };
     let quotes_out = found_quotes

@@ -117,6 +117,7 @@ fn article_page_without_layers_still_shows_the_text() {
     let mut article: Article = analyze(&Document::new("Just one plain line, no one quoted."));
     article.paragraphs.clear();
     article.tone = None;
+    article.tone_narrative = None;
     let html = pages::article(
         &StoredArticle {
             article,
