@@ -1,5 +1,5 @@
 //! Tidy checks over the repository: every Rust file opens with a `//!` doc saying what it does,
-//! no module is attached with a `#[path]` attribute, and every data file names its source and
+//! no module is attached with a `path` attribute, and every data file names its source and
 //! licence in its header.
 //!
 //! These keep the project's conventions (STYLE.md rules 5 and 7) from eroding; they do not judge
@@ -50,7 +50,7 @@ fn every_rust_file_starts_with_a_module_doc() {
     );
 }
 
-/// A module lives where `mod` looks for it. A `#[path]` attribute hides the file from anyone
+/// A module lives where `mod` looks for it. A `path` attribute hides the file from anyone
 /// reading the tree, and let evaluation and training code pass for parts of the binary
 /// (`eval_quotes.rs`, `train_loaded.rs` until they moved to `newslens-eval`).
 #[test]
