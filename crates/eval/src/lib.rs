@@ -122,6 +122,9 @@ pub enum RunError {
     /// A seed article could not be read.
     #[error(transparent)]
     Input(#[from] newslens_read::ReadError),
+    /// The pipeline's analysis threads could not be started.
+    #[error(transparent)]
+    Pipeline(#[from] newslens_pipeline::PipelineError),
     /// A seed file held no article.
     #[error("{path}: no article read")]
     NoArticle {

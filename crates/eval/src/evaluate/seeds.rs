@@ -13,8 +13,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use newslens_core::entities::MentionKind;
-use newslens_core::{analyze, Article};
-use newslens_read::{expand, open, read_record, ReadOptions};
+use newslens_core::Article;
+use newslens_pipeline::{records_of, Pipeline, Settings};
 
 use crate::RunError;
 
@@ -64,18 +64,19 @@ fn read_gold(dir: &Path) -> Result<SeedGold, RunError> {
     })
 }
 
-/// An article read the way a user's file is (a seed), and analysed.
+/// An article read and analysed the way `newslens analyze` reads a user's file (a seed): through
+/// the pipeline, on the calling thread.
 pub fn read_and_analyze(path: &Path) -> Result<Article, RunError> {
     let display = path.display().to_string();
-    let options = ReadOptions::default();
-    for input in expand(std::slice::from_ref(&display)) {
-        let input = input?;
-        if let Some(record) = open(&input, &options).next() {
-            let reading = read_record(record?, &options)?;
-            return Ok(analyze(&reading.document));
-        }
+    let pipeline = Pipeline::new(Settings {
+        jobs: Some(1),
+        ..Settings::default()
+    })?;
+    let mut records = records_of(std::slice::from_ref(&display), &pipeline.settings().read);
+    match records.next() {
+        Some(record) => Ok(pipeline.analyze_one(record?)?.value),
+        None => Err(RunError::NoArticle { path: display }),
     }
-    Err(RunError::NoArticle { path: display })
 }
 
 /// The reference entities of the seeds against the analysis.
