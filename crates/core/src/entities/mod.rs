@@ -10,14 +10,17 @@
 //! "Colonel", ", former commander of …"); `coref.rs` attaches pronouns and nominals. Spans are
 //! byte offsets; the analysis converts them.
 
+mod consistency;
 mod coref;
 mod grouping;
 mod mentions;
+mod named;
 mod patterns;
 mod roles;
 mod teams;
 #[cfg(test)]
 mod test_support;
+mod untagged;
 
 use crate::ner::EntityType;
 use crate::offsets::Span;
