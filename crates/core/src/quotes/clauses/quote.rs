@@ -8,13 +8,26 @@
 //! (`unclaimed.rs`).
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use foldhash::HashMap;
 
 use super::super::speaker;
 use super::super::{FoundQuote, FoundSpeaker, PostWords, QuoteKind};
 use super::{Clause, Content, Reader, SPEAKER_REACH};
 use crate::entities::MentionKind;
+use crate::lexicon;
 use crate::ner::EntityType;
 use crate::offsets::Span;
+
+/// Words that name where the words were said, with their channel (`data/quotes/channel_words.txt`):
+/// "statement" → statement, "tweet" → twitter.
+static CHANNEL_WORDS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    lexicon::items(include_str!("../../../data/quotes/channel_words.txt"))
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(word, channel)| (word.trim(), channel.trim()))
+        .collect()
+});
 
 /// Characters back a pronoun whose attached person has the other sex looks for one it can be.
 const PRONOUN_CHARS: usize = 600;
@@ -255,19 +268,7 @@ impl Reader<'_> {
         let to = (cue.end + 8).min(self.toks.len());
         self.toks[from..to]
             .iter()
-            .find_map(|tok| match tok.lower.as_str() {
-                "statement" | "statements" => Some("statement"),
-                "interview" | "interviews" => Some("interview"),
-                "twitter" | "tweet" | "tweets" => Some("twitter"),
-                "facebook" => Some("facebook"),
-                "instagram" => Some("instagram"),
-                "conference" | "briefing" => Some("press conference"),
-                "letter" => Some("letter"),
-                "email" | "e-mail" => Some("email"),
-                "op-ed" | "column" | "blog" => Some("writing"),
-                "speech" | "rally" => Some("speech"),
-                _ => None,
-            })
+            .find_map(|tok| CHANNEL_WORDS.get(tok.lower.as_str()).copied())
     }
 }
 
