@@ -25,9 +25,10 @@ mod untagged;
 use crate::ner::EntityType;
 use crate::offsets::Span;
 
-/// Byte spans of quoted text (quotation marks included), for layers that set quotes apart.
+/// Byte spans of quoted text (quotation marks included), for layers that set quotes apart; the
+/// marks are paired by the quote layer (`quotes/marks.rs`).
 pub fn quoted_spans(text: &str) -> Vec<Span> {
-    coref::quoted_ranges(text)
+    crate::quotes::marks::quoted_spans_by_line(text)
 }
 
 /// How an entity is mentioned.

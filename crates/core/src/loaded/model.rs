@@ -426,6 +426,44 @@ pub(super) fn sentence_features(
     rows: &mut Vec<[u32; N_STATIC]>,
     contexts: &mut Vec<TokenContext>,
 ) {
+    fill_columns(text, tokens, matches, scratch, contexts);
+    let columns = SentenceColumns {
+        lexicon: &scratch.lexicon,
+        valences: &scratch.valences,
+        subjectivity: &scratch.subjectivity,
+        clusters: &scratch.clusters,
+        contexts,
+    };
+    let n_valenced = columns
+        .valences
+        .iter()
+        .filter(|v| (**v as i64).abs() >= 3)
+        .count();
+    let sentence_heat = (matches.len().min(3) * 4 + n_valenced.min(3)) as u64;
+    rows.clear();
+    for (token_idx, token) in tokens.iter().enumerate() {
+        let word = &text[token.start..token.end];
+        let token_facts = TokenFacts {
+            token_idx,
+            n_tokens: tokens.len(),
+            word,
+            affixes: scratch.affixes[token_idx],
+            quoted: u64::from(inside(quoted, quote_cursor, token.start)),
+            repeat: repeats.get(token_idx).map_or(OUTSIDE, |r| u64::from(*r)),
+        };
+        rows.push(columns.static_row(&token_facts, sentence_heat, article));
+    }
+}
+
+/// Fills the scratch columns and the token contexts of one sentence: each token's lexicon
+/// category, word classes, valence, subjectivity and affixes.
+fn fill_columns(
+    text: &str,
+    tokens: &[Span],
+    matches: &[LexiconMatch],
+    scratch: &mut FeatureScratch,
+    contexts: &mut Vec<TokenContext>,
+) {
     let clusters = crate::ner::shipped_clusters();
     let FeatureScratch {
         buffer,
@@ -474,41 +512,77 @@ pub(super) fn sentence_features(
             suffix_hash(key, 4, 0x44),
         ]);
     }
-    let at = |values: &[u64], idx: isize| -> u64 {
-        if idx < 0 || idx as usize >= values.len() {
+}
+
+/// One sentence's per-token values, which a token's features read at it and its neighbours.
+struct SentenceColumns<'s> {
+    lexicon: &'s [u64],
+    valences: &'s [u64],
+    subjectivity: &'s [u64],
+    clusters: &'s [[u64; 3]],
+    contexts: &'s [TokenContext],
+}
+
+/// What one token's row reads besides the columns.
+struct TokenFacts<'w> {
+    token_idx: usize,
+    n_tokens: usize,
+    word: &'w str,
+    /// Hashes of its last 3 letters, its stem, its last 2 and last 4 letters.
+    affixes: [u64; 4],
+    /// 1 inside quoted text.
+    quoted: u64,
+    /// Its repeat class ([`word_repeats`]).
+    repeat: u64,
+}
+
+/// The value of `values` at a token index, [`OUTSIDE`] beyond the sentence.
+fn at(values: &[u64], idx: isize) -> u64 {
+    if idx < 0 || idx as usize >= values.len() {
+        OUTSIDE
+    } else {
+        values[idx as usize]
+    }
+}
+
+impl SentenceColumns<'_> {
+    fn word_at(&self, idx: isize) -> u64 {
+        if idx < 0 || idx as usize >= self.contexts.len() {
             OUTSIDE
         } else {
-            values[idx as usize]
+            self.contexts[idx as usize].word
         }
-    };
-    let word_at = |idx: isize| -> u64 {
-        if idx < 0 || idx as usize >= contexts.len() {
+    }
+
+    fn cluster_at(&self, idx: isize, level: usize) -> u64 {
+        if idx < 0 || idx as usize >= self.clusters.len() {
             OUTSIDE
         } else {
-            contexts[idx as usize].word
+            self.clusters[idx as usize][level]
         }
-    };
-    let cluster_at = |idx: isize, level: usize| -> u64 {
-        if idx < 0 || idx as usize >= token_clusters.len() {
-            OUTSIDE
-        } else {
-            token_clusters[idx as usize][level]
-        }
-    };
-    let n_valenced = valences.iter().filter(|v| (**v as i64).abs() >= 3).count();
-    let sentence_heat = (matches.len().min(3) * 4 + n_valenced.min(3)) as u64;
-    let article_rates = article.lexicon_rate * 8 + article.valence_rate;
-    rows.clear();
-    for (token_idx, token) in tokens.iter().enumerate() {
+    }
+
+    /// The static feature row of one token. The features' numbers are part of the model file:
+    /// they must not change without retraining.
+    fn static_row(
+        &self,
+        token: &TokenFacts,
+        sentence_heat: u64,
+        article: ArticleContext,
+    ) -> [u32; N_STATIC] {
+        let token_idx = token.token_idx;
         let i = token_idx as isize;
-        let word = &text[token.start..token.end];
-        let [suffix3, stem_hash, suffix2, suffix4] = affixes[token_idx];
-        let w = contexts[token_idx].word;
-        let quoted_flag = u64::from(inside(quoted, quote_cursor, token.start));
-        let capital = u64::from(word.chars().next().is_some_and(char::is_uppercase));
-        let [fine, middle, coarse] = token_clusters[token_idx];
-        let repeat = repeats.get(token_idx).map_or(OUTSIDE, |r| u64::from(*r));
-        rows.push([
+        let (lexicon, valences, subjectivity) = (self.lexicon, self.valences, self.subjectivity);
+        let [suffix3, stem_hash, suffix2, suffix4] = token.affixes;
+        let w = self.contexts[token_idx].word;
+        let quoted_flag = token.quoted;
+        let capital = u64::from(token.word.chars().next().is_some_and(char::is_uppercase));
+        let [fine, middle, coarse] = self.clusters[token_idx];
+        let repeat = token.repeat;
+        let article_rates = article.lexicon_rate * 8 + article.valence_rate;
+        let word_at = |idx: isize| self.word_at(idx);
+        let cluster_at = |idx: isize, level: usize| self.cluster_at(idx, level);
+        [
             mix(1, 0, 0),
             mix(2, w, 0),
             mix(3, word_at(i - 1), 0),
@@ -518,7 +592,7 @@ pub(super) fn sentence_features(
             mix(7, word_at(i - 1), w),
             mix(8, w, word_at(i + 1)),
             mix(9, suffix3, 0),
-            mix(10, hash_shape(word), 0),
+            mix(10, hash_shape(token.word), 0),
             mix(11, lexicon[token_idx], 0),
             mix(12, at(lexicon, i - 1), 0),
             mix(13, at(lexicon, i + 1), 0),
@@ -542,7 +616,7 @@ pub(super) fn sentence_features(
             mix(31, cluster_at(i - 1, 2), coarse),
             mix(32, coarse, cluster_at(i + 1, 2)),
             mix(33, middle, valences[token_idx]),
-            mix(34, position_bucket(token_idx, tokens.len()), capital),
+            mix(34, position_bucket(token_idx, token.n_tokens), capital),
             mix(35, quoted_flag, middle),
             mix(36, word_at(i - 1), middle),
             mix(37, sentence_heat, 0),
@@ -562,7 +636,7 @@ pub(super) fn sentence_features(
             mix(51, repeat, lexicon[token_idx]),
             mix(52, repeat, middle),
             mix(53, repeat >> 2, w),
-        ]);
+        ]
     }
 }
 
