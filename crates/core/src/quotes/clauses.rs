@@ -31,6 +31,7 @@
 mod content;
 mod fragments;
 mod quote;
+mod reach;
 mod source;
 mod unclaimed;
 mod words;

@@ -1,25 +1,22 @@
 //! One clause read at its cue, and where its content lies: before a closing tag, after "that" or a
 //! colon, on both sides of a split quote, in the next passage when the tag ends with a colon, or in
-//! the passage before when the tag stands alone; also "according to X" clauses. Helpers find
-//! "that" or a colon after the cue, the words after a tag, where content after a cue ends, and the
-//! addressee of "told" or "warned" to skip.
+//! the passage before when the tag stands alone; also "according to X" clauses.
 //!
-//! It does not find the source (`source.rs`), judge whether a cue word is a verb (`words.rs`), or
-//! turn the clause into a quote (`quote.rs`).
+//! It does not find the source (`source.rs`), walk the tokens to where a part ends (`reach.rs`),
+//! judge whether a cue word is a verb (`words.rs`), or turn the clause into a quote (`quote.rs`).
 
 use std::ops::Range;
 
 use super::super::cues::{cue_at, CueMatch};
+use super::reach::Tail;
 use super::words::{ends_right_source, is_aux_or_adverb, is_quote_mark, opens_adverbial};
-use super::{ranges_of, Clause, Content, Reader, Tok};
+use super::{ranges_of, Clause, Content, Reader};
 use crate::offsets::Span;
 
 /// Tokens after a closing tag that still leave the content before it ("…, he said on Tuesday").
 const MAX_TAIL_WORDS: usize = 7;
 /// Words a reported statement needs ("spoke first" reports nothing).
 const MIN_CONTENT_WORDS: usize = 3;
-/// Tokens after the cue searched for "that" or a colon.
-const THAT_WINDOW: usize = 10;
 
 /// A cue read in its sentence: where the cue and the clause's parts around it lie, as token
 /// indexes.
@@ -394,216 +391,6 @@ impl Reader<'_> {
             resume: sentence_end,
         })
     }
-
-    fn find_that_or_colon(
-        &self,
-        from: usize,
-        sentence_end: usize,
-    ) -> (Option<usize>, Option<usize>) {
-        for t in from..sentence_end.min(from + THAT_WINDOW) {
-            let tok = &self.toks[t];
-            if tok.passage.is_some() {
-                break;
-            }
-            match tok.lower.as_str() {
-                "that" => return (Some(t), None),
-                ":" => return (None, Some(t)),
-                "," | ";" | "." => break,
-                // "said he hopes the vote sends a message that …": a subject after the cue
-                // starts the content; a "that" further on belongs to it.
-                "he" | "she" | "they" | "we" | "i" | "it" => break,
-                _ => {}
-            }
-        }
-        (None, None)
-    }
-
-    /// What follows a tag: its word count up to the sentence end, or up to a comma that opens a
-    /// split quote or a participle ("…, he said, adding …").
-    fn tail(&self, from: usize, sentence_end: usize) -> Tail {
-        let mut words = 0;
-        for t in from..sentence_end {
-            let tok = &self.toks[t];
-            if tok.passage.is_some() {
-                return Tail {
-                    words,
-                    split_passage_at: Some(t),
-                };
-            }
-            // "…,” Corbyn gushed — despite …": an aside, not more of what was said.
-            if matches!(tok.lower.as_str(), "—" | "–" | "--" | "(") {
-                return Tail {
-                    words,
-                    split_passage_at: None,
-                };
-            }
-            if tok.lower == "," {
-                let next = self.toks.get(t + 1).filter(|_| t + 1 < sentence_end);
-                if let Some(next) = next {
-                    if next.passage.is_some() || is_quote_mark(&next.lower) {
-                        return Tail {
-                            words,
-                            split_passage_at: Some(t + 1),
-                        };
-                    }
-                    if next.lower.ends_with("ing")
-                        || matches!(
-                            next.lower.as_str(),
-                            "and" | "but" | "although" | "though" | "while"
-                        )
-                    {
-                        return Tail {
-                            words,
-                            split_passage_at: None,
-                        };
-                    }
-                }
-            }
-            if tok.word {
-                words += 1;
-            }
-        }
-        Tail {
-            words,
-            split_passage_at: None,
-        }
-    }
-
-    /// Where content after a cue ends: at the sentence end, or where a new clause joins it (",
-    /// saying", "and added", ", which", ", but").
-    fn content_end(&self, start: usize, sentence_end: usize) -> usize {
-        for t in start + 1..sentence_end {
-            let tok = &self.toks[t];
-            if let Some(p) = tok.passage {
-                // `… because “…,” she said.`: a new tag after a passage ends the content there.
-                let passage_ends = self.toks.get(t + 1).is_none_or(|n| n.passage != Some(p));
-                if passage_ends {
-                    let ahead = (t + 1..sentence_end.min(t + 6))
-                        .take_while(|&u| self.toks[u].passage.is_none())
-                        .any(|u| {
-                            !self.toks[u].capital
-                                && cue_at(&[self.toks[u].lower.as_str()]).is_some()
-                                && !self.toks[u].lower.ends_with("ing")
-                        });
-                    if ahead {
-                        return t + 1;
-                    }
-                    // `… as a “terrible situation,” but stopped short …`: the comma inside the
-                    // marks ends the clause as one outside would.
-                    if tok.lower == "," {
-                        let after_mark =
-                            (t + 1..sentence_end).find(|&u| !is_quote_mark(&self.toks[u].lower));
-                        if let Some(u) = after_mark {
-                            let word = self.toks[u].lower.as_str();
-                            let opens =
-                                matches!(word, "which" | "who" | "while" | "but" | "whereas")
-                                    || (word.ends_with("ing")
-                                        && !self.toks[u].capital
-                                        && word.len() > 5);
-                            if opens {
-                                return t + 1;
-                            }
-                        }
-                    }
-                }
-                continue;
-            }
-            let next = self.toks.get(t + 1).filter(|_| t + 1 < sentence_end);
-            let next_is_cue = |n: &Tok| !n.capital && cue_at(&[n.lower.as_str()]).is_some();
-            match tok.lower.as_str() {
-                "," => {
-                    if let Some(next) = next {
-                        let opens = matches!(
-                            next.lower.as_str(),
-                            "which" | "who" | "while" | "but" | "whereas"
-                        ) || (next.lower.ends_with("ing")
-                            && next.passage.is_none()
-                            && !next.capital
-                            && next.lower.len() > 5)
-                            || (next.lower == "and"
-                                && self
-                                    .toks
-                                    .get(t + 2)
-                                    .filter(|_| t + 2 < sentence_end)
-                                    .is_some_and(next_is_cue));
-                        if opens {
-                            return t;
-                        }
-                    }
-                }
-                "and" if next.is_some_and(|n| next_is_cue(n) && !n.lower.ends_with("ing")) => {
-                    return t;
-                }
-                _ => {}
-            }
-        }
-        sentence_end
-    }
-
-    /// After "told", "warned", "urged" …: the addressee is not part of what was said ("told
-    /// reporters the plan was dead").
-    fn skip_object(&self, lemma: &str, after: usize, sentence_end: usize) -> usize {
-        let takes_object = matches!(
-            lemma,
-            "tell"
-                | "inform"
-                | "warn"
-                | "urge"
-                | "assure"
-                | "remind"
-                | "ask"
-                | "advise"
-                | "brief"
-                | "promise"
-                | "caution"
-        );
-        if !takes_object || after >= sentence_end {
-            return after;
-        }
-        let first = &self.toks[after];
-        if matches!(
-            first.lower.as_str(),
-            "him"
-                | "her"
-                | "them"
-                | "us"
-                | "me"
-                | "you"
-                | "reporters"
-                | "journalists"
-                | "supporters"
-                | "lawmakers"
-                | "voters"
-        ) {
-            return after + 1;
-        }
-        if let Some((span, _, _)) = self
-            .index
-            .within(Span::new(
-                first.span.start,
-                self.toks[sentence_end - 1].span.end,
-            ))
-            .next()
-        {
-            if span.start == first.span.start {
-                let end = self.toks[after..sentence_end]
-                    .iter()
-                    .position(|t| t.span.start >= span.end)
-                    .map_or(sentence_end, |p| after + p);
-                return end;
-            }
-        }
-        after
-    }
-
-    fn ends_with_colon(&self, sentence_end: usize) -> bool {
-        sentence_end > 0 && self.toks[sentence_end - 1].lower == ":"
-    }
-}
-
-struct Tail {
-    words: usize,
-    split_passage_at: Option<usize>,
 }
 
 #[cfg(test)]
