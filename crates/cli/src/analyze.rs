@@ -1,26 +1,19 @@
 //! `newslens analyze`: inputs in, one article contract per article out, in input order.
 //!
-//! Inputs are split into records sequentially and analysed in parallel a chunk at a time, so
-//! output keeps the input order and memory stays bounded however large the batch. A failed input
+//! The flow is the pipeline's (`newslens_pipeline`): inputs are split into records sequentially
+//! and analysed in parallel a chunk at a time, so output keeps the input order and memory stays
+//! bounded however large the batch. This module parses the arguments and prints: a failed input
 //! prints one line on stderr and the rest of the batch goes on.
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
-use rayon::prelude::*;
 
-use newslens_core::{analyze, Article, Document};
-use newslens_read::{
-    expand, open, read_record, ErrorKind, ReadError, ReadOptions, Reading, Record,
-};
+use newslens_pipeline::{records_of, Chunks, Defaults, Pipeline, Settings};
+use newslens_read::ReadOptions;
 
 use crate::output::{ArticleWriter, OutputFormat};
-
-/// Records analysed together: enough to keep every core busy, few enough to bound memory.
-pub(crate) const CHUNK_RECORDS: usize = 256;
-/// Bytes of input analysed together at most.
-pub(crate) const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
@@ -30,18 +23,41 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
+}
+
+/// The flags every command that reads and analyses inputs takes (`analyze`, `ingest`).
+#[derive(Args, Clone)]
+pub struct PipelineArgs {
     /// Outlet name for inputs that do not give one.
     #[arg(long, value_name = "NAME")]
-    outlet: Option<String>,
+    pub outlet: Option<String>,
     /// URL for inputs that do not give one.
     #[arg(long, value_name = "URL")]
-    url: Option<String>,
+    pub url: Option<String>,
     /// Threads to analyse with (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    pub jobs: Option<usize>,
     /// Largest input read (one file, JSON line or archive record), in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
-    max_bytes: u64,
+    pub max_bytes: u64,
+}
+
+impl PipelineArgs {
+    /// The pipeline these flags ask for.
+    pub fn pipeline(&self) -> Result<Pipeline> {
+        Ok(Pipeline::new(Settings {
+            jobs: self.jobs,
+            read: ReadOptions {
+                max_bytes: self.max_bytes,
+            },
+            defaults: Defaults {
+                outlet: self.outlet.clone(),
+                url: self.url.clone(),
+            },
+        })?)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -54,21 +70,9 @@ enum Format {
     Text,
 }
 
-/// The threads that analyse: `jobs` of them, or one per core.
-pub fn analysis_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = jobs {
-        builder = builder.num_threads(jobs.max(1));
-    }
-    builder.build().context("cannot start the analysis threads")
-}
-
 /// Runs the command; returns how many inputs failed.
 pub fn run(args: &AnalyzeArgs) -> Result<usize> {
-    let pool = analysis_pool(args.jobs)?;
-    let options = ReadOptions {
-        max_bytes: args.max_bytes,
-    };
+    let pipeline = args.pipeline.pipeline()?;
     let format = match args.format {
         Format::Json => OutputFormat::Json,
         Format::Jsonl => OutputFormat::JsonLines,
@@ -84,112 +88,23 @@ pub fn run(args: &AnalyzeArgs) -> Result<usize> {
     };
     let mut writer = ArticleWriter::new(out, format);
     let mut n_failed = 0usize;
-
-    let mut chunk: Vec<std::result::Result<Record, ReadError>> = Vec::new();
-    let mut chunk_bytes = 0usize;
-    for input in expand(&args.paths) {
-        let records: newslens_read::inputs::Records = match input {
-            Ok(input) => open(&input, &options),
-            Err(error) => Box::new(std::iter::once(Err(error))),
-        };
-        for record in records {
-            let record =
-                record.map(|record| with_defaults(record, args.outlet.as_ref(), args.url.as_ref()));
-            chunk_bytes += record.as_ref().map_or(0, |r| r.bytes.len());
-            chunk.push(record);
-            if chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES {
-                n_failed += flush(&pool, &mut chunk, &options, &mut writer)?;
-                chunk_bytes = 0;
+    for chunk in Chunks::new(records_of(&args.paths, &pipeline.settings().read)) {
+        for result in pipeline.analyze_chunk(chunk) {
+            match result {
+                Ok(done) => {
+                    for warning in done.warnings {
+                        eprintln!("newslens: {warning}");
+                    }
+                    writer.write(&done.value)?;
+                }
+                Err(error) => {
+                    n_failed += 1;
+                    writer.flush()?;
+                    eprintln!("newslens: {error}");
+                }
             }
         }
     }
-    n_failed += flush(&pool, &mut chunk, &options, &mut writer)?;
     writer.finish()?;
     Ok(n_failed)
-}
-
-/// `--outlet` and `--url` fill what the input did not give.
-pub(crate) fn with_defaults(
-    mut record: Record,
-    outlet: Option<&String>,
-    url: Option<&String>,
-) -> Record {
-    if record.given.outlet.is_none() {
-        record.given.outlet = outlet.cloned();
-    }
-    if record.given.url.is_none() {
-        record.given.url = url.cloned();
-    }
-    record
-}
-
-/// Analyses a chunk in parallel and writes it in order; returns how many inputs failed.
-fn flush<W: Write>(
-    pool: &rayon::ThreadPool,
-    chunk: &mut Vec<std::result::Result<Record, ReadError>>,
-    options: &ReadOptions,
-    writer: &mut ArticleWriter<W>,
-) -> Result<usize> {
-    let results = analyze_records(pool, chunk, options, &|_| None, &|article| article);
-    let mut n_failed = 0;
-    for result in results {
-        match result {
-            Ok((article, warnings)) => {
-                for warning in warnings {
-                    eprintln!("newslens: {warning}");
-                }
-                writer.write(&article)?;
-            }
-            Err(error) => {
-                n_failed += 1;
-                writer.flush()?;
-                eprintln!("newslens: {error}");
-            }
-        }
-    }
-    Ok(n_failed)
-}
-
-/// Reads and analyses a chunk in parallel, then runs `then` on each article on the same thread;
-/// results come back in input order. A document for which `instead` answers is not analysed: its
-/// answer is the result (`ingest` skips what is stored). Shared by `analyze` and `ingest`.
-pub(crate) fn analyze_records<T: Send>(
-    pool: &rayon::ThreadPool,
-    chunk: &mut Vec<std::result::Result<Record, ReadError>>,
-    options: &ReadOptions,
-    instead: &(dyn Fn(&Document) -> Option<T> + Sync),
-    then: &(dyn Fn(Article) -> T + Sync),
-) -> Vec<std::result::Result<(T, Vec<String>), ReadError>> {
-    pool.install(|| {
-        chunk
-            .par_drain(..)
-            .map(|record| {
-                let record = record?;
-                let origin = record.origin.clone();
-                // Readers and the core are tested never to panic; a third-party parser might. A
-                // panic costs that one input, never the batch.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let Reading { document, warnings } = read_record(record, options)?;
-                    if let Some(answer) = instead(&document) {
-                        return Ok((answer, warnings));
-                    }
-                    Ok((then(analyze(&document)), warnings))
-                }))
-                .unwrap_or_else(|panic| {
-                    Err(ReadError::new(
-                        origin,
-                        ErrorKind::Internal(panic_message(&panic)),
-                    ))
-                })
-            })
-            .collect()
-    })
-}
-
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
 }

@@ -278,8 +278,7 @@ fn write_comparison(out: &mut impl Write, comparison: &Comparison) -> Result<()>
             let narrative: Vec<String> = coverage
                 .narrative_tone
                 .iter()
-                .filter_map(|value| value.get("tone").and_then(|t| t.as_f64()))
-                .map(|t| format!("{t:+.2}"))
+                .map(|narrative| format!("{:+.2}", narrative.tone))
                 .collect();
             if !narrative.is_empty() {
                 write!(out, " (narrative {})", narrative.join(", "))?;

@@ -8,6 +8,7 @@
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
+use newslens_core::entities::MentionKind;
 use newslens_core::ner::{shipped_model, spans_of, FeatureHasher, Model};
 use newslens_eval::conll::{self, conll_label};
 use newslens_eval::gmb;
@@ -174,11 +175,15 @@ fn eval_seed_entities(dir: &std::path::Path) -> Result<()> {
         let mut types_of: std::collections::HashMap<String, Vec<&str>> =
             std::collections::HashMap::new();
         for entity in &article.entities {
-            for mention in entity.mentions.iter().filter(|m| m.kind == "name") {
+            for mention in entity
+                .mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Name)
+            {
                 types_of
                     .entry(seed_key(&mention.text))
                     .or_default()
-                    .push(&entity.entity_type);
+                    .push(entity.entity_type.as_str());
             }
         }
         for entity in &expected.entities {

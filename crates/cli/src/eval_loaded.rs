@@ -288,7 +288,7 @@ fn score_ptc(dir: &str, articles: &[ptc::PtcArticle], errors: &mut String) -> St
                 analysed
                     .loaded
                     .iter()
-                    .filter(|l| l.category == category)
+                    .filter(|l| l.category.as_str() == category)
                     .map(|l| (l.start, l.end)),
             );
             // Only the category's own characters count: its precision, and the share of gold

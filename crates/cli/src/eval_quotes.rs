@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 use newslens_core::quotes::cues::is_speech_verb;
+use newslens_core::quotes::QuoteKind;
 use newslens_core::{analyze, Article, Document};
 use newslens_eval::polnear::{self, QuoteScore, SystemQuote};
 use newslens_read::{expand, open, read_record, ReadOptions};
@@ -54,7 +55,7 @@ fn system_quotes(article: &Article) -> Vec<SystemQuote> {
         .iter()
         .map(|quote| SystemQuote {
             spans: quote.spans.iter().map(|s| (s.start, s.end)).collect(),
-            kind: quote.kind.clone(),
+            kind: quote.kind,
             speaker: quote.speaker.as_ref().map(|speaker| {
                 speaker
                     .mention
@@ -143,7 +144,7 @@ impl MissCauses {
         for (attribution, (best, _)) in gold.iter().zip(polnear::alignments(text, gold, system)) {
             let kind = polnear::gold_kind(&chars, &attribution.content);
             if best.is_some()
-                || kind == "indirect"
+                || kind == QuoteKind::Indirect
                 || !polnear::is_speech(&chars, attribution, &is_speech_verb)
             {
                 continue;
@@ -152,7 +153,7 @@ impl MissCauses {
                 &polnear::words_in(&words, &attribution.content),
                 &system_words,
             );
-            self.by_kind.entry(kind).or_default()[cause] += 1;
+            self.by_kind.entry(kind.as_str()).or_default()[cause] += 1;
         }
     }
 

@@ -134,7 +134,7 @@ fn contract_mention(
         start: chars.start,
         end: chars.end,
         text: text[span.start..span.end].to_string(),
-        kind: kind.as_str().to_string(),
+        kind,
     }
 }
 
@@ -151,7 +151,7 @@ fn contract_entities(
         .map(|(id, entity)| Entity {
             id,
             name: entity.name,
-            entity_type: entity.entity_type.as_str().to_string(),
+            entity_type: entity.entity_type,
             roles: entity.roles,
             tone: Some(tone::narrative_tone_of(
                 sentence_tones,
@@ -182,7 +182,7 @@ fn contract_quotes(
                 .collect::<Vec<_>>()
                 .join(" … "),
             spans: quote.spans.iter().map(|span| offsets.span(*span)).collect(),
-            kind: quote.kind.as_str().to_string(),
+            kind: quote.kind,
             speaker: quote.speaker.map(|speaker| Speaker {
                 name: speaker.name,
                 entity: speaker.entity,
@@ -219,7 +219,7 @@ fn contract_loaded(
                 start: span.start,
                 end: span.end,
                 text: text[found.span.start..found.span.end].to_string(),
-                category: found.category.as_str().to_string(),
+                category: found.category,
                 in_quote: found.in_quote,
             }
         })

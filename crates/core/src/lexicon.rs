@@ -10,12 +10,10 @@ pub fn items(file: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
 }
 
-/// Month names: `(month number, every spelling)`, from `data/months.txt`.
+/// Month names: `(month number, every spelling)`, from the contract's `data/months.txt` (dates
+/// in the contract are read with the same names).
 pub fn months() -> Vec<(u8, Vec<&'static str>)> {
-    items(include_str!("../data/months.txt"))
-        .zip(1u8..)
-        .map(|(line, month)| (month, line.split_whitespace().collect()))
-        .collect()
+    newslens_contract::dates::months()
 }
 
 /// Abbreviations after which a full stop does not end a sentence, from `data/abbreviations.txt`,

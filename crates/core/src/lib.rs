@@ -2,8 +2,7 @@
 //!
 //! This crate owns the [`Article`] contract (schema `newslens.article/1`, see `../shared/DESIGN.md`
 //! and `ARCHITECTURE.md`), the [`Document`] that readers hand in, and the analysis layers that turn a
-//! document into an article: paragraphs, sentences and embedded social posts so far; entities, quotes
-//! and tone come in later layers. It does no I/O: it knows nothing of files, databases, HTTP or
+//! document into an article It does no I/O: it knows nothing of files, databases, HTTP or
 //! terminals, and it never fails on messy text.
 //!
 //! # Brief overview
@@ -17,9 +16,6 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod article;
-pub mod dates;
-pub mod document;
 pub mod entities;
 pub mod gazetteer;
 pub mod language;
@@ -36,6 +32,11 @@ pub mod tone;
 mod analyze;
 
 pub use analyze::{analyze, article_id};
-pub use article::{Article, Boilerplate, Post, Source};
-pub use document::Document;
+/// The article contract and the document readers hand in, from `newslens-contract`: the types live
+/// in their own crate so that the store, the server and exports need not compile the analysis.
+pub use newslens_contract::{article, dates, document};
+pub use newslens_contract::{
+    Article, Boilerplate, BoilerplateKind, Document, EntityType, LoadedCategory, MentionKind, Post,
+    QuoteKind, Source,
+};
 pub use offsets::Span;

@@ -15,6 +15,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use newslens_core::quotes::QuoteKind;
+
 use crate::score::{f1, ratio};
 use crate::GoldError;
 
@@ -159,13 +161,13 @@ pub struct SystemQuote {
     /// Its spans.
     pub spans: Vec<(usize, usize)>,
     /// direct, mixed, indirect or post.
-    pub kind: String,
+    pub kind: QuoteKind,
     /// The speaker mention as written (or the speaker's name), if any.
     pub speaker: Option<String>,
 }
 
 /// How an attribution quotes: entirely in marks, partly, or not at all.
-pub fn gold_kind(text: &[char], content: &[(usize, usize)]) -> &'static str {
+pub fn gold_kind(text: &[char], content: &[(usize, usize)]) -> QuoteKind {
     let words: String = content
         .iter()
         .flat_map(|&(s, e)| text[s.min(text.len())..e.min(text.len())].iter())
@@ -175,15 +177,15 @@ pub fn gold_kind(text: &[char], content: &[(usize, usize)]) -> &'static str {
     let is_mark = |c: char| matches!(c, '"' | '“' | '”' | '«' | '»');
     let marks = words.chars().filter(|&c| is_mark(c)).count();
     if marks == 0 {
-        return "indirect";
+        return QuoteKind::Indirect;
     }
     let trimmed = words.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '—')
     });
     if trimmed.starts_with(is_mark) && trimmed.ends_with(is_mark) {
-        "direct"
+        QuoteKind::Direct
     } else {
-        "mixed"
+        QuoteKind::Mixed
     }
 }
 
@@ -296,7 +298,7 @@ pub struct QuoteScore {
     /// Over every quote.
     pub overall: QuoteCounts,
     /// Per kind (direct, mixed, indirect): system quotes by their kind, gold by its kind.
-    pub by_kind: BTreeMap<&'static str, QuoteCounts>,
+    pub by_kind: BTreeMap<QuoteKind, QuoteCounts>,
     /// Gold speech attributions with quotation marks: (matched, all).
     pub quoted_recall: (usize, usize),
     /// Matched gold speech attributions with a source: (speaker right, all).
@@ -315,7 +317,7 @@ pub fn is_speech(
         .iter()
         .flat_map(|&(s, e)| text[s.min(text.len())..e.min(text.len())].iter())
         .collect();
-    gold_kind(text, &attribution.content) != "indirect"
+    gold_kind(text, &attribution.content) != QuoteKind::Indirect
         || cue
             .split(|c: char| !c.is_alphanumeric())
             .any(|word| is_speech_word(&word.to_lowercase()))
@@ -387,10 +389,10 @@ impl QuoteScore {
             system.iter().map(|q| words_in(&words, &q.spans)).collect();
         for (quote, quote_words) in system.iter().zip(&system_words) {
             let matched = gold_words.iter().any(|g| half_overlap(quote_words, g).0);
-            let kind = match quote.kind.as_str() {
-                "direct" | "post" => "direct",
-                "mixed" => "mixed",
-                _ => "indirect",
+            let kind = match quote.kind {
+                QuoteKind::Direct | QuoteKind::Post => QuoteKind::Direct,
+                QuoteKind::Mixed => QuoteKind::Mixed,
+                QuoteKind::Indirect => QuoteKind::Indirect,
             };
             for counts in [&mut self.overall, self.by_kind.entry(kind).or_default()] {
                 counts.system += 1;
@@ -414,7 +416,7 @@ impl QuoteScore {
                 counts.gold += 1;
                 counts.matched_gold += usize::from(matched);
             }
-            if kind != "indirect" {
+            if kind != QuoteKind::Indirect {
                 self.quoted_recall.1 += 1;
                 self.quoted_recall.0 += usize::from(matched);
             }
@@ -457,9 +459,9 @@ impl QuoteScore {
                 c.gold
             )
         };
-        for kind in ["direct", "mixed", "indirect"] {
-            if let Some(counts) = self.by_kind.get(kind) {
-                out.push_str(&row(kind, counts));
+        for kind in [QuoteKind::Direct, QuoteKind::Mixed, QuoteKind::Indirect] {
+            if let Some(counts) = self.by_kind.get(&kind) {
+                out.push_str(&row(kind.as_str(), counts));
             }
         }
         out.push_str(&row("overall", &self.overall));
@@ -497,9 +499,9 @@ mod tests {
     #[test]
     fn kinds_follow_the_marks() {
         let text: Vec<char> = "“All of it,” and some “of it” here".chars().collect();
-        assert_eq!(gold_kind(&text, &[(0, 12)]), "direct");
-        assert_eq!(gold_kind(&text, &[(17, 29)]), "mixed");
-        assert_eq!(gold_kind(&text, &[(30, 34)]), "indirect");
+        assert_eq!(gold_kind(&text, &[(0, 12)]), QuoteKind::Direct);
+        assert_eq!(gold_kind(&text, &[(17, 29)]), QuoteKind::Mixed);
+        assert_eq!(gold_kind(&text, &[(30, 34)]), QuoteKind::Indirect);
     }
 
     #[test]
@@ -512,7 +514,7 @@ mod tests {
         }];
         let system = |start: usize, end: usize, speaker: &str| SystemQuote {
             spans: vec![(start, end)],
-            kind: "indirect".into(),
+            kind: QuoteKind::Indirect,
             speaker: Some(speaker.into()),
         };
         let mut score = QuoteScore::default();

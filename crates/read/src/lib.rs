@@ -2,7 +2,7 @@
 //!
 //! Reading has two halves. [`inputs`] turns the user's paths into streams of [`Record`]s, one per
 //! article (a file, a JSON line, a WARC response): sequential I/O. [`read_record`] turns one record
-//! into a [`newslens_core::Document`]: decode, extract the main text of HTML, normalise, move
+//! into a [`newslens_contract::Document`]: decode, extract the main text of HTML, normalise, move
 //! datelines, headlines, bylines and boilerplate into metadata. The second half does no I/O, so a
 //! batch runs it in parallel. Every error names its input ([`ReadError`]) and affects that input only.
 //!

@@ -5,7 +5,7 @@
 //! sequential I/O (`inputs`, `jsonl`, `warc`); turning a record into a document ([`read_record`]) is
 //! pure CPU work with no I/O.
 
-use newslens_core::Document;
+use newslens_contract::Document;
 
 use crate::decode::decode;
 use crate::error::{ErrorKind, Origin, ReadError, Result};
@@ -123,7 +123,7 @@ pub fn read_record(record: Record, options: &ReadOptions) -> Result<Reading> {
 fn apply_given(document: &mut Document, given: Given, fallback: Given) {
     let published = given
         .published
-        .map(|p| newslens_core::dates::parse_date_phrase(&p).unwrap_or(p));
+        .map(|p| newslens_contract::dates::parse_date_phrase(&p).unwrap_or(p));
     document.title = given.title.or(document.title.take()).or(fallback.title);
     document.published = published
         .or(document.published.take())

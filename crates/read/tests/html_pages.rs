@@ -120,7 +120,10 @@ fn embedded_tweet_becomes_a_post_spanning_its_text() {
 fn share_prompts_inside_the_article_are_boilerplate() {
     let article = read_fixture("meta-tags-and-tweet.html").unwrap();
     assert!(!article.text.contains("Share this article"));
-    assert!(article.boilerplate.iter().any(|b| b.kind == "share"));
+    assert!(article
+        .boilerplate
+        .iter()
+        .any(|b| b.kind.as_str() == "share"));
 }
 
 #[test]

@@ -63,7 +63,7 @@ fn seed_001_has_its_headline_and_dateline() {
     assert!(article
         .boilerplate
         .iter()
-        .any(|b| b.kind == "image_credit" && b.text == "Main image: Getty"));
+        .any(|b| b.kind.as_str() == "image_credit" && b.text == "Main image: Getty"));
     assert!(!article.text.contains("Main image"));
 }
 
@@ -86,7 +86,7 @@ fn seed_002_author_footer_and_two_pasted_posts() {
     assert!(article
         .boilerplate
         .iter()
-        .any(|b| b.kind == "author_footer"));
+        .any(|b| b.kind.as_str() == "author_footer"));
     let handles: Vec<&str> = article
         .posts
         .iter()

@@ -13,13 +13,14 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use newslens_core::{analyze as analyze_document, Article};
+use newslens_contract::Article;
+use newslens_pipeline::{store_chunks, Chunks, Defaults, Event};
 use newslens_read::jsonl::{parse_record, JsonLines};
-use newslens_read::{read_record, Format, Given, Origin, ReadError, Record};
+use newslens_read::{Format, Given, Origin, ReadError, Record};
 use newslens_store::compare::Comparison;
 use newslens_store::{
-    compare_story, prepare, update_stories, CorpusCounts, EntityReport, QuoteFilter, QuoteRecord,
-    SearchHit, SearchQuery, Store, StoryConfig, StoryFilter, StorySummary,
+    compare_story, update_stories, CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit,
+    SearchQuery, Store, StoryConfig, StoryFilter, StorySummary,
 };
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -157,19 +158,13 @@ fn body_records(body: &Body, params: &AnalyzeParams) -> ApiResult<Vec<Result<Rec
             ))
         }
     };
+    let defaults = Defaults {
+        outlet: params.outlet.clone(),
+        url: params.url.clone(),
+    };
     Ok(records
         .into_iter()
-        .map(|record| {
-            record.map(|mut record| {
-                if record.given.outlet.is_none() {
-                    record.given.outlet = params.outlet.clone();
-                }
-                if record.given.url.is_none() {
-                    record.given.url = params.url.clone();
-                }
-                record
-            })
-        })
+        .map(|record| record.map(|record| defaults.apply(record)))
         .collect())
 }
 
@@ -181,12 +176,6 @@ fn raw_record(body: &Body, origin: Origin, format: Format) -> Record {
         given: Given::default(),
         fallback: Given::default(),
     }
-}
-
-/// Reads and analyses one record, as `newslens analyze` does.
-fn analyse_record(record: Record, state: &AppState) -> Result<Article, ReadError> {
-    let reading = read_record(record, &state.read_options())?;
-    Ok(analyze_document(&reading.document))
 }
 
 /// Analyses an article and returns its contract, the same JSON as `newslens analyze`.
@@ -224,8 +213,8 @@ pub async fn analyze(
         )));
     }
     let record = records.remove(0).map_err(read_error)?;
-    let article = blocking(move || analyse_record(record, &state).map_err(read_error)).await?;
-    Ok(Json(article))
+    let done = blocking(move || state.pipeline().analyze_one(record).map_err(read_error)).await?;
+    Ok(Json(done.value))
 }
 
 fn read_error(error: ReadError) -> ApiError {
@@ -246,7 +235,7 @@ fn read_error(error: ReadError) -> ApiError {
 pub async fn article(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Article>> {
     let stored = state
         .read(move |store| {
             store
@@ -254,7 +243,7 @@ pub async fn article(
                 .ok_or_else(|| ApiError::not_found(format!("no article {id}")))
         })
         .await?;
-    Ok(Json(stored.json))
+    Ok(Json(stored.article))
 }
 
 /// Filters of the story list.
@@ -559,30 +548,31 @@ pub async fn ingest(
 ) -> ApiResult<Json<IngestReport>> {
     authorise(&state, &headers)?;
     let records = body_records(&body, &params)?;
-    let analysing = state.clone();
-    let (prepared, failed) = blocking(move || {
-        let mut prepared = Vec::new();
-        let mut failed = Vec::new();
-        for record in records {
-            match record.and_then(|record| analyse_record(record, &analysing)) {
-                Ok(article) => prepared.push(prepare(article)),
-                Err(error) => failed.push(error.to_string()),
-            }
-        }
-        Ok((prepared, failed))
-    })
-    .await?;
-    if prepared.is_empty() {
-        return Err(ApiError::bad_request(failed.join("; ")));
-    }
+    let writing = state.clone();
+    // The same flow as `newslens ingest`: the records are analysed in parallel on the pipeline's
+    // threads (what is stored already is skipped before analysis, a panic costs only its record),
+    // then stored in one transaction per chunk and the stories updated, under the writer's lock.
     let report = state
         .write(move |store| {
-            let outcome = store.add_articles(&prepared)?;
+            let mut failed = Vec::new();
+            let stored = store_chunks(
+                writing.pipeline(),
+                store,
+                Chunks::new(records),
+                &mut |event| {
+                    if let Event::Failed(error) = event {
+                        failed.push(error.to_string());
+                    }
+                },
+            )?;
+            if stored.n_read == 0 {
+                return Err(ApiError::bad_request(failed.join("; ")));
+            }
             let corpus = update_stories(store, &StoryConfig::default())?;
             Ok(IngestReport {
-                added: outcome.added,
-                same_text: outcome.same_text,
-                same_url: outcome.same_url,
+                added: stored.outcome.added,
+                same_text: stored.outcome.same_text,
+                same_url: stored.outcome.same_url,
                 failed,
                 corpus,
             })

@@ -94,6 +94,15 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<newslens_pipeline::PipelineError> for ApiError {
+    fn from(error: newslens_pipeline::PipelineError) -> ApiError {
+        match error {
+            newslens_pipeline::PipelineError::Store(error) => ApiError::from(error),
+            other => ApiError::internal(other.to_string()),
+        }
+    }
+}
+
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> ApiError {
         ApiError::new(rejection.status(), rejection.body_text())

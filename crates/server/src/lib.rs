@@ -140,9 +140,9 @@ pub enum ServeError {
     /// Listening beyond loopback without a token would let anyone write to the corpus.
     #[error("listening on {0} (beyond loopback) needs a token for POST /v1/ingest: pass --token or set NEWSLENS_TOKEN")]
     TokenRequired(SocketAddr),
-    /// The corpus could not be opened.
+    /// The corpus could not be opened, or the analysis threads started.
     #[error(transparent)]
-    Store(#[from] newslens_store::StoreError),
+    Open(#[from] newslens_pipeline::PipelineError),
     /// The address could not be bound, or serving failed.
     #[error("{addr}: {source}")]
     Io {

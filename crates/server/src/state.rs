@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use newslens_pipeline::Pipeline;
 use newslens_read::ReadOptions;
 use newslens_store::SqliteStore;
 
@@ -35,6 +36,8 @@ struct Inner {
     settings: Settings,
     readers: Mutex<Vec<SqliteStore>>,
     writer: Mutex<Option<SqliteStore>>,
+    /// The analysis threads `POST /v1/analyze` and `/v1/ingest` share, as the CLI's commands do.
+    pipeline: Pipeline,
 }
 
 /// Most idle read connections kept; more may be open while a burst lasts.
@@ -42,15 +45,28 @@ const MAX_IDLE_READERS: usize = 8;
 
 impl AppState {
     /// Opens the corpus (creating an empty one if missing) and checks it can be read.
-    pub fn open(settings: Settings) -> Result<AppState, newslens_store::StoreError> {
+    pub fn open(settings: Settings) -> Result<AppState, newslens_pipeline::PipelineError> {
         let writer = SqliteStore::open(&settings.db)?;
+        let pipeline = Pipeline::new(newslens_pipeline::Settings {
+            jobs: None,
+            read: ReadOptions {
+                max_bytes: settings.max_body as u64,
+            },
+            defaults: newslens_pipeline::Defaults::default(),
+        })?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 settings,
                 readers: Mutex::new(Vec::new()),
                 writer: Mutex::new(Some(writer)),
+                pipeline,
             }),
         })
+    }
+
+    /// The one read → analyse → store flow, with the server's reading settings.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.inner.pipeline
     }
 
     /// The server's settings.
@@ -61,13 +77,6 @@ impl AppState {
     /// The corpus database path.
     pub fn db(&self) -> &Path {
         &self.inner.settings.db
-    }
-
-    /// How posted articles are read.
-    pub fn read_options(&self) -> ReadOptions {
-        ReadOptions {
-            max_bytes: self.inner.settings.max_body as u64,
-        }
     }
 
     /// Runs `work` with a read connection on a blocking thread.

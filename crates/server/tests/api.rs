@@ -478,6 +478,19 @@ async fn ingest_needs_the_token_when_the_server_has_one() {
         .body(Body::from(ARTICLE))
         .unwrap();
     assert_eq!(call(&fixture.app, again).await.json()["same_text"], 1);
+    // Nothing readable: a 400 naming the input, and nothing stored.
+    let unreadable = Request::post("/v1/ingest")
+        .header(header::CONTENT_TYPE, "application/x-ndjson")
+        .header(header::AUTHORIZATION, "Bearer s3cret")
+        .body(Body::from("{\"text\": \n"))
+        .unwrap();
+    let answer = call(&fixture.app, unreadable).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("request body:1"));
+    assert_eq!(get(&fixture.app, "/v1/corpus").await.json()["articles"], 6);
 }
 
 #[tokio::test]

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use newslens_contract::{EntityType, MentionKind, QuoteKind, Tone};
+
 use crate::record::StoredArticle;
 use crate::views::{StoryArticle, StorySummary};
 
@@ -43,8 +45,8 @@ pub struct OutletCoverage {
     pub articles: Vec<StoryArticle>,
     /// Mean GDELT tone of its articles, when computed.
     pub tone: Option<f64>,
-    /// The narrative tone (`tone_narrative`) of each article that has one, as stored.
-    pub narrative_tone: Vec<serde_json::Value>,
+    /// The narrative tone (`tone_narrative`) of each article that has one.
+    pub narrative_tone: Vec<Tone>,
     /// Loaded words and how often it used each, most used first.
     pub loaded: Vec<Counted>,
     /// People mentioned, most mentioned first.
@@ -82,7 +84,7 @@ pub struct QuoteLine {
     /// The words.
     pub text: String,
     /// `direct`, `mixed`, `indirect` or `post`.
-    pub kind: String,
+    pub kind: QuoteKind,
     /// The reporting verb, when there is one.
     pub verb: Option<String>,
 }
@@ -119,11 +121,38 @@ pub struct Rewording {
     /// The speaker, when either outlet names one.
     pub speaker: String,
     /// `misquote` when both outlets present the words as direct speech, else `paraphrase`.
-    pub kind: String,
+    pub kind: RewordingKind,
     /// Share of the shorter version's words found in the longer.
     pub overlap: f64,
     /// The two versions, `(outlet, text, quote kind)`.
-    pub versions: Vec<(String, String, String)>,
+    pub versions: Vec<(String, String, QuoteKind)>,
+}
+
+/// How two outlets' wordings of one quote differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RewordingKind {
+    /// Both outlets present their wording as the speaker's own words (direct or mixed quotes).
+    Misquote,
+    /// At least one outlet reports the words without quotation marks.
+    Paraphrase,
+}
+
+impl RewordingKind {
+    /// The word the comparison uses for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RewordingKind::Misquote => "misquote",
+            RewordingKind::Paraphrase => "paraphrase",
+        }
+    }
+}
+
+impl std::fmt::Display for RewordingKind {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
 }
 
 /// One quote with where it came from, for matching across outlets.
@@ -132,7 +161,7 @@ struct Said<'a> {
     speaker: String,
     speaker_key: String,
     text: &'a str,
-    kind: &'a str,
+    kind: QuoteKind,
     words: Vec<String>,
 }
 
@@ -183,19 +212,23 @@ pub fn compare_story(story: &StorySummary, articles: &[StoredArticle]) -> Compar
             if let Some(tone) = &article.tone {
                 tones.push(tone.tone);
             }
-            if let Some(narrative) = stored.json.get("tone_narrative").filter(|v| !v.is_null()) {
+            if let Some(narrative) = &article.tone_narrative {
                 coverage.narrative_tone.push(narrative.clone());
             }
             for span in &article.loaded {
                 *loaded.entry(span.text.to_lowercase()).or_default() += 1;
             }
             for entity in &article.entities {
-                if !entity.mentions.iter().any(|mention| mention.kind == "name") {
+                if !entity
+                    .mentions
+                    .iter()
+                    .any(|mention| mention.kind == MentionKind::Name)
+                {
                     continue;
                 }
-                let target = match entity.entity_type.as_str() {
-                    "PERSON" => &mut people,
-                    "ORG" => &mut organisations,
+                let target = match entity.entity_type {
+                    EntityType::Person => &mut people,
+                    EntityType::Org => &mut organisations,
                     _ => continue,
                 };
                 *target.entry(entity.name.clone()).or_default() += entity.mentions.len();
@@ -210,7 +243,7 @@ pub fn compare_story(story: &StorySummary, articles: &[StoredArticle]) -> Compar
                     .or_default()
                     .push(QuoteLine {
                         text: quote.text.clone(),
-                        kind: quote.kind.clone(),
+                        kind: quote.kind,
                         verb: quote.verb.as_ref().map(|verb| verb.text.clone()),
                     });
                 said.push(Said {
@@ -218,7 +251,7 @@ pub fn compare_story(story: &StorySummary, articles: &[StoredArticle]) -> Compar
                     speaker_key: speaker_key(quote.speaker.as_ref().map(|s| s.name.as_str())),
                     speaker,
                     text: &quote.text,
-                    kind: &quote.kind,
+                    kind: quote.kind,
                     words: crate::features::words(&quote.text).collect(),
                 });
             }
@@ -281,11 +314,11 @@ fn differences(outlet_names: &[String], said: &[Said]) -> Differences {
             matched[a] = true;
             matched[b] = true;
             if qa.words != qb.words && qa.words.len().min(qb.words.len()) >= MIN_QUOTE_WORDS {
-                let direct = |kind: &str| kind == "direct" || kind == "mixed";
+                let direct = |kind: QuoteKind| matches!(kind, QuoteKind::Direct | QuoteKind::Mixed);
                 let kind = if direct(qa.kind) && direct(qb.kind) {
-                    "misquote"
+                    RewordingKind::Misquote
                 } else {
-                    "paraphrase"
+                    RewordingKind::Paraphrase
                 };
                 let speaker = if qa.speaker_key.is_empty() {
                     &qb.speaker
@@ -294,18 +327,18 @@ fn differences(outlet_names: &[String], said: &[Said]) -> Differences {
                 };
                 result.reworded.push(Rewording {
                     speaker: speaker.clone(),
-                    kind: kind.to_string(),
+                    kind,
                     overlap: (overlap * 1000.0).round() / 1000.0,
                     versions: vec![
                         (
                             outlet_names[qa.outlet_idx].clone(),
                             qa.text.to_string(),
-                            qa.kind.to_string(),
+                            qa.kind,
                         ),
                         (
                             outlet_names[qb.outlet_idx].clone(),
                             qb.text.to_string(),
-                            qb.kind.to_string(),
+                            qb.kind,
                         ),
                     ],
                 });

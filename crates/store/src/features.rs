@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use newslens_core::Article;
+use newslens_contract::Article;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Hash functions in a MinHash signature.
@@ -152,8 +152,11 @@ fn term_hash(key: &mut String, kind: &str, first: &str, second: &str) -> u32 {
 fn stopwords() -> &'static Vec<&'static str> {
     static STOPWORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
     STOPWORDS.get_or_init(|| {
-        let mut words: Vec<&'static str> =
-            newslens_core::lexicon::items(include_str!("../data/story_stopwords.txt")).collect();
+        let mut words: Vec<&'static str> = include_str!("../data/story_stopwords.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect();
         words.sort_unstable();
         words
     })

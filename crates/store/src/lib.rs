@@ -8,7 +8,7 @@
 //! - the views: story summaries, quotes by speaker or subject, entity timelines, full-text search
 //!   ([`views`]) and the side-by-side comparison of a story's outlets ([`compare`]).
 //!
-//! It never reads input files or analyses text: it takes [`newslens_core::Article`]s.
+//! It never reads input files or analyses text: it takes [`newslens_contract::Article`]s.
 //!
 //! # Brief overview
 //! ```
@@ -27,6 +27,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod compare;
 pub mod features;
 pub mod sqlite;
@@ -37,7 +38,7 @@ pub mod views;
 mod record;
 mod store;
 
-pub use compare::{compare_story, Comparison};
+pub use compare::{compare_story, Comparison, RewordingKind};
 pub use record::{prepare, ArticleRecord, StoredArticle};
 pub use sqlite::SqliteStore;
 pub use store::{update_stories, AddOutcome, AlreadyStored, Store, StoredKeys};

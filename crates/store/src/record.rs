@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use newslens_core::Article;
+use newslens_contract::{Article, MentionKind};
 
 use crate::features::{encode_minhash, encode_terms, story_features, StoryFeatures};
 use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
@@ -77,7 +77,10 @@ pub fn prepare(article: Article) -> ArticleRecord {
                 EntityKeys {
                     key,
                     last,
-                    named: entity.mentions.iter().any(|mention| mention.kind == "name"),
+                    named: entity
+                        .mentions
+                        .iter()
+                        .any(|mention| mention.kind == MentionKind::Name),
                 }
             })
             .collect(),
@@ -164,11 +167,16 @@ fn article_entities(article: &Article) -> Vec<EntityCount> {
     let entities: Vec<ArticleEntity> = article
         .entities
         .iter()
-        .filter(|entity| entity.mentions.iter().any(|mention| mention.kind == "name"))
+        .filter(|entity| {
+            entity
+                .mentions
+                .iter()
+                .any(|mention| mention.kind == MentionKind::Name)
+        })
         .map(|entity| ArticleEntity {
             article: 0,
             name: entity.name.clone(),
-            entity_type: entity.entity_type.clone(),
+            entity_type: entity.entity_type,
             mentions: entity.mentions.len(),
         })
         .collect();
@@ -180,8 +188,6 @@ fn article_entities(article: &Article) -> Vec<EntityCount> {
 pub struct StoredArticle {
     /// The contract as stored.
     pub article: Article,
-    /// The whole stored JSON, for fields newer than this build's [`Article`] (`tone_narrative`).
-    pub json: serde_json::Value,
     /// The id of the story it belongs to.
     pub story: String,
     /// The original this article near-copies.

@@ -91,6 +91,17 @@ pub trait Store {
     /// The ids and URLs of every stored article, so that an ingest skips them before analysis.
     fn stored_keys(&self) -> Result<StoredKeys>;
 
+    /// Prepares for a long run of [`Store::add_articles`] calls (an ingest). Does nothing unless
+    /// the backend has settings for it.
+    fn begin_bulk_writes(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Back to the usual settings after [`Store::begin_bulk_writes`].
+    fn end_bulk_writes(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// The story features of every stored article, for the story engine.
     fn story_inputs(&self) -> Result<Vec<StoryInput>>;
 

@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use newslens_contract::EntityType;
+
 use crate::views::EntityCount;
 
 /// Top entities kept per story.
@@ -23,7 +25,7 @@ pub struct ArticleEntity {
     /// The entity's name as the article gives it.
     pub name: String,
     /// PERSON, ORG, GPE…
-    pub entity_type: String,
+    pub entity_type: EntityType,
     /// Mentions in that article.
     pub mentions: usize,
 }
@@ -34,7 +36,7 @@ struct Tally {
     articles: BTreeSet<i64>,
     mentions: usize,
     spellings: BTreeMap<String, usize>,
-    types: BTreeMap<String, usize>,
+    types: BTreeMap<EntityType, usize>,
 }
 
 impl Tally {
@@ -42,7 +44,7 @@ impl Tally {
         self.articles.insert(entity.article);
         self.mentions += entity.mentions;
         *self.spellings.entry(entity.name.clone()).or_default() += entity.mentions.max(1);
-        *self.types.entry(entity.entity_type.clone()).or_default() += entity.mentions.max(1);
+        *self.types.entry(entity.entity_type).or_default() += entity.mentions.max(1);
     }
 
     fn absorb(&mut self, other: Tally) {
@@ -63,6 +65,17 @@ impl Tally {
         }
         best.map(|(choice, _)| choice.clone()).unwrap_or_default()
     }
+
+    /// The most-mentioned type; ties go to the type whose contract word sorts first, as when
+    /// types were counted as words. A tally is made by [`Tally::add`], so it has a type.
+    fn most_type(&self) -> EntityType {
+        self.types
+            .iter()
+            .max_by(|(type_a, n_a), (type_b, n_b)| {
+                n_a.cmp(n_b).then(type_b.as_str().cmp(type_a.as_str()))
+            })
+            .map_or(EntityType::Person, |(entity_type, _)| *entity_type)
+    }
 }
 
 /// The `limit` entities most of the story's articles mention (then most mentioned, then by name).
@@ -74,7 +87,7 @@ pub fn top_entities(entities: &[ArticleEntity], limit: usize) -> Vec<EntityCount
             .or_default()
             .add(entity);
     }
-    let is_person = |tally: &Tally| Tally::most(&tally.types) == "PERSON";
+    let is_person = |tally: &Tally| tally.most_type() == EntityType::Person;
     // Surnames alone that belong to exactly one longer person name.
     let mut joins: Vec<(String, String)> = Vec::new();
     for (key, tally) in &by_key {
@@ -101,7 +114,7 @@ pub fn top_entities(entities: &[ArticleEntity], limit: usize) -> Vec<EntityCount
         .into_values()
         .map(|tally| EntityCount {
             name: Tally::most(&tally.spellings),
-            entity_type: Tally::most(&tally.types),
+            entity_type: tally.most_type(),
             articles: tally.articles.len(),
             mentions: tally.mentions,
         })
@@ -124,7 +137,7 @@ mod tests {
         ArticleEntity {
             article,
             name: name.into(),
-            entity_type: entity_type.into(),
+            entity_type: EntityType::from_name(entity_type).expect("a contract entity type"),
             mentions,
         }
     }
@@ -135,7 +148,7 @@ mod tests {
             .map(|c| {
                 (
                     c.name.clone(),
-                    c.entity_type.clone(),
+                    c.entity_type.as_str().to_string(),
                     c.articles,
                     c.mentions,
                 )

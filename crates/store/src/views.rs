@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use newslens_contract::{EntityType, QuoteKind};
+
 /// One article of a story, as listed with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -36,7 +38,7 @@ pub struct EntityCount {
     pub name: String,
     /// PERSON, ORG, GPE…
     #[serde(rename = "type")]
-    pub entity_type: String,
+    pub entity_type: EntityType,
     /// Articles that mention it.
     pub articles: usize,
     /// Mentions in all.
@@ -83,7 +85,7 @@ pub struct QuoteRecord {
     /// The quoted or reported words.
     pub text: String,
     /// `direct`, `mixed`, `indirect` or `post`.
-    pub kind: String,
+    pub kind: QuoteKind,
     /// The speaker's name, when known.
     pub speaker: Option<String>,
     /// The reporting verb as written.

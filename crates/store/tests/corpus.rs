@@ -405,7 +405,7 @@ fn compare_shows_each_outlet_and_finds_a_misquote_and_quotes_only_one_outlet_use
         .iter()
         .any(|only| only.speaker == "Pat Morrow"));
     assert_eq!(differences.reworded.len(), 1, "{differences:#?}");
-    assert_eq!(differences.reworded[0].kind, "misquote");
+    assert_eq!(differences.reworded[0].kind.as_str(), "misquote");
 }
 
 #[test]

@@ -31,27 +31,7 @@ pub fn quoted_spans(text: &str) -> Vec<Span> {
     crate::quotes::marks::quoted_spans_by_line(text)
 }
 
-/// How an entity is mentioned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MentionKind {
-    /// By name ("Jeremy Corbyn", "Corbyn").
-    Name,
-    /// By description ("the Labour leader").
-    Nominal,
-    /// By pronoun ("he").
-    Pronoun,
-}
-
-impl MentionKind {
-    /// The contract's word for the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MentionKind::Name => "name",
-            MentionKind::Nominal => "nominal",
-            MentionKind::Pronoun => "pronoun",
-        }
-    }
-}
+pub use newslens_contract::MentionKind;
 
 /// One mention, in byte offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,46 +25,7 @@ pub use train::{classes_of_tokens, train, train_tuned, TrainOptions, TrainingTex
 use crate::offsets::Span;
 use crate::tone::{inside, sorted_spans};
 
-/// The kinds of loaded language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LoadedCategory {
-    /// Evaluative reporting or action verbs: "gushed", "slammed", "ripped into".
-    LoadedVerb,
-    /// Name-calling and labels: "far-left", "terrorist regime".
-    Label,
-    /// Emotive words: "scathing", "chaos", "cynically".
-    Emotive,
-    /// Degree words that amplify: "utterly", "totally".
-    Intensifier,
-    /// A word or two put in quotation marks to distance the outlet from it.
-    ScareQuote,
-}
-
-impl LoadedCategory {
-    /// The contract's word for the category.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LoadedCategory::LoadedVerb => "loaded_verb",
-            LoadedCategory::Label => "label",
-            LoadedCategory::Emotive => "emotive",
-            LoadedCategory::Intensifier => "intensifier",
-            LoadedCategory::ScareQuote => "scare_quote",
-        }
-    }
-
-    /// The category with this contract name.
-    pub fn from_name(name: &str) -> Option<LoadedCategory> {
-        [
-            LoadedCategory::LoadedVerb,
-            LoadedCategory::Label,
-            LoadedCategory::Emotive,
-            LoadedCategory::Intensifier,
-            LoadedCategory::ScareQuote,
-        ]
-        .into_iter()
-        .find(|category| category.as_str() == name)
-    }
-}
+pub use newslens_contract::LoadedCategory;
 
 /// One loaded span, in byte offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

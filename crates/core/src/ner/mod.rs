@@ -23,51 +23,7 @@ pub use train::{train, TrainOptions, TrainingSentence};
 
 use std::sync::LazyLock;
 
-/// The entity types newslens tags.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityType {
-    /// People.
-    Person,
-    /// Organisations, parties included.
-    Org,
-    /// Countries, cities, states.
-    Gpe,
-    /// Other places: regions, rivers, mountains.
-    Loc,
-    /// Nationalities, religious and political groups.
-    Norp,
-    /// Named events.
-    Event,
-}
-
-impl EntityType {
-    /// Every type, in tag order.
-    pub const ALL: [EntityType; 6] = [
-        EntityType::Person,
-        EntityType::Org,
-        EntityType::Gpe,
-        EntityType::Loc,
-        EntityType::Norp,
-        EntityType::Event,
-    ];
-
-    /// The contract's name for the type.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityType::Person => "PERSON",
-            EntityType::Org => "ORG",
-            EntityType::Gpe => "GPE",
-            EntityType::Loc => "LOC",
-            EntityType::Norp => "NORP",
-            EntityType::Event => "EVENT",
-        }
-    }
-
-    /// The type named `name` in the contract.
-    pub fn from_name(name: &str) -> Option<EntityType> {
-        EntityType::ALL.into_iter().find(|t| t.as_str() == name)
-    }
-}
+pub use newslens_contract::EntityType;
 
 /// A BIO tag: outside, or the beginning or inside of a mention of a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -22,30 +22,7 @@ use crate::entities::{FoundEntity, MentionKind};
 use crate::offsets::Span;
 use cues::Cue;
 
-/// What kind of attribution a quote is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuoteKind {
-    /// Words in quotation marks.
-    Direct,
-    /// Reported speech around a quoted fragment.
-    Mixed,
-    /// Reported speech without marks.
-    Indirect,
-    /// An embedded social-media post.
-    Post,
-}
-
-impl QuoteKind {
-    /// The contract's word for the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuoteKind::Direct => "direct",
-            QuoteKind::Mixed => "mixed",
-            QuoteKind::Indirect => "indirect",
-            QuoteKind::Post => "post",
-        }
-    }
-}
+pub use newslens_contract::QuoteKind;
 
 /// Who said it.
 #[derive(Debug, Clone, PartialEq, Eq)]

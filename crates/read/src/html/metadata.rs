@@ -7,7 +7,7 @@
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
-use newslens_core::dates::parse_date_phrase;
+use newslens_contract::dates::parse_date_phrase;
 
 /// Metadata found in a page.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -11,7 +11,7 @@ mod text;
 
 use scraper::{Html, Selector};
 
-use newslens_core::{Document, Post};
+use newslens_contract::{Document, Post};
 
 use crate::normalize::normalize;
 use crate::plain::{self, Known};

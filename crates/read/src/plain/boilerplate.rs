@@ -8,11 +8,13 @@ use std::sync::{LazyLock, OnceLock};
 
 use regex::{Regex, RegexSet};
 
+use newslens_contract::BoilerplateKind;
+
 /// Lines longer than this (in bytes) are prose, never furniture.
 const MAX_FURNITURE_LEN: usize = 240;
 
 struct Patterns {
-    kinds: Vec<&'static str>,
+    kinds: Vec<BoilerplateKind>,
     sources: Vec<String>,
     set: RegexSet,
     /// Each pattern on its own, compiled the first time it matches (to read its `author` group):
@@ -30,7 +32,9 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         let Some((kind, pattern)) = line.split_once('\t') else {
             continue;
         };
-        kinds.push(kind.trim());
+        let kind = BoilerplateKind::from_name(kind.trim())
+            .expect("every kind in data/boilerplate.txt is a contract boilerplate kind");
+        kinds.push(kind);
         sources.push(format!(r"(?i)^(?:{})$", pattern.trim()));
     }
     let set = RegexSet::new(&sources).expect("boilerplate patterns are valid");
@@ -47,7 +51,7 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Furniture<'l> {
     /// Its kind, from the data file.
-    pub kind: &'static str,
+    pub kind: BoilerplateKind,
     /// An author the line names (an author footer, a credit line).
     pub author: Option<&'l str>,
 }
@@ -75,9 +79,10 @@ pub fn classify(line: &str) -> Option<Furniture<'_>> {
 #[cfg(test)]
 mod tests {
     use super::classify;
+    use newslens_contract::BoilerplateKind;
 
     fn kind(line: &str) -> Option<&'static str> {
-        classify(line).map(|found| found.kind)
+        classify(line).map(|found| found.kind.as_str())
     }
 
     #[test]
@@ -90,7 +95,7 @@ mod tests {
     #[test]
     fn author_footer_names_its_author() {
         let found = classify("Follow Jack Smith on Twitter: @JackSmith").unwrap();
-        assert_eq!(found.kind, "author_footer");
+        assert_eq!(found.kind, BoilerplateKind::AuthorFooter);
         assert_eq!(found.author, Some("Jack Smith"));
     }
 

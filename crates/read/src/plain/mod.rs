@@ -10,8 +10,8 @@ mod boilerplate;
 mod byline;
 mod title;
 
-use newslens_core::dates::parse_date_phrase;
-use newslens_core::{Boilerplate, Document};
+use newslens_contract::dates::parse_date_phrase;
+use newslens_contract::{Boilerplate, BoilerplateKind, Document};
 
 pub use byline::byline_authors;
 
@@ -60,7 +60,7 @@ pub fn clean(text: &str, known: &Known) -> Document {
                 document.source.url = Some(line.split_whitespace().collect());
             }
             keep[line_idx] = false;
-            removed.push((line_idx, Boilerplate::new(line, "url")));
+            removed.push((line_idx, Boilerplate::new(line, BoilerplateKind::Url)));
             continue;
         }
         if let Some(published) = dateline(line) {
@@ -73,13 +73,13 @@ pub fn clean(text: &str, known: &Known) -> Document {
                 }
             }
             keep[line_idx] = false;
-            removed.push((line_idx, Boilerplate::new(line, "dateline")));
+            removed.push((line_idx, Boilerplate::new(line, BoilerplateKind::Dateline)));
             continue;
         }
         if let Some(authors) = byline::byline(line) {
             push_authors(&mut document.authors, authors);
             keep[line_idx] = false;
-            removed.push((line_idx, Boilerplate::new(line, "byline")));
+            removed.push((line_idx, Boilerplate::new(line, BoilerplateKind::Byline)));
             continue;
         }
         if boilerplate::classify(line).is_some() {
@@ -119,7 +119,7 @@ pub fn clean(text: &str, known: &Known) -> Document {
         if let Some(authors) = byline::byline(line) {
             push_authors(&mut document.authors, authors);
             keep[line_idx] = false;
-            removed.push((line_idx, Boilerplate::new(line, "byline")));
+            removed.push((line_idx, Boilerplate::new(line, BoilerplateKind::Byline)));
         }
     }
 
@@ -272,7 +272,7 @@ mod tests {
             document.text,
             "The council voted on Tuesday to close the library."
         );
-        assert_eq!(document.boilerplate[0].kind, "author_footer");
+        assert_eq!(document.boilerplate[0].kind, BoilerplateKind::AuthorFooter);
     }
 
     #[test]
@@ -302,7 +302,7 @@ mod tests {
     fn reuters_credits_name_the_reporters() {
         let document = clean("The talks failed on Friday after three days of argument.\n\n(Reporting by Ana Ruiz and Tom Best; Editing by Kim Lee)", &Known::default());
         assert_eq!(document.authors, ["Ana Ruiz", "Tom Best"]);
-        assert_eq!(document.boilerplate[0].kind, "credits");
+        assert_eq!(document.boilerplate[0].kind, BoilerplateKind::Credits);
     }
 
     #[test]

@@ -3,15 +3,15 @@
 //! the article's metadata.
 //!
 //! The highlights come from the contract's layers (character offsets, see
-//! `newslens_core::article`); [`crate::pages::segment`] turns them into well-formed nested
+//! `newslens_contract::article`); [`crate::pages::segment`] turns them into well-formed nested
 //! elements. This module decides what each highlight looks like; it does not read the store.
 
 use std::collections::BTreeMap;
 
 use maud::{html, Markup};
-use serde_json::Value;
 
-use newslens_core::article::{Entity, Loaded, Quote, ReportingVerb};
+use newslens_contract::article::{Entity, Loaded, Quote, ReportingVerb, Tone};
+use newslens_contract::{Article, MentionKind};
 use newslens_store::{StoredArticle, StorySummary};
 
 use crate::pages::charts::tone_bar;
@@ -52,22 +52,12 @@ struct QuotedSpeaker<'a> {
     n_quotes: usize,
 }
 
-/// The article page. `story` is the story the article belongs to, when known.
-pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
-    let article = &stored.article;
-    let title = article.title.as_deref().unwrap_or("Untitled article");
-    let speakers = quoted_speakers(&article.quotes);
-    let speaker_idx_of: BTreeMap<&str, usize> = speakers
-        .iter()
-        .enumerate()
-        .map(|(idx, speaker)| (speaker.name, idx))
-        .collect();
-    let n_unattributed = article
-        .quotes
-        .iter()
-        .filter(|quote| quote.speaker.is_none())
-        .count();
-
+/// Every highlighted span of the article (quotes, their verbs, entity mentions, loaded words) as
+/// an annotation for the segmenter and the highlight it stands for, in the same order.
+fn article_layers<'a>(
+    article: &'a Article,
+    speaker_idx_of: &BTreeMap<&str, usize>,
+) -> (Vec<Annotation>, Vec<Highlight<'a>>) {
     let mut annotations: Vec<Annotation> = Vec::new();
     let mut highlights: Vec<Highlight> = Vec::new();
     for quote in &article.quotes {
@@ -102,7 +92,7 @@ pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
             });
             highlights.push(Highlight::Entity {
                 entity,
-                kind: &mention.kind,
+                kind: mention.kind.as_str(),
                 end: mention.end,
             });
         }
@@ -115,6 +105,26 @@ pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
         });
         highlights.push(Highlight::Loaded(loaded));
     }
+    (annotations, highlights)
+}
+
+/// The article page. `story` is the story the article belongs to, when known.
+pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
+    let article = &stored.article;
+    let title = article.title.as_deref().unwrap_or("Untitled article");
+    let speakers = quoted_speakers(&article.quotes);
+    let speaker_idx_of: BTreeMap<&str, usize> = speakers
+        .iter()
+        .enumerate()
+        .map(|(idx, speaker)| (speaker.name, idx))
+        .collect();
+    let n_unattributed = article
+        .quotes
+        .iter()
+        .filter(|quote| quote.speaker.is_none())
+        .count();
+
+    let (annotations, highlights) = article_layers(article, &speaker_idx_of);
 
     let segmenter = Segmenter::new(&article.text);
     let paragraphs: Vec<(usize, usize)> = article
@@ -212,7 +222,7 @@ fn quote_tip(quote: &Quote) -> String {
         tip.push_str(&verb.text);
     }
     tip.push_str(" (");
-    tip.push_str(&quote.kind);
+    tip.push_str(quote.kind.as_str());
     if let Some(channel) = &quote.channel {
         tip.push_str(", via ");
         tip.push_str(channel);
@@ -240,7 +250,7 @@ fn render_nodes(nodes: &[Node], highlights: &[Highlight], n_chars: usize) -> Mar
                             span.quote.(speaker_class(*speaker_idx)) title=(tip) data-tip=(tip) { (inner) }
                         }
                         Highlight::Entity { entity, kind, end: mention_end } => {
-                            mark.entity.(format!("entity-{}", class_token(&entity.entity_type))).(format!("mention-{}", class_token(kind)))
+                            mark.entity.(format!("entity-{}", class_token(entity.entity_type.as_str()))).(format!("mention-{}", class_token(kind)))
                                 title={ (entity.name) " · " (entity.entity_type) } {
                                 (inner)
                                 @if *end >= (*mention_end).min(n_chars) {
@@ -253,7 +263,7 @@ fn render_nodes(nodes: &[Node], highlights: &[Highlight], n_chars: usize) -> Mar
                                 title=(if verb.neutral { "reporting verb" } else { "reporting verb (evaluative)" }) { (inner) }
                         }
                         Highlight::Loaded(loaded) => {
-                            mark.loaded.(format!("loaded-{}", class_token(&loaded.category)))
+                            mark.loaded.(format!("loaded-{}", class_token(loaded.category.as_str())))
                                 title={ "loaded: " (loaded.category) } { (inner) }
                         }
                     }
@@ -291,26 +301,6 @@ fn speakers_panel(speakers: &[QuotedSpeaker], n_unattributed: usize) -> Markup {
 }
 
 /// The GDELT figures of one tone object as stored.
-struct ToneFigures {
-    tone: f64,
-    positive: f64,
-    negative: f64,
-    polarity: f64,
-    words: Option<u64>,
-}
-
-fn tone_figures(value: Option<&Value>) -> Option<ToneFigures> {
-    let object = value?.as_object()?;
-    let number = |field: &str| object.get(field).and_then(Value::as_f64);
-    Some(ToneFigures {
-        tone: number("tone")?,
-        positive: number("positive").unwrap_or(f64::NAN),
-        negative: number("negative").unwrap_or(f64::NAN),
-        polarity: number("polarity").unwrap_or(f64::NAN),
-        words: object.get("words").and_then(Value::as_u64),
-    })
-}
-
 fn figure(value: f64) -> String {
     if value.is_finite() {
         format!("{value:.2}")
@@ -320,21 +310,11 @@ fn figure(value: f64) -> String {
 }
 
 fn tone_panel(stored: &StoredArticle) -> Markup {
-    // The JSON first: `tone_narrative` may be newer than this build's `Article`.
-    let whole = tone_figures(stored.json.get("tone")).or_else(|| {
-        let tone = stored.article.tone.as_ref()?;
-        Some(ToneFigures {
-            tone: tone.tone,
-            positive: tone.positive,
-            negative: tone.negative,
-            polarity: tone.polarity,
-            words: Some(tone.words as u64),
-        })
-    });
-    let narrative = tone_figures(stored.json.get("tone_narrative"));
-    let columns: Vec<(&str, &ToneFigures)> = [("Whole text", &whole), ("Narrative", &narrative)]
+    let whole = stored.article.tone.as_ref();
+    let narrative = stored.article.tone_narrative.as_ref();
+    let columns: Vec<(&str, &Tone)> = [("Whole text", whole), ("Narrative", narrative)]
         .into_iter()
-        .filter_map(|(label, figures)| Some((label, figures.as_ref()?)))
+        .filter_map(|(label, figures)| Some((label, figures?)))
         .collect();
     html! {
         section.tone.panel aria-labelledby="tone-heading" {
@@ -352,7 +332,7 @@ fn tone_panel(stored: &StoredArticle) -> Markup {
                         tr { th scope="row" { "Negative %" } @for (_, f) in &columns { td { (figure(f.negative)) } } }
                         tr { th scope="row" { "Polarity" } @for (_, f) in &columns { td { (figure(f.polarity)) } } }
                         tr { th scope="row" { "Words" } @for (_, f) in &columns {
-                            td { @if let Some(words) = f.words { (words) } @else { "–" } }
+                            td { (f.words) }
                         } }
                     }
                 }
@@ -367,7 +347,12 @@ fn tone_panel(stored: &StoredArticle) -> Markup {
 fn entities_panel(entities: &[Entity]) -> Markup {
     let mut named: Vec<&Entity> = entities
         .iter()
-        .filter(|entity| entity.mentions.iter().any(|mention| mention.kind == "name"))
+        .filter(|entity| {
+            entity
+                .mentions
+                .iter()
+                .any(|mention| mention.kind == MentionKind::Name)
+        })
         .collect();
     named.sort_by(|a, b| {
         b.mentions
@@ -382,7 +367,7 @@ fn entities_panel(entities: &[Entity]) -> Markup {
                 ul.entity-list {
                     @for entity in named {
                         li {
-                            span.type-badge.(format!("entity-{}", class_token(&entity.entity_type))) { (entity.entity_type) }
+                            span.type-badge.(format!("entity-{}", class_token(entity.entity_type.as_str()))) { (entity.entity_type) }
                             " " a href=(entity_path(&entity.name)) { (entity.name) }
                             " " span.count { (plural(entity.mentions.len(), "mention", "mentions")) }
                         }

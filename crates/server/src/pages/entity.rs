@@ -29,7 +29,7 @@ pub fn entity(report: &EntityReport) -> Markup {
                 ul.entity-names aria-label="Names and types" {
                     @for count in &report.names {
                         li {
-                            span.type-badge.(format!("entity-{}", class_token(&count.entity_type))) { (count.entity_type) }
+                            span.type-badge.(format!("entity-{}", class_token(count.entity_type.as_str()))) { (count.entity_type) }
                             " " strong { (count.name) }
                             " " span.count { (plural(count.articles, "article", "articles")) ", "
                                 (plural(count.mentions, "mention", "mentions")) }
@@ -65,7 +65,7 @@ fn quote_list(quotes: &[QuoteRecord], link_speaker: bool) -> Markup {
             ol.quote-list {
                 @for quote in quotes {
                     li.quote-item {
-                        blockquote.(format!("quote-{}", class_token(&quote.kind))) { (quote.text) }
+                        blockquote.(format!("quote-{}", class_token(quote.kind.as_str()))) { (quote.text) }
                         p.quote-source {
                             @match (&quote.speaker, link_speaker) {
                                 (Some(speaker), true) => { a.speaker href=(entity_path(speaker)) { (speaker) } }

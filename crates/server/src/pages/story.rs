@@ -8,7 +8,6 @@
 use std::collections::BTreeSet;
 
 use maud::{html, Markup};
-use serde_json::Value;
 
 use newslens_store::compare::{OnlyIn, OutletCoverage, Rewording};
 use newslens_store::{Comparison, StorySummary};
@@ -84,7 +83,7 @@ fn outlet_tone(coverage: &OutletCoverage) -> Option<(f64, &'static str)> {
     let narrative: Vec<f64> = coverage
         .narrative_tone
         .iter()
-        .filter_map(|value| value.get("tone").and_then(Value::as_f64))
+        .map(|tone| tone.tone)
         .filter(|tone| tone.is_finite())
         .collect();
     if !narrative.is_empty() {
@@ -231,7 +230,7 @@ fn worded_differently(reworded: &[Rewording]) -> Markup {
                 p.note { "The same quote as each outlet printed it. Words one version has and the other lacks are marked. "
                     "A misquote: both give the words as direct speech. A paraphrase: at least one reports them." }
                 @for rewording in distinct {
-                    @let kind = if rewording.kind == "misquote" { "misquote" } else { "paraphrase" };
+                    @let kind = rewording.kind.as_str();
                     div.rewording.(format!("rewording-{kind}")) {
                         p.rewording-head {
                             span.badge.(kind) { (kind) }

@@ -1,11 +1,14 @@
 //! Untrusted text: every page rendered with XSS payloads in every field the store hands it,
 //! checked for tags, event handlers, inline styles and `javascript:` links that came from the data.
+//! The contract's closed sets (entity types, mention, quote and rewording kinds, loaded categories)
+//! are enums that cannot hold a payload; every free-text field gets one.
 
 use crate::fixtures::*;
 use crate::html::*;
-use newslens_core::article::{Entity, Loaded, Mention, Quote, ReportingVerb, Speaker};
+use newslens_core::article::{Entity, Loaded, Mention, Quote, ReportingVerb, Speaker, Tone};
+use newslens_core::{EntityType, LoadedCategory, MentionKind, QuoteKind};
 use newslens_server::pages::{self, Paging};
-use newslens_store::compare::{OnlyIn, Rewording, SpeakerQuotes};
+use newslens_store::compare::{OnlyIn, Rewording, RewordingKind, SpeakerQuotes};
 use newslens_store::{
     compare_story, CorpusCounts, EntityCount, EntityReport, MentionPeriod, SearchHit, StorySummary,
 };
@@ -23,6 +26,10 @@ fn evil(idx: usize) -> String {
     PAYLOADS[idx % PAYLOADS.len()].to_string()
 }
 
+fn quote_kind(idx: usize) -> QuoteKind {
+    QuoteKind::ALL[idx % QuoteKind::ALL.len()]
+}
+
 #[test]
 fn article_page_escapes_everything_from_the_article() {
     for (payload_idx, payload) in PAYLOADS.iter().enumerate() {
@@ -37,7 +44,7 @@ fn article_page_escapes_everything_from_the_article() {
         article.quotes.push(Quote {
             text: payload.to_string(),
             spans: vec![span(0, n_chars)],
-            kind: evil(payload_idx + 3),
+            kind: quote_kind(payload_idx),
             speaker: Some(Speaker {
                 name: payload.to_string(),
                 entity: None,
@@ -55,13 +62,13 @@ fn article_page_escapes_everything_from_the_article() {
         article.entities.push(Entity {
             id: 9,
             name: payload.to_string(),
-            entity_type: payload.to_string(),
+            entity_type: EntityType::ALL[payload_idx % EntityType::ALL.len()],
             roles: Vec::new(),
             mentions: vec![Mention {
                 start: 4,
                 end: 10,
                 text: String::new(),
-                kind: payload.to_string(),
+                kind: MentionKind::ALL[payload_idx % MentionKind::ALL.len()],
             }],
             tone: None,
         });
@@ -69,7 +76,7 @@ fn article_page_escapes_everything_from_the_article() {
             start: 2,
             end: 8,
             text: String::new(),
-            category: payload.to_string(),
+            category: LoadedCategory::ALL[payload_idx % LoadedCategory::ALL.len()],
             in_quote: false,
         });
         stored.duplicate_of = Some(payload.to_string());
@@ -112,7 +119,7 @@ fn story_page_escapes_everything_from_the_articles() {
             articles: articles.iter().map(story_article).collect(),
             entities: vec![EntityCount {
                 name: payload.to_string(),
-                entity_type: payload.to_string(),
+                entity_type: EntityType::ALL[payload_idx % EntityType::ALL.len()],
                 articles: 1,
                 mentions: 1,
             }],
@@ -121,18 +128,18 @@ fn story_page_escapes_everything_from_the_articles() {
         let mut comparison = compare_story(&summary, &articles);
         comparison.differences.reworded.push(Rewording {
             speaker: payload.to_string(),
-            kind: payload.to_string(),
+            kind: RewordingKind::Misquote,
             overlap: f64::NAN,
             versions: vec![
                 (
                     payload.to_string(),
                     payload.to_string(),
-                    payload.to_string(),
+                    quote_kind(payload_idx),
                 ),
                 (
                     evil(payload_idx + 1),
                     evil(payload_idx + 2),
-                    evil(payload_idx + 3),
+                    quote_kind(payload_idx + 1),
                 ),
             ],
         });
@@ -151,14 +158,20 @@ fn story_page_escapes_everything_from_the_articles() {
                 text: payload.to_string(),
                 count: 2,
             });
-            coverage
-                .narrative_tone
-                .push(serde_json::json!({"tone": payload}));
+            coverage.narrative_tone.push(Tone {
+                tone: f64::NAN,
+                positive: f64::INFINITY,
+                negative: 0.0,
+                polarity: f64::NAN,
+                activity_density: 0.0,
+                self_group_density: 0.0,
+                words: payload.len(),
+            });
             coverage.speakers.push(SpeakerQuotes {
                 speaker: payload.to_string(),
                 quotes: vec![newslens_store::compare::QuoteLine {
                     text: payload.to_string(),
-                    kind: payload.to_string(),
+                    kind: quote_kind(payload_idx),
                     verb: Some(payload.to_string()),
                 }],
             });
@@ -173,7 +186,7 @@ fn entity_home_and_error_pages_escape_everything() {
     for (payload_idx, payload) in PAYLOADS.iter().enumerate() {
         let mut record = quote_record(payload, Some(payload));
         record.verb = Some(evil(payload_idx + 1));
-        record.kind = evil(payload_idx + 2);
+        record.kind = quote_kind(payload_idx);
         record.outlet = Some(evil(payload_idx + 3));
         record.article = payload.to_string();
         record.story = payload.to_string();
@@ -183,7 +196,7 @@ fn entity_home_and_error_pages_escape_everything() {
             query: payload.to_string(),
             names: vec![EntityCount {
                 name: payload.to_string(),
-                entity_type: payload.to_string(),
+                entity_type: EntityType::ALL[payload_idx % EntityType::ALL.len()],
                 articles: 1,
                 mentions: 1,
             }],

@@ -4,8 +4,9 @@
 //!
 //! Every sentence here was written for these tests.
 
-use newslens_core::article::{Entity, Loaded, Mention, Quote, ReportingVerb, Speaker};
+use newslens_core::article::{Entity, Loaded, Mention, Quote, ReportingVerb, Speaker, Tone};
 use newslens_core::{analyze, Document, Source, Span};
+use newslens_core::{EntityType, LoadedCategory, MentionKind, QuoteKind};
 use newslens_store::{EntityCount, QuoteRecord, StoredArticle, StoryArticle, StorySummary};
 
 pub const LEDGER_TEXT: &str = "Mayor Helen Brandt said on Tuesday that the city would rebuild the Riverside bridge before winter.\n\n“We will not back down from this promise to the people of Riverside,” Brandt said at a crowded meeting in Oldham.\n\nCritics slammed the reckless plan. Councillor Omar Reyes told reporters: “The budget for this bridge is a disaster waiting to happen.”";
@@ -29,11 +30,9 @@ pub fn stored(
     };
     let mut article = analyze(&document);
     article.id = id.to_string();
-    let json = serde_json::to_value(&article).expect("an article serialises");
     StoredArticle {
         article,
         story: "story".to_string(),
-        json,
         duplicate_of: None,
     }
 }
@@ -83,7 +82,7 @@ pub fn bridge_story() -> (StorySummary, Vec<StoredArticle>) {
         articles: articles.iter().map(story_article).collect(),
         entities: vec![EntityCount {
             name: "Helen Brandt".to_string(),
-            entity_type: "PERSON".to_string(),
+            entity_type: EntityType::Person,
             articles: 3,
             mentions: 7,
         }],
@@ -127,20 +126,20 @@ pub fn hand_made_article() -> StoredArticle {
         Entity {
             id: 0,
             name: "Zoë Martín".to_string(),
-            entity_type: "PERSON".to_string(),
+            entity_type: EntityType::Person,
             roles: Vec::new(),
             mentions: vec![
                 Mention {
                     start: zoe_start,
                     end: zoe_end,
                     text: "Zoë Martín".to_string(),
-                    kind: "name".to_string(),
+                    kind: MentionKind::Name,
                 },
                 Mention {
                     start: paragraph_break + 2,
                     end: paragraph_break + 5,
                     text: "She".to_string(),
-                    kind: "pronoun".to_string(),
+                    kind: MentionKind::Pronoun,
                 },
             ],
             tone: None,
@@ -148,21 +147,21 @@ pub fn hand_made_article() -> StoredArticle {
         Entity {
             id: 1,
             name: "Québec".to_string(),
-            entity_type: "GPE".to_string(),
+            entity_type: EntityType::Gpe,
             roles: Vec::new(),
             mentions: vec![
                 Mention {
                     start: quebec_start,
                     end: quebec_end,
                     text: "Québec".to_string(),
-                    kind: "name".to_string(),
+                    kind: MentionKind::Name,
                 },
                 // Out of range: must be dropped, not panic.
                 Mention {
                     start: 500,
                     end: 510,
                     text: "x".to_string(),
-                    kind: "name".to_string(),
+                    kind: MentionKind::Name,
                 },
             ],
             tone: None,
@@ -177,7 +176,7 @@ pub fn hand_made_article() -> StoredArticle {
         Quote {
             text: "Café owners 😀 are furious,".to_string(),
             spans: vec![span(0, find("”").1)],
-            kind: "direct".to_string(),
+            kind: QuoteKind::Direct,
             speaker: Some(speaker.clone()),
             verb: Some(ReportingVerb {
                 text: "said".to_string(),
@@ -192,7 +191,7 @@ pub fn hand_made_article() -> StoredArticle {
         Quote {
             text: "are furious … it is shameful".to_string(),
             spans: vec![span(furious_start - 4, shameful_end + 1)],
-            kind: "mixed".to_string(),
+            kind: QuoteKind::Mixed,
             speaker: Some(Speaker {
                 name: "Someone Else".to_string(),
                 entity: None,
@@ -210,7 +209,7 @@ pub fn hand_made_article() -> StoredArticle {
         Quote {
             text: "unattributed".to_string(),
             spans: vec![span(cafe_start, cafe_start), span(3, 1)],
-            kind: "direct".to_string(),
+            kind: QuoteKind::Direct,
             speaker: None,
             verb: None,
             channel: None,
@@ -221,14 +220,14 @@ pub fn hand_made_article() -> StoredArticle {
             start: furious_start,
             end: furious_end,
             text: "furious".to_string(),
-            category: "emotive".to_string(),
+            category: LoadedCategory::Emotive,
             in_quote: true,
         },
         Loaded {
             start: shameful_start,
             end: shameful_end,
             text: "shameful".to_string(),
-            category: "emotive".to_string(),
+            category: LoadedCategory::Emotive,
             in_quote: true,
         },
         // Touching the verb, crossing the quote's end.
@@ -236,20 +235,22 @@ pub fn hand_made_article() -> StoredArticle {
             start: furious_end,
             end: said_end,
             text: ",” said".to_string(),
-            category: "loaded_verb".to_string(),
+            category: LoadedCategory::LoadedVerb,
             in_quote: false,
         },
     ];
-    let mut json = serde_json::to_value(&article).expect("an article serialises");
-    json["tone_narrative"] = serde_json::json!({
-        "tone": -3.25, "positive": 1.0, "negative": 4.25, "polarity": 5.25,
-        "activity_density": 0.0, "self_group_density": 0.0, "words": 12
+    article.tone_narrative = Some(Tone {
+        tone: -3.25,
+        positive: 1.0,
+        negative: 4.25,
+        polarity: 5.25,
+        activity_density: 0.0,
+        self_group_density: 0.0,
+        words: 12,
     });
-    article.tone_narrative = None;
     StoredArticle {
         article,
         story: "story".to_string(),
-        json,
         duplicate_of: None,
     }
 }
@@ -257,7 +258,7 @@ pub fn hand_made_article() -> StoredArticle {
 pub fn quote_record(text: &str, speaker: Option<&str>) -> QuoteRecord {
     QuoteRecord {
         text: text.to_string(),
-        kind: "direct".to_string(),
+        kind: QuoteKind::Direct,
         speaker: speaker.map(str::to_string),
         verb: Some("slammed".to_string()),
         neutral: Some(false),

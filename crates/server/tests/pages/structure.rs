@@ -4,9 +4,12 @@
 
 use crate::fixtures::*;
 use crate::html::*;
-use newslens_core::{analyze, Article, Document};
+use newslens_core::article::Tone;
+use newslens_core::{analyze, Article, Document, EntityType, QuoteKind};
 use newslens_server::pages::{self, Paging};
-use newslens_store::compare::{Differences, OnlyIn, OutletCoverage, Rewording, SpeakerQuotes};
+use newslens_store::compare::{
+    Differences, OnlyIn, OutletCoverage, Rewording, RewordingKind, SpeakerQuotes,
+};
 use newslens_store::{
     compare_story, Comparison, CorpusCounts, EntityCount, EntityReport, MentionPeriod, SearchHit,
     StoredArticle, StorySummary,
@@ -114,11 +117,10 @@ fn article_page_without_layers_still_shows_the_text() {
     let mut article: Article = analyze(&Document::new("Just one plain line, no one quoted."));
     article.paragraphs.clear();
     article.tone = None;
-    let json = serde_json::json!({});
+    article.tone_narrative = None;
     let html = pages::article(
         &StoredArticle {
             article,
-            json,
             story: "story".to_string(),
             duplicate_of: None,
         },
@@ -187,11 +189,19 @@ fn story_page_shows_rewordings_side_by_side() {
         entities: Vec::new(),
         quotes: 2,
     };
-    let coverage = |outlet: &str, tone: serde_json::Value| OutletCoverage {
+    let coverage = |outlet: &str, tone: f64| OutletCoverage {
         outlet: outlet.to_string(),
         articles: Vec::new(),
         tone: Some(1.0),
-        narrative_tone: vec![tone],
+        narrative_tone: vec![Tone {
+            tone,
+            positive: 0.0,
+            negative: 0.0,
+            polarity: 0.0,
+            activity_density: 0.0,
+            self_group_density: 0.0,
+            words: 10,
+        }],
         loaded: Vec::new(),
         people: Vec::new(),
         organisations: Vec::new(),
@@ -203,10 +213,7 @@ fn story_page_shows_rewordings_side_by_side() {
     let comparison = Comparison {
         story: "s".to_string(),
         title: None,
-        outlets: vec![
-            coverage("Alpha", serde_json::json!({"tone": -4.0})),
-            coverage("Beta", serde_json::json!({"tone": 2.5})),
-        ],
+        outlets: vec![coverage("Alpha", -4.0), coverage("Beta", 2.5)],
         differences: Differences {
             speakers_only_in: vec![OnlyIn {
                 outlet: "Alpha".to_string(),
@@ -220,18 +227,18 @@ fn story_page_shows_rewordings_side_by_side() {
             }],
             reworded: vec![Rewording {
                 speaker: "Ann Lee".to_string(),
-                kind: "misquote".to_string(),
+                kind: RewordingKind::Misquote,
                 overlap: 0.8,
                 versions: vec![
                     (
                         "Alpha".to_string(),
                         "We will not back down".to_string(),
-                        "direct".to_string(),
+                        QuoteKind::Direct,
                     ),
                     (
                         "Beta".to_string(),
                         "We will never back down".to_string(),
-                        "direct".to_string(),
+                        QuoteKind::Direct,
                     ),
                 ],
             }],
@@ -263,7 +270,7 @@ fn entity_page_charts_mentions_and_lists_quotes() {
         query: "brandt".to_string(),
         names: vec![EntityCount {
             name: "Helen Brandt".to_string(),
-            entity_type: "PERSON".to_string(),
+            entity_type: EntityType::Person,
             articles: 3,
             mentions: 9,
         }],

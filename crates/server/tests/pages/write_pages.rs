@@ -3,6 +3,7 @@
 //! server's CSP header to see them as a reader would). Does nothing without the variable.
 
 use crate::fixtures::*;
+use newslens_core::EntityType;
 use newslens_server::pages::{self, Paging};
 use newslens_store::{
     compare_story, CorpusCounts, EntityCount, EntityReport, MentionPeriod, SearchHit,
@@ -37,7 +38,7 @@ fn write_pages() {
         query: "brandt".to_string(),
         names: vec![EntityCount {
             name: "Helen Brandt".to_string(),
-            entity_type: "PERSON".to_string(),
+            entity_type: EntityType::Person,
             articles: 3,
             mentions: 9,
         }],

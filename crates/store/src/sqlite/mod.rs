@@ -16,7 +16,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use newslens_core::Article;
+use newslens_contract::{Article, EntityType};
 
 use crate::features::{decode_minhash, decode_terms, StoryFeatures};
 use crate::record::{ArticleRecord, StoredArticle};
@@ -105,23 +105,6 @@ impl SqliteStore {
             .map_err(|source| self.error(source))
     }
 
-    /// Settings for a long run of writes (an ingest): a write-ahead log of 32 MB instead of 4
-    /// before it is copied into the database, so index pages written in many transactions are
-    /// copied (and synced) once instead of each time. (A larger page cache was tried too: at
-    /// 128 MB it saved no measurable writer time and added 100 MB to an ingest's peak memory.)
-    pub fn tune_for_bulk_writes(&self) -> Result<()> {
-        self.connection
-            .execute_batch(&format!("PRAGMA wal_autocheckpoint = {BULK_WAL_PAGES};"))
-            .map_err(|source| self.error(source))
-    }
-
-    /// Back to the usual settings after [`SqliteStore::tune_for_bulk_writes`].
-    pub fn end_bulk_writes(&self) -> Result<()> {
-        self.connection
-            .execute_batch(&format!("PRAGMA wal_autocheckpoint = {WAL_PAGES};"))
-            .map_err(|source| self.error(source))
-    }
-
     /// Moves everything in the write-ahead log into the database file, so the file alone holds
     /// the whole corpus (for copying it).
     pub fn checkpoint(&self) -> Result<()> {
@@ -187,6 +170,23 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    /// Settings for a long run of writes (an ingest): a write-ahead log of 32 MB instead of 4
+    /// before it is copied into the database, so index pages written in many transactions are
+    /// copied (and synced) once instead of each time. (A larger page cache was tried too: at
+    /// 128 MB it saved no measurable writer time and added 100 MB to an ingest's peak memory.)
+    fn begin_bulk_writes(&self) -> Result<()> {
+        self.connection
+            .execute_batch(&format!("PRAGMA wal_autocheckpoint = {BULK_WAL_PAGES};"))
+            .map_err(|source| self.error(source))
+    }
+
+    /// Back to the usual settings after [`Store::begin_bulk_writes`].
+    fn end_bulk_writes(&self) -> Result<()> {
+        self.connection
+            .execute_batch(&format!("PRAGMA wal_autocheckpoint = {WAL_PAGES};"))
+            .map_err(|source| self.error(source))
+    }
+
     fn add_articles(&mut self, batch: &[ArticleRecord]) -> Result<AddOutcome> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Database {
@@ -426,11 +426,9 @@ fn stored_article((article_id, json, story, duplicate_of): ArticleRow) -> Result
         id: article_id.clone(),
         source,
     };
-    let value: serde_json::Value = serde_json::from_str(&json).map_err(wrap)?;
-    let article: Article = serde_json::from_value(value.clone()).map_err(wrap)?;
+    let article: Article = serde_json::from_str(&json).map_err(wrap)?;
     Ok(StoredArticle {
         article,
-        json: value,
         story,
         duplicate_of,
     })
@@ -499,7 +497,7 @@ fn add_article(
             entity.name,
             keys.key,
             keys.last,
-            entity.entity_type,
+            entity.entity_type.as_str(),
             entity.mentions.len() as i64,
             keys.named,
         ])?;
@@ -521,7 +519,7 @@ fn add_article(
             rowid,
             quote_idx as i64,
             quote.text,
-            quote.kind,
+            quote.kind.as_str(),
             quote.speaker.as_ref().map(|speaker| &speaker.name),
             speaker_key,
             speaker_last,
@@ -605,7 +603,7 @@ fn rebuild_story_table(transaction: &rusqlite::Transaction) -> rusqlite::Result<
         entities.push(ArticleEntity {
             article: row.get(1)?,
             name: row.get(2)?,
-            entity_type: row.get(3)?,
+            entity_type: contract_word(row, 3, EntityType::from_name)?,
             mentions: row.get::<_, i64>(4)? as usize,
         });
     }
@@ -613,4 +611,21 @@ fn rebuild_story_table(transaction: &rusqlite::Transaction) -> rusqlite::Result<
         write(&story, &entities)?;
     }
     Ok(())
+}
+
+/// Reads a column that holds one of the contract's words (an entity type, a quote kind), refusing
+/// a word outside the set as a conversion failure instead of passing an unchecked string on.
+pub(crate) fn contract_word<T>(
+    row: &rusqlite::Row<'_>,
+    idx: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let word = row.get_ref(idx)?.as_str()?;
+    parse(word).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("{word:?} is not a word of the article contract").into(),
+        )
+    })
 }

@@ -6,6 +6,10 @@
 
 use rusqlite::{params, Connection};
 
+use newslens_contract::{EntityType, QuoteKind};
+
+use super::contract_word;
+
 use crate::views::{
     EntityCount, EntityReport, MentionPeriod, QuoteFilter, QuoteRecord, SearchHit, SearchQuery,
     StoryArticle, StoryFilter, StorySummary,
@@ -154,7 +158,7 @@ pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result
                     row.get::<_, i64>(0)?,
                     QuoteRecord {
                         text: row.get(1)?,
-                        kind: row.get(2)?,
+                        kind: contract_word(row, 2, QuoteKind::from_name)?,
                         speaker: row.get(3)?,
                         verb: row.get(4)?,
                         neutral: row.get(5)?,
@@ -196,7 +200,7 @@ pub fn entity(
         .query_map([&key], |row| {
             Ok(EntityCount {
                 name: row.get(0)?,
-                entity_type: row.get(1)?,
+                entity_type: contract_word(row, 1, EntityType::from_name)?,
                 articles: row.get::<_, i64>(2)? as usize,
                 mentions: row.get::<_, i64>(3)? as usize,
             })

@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::offsets::Span;
+use crate::kinds::{BoilerplateKind, EntityType, LoadedCategory, MentionKind, QuoteKind};
+use crate::span::Span;
 
 /// The schema tag every article carries.
 pub const SCHEMA: &str = "newslens.article/1";
@@ -125,7 +126,7 @@ pub struct Entity {
     pub name: String,
     /// PERSON, ORG, GPE, LOC, NORP or EVENT.
     #[serde(rename = "type")]
-    pub entity_type: String,
+    pub entity_type: EntityType,
     /// Roles and titles given to it ("Labour leader", "Colonel").
     pub roles: Vec<String>,
     /// Every mention, in text order.
@@ -145,7 +146,7 @@ pub struct Mention {
     /// The mention as written.
     pub text: String,
     /// `name`, `nominal` or `pronoun`.
-    pub kind: String,
+    pub kind: MentionKind,
 }
 
 /// A statement the article attributes to someone.
@@ -157,7 +158,7 @@ pub struct Quote {
     /// The spans the words occupy (several for a quote split around its speech tag).
     pub spans: Vec<Span>,
     /// `direct`, `mixed`, `indirect` or `post`.
-    pub kind: String,
+    pub kind: QuoteKind,
     /// Who said it, or `None` when the text does not say.
     pub speaker: Option<Speaker>,
     /// The reporting verb.
@@ -243,7 +244,7 @@ pub struct Loaded {
     /// The span as written.
     pub text: String,
     /// `loaded_verb`, `label`, `emotive`, `intensifier` or `scare_quote`.
-    pub category: String,
+    pub category: LoadedCategory,
     /// Whether the span lies inside a direct quote: a source's own words, not the outlet's framing.
     pub in_quote: bool,
 }
@@ -255,15 +256,15 @@ pub struct Boilerplate {
     /// The line as it stood.
     pub text: String,
     /// `dateline`, `byline`, `author_footer`, `image_credit`, `share`, `newsletter`, `related`, …
-    pub kind: String,
+    pub kind: BoilerplateKind,
 }
 
 impl Boilerplate {
     /// A removed line of this kind.
-    pub fn new(text: impl Into<String>, kind: impl Into<String>) -> Boilerplate {
+    pub fn new(text: impl Into<String>, kind: BoilerplateKind) -> Boilerplate {
         Boilerplate {
             text: text.into(),
-            kind: kind.into(),
+            kind,
         }
     }
 }

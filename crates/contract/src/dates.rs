@@ -9,13 +9,22 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::lexicon;
-
 /// Month number and every spelling of it.
 type Months = Vec<(u8, Vec<&'static str>)>;
 
+/// Month names: `(month number, every spelling)`, from `data/months.txt`.
+pub fn months() -> Months {
+    include_str!("../data/months.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .zip(1u8..)
+        .map(|(line, month)| (month, line.split_whitespace().collect()))
+        .collect()
+}
+
 static DATE_PHRASE: LazyLock<(Regex, Months)> = LazyLock::new(|| {
-    let months = lexicon::months();
+    let months = months();
     let mut spellings: Vec<&str> = months
         .iter()
         .flat_map(|(_, names)| names.iter().copied())
@@ -59,7 +68,7 @@ static DATE_PHRASE: LazyLock<(Regex, Months)> = LazyLock::new(|| {
 /// `2020-01-06T12:31:00` with a time, and a zone suffix only when the phrase gives one.
 ///
 /// ```
-/// use newslens_core::dates::parse_date_phrase;
+/// use newslens_contract::dates::parse_date_phrase;
 /// assert_eq!(parse_date_phrase("Monday 6 January 2020 12:31 pm").as_deref(), Some("2020-01-06T12:31:00"));
 /// assert_eq!(parse_date_phrase("January 3, 2020").as_deref(), Some("2020-01-03"));
 /// assert_eq!(parse_date_phrase("a day in January"), None);

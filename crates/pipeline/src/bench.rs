@@ -1,0 +1,192 @@
+//! The corpus benchmark behind `newslens bench ingest`: N articles built from the development
+//! texts, ingested through the pipeline, then the story update phase by phase and the views timed.
+//!
+//! The articles are made at run time, never committed: article `k` joins the first half of one
+//! development text (PolNeAR, ECB+, PTC) to the second half of another, with its own outlet and
+//! date, so they are distinct texts of realistic length and vocabulary. This module measures and
+//! returns figures; printing them is the caller's.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use newslens_read::ReadOptions;
+use newslens_store::bench::{time_views, ViewTimes};
+use newslens_store::{cluster, SqliteStore, Store, StoryConfig};
+
+use crate::clock::{peak_memory_kib, process_cpu_time};
+use crate::{ingest, records_of, Chunks, IngestReport, Pipeline, PipelineError, Settings};
+
+/// The development texts the articles are built from, under the data folder.
+const TEXT_FOLDERS: [&str; 4] = [
+    "quotes/polnear/train/text",
+    "quotes/polnear/dev/text",
+    "clustering/ecbplus/docs",
+    "framing/ptc/articles",
+];
+
+/// Outlets the articles are spread over.
+const N_OUTLETS: usize = 7;
+
+/// What the benchmark measured.
+#[derive(Debug, Clone)]
+pub struct IngestBench {
+    /// Articles built and ingested.
+    pub n_articles: usize,
+    /// Size of the JSON-lines input.
+    pub input_bytes: u64,
+    /// Analysis threads.
+    pub threads: usize,
+    /// Wall time of the whole ingest, stories included.
+    pub wall: Duration,
+    /// CPU time of the whole process during the ingest.
+    pub cpu: Duration,
+    /// The ingest's own report.
+    pub report: IngestReport,
+    /// Peak resident memory after the ingest, in KiB.
+    pub peak_kib: u64,
+    /// The story update run again: reading features, clustering, writing.
+    pub story_phases: [Duration; 3],
+    /// The views over the new corpus.
+    pub views: ViewTimes,
+    /// The database and its write-ahead log, in bytes.
+    pub db_bytes: u64,
+}
+
+/// Builds `n_articles` from the texts under `data`, ingests them into a new corpus with `jobs`
+/// threads and measures; the corpus is moved to `keep_db` when given, else deleted.
+pub fn bench_ingest(
+    data: &Path,
+    n_articles: usize,
+    jobs: Option<usize>,
+    keep_db: Option<&Path>,
+) -> crate::Result<IngestBench> {
+    let dir = tempfile::tempdir().map_err(|source| io_error("a temporary folder", source))?;
+    let input = dir.path().join("bench.jsonl");
+    let db = dir.path().join("bench.db");
+    let input_bytes = write_bench_input(data, n_articles, &input)?;
+
+    let pipeline = Pipeline::new(Settings {
+        jobs,
+        read: ReadOptions::default(),
+        ..Settings::default()
+    })?;
+    let mut store = SqliteStore::open(&db)?;
+    let started = Instant::now();
+    let cpu_before = process_cpu_time();
+    let records = records_of(&[input.display().to_string()], &pipeline.settings().read);
+    let report = ingest(&pipeline, &mut store, Chunks::new(records), &mut |_| {})?;
+    let wall = started.elapsed();
+    let cpu = process_cpu_time().saturating_sub(cpu_before);
+    let peak_kib = peak_memory_kib();
+
+    // The story update again, phase by phase.
+    let phase = Instant::now();
+    let inputs = store.story_inputs()?;
+    let read_time = phase.elapsed();
+    let phase = Instant::now();
+    let clustering = cluster(&inputs, &StoryConfig::default());
+    let cluster_time = phase.elapsed();
+    let phase = Instant::now();
+    store.write_stories(&inputs, &clustering)?;
+    let write_time = phase.elapsed();
+    drop(inputs);
+    let views = time_views(&store);
+    let db_bytes: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", db.display())).ok())
+        .map(|metadata| metadata.len())
+        .sum();
+    if let Some(keep) = keep_db {
+        store.checkpoint()?;
+        drop(store);
+        keep_database(&db, keep)?;
+    }
+    Ok(IngestBench {
+        n_articles,
+        input_bytes,
+        threads: pipeline.threads(),
+        wall,
+        cpu,
+        report,
+        peak_kib,
+        story_phases: [read_time, cluster_time, write_time],
+        views,
+        db_bytes,
+    })
+}
+
+/// Writes the benchmark's articles as JSON lines to `out`; returns its size in bytes.
+pub fn write_bench_input(data: &Path, n_articles: usize, out: &Path) -> crate::Result<u64> {
+    let mut texts = Vec::new();
+    for folder in TEXT_FOLDERS {
+        texts_in(&data.join(folder), &mut texts);
+    }
+    if texts.len() < 2 {
+        return Err(PipelineError::NoBenchTexts(data.to_path_buf()));
+    }
+    let paragraphs: Vec<Vec<&str>> = texts
+        .iter()
+        .map(|text| {
+            text.split("\n\n")
+                .map(str::trim)
+                .filter(|paragraph| !paragraph.is_empty())
+                .collect()
+        })
+        .collect();
+    let file = std::fs::File::create(out).map_err(|source| io_error(out, source))?;
+    let mut writer = std::io::BufWriter::new(file);
+    let n_texts = paragraphs.len();
+    for article_idx in 0..n_articles {
+        let first = article_idx % n_texts;
+        let second = (first * 7 + article_idx / n_texts * 13 + 1) % n_texts;
+        let (first_half, second_half) = (&paragraphs[first], &paragraphs[second]);
+        let mut body: Vec<&str> = first_half[..first_half.len().div_ceil(2)].to_vec();
+        body.extend_from_slice(&second_half[second_half.len() / 2..]);
+        let line = serde_json::json!({
+            "text": body.join("\n\n"),
+            "outlet": format!("Bench Outlet {}", article_idx % N_OUTLETS),
+            "url": format!("https://bench{}.example/{article_idx}", article_idx % N_OUTLETS),
+            "published": format!("2024-{:02}-{:02}", 1 + article_idx % 12, 1 + article_idx % 28),
+        });
+        serde_json::to_writer(&mut writer, &line)
+            .map_err(|error| io_error(out, std::io::Error::other(error)))?;
+        writer
+            .write_all(b"\n")
+            .map_err(|source| io_error(out, source))?;
+    }
+    writer.flush().map_err(|source| io_error(out, source))?;
+    Ok(std::fs::metadata(out).map_or(0, |metadata| metadata.len()))
+}
+
+/// The `.txt` files of `dir`, in name order (a missing folder adds nothing).
+fn texts_in(dir: &Path, texts: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.extension().is_some_and(|ext| ext == "txt") {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                texts.push(text);
+            }
+        }
+    }
+}
+
+/// Moves the benchmark's database (checkpointed into one file) to `keep`.
+fn keep_database(db: &Path, keep: &Path) -> crate::Result<()> {
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", keep.display()));
+    }
+    std::fs::copy(db, keep).map_err(|source| io_error(keep, source))?;
+    Ok(())
+}
+
+fn io_error(path: impl AsRef<Path>, source: std::io::Error) -> PipelineError {
+    PipelineError::Io {
+        path: path.as_ref().to_path_buf(),
+        source,
+    }
+}
