@@ -14,6 +14,7 @@
 //! own words are not the outlet's framing. Callers pass the quoted spans; this module does not find
 //! quotes or speakers, and it does not compute tone (see [`crate::tone`]).
 
+mod features;
 mod lexicon;
 mod model;
 mod scare_quotes;
@@ -140,16 +141,16 @@ pub fn find_loaded_with(
     }
     let mut rows = Vec::new();
     let mut contexts = Vec::new();
-    let mut scratch = model::FeatureScratch::default();
+    let mut scratch = features::FeatureScratch::default();
     let article = if use_model {
-        model::article_context_of_matches(text, sentence_tokens, all_matches.len())
+        features::article_context_of_matches(text, sentence_tokens, all_matches.len())
     } else {
-        model::ArticleContext::default()
+        features::ArticleContext::default()
     };
     let mut classes = Vec::new();
     let mut repeats = Vec::new();
     if use_model {
-        model::word_repeats(text, sentence_tokens, &mut repeats);
+        features::word_repeats(text, sentence_tokens, &mut repeats);
     }
     let mut first_token = 0;
     let mut spans: Vec<(LoadedSpan, SpanSource)> = Vec::new();
@@ -163,7 +164,7 @@ pub fn find_loaded_with(
             push_lexicon_spans(text, tokens, matches, decode, &mut spans);
         }
         if use_model {
-            model::sentence_features(
+            features::sentence_features(
                 text,
                 tokens,
                 matches,
