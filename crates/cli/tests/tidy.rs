@@ -76,16 +76,23 @@ fn no_module_is_attached_with_a_path_attribute() {
     );
 }
 
+/// Every file in every crate's `data/` folder, subfolders (`data/gazetteer/`, `data/quotes/`)
+/// included, whatever its extension.
 #[test]
 fn every_data_file_names_its_source_and_licence() {
-    let mut files = Vec::new();
-    files_under(&repo_root().join("crates"), ".txt", &mut files);
-    let data_files: Vec<&PathBuf> = files
-        .iter()
-        .filter(|path| path.parent().is_some_and(|p| p.ends_with("data")))
-        .collect();
-    assert!(!data_files.is_empty());
-    for path in data_files {
+    let mut data_files = Vec::new();
+    let crates =
+        std::fs::read_dir(repo_root().join("crates")).expect("the crates folder is readable");
+    for crate_dir in crates.flatten() {
+        files_under(&crate_dir.path().join("data"), "", &mut data_files);
+    }
+    data_files.sort();
+    assert!(
+        data_files.len() > 30,
+        "found the data files ({})",
+        data_files.len()
+    );
+    for path in &data_files {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let header: String = text
             .lines()
