@@ -108,6 +108,16 @@ pub trait Store {
     /// Replaces story and near-copy assignments, and the story summaries, in one transaction.
     fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()>;
 
+    /// Recomputes near-copies and stories over every stored article and stores them; returns the
+    /// new counts. A backend with transactions reads and writes in one, so that articles another
+    /// writer adds meanwhile are never left out of the stories written.
+    fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
+        let inputs = self.story_inputs()?;
+        let clustering = cluster(&inputs, config);
+        self.write_stories(&inputs, &clustering)?;
+        self.counts()
+    }
+
     /// How big the corpus is.
     fn counts(&self) -> Result<CorpusCounts>;
 
@@ -137,8 +147,5 @@ pub trait Store {
 /// counts. Deterministic: the same stored articles give the same stories whatever order they
 /// came in.
 pub fn update_stories(store: &mut dyn Store, config: &StoryConfig) -> Result<CorpusCounts> {
-    let inputs = store.story_inputs()?;
-    let clustering = cluster(&inputs, config);
-    store.write_stories(&inputs, &clustering)?;
-    store.counts()
+    store.update_stories(config)
 }

@@ -5,7 +5,7 @@
 //! one version. A database newer than this build is refused rather than guessed at. This module
 //! does not know what the tables mean.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// `(version, SQL)` in order; a new schema change is a new file and a new line here, never an edit
 /// of an applied one.
@@ -40,15 +40,26 @@ impl From<rusqlite::Error> for MigrationError {
 
 /// Brings the database to the latest version.
 pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
+    // Most opens find the schema current: answer without taking the write lock, so opening a
+    // reader never waits for a writer.
     let current: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if current > latest_version() {
         return Err(MigrationError::Newer(current));
     }
+    if current == latest_version() {
+        return Ok(());
+    }
     for (version, sql) in MIGRATIONS {
+        // Each step reads the version inside its own write transaction: when two processes open
+        // a new database at once, the second waits for the first step, then sees it done.
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: u32 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if current > latest_version() {
+            return Err(MigrationError::Newer(current));
+        }
         if *version <= current {
             continue;
         }
-        let transaction = connection.transaction()?;
         transaction.execute_batch(sql)?;
         transaction.pragma_update(None, "user_version", version)?;
         transaction.commit()?;

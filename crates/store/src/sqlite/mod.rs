@@ -21,7 +21,7 @@ use newslens_contract::{Article, EntityType};
 use crate::features::{decode_minhash, decode_terms, StoryFeatures};
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::store::{AddOutcome, Store, StoredKeys};
-use crate::stories::{Clustering, StoryInput};
+use crate::stories::{cluster, Clustering, StoryConfig, StoryInput};
 use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
 use crate::views::{
     CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
@@ -46,12 +46,25 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         let name = path.as_ref().display().to_string();
-        let connection =
-            Connection::open(path.as_ref()).map_err(|source| StoreError::Database {
-                path: name.clone(),
-                source,
-            })?;
-        SqliteStore::setup(connection, name)
+        // Switching a new file to WAL needs the file to itself, and SQLite answers "database is
+        // locked" at once, without its busy handler, to a second process doing the same: so a
+        // race to create one corpus is retried here for as long as the busy timeout allows.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            let connection =
+                Connection::open(path.as_ref()).map_err(|source| StoreError::Database {
+                    path: name.clone(),
+                    source,
+                })?;
+            match SqliteStore::setup(connection, name.clone()) {
+                Err(StoreError::Database { source, .. })
+                    if is_busy(&source) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                opened => return opened,
+            }
+        }
     }
 
     /// A database in memory, for tests and evaluations.
@@ -68,6 +81,9 @@ impl SqliteStore {
             path: path.clone(),
             source,
         };
+        // First, so that a second process creating or migrating the same file waits its turn
+        // instead of failing with "database is locked".
+        connection.busy_timeout(BUSY_TIMEOUT).map_err(wrap)?;
         // WAL: readers never block the writer and a killed writer leaves the last commit.
         // synchronous=NORMAL is durable against process crashes (only power loss can drop the
         // last commits, never corrupt the file).
@@ -80,9 +96,6 @@ impl SqliteStore {
                  PRAGMA cache_size = -{CACHE_KIB};
                  PRAGMA wal_autocheckpoint = {WAL_PAGES};",
             ))
-            .map_err(wrap)?;
-        connection
-            .busy_timeout(std::time::Duration::from_secs(30))
             .map_err(wrap)?;
         match migrations::migrate(&mut connection) {
             Ok(()) => {}
@@ -225,28 +238,7 @@ impl Store for SqliteStore {
     }
 
     fn story_inputs(&self) -> Result<Vec<StoryInput>> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT id, published, terms, minhash FROM articles")
-            .map_err(|source| self.error(source))?;
-        let rows = statement
-            .query_map([], |row| {
-                let published: Option<String> = row.get(1)?;
-                let terms: Vec<u8> = row.get(2)?;
-                let minhash: Vec<u8> = row.get(3)?;
-                Ok(StoryInput {
-                    article: row.get(0)?,
-                    features: StoryFeatures {
-                        terms: decode_terms(&terms),
-                        minhash: decode_minhash(&minhash),
-                        day: published.as_deref().and_then(crate::features::day_number),
-                    },
-                    published,
-                })
-            })
-            .map_err(|source| self.error(source))?;
-        rows.collect::<rusqlite::Result<Vec<StoryInput>>>()
-            .map_err(|source| self.error(source))
+        read_story_inputs(&self.connection).map_err(|source| self.error(source))
     }
 
     fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()> {
@@ -259,33 +251,29 @@ impl Store for SqliteStore {
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(wrap)?;
-        {
-            let mut update = transaction
-                .prepare(
-                    "UPDATE articles SET story = ?2, duplicate_of = ?3
-                     WHERE id = ?1 AND (story IS NOT ?2 OR duplicate_of IS NOT ?3)",
-                )
-                .map_err(wrap)?;
-            for (input_idx, input) in inputs.iter().enumerate() {
-                let story = &inputs[clustering.story_of[input_idx]].article;
-                let original = clustering.duplicate_of[input_idx].map(|idx| &inputs[idx].article);
-                update
-                    .execute(params![input.article, story, original])
-                    .map_err(wrap)?;
-            }
-        }
-        // Quotes of near-copies are not listed; keep their flag in step with the articles.
-        transaction
-            .execute_batch(
-                "UPDATE quotes SET copy = 1 WHERE copy = 0
-                   AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NOT NULL);
-                 UPDATE quotes SET copy = 0 WHERE copy = 1
-                   AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NULL);",
-            )
-            .map_err(wrap)?;
-        rebuild_story_table(&transaction).map_err(wrap)?;
+        write_story_rows(&transaction, inputs, clustering).map_err(wrap)?;
         transaction.commit().map_err(wrap)?;
         Ok(())
+    }
+
+    /// Reads the features, clusters and writes the stories inside one write transaction, so a
+    /// writer in another process or thread cannot add articles between the read and the write
+    /// (they wait for the lock, then see stories that cover every stored article).
+    fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Database {
+            path: path.clone(),
+            source,
+        };
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        let inputs = read_story_inputs(&transaction).map_err(wrap)?;
+        let clustering = cluster(&inputs, config);
+        write_story_rows(&transaction, &inputs, &clustering).map_err(wrap)?;
+        transaction.commit().map_err(wrap)?;
+        self.counts()
     }
 
     fn counts(&self) -> Result<CorpusCounts> {
@@ -628,4 +616,63 @@ pub(crate) fn contract_word<T>(
             format!("{word:?} is not a word of the article contract").into(),
         )
     })
+}
+
+/// Every stored article's story features.
+fn read_story_inputs(connection: &Connection) -> rusqlite::Result<Vec<StoryInput>> {
+    let mut statement = connection.prepare("SELECT id, published, terms, minhash FROM articles")?;
+    let rows = statement.query_map([], |row| {
+        let published: Option<String> = row.get(1)?;
+        let terms: Vec<u8> = row.get(2)?;
+        let minhash: Vec<u8> = row.get(3)?;
+        Ok(StoryInput {
+            article: row.get(0)?,
+            features: StoryFeatures {
+                terms: decode_terms(&terms),
+                minhash: decode_minhash(&minhash),
+                day: published.as_deref().and_then(crate::features::day_number),
+            },
+            published,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Writes a clustering of `inputs` (stories, near-copies, the quotes' copy flags and the story
+/// table) inside the caller's transaction.
+fn write_story_rows(
+    transaction: &rusqlite::Transaction<'_>,
+    inputs: &[StoryInput],
+    clustering: &Clustering,
+) -> rusqlite::Result<()> {
+    {
+        let mut update = transaction.prepare(
+            "UPDATE articles SET story = ?2, duplicate_of = ?3
+             WHERE id = ?1 AND (story IS NOT ?2 OR duplicate_of IS NOT ?3)",
+        )?;
+        for (input_idx, input) in inputs.iter().enumerate() {
+            let story = &inputs[clustering.story_of[input_idx]].article;
+            let original = clustering.duplicate_of[input_idx].map(|idx| &inputs[idx].article);
+            update.execute(params![input.article, story, original])?;
+        }
+    }
+    // Quotes of near-copies are not listed; keep their flag in step with the articles.
+    transaction.execute_batch(
+        "UPDATE quotes SET copy = 1 WHERE copy = 0
+           AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NOT NULL);
+         UPDATE quotes SET copy = 0 WHERE copy = 1
+           AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NULL);",
+    )?;
+    rebuild_story_table(transaction)
+}
+
+/// How long a connection waits for another writer's lock before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether SQLite refused because another connection held a lock.
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
