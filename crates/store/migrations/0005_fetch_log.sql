@@ -10,14 +10,14 @@
 -- canonical costs a second fetch. A timeout or a 5xx is not recorded: it is tried again.
 -- The story engine and the articles table do not read these tables.
 -- Written for newslens. Licence: MIT OR Apache-2.0.
-CREATE TABLE fetched_feeds (
+CREATE TABLE IF NOT EXISTS fetched_feeds (
     url TEXT PRIMARY KEY,
     etag TEXT,
     last_modified TEXT,
     checked_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
-CREATE TABLE fetched_pages (
+CREATE TABLE IF NOT EXISTS fetched_pages (
     url TEXT PRIMARY KEY,
     fetched_at TEXT NOT NULL
 ) WITHOUT ROWID;
