@@ -84,17 +84,18 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             std::mem::take(&mut discovery.targets),
             &tally,
         );
-        let stored = store_chunks(
-            &pipeline,
-            &mut store,
-            Chunks::new(records),
-            &mut |event| match event {
-                Event::Warning(warning) => eprintln!("newslens: {warning}"),
-                Event::Failed(error) => eprintln!("newslens: {error}"),
-                Event::Chunk { .. } | Event::UpdatingStories => {}
-            },
-        )
-        .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
+        let stored =
+            store_chunks(
+                &pipeline,
+                &mut store,
+                Chunks::new(records),
+                &mut |event| match event {
+                    Event::Warning(warning) => eprintln!("newslens: {warning}"),
+                    Event::Failed(error) => eprintln!("newslens: {error}"),
+                    Event::Chunk { .. } | Event::UpdatingStories => {}
+                },
+            )
+            .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
         let counts = if stored.outcome.added > 0 {
             update_stories(&mut store, &StoryConfig::default())?
         } else {

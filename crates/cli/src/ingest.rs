@@ -20,7 +20,9 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use newslens_fetch::{discover, is_web_url, remember, Discovery, Expect, Known, PageRecords, Tally};
+use newslens_fetch::{
+    discover, is_web_url, remember, Discovery, Expect, Known, PageRecords, Tally,
+};
 use newslens_pipeline::{records_of, Chunks, Defaults, Event, IngestReport, Pipeline, Settings};
 use newslens_read::{expand, Input, ReadOptions};
 use newslens_store::SqliteStore;
@@ -126,12 +128,15 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
         let known = Known::from_store(&store)
             .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
         bar.set_message(format!("fetching {} URLs", urls.len()));
-        (discover(&fetcher, &urls, Expect::Anything, &known), Some(fetcher))
+        (
+            discover(&fetcher, &urls, Expect::Anything, &known),
+            Some(fetcher),
+        )
     };
     let tally = Tally::default();
-    let pages = fetcher.clone().map(|fetcher| {
-        PageRecords::new(fetcher, std::mem::take(&mut discovery.targets), &tally)
-    });
+    let pages = fetcher
+        .clone()
+        .map(|fetcher| PageRecords::new(fetcher, std::mem::take(&mut discovery.targets), &tally));
     let records = records_of(&paths, &pipeline.settings().read)
         .chain(pages.into_iter().flatten())
         .inspect(|record| bar.inc(record.as_ref().map_or(0, |r| r.bytes.len()) as u64));

@@ -88,11 +88,14 @@ fn a_feed_url_is_ingested_with_its_metadata_and_not_fetched_twice() {
         )]
     );
     let articles = stored(Path::new(db));
-    assert!(articles.iter().any(|(url, title, published, authors, _)| url
-        == &server.url("/news/harbour-ferry.html")
-        && title == "Harbour ferry returns after winter repairs"
-        && published == "2024-03-12T07:45:00Z"
-        && authors == "Ines Varga"));
+    assert!(articles
+        .iter()
+        .any(
+            |(url, title, published, authors, _)| url == &server.url("/news/harbour-ferry.html")
+                && title == "Harbour ferry returns after winter repairs"
+                && published == "2024-03-12T07:45:00Z"
+                && authors == "Ines Varga"
+        ));
     assert_eq!(articles.len(), 2);
 
     // Again: the feed answers 304, and a page given by a tracking link is known already.
@@ -144,7 +147,10 @@ fn each_bad_url_is_one_error_line_and_the_rest_are_stored() {
     assert_eq!(
         error_lines(&output),
         [
-            format!("newslens: {}: not an article page, feed or sitemap (text/plain)", urls[3]),
+            format!(
+                "newslens: {}: not an article page, feed or sitemap (text/plain)",
+                urls[3]
+            ),
             format!("newslens: {}: HTTP 404", urls[0]),
             format!("newslens: {}: redirect loop", urls[1]),
             format!("newslens: {}: no article text found", urls[2]),
@@ -160,7 +166,15 @@ fn a_second_follow_round_on_an_unchanged_feed_fetches_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("corpus.db");
     let feeds = dir.path().join("feeds.txt");
-    std::fs::write(&feeds, format!("{}\n{}\n", server.url("/feed.xml"), server.url("/sitemap_index.xml"))).unwrap();
+    std::fs::write(
+        &feeds,
+        format!(
+            "{}\n{}\n",
+            server.url("/feed.xml"),
+            server.url("/sitemap_index.xml")
+        ),
+    )
+    .unwrap();
     let args = [
         "follow",
         "--feeds",
@@ -171,20 +185,32 @@ fn a_second_follow_round_on_an_unchanged_feed_fetches_nothing() {
     ];
     let first = newslens(&args);
     let text = stderr(&first);
-    assert!(text.contains("round 1: 2 feeds (0 unchanged), 4 new pages fetched, 4 added, 0 known, 1 failed"), "{text}");
+    assert!(
+        text.contains(
+            "round 1: 2 feeds (0 unchanged), 4 new pages fetched, 4 added, 0 known, 1 failed"
+        ),
+        "{text}"
+    );
     assert_eq!(stored(&db).len(), 4);
 
     let hits_before = server.all_hits();
     let second = newslens(&args);
     let text = stderr(&second);
     assert!(second.status.success(), "{text}");
-    assert!(text.contains("round 1: 2 feeds (1 unchanged), 0 new pages fetched, 0 added"), "{text}");
+    assert!(
+        text.contains("round 1: 2 feeds (1 unchanged), 0 new pages fetched, 0 added"),
+        "{text}"
+    );
     let hits_after = server.all_hits();
     for (path, n_hits) in &hits_after {
         let fetched_again = n_hits - hits_before.get(path).copied().unwrap_or(0);
         let expected = match path.as_str() {
             // The conditional GET (304), robots.txt once per run, and the sitemaps (no validators).
-            "/feed.xml" | "/robots.txt" | "/sitemap_index.xml" | "/sitemaps/news.xml" | "/sitemaps/pages.xml" => 1,
+            "/feed.xml"
+            | "/robots.txt"
+            | "/sitemap_index.xml"
+            | "/sitemaps/news.xml"
+            | "/sitemaps/pages.xml" => 1,
             _ => 0,
         };
         assert_eq!(fetched_again, expected, "{path}");

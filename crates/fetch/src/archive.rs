@@ -154,7 +154,10 @@ impl Archive {
 
 fn open_new(dir: &Path, n: usize) -> std::io::Result<(PathBuf, BufWriter<File>)> {
     let stamp = jiff::Timestamp::now().strftime("%Y%m%d%H%M%S").to_string();
-    let path = dir.join(format!("newslens-{stamp}-{}-{n}.warc.gz", std::process::id()));
+    let path = dir.join(format!(
+        "newslens-{stamp}-{}-{n}.warc.gz",
+        std::process::id()
+    ));
     let file = File::options().create_new(true).write(true).open(&path)?;
     Ok((path, BufWriter::new(file)))
 }

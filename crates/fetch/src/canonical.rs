@@ -69,8 +69,8 @@ fn canonicalise(url: &mut Url) -> Result<(), String> {
     }
     url.set_fragment(None);
     if let Some(query) = url.query() {
-        let has_tracking = url::form_urlencoded::parse(query.as_bytes())
-            .any(|(name, _)| is_tracking(&name));
+        let has_tracking =
+            url::form_urlencoded::parse(query.as_bytes()).any(|(name, _)| is_tracking(&name));
         if has_tracking {
             // Keep the other parameters in their order and as written (no re-encoding of what is
             // kept): split the raw query rather than round-tripping it through a serializer.
@@ -188,7 +188,10 @@ mod tests {
             canonical("https://example.com/a?gclid=1&utm_campaign=x"),
             "https://example.com/a"
         );
-        assert_eq!(canonical("https://example.com/a#x"), "https://example.com/a");
+        assert_eq!(
+            canonical("https://example.com/a#x"),
+            "https://example.com/a"
+        );
     }
 
     #[test]
@@ -213,9 +216,20 @@ mod tests {
 
     #[test]
     fn non_http_urls_are_refused() {
-        for input in ["ftp://example.com/a", "mailto:desk@example.com", "not a url", "file:///etc/passwd"] {
+        for input in [
+            "ftp://example.com/a",
+            "mailto:desk@example.com",
+            "not a url",
+            "file:///etc/passwd",
+        ] {
             assert!(
-                matches!(canonical_url(input), Err(FetchError { kind: FetchErrorKind::BadUrl(_), .. })),
+                matches!(
+                    canonical_url(input),
+                    Err(FetchError {
+                        kind: FetchErrorKind::BadUrl(_),
+                        ..
+                    })
+                ),
                 "{input}"
             );
         }

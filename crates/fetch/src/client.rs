@@ -283,7 +283,10 @@ impl Fetcher {
             if let Err(error) =
                 archive.write_response(url.as_str(), fetched_at, status, headers, body, fields)
             {
-                eprintln!("newslens: {}: cannot archive: {error}", archive.path().display());
+                eprintln!(
+                    "newslens: {}: cannot archive: {error}",
+                    archive.path().display()
+                );
             }
         }
     }

@@ -389,15 +389,45 @@ mod tests {
     #[test]
     fn bodies_are_told_apart_by_their_first_element() {
         let xml = Some("application/xml");
-        assert_eq!(body_kind(xml, b"<?xml version=\"1.0\"?>\n<!-- c --><rss version=\"2.0\">"), BodyKind::Feed);
-        assert_eq!(body_kind(xml, b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"), BodyKind::Feed);
+        assert_eq!(
+            body_kind(
+                xml,
+                b"<?xml version=\"1.0\"?>\n<!-- c --><rss version=\"2.0\">"
+            ),
+            BodyKind::Feed
+        );
+        assert_eq!(
+            body_kind(xml, b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+            BodyKind::Feed
+        );
         assert_eq!(body_kind(xml, b"<rdf:RDF xmlns:rdf=\"x\">"), BodyKind::Feed);
-        assert_eq!(body_kind(Some("text/xml"), b"\xef\xbb\xbf<urlset>"), BodyKind::Sitemap);
-        assert_eq!(body_kind(Some("text/html"), b"<sitemapindex>"), BodyKind::Sitemap);
-        assert_eq!(body_kind(None, b"<!DOCTYPE html><html lang=en>"), BodyKind::Page);
-        assert_eq!(body_kind(Some("text/html; charset=utf-8"), b"<p>hi</p>"), BodyKind::Page);
-        assert_eq!(body_kind(Some("application/json"), b"{\"version\": \"https://jsonfeed.org/version/1.1\"}"), BodyKind::Feed);
-        assert_eq!(body_kind(Some("application/pdf"), b"%PDF-1.7"), BodyKind::Other);
+        assert_eq!(
+            body_kind(Some("text/xml"), b"\xef\xbb\xbf<urlset>"),
+            BodyKind::Sitemap
+        );
+        assert_eq!(
+            body_kind(Some("text/html"), b"<sitemapindex>"),
+            BodyKind::Sitemap
+        );
+        assert_eq!(
+            body_kind(None, b"<!DOCTYPE html><html lang=en>"),
+            BodyKind::Page
+        );
+        assert_eq!(
+            body_kind(Some("text/html; charset=utf-8"), b"<p>hi</p>"),
+            BodyKind::Page
+        );
+        assert_eq!(
+            body_kind(
+                Some("application/json"),
+                b"{\"version\": \"https://jsonfeed.org/version/1.1\"}"
+            ),
+            BodyKind::Feed
+        );
+        assert_eq!(
+            body_kind(Some("application/pdf"), b"%PDF-1.7"),
+            BodyKind::Other
+        );
         assert_eq!(body_kind(Some("text/plain"), b"hello"), BodyKind::Other);
     }
 }

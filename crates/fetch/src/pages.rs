@@ -64,7 +64,11 @@ impl Tally {
 /// Records the fetch log of a round once its pages are stored: every page fetched for good, and
 /// the validators of each feed none of whose articles has to be tried again (a feed with one is
 /// fetched in full next time, so that article is not lost behind a 304).
-pub fn remember(store: &mut SqliteStore, feeds: &[FeedRound], tally: &Tally) -> Result<(), StoreError> {
+pub fn remember(
+    store: &mut SqliteStore,
+    feeds: &[FeedRound],
+    tally: &Tally,
+) -> Result<(), StoreError> {
     let retry_later = tally.retry_later();
     let complete: Vec<FeedValidators> = feeds
         .iter()
@@ -219,7 +223,12 @@ fn page_record(
     let mut fields = vec![("Newslens-URL", canonical.to_string())];
     fields.extend(listing.title.clone().map(|t| ("Newslens-Title", t)));
     fields.extend(listing.published.clone().map(|p| ("Newslens-Published", p)));
-    fields.extend(listing.authors.iter().map(|a| ("Newslens-Author", a.clone())));
+    fields.extend(
+        listing
+            .authors
+            .iter()
+            .map(|a| ("Newslens-Author", a.clone())),
+    );
     fields.extend(listing.outlet.clone().map(|o| ("Newslens-Outlet", o)));
     fetcher.archive_response(&response, &fields);
     let content_type = response.content_type();

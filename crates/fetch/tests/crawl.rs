@@ -111,7 +111,11 @@ fn robots_txt_disallow_is_obeyed_and_the_page_never_requested() {
         )]
     );
     assert_eq!(server.hits("/private/council-memo.html"), 0);
-    assert_eq!(server.hits("/robots.txt"), 1, "robots.txt is fetched once per host");
+    assert_eq!(
+        server.hits("/robots.txt"),
+        1,
+        "robots.txt is fetched once per host"
+    );
 }
 
 #[test]
@@ -195,7 +199,10 @@ fn a_busy_server_is_retried_after_its_retry_after() {
     )]);
     assert_eq!(
         errors(&crawl(&[server.url("/busy")])),
-        [format!("{}: HTTP 503 after 3 attempts", server.url("/busy"))]
+        [format!(
+            "{}: HTTP 503 after 3 attempts",
+            server.url("/busy")
+        )]
     );
 }
 
@@ -204,7 +211,10 @@ fn timeouts_oversized_bodies_and_other_files_are_one_error_each() {
     let server = site(vec![
         ("/slow", Reply::Slow(Duration::from_secs(3))),
         ("/huge", Reply::html(&"<p>word </p>".repeat(20_000))),
-        ("/report.pdf", Reply::body(200, "application/pdf", b"%PDF-1.7 ...")),
+        (
+            "/report.pdf",
+            Reply::body(200, "application/pdf", b"%PDF-1.7 ..."),
+        ),
     ]);
     let urls = [
         server.url("/slow"),
@@ -226,8 +236,14 @@ fn timeouts_oversized_bodies_and_other_files_are_one_error_each() {
         errors(&results),
         [
             format!("{}: timed out", urls[0]),
-            format!("{}: body over the limit of 100000 bytes (see --max-bytes)", urls[1]),
-            format!("{}: not an article page, feed or sitemap (application/pdf)", urls[2]),
+            format!(
+                "{}: body over the limit of 100000 bytes (see --max-bytes)",
+                urls[1]
+            ),
+            format!(
+                "{}: not an article page, feed or sitemap (application/pdf)",
+                urls[2]
+            ),
         ]
     );
     assert_eq!(documents(results).len(), 1);
@@ -244,9 +260,16 @@ fn a_page_given_as_a_feed_is_not_a_feed() {
     );
     assert_eq!(
         errors(&results)[0],
-        format!("{}: not a feed (an HTML page)", server.url("/news/tram-line.html"))
+        format!(
+            "{}: not a feed (an HTML page)",
+            server.url("/news/tram-line.html")
+        )
     );
-    assert_eq!(documents(results).len(), 2, "the real feed still gives its pages");
+    assert_eq!(
+        documents(results).len(),
+        2,
+        "the real feed still gives its pages"
+    );
 }
 
 #[test]
@@ -260,7 +283,12 @@ fn an_unchanged_feed_answers_304_and_known_pages_are_not_fetched() {
         "/feed.xml",
         Reply::body(200, "application/rss+xml", &feed).with_etag("v1"),
     );
-    let (_, first) = crawl_with(options(), &[server.url("/feed.xml")], Expect::Feeds, &Known::default());
+    let (_, first) = crawl_with(
+        options(),
+        &[server.url("/feed.xml")],
+        Expect::Feeds,
+        &Known::default(),
+    );
     assert_eq!(first.feeds.len(), 1);
     assert_eq!(first.feeds[0].validators.etag.as_deref(), Some("\"v1\""));
 
@@ -273,7 +301,8 @@ fn an_unchanged_feed_answers_304_and_known_pages_are_not_fetched() {
             last_modified: None,
         },
     );
-    let (results, second) = crawl_with(options(), &[server.url("/feed.xml")], Expect::Feeds, &known);
+    let (results, second) =
+        crawl_with(options(), &[server.url("/feed.xml")], Expect::Feeds, &known);
     assert_eq!(second.n_unchanged, 1);
     assert!(results.is_empty());
 

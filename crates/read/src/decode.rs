@@ -147,7 +147,10 @@ mod tests {
             with_http_charset(utf8.clone(), Some("text/html; charset=iso-8859-1")),
             utf8
         );
-        assert_eq!(with_http_charset(b"a\xe9".to_vec(), Some("text/html")), b"a\xe9");
+        assert_eq!(
+            with_http_charset(b"a\xe9".to_vec(), Some("text/html")),
+            b"a\xe9"
+        );
     }
 
     #[test]

@@ -131,7 +131,11 @@ fn add_files(root: &Path, dir: &Path, routes: &mut HashMap<String, Reply>) {
             add_files(root, &path, routes);
             continue;
         }
-        let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let content_type = match path.extension().and_then(|e| e.to_str()) {
             Some("html") => "text/html; charset=utf-8",
             Some("xml") if relative.contains("sitemap") => "application/xml",
@@ -206,13 +210,32 @@ fn answer(
     write_reply(&mut stream, reply, n_hits, if_none_match.as_deref());
 }
 
-fn write_reply(stream: &mut TcpStream, reply: Option<Reply>, n_hits: usize, if_none_match: Option<&str>) {
+fn write_reply(
+    stream: &mut TcpStream,
+    reply: Option<Reply>,
+    n_hits: usize,
+    if_none_match: Option<&str>,
+) {
     match reply {
-        None => respond(stream, 404, "text/html", &[], b"<html><body><p>Not found</p></body></html>"),
-        Some(Reply::Redirect(location)) => respond(stream, 302, "text/plain", &[("Location", &location)], b""),
+        None => respond(
+            stream,
+            404,
+            "text/html",
+            &[],
+            b"<html><body><p>Not found</p></body></html>",
+        ),
+        Some(Reply::Redirect(location)) => {
+            respond(stream, 302, "text/plain", &[("Location", &location)], b"")
+        }
         Some(Reply::Slow(wait)) => {
             std::thread::sleep(wait);
-            respond(stream, 200, "text/html", &[], b"<html><body><p>Too late</p></body></html>");
+            respond(
+                stream,
+                200,
+                "text/html",
+                &[],
+                b"<html><body><p>Too late</p></body></html>",
+            );
         }
         Some(Reply::Unavailable(n, inner)) => {
             if n_hits <= n {
@@ -236,7 +259,13 @@ fn write_reply(stream: &mut TcpStream, reply: Option<Reply>, n_hits: usize, if_n
     }
 }
 
-fn respond(stream: &mut TcpStream, status: u16, content_type: &str, headers: &[(&str, &str)], body: &[u8]) {
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) {
     let mut head = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()

@@ -119,10 +119,17 @@ mod tests {
             .write_fetch_log(&[feed("\"1\"")], &["https://a.example/1".into()], "t1")
             .unwrap();
         store
-            .write_fetch_log(&[feed("\"2\"")], &["https://a.example/1".into(), "https://a.example/2".into()], "t2")
+            .write_fetch_log(
+                &[feed("\"2\"")],
+                &["https://a.example/1".into(), "https://a.example/2".into()],
+                "t2",
+            )
             .unwrap();
         let log = store.fetch_log().unwrap();
-        assert_eq!(log.feeds["https://a.example/feed"].etag.as_deref(), Some("\"2\""));
+        assert_eq!(
+            log.feeds["https://a.example/feed"].etag.as_deref(),
+            Some("\"2\"")
+        );
         assert_eq!(log.pages.len(), 2);
     }
 }
