@@ -23,18 +23,41 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
+}
+
+/// The flags every command that reads and analyses inputs takes (`analyze`, `ingest`).
+#[derive(Args, Clone)]
+pub struct PipelineArgs {
     /// Outlet name for inputs that do not give one.
     #[arg(long, value_name = "NAME")]
-    outlet: Option<String>,
+    pub outlet: Option<String>,
     /// URL for inputs that do not give one.
     #[arg(long, value_name = "URL")]
-    url: Option<String>,
+    pub url: Option<String>,
     /// Threads to analyse with (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
-    /// Largest input read (one file, JSON line or archive record), in bytes.
+    pub jobs: Option<usize>,
+    /// Largest input read (one file, JSON line, archive record or fetched body), in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
-    max_bytes: u64,
+    pub max_bytes: u64,
+}
+
+impl PipelineArgs {
+    /// The pipeline these flags ask for.
+    pub fn pipeline(&self) -> Result<Pipeline> {
+        Ok(Pipeline::new(Settings {
+            jobs: self.jobs,
+            read: ReadOptions {
+                max_bytes: self.max_bytes,
+            },
+            defaults: Defaults {
+                outlet: self.outlet.clone(),
+                url: self.url.clone(),
+            },
+        })?)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -49,16 +72,7 @@ enum Format {
 
 /// Runs the command; returns how many inputs failed.
 pub fn run(args: &AnalyzeArgs) -> Result<usize> {
-    let pipeline = Pipeline::new(Settings {
-        jobs: args.jobs,
-        read: ReadOptions {
-            max_bytes: args.max_bytes,
-        },
-        defaults: Defaults {
-            outlet: args.outlet.clone(),
-            url: args.url.clone(),
-        },
-    })?;
+    let pipeline = args.pipeline.pipeline()?;
     let format = match args.format {
         Format::Json => OutputFormat::Json,
         Format::Jsonl => OutputFormat::JsonLines,

@@ -1,36 +1,29 @@
-//! `newslens eval …`: accuracy against gold data, printed as precision, recall and F1 tables.
+//! `newslens eval …`: the arguments of each evaluation, and the reports printed as precision,
+//! recall and F1 tables.
 //!
-//! `eval ner` scores the entity tagger on CoNLL files and on GMB's held-out tenth, with exact span
-//! matching and the type mapping in `newslens_eval::conll`, and with `--seeds` lists which of the
-//! seed articles' reference entities the whole analysis finds with their type. It reads gold data
-//! only; the shipped model does the tagging.
+//! The runs themselves (reading gold data, analysing, scoring, laying out the tables) are
+//! `newslens_eval::evaluate`'s; this module only turns flags into options, picks which reports to
+//! print and writes the error-analysis files asked for. `eval stories` is in `eval_stories.rs`.
+
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
-use newslens_core::entities::MentionKind;
-use newslens_core::ner::{shipped_model, spans_of, FeatureHasher, Model};
-use newslens_eval::conll::{self, conll_label};
-use newslens_eval::gmb;
-use newslens_eval::score::{SpanScore, TypedSpan};
-
-#[path = "eval_loaded.rs"]
-mod eval_loaded;
-#[path = "eval_quotes.rs"]
-mod eval_quotes;
-#[path = "eval_stories.rs"]
-mod eval_stories;
+use newslens_core::loaded::{DecodeOptions, ScareQuoteSpans, TrainOptions};
+use newslens_core::ner::{shipped_model, Model};
+use newslens_eval::evaluate::{loaded, ner, quotes, seeds};
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
     /// Named entities: P/R/F1 per type on CoNLL files (IOB1 or IOB2) and GMB's held-out tenth.
     Ner(EvalNerArgs),
     /// Loaded language: character P/R/F1 on the Propaganda Techniques Corpus, BASIL lexical-bias recall.
-    Loaded(eval_loaded::EvalLoadedArgs),
+    Loaded(EvalLoadedArgs),
     /// Quotes: P/R/F1 per kind, quoted recall and speaker accuracy on PolNeAR; the seed reference.
-    Quotes(eval_quotes::EvalQuotesArgs),
+    Quotes(EvalQuotesArgs),
     /// Stories: B-cubed P/R/F1 on ECB+ event clusters (--gold TSV DIR) and AllSides roundups.
-    Stories(eval_stories::EvalStoriesArgs),
+    Stories(crate::eval_stories::EvalStoriesArgs),
 }
 
 #[derive(Args)]
@@ -47,19 +40,94 @@ pub struct EvalNerArgs {
     /// A folder of seed articles with their `gold.json`: list the reference entities missed (no
     /// name mention with that name, or an alias, and an accepted type).
     #[arg(long, value_name = "DIR")]
-    seeds: Option<std::path::PathBuf>,
+    seeds: Option<PathBuf>,
     /// Print every CoNLL span the entities layer misses or adds, with its sentence (for error
     /// analysis).
     #[arg(long)]
     misses: bool,
 }
 
+#[derive(Args)]
+pub struct EvalQuotesArgs {
+    /// A PolNeAR split folder (with `text/` and `attributions/`), e.g.
+    /// ../shared/data/quotes/polnear/dev.
+    #[arg(long, value_name = "DIR")]
+    polnear: Option<PathBuf>,
+    /// A folder of seed articles with their `gold.json`.
+    #[arg(long, value_name = "DIR")]
+    seeds: Option<PathBuf>,
+    /// Print each missed or wrong seed quote, and each PolNeAR article's score.
+    #[arg(long)]
+    verbose: bool,
+    /// Print every PolNeAR speech attribution missed or given the wrong speaker, with the nearest
+    /// system quote (for error analysis).
+    #[arg(long)]
+    misses: bool,
+}
+
+#[derive(Args)]
+pub struct EvalLoadedArgs {
+    /// The Propaganda Techniques Corpus folder (holding `articles/` and `techniques.labels`).
+    #[arg(long, value_name = "DIR")]
+    ptc: Option<String>,
+    /// The BASIL folder (holding `articles/` and `annotations/`).
+    #[arg(long, value_name = "DIR")]
+    basil: Option<String>,
+    /// Also cross-validate the tagger's training on PTC: train on all folds but one (articles by
+    /// index modulo N), score on that one, for each fold.
+    #[arg(long, value_name = "N")]
+    folds: Option<usize>,
+    /// Write every predicted PTC span (with the share of it that is gold) and every gold span
+    /// (with the share found) to this file, tab-separated, for error analysis.
+    #[arg(long, value_name = "PATH")]
+    errors: Option<String>,
+    /// Training settings for --folds (the same as `train loaded`'s).
+    #[arg(long, default_value_t = TrainOptions::default().epochs)]
+    epochs: usize,
+    /// Bias on "not loaded" for --folds (negative: more recall), when it is not tuned.
+    #[arg(long, default_value_t = TrainOptions::default().none_bias, allow_negative_numbers = true)]
+    none_bias: f32,
+    /// Folds of each training set over which --folds tunes the bias (as `train loaded` does);
+    /// 0 keeps --none-bias.
+    #[arg(long, default_value_t = TrainOptions::default().tuning_folds)]
+    tuning_folds: usize,
+    /// The feature table has 2^BITS rows (for --folds).
+    #[arg(long, default_value_t = TrainOptions::default().bits)]
+    bits: u32,
+    /// With --folds: tagger spans that overlap a lexicon expression are dropped instead of
+    /// joining it.
+    #[arg(long)]
+    drop_at_lexicon: bool,
+    /// With --folds: keep function words and punctuation at the edges of the tagger's spans.
+    #[arg(long)]
+    keep_edges: bool,
+    /// With --folds: content words after an emotive word or label that join its phrase.
+    #[arg(long, default_value_t = DecodeOptions::default().phrase_words)]
+    phrase_words: usize,
+    /// With --folds: untagged runs of at most N tokens between tagged ones take their class.
+    #[arg(long, default_value_t = DecodeOptions::default().gap_tokens)]
+    gap_tokens: usize,
+    /// With --folds: lexicon matches are only features of the tagger, not spans of their own.
+    #[arg(long)]
+    no_lexicon_spans: bool,
+    /// With --folds: which scare quotes are spans (all, confirmed, ignored).
+    #[arg(long, default_value = "confirmed")]
+    scare_quotes: String,
+    /// With --folds: also print the held-out F1 at every bias (a diagnostic of the tuning, not a
+    /// held-out figure: choosing among these would tune on the held-out folds).
+    #[arg(long)]
+    sweep: bool,
+    /// With --folds: write the held-out predicted and gold spans here, as --errors does.
+    #[arg(long, value_name = "PATH")]
+    fold_errors: Option<String>,
+}
+
 pub fn run(command: &EvalCommand) -> Result<()> {
     match command {
         EvalCommand::Ner(args) => eval_ner(args),
-        EvalCommand::Loaded(args) => eval_loaded::eval_loaded(args),
-        EvalCommand::Quotes(args) => eval_quotes::eval_quotes(args),
-        EvalCommand::Stories(args) => eval_stories::eval_stories(args),
+        EvalCommand::Loaded(args) => eval_loaded(args),
+        EvalCommand::Quotes(args) => eval_quotes(args),
+        EvalCommand::Stories(args) => crate::eval_stories::eval_stories(args),
     }
 }
 
@@ -67,8 +135,7 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
     let loaded;
     let model: &Model = match &args.model {
         Some(path) => {
-            let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
-            loaded = Model::from_bytes(&bytes).with_context(|| path.clone())?;
+            loaded = ner::read_model(path)?;
             &loaded
         }
         None => shipped_model(),
@@ -77,236 +144,111 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
         anyhow::bail!("give CoNLL files, --gmb CSV and/or --seeds DIR to score against");
     }
     if let Some(dir) = &args.seeds {
-        eval_seed_entities(dir)?;
+        print!("{}", seeds::entities(dir)?);
     }
     for path in &args.conll {
-        let documents = conll::read(path).with_context(|| format!("cannot read {path}"))?;
-        let sentences: Vec<conll::Sentence> =
-            documents.iter().flat_map(|d| d.sentences.clone()).collect();
-        let (score, n_tokens, seconds) =
-            score_sentences(model, sentences.iter().map(|s| (&s.words, &s.spans)));
-        print!("{}", score.table(&format!("NER tagger alone on {path} (sentence by sentence; exact spans; PERSON→PER, ORG→ORG, GPE/LOC→LOC, NORP/EVENT→MISC)")));
-        println!(
-            "{n_tokens} tokens tagged in {seconds:.3} s ({:.0} tokens/s, one thread)\n",
-            n_tokens as f64 / seconds.max(1e-9)
-        );
+        let gold = ner::ConllGold::read(path)?;
+        print!("{}", gold.tagger_score(model));
         if args.model.is_none() {
-            let score = score_documents(&documents, args.misses);
-            print!("{}", score.table(&format!("NER with the entities layer on {path} (whole documents: type consistency, repeats, aliases)")));
-            println!();
+            let score = gold.entities_score();
+            if args.misses {
+                print!("{}", score.differences());
+            }
+            print!("{score}");
         }
     }
     if let Some(path) = &args.gmb {
-        let held_out =
-            gmb::read(path, gmb::Split::HeldOut).with_context(|| format!("cannot read {path}"))?;
-        let gold: Vec<(Vec<String>, Vec<conll::GoldSpan>)> = held_out
-            .into_iter()
-            .map(|sentence| {
-                let spans = spans_of(&sentence.tags)
-                    .into_iter()
-                    .filter_map(|s| {
-                        conll_label(s.entity_type.as_str()).map(|label| conll::GoldSpan {
-                            start: s.start,
-                            end: s.end,
-                            label,
-                        })
-                    })
-                    .collect();
-                (sentence.words, spans)
-            })
-            .collect();
-        let (score, n_tokens, seconds) = score_sentences(model, gold.iter().map(|(w, s)| (w, s)));
-        print!("{}", score.table(&format!("NER on GMB held-out tenth of {path} (per→PER without titles, org→ORG, geo→LOC, gpe/eve→MISC)")));
-        println!(
-            "{n_tokens} tokens tagged in {seconds:.3} s ({:.0} tokens/s, one thread)\n",
-            n_tokens as f64 / seconds.max(1e-9)
-        );
+        print!("{}", ner::gmb_held_out(model, path)?);
     }
     Ok(())
 }
 
-#[derive(serde::Deserialize)]
-struct SeedGold {
-    articles: std::collections::BTreeMap<String, SeedArticle>,
-}
-
-#[derive(serde::Deserialize)]
-struct SeedArticle {
-    #[serde(default)]
-    entities: Vec<SeedEntity>,
-}
-
-#[derive(serde::Deserialize)]
-struct SeedEntity {
-    name: String,
-    /// One type, or several accepted ones written `A|B`.
-    #[serde(rename = "type")]
-    entity_type: String,
-    /// Other names the article may use instead ("Trump" when "Donald Trump" is never written).
-    #[serde(default)]
-    aliases: Vec<String>,
-}
-
-/// A name as compared with the reference: white space runs and apostrophe styles folded, case
-/// ignored.
-fn seed_key(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(['’', '‘'], "'")
-        .to_lowercase()
-}
-
-/// Prints, per seed article, the reference entities missed (no name mention with the text of
-/// their name, or of an alias when the article never writes the name in full), and
-/// those found with a type the reference does not accept; then the count found with their type.
-fn eval_seed_entities(dir: &std::path::Path) -> Result<()> {
-    let gold_path = dir.join("gold.json");
-    let gold: SeedGold = serde_json::from_str(
-        &std::fs::read_to_string(&gold_path)
-            .with_context(|| format!("cannot read {}", gold_path.display()))?,
-    )
-    .with_context(|| format!("{} is not the seed reference", gold_path.display()))?;
-    let (mut n_found, mut n_total) = (0, 0);
-    println!("Entities on the seeds ({}):", dir.display());
-    for (name, expected) in &gold.articles {
-        let article = eval_quotes::read_and_analyze(&dir.join(name))?;
-        // Every name mention's text → the types of the entities it belongs to.
-        let mut types_of: std::collections::HashMap<String, Vec<&str>> =
-            std::collections::HashMap::new();
-        for entity in &article.entities {
-            for mention in entity
-                .mentions
-                .iter()
-                .filter(|m| m.kind == MentionKind::Name)
-            {
-                types_of
-                    .entry(seed_key(&mention.text))
-                    .or_default()
-                    .push(entity.entity_type.as_str());
-            }
-        }
-        for entity in &expected.entities {
-            n_total += 1;
-            let accepted: Vec<&str> = entity.entity_type.split('|').collect();
-            let written = std::iter::once(&entity.name)
-                .chain(&entity.aliases)
-                .find_map(|form| types_of.get(&seed_key(form)));
-            match written {
-                Some(types) if types.iter().any(|t| accepted.contains(t)) => n_found += 1,
-                Some(types) => println!(
-                    "  {name}: {} ({}) found as {}",
-                    entity.name,
-                    entity.entity_type,
-                    types.join("/")
-                ),
-                None => println!("  {name}: {} ({}) missed", entity.name, entity.entity_type),
-            }
-        }
+fn eval_quotes(args: &EvalQuotesArgs) -> Result<()> {
+    if args.polnear.is_none() && args.seeds.is_none() {
+        anyhow::bail!("give --polnear DIR and/or --seeds DIR to score against");
     }
-    println!("  found {n_found} of {n_total} with their type\n");
+    if let Some(dir) = &args.polnear {
+        let run = quotes::polnear(dir)?;
+        for error in &run.skipped {
+            eprintln!("newslens: {error} (article left out)");
+        }
+        for article in &run.articles {
+            if args.misses {
+                print!("{}", article.misses());
+            }
+            if args.verbose {
+                println!("{}", article.summary());
+            }
+        }
+        print!("{run}");
+        if args.misses {
+            print!("{}", run.miss_causes());
+        }
+        println!("analysed in {:.2} s", run.seconds);
+    }
+    if let Some(dir) = &args.seeds {
+        let report = seeds::quotes(dir)?;
+        if args.verbose {
+            for problem in &report.problems {
+                println!("{problem}");
+            }
+        }
+        print!("{report}");
+    }
     Ok(())
 }
 
-/// Runs the entities layer over each gold document (gold tokens, sentences as given) and scores
-/// its name mentions.
-fn score_documents(documents: &[conll::Document], print_misses: bool) -> SpanScore {
-    let mut gold: Vec<TypedSpan> = Vec::new();
-    let mut predicted: Vec<TypedSpan> = Vec::new();
-    let mut sentence_base = 0;
-    for document in documents {
-        let mut text = String::new();
-        let mut sentence_tokens: Vec<Vec<newslens_core::Span>> = Vec::new();
-        // Byte offset of each token start → (sentence, token) and token end → token.
-        let mut starts = std::collections::HashMap::new();
-        let mut ends = std::collections::HashMap::new();
-        for (sentence_idx, sentence) in document.sentences.iter().enumerate() {
-            let mut tokens = Vec::new();
-            for (token_idx, word) in sentence.words.iter().enumerate() {
-                let start = text.len();
-                text.push_str(word);
-                starts.insert(start, (sentence_idx, token_idx));
-                ends.insert(text.len(), token_idx + 1);
-                tokens.push(newslens_core::Span::new(start, text.len()));
-                text.push(' ');
-            }
-            text.push('\n');
-            sentence_tokens.push(tokens);
-            gold.extend(
-                sentence
-                    .spans
-                    .iter()
-                    .map(|s| (sentence_base + sentence_idx, s.start, s.end, s.label)),
-            );
+fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
+    if args.ptc.is_none() && args.basil.is_none() {
+        anyhow::bail!("give --ptc DIR and/or --basil DIR to score against");
+    }
+    if let Some(dir) = &args.ptc {
+        let gold = loaded::PtcGold::read(dir)?;
+        let score = gold.score();
+        print!("{score}");
+        if let Some(path) = &args.errors {
+            std::fs::write(path, &score.errors).with_context(|| format!("cannot write {path}"))?;
         }
-        for entity in newslens_core::entities::find_entities_in_tokens(&text, sentence_tokens) {
-            let Some(label) = conll_label(entity.entity_type.as_str()) else {
-                continue;
-            };
-            for mention in entity
-                .mentions
-                .iter()
-                .filter(|m| m.kind == newslens_core::entities::MentionKind::Name)
-            {
-                if let (Some((sentence_idx, start)), Some(end)) =
-                    (starts.get(&mention.span.start), ends.get(&mention.span.end))
-                {
-                    predicted.push((sentence_base + sentence_idx, *start, *end, label));
-                }
+        if let Some(n_folds) = args.folds {
+            let folds = gold.cross_validate(&loaded::CrossValidation {
+                n_folds,
+                train: args.train_options(),
+                sweep_biases: args.sweep,
+            });
+            print!("{folds}");
+            if let Some(path) = &args.fold_errors {
+                std::fs::write(path, &folds.errors)
+                    .with_context(|| format!("cannot write {path}"))?;
             }
         }
-        sentence_base += document.sentences.len();
     }
-    if print_misses {
-        let sentences: Vec<&conll::Sentence> =
-            documents.iter().flat_map(|d| &d.sentences).collect();
-        let gold_set: std::collections::HashSet<&TypedSpan> = gold.iter().collect();
-        let predicted_set: std::collections::HashSet<&TypedSpan> = predicted.iter().collect();
-        let missed = gold.iter().filter(|s| !predicted_set.contains(s));
-        let added = predicted.iter().filter(|s| !gold_set.contains(s));
-        for (kind, span) in missed
-            .map(|s| ("missed", s))
-            .chain(added.map(|s| ("added", s)))
-        {
-            let words = &sentences[span.0].words;
-            println!(
-                "{kind}\t{}\t{}\t{}",
-                span.3,
-                words[span.1..span.2].join(" "),
-                words.join(" ")
-            );
-        }
+    if let Some(dir) = &args.basil {
+        print!("{}", loaded::basil(dir)?);
     }
-    SpanScore::new(&gold, &predicted)
+    Ok(())
 }
 
-/// Tags every sentence and scores exact typed spans; returns the score, tokens tagged and seconds
-/// spent tagging.
-fn score_sentences<'s>(
-    model: &Model,
-    sentences: impl Iterator<Item = (&'s Vec<String>, &'s Vec<conll::GoldSpan>)>,
-) -> (SpanScore, usize, f64) {
-    let mut gold: Vec<TypedSpan> = Vec::new();
-    let mut predicted: Vec<TypedSpan> = Vec::new();
-    let mut hasher = FeatureHasher::new(model.bits());
-    let mut tags = Vec::new();
-    let mut n_tokens = 0;
-    let mut seconds = 0.0;
-    model.tag_with(&mut hasher, &["Warm", "up", "."], &mut tags);
-    for (sentence_idx, (words, spans)) in sentences.enumerate() {
-        let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        let started = std::time::Instant::now();
-        model.tag_with(&mut hasher, &words, &mut tags);
-        seconds += started.elapsed().as_secs_f64();
-        n_tokens += words.len();
-        gold.extend(
-            spans
-                .iter()
-                .map(|s| (sentence_idx, s.start, s.end, s.label)),
-        );
-        predicted.extend(spans_of(&tags).into_iter().filter_map(|s| {
-            conll_label(s.entity_type.as_str()).map(|label| (sentence_idx, s.start, s.end, label))
-        }));
+impl EvalLoadedArgs {
+    /// The training and decoding settings for `--folds`.
+    fn train_options(&self) -> TrainOptions {
+        TrainOptions {
+            epochs: self.epochs,
+            none_bias: self.none_bias,
+            tuning_folds: self.tuning_folds,
+            bits: self.bits,
+            decode: DecodeOptions {
+                join_lexicon: !self.drop_at_lexicon,
+                trim_edges: !self.keep_edges,
+                phrase_words: self.phrase_words,
+                lexicon_spans: !self.no_lexicon_spans,
+                gap_tokens: self.gap_tokens,
+                scare_quotes: match self.scare_quotes.as_str() {
+                    "all" => ScareQuoteSpans::All,
+                    "ignored" => ScareQuoteSpans::Ignored,
+                    _ => ScareQuoteSpans::Confirmed,
+                },
+            },
+            ..TrainOptions::default()
+        }
     }
-    (SpanScore::new(&gold, &predicted), n_tokens, seconds)
 }

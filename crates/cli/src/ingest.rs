@@ -23,10 +23,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use newslens_fetch::{
     discover, is_web_url, remember, Discovery, Expect, Known, PageRecords, Tally,
 };
-use newslens_pipeline::{records_of, Chunks, Defaults, Event, IngestReport, Pipeline, Settings};
-use newslens_read::{expand, Input, ReadOptions};
+use newslens_pipeline::{records_of, Chunks, Event, IngestReport};
+use newslens_read::{expand, Input};
 use newslens_store::SqliteStore;
 
+use crate::analyze::PipelineArgs;
 use crate::web::{read_url_list, FetchArgs};
 
 #[derive(Args, Clone)]
@@ -41,18 +42,8 @@ pub struct IngestArgs {
     /// The corpus database (created if missing).
     #[arg(long, value_name = "PATH", default_value = "newslens.db")]
     pub db: PathBuf,
-    /// Outlet name for inputs that do not give one.
-    #[arg(long, value_name = "NAME")]
-    pub outlet: Option<String>,
-    /// URL for inputs that do not give one.
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
-    /// Threads to analyse with (default: all cores).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
-    /// Largest input read (one file, JSON line, archive record or fetched body), in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
-    pub max_bytes: u64,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
     /// No progress bar, even on a terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -106,16 +97,7 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
     if let Some(list) = &args.urls {
         urls.extend(read_url_list(list)?);
     }
-    let pipeline = Pipeline::new(Settings {
-        jobs: args.jobs,
-        read: ReadOptions {
-            max_bytes: args.max_bytes,
-        },
-        defaults: Defaults {
-            outlet: args.outlet.clone(),
-            url: args.url.clone(),
-        },
-    })?;
+    let pipeline = args.pipeline.pipeline()?;
     let mut store = SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
     let bar = progress_bar(show_progress, input_bytes(&paths));
@@ -124,7 +106,7 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
     let (mut discovery, fetcher) = if urls.is_empty() {
         (Discovery::default(), None)
     } else {
-        let fetcher = args.fetch.fetcher(args.max_bytes)?;
+        let fetcher = args.fetch.fetcher(args.pipeline.max_bytes)?;
         let known = Known::from_store(&store)
             .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
         bar.set_message(format!("fetching {} URLs", urls.len()));

@@ -9,6 +9,7 @@ mod bench;
 mod bench_serve;
 mod corpus;
 mod eval;
+mod eval_stories;
 mod follow;
 mod ingest;
 mod output;

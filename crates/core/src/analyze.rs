@@ -29,36 +29,7 @@ pub fn analyze(document: &Document) -> Article {
         })
         .collect();
     let found_entities = entities::find_entities_in_tokens(text, sentence_tokens.clone());
-    let mut post_words: Vec<PostWords> = pasted_posts
-        .iter()
-        .map(|post| PostWords {
-            span: words_of_post(text, post.span),
-            author: post.author.clone().or_else(|| Some(post.handle.clone())),
-            handle: Some(post.handle.clone()),
-            channel: channel_of_post(post.url.as_deref(), text, post.span),
-        })
-        .collect();
-    if !document.posts.is_empty() {
-        let bytes = char_to_byte_table(text);
-        for post in &document.posts {
-            let (Some(&start), Some(&end)) = (bytes.get(post.start), bytes.get(post.end)) else {
-                continue;
-            };
-            let span = Span::new(start, end);
-            if post_words
-                .iter()
-                .any(|p| p.span.start < end && start < p.span.end)
-            {
-                continue;
-            }
-            post_words.push(PostWords {
-                span: words_of_post(text, span),
-                author: post.author.clone().or_else(|| post.handle.clone()),
-                handle: post.handle.clone(),
-                channel: channel_of_post(post.url.as_deref(), text, span),
-            });
-        }
-    }
+    let post_words = post_words(document, &pasted_posts);
     let found_quotes = quotes::find_quotes(
         text,
         &paragraphs,
@@ -78,44 +49,6 @@ pub fn analyze(document: &Document) -> Article {
     let loaded_spans = loaded::find_loaded(text, &sentence_tokens, &quoted);
 
     let offsets = CharOffsets::new(text);
-    let mention_of = |span: Span, kind: entities::MentionKind| {
-        let chars = offsets.span(span);
-        Mention {
-            start: chars.start,
-            end: chars.end,
-            text: text[span.start..span.end].to_string(),
-            kind: kind,
-        }
-    };
-    let quotes_out = found_quotes
-        .into_iter()
-        .map(|quote| Quote {
-            text: quote
-                .spans
-                .iter()
-                .map(|span| &text[span.start..span.end])
-                .collect::<Vec<_>>()
-                .join(" … "),
-            spans: quote.spans.iter().map(|span| offsets.span(*span)).collect(),
-            kind: quote.kind,
-            speaker: quote.speaker.map(|speaker| Speaker {
-                name: speaker.name,
-                entity: speaker.entity,
-                mention: speaker.mention.map(|(span, kind)| mention_of(span, kind)),
-            }),
-            verb: quote.verb.map(|(span, cue)| {
-                let chars = offsets.span(span);
-                ReportingVerb {
-                    text: text[span.start..span.end].to_string(),
-                    lemma: cue.lemma.to_string(),
-                    start: chars.start,
-                    end: chars.end,
-                    neutral: cue.neutral,
-                }
-            }),
-            channel: quote.channel.map(str::to_string),
-        })
-        .collect();
     let posts_in_text = pasted_posts
         .into_iter()
         .map(|post| {
@@ -130,7 +63,6 @@ pub fn analyze(document: &Document) -> Article {
             }
         })
         .collect();
-
     Article {
         schema: SCHEMA.to_string(),
         id: article_id(text),
@@ -142,52 +74,156 @@ pub fn analyze(document: &Document) -> Article {
         text: text.to_string(),
         paragraphs: paragraphs.iter().map(|span| offsets.span(*span)).collect(),
         sentences: sentences.iter().map(|span| offsets.span(*span)).collect(),
-        entities: found_entities
-            .into_iter()
-            .enumerate()
-            .map(|(id, entity)| Entity {
-                id,
-                name: entity.name,
-                entity_type: entity.entity_type,
-                roles: entity.roles,
-                tone: Some(tone::narrative_tone_of(
-                    &sentence_tones,
-                    entity.mentions.iter().map(|mention| mention.sentence_idx),
-                )),
-                mentions: entity
-                    .mentions
-                    .iter()
-                    .map(|mention| {
-                        let span = offsets.span(mention.span);
-                        Mention {
-                            start: span.start,
-                            end: span.end,
-                            text: text[mention.span.start..mention.span.end].to_string(),
-                            kind: mention.kind,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
-        quotes: quotes_out,
+        entities: contract_entities(text, &offsets, found_entities, &sentence_tones),
+        quotes: contract_quotes(text, &offsets, found_quotes),
         posts: posts::merge_posts(document.posts.clone(), posts_in_text),
         tone: Some(article_tone),
         tone_narrative: Some(narrative_tone),
-        loaded: loaded_spans
-            .iter()
-            .map(|found| {
-                let span = offsets.span(found.span);
-                Loaded {
-                    start: span.start,
-                    end: span.end,
-                    text: text[found.span.start..found.span.end].to_string(),
-                    category: found.category,
-                    in_quote: found.in_quote,
-                }
-            })
-            .collect(),
+        loaded: contract_loaded(text, &offsets, &loaded_spans),
         boilerplate: document.boilerplate.clone(),
     }
+}
+
+/// The words of every post for the quote layer: the posts pasted into the text, then the
+/// reader's posts that overlap none of them.
+fn post_words(document: &Document, pasted_posts: &[posts::PastedPost]) -> Vec<PostWords> {
+    let text = document.text.as_str();
+    let mut post_words: Vec<PostWords> = pasted_posts
+        .iter()
+        .map(|post| PostWords {
+            span: words_of_post(text, post.span),
+            author: post.author.clone().or_else(|| Some(post.handle.clone())),
+            handle: Some(post.handle.clone()),
+            channel: channel_of_post(post.url.as_deref(), text, post.span),
+        })
+        .collect();
+    if document.posts.is_empty() {
+        return post_words;
+    }
+    let bytes = char_to_byte_table(text);
+    for post in &document.posts {
+        let (Some(&start), Some(&end)) = (bytes.get(post.start), bytes.get(post.end)) else {
+            continue;
+        };
+        let span = Span::new(start, end);
+        if post_words
+            .iter()
+            .any(|p| p.span.start < end && start < p.span.end)
+        {
+            continue;
+        }
+        post_words.push(PostWords {
+            span: words_of_post(text, span),
+            author: post.author.clone().or_else(|| post.handle.clone()),
+            handle: post.handle.clone(),
+            channel: channel_of_post(post.url.as_deref(), text, span),
+        });
+    }
+    post_words
+}
+
+/// A mention in the contract's form: character offsets and the words as written.
+fn contract_mention(
+    text: &str,
+    offsets: &CharOffsets,
+    span: Span,
+    kind: entities::MentionKind,
+) -> Mention {
+    let chars = offsets.span(span);
+    Mention {
+        start: chars.start,
+        end: chars.end,
+        text: text[span.start..span.end].to_string(),
+        kind,
+    }
+}
+
+/// The entities in the contract's form, each with the narrative tone of its sentences.
+fn contract_entities(
+    text: &str,
+    offsets: &CharOffsets,
+    found_entities: Vec<entities::FoundEntity>,
+    sentence_tones: &[tone::SentenceTone],
+) -> Vec<Entity> {
+    found_entities
+        .into_iter()
+        .enumerate()
+        .map(|(id, entity)| Entity {
+            id,
+            name: entity.name,
+            entity_type: entity.entity_type,
+            roles: entity.roles,
+            tone: Some(tone::narrative_tone_of(
+                sentence_tones,
+                entity.mentions.iter().map(|mention| mention.sentence_idx),
+            )),
+            mentions: entity
+                .mentions
+                .iter()
+                .map(|mention| contract_mention(text, offsets, mention.span, mention.kind))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The quotes in the contract's form: the text of their parts joined with " … ".
+fn contract_quotes(
+    text: &str,
+    offsets: &CharOffsets,
+    found_quotes: Vec<quotes::FoundQuote>,
+) -> Vec<Quote> {
+    found_quotes
+        .into_iter()
+        .map(|quote| Quote {
+            text: quote
+                .spans
+                .iter()
+                .map(|span| &text[span.start..span.end])
+                .collect::<Vec<_>>()
+                .join(" … "),
+            spans: quote.spans.iter().map(|span| offsets.span(*span)).collect(),
+            kind: quote.kind,
+            speaker: quote.speaker.map(|speaker| Speaker {
+                name: speaker.name,
+                entity: speaker.entity,
+                mention: speaker
+                    .mention
+                    .map(|(span, kind)| contract_mention(text, offsets, span, kind)),
+            }),
+            verb: quote.verb.map(|(span, cue)| {
+                let chars = offsets.span(span);
+                ReportingVerb {
+                    text: text[span.start..span.end].to_string(),
+                    lemma: cue.lemma.to_string(),
+                    start: chars.start,
+                    end: chars.end,
+                    neutral: cue.neutral,
+                }
+            }),
+            channel: quote.channel.map(str::to_string),
+        })
+        .collect()
+}
+
+/// The loaded words in the contract's form.
+fn contract_loaded(
+    text: &str,
+    offsets: &CharOffsets,
+    loaded_spans: &[loaded::LoadedSpan],
+) -> Vec<Loaded> {
+    loaded_spans
+        .iter()
+        .map(|found| {
+            let span = offsets.span(found.span);
+            Loaded {
+                start: span.start,
+                end: span.end,
+                text: text[found.span.start..found.span.end].to_string(),
+                category: found.category,
+                in_quote: found.in_quote,
+            }
+        })
+        .collect()
 }
 
 /// The stable id of a text: 16 hex digits of its XXH3-64 hash.

@@ -8,6 +8,7 @@
 //! - [`api`]: the `/v1` handlers; their attributes generate the OpenAPI document.
 //! - [`routes`]: the pages' handlers; [`pages`]: the pages themselves, rendered from the views.
 //! - [`state`]: the shared connections and settings.
+//! - [`load`]: an open-loop load generator that measures the server's latency (`bench serve`).
 //!
 //! Every answer carries a Content-Security-Policy that allows no script and only the embedded
 //! stylesheet, so even markup that slipped through escaping could not run.
@@ -15,6 +16,7 @@
 
 pub mod api;
 pub mod error;
+pub mod load;
 pub mod pages;
 pub mod routes;
 pub mod state;

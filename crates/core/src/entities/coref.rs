@@ -18,6 +18,7 @@ use super::{EntityMention, FoundEntity, MentionKind, SentenceTokens};
 use crate::lexicon;
 use crate::ner::EntityType;
 use crate::offsets::Span;
+use crate::quotes::marks::quoted_spans_by_line;
 
 /// Sentences back that a pronoun may reach.
 const PRONOUN_REACH: usize = 3;
@@ -49,7 +50,7 @@ pub fn attach_pronouns_and_nominals(
     sentences: &[SentenceTokens],
     entities: &mut Vec<FoundEntity>,
 ) {
-    let quoted = quoted_ranges(text);
+    let quoted = quoted_spans_by_line(text);
     let inside_quote = |offset: usize| {
         quoted
             .iter()
@@ -234,35 +235,4 @@ fn described_person(
 
 fn fold(text: &str) -> String {
     text.to_lowercase().replace('’', "'")
-}
-
-/// Byte ranges inside quotation marks: curly pairs, and straight double quotes paired in order.
-/// An unclosed quote runs to the end of its paragraph.
-pub(crate) fn quoted_ranges(text: &str) -> Vec<Span> {
-    let mut ranges = Vec::new();
-    let mut open: Option<usize> = None;
-    for (idx, c) in text.char_indices() {
-        match c {
-            '“' | '«' | '„' => open = Some(idx),
-            '”' | '»' => {
-                if let Some(start) = open.take() {
-                    ranges.push(Span::new(start, idx + c.len_utf8()));
-                }
-            }
-            '"' => match open.take() {
-                Some(start) => ranges.push(Span::new(start, idx + 1)),
-                None => open = Some(idx),
-            },
-            '\n' => {
-                if let Some(start) = open.take() {
-                    ranges.push(Span::new(start, idx));
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(start) = open {
-        ranges.push(Span::new(start, text.len()));
-    }
-    ranges
 }

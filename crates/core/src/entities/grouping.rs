@@ -8,7 +8,7 @@
 use foldhash::HashMap;
 use std::sync::LazyLock;
 
-use super::mentions::{surface_key, NamedMention};
+use super::named::{surface_key, NamedMention};
 use super::{EntityMention, FoundEntity, MentionKind};
 use crate::lexicon;
 use crate::ner::EntityType;

@@ -10,21 +10,25 @@
 //! "Colonel", ", former commander of …"); `coref.rs` attaches pronouns and nominals. Spans are
 //! byte offsets; the analysis converts them.
 
+mod consistency;
 mod coref;
 mod grouping;
 mod mentions;
+mod named;
 mod patterns;
 mod roles;
 mod teams;
 #[cfg(test)]
 mod test_support;
+mod untagged;
 
 use crate::ner::EntityType;
 use crate::offsets::Span;
 
-/// Byte spans of quoted text (quotation marks included), for layers that set quotes apart.
+/// Byte spans of quoted text (quotation marks included), for layers that set quotes apart; the
+/// marks are paired by the quote layer (`quotes/marks.rs`).
 pub fn quoted_spans(text: &str) -> Vec<Span> {
-    coref::quoted_ranges(text)
+    crate::quotes::marks::quoted_spans_by_line(text)
 }
 
 pub use newslens_contract::MentionKind;

@@ -14,12 +14,11 @@
 use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::mentions::NamedMention;
+use super::named::{mention_at, replace_overlapping, NamedMention};
 use super::SentenceTokens;
 use crate::gazetteer::{self, CITY, CONTINUES, COUNTRY, NATIONALITY, ORGANISATION, REGION};
 use crate::lexicon;
 use crate::ner::EntityType;
-use crate::offsets::Span;
 
 static PEERAGE_TITLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/gazetteer/peerage_titles.txt")).collect()
@@ -76,7 +75,7 @@ static EVENTS: LazyLock<HashMap<&'static str, Vec<Vec<&'static str>>>> = LazyLoc
     events
 });
 
-pub(super) use crate::gazetteer::written_form as gazetteer_form;
+use crate::gazetteer::written_form as gazetteer_form;
 
 /// Lower-case words that may join the capitalised words of an organisation's name ("Stand for
 /// Peace", "Organisation of Islamic Cooperation").
@@ -84,35 +83,6 @@ const NAME_CONNECTORS: [&str; 5] = ["of", "for", "and", "on", "in"];
 
 fn capitalised(word: &str) -> bool {
     word.starts_with(char::is_uppercase)
-}
-
-/// A mention over tokens `[start, end)` of a sentence.
-pub(super) fn mention_at(
-    sentences: &[SentenceTokens],
-    sentence_idx: usize,
-    start: usize,
-    end: usize,
-    entity_type: EntityType,
-) -> NamedMention {
-    let tokens = &sentences[sentence_idx].tokens;
-    NamedMention {
-        span: Span::new(tokens[start].start, tokens[end - 1].end),
-        sentence_idx,
-        token_start: start,
-        token_end: end,
-        entity_type,
-    }
-}
-
-/// Replaces every mention overlapping `replacement` in its sentence with it.
-fn replace_overlapping(mentions: &mut Vec<NamedMention>, replacement: NamedMention) {
-    mentions.retain(|m| {
-        m.sentence_idx != replacement.sentence_idx
-            || m.token_end <= replacement.token_start
-            || m.token_start >= replacement.token_end
-    });
-    mentions.push(replacement);
-    mentions.sort_by_key(|m| (m.sentence_idx, m.token_start));
 }
 
 /// Whether a mention of the sentence overlaps tokens `[start, end)` with a person.

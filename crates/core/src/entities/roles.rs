@@ -10,7 +10,7 @@
 use foldhash::HashSet;
 use std::sync::LazyLock;
 
-use super::mentions::NamedMention;
+use super::named::NamedMention;
 use super::{FoundEntity, SentenceTokens};
 use crate::lexicon;
 use crate::ner::EntityType;

@@ -12,9 +12,9 @@
 use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::mentions::{surface_key, NamedMention};
-use super::patterns::gazetteer_form;
+use super::named::{surface_key, NamedMention};
 use super::SentenceTokens;
+use crate::gazetteer::written_form as gazetteer_form;
 use crate::gazetteer::{self, CONTINUES, COUNTRY, NATIONALITY, REGION};
 use crate::lexicon;
 use crate::ner::EntityType;
@@ -236,7 +236,7 @@ pub(super) fn sports_teams(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::patterns::mention_at as mention;
+    use crate::entities::named::mention_at as mention;
     use crate::entities::test_support::{sentence_tokens, surfaces};
 
     #[test]

@@ -1,7 +1,7 @@
 //! Helpers for the entities layer's unit tests: sentences of space-separated tokens and the
 //! mentions read back as text.
 
-use super::mentions::NamedMention;
+use super::named::NamedMention;
 use super::SentenceTokens;
 use crate::ner::EntityType;
 use crate::offsets::Span;

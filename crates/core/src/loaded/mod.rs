@@ -14,6 +14,7 @@
 //! own words are not the outlet's framing. Callers pass the quoted spans; this module does not find
 //! quotes or speakers, and it does not compute tone (see [`crate::tone`]).
 
+mod features;
 mod lexicon;
 mod model;
 mod scare_quotes;
@@ -108,6 +109,16 @@ impl Default for DecodeOptions {
     }
 }
 
+/// Where a span came from, which decides the category when spans overlap (see
+/// [`merge_overlapping`]).
+type SpanSource = u8;
+/// A lexicon expression.
+const FROM_LEXICON: SpanSource = 0;
+/// A run of the tagger.
+const FROM_TAGGER: SpanSource = 1;
+/// A scare quote.
+const FROM_SCARE_QUOTE: SpanSource = 2;
+
 /// [`find_loaded`] with another tagger than the shipped one and other decoding (for evaluation
 /// and training).
 pub fn find_loaded_with(
@@ -130,43 +141,30 @@ pub fn find_loaded_with(
     }
     let mut rows = Vec::new();
     let mut contexts = Vec::new();
-    let mut scratch = model::FeatureScratch::default();
+    let mut scratch = features::FeatureScratch::default();
     let article = if use_model {
-        model::article_context_of_matches(text, sentence_tokens, all_matches.len())
+        features::article_context_of_matches(text, sentence_tokens, all_matches.len())
     } else {
-        model::ArticleContext::default()
+        features::ArticleContext::default()
     };
     let mut classes = Vec::new();
     let mut repeats = Vec::new();
     if use_model {
-        model::word_repeats(text, sentence_tokens, &mut repeats);
+        features::word_repeats(text, sentence_tokens, &mut repeats);
     }
     let mut first_token = 0;
-    // Each span with its source: 0 lexicon, 1 tagger, 2 scare quote (see the merge below).
-    let mut spans: Vec<(LoadedSpan, u8)> = Vec::new();
+    let mut spans: Vec<(LoadedSpan, SpanSource)> = Vec::new();
     let mut scare = Vec::new();
     for (sentence_idx, tokens) in sentence_tokens.iter().enumerate() {
         let sentence_first_span = spans.len();
         let first_match = sentence_idx.checked_sub(1).map_or(0, |idx| match_ends[idx]);
         let matches = &all_matches[first_match..match_ends[sentence_idx]];
         // Lexicon spans first: at the same start they win the category.
-        spans.extend(
-            matches
-                .iter()
-                .filter(|_| decode.lexicon_spans)
-                .map(|found| {
-                    let end =
-                        phrase_end(text, tokens, found.end, found.category, decode.phrase_words);
-                    let loaded = LoadedSpan {
-                        span: Span::new(tokens[found.first].start, tokens[end - 1].end),
-                        category: found.category,
-                        in_quote: false,
-                    };
-                    (loaded, 0)
-                }),
-        );
+        if decode.lexicon_spans {
+            push_lexicon_spans(text, tokens, matches, decode, &mut spans);
+        }
         if use_model {
-            model::sentence_features(
+            features::sentence_features(
                 text,
                 tokens,
                 matches,
@@ -181,57 +179,7 @@ pub fn find_loaded_with(
             first_token += tokens.len();
             model.classify(&rows, &contexts, &mut classes);
             fill_gaps(&mut classes, decode.gap_tokens);
-            let mut token_idx = 0;
-            while token_idx < tokens.len() {
-                let class = classes[token_idx];
-                if class == CLASS_NONE {
-                    token_idx += 1;
-                    continue;
-                }
-                let mut first = token_idx;
-                while token_idx < tokens.len() && classes[token_idx] == class {
-                    token_idx += 1;
-                }
-                // The tagger's runs often take in a "the", a "has" or a comma at their edges:
-                // trimmed, spans read as phrases ("ripped into", not "has ripped into the"), at
-                // the cost of PTC's spans that keep their article ("the rigged witch hunt").
-                let mut last = token_idx;
-                while decode.trim_edges && first < last && is_edge_word(text, tokens[first]) {
-                    first += 1;
-                }
-                while decode.trim_edges && first < last && is_edge_word(text, tokens[last - 1]) {
-                    last -= 1;
-                }
-                // A run over a lexicon expression joins it (the merge below makes them one span
-                // with the lexicon's category): the tagger knows how far PTC's phrases reach,
-                // "slammed the sham investigation" rather than "slammed". Dropping such runs
-                // instead costs three points of held-out F1.
-                let overlaps_lexicon = !decode.join_lexicon
-                    && decode.lexicon_spans
-                    && matches.iter().any(|m| m.first < last && first < m.end);
-                if first == last || overlaps_lexicon {
-                    continue;
-                }
-                // An evaluative verb's span starts at the verb: the tagger's run often takes in
-                // its subject ("the mayor ripped into"), which is who judged, not the judgement.
-                if let Some(verb) = matches.iter().find(|m| {
-                    m.category == LoadedCategory::LoadedVerb && first < m.first && m.first < last
-                }) {
-                    first = verb.first;
-                }
-                let category = if class == CLASS_LABEL {
-                    LoadedCategory::Label
-                } else {
-                    LoadedCategory::Emotive
-                };
-                let end = phrase_end(text, tokens, last, category, decode.phrase_words);
-                let loaded = LoadedSpan {
-                    span: Span::new(tokens[first].start, tokens[end - 1].end),
-                    category,
-                    in_quote: false,
-                };
-                spans.push((loaded, 1));
-            }
+            push_tagger_spans(text, tokens, &classes, matches, decode, &mut spans);
         }
         scare.clear();
         if decode.scare_quotes != ScareQuoteSpans::Ignored {
@@ -242,19 +190,110 @@ pub fn find_loaded_with(
                 found.span.start < candidate.span.end && candidate.span.start < found.span.end
             });
             if confirmed || decode.scare_quotes == ScareQuoteSpans::All {
-                spans.push((*candidate, 2));
+                spans.push((*candidate, FROM_SCARE_QUOTE));
             }
         }
     }
+    let mut merged = merge_overlapping(spans);
+    mark_quoted(&mut merged, sorted_quoted);
+    merged
+}
+
+/// Appends a span for each lexicon expression of a sentence, reaching over its phrase.
+fn push_lexicon_spans(
+    text: &str,
+    tokens: &[Span],
+    matches: &[lexicon::LexiconMatch],
+    decode: &DecodeOptions,
+    spans: &mut Vec<(LoadedSpan, SpanSource)>,
+) {
+    spans.extend(matches.iter().map(|found| {
+        let end = phrase_end(text, tokens, found.end, found.category, decode.phrase_words);
+        let loaded = LoadedSpan {
+            span: Span::new(tokens[found.first].start, tokens[end - 1].end),
+            category: found.category,
+            in_quote: false,
+        };
+        (loaded, FROM_LEXICON)
+    }));
+}
+
+/// Appends a span for each run of tokens the tagger gave one class, trimmed to a phrase.
+fn push_tagger_spans(
+    text: &str,
+    tokens: &[Span],
+    classes: &[u8],
+    matches: &[lexicon::LexiconMatch],
+    decode: &DecodeOptions,
+    spans: &mut Vec<(LoadedSpan, SpanSource)>,
+) {
+    let mut token_idx = 0;
+    while token_idx < tokens.len() {
+        let class = classes[token_idx];
+        if class == CLASS_NONE {
+            token_idx += 1;
+            continue;
+        }
+        let mut first = token_idx;
+        while token_idx < tokens.len() && classes[token_idx] == class {
+            token_idx += 1;
+        }
+        // The tagger's runs often take in a "the", a "has" or a comma at their edges:
+        // trimmed, spans read as phrases ("ripped into", not "has ripped into the"), at
+        // the cost of PTC's spans that keep their article ("the rigged witch hunt").
+        let mut last = token_idx;
+        while decode.trim_edges && first < last && is_edge_word(text, tokens[first]) {
+            first += 1;
+        }
+        while decode.trim_edges && first < last && is_edge_word(text, tokens[last - 1]) {
+            last -= 1;
+        }
+        // A run over a lexicon expression joins it (the merge below makes them one span
+        // with the lexicon's category): the tagger knows how far PTC's phrases reach,
+        // "slammed the sham investigation" rather than "slammed". Dropping such runs
+        // instead costs three points of held-out F1.
+        let overlaps_lexicon = !decode.join_lexicon
+            && decode.lexicon_spans
+            && matches.iter().any(|m| m.first < last && first < m.end);
+        if first == last || overlaps_lexicon {
+            continue;
+        }
+        // An evaluative verb's span starts at the verb: the tagger's run often takes in
+        // its subject ("the mayor ripped into"), which is who judged, not the judgement.
+        if let Some(verb) = matches
+            .iter()
+            .find(|m| m.category == LoadedCategory::LoadedVerb && first < m.first && m.first < last)
+        {
+            first = verb.first;
+        }
+        let category = if class == CLASS_LABEL {
+            LoadedCategory::Label
+        } else {
+            LoadedCategory::Emotive
+        };
+        let end = phrase_end(text, tokens, last, category, decode.phrase_words);
+        let loaded = LoadedSpan {
+            span: Span::new(tokens[first].start, tokens[end - 1].end),
+            category,
+            in_quote: false,
+        };
+        spans.push((loaded, FROM_TAGGER));
+    }
+}
+
+/// Overlapping spans become one, in text order. Its category is the scare quote's if a scare
+/// quote is among them ("“regime”"), else the lexicon's (it knows verbs from labels), else the
+/// tagger's.
+fn merge_overlapping(mut spans: Vec<(LoadedSpan, SpanSource)>) -> Vec<LoadedSpan> {
     spans.sort_by_key(|(loaded, _)| (loaded.span.start, std::cmp::Reverse(loaded.span.end)));
-    // Overlapping spans become one. Its category is the scare quote's if a scare quote is among
-    // them ("“regime”"), else the lexicon's (it knows verbs from labels), else the tagger's.
-    let mut merged: Vec<(LoadedSpan, u8)> = Vec::with_capacity(spans.len());
+    let outranks = |source: SpanSource, other: SpanSource| {
+        source == FROM_SCARE_QUOTE || (other != FROM_SCARE_QUOTE && source < other)
+    };
+    let mut merged: Vec<(LoadedSpan, SpanSource)> = Vec::with_capacity(spans.len());
     for (loaded, source) in spans {
         match merged.last_mut() {
             Some((last, last_source)) if loaded.span.start < last.span.end => {
                 last.span.end = last.span.end.max(loaded.span.end);
-                let outranks = |a: u8, b: u8| a == 2 || (b != 2 && a < b);
                 if outranks(source, *last_source) {
                     last.category = loaded.category;
                     *last_source = source;
@@ -263,8 +302,12 @@ pub fn find_loaded_with(
             _ => merged.push((loaded, source)),
         }
     }
-    let mut merged: Vec<LoadedSpan> = merged.into_iter().map(|(loaded, _)| loaded).collect();
-    // Quoted text that is itself a scare quote is the outlet's framing, not a source's words.
+    merged.into_iter().map(|(loaded, _)| loaded).collect()
+}
+
+/// Marks the spans inside quoted text. Quoted text that is itself a scare quote is the outlet's
+/// framing, not a source's words.
+fn mark_quoted(merged: &mut [LoadedSpan], sorted_quoted: Vec<Span>) {
     let scare: Vec<Span> = merged
         .iter()
         .filter(|l| l.category == LoadedCategory::ScareQuote)
@@ -275,11 +318,10 @@ pub fn find_loaded_with(
         .filter(|q| !scare.iter().any(|s| s.start <= q.start && q.end <= s.end))
         .collect();
     let mut cursor = 0;
-    for loaded in &mut merged {
+    for loaded in merged {
         loaded.in_quote = loaded.category != LoadedCategory::ScareQuote
             && inside(&quoted, &mut cursor, loaded.span.start);
     }
-    merged
 }
 
 /// How many untagged tokens between two tagged ones in a sentence still belong to one span: PTC

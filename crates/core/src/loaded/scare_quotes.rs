@@ -6,14 +6,17 @@
 //! whole sentence, nothing but words and hyphens between the marks. It does not decide who said
 //! anything.
 
+use std::sync::LazyLock;
+
+use foldhash::HashSet;
+
 use super::{LoadedCategory, LoadedSpan};
+use crate::lexicon;
 use crate::offsets::Span;
 
-/// Words that open quoted phrases rather than scare-quoted words.
-const PHRASE_OPENERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "i", "we", "you", "he", "she", "it",
-    "they", "my", "our", "your", "his", "her", "its", "their", "no", "not", "very",
-];
+/// Words that open quoted phrases rather than scare-quoted words, from `data/phrase_openers.txt`.
+static PHRASE_OPENERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(include_str!("../../data/phrase_openers.txt")).collect());
 
 fn is_opening_mark(token: &str) -> bool {
     matches!(token, "“" | "\"" | "‘")
@@ -58,7 +61,7 @@ pub(super) fn scare_quotes(text: &str, tokens: &[Span], out: &mut Vec<LoadedSpan
         let whole_sentence = token_idx == 0 && close_idx + 2 >= tokens.len();
         if (1..=2).contains(&n_words)
             && inner_are_words
-            && !PHRASE_OPENERS.contains(&first_inner.as_str())
+            && !PHRASE_OPENERS.contains(first_inner.as_str())
             && !whole_sentence
         {
             out.push(LoadedSpan {

@@ -7,11 +7,12 @@
 //! quoted spans and gold classes per token; reading a corpus is the caller's job (the CLI's
 //! `train loaded` reads the Propaganda Techniques Corpus). It does not evaluate.
 
-use super::lexicon::lexicon_matches;
-use super::model::{
-    article_context, dynamic_rows, sentence_features, word_repeats, FeatureScratch, LoadedModel,
-    TokenContext, N_CLASSES, N_STATIC,
+use super::features::{
+    article_context, dynamic_rows, sentence_features, word_repeats, FeatureScratch, TokenContext,
+    N_STATIC,
 };
+use super::lexicon::lexicon_matches;
+use super::model::{LoadedModel, N_CLASSES};
 use super::{find_loaded_with, DecodeOptions};
 use crate::offsets::Span;
 use crate::tone::sorted_spans;

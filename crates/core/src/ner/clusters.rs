@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::features::hash_folded;
+use super::word_hash::hash_folded;
 
 /// Levels of classes the tagger uses, finest first.
 pub const LEVELS: usize = 3;

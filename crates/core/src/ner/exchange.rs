@@ -50,7 +50,7 @@ pub struct ClusteredWord {
 pub fn fold_word(word: &str) -> String {
     let mut folded = String::with_capacity(word.len());
     for c in word.chars() {
-        let c = match super::features::fold_punct(c) {
+        let c = match super::word_hash::fold_punct(c) {
             c if c.is_ascii_digit() => '0',
             c => c,
         };

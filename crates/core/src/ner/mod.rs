@@ -8,11 +8,12 @@
 mod clusters;
 mod exchange;
 mod features;
-
-/// Hashing pieces the loaded-language tagger shares with the entity tagger.
-pub(crate) use features::{hash_shape, step};
 mod model;
 mod train;
+mod word_hash;
+
+/// Hashing pieces the loaded-language tagger shares with the entity tagger.
+pub(crate) use word_hash::{hash_shape, step};
 
 pub use clusters::{shipped_clusters, WordClusters};
 pub use exchange::{fold_word, learn_clusters, ClusterOptions, ClusteredWord};

@@ -31,6 +31,7 @@
 mod content;
 mod fragments;
 mod quote;
+mod reach;
 mod source;
 mod unclaimed;
 mod words;
@@ -203,21 +204,21 @@ impl<'a> Reader<'a> {
                 skip_to_sentence = next_sentence;
                 continue;
             }
-            let mut i = range.start;
-            while i < range.end {
-                if self.toks[i].passage.is_some() {
-                    i += 1;
+            let mut tok_idx = range.start;
+            while tok_idx < range.end {
+                if self.toks[tok_idx].passage.is_some() {
+                    tok_idx += 1;
                     continue;
                 }
-                let Some(clause) = self.read_clause(i, range.clone()) else {
-                    i += 1;
+                let Some(clause) = self.read_clause(tok_idx, range.clone()) else {
+                    tok_idx += 1;
                     continue;
                 };
-                let resume = clause.resume.max(i + 1);
+                let resume = clause.resume.max(tok_idx + 1);
                 if let Some(quote) = self.quote_of(clause, s_idx, &mut claimed, &quotes, posts) {
                     quotes.push((s_idx, quote));
                 }
-                i = resume;
+                tok_idx = resume;
             }
         }
         self.unclaimed_passages(&claimed, &mut quotes);
@@ -275,8 +276,8 @@ impl<'a> Reader<'a> {
         Some((clause, last_sentence + 1))
     }
 
-    fn skip_punct(&self, mut start: usize, b: usize) -> usize {
-        while start < b && !self.toks[start].word && self.toks[start].passage.is_none() {
+    fn skip_punct(&self, mut start: usize, sentence_end: usize) -> usize {
+        while start < sentence_end && !self.toks[start].word && self.toks[start].passage.is_none() {
             start += 1;
         }
         start

@@ -6,6 +6,11 @@
 //! News style opens a mark on every paragraph of a long quote and closes it only at the end: a
 //! passage still open at a paragraph's end continues when the next paragraph opens with a mark, and
 //! otherwise ends with its paragraph (a missing closing mark costs the quote nothing).
+//!
+//! Every pairing of quotation marks in the core lives here: [`quoted_spans_by_line`] is the cruder
+//! pairing of double marks over a whole text, line by line, for the layers that know no
+//! paragraphs (the entities' pronouns, the loaded-language tagger's training). This module does not
+//! decide who said a passage or whether it is a quote at all.
 
 use crate::offsets::Span;
 
@@ -86,114 +91,46 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
     for paragraph in paragraphs {
         let body = &text[paragraph.start..paragraph.end];
         let chars = mark_chars(body);
-        let first_mark = chars
-            .iter()
-            .find(|(_, c, _)| !c.is_whitespace())
-            .filter(|(_, c, _)| opens_double(*c).is_some())
-            .map(|&(_, c, _)| c);
-        let mut pending = match carried.take() {
-            // The next paragraph continues the quote when it opens with the same kind of mark.
-            Some(passage)
-                if first_mark.is_some_and(|c| {
-                    let opener = mark_chars(&text[passage.outer.start..passage.outer.end])
-                        .first()
-                        .map(|&(_, o, _)| o);
-                    opener == Some(c) || (c == '“' && opener == Some('„'))
-                }) =>
-            {
-                Some(passage)
-            }
-            Some(passage) => {
-                passages.push(passage);
-                None
-            }
-            None => None,
-        };
-        // (opening byte, closing char, inner start, is_single)
-        let mut open: Option<(usize, char, usize, bool)> = None;
+        let mut pending = continued_passage(text, &chars, carried.take(), &mut passages);
+        let mut open: Option<OpenMark> = None;
         for (pos, &(offset, c, len)) in chars.iter().enumerate() {
             let at = paragraph.start + offset;
             let prev = pos.checked_sub(1).map(|p| chars[p].1);
             let next = chars.get(pos + 1).map(|&(_, n, _)| n);
             match open {
-                Some((open_at, closer, inner_start, single)) => {
-                    let closes =
-                        if c == '"' || c == TWO_APOSTROPHES || c == '\'' || c == '’' && single {
-                            // A straight or single mark closes after a word, before a non-letter.
-                            c == closer
-                                && prev.is_some_and(|p| !p.is_whitespace())
-                                && !next.is_some_and(char::is_alphanumeric)
-                        } else {
-                            c == closer
-                        };
-                    // `“…," said X` or `"…” said X`: a straight and a curly mark mixed up close
-                    // the passage when the right closing mark does not come later in the
-                    // paragraph.
-                    let mixed_up = matches!((c, closer), ('"', '”') | ('”', '"'))
-                        && prev.is_some_and(|p| !p.is_whitespace())
-                        && !next.is_some_and(char::is_alphanumeric)
-                        && !chars[pos + 1..].iter().any(|&(_, d, _)| d == closer);
-                    if closes || mixed_up {
-                        let inner = Span::new(inner_start, at);
-                        let outer_end = at + len;
-                        match pending.take() {
-                            Some(mut passage) => {
-                                passage.parts.push(inner);
-                                passage.outer.end = outer_end;
-                                passage.closed = true;
-                                passages.push(passage);
-                            }
-                            None => passages.push(Passage {
-                                parts: vec![inner],
-                                outer: Span::new(open_at, outer_end),
-                                closed: true,
-                            }),
+                Some(mark) if mark.closed_by(c, prev, next, &chars[pos + 1..]) => {
+                    let inner = Span::new(mark.inner_start, at);
+                    let outer_end = at + len;
+                    match pending.take() {
+                        Some(mut passage) => {
+                            passage.parts.push(inner);
+                            passage.outer.end = outer_end;
+                            passage.closed = true;
+                            passages.push(passage);
                         }
-                        open = None;
+                        None => passages.push(Passage {
+                            parts: vec![inner],
+                            outer: Span::new(mark.open_at, outer_end),
+                            closed: true,
+                        }),
                     }
+                    open = None;
                 }
-                None => {
-                    let at_word_start = prev.is_none_or(|p| {
-                        p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | ':')
-                    });
-                    // `”Mr. Lopez embodies …”`: a closing mark written for the opening one, at
-                    // a word's start and closed later in the paragraph.
-                    let backwards_opener = c == '”'
-                        && at_word_start
-                        && next.is_some_and(|n| !n.is_whitespace())
-                        && chars[pos + 1..].iter().any(|&(_, d, _)| d == '”');
-                    if backwards_opener {
-                        open = Some((at, '”', at + len, false));
-                    } else if let Some(closer) = opens_double(c) {
-                        let straight = c == '"' || c == TWO_APOSTROPHES;
-                        let straight_ok = !straight || next.is_some_and(|n| !n.is_whitespace());
-                        if straight_ok {
-                            open = Some((at, closer, at + len, false));
-                        }
-                    } else if let Some(closer) = opens_single(c) {
-                        let has_closer =
-                            chars[pos + 1..].iter().enumerate().any(|(k, &(_, d, _))| {
-                                d == closer
-                                    && k > 0
-                                    && !chars
-                                        .get(pos + 2 + k)
-                                        .is_some_and(|&(_, n, _)| n.is_alphanumeric())
-                            });
-                        if at_word_start && has_closer && next.is_some_and(|n| !n.is_whitespace()) {
-                            open = Some((at, closer, at + len, true));
-                        }
-                    }
-                }
+                Some(_) => {}
+                None => open = OpenMark::opened_by(c, at, len, prev, next, &chars[pos + 1..]),
             }
         }
-        if let Some((open_at, _, inner_start, single)) = open {
+        if let Some(mark) = open {
             // Open at the paragraph's end: a single mark was an apostrophe after all; a double
             // one runs to the end of the paragraph and may continue in the next.
-            if !single {
-                let inner = Span::new(inner_start, trim_end(text, inner_start, paragraph.end));
+            if !mark.single {
+                let inner = Span::new(
+                    mark.inner_start,
+                    trim_end(text, mark.inner_start, paragraph.end),
+                );
                 let mut passage = pending.take().unwrap_or(Passage {
                     parts: Vec::new(),
-                    outer: Span::new(open_at, inner.end),
+                    outer: Span::new(mark.open_at, inner.end),
                     closed: false,
                 });
                 passage.parts.push(inner);
@@ -211,8 +148,159 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
     passages
 }
 
+/// The passage a paragraph continues: the one the previous paragraph left open, when this one
+/// opens with the same kind of mark. A passage it does not continue is done and joins
+/// `passages`.
+fn continued_passage(
+    text: &str,
+    chars: &[(usize, char, usize)],
+    carried: Option<Passage>,
+    passages: &mut Vec<Passage>,
+) -> Option<Passage> {
+    let first_mark = chars
+        .iter()
+        .find(|(_, c, _)| !c.is_whitespace())
+        .filter(|(_, c, _)| opens_double(*c).is_some())
+        .map(|&(_, c, _)| c);
+    let passage = carried?;
+    let continues = first_mark.is_some_and(|c| {
+        let opener = mark_chars(&text[passage.outer.start..passage.outer.end])
+            .first()
+            .map(|&(_, o, _)| o);
+        opener == Some(c) || (c == '“' && opener == Some('„'))
+    });
+    if continues {
+        Some(passage)
+    } else {
+        passages.push(passage);
+        None
+    }
+}
+
+/// An opening mark waiting for its closing one.
+#[derive(Clone, Copy)]
+struct OpenMark {
+    /// Byte offset of the opening mark.
+    open_at: usize,
+    /// The mark that closes it.
+    closer: char,
+    /// Byte offset just past the opening mark.
+    inner_start: usize,
+    /// Whether it is a single mark (‘ or ').
+    single: bool,
+}
+
+impl OpenMark {
+    /// The mark `c` opens, if it opens one where it stands: `prev` and `next` are the characters
+    /// around it, `rest` the paragraph's characters after it.
+    fn opened_by(
+        c: char,
+        at: usize,
+        len: usize,
+        prev: Option<char>,
+        next: Option<char>,
+        rest: &[(usize, char, usize)],
+    ) -> Option<OpenMark> {
+        let open = |closer: char, single: bool| OpenMark {
+            open_at: at,
+            closer,
+            inner_start: at + len,
+            single,
+        };
+        let at_word_start = prev.is_none_or(|p| {
+            p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | ':')
+        });
+        // `”Mr. Lopez embodies …”`: a closing mark written for the opening one, at a word's
+        // start and closed later in the paragraph.
+        let backwards_opener = c == '”'
+            && at_word_start
+            && next.is_some_and(|n| !n.is_whitespace())
+            && rest.iter().any(|&(_, d, _)| d == '”');
+        if backwards_opener {
+            return Some(open('”', false));
+        }
+        if let Some(closer) = opens_double(c) {
+            let straight = c == '"' || c == TWO_APOSTROPHES;
+            let straight_ok = !straight || next.is_some_and(|n| !n.is_whitespace());
+            return straight_ok.then(|| open(closer, false));
+        }
+        let closer = opens_single(c)?;
+        // The closing mark must come later, not right after, and before a non-letter.
+        let has_closer = rest.iter().enumerate().any(|(offset, &(_, d, _))| {
+            d == closer
+                && offset > 0
+                && !rest
+                    .get(offset + 1)
+                    .is_some_and(|&(_, n, _)| n.is_alphanumeric())
+        });
+        (at_word_start && has_closer && next.is_some_and(|n| !n.is_whitespace()))
+            .then(|| open(closer, true))
+    }
+
+    /// Whether the mark `c` closes this one; `prev`, `next` and `rest` as for [`Self::opened_by`].
+    fn closed_by(
+        &self,
+        c: char,
+        prev: Option<char>,
+        next: Option<char>,
+        rest: &[(usize, char, usize)],
+    ) -> bool {
+        let closer = self.closer;
+        let closes = if c == '"' || c == TWO_APOSTROPHES || c == '\'' || c == '’' && self.single {
+            // A straight or single mark closes after a word, before a non-letter.
+            c == closer
+                && prev.is_some_and(|p| !p.is_whitespace())
+                && !next.is_some_and(char::is_alphanumeric)
+        } else {
+            c == closer
+        };
+        // `“…," said X` or `"…” said X`: a straight and a curly mark mixed up close the passage
+        // when the right closing mark does not come later in the paragraph.
+        let mixed_up = matches!((c, closer), ('"', '”') | ('”', '"'))
+            && prev.is_some_and(|p| !p.is_whitespace())
+            && !next.is_some_and(char::is_alphanumeric)
+            && !rest.iter().any(|&(_, d, _)| d == closer);
+        closes || mixed_up
+    }
+}
+
 fn trim_end(text: &str, start: usize, end: usize) -> usize {
     start + text[start..end].trim_end().len()
+}
+
+/// Byte spans of quoted text, marks included, for layers that know no paragraphs (the entities'
+/// pronouns, the loaded-language tagger's training): double marks only, curly pairs and straight
+/// marks paired in order; a span left open ends at the line break, or at the end of the text.
+///
+/// It is cruder than [`quoted_passages`] (no single marks, no quote continued over paragraphs);
+/// the layers that use it were tuned, and the shipped models trained, with it.
+pub fn quoted_spans_by_line(text: &str) -> Vec<Span> {
+    let mut ranges = Vec::new();
+    let mut open: Option<usize> = None;
+    for (idx, c) in text.char_indices() {
+        match c {
+            '“' | '«' | '„' => open = Some(idx),
+            '”' | '»' => {
+                if let Some(start) = open.take() {
+                    ranges.push(Span::new(start, idx + c.len_utf8()));
+                }
+            }
+            '"' => match open.take() {
+                Some(start) => ranges.push(Span::new(start, idx + 1)),
+                None => open = Some(idx),
+            },
+            '\n' => {
+                if let Some(start) = open.take() {
+                    ranges.push(Span::new(start, idx));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = open {
+        ranges.push(Span::new(start, text.len()));
+    }
+    ranges
 }
 
 #[cfg(test)]

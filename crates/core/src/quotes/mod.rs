@@ -13,7 +13,7 @@
 
 mod clauses;
 pub mod cues;
-mod marks;
+pub(crate) mod marks;
 mod speaker;
 
 pub use marks::{quoted_passages, Passage};

@@ -175,9 +175,13 @@ pub fn is_pronoun(words: &str) -> bool {
     is_personal_pronoun(&words.to_lowercase())
 }
 
+/// Personal pronouns that can stand as a subject, from `data/subject_pronouns.txt`.
+static SUBJECT_PRONOUNS: LazyLock<foldhash::HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(include_str!("../../data/subject_pronouns.txt")).collect());
+
 /// Whether a lower-case word is a personal pronoun that can stand as a subject.
 pub(crate) fn is_personal_pronoun(lower: &str) -> bool {
-    matches!(lower, "he" | "she" | "they" | "it" | "we" | "i" | "you")
+    SUBJECT_PRONOUNS.contains(lower)
 }
 
 /// Whether a source says more than the names inside it, "the" aside: "a spokesman for the

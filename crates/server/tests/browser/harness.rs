@@ -3,7 +3,7 @@
 //! for what a browser does not show (headers, the ingest API), and screenshots kept as test
 //! artefacts.
 //!
-//! It checks nothing about the pages; `browser.rs` does that.
+//! It checks nothing about the pages; `main.rs` does that.
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdTcpListener};
 use std::path::{Path, PathBuf};

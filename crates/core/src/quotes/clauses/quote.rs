@@ -8,13 +8,26 @@
 //! (`unclaimed.rs`).
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use foldhash::HashMap;
 
 use super::super::speaker;
 use super::super::{FoundQuote, FoundSpeaker, PostWords, QuoteKind};
 use super::{Clause, Content, Reader, SPEAKER_REACH};
 use crate::entities::MentionKind;
+use crate::lexicon;
 use crate::ner::EntityType;
 use crate::offsets::Span;
+
+/// Words that name where the words were said, with their channel (`data/quotes/channel_words.txt`):
+/// "statement" → statement, "tweet" → twitter.
+static CHANNEL_WORDS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    lexicon::items(include_str!("../../../data/quotes/channel_words.txt"))
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(word, channel)| (word.trim(), channel.trim()))
+        .collect()
+});
 
 /// Characters back a pronoun whose attached person has the other sex looks for one it can be.
 const PRONOUN_CHARS: usize = 600;
@@ -33,76 +46,11 @@ impl Reader<'_> {
             .cue
             .as_ref()
             .map_or(0, |(r, _)| self.toks[r.end - 1].span.end);
-        let passages: Vec<usize>;
-        let mut plain: Vec<Span> = Vec::new();
-        let mut words_outside = 0;
-        match &clause.content {
-            Content::Tokens(ranges) => {
-                let mut touched = Vec::new();
-                for range in ranges {
-                    let mut run: Option<Range<usize>> = None;
-                    for t in range.clone() {
-                        let tok = &self.toks[t];
-                        match tok.passage {
-                            Some(p) => {
-                                if !touched.contains(&p) {
-                                    touched.push(p);
-                                }
-                                if let Some(r) = run.take() {
-                                    plain.extend(self.plain_span(r));
-                                }
-                            }
-                            None => {
-                                if tok.word && tok.lower != "that" {
-                                    words_outside += 1;
-                                }
-                                run = Some(run.map_or(t..t + 1, |r| r.start..t + 1));
-                            }
-                        }
-                    }
-                    if let Some(r) = run {
-                        plain.extend(self.plain_span(r));
-                    }
-                }
-                passages = touched;
-            }
-            Content::Following => {
-                let sentence_end = self.toks[self.sentences[s_idx].end - 1].span.end;
-                let next = self
-                    .passages
-                    .iter()
-                    .position(|p| p.outer.start >= sentence_end)
-                    .filter(|&p| {
-                        self.starts_soon_after(sentence_end, self.passages[p].outer.start)
-                    });
-                let post_next = posts.iter().find(|post| {
-                    post.span.start >= sentence_end
-                        && self.starts_soon_after(sentence_end, post.span.start)
-                });
-                match (next, post_next) {
-                    (_, Some(post))
-                        if next.is_none_or(|p| post.span.start <= self.passages[p].outer.start) =>
-                    {
-                        return None; // The post is its own quote, attributed to its author.
-                    }
-                    (Some(p), _) => passages = vec![p],
-                    (None, _) => return None,
-                }
-            }
-            Content::Preceding => {
-                let sentence_start = self.toks[self.sentences[s_idx].start].span.start;
-                let paragraph = self.sentence_paragraph[s_idx];
-                let previous = (0..self.passages.len())
-                    .rev()
-                    .find(|&p| self.passages[p].outer.end <= sentence_start && !claimed[p]);
-                match previous {
-                    Some(p) if self.paragraph_of(self.passages[p].outer.start) + 1 >= paragraph => {
-                        passages = vec![p]
-                    }
-                    _ => return None,
-                }
-            }
-        }
+        let (passages, plain, words_outside) = match &clause.content {
+            Content::Tokens(ranges) => self.split_at_passages(ranges),
+            Content::Following => (vec![self.following_passage(s_idx, posts)?], Vec::new(), 0),
+            Content::Preceding => (vec![self.preceding_passage(s_idx, claimed)?], Vec::new(), 0),
+        };
         let passages: Vec<usize> = passages.into_iter().filter(|&p| !claimed[p]).collect();
         let mut spans = plain;
         let mut marked = Vec::new();
@@ -144,6 +92,74 @@ impl Reader<'_> {
             verb,
             channel,
         })
+    }
+
+    /// The passages content in the sentence touches, the plain spans between them, and how many
+    /// words lie outside quotation marks ("that" aside).
+    fn split_at_passages(&self, ranges: &[Range<usize>]) -> (Vec<usize>, Vec<Span>, usize) {
+        let mut touched = Vec::new();
+        let mut plain = Vec::new();
+        let mut words_outside = 0;
+        for range in ranges {
+            let mut run: Option<Range<usize>> = None;
+            for t in range.clone() {
+                let tok = &self.toks[t];
+                match tok.passage {
+                    Some(p) => {
+                        if !touched.contains(&p) {
+                            touched.push(p);
+                        }
+                        if let Some(r) = run.take() {
+                            plain.extend(self.plain_span(r));
+                        }
+                    }
+                    None => {
+                        if tok.word && tok.lower != "that" {
+                            words_outside += 1;
+                        }
+                        run = Some(run.map_or(t..t + 1, |r| r.start..t + 1));
+                    }
+                }
+            }
+            if let Some(r) = run {
+                plain.extend(self.plain_span(r));
+            }
+        }
+        (touched, plain, words_outside)
+    }
+
+    /// The passage a tag ending with a colon introduces: the next one, soon after the sentence.
+    /// `None` when a post comes first: the post is its own quote, attributed to its author.
+    fn following_passage(&self, s_idx: usize, posts: &[PostWords]) -> Option<usize> {
+        let sentence_end = self.toks[self.sentences[s_idx].end - 1].span.end;
+        let next = self
+            .passages
+            .iter()
+            .position(|p| p.outer.start >= sentence_end)
+            .filter(|&p| self.starts_soon_after(sentence_end, self.passages[p].outer.start));
+        let post_next = posts.iter().find(|post| {
+            post.span.start >= sentence_end && self.starts_soon_after(sentence_end, post.span.start)
+        });
+        match (next, post_next) {
+            (_, Some(post))
+                if next.is_none_or(|p| post.span.start <= self.passages[p].outer.start) =>
+            {
+                None
+            }
+            (next, _) => next,
+        }
+    }
+
+    /// The passage a tag standing alone reports: the last unclaimed one before the sentence, in
+    /// its paragraph or the one before.
+    fn preceding_passage(&self, s_idx: usize, claimed: &[bool]) -> Option<usize> {
+        let sentence_start = self.toks[self.sentences[s_idx].start].span.start;
+        let paragraph = self.sentence_paragraph[s_idx];
+        let previous = (0..self.passages.len())
+            .rev()
+            .find(|&p| self.passages[p].outer.end <= sentence_start && !claimed[p])?;
+        (self.paragraph_of(self.passages[previous].outer.start) + 1 >= paragraph)
+            .then_some(previous)
     }
 
     /// A plain (unquoted) run as a span, trimmed of punctuation at both ends.
@@ -255,19 +271,7 @@ impl Reader<'_> {
         let to = (cue.end + 8).min(self.toks.len());
         self.toks[from..to]
             .iter()
-            .find_map(|tok| match tok.lower.as_str() {
-                "statement" | "statements" => Some("statement"),
-                "interview" | "interviews" => Some("interview"),
-                "twitter" | "tweet" | "tweets" => Some("twitter"),
-                "facebook" => Some("facebook"),
-                "instagram" => Some("instagram"),
-                "conference" | "briefing" => Some("press conference"),
-                "letter" => Some("letter"),
-                "email" | "e-mail" => Some("email"),
-                "op-ed" | "column" | "blog" => Some("writing"),
-                "speech" | "rally" => Some("speech"),
-                _ => None,
-            })
+            .find_map(|tok| CHANNEL_WORDS.get(tok.lower.as_str()).copied())
     }
 }
 

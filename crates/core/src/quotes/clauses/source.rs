@@ -22,41 +22,54 @@ const MAX_SOURCE_TOKENS: usize = 10;
 const MAX_APPOSITION_TOKENS: usize = 40;
 
 impl Reader<'_> {
-    /// The source left of a cue at `i`, and the token where its clause starts.
-    pub(super) fn left_source(&self, i: usize, a: usize) -> (Option<Span>, usize) {
-        let mut j = i;
-        while j > a
-            && (is_aux_or_adverb(&self.toks[j - 1].lower)
-                || (self.toks[j - 1].lower.ends_with("ly")
-                    && !self.toks[j - 1].capital
-                    && j - 1 > a))
+    /// The source left of a cue at `cue_idx`, and the token where its clause starts.
+    pub(super) fn left_source(
+        &self,
+        cue_idx: usize,
+        sentence_start: usize,
+    ) -> (Option<Span>, usize) {
+        let mut left_end = cue_idx;
+        while left_end > sentence_start
+            && (is_aux_or_adverb(&self.toks[left_end - 1].lower)
+                || (self.toks[left_end - 1].lower.ends_with("ly")
+                    && !self.toks[left_end - 1].capital
+                    && left_end - 1 > sentence_start))
         {
-            j -= 1;
+            left_end -= 1;
         }
-        let mut k = self.np_start(j, a);
+        let mut source_start = self.np_start(left_end, sentence_start);
         // "the official who spoke": the source is before the relative pronoun.
-        if k == j && j > a && matches!(self.toks[j - 1].lower.as_str(), "who" | "which") {
-            let mut end = j - 1;
-            if end > a && self.toks[end - 1].lower == "," {
+        if source_start == left_end
+            && left_end > sentence_start
+            && matches!(self.toks[left_end - 1].lower.as_str(), "who" | "which")
+        {
+            let mut end = left_end - 1;
+            if end > sentence_start && self.toks[end - 1].lower == "," {
                 end -= 1;
             }
-            let start = self.np_start(end, a);
+            let start = self.np_start(end, sentence_start);
             if start < end {
                 return (Some(self.span_of(start..end)), start);
             }
         }
         // "Hans Muller, the director of …, who attended …, said": the name before the apposition,
         // however long.
-        if k == j && j >= a + 2 && self.toks[j - 1].lower == "," {
-            if let Some(found) = self.name_before_apposition(j - 1, a) {
+        if source_start == left_end
+            && left_end >= sentence_start + 2
+            && self.toks[left_end - 1].lower == ","
+        {
+            if let Some(found) = self.name_before_apposition(left_end - 1, sentence_start) {
                 return found;
             }
         }
         // "The mayor, Ana Lopez, insisted": the phrase between commas.
-        if k == j && j >= a + 2 && self.toks[j - 1].lower == "," {
-            let end = j - 1;
-            let start = self.np_start(end, a);
-            let opens_clause = start == a || self.toks[start - 1].lower == ",";
+        if source_start == left_end
+            && left_end >= sentence_start + 2
+            && self.toks[left_end - 1].lower == ","
+        {
+            let end = left_end - 1;
+            let start = self.np_start(end, sentence_start);
+            let opens_clause = start == sentence_start || self.toks[start - 1].lower == ",";
             if start < end && opens_clause && end - start <= MAX_SOURCE_TOKENS {
                 // "Tom Hardy, R-Ky., said": a label that names no person is the person's.
                 let names_no_person = !self
@@ -64,7 +77,7 @@ impl Reader<'_> {
                     .within(self.span_of(start..end))
                     .any(|m| self.entities[m.1].entity_type == EntityType::Person);
                 if (self.is_description(start) || names_no_person)
-                    && start >= a + 2
+                    && start >= sentence_start + 2
                     && self.toks[start - 1].lower == ","
                 {
                     let before = self.index.name_ending_at(self.toks[start - 2].span.end);
@@ -73,7 +86,7 @@ impl Reader<'_> {
                             || self.entities[idx].entity_type == EntityType::Person
                     }) {
                         // The clause starts with the name's titles ("Senate Leader Tom Hardy").
-                        return (Some(name), self.np_start(start - 1, a));
+                        return (Some(name), self.np_start(start - 1, sentence_start));
                     }
                 }
                 if self.looks_like_source(start..end) && !self.is_description(start) {
@@ -81,39 +94,56 @@ impl Reader<'_> {
                 }
             }
         }
-        if k == j {
-            return (None, j);
+        if source_start == left_end {
+            return (None, left_end);
         }
         // "Kemp, former commander of …, said": the name before the apposition.
-        if k >= a + 2 && self.toks[k - 1].lower == "," && self.is_description(k) {
-            if let Some((name, _)) = self.index.name_ending_at(self.toks[k - 2].span.end) {
-                let name_start = self.toks[a..k - 1]
+        if source_start >= sentence_start + 2
+            && self.toks[source_start - 1].lower == ","
+            && self.is_description(source_start)
+        {
+            if let Some((name, _)) = self
+                .index
+                .name_ending_at(self.toks[source_start - 2].span.end)
+            {
+                let name_start = self.toks[sentence_start..source_start - 1]
                     .iter()
                     .position(|t| t.span.start == name.start)
-                    .map_or(k, |p| a + p);
+                    .map_or(source_start, |p| sentence_start + p);
                 return (Some(name), name_start);
             }
         }
-        if j - k > MAX_SOURCE_TOKENS || !self.looks_like_source(k..j) {
-            return (None, k);
+        if left_end - source_start > MAX_SOURCE_TOKENS
+            || !self.looks_like_source(source_start..left_end)
+        {
+            return (None, source_start);
         }
         // Trim a leading conjunction or adverbial opener the walk took in ("And officials").
-        while k < j && matches!(self.toks[k].lower.as_str(), "and" | "but" | "so" | "now") {
-            k += 1;
+        while source_start < left_end
+            && matches!(
+                self.toks[source_start].lower.as_str(),
+                "and" | "but" | "so" | "now"
+            )
+        {
+            source_start += 1;
         }
-        if k == j {
-            return (None, k);
+        if source_start == left_end {
+            return (None, source_start);
         }
-        (Some(self.span_of(k..j)), k)
+        (Some(self.span_of(source_start..left_end)), source_start)
     }
 
     /// For a tag right after a comma at `comma`: a name followed by a comma and a description
     /// ("Ana Lopez, a lawyer at …, who …, said"), nearest first, a person before an organisation
     /// or place ("Ana Lopez, the attorney general of Kansas, one of the states …, said").
-    fn name_before_apposition(&self, comma: usize, a: usize) -> Option<(Option<Span>, usize)> {
+    fn name_before_apposition(
+        &self,
+        comma: usize,
+        sentence_start: usize,
+    ) -> Option<(Option<Span>, usize)> {
         let mut t = comma;
         let mut not_a_person: Option<(Option<Span>, usize)> = None;
-        while t > a + 1 && comma - t < MAX_APPOSITION_TOKENS {
+        while t > sentence_start + 1 && comma - t < MAX_APPOSITION_TOKENS {
             t -= 1;
             let tok = &self.toks[t];
             if tok.passage.is_some()
@@ -132,7 +162,7 @@ impl Reader<'_> {
             }
             let mut name_end = t - 1;
             if self.toks[name_end].lower == ")" {
-                match self.parenthesis_start(name_end, a) {
+                match self.parenthesis_start(name_end, sentence_start) {
                     Some(open) => name_end = open - 1,
                     None => continue,
                 }
@@ -145,7 +175,7 @@ impl Reader<'_> {
                 ) {
                     continue;
                 }
-                let name_start = self.np_start(name_end + 1, a);
+                let name_start = self.np_start(name_end + 1, sentence_start);
                 if entity_type == EntityType::Person {
                     return Some((Some(name), name_start));
                 }
@@ -159,18 +189,18 @@ impl Reader<'_> {
     }
 
     /// Walks left from `end` over a noun phrase; returns its first token.
-    fn np_start(&self, end: usize, a: usize) -> usize {
-        let mut k = end;
-        while k > a && end - k <= MAX_SOURCE_TOKENS {
-            let tok = &self.toks[k - 1];
+    fn np_start(&self, end: usize, sentence_start: usize) -> usize {
+        let mut phrase_start = end;
+        while phrase_start > sentence_start && end - phrase_start <= MAX_SOURCE_TOKENS {
+            let tok = &self.toks[phrase_start - 1];
             // "Rep. Gwen Moore (D-Wis.)": a short parenthesis belongs to the name.
             if tok.lower == ")" {
-                if let Some(open) = self.parenthesis_start(k - 1, a) {
-                    k = open;
+                if let Some(open) = self.parenthesis_start(phrase_start - 1, sentence_start) {
+                    phrase_start = open;
                     continue;
                 }
             }
-            let abbreviation = tok.lower == "." && self.is_abbreviation_point(k - 1);
+            let abbreviation = tok.lower == "." && self.is_abbreviation_point(phrase_start - 1);
             if tok.passage.is_some()
                 || (is_boundary_punct(&tok.lower) && !abbreviation)
                 || opens_clause(&tok.lower)
@@ -178,9 +208,9 @@ impl Reader<'_> {
                 break;
             }
             if tok.lower == "and" {
-                let joins_names = k >= a + 2
-                    && self.toks[k - 2].capital
-                    && self.toks.get(k).is_some_and(|t| t.capital);
+                let joins_names = phrase_start >= sentence_start + 2
+                    && self.toks[phrase_start - 2].capital
+                    && self.toks.get(phrase_start).is_some_and(|t| t.capital);
                 if !joins_names {
                     break;
                 }
@@ -188,26 +218,26 @@ impl Reader<'_> {
             if cue_at(&[tok.lower.as_str()]).is_some() && tok.lower.ends_with("ed") {
                 break;
             }
-            k -= 1;
+            phrase_start -= 1;
         }
-        k
+        phrase_start
     }
 
     /// The "(" of a short parenthesis closed at `close`, if one opens within a few tokens.
-    fn parenthesis_start(&self, close: usize, a: usize) -> Option<usize> {
-        (close.saturating_sub(6).max(a)..close)
+    fn parenthesis_start(&self, close: usize, sentence_start: usize) -> Option<usize> {
+        (close.saturating_sub(6).max(sentence_start)..close)
             .rev()
             .find(|&t| self.toks[t].lower == "(")
-            .filter(|&open| open > a)
+            .filter(|&open| open > sentence_start)
     }
 
-    /// Whether tokens `k..` open a description ("former commander", "a Democrat", "45",
+    /// Whether tokens `start_idx..` open a description ("former commander", "a Democrat", "45",
     /// "Pyongyang’s only ally").
-    pub(super) fn is_description(&self, k: usize) -> bool {
-        let tok = &self.toks[k];
+    pub(super) fn is_description(&self, start_idx: usize) -> bool {
+        let tok = &self.toks[start_idx];
         let possessive = self
             .toks
-            .get(k + 1)
+            .get(start_idx + 1)
             .is_some_and(|next| matches!(next.lower.as_str(), "'s" | "’s"));
         !tok.capital
             || possessive
@@ -271,9 +301,9 @@ impl Reader<'_> {
     }
 
     /// The source right of a cue ("said the spokesman"), as a token range.
-    pub(super) fn right_source(&self, start: usize, b: usize) -> Range<usize> {
+    pub(super) fn right_source(&self, start: usize, sentence_end: usize) -> Range<usize> {
         let first = match self.toks.get(start) {
-            Some(tok) if start < b => tok,
+            Some(tok) if start < sentence_end => tok,
             _ => return start..start,
         };
         if !(first.capital
@@ -284,7 +314,7 @@ impl Reader<'_> {
         {
             return start..start;
         }
-        let range = self.right_source_np(start, b);
+        let range = self.right_source_np(start, sentence_end);
         if range.is_empty() || !self.looks_like_source(range.clone()) {
             return start..start;
         }
@@ -292,9 +322,9 @@ impl Reader<'_> {
     }
 
     /// A noun phrase from `start`, up to punctuation or a preposition that starts an adverbial.
-    pub(super) fn right_source_np(&self, start: usize, b: usize) -> Range<usize> {
+    pub(super) fn right_source_np(&self, start: usize, sentence_end: usize) -> Range<usize> {
         let mut end = start;
-        while end < b && end - start < MAX_SOURCE_TOKENS {
+        while end < sentence_end && end - start < MAX_SOURCE_TOKENS {
             let tok = &self.toks[end];
             if tok.passage.is_some()
                 || is_boundary_punct(&tok.lower)
@@ -312,11 +342,14 @@ impl Reader<'_> {
 
     /// The subject of a sentence's main clause: its first person or organisation, or a pronoun
     /// that opens it.
-    pub(super) fn main_subject(&self, a: usize, before: usize) -> Option<Span> {
-        if before <= a {
+    pub(super) fn main_subject(&self, sentence_start: usize, before: usize) -> Option<Span> {
+        if before <= sentence_start {
             return None;
         }
-        let span = Span::new(self.toks[a].span.start, self.toks[before - 1].span.end);
+        let span = Span::new(
+            self.toks[sentence_start].span.start,
+            self.toks[before - 1].span.end,
+        );
         // People first: "Labour’s deputy leader Emily Thornberry launched …" is Thornberry.
         let of_type = |wanted: EntityType| {
             self.index
@@ -325,7 +358,7 @@ impl Reader<'_> {
                 .map(|(span, _, _)| *span)
         };
         let first_entity = of_type(EntityType::Person).or_else(|| of_type(EntityType::Org));
-        let opening_pronoun = (a..before.min(a + 3))
+        let opening_pronoun = (sentence_start..before.min(sentence_start + 3))
             .find(|&t| {
                 matches!(
                     self.toks[t].lower.as_str(),

@@ -4,259 +4,81 @@
 //! punctuation and quotation marks; and whether a cue word is used as a reporting verb where it
 //! stands ("he said", not "to say", "the report", "was told").
 //!
-//! It does not read clauses: `content.rs` and `source.rs` use these tests. The reporting verbs
-//! themselves are data (`cues.rs`, `data/reporting_verbs.txt`).
+//! The words are data, one list a file under `data/quotes/`, each read once into a set; a test is
+//! one hash lookup that does not allocate. Punctuation stays in code: it is typography, not
+//! English. It does not read clauses: `content.rs` and `source.rs` use these tests. The reporting
+//! verbs themselves are data too (`cues.rs`, `data/reporting_verbs.txt`).
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use foldhash::HashSet;
 
 use super::super::cues::cue_at;
 use super::super::speaker::is_personal_pronoun;
 use super::{Reader, Tok};
+use crate::lexicon;
 use crate::ner::EntityType;
 
-/// Words that end a source on its left: clause openers.
+/// A word list from a data file, as a set.
+type WordSet = LazyLock<HashSet<&'static str>>;
+
+fn word_set(file: &'static str) -> HashSet<&'static str> {
+    lexicon::items(file).collect()
+}
+
+static CLAUSE_OPENERS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/clause_openers.txt")));
+static ADVERBIAL_OPENERS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/adverbial_openers.txt")));
+static SOURCE_CUE_FILLERS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/source_cue_fillers.txt")));
+static RIGHT_SOURCE_ENDERS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/right_source_enders.txt")));
+static NOUN_LIKE_CUES: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/noun_like_cues.txt")));
+static TITLE_ANNOUNCERS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/title_announcers.txt")));
+static CUE_SUBJECT_WORDS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/cue_subject_words.txt")));
+static CUE_NON_VERB_WORDS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/cue_non_verb_words.txt")));
+static PASSIVE_AUXILIARIES: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/passive_auxiliaries.txt")));
+
+/// Words that end a source on its left: clause openers (`data/quotes/clause_openers.txt`).
 pub(super) fn opens_clause(word: &str) -> bool {
-    matches!(
-        word,
-        "that"
-            | "but"
-            | "because"
-            | "while"
-            | "when"
-            | "whereas"
-            | "as"
-            | "after"
-            | "before"
-            | "if"
-            | "although"
-            | "though"
-            | "since"
-            | "where"
-            | "so"
-            | "which"
-            | "who"
-            | "whom"
-            | "than"
-            | "until"
-            | "unless"
-            | "or"
-            | "then"
-            | "yet"
-            | "however"
-    )
+    CLAUSE_OPENERS.contains(word)
 }
 
 /// Prepositions and participles that open a fronted adverbial ("At the rally, …", "Asked
-/// about it, …"), never a quoted statement.
+/// about it, …"), never a quoted statement (`data/quotes/adverbial_openers.txt`).
 pub(super) fn opens_adverbial(word: &str) -> bool {
-    matches!(
-        word,
-        "at" | "in"
-            | "on"
-            | "during"
-            | "after"
-            | "before"
-            | "following"
-            | "with"
-            | "asked"
-            | "speaking"
-            | "addressing"
-            | "writing"
-            | "responding"
-            | "appearing"
-            | "interviewed"
-    )
+    ADVERBIAL_OPENERS.contains(word)
 }
 
-/// Auxiliaries and adverbs between a source and its cue ("has also said", "later told").
+/// Auxiliaries and adverbs between a source and its cue ("has also said", "later told"), from
+/// `data/quotes/source_cue_fillers.txt`.
 pub(super) fn is_aux_or_adverb(word: &str) -> bool {
-    matches!(
-        word,
-        "has"
-            | "have"
-            | "had"
-            | "also"
-            | "later"
-            | "then"
-            | "previously"
-            | "repeatedly"
-            | "recently"
-            | "again"
-            | "publicly"
-            | "privately"
-            | "once"
-            | "would"
-            | "will"
-            | "could"
-            | "might"
-            | "may"
-            | "must"
-            | "should"
-            | "did"
-            | "does"
-            | "do"
-            | "reportedly"
-            | "flatly"
-            | "quickly"
-            | "simply"
-            | "only"
-            | "first"
-            | "further"
-            | "separately"
-            | "similarly"
-            | "frequently"
-            | "often"
-            | "already"
-            | "just"
-            | "even"
-            | "still"
-            | "earlier"
-            | "specifically"
-            | "directly"
-            | "explicitly"
-            | "openly"
-            | "bluntly"
-            | "angrily"
-            | "proudly"
-            | "sharply"
-            | "strongly"
-            | "loudly"
-            | "softly"
-            | "quietly"
-            | "firmly"
-            | "tersely"
-            | "curtly"
-            | "initially"
-            | "subsequently"
-            | "ultimately"
-            | "finally"
-            | "emphatically"
-            | "categorically"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "been"
-            | "being"
-            | "quoted"
-            | "as"
-    )
+    SOURCE_CUE_FILLERS.contains(word)
 }
 
-/// Words that end a source on its right ("said Corbyn in a statement").
+/// Words that end a source on its right ("said Corbyn in a statement"), from
+/// `data/quotes/right_source_enders.txt`.
 pub(super) fn ends_right_source(word: &str) -> bool {
-    matches!(
-        word,
-        "in" | "on"
-            | "at"
-            | "during"
-            | "after"
-            | "before"
-            | "that"
-            | "when"
-            | "while"
-            | "to"
-            | "as"
-            | "with"
-            | "from"
-            | "because"
-            | "but"
-            | "if"
-            | "and"
-            | "last"
-            | "this"
-            | "yesterday"
-            | "today"
-            | "tonight"
-            | "earlier"
-            | "later"
-            | "recently"
-            | "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-    )
+    RIGHT_SOURCE_ENDERS.contains(word)
 }
 
-/// Lemmas of cues that are nouns as often as verbs ("the report", "an attack", "a tweet").
+/// Lemmas of cues that are nouns as often as verbs ("the report", "an attack", "a tweet"), from
+/// `data/quotes/noun_like_cues.txt`.
 fn is_noun_like(lemma: &str) -> bool {
-    matches!(
-        lemma,
-        "charge"
-            | "counter"
-            | "object"
-            | "question"
-            | "answer"
-            | "report"
-            | "state"
-            | "note"
-            | "post"
-            | "cry"
-            | "rail"
-            | "cheer"
-            | "blast"
-            | "attack"
-            | "comment"
-            | "demand"
-            | "promise"
-            | "claim"
-            | "appeal"
-            | "protest"
-            | "joke"
-            | "vow"
-            | "pledge"
-            | "estimate"
-            | "tweet"
-            | "call"
-            | "reply"
-            | "remark"
-            | "brief"
-            | "rant"
-            | "quip"
-            | "shout"
-            | "whisper"
-            | "sigh"
-            | "groan"
-    )
+    NOUN_LIKE_CUES.contains(lemma)
 }
 
-/// Words before a passage that make it a title or a name, not speech ("titled “…”").
+/// Words before a passage that make it a title or a name, not speech ("titled “…”"), from
+/// `data/quotes/title_announcers.txt`.
 pub(super) fn names_a_title(word: &str) -> bool {
-    matches!(
-        word,
-        "titled"
-            | "entitled"
-            | "called"
-            | "named"
-            | "dubbed"
-            | "nicknamed"
-            | "so-called"
-            | "billed"
-            | "labelled"
-            | "labeled"
-            | "branded"
-            | "headlined"
-            | "reads"
-            | "read"
-            | "slogan"
-            | "hashtag"
-            | "term"
-            | "phrase"
-            | "word"
-            | "words"
-            | "known"
-            | "film"
-            | "song"
-            | "book"
-            | "album"
-            | "show"
-            | "series"
-            | "movie"
-            | "novel"
-    )
+    TITLE_ANNOUNCERS.contains(word)
 }
 
 pub(super) fn is_boundary_punct(word: &str) -> bool {
@@ -298,24 +120,28 @@ impl Reader<'_> {
         words.len() >= 3 && words.iter().filter(|t| t.capital).count() * 5 >= words.len() * 4
     }
 
-    /// Whether the cue at `i` is used as a reporting verb: not "to say", not "the report", not
+    /// Whether the cue at `cue_idx` is used as a reporting verb: not "to say", not "the report", not
     /// "was told", not a capitalised word inside a name.
-    pub(super) fn is_verb_use(&self, i: usize, sentence: &Range<usize>) -> bool {
-        let tok = &self.toks[i];
-        if tok.capital && i > sentence.start && !self.is_title_case(sentence) {
+    pub(super) fn is_verb_use(&self, cue_idx: usize, sentence: &Range<usize>) -> bool {
+        let tok = &self.toks[cue_idx];
+        if tok.capital && cue_idx > sentence.start && !self.is_title_case(sentence) {
             return false;
         }
-        if let Some(next) = self.toks.get(i + 1).filter(|_| i + 1 < sentence.end) {
+        if let Some(next) = self
+            .toks
+            .get(cue_idx + 1)
+            .filter(|_| cue_idx + 1 < sentence.end)
+        {
             if next.lower == "by" {
                 return false;
             }
         }
-        if i == sentence.start {
+        if cue_idx == sentence.start {
             return true;
         }
-        let prev = self.toks[i - 1].lower.as_str();
+        let prev = self.toks[cue_idx - 1].lower.as_str();
         // "He went on to lambast …": the infinitive reports the act.
-        if prev == "to" && i >= sentence.start + 2 && self.toks[i - 2].lower == "on" {
+        if prev == "to" && cue_idx >= sentence.start + 2 && self.toks[cue_idx - 2].lower == "on" {
             return true;
         }
         // "a massive attack", "officials’ report": a word that is a noun as often as a verb is a
@@ -325,7 +151,7 @@ impl Reader<'_> {
             let base_or_s =
                 tok.lower == lemma_verb || tok.lower.trim_end_matches('s') == lemma_verb;
             if base_or_s && is_noun_like(lemma_verb) {
-                let prev_tok = &self.toks[i - 1];
+                let prev_tok = &self.toks[cue_idx - 1];
                 let named_subject =
                     self.index
                         .name_ending_at(prev_tok.span.end)
@@ -337,24 +163,7 @@ impl Reader<'_> {
                         });
                 let subject_like = named_subject
                     || is_personal_pronoun(prev)
-                    || matches!(
-                        prev,
-                        "who"
-                            | "also"
-                            | "will"
-                            | "would"
-                            | "did"
-                            | "does"
-                            | "do"
-                            | "can"
-                            | "could"
-                            | "may"
-                            | "might"
-                            | "must"
-                            | "should"
-                            | "often"
-                            | "then"
-                    )
+                    || CUE_SUBJECT_WORDS.contains(prev)
                     || (prev.ends_with("ly") && !prev_tok.capital);
                 if !subject_like {
                     return false;
@@ -362,32 +171,6 @@ impl Reader<'_> {
             }
         }
         let is_ing = tok.lower.ends_with("ing");
-        !(matches!(
-            prev,
-            "to" | "the"
-                | "a"
-                | "an"
-                | "this"
-                | "his"
-                | "her"
-                | "its"
-                | "their"
-                | "our"
-                | "my"
-                | "your"
-                | "'s"
-                | "’s"
-                | "not"
-                | "n't"
-                | "n’t"
-                | "never"
-                | "no"
-                | "of"
-                | "for"
-        ) || (!is_ing
-            && matches!(
-                prev,
-                "was" | "were" | "been" | "being" | "is" | "are" | "be"
-            )))
+        !(CUE_NON_VERB_WORDS.contains(prev) || (!is_ing && PASSIVE_AUXILIARIES.contains(prev)))
     }
 }

@@ -14,7 +14,6 @@
 //! These tests do not check markup in detail: `tests/pages/` does that without a browser. They
 //! check what only a browser shows: that the pages lay out, link up, and run nothing.
 
-#[path = "browser/harness.rs"]
 mod harness;
 
 use harness::{browser_installed, example_corpus, raw_request, start_server, Browser};

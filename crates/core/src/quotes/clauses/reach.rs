@@ -1,0 +1,230 @@
+//! Where the parts of a clause end: "that" or a colon after the cue, the words after a closing
+//! tag, where content after a cue ends (", saying", "and added", ", which"), the addressee of
+//! "told" or "warned" that stands between the cue and what was said, and a tag ending with a
+//! colon.
+//!
+//! These are token walks the content reader (`content.rs`) asks; they decide nothing about a
+//! clause themselves.
+
+use super::super::cues::cue_at;
+use super::words::is_quote_mark;
+use super::{Reader, Tok};
+use crate::offsets::Span;
+
+/// Tokens after the cue searched for "that" or a colon.
+const THAT_WINDOW: usize = 10;
+
+impl Reader<'_> {
+    pub(super) fn find_that_or_colon(
+        &self,
+        from: usize,
+        sentence_end: usize,
+    ) -> (Option<usize>, Option<usize>) {
+        for t in from..sentence_end.min(from + THAT_WINDOW) {
+            let tok = &self.toks[t];
+            if tok.passage.is_some() {
+                break;
+            }
+            match tok.lower.as_str() {
+                "that" => return (Some(t), None),
+                ":" => return (None, Some(t)),
+                "," | ";" | "." => break,
+                // "said he hopes the vote sends a message that …": a subject after the cue
+                // starts the content; a "that" further on belongs to it.
+                "he" | "she" | "they" | "we" | "i" | "it" => break,
+                _ => {}
+            }
+        }
+        (None, None)
+    }
+
+    /// What follows a tag: its word count up to the sentence end, or up to a comma that opens a
+    /// split quote or a participle ("…, he said, adding …").
+    pub(super) fn tail(&self, from: usize, sentence_end: usize) -> Tail {
+        let mut words = 0;
+        for t in from..sentence_end {
+            let tok = &self.toks[t];
+            if tok.passage.is_some() {
+                return Tail {
+                    words,
+                    split_passage_at: Some(t),
+                };
+            }
+            // "…,” Corbyn gushed — despite …": an aside, not more of what was said.
+            if matches!(tok.lower.as_str(), "—" | "–" | "--" | "(") {
+                return Tail {
+                    words,
+                    split_passage_at: None,
+                };
+            }
+            if tok.lower == "," {
+                let next = self.toks.get(t + 1).filter(|_| t + 1 < sentence_end);
+                if let Some(next) = next {
+                    if next.passage.is_some() || is_quote_mark(&next.lower) {
+                        return Tail {
+                            words,
+                            split_passage_at: Some(t + 1),
+                        };
+                    }
+                    if next.lower.ends_with("ing")
+                        || matches!(
+                            next.lower.as_str(),
+                            "and" | "but" | "although" | "though" | "while"
+                        )
+                    {
+                        return Tail {
+                            words,
+                            split_passage_at: None,
+                        };
+                    }
+                }
+            }
+            if tok.word {
+                words += 1;
+            }
+        }
+        Tail {
+            words,
+            split_passage_at: None,
+        }
+    }
+
+    /// Where content after a cue ends: at the sentence end, or where a new clause joins it (",
+    /// saying", "and added", ", which", ", but").
+    pub(super) fn content_end(&self, start: usize, sentence_end: usize) -> usize {
+        for t in start + 1..sentence_end {
+            let tok = &self.toks[t];
+            if let Some(p) = tok.passage {
+                // `… because “…,” she said.`: a new tag after a passage ends the content there.
+                let passage_ends = self.toks.get(t + 1).is_none_or(|n| n.passage != Some(p));
+                if passage_ends {
+                    let ahead = (t + 1..sentence_end.min(t + 6))
+                        .take_while(|&u| self.toks[u].passage.is_none())
+                        .any(|u| {
+                            !self.toks[u].capital
+                                && cue_at(&[self.toks[u].lower.as_str()]).is_some()
+                                && !self.toks[u].lower.ends_with("ing")
+                        });
+                    if ahead {
+                        return t + 1;
+                    }
+                    // `… as a “terrible situation,” but stopped short …`: the comma inside the
+                    // marks ends the clause as one outside would.
+                    if tok.lower == "," {
+                        let after_mark =
+                            (t + 1..sentence_end).find(|&u| !is_quote_mark(&self.toks[u].lower));
+                        if let Some(u) = after_mark {
+                            let word = self.toks[u].lower.as_str();
+                            let opens =
+                                matches!(word, "which" | "who" | "while" | "but" | "whereas")
+                                    || (word.ends_with("ing")
+                                        && !self.toks[u].capital
+                                        && word.len() > 5);
+                            if opens {
+                                return t + 1;
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            let next = self.toks.get(t + 1).filter(|_| t + 1 < sentence_end);
+            let next_is_cue = |n: &Tok| !n.capital && cue_at(&[n.lower.as_str()]).is_some();
+            match tok.lower.as_str() {
+                "," => {
+                    if let Some(next) = next {
+                        let opens = matches!(
+                            next.lower.as_str(),
+                            "which" | "who" | "while" | "but" | "whereas"
+                        ) || (next.lower.ends_with("ing")
+                            && next.passage.is_none()
+                            && !next.capital
+                            && next.lower.len() > 5)
+                            || (next.lower == "and"
+                                && self
+                                    .toks
+                                    .get(t + 2)
+                                    .filter(|_| t + 2 < sentence_end)
+                                    .is_some_and(next_is_cue));
+                        if opens {
+                            return t;
+                        }
+                    }
+                }
+                "and" if next.is_some_and(|n| next_is_cue(n) && !n.lower.ends_with("ing")) => {
+                    return t;
+                }
+                _ => {}
+            }
+        }
+        sentence_end
+    }
+
+    /// After "told", "warned", "urged" …: the addressee is not part of what was said ("told
+    /// reporters the plan was dead").
+    pub(super) fn skip_object(&self, lemma: &str, after: usize, sentence_end: usize) -> usize {
+        let takes_object = matches!(
+            lemma,
+            "tell"
+                | "inform"
+                | "warn"
+                | "urge"
+                | "assure"
+                | "remind"
+                | "ask"
+                | "advise"
+                | "brief"
+                | "promise"
+                | "caution"
+        );
+        if !takes_object || after >= sentence_end {
+            return after;
+        }
+        let first = &self.toks[after];
+        if matches!(
+            first.lower.as_str(),
+            "him"
+                | "her"
+                | "them"
+                | "us"
+                | "me"
+                | "you"
+                | "reporters"
+                | "journalists"
+                | "supporters"
+                | "lawmakers"
+                | "voters"
+        ) {
+            return after + 1;
+        }
+        if let Some((span, _, _)) = self
+            .index
+            .within(Span::new(
+                first.span.start,
+                self.toks[sentence_end - 1].span.end,
+            ))
+            .next()
+        {
+            if span.start == first.span.start {
+                let end = self.toks[after..sentence_end]
+                    .iter()
+                    .position(|t| t.span.start >= span.end)
+                    .map_or(sentence_end, |p| after + p);
+                return end;
+            }
+        }
+        after
+    }
+
+    pub(super) fn ends_with_colon(&self, sentence_end: usize) -> bool {
+        sentence_end > 0 && self.toks[sentence_end - 1].lower == ":"
+    }
+}
+
+/// What follows a tag: its words, and where a split quote's second part starts.
+pub(super) struct Tail {
+    /// Words up to the sentence end or the split.
+    pub(super) words: usize,
+    /// The token where the second part of a split quote starts.
+    pub(super) split_passage_at: Option<usize>,
+}

@@ -1,0 +1,575 @@
+//! `eval loaded`'s runs: the `loaded` layer against the Propaganda Techniques Corpus
+//! (character-level precision, recall and F1 against the union of `Loaded_Language` and
+//! `Name_Calling,Labeling` spans, in-sample and cross-validated) and BASIL (recall of the
+//! lexical-bias spans).
+//!
+//! The in-sample and BASIL runs put each article through the whole analysis
+//! (`newslens_core::analyze`), so the figures are those of the shipped layer, quotes and all. The
+//! cross-validation trains the tagger the way `train loaded` does ([`crate::train::loaded`]) on
+//! all folds but one. Nothing here writes files: the error listings are strings in the reports.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Instant;
+
+use newslens_core::loaded::{find_loaded_with, train_tuned, LoadedModel, TrainOptions};
+use newslens_core::offsets::CharOffsets;
+use newslens_core::{analyze, Article, Document};
+
+use crate::train::loaded::{layers_of, training_text};
+use crate::{basil, ptc, RunError};
+
+/// Characters counted for one predicted set against one gold set.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CharCounts {
+    /// Characters predicted.
+    pub predicted: usize,
+    /// Gold characters.
+    pub gold: usize,
+    /// Characters both predicted and gold.
+    pub both: usize,
+}
+
+impl CharCounts {
+    fn add_masks(&mut self, predicted: &[bool], gold: &[bool]) {
+        for (p, g) in predicted.iter().zip(gold) {
+            self.predicted += usize::from(*p);
+            self.gold += usize::from(*g);
+            self.both += usize::from(*p && *g);
+        }
+    }
+
+    /// Share of predicted characters that are gold.
+    pub fn precision(&self) -> f64 {
+        ratio(self.both, self.predicted)
+    }
+
+    /// Share of gold characters predicted.
+    pub fn recall(&self) -> f64 {
+        ratio(self.both, self.gold)
+    }
+
+    /// Harmonic mean of precision and recall.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+
+    fn row(&self, label: &str) -> String {
+        format!(
+            "{label:<34} {:>6.3} {:>6.3} {:>6.3} {:>9} {:>9}\n",
+            self.precision(),
+            self.recall(),
+            self.f1(),
+            self.predicted,
+            self.gold
+        )
+    }
+}
+
+/// The header over [`CharCounts`] rows.
+fn header() -> String {
+    format!(
+        "{:<34} {:>6} {:>6} {:>6} {:>9} {:>9}\n",
+        "", "P", "R", "F1", "predicted", "gold"
+    )
+}
+
+fn ratio(numerator: usize, denominator: usize) -> f64 {
+    if denominator == 0 {
+        0.0
+    } else {
+        numerator as f64 / denominator as f64
+    }
+}
+
+/// A character mask of the text, set over the given character spans.
+fn mask(n_chars: usize, spans: impl IntoIterator<Item = (usize, usize)>) -> Vec<bool> {
+    let mut mask = vec![false; n_chars];
+    for (start, end) in spans {
+        for set in mask.iter_mut().take(end.min(n_chars)).skip(start) {
+            *set = true;
+        }
+    }
+    mask
+}
+
+/// Analyses a text as an article of its own.
+fn analyse_text(text: &str) -> Article {
+    analyze(&Document::new(text))
+}
+
+/// The Propaganda Techniques Corpus, read once for the in-sample score and the cross-validation.
+#[derive(Debug)]
+pub struct PtcGold {
+    /// The corpus folder, as given.
+    pub dir: String,
+    /// Its articles.
+    pub articles: Vec<ptc::PtcArticle>,
+}
+
+/// How to cross-validate the tagger's training on PTC.
+#[derive(Debug, Clone)]
+pub struct CrossValidation {
+    /// Folds (articles by index modulo N); fewer than two count as two.
+    pub n_folds: usize,
+    /// The training settings, as `train loaded` takes them.
+    pub train: TrainOptions,
+    /// Also score the held-out folds at every bias from -72 to 36 (a diagnostic of the tuning,
+    /// not a held-out figure).
+    pub sweep_biases: bool,
+}
+
+impl PtcGold {
+    /// Reads the corpus folder (holding `articles/` and `techniques.labels`).
+    pub fn read(dir: &str) -> Result<PtcGold, RunError> {
+        let articles = ptc::read(dir).map_err(|source| RunError::Corpus {
+            corpus: "PTC",
+            path: dir.to_string(),
+            source,
+        })?;
+        Ok(PtcGold {
+            dir: dir.to_string(),
+            articles,
+        })
+    }
+
+    /// Runs the whole analysis over every article and scores its loaded spans (in-sample: the
+    /// shipped tagger is trained on this corpus).
+    pub fn score(&self) -> PtcScore {
+        let started = Instant::now();
+        let mut score = PtcScore {
+            dir: self.dir.clone(),
+            n_articles: self.articles.len(),
+            n_gold_spans: 0,
+            n_predicted_spans: 0,
+            all: CharCounts::default(),
+            narrative: CharCounts::default(),
+            by_technique: BTreeMap::new(),
+            by_category: BTreeMap::new(),
+            n_words: 0,
+            seconds: 0.0,
+            errors: String::new(),
+        };
+        for article in &self.articles {
+            score.add(article);
+        }
+        for entry in score.by_category.values_mut() {
+            entry.gold = score.all.gold;
+        }
+        score.seconds = started.elapsed().as_secs_f64();
+        score
+    }
+}
+
+/// The shipped layer on PTC, in-sample.
+#[derive(Debug)]
+pub struct PtcScore {
+    /// The corpus folder.
+    pub dir: String,
+    /// Articles scored.
+    pub n_articles: usize,
+    /// Gold spans (both techniques).
+    pub n_gold_spans: usize,
+    /// Spans the layer found.
+    pub n_predicted_spans: usize,
+    /// Every loaded span against the gold union.
+    pub all: CharCounts,
+    /// Loaded spans outside quotes against the gold union.
+    pub narrative: CharCounts,
+    /// Every loaded span against each technique alone.
+    pub by_technique: BTreeMap<&'static str, CharCounts>,
+    /// Each category's own characters: its precision, and the share of gold it finds.
+    pub by_category: BTreeMap<String, CharCounts>,
+    /// Words analysed.
+    pub n_words: usize,
+    /// Seconds of analysis and scoring.
+    pub seconds: f64,
+    /// Every predicted span (with the share of it that is gold) and every gold span (with the
+    /// share found), tab-separated, for error analysis.
+    pub errors: String,
+}
+
+impl PtcScore {
+    fn add(&mut self, article: &ptc::PtcArticle) {
+        let analysed = analyse_text(&article.text);
+        self.n_words += analysed.tone.as_ref().map_or(0, |tone| tone.words);
+        let n_chars = article.text.chars().count();
+        let gold_spans: Vec<&ptc::TechniqueSpan> = article.loaded_spans().collect();
+        self.n_gold_spans += gold_spans.len();
+        self.n_predicted_spans += analysed.loaded.len();
+        let gold = mask(n_chars, gold_spans.iter().map(|s| (s.start, s.end)));
+        let predicted = mask(n_chars, analysed.loaded.iter().map(|l| (l.start, l.end)));
+        self.all.add_masks(&predicted, &gold);
+        let found: Vec<(usize, usize, &str)> = analysed
+            .loaded
+            .iter()
+            .map(|l| (l.start, l.end, l.category.as_str()))
+            .collect();
+        error_rows(&mut self.errors, article, &found, &predicted, &gold);
+        let outside_quotes = mask(
+            n_chars,
+            analysed
+                .loaded
+                .iter()
+                .filter(|l| !l.in_quote)
+                .map(|l| (l.start, l.end)),
+        );
+        self.narrative.add_masks(&outside_quotes, &gold);
+        for technique in ptc::LOADED_TECHNIQUES {
+            let gold = mask(
+                n_chars,
+                gold_spans
+                    .iter()
+                    .filter(|s| s.technique == technique)
+                    .map(|s| (s.start, s.end)),
+            );
+            self.by_technique
+                .entry(technique)
+                .or_default()
+                .add_masks(&predicted, &gold);
+        }
+        let mut categories: Vec<&str> = found.iter().map(|(_, _, category)| *category).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        for category in categories {
+            let predicted = mask(
+                n_chars,
+                found
+                    .iter()
+                    .filter(|(_, _, c)| *c == category)
+                    .map(|(start, end, _)| (*start, *end)),
+            );
+            // Only the category's own characters count: its precision, and the share of gold
+            // characters it finds.
+            let entry = self.by_category.entry(category.to_string()).or_default();
+            let mut counts = CharCounts::default();
+            counts.add_masks(&predicted, &gold);
+            entry.predicted += counts.predicted;
+            entry.both += counts.both;
+        }
+    }
+}
+
+impl fmt::Display for PtcScore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "loaded language on PTC ({}): {} articles, {} gold spans (Loaded_Language ∪ Name_Calling,Labeling), {} predicted; character level",
+            self.dir, self.n_articles, self.n_gold_spans, self.n_predicted_spans
+        )?;
+        f.write_str(&header())?;
+        f.write_str(&self.all.row("all loaded spans"))?;
+        f.write_str(&self.narrative.row("outside quotes only"))?;
+        for (technique, counts) in &self.by_technique {
+            f.write_str(&counts.row(&format!("all spans vs {technique} alone")))?;
+        }
+        for (category, counts) in &self.by_category {
+            f.write_str(&counts.row(&format!("  category {category}")))?;
+        }
+        write!(
+            f,
+            "{} words analysed in {:.2} s (whole analysis, one thread)\n\
+             note: the shipped tagger is trained on this corpus, so these figures are in-sample; \
+             --folds N gives held-out ones\n\n",
+            self.n_words, self.seconds
+        )
+    }
+}
+
+/// Appends the predicted spans (with the share of each that is gold) and the gold spans (with the
+/// share found) of one article to `errors`, tab-separated.
+fn error_rows(
+    errors: &mut String,
+    article: &ptc::PtcArticle,
+    predicted: &[(usize, usize, &str)],
+    predicted_mask: &[bool],
+    gold_mask: &[bool],
+) {
+    let chars: Vec<char> = article.text.chars().collect();
+    let n_chars = chars.len();
+    let share = |mask: &[bool], start: usize, end: usize| {
+        let end = end.min(n_chars);
+        let n_set = mask[start.min(end)..end].iter().filter(|set| **set).count();
+        ratio(n_set, end.saturating_sub(start))
+    };
+    let words = |start: usize, end: usize| -> String {
+        chars[start.min(n_chars)..end.min(n_chars)]
+            .iter()
+            .collect::<String>()
+            .replace(['\n', '\t'], " ")
+    };
+    for (start, end, category) in predicted {
+        errors.push_str(&format!(
+            "predicted\t{:.2}\t{category}\t{}\t{}\n",
+            share(gold_mask, *start, *end),
+            article.id,
+            words(*start, *end)
+        ));
+    }
+    for span in article.loaded_spans() {
+        errors.push_str(&format!(
+            "gold\t{:.2}\t{}\t{}\t{}\n",
+            share(predicted_mask, span.start, span.end),
+            span.technique,
+            article.id,
+            words(span.start, span.end)
+        ));
+    }
+}
+
+/// The tagger trained on all folds but one, scored on that one, for each fold.
+#[derive(Debug)]
+pub struct FoldScore {
+    /// Folds.
+    pub n_folds: usize,
+    /// The training settings.
+    pub train: TrainOptions,
+    /// Per fold, the bias its tuning chose (`fold 0: bias -45 (tuning F1 0.289)`).
+    pub chosen: Vec<String>,
+    /// Tagger and lexicon, as shipped, on the held-out folds.
+    pub all: CharCounts,
+    /// The lexicon alone on the held-out folds.
+    pub lexicon_only: CharCounts,
+    /// With [`CrossValidation::sweep_biases`]: each bias and its held-out counts.
+    pub swept: Vec<(f32, CharCounts)>,
+    /// The held-out predicted and gold spans, as [`PtcScore::errors`] lists them.
+    pub errors: String,
+}
+
+impl PtcGold {
+    /// Trains on all folds but one (tuning the bias on those folds only) and scores the tagger
+    /// (with the lexicon, as shipped) on that one.
+    pub fn cross_validate(&self, options: &CrossValidation) -> FoldScore {
+        let n_folds = options.n_folds.max(2);
+        let train = &options.train;
+        let texts: Vec<_> = self.articles.iter().map(training_text).collect();
+        let sweep_biases: Vec<f32> = if options.sweep_biases {
+            (-12..=6).map(|b| b as f32 * 6.0).collect()
+        } else {
+            Vec::new()
+        };
+        let mut score = FoldScore {
+            n_folds,
+            train: train.clone(),
+            chosen: Vec::new(),
+            all: CharCounts::default(),
+            lexicon_only: CharCounts::default(),
+            swept: sweep_biases
+                .iter()
+                .map(|bias| (*bias, CharCounts::default()))
+                .collect(),
+            errors: String::new(),
+        };
+        for fold in 0..n_folds {
+            let training: Vec<_> = texts
+                .iter()
+                .enumerate()
+                .filter(|(idx, _)| idx % n_folds != fold)
+                .map(|(_, text)| text.clone())
+                .collect();
+            let model = train_tuned(
+                &training,
+                train,
+                |_, _, _| {},
+                |bias, f1| {
+                    score
+                        .chosen
+                        .push(format!("fold {fold}: bias {bias} (tuning F1 {f1:.3})"))
+                },
+            );
+            for article in self.articles.iter().skip(fold).step_by(n_folds) {
+                score.add_held_out(article, &model, train);
+            }
+        }
+        score
+    }
+}
+
+impl FoldScore {
+    /// Scores one held-out article with the fold's model, the lexicon alone and each swept bias.
+    fn add_held_out(
+        &mut self,
+        article: &ptc::PtcArticle,
+        model: &LoadedModel,
+        train: &TrainOptions,
+    ) {
+        let text = article.text.as_str();
+        let (sentence_tokens, quoted) = layers_of(text);
+        let offsets = CharOffsets::new(text);
+        let n_chars = text.chars().count();
+        let gold = mask(n_chars, article.loaded_spans().map(|s| (s.start, s.end)));
+        let char_spans = |model: &LoadedModel| {
+            find_loaded_with(model, text, &sentence_tokens, &quoted, &train.decode)
+                .iter()
+                .map(|l| {
+                    let span = offsets.span(l.span);
+                    (span.start, span.end, l.category.as_str())
+                })
+                .collect::<Vec<_>>()
+        };
+        let found = char_spans(model);
+        let predicted = mask(n_chars, found.iter().map(|(s, e, _)| (*s, *e)));
+        self.all.add_masks(&predicted, &gold);
+        error_rows(&mut self.errors, article, &found, &predicted, &gold);
+        let empty = LoadedModel::empty();
+        let predicted = mask(n_chars, char_spans(&empty).iter().map(|(s, e, _)| (*s, *e)));
+        self.lexicon_only.add_masks(&predicted, &gold);
+        for (bias, counts) in self.swept.iter_mut() {
+            let model = model.clone().with_none_bias(*bias);
+            let predicted = mask(n_chars, char_spans(&model).iter().map(|(s, e, _)| (*s, *e)));
+            counts.add_masks(&predicted, &gold);
+        }
+    }
+}
+
+impl fmt::Display for FoldScore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}-fold cross-validation of the tagger on PTC (epochs {}, bits {}, {}); character level",
+            self.n_folds,
+            self.train.epochs,
+            self.train.bits,
+            if self.train.tuning_folds >= 2 {
+                format!("bias tuned over {} folds of each training set", self.train.tuning_folds)
+            } else {
+                format!("none bias {}", self.train.none_bias)
+            }
+        )?;
+        for line in &self.chosen {
+            writeln!(f, "  {line}")?;
+        }
+        f.write_str(&header())?;
+        f.write_str(&self.all.row("tagger + lexicon, held-out folds"))?;
+        f.write_str(&self.lexicon_only.row("lexicon alone"))?;
+        if !self.swept.is_empty() {
+            writeln!(f, "diagnostic only (chosen on the held-out folds):")?;
+            for (bias, counts) in &self.swept {
+                f.write_str(&counts.row(&format!("  bias {bias}")))?;
+            }
+        }
+        writeln!(f)
+    }
+}
+
+/// The shipped layer against BASIL's lexical-bias spans (`bias=lex`).
+#[derive(Debug)]
+pub struct BasilScore {
+    /// The corpus folder, as given.
+    pub dir: String,
+    /// Articles scored.
+    pub n_articles: usize,
+    /// Annotated spans the reader could not place in their article's text.
+    pub n_unplaced: usize,
+    /// Lexical-bias spans, and those of which the layer found any character.
+    pub n_spans: usize,
+    /// See `n_spans`.
+    pub n_found: usize,
+    /// The same, outside quotes.
+    pub n_spans_outside: usize,
+    /// See `n_spans_outside`.
+    pub n_found_outside: usize,
+    /// Character counts against every lexical-bias span.
+    pub chars_all: CharCounts,
+    /// Character counts against those outside quotes.
+    pub chars_outside: CharCounts,
+}
+
+/// Reads BASIL (a folder holding `articles/` and `annotations/`), analyses every article and
+/// measures the recall of its lexical-bias spans.
+pub fn basil(dir: &str) -> Result<BasilScore, RunError> {
+    let (articles, n_unplaced) = basil::read(dir).map_err(|source| RunError::Corpus {
+        corpus: "BASIL",
+        path: dir.to_string(),
+        source,
+    })?;
+    let mut score = BasilScore {
+        dir: dir.to_string(),
+        n_articles: articles.len(),
+        n_unplaced,
+        n_spans: 0,
+        n_found: 0,
+        n_spans_outside: 0,
+        n_found_outside: 0,
+        chars_all: CharCounts::default(),
+        chars_outside: CharCounts::default(),
+    };
+    for article in &articles {
+        let analysed = analyse_text(&article.text);
+        let n_chars = article.text.chars().count();
+        let predicted = mask(n_chars, analysed.loaded.iter().map(|l| (l.start, l.end)));
+        let lexical: Vec<&basil::BiasSpan> =
+            article.spans.iter().filter(|s| s.bias == "lex").collect();
+        let gold = mask(n_chars, lexical.iter().map(|s| (s.start, s.end)));
+        score.chars_all.add_masks(&predicted, &gold);
+        let gold_outside = mask(
+            n_chars,
+            lexical
+                .iter()
+                .filter(|s| !s.in_quote)
+                .map(|s| (s.start, s.end)),
+        );
+        score.chars_outside.add_masks(&predicted, &gold_outside);
+        for span in &lexical {
+            let found = predicted
+                .iter()
+                .take(span.end.min(n_chars))
+                .skip(span.start)
+                .any(|set| *set);
+            score.n_spans += 1;
+            score.n_found += usize::from(found);
+            if !span.in_quote {
+                score.n_spans_outside += 1;
+                score.n_found_outside += usize::from(found);
+            }
+        }
+    }
+    Ok(score)
+}
+
+impl fmt::Display for BasilScore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "lexical bias on BASIL ({}): {} articles, {} bias=lex spans ({} spans not placed)\n\
+             span recall (any character found): {:.3} ({}/{}); outside quotes {:.3} ({}/{})\n\
+             character recall: {:.3}; outside quotes {:.3}\n\n",
+            self.dir,
+            self.n_articles,
+            self.n_spans,
+            self.n_unplaced,
+            ratio(self.n_found, self.n_spans),
+            self.n_found,
+            self.n_spans,
+            ratio(self.n_found_outside, self.n_spans_outside),
+            self.n_found_outside,
+            self.n_spans_outside,
+            self.chars_all.recall(),
+            self.chars_outside.recall(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mask_clips_spans_that_run_past_the_text() {
+        assert_eq!(mask(4, [(1, 2), (3, 9)]), vec![false, true, false, true]);
+    }
+
+    #[test]
+    fn char_counts_score_characters_in_both_masks() {
+        let mut counts = CharCounts::default();
+        counts.add_masks(&[true, true, false, false], &[true, false, true, false]);
+        assert_eq!((counts.predicted, counts.gold, counts.both), (2, 2, 1));
+        assert_eq!(counts.f1(), 0.5);
+        assert_eq!(CharCounts::default().f1(), 0.0);
+    }
+}
