@@ -3,18 +3,15 @@
 //! one error line per failed URL, nothing fetched twice, a 304 round that fetches nothing, and a
 //! WARC archive that rebuilds the same corpus offline.
 
-#[path = "../../fetch/tests/server/mod.rs"]
-mod server;
-
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use newslens_fetch::test_site::{fixtures, Reply, Server};
 use newslens_store::{SqliteStore, Store, StoryFilter};
-use server::{Reply, Server};
 
 fn site() -> Server {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fetch/tests/fixtures/site");
+    let dir = fixtures();
     let server = Server::with_fixtures(
         &dir,
         vec![

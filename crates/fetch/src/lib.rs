@@ -43,6 +43,8 @@ mod hosts;
 mod pages;
 mod robots;
 mod sitemap;
+#[cfg(feature = "test-site")]
+pub mod test_site;
 
 pub use canonical::{canonical_url, page_canonical, resolve_canonical};
 pub use client::{FetchOptions, Fetcher, Response, Validators, DEFAULT_USER_AGENT};

@@ -4,22 +4,18 @@
 //!
 //! Records are read with `newslens_read::read_record` (no analysis), so these run in a second.
 
-mod server;
-
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use newslens_fetch::test_site::{fixtures, Reply, Server};
 use newslens_fetch::{
     discover, Discovery, Expect, FetchOptions, Fetcher, Known, PageRecords, Tally,
 };
 use newslens_read::{read_record, ReadError, ReadOptions, Record};
 use newslens_store::FeedValidators;
-use server::{Reply, Server};
 
 fn site(extra: Vec<(&str, Reply)>) -> Server {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
-    Server::with_fixtures(&dir, extra)
+    Server::with_fixtures(&fixtures(), extra)
 }
 
 fn options() -> FetchOptions {
@@ -182,10 +178,7 @@ fn a_404_and_a_redirect_loop_are_one_error_each_and_the_rest_go_on() {
 
 #[test]
 fn a_busy_server_is_retried_after_its_retry_after() {
-    let page = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/news/tram-line.html"),
-    )
-    .unwrap();
+    let page = std::fs::read_to_string(fixtures().join("news/tram-line.html")).unwrap();
     let server = site(vec![(
         "/busy",
         Reply::Unavailable(2, Box::new(Reply::html(&page))),
@@ -275,10 +268,7 @@ fn a_page_given_as_a_feed_is_not_a_feed() {
 #[test]
 fn an_unchanged_feed_answers_304_and_known_pages_are_not_fetched() {
     let server = site(vec![]);
-    let feed = std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/feed.xml"),
-    )
-    .unwrap();
+    let feed = std::fs::read(fixtures().join("feed.xml")).unwrap();
     server.set(
         "/feed.xml",
         Reply::body(200, "application/rss+xml", &feed).with_etag("v1"),

@@ -1,10 +1,11 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 for the fetch tests: fixed answers per path, ETags with
-//! 304s, redirects, slow answers; it counts the requests each path received.
+//! A made-up news site on 127.0.0.1 for tests (feature `test-site`, off by default): a tiny
+//! HTTP/1.1 server with fixed answers per path, ETags with 304s, redirects, slow and busy answers,
+//! counting the requests each path received.
 //!
 //! One thread per connection, `Connection: close` on every answer; enough for tests, not a web
-//! server. The fixtures' `{base}` is replaced by the server's own `http://127.0.0.1:PORT`.
-
-#![allow(dead_code)]
+//! server. The fixtures (`tests/fixtures/site`, written for these tests) have `{base}` replaced
+//! by the server's own `http://127.0.0.1:PORT`. The fetch crate's tests and the CLI's web tests
+//! share it; nothing else should.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -13,15 +14,24 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The fixture site's folder.
+pub fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site")
+}
+
 /// What a path answers.
 #[derive(Clone, Debug)]
 pub enum Reply {
     /// A status, a Content-Type and a body (`{base}` replaced); with an ETag, a matching
     /// If-None-Match gets a 304.
     Body {
+        /// The status.
         status: u16,
+        /// The Content-Type.
         content_type: String,
+        /// The body.
         body: Vec<u8>,
+        /// The ETag, quoted.
         etag: Option<String>,
     },
     /// A redirect to a path or URL.
@@ -33,10 +43,12 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// A 200 HTML page.
     pub fn html(body: &str) -> Reply {
         Reply::body(200, "text/html; charset=utf-8", body.as_bytes())
     }
 
+    /// Any status, type and body.
     pub fn body(status: u16, content_type: &str, body: &[u8]) -> Reply {
         Reply::Body {
             status,
@@ -46,6 +58,7 @@ impl Reply {
         }
     }
 
+    /// The same reply with an ETag (`tag` is quoted here).
     pub fn with_etag(self, tag: &str) -> Reply {
         match self {
             Reply::Body {
@@ -64,7 +77,9 @@ impl Reply {
     }
 }
 
+/// A running server; it stops with the test process.
 pub struct Server {
+    /// `http://127.0.0.1:PORT`.
     pub base: String,
     routes: Arc<Mutex<HashMap<String, Reply>>>,
     hits: Arc<Mutex<HashMap<String, usize>>>,
@@ -103,6 +118,7 @@ impl Server {
         Server::start(routes)
     }
 
+    /// The URL of a path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
