@@ -77,7 +77,6 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
         let known = Known::from_store(&store)
             .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
         let mut discovery = discover(&fetcher, &feeds, Expect::Feeds, &known);
-        let n_pages = discovery.n_pages();
         let tally = Tally::default();
         let records = PageRecords::new(
             fetcher.clone(),
@@ -108,7 +107,7 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             "newslens: round {round}: {} feeds ({} unchanged), {} new pages fetched, {} added, {} known, {} failed; corpus {} articles in {} stories; {:.1} s",
             feeds.len(),
             discovery.n_unchanged,
-            n_pages.min(tally.n_fetched()),
+            tally.n_fetched(),
             stored.outcome.added,
             discovery.n_known + stored.outcome.same_text + stored.outcome.same_url,
             stored.n_failed,

@@ -109,6 +109,8 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
         let fetcher = args.fetch.fetcher(args.pipeline.max_bytes)?;
         let known = Known::from_store(&store)
             .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
+        // Pages have no size before they are fetched: a spinner with counts, not a percentage.
+        bar.unset_length();
         bar.set_message(format!("fetching {} URLs", urls.len()));
         (
             discover(&fetcher, &urls, Expect::Anything, &known),

@@ -34,6 +34,8 @@ pub enum Reply {
         /// The ETag, quoted.
         etag: Option<String>,
     },
+    /// A 200 with these headers and these bytes as they are (no `{base}`): for encodings.
+    Raw(Vec<(String, String)>, Vec<u8>),
     /// A redirect to a path or URL.
     Redirect(String),
     /// Answers after this long.
@@ -128,7 +130,19 @@ impl Server {
         self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
     }
 
-    /// Every request path and its count.
+    /// The User-Agents requests came with.
+    pub fn user_agents(&self) -> Vec<String> {
+        let hits = self.hits.lock().unwrap();
+        let mut agents: Vec<String> = hits
+            .keys()
+            .filter_map(|key| key.strip_prefix("user-agent: "))
+            .map(str::to_string)
+            .collect();
+        agents.sort();
+        agents
+    }
+
+    /// Every request path and its count (and `user-agent: …` keys).
     pub fn all_hits(&self) -> HashMap<String, usize> {
         self.hits.lock().unwrap().clone()
     }
@@ -204,6 +218,7 @@ fn answer(
         .unwrap_or("/")
         .to_string();
     let mut if_none_match = None;
+    let mut user_agent = String::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
@@ -213,10 +228,14 @@ fn answer(
             if name.trim().eq_ignore_ascii_case("if-none-match") {
                 if_none_match = Some(value.trim().to_string());
             }
+            if name.trim().eq_ignore_ascii_case("user-agent") {
+                user_agent = value.trim().to_string();
+            }
         }
     }
     let n_hits = {
         let mut hits = hits.lock().unwrap();
+        *hits.entry(format!("user-agent: {user_agent}")).or_insert(0) += 1;
         let count = hits.entry(path.clone()).or_insert(0);
         *count += 1;
         *count
@@ -240,6 +259,18 @@ fn write_reply(
             &[],
             b"<html><body><p>Not found</p></body></html>",
         ),
+        Some(Reply::Raw(headers, body)) => {
+            let content_type = headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                .map_or("text/html", |(_, value)| value.as_str());
+            let others: Vec<(&str, &str)> = headers
+                .iter()
+                .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect();
+            respond(stream, 200, content_type, &others, &body)
+        }
         Some(Reply::Redirect(location)) => {
             respond(stream, 302, "text/plain", &[("Location", &location)], b"")
         }

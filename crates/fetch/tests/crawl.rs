@@ -310,3 +310,46 @@ fn an_unchanged_feed_answers_304_and_known_pages_are_not_fetched() {
     assert_eq!(discovery.n_known, 1);
     assert_eq!(server.hits("/news/tram-line.html"), hits_before);
 }
+
+#[test]
+fn gzip_bodies_are_decoded_and_the_http_charset_is_read() {
+    let page = std::fs::read(fixtures().join("news/tram-line.html")).unwrap();
+    let mut gzipped = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gzipped, &page).unwrap();
+    let latin1 =
+        b"<html><body><article><p>The mayor of Caldmoor, J\xfcrgen M\xfcller, opened the new \
+        footbridge over the Vennel on Friday and thanked the volunteers who raised the money.</p>\
+        </article></body></html>"
+            .to_vec();
+    let server = site(vec![
+        (
+            "/gzipped",
+            Reply::Raw(
+                vec![
+                    ("Content-Type".into(), "text/html".into()),
+                    ("Content-Encoding".into(), "gzip".into()),
+                ],
+                gzipped.finish().unwrap(),
+            ),
+        ),
+        (
+            "/latin1",
+            Reply::Raw(
+                vec![(
+                    "Content-Type".into(),
+                    "text/html; charset=ISO-8859-1".into(),
+                )],
+                latin1,
+            ),
+        ),
+    ]);
+    let readings = documents(crawl(&[server.url("/gzipped"), server.url("/latin1")]));
+    assert_eq!(readings.len(), 2);
+    assert!(readings[0].document.text.contains("Eastgate estate"));
+    assert!(readings[1].document.text.contains("Jürgen Müller"));
+    assert!(
+        readings[1].warnings.is_empty(),
+        "{:?}",
+        readings[1].warnings
+    );
+}
