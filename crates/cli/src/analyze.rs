@@ -39,7 +39,7 @@ pub struct PipelineArgs {
     /// Threads to analyse with (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Largest input read (one file, JSON line, archive record or fetched body), in bytes.
+    /// Largest input read (one file, JSON line or archive record), in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
     pub max_bytes: u64,
 }

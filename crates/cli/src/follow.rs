@@ -16,11 +16,15 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use newslens_fetch::{discover, parse_duration, remember, Expect, Known, PageRecords, Tally};
-use newslens_pipeline::{store_chunks, Chunks, Defaults, Event, Pipeline, Settings};
+use newslens_pipeline::{store_chunks, Chunks, Defaults, Event, Pipeline, Settings, CHUNK_BYTES};
 use newslens_read::ReadOptions;
 use newslens_store::{update_stories, SqliteStore, Store, StoryConfig};
 
 use crate::web::{read_url_list, FetchArgs};
+
+/// Pages stored per transaction: fetched pages arrive a second apart per host, so a smaller chunk
+/// than a file ingest's 256 commits each few dozen pages instead of holding them for minutes.
+const FOLLOW_CHUNK_RECORDS: usize = 32;
 
 #[derive(Args, Clone)]
 pub struct FollowArgs {
@@ -83,18 +87,17 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             std::mem::take(&mut discovery.targets),
             &tally,
         );
-        let stored =
-            store_chunks(
-                &pipeline,
-                &mut store,
-                Chunks::new(records),
-                &mut |event| match event {
-                    Event::Warning(warning) => eprintln!("newslens: {warning}"),
-                    Event::Failed(error) => eprintln!("newslens: {error}"),
-                    Event::Chunk { .. } | Event::UpdatingStories => {}
-                },
-            )
-            .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
+        let stored = store_chunks(
+            &pipeline,
+            &mut store,
+            Chunks::with_limits(records, FOLLOW_CHUNK_RECORDS, CHUNK_BYTES),
+            &mut |event| match event {
+                Event::Warning(warning) => eprintln!("newslens: {warning}"),
+                Event::Failed(error) => eprintln!("newslens: {error}"),
+                Event::Chunk { .. } | Event::UpdatingStories => {}
+            },
+        )
+        .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
         let counts = if stored.outcome.added > 0 {
             update_stories(&mut store, &StoryConfig::default())?
         } else {

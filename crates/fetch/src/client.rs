@@ -354,6 +354,8 @@ impl Fetcher {
             drop(turn);
             let retry_in = match &result {
                 Ok(answer) if matches!(answer.status, 429 | 500 | 502 | 503 | 504) => {
+                    // Archived here, whether retried or given up on: the caller sees only an error.
+                    self.archive(url, answer, &[]);
                     let asked = header(&answer.headers, "retry-after").and_then(retry_after);
                     let wait = asked.unwrap_or_else(|| self.backoff(n_attempts));
                     if wait > self.options.max_wait {
@@ -369,7 +371,6 @@ impl Fetcher {
                             n_attempts,
                         });
                     }
-                    self.archive(url, answer, &[]);
                     wait
                 }
                 Err(FetchErrorKind::Network(_)) if n_attempts <= self.options.retries => {
