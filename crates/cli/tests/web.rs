@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use newslens_fetch::test_site::{fixtures, Reply, Server};
 use newslens_store::{SqliteStore, Store, StoryFilter};
@@ -248,4 +249,55 @@ fn the_warc_archive_rebuilds_the_same_corpus_offline() {
     let live_articles = stored(&live);
     assert_eq!(live_articles.len(), 4);
     assert_eq!(stored(&offline), live_articles);
+}
+
+#[test]
+fn a_follow_killed_mid_round_loses_nothing_and_the_next_run_completes_it() {
+    let server = site();
+    let page = std::fs::read_to_string(fixtures().join("news/library-vote.html")).unwrap();
+    server.set(
+        "/news/library-vote.html",
+        Reply::SlowOnce(Duration::from_secs(30), Box::new(Reply::html(&page))),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("corpus.db");
+    let feeds = dir.path().join("feeds.txt");
+    std::fs::write(&feeds, format!("{}\n", server.url("/feed.xml"))).unwrap();
+    let args = [
+        "follow",
+        "--feeds",
+        feeds.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--delay",
+        "0s",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newslens"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed while the round waits for the slow page (SIGKILL: harsher than Ctrl-C).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.hits("/news/library-vote.html") == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let output = newslens(&[
+        "follow",
+        "--feeds",
+        feeds.to_str().unwrap(),
+        "--once",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    let text = stderr(&output);
+    assert!(
+        text.contains("round 1: 1 feeds (0 unchanged), 2 new pages fetched, 2 added"),
+        "the feed is fetched in full again, its validators were not saved: {text}"
+    );
+    assert_eq!(stored(&db).len(), 2);
 }

@@ -34,8 +34,11 @@ pub enum Reply {
         /// The ETag, quoted.
         etag: Option<String>,
     },
-    /// A 200 with these headers and these bytes as they are (no `{base}`): for encodings.
-    Raw(Vec<(String, String)>, Vec<u8>),
+    /// A status with these headers and these bytes as they are (no `{base}`): for encodings
+    /// and odd answers.
+    Raw(u16, Vec<(String, String)>, Vec<u8>),
+    /// Answers the reply after a wait the first time, at once afterwards.
+    SlowOnce(Duration, Box<Reply>),
     /// A redirect to a path or URL.
     Redirect(String),
     /// Answers after this long.
@@ -198,6 +201,7 @@ fn with_base(reply: Reply, base: &str) -> Reply {
             etag,
         },
         Reply::Unavailable(n, inner) => Reply::Unavailable(n, Box::new(with_base(*inner, base))),
+        Reply::SlowOnce(wait, inner) => Reply::SlowOnce(wait, Box::new(with_base(*inner, base))),
         other => other,
     }
 }
@@ -259,7 +263,13 @@ fn write_reply(
             &[],
             b"<html><body><p>Not found</p></body></html>",
         ),
-        Some(Reply::Raw(headers, body)) => {
+        Some(Reply::SlowOnce(wait, inner)) => {
+            if n_hits == 1 {
+                std::thread::sleep(wait);
+            }
+            write_reply(stream, Some(*inner), n_hits, if_none_match);
+        }
+        Some(Reply::Raw(status, headers, body)) => {
             let content_type = headers
                 .iter()
                 .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
@@ -269,7 +279,7 @@ fn write_reply(
                 .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
                 .map(|(name, value)| (name.as_str(), value.as_str()))
                 .collect();
-            respond(stream, 200, content_type, &others, &body)
+            respond(stream, status, content_type, &others, &body)
         }
         Some(Reply::Redirect(location)) => {
             respond(stream, 302, "text/plain", &[("Location", &location)], b"")

@@ -196,6 +196,48 @@ fn a_busy_server_is_retried_after_its_retry_after() {
             "{}: HTTP 503 after 3 attempts",
             server.url("/busy")
         )]
+    ); // A server that asks for an hour is not waited for.
+    let server = site(vec![(
+        "/closed",
+        Reply::Raw(
+            429,
+            vec![("Retry-After".into(), "3600".into())],
+            b"later".to_vec(),
+        ),
+    )]);
+    assert_eq!(
+        errors(&crawl(&[server.url("/closed")])),
+        [format!(
+            "{}: HTTP 429, Retry-After 3600s is beyond the 60s limit",
+            server.url("/closed")
+        )]
+    );
+    assert_eq!(server.hits("/closed"), 1);
+}
+
+#[test]
+fn requests_to_one_host_are_spaced_by_the_delay() {
+    let server = site(vec![]);
+    let started = std::time::Instant::now();
+    let (results, _) = crawl_with(
+        FetchOptions {
+            delay: Duration::from_millis(300),
+            ..options()
+        },
+        &[
+            server.url("/news/tram-line.html"),
+            server.url("/news/orchard-frost.html"),
+            server.url("/news/harbour-ferry.html"),
+        ],
+        Expect::Anything,
+        &Known::default(),
+    );
+    assert_eq!(documents(results).len(), 3);
+    // robots.txt and three pages: three waits of the delay at least, on four fetch threads.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
     );
 }
 
@@ -325,6 +367,7 @@ fn gzip_bodies_are_decoded_and_the_http_charset_is_read() {
         (
             "/gzipped",
             Reply::Raw(
+                200,
                 vec![
                     ("Content-Type".into(), "text/html".into()),
                     ("Content-Encoding".into(), "gzip".into()),
@@ -335,6 +378,7 @@ fn gzip_bodies_are_decoded_and_the_http_charset_is_read() {
         (
             "/latin1",
             Reply::Raw(
+                200,
                 vec![(
                     "Content-Type".into(),
                     "text/html; charset=ISO-8859-1".into(),
