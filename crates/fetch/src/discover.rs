@@ -136,7 +136,17 @@ pub fn discover(fetcher: &Fetcher, urls: &[String], expect: Expect, known: &Know
             scope.spawn(|| loop {
                 let idx = next.fetch_add(1, Ordering::Relaxed);
                 let Some(url) = urls.get(idx) else { break };
-                let found = find(fetcher, url, expect, known);
+                // A parser panic (a third-party feed parser's, say) costs this URL only.
+                let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    find(fetcher, url, expect, known)
+                }))
+                .unwrap_or_else(|_| Found {
+                    targets: vec![Target::Failed(FetchError::new(
+                        url.as_str(),
+                        FetchErrorKind::Internal,
+                    ))],
+                    ..Found::default()
+                });
                 *results[idx].lock().unwrap_or_else(|e| e.into_inner()) = Some(found);
             });
         }

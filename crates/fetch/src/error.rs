@@ -70,6 +70,9 @@ pub enum FetchErrorKind {
     /// A body that is neither a page, a feed nor a sitemap.
     #[error("not an article page, feed or sitemap ({0})")]
     Unsupported(String),
+    /// A bug: fetching or parsing this URL panicked (please report it with the URL).
+    #[error("internal error on this URL, please report it")]
+    Internal,
     /// Connection refused, DNS failure, TLS error…
     #[error("{0}")]
     Network(String),

@@ -126,7 +126,13 @@ impl PageRecords {
                 let result = match target {
                     Target::Failed(error) => Err(error.into_read_error()),
                     Target::Page { listing, response } => {
-                        read_page(&fetcher, listing, response.map(|r| *r), &tally)
+                        let url = listing.url.clone();
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            read_page(&fetcher, listing, response.map(|r| *r), &tally)
+                        }))
+                        .unwrap_or_else(|_| {
+                            Err(FetchError::new(url, FetchErrorKind::Internal).into_read_error())
+                        })
                     }
                 };
                 if sender.send((idx, result)).is_err() {
