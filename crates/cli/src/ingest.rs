@@ -7,6 +7,10 @@
 //! document before any analysis) and completes the batch. Stories are recomputed over the whole
 //! corpus at the end. This module parses the arguments and reports: a progress bar with rate and
 //! ETA on a terminal, otherwise one summary line.
+//!
+//! http(s) arguments and `--urls FILE` are fetched (`newslens_fetch`): feeds and sitemaps expand
+//! to their articles, URLs stored or fetched before are skipped, and the pages join the files'
+//! records in the same pipeline, after them; the fetch log is written once they are stored.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -16,17 +20,25 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use newslens_fetch::{
+    discover, is_web_url, remember, Discovery, Expect, Known, PageRecords, Tally,
+};
 use newslens_pipeline::{records_of, Chunks, Event, IngestReport};
 use newslens_read::{expand, Input};
+use newslens_store::SqliteStore;
 
 use crate::analyze::PipelineArgs;
-use newslens_store::SqliteStore;
+use crate::web::{read_url_list, FetchArgs};
 
 #[derive(Args, Clone)]
 pub struct IngestArgs {
-    /// Files, folders (read recursively) or - for standard input: the same inputs as `analyze`.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files, folders (read recursively) or - for standard input: the same inputs as `analyze`;
+    /// and http(s) URLs of article pages, feeds (RSS, Atom, JSON Feed) or sitemaps.
+    #[arg(required_unless_present = "urls", value_name = "PATH|URL")]
     pub paths: Vec<String>,
+    /// A file of URLs to fetch, one a line (`#` starts a comment line).
+    #[arg(long, value_name = "FILE")]
+    pub urls: Option<PathBuf>,
     /// The corpus database (created if missing).
     #[arg(long, value_name = "PATH", default_value = "newslens.db")]
     pub db: PathBuf,
@@ -35,12 +47,20 @@ pub struct IngestArgs {
     /// No progress bar, even on a terminal.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
 }
 
 /// Runs the command; returns how many inputs failed.
 pub fn run(args: &IngestArgs) -> Result<usize> {
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
-    let report = ingest(args, show_progress)?;
+    let (report, web) = ingest(args, show_progress)?;
+    if let Some(web) = web {
+        eprintln!(
+            "newslens: web: {} pages fetched, {} known before, {} feeds unchanged",
+            web.n_fetched, web.n_known, web.n_unchanged
+        );
+    }
     let total = report.store_time + report.story_time;
     let stored = &report.stored;
     let skipped = stored.outcome.same_text + stored.outcome.same_url;
@@ -59,14 +79,50 @@ pub fn run(args: &IngestArgs) -> Result<usize> {
     Ok(stored.n_failed)
 }
 
+/// What the web part of an ingest did.
+pub struct WebReport {
+    /// Pages fetched.
+    pub n_fetched: usize,
+    /// URLs skipped as stored or fetched before.
+    pub n_known: usize,
+    /// Feeds that answered 304.
+    pub n_unchanged: usize,
+}
+
 /// Ingests the inputs into the database; `show_progress` draws a bar on stderr.
-pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
+pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, Option<WebReport>)> {
     let started = Instant::now();
+    let (mut urls, paths): (Vec<String>, Vec<String>) =
+        args.paths.iter().cloned().partition(|arg| is_web_url(arg));
+    if let Some(list) = &args.urls {
+        urls.extend(read_url_list(list)?);
+    }
     let pipeline = args.pipeline.pipeline()?;
     let mut store = SqliteStore::open(&args.db)
         .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
-    let bar = progress_bar(show_progress, input_bytes(&args.paths));
-    let records = records_of(&args.paths, &pipeline.settings().read)
+    let bar = progress_bar(show_progress, input_bytes(&paths));
+    // Feeds and sitemaps are fetched and expanded before the pipeline starts; pages are fetched
+    // as the pipeline asks for them.
+    let (mut discovery, fetcher) = if urls.is_empty() {
+        (Discovery::default(), None)
+    } else {
+        let fetcher = args.fetch.fetcher(args.pipeline.max_bytes)?;
+        let known = Known::from_store(&store)
+            .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
+        // Pages have no size before they are fetched: a spinner with counts, not a percentage.
+        bar.unset_length();
+        bar.set_message(format!("fetching {} URLs", urls.len()));
+        (
+            discover(&fetcher, &urls, Expect::Anything, &known),
+            Some(fetcher),
+        )
+    };
+    let tally = Tally::default();
+    let pages = fetcher
+        .clone()
+        .map(|fetcher| PageRecords::new(fetcher, std::mem::take(&mut discovery.targets), &tally));
+    let records = records_of(&paths, &pipeline.settings().read)
+        .chain(pages.into_iter().flatten())
         .inspect(|record| bar.inc(record.as_ref().map_or(0, |r| r.bytes.len()) as u64));
     let report =
         newslens_pipeline::ingest(&pipeline, &mut store, Chunks::new(records), &mut |event| {
@@ -82,7 +138,19 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<IngestReport> {
         })
         .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
     bar.finish_and_clear();
-    Ok(report)
+    let web = match fetcher {
+        Some(_) => {
+            remember(&mut store, &discovery.feeds, &tally)
+                .with_context(|| format!("cannot write the fetch log in {}", args.db.display()))?;
+            Some(WebReport {
+                n_fetched: tally.n_fetched(),
+                n_known: discovery.n_known,
+                n_unchanged: discovery.n_unchanged,
+            })
+        }
+        None => None,
+    };
+    Ok((report, web))
 }
 
 /// The bytes of the input files, for the progress bar (folders and `-` are expanded first).

@@ -10,10 +10,12 @@ mod bench_serve;
 mod corpus;
 mod eval;
 mod eval_stories;
+mod follow;
 mod ingest;
 mod output;
 mod serve;
 mod train;
+mod web;
 
 use std::process::ExitCode;
 
@@ -38,9 +40,11 @@ enum Command {
     /// Analyse articles (.txt, .html, .jsonl, .warc, .warc.gz files, folders, or - for stdin)
     /// into the newslens.article/1 JSON contract.
     Analyze(analyze::AnalyzeArgs),
-    /// Analyse articles and store them in the corpus database (default newslens.db), then update
-    /// the stories.
+    /// Analyse articles (files, folders, or http(s) URLs of pages, feeds and sitemaps) and store
+    /// them in the corpus database (default newslens.db), then update the stories.
     Ingest(ingest::IngestArgs),
+    /// Poll feeds and ingest what is new, a round every --every (default 15m).
+    Follow(follow::FollowArgs),
     /// List the stories in the corpus: articles about the same event, across outlets and days.
     Stories(corpus::StoriesArgs),
     /// Show a story's outlets side by side: quotes, speakers, tone, loaded words, differences.
@@ -66,7 +70,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if matches!(cli.command, Command::Analyze(_) | Command::Ingest(_)) {
+    if matches!(
+        cli.command,
+        Command::Analyze(_) | Command::Ingest(_) | Command::Follow(_)
+    ) {
         // A panic inside one input is caught and reported as that input's one error line; the
         // default hook would print a second, multi-line message. Elsewhere a panic is a bug to see.
         std::panic::set_hook(Box::new(|_| {}));
@@ -87,6 +94,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Ingest(args) => ingest::run(&args),
+        Command::Follow(args) => follow::run(&args),
         Command::Stories(args) => corpus::stories(&args).map(|()| 0),
         Command::Compare(args) => corpus::compare(&args).map(|()| 0),
         Command::Quotes(args) => corpus::quotes(&args).map(|()| 0),

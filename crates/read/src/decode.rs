@@ -55,6 +55,43 @@ pub fn decode<'b>(bytes: &'b [u8], declared: Option<&str>) -> Result<Decoded<'b>
     }
 }
 
+/// A body as the page's HTTP headers describe it: when `content_type` names a charset other than
+/// UTF-8 and the bytes are neither UTF-8 nor marked by a BOM, they are transcoded to UTF-8 with a
+/// BOM in front, so [`decode`] reads them as the header said. The header outranks a `<meta
+/// charset>` (the HTML standard's order: BOM, HTTP header, meta); every other body is returned as
+/// it came. Used for pages fetched from the web and for the responses of web archives alike, so
+/// both read the same text.
+pub fn with_http_charset(bytes: Vec<u8>, content_type: Option<&str>) -> Vec<u8> {
+    let Some(label) = content_type.and_then(charset_parameter) else {
+        return bytes;
+    };
+    let Some(encoding) = Encoding::for_label(label.as_bytes()) else {
+        return bytes;
+    };
+    if encoding == UTF_8
+        || Encoding::for_bom(&bytes).is_some()
+        || std::str::from_utf8(&bytes).is_ok()
+        || looks_binary(&bytes)
+    {
+        return bytes;
+    }
+    let (text, _) = encoding.decode_without_bom_handling(&bytes);
+    let mut out = Vec::with_capacity(text.len() + 3);
+    out.extend_from_slice(b"\xEF\xBB\xBF");
+    out.extend_from_slice(text.as_bytes());
+    out
+}
+
+/// The `charset` parameter of a `Content-Type` value.
+fn charset_parameter(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
+    })
+}
+
 fn finish(text: Cow<'_, str>, warning: Option<String>) -> Result<Decoded<'_>, ErrorKind> {
     if text.trim().is_empty() {
         return Err(ErrorKind::Empty);
@@ -99,6 +136,21 @@ mod tests {
         let decoded = decode(b"caf\xe9", Some("iso-8859-1")).unwrap();
         assert_eq!(decoded.text, "café");
         assert!(decoded.warning.is_none());
+    }
+
+    #[test]
+    fn an_http_charset_outranks_the_windows_1252_guess() {
+        let body = with_http_charset(b"M\xfcller".to_vec(), Some("text/html; charset=ISO-8859-2"));
+        assert_eq!(decode(&body, Some("windows-1252")).unwrap().text, "Müller");
+        let utf8 = "Müller".as_bytes().to_vec();
+        assert_eq!(
+            with_http_charset(utf8.clone(), Some("text/html; charset=iso-8859-1")),
+            utf8
+        );
+        assert_eq!(
+            with_http_charset(b"a\xe9".to_vec(), Some("text/html")),
+            b"a\xe9"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use std::io::{BufRead, Read};
 
+use crate::decode::with_http_charset;
 use crate::error::{ErrorKind, Origin, ReadError, Result};
 use crate::record::{Format, Given, Record};
 
@@ -103,17 +104,36 @@ impl<R: BufRead> Iterator for WarcRecords<R> {
             let Some(body) = html_body(&block) else {
                 continue;
             };
+            // `Newslens-*` fields are what `newslens ingest URL --warc` knew of the page besides
+            // its bytes (its canonical URL, its feed item), so the archive reads as the crawl did.
+            let field = |name: &str| {
+                header(&headers, name)
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+            };
+            let given = Given {
+                url: field("newslens-url"),
+                ..Given::default()
+            };
             let fallback = Given {
                 url: header(&headers, "warc-target-uri")
                     .map(|u| u.trim().trim_matches(['<', '>']).to_string()),
-                published: header(&headers, "warc-date").map(|d| d.trim().to_string()),
+                published: field("newslens-published")
+                    .or_else(|| header(&headers, "warc-date").map(|d| d.trim().to_string())),
+                title: field("newslens-title"),
+                outlet: field("newslens-outlet"),
+                authors: headers
+                    .iter()
+                    .filter(|(name, value)| name == "newslens-author" && !value.trim().is_empty())
+                    .map(|(_, value)| value.trim().to_string())
+                    .collect(),
                 ..Given::default()
             };
             return Some(Ok(Record {
                 origin,
                 bytes: body,
                 format: Format::Html,
-                given: Given::default(),
+                given,
                 fallback,
             }));
         }
@@ -209,7 +229,14 @@ fn html_body(block: &[u8]) -> Option<Vec<u8>> {
     if header(&headers, "transfer-encoding").is_some_and(|t| t.contains("chunked")) {
         body = dechunk(&body)?;
     }
-    match header(&headers, "content-encoding") {
+    let content_type = (!content_type.is_empty()).then(|| content_type.to_string());
+    let body = decompress(&headers, body)?;
+    Some(with_http_charset(body, content_type.as_deref()))
+}
+
+/// The body with its `Content-Encoding` (gzip, deflate) undone.
+fn decompress(headers: &[(String, String)], body: Vec<u8>) -> Option<Vec<u8>> {
+    match header(headers, "content-encoding") {
         Some(encoding) if encoding.contains("gzip") => {
             let mut out = Vec::new();
             flate2::read::MultiGzDecoder::new(body.as_slice())

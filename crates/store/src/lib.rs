@@ -40,7 +40,7 @@ mod store;
 
 pub use compare::{compare_story, Comparison, RewordingKind};
 pub use record::{prepare, ArticleRecord, StoredArticle};
-pub use sqlite::SqliteStore;
+pub use sqlite::{FeedValidators, FetchLog, SqliteStore};
 pub use store::{update_stories, AddOutcome, AlreadyStored, Store, StoredKeys};
 pub use stories::{cluster, Clustering, StoryConfig, StoryInput};
 pub use views::{

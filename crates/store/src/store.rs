@@ -67,6 +67,12 @@ impl StoredKeys {
             .map(|_| AlreadyStored::SameUrl)
     }
 
+    /// Whether an article with this URL is stored (for a fetcher: a stored URL is not fetched
+    /// again).
+    pub fn contains_url(&self, url: &str) -> bool {
+        self.urls.contains(&xxh3_64(url.as_bytes()))
+    }
+
     /// Articles known.
     pub fn len(&self) -> usize {
         self.ids.len()

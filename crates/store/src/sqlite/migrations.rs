@@ -17,6 +17,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
         4,
         include_str!("../../migrations/0004_compressed_article_json.sql"),
     ),
+    (5, include_str!("../../migrations/0005_fetch_log.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -9,8 +9,11 @@
 //! Writing lives here; the read-only views are in `views.rs`. The schema is in
 //! `crates/store/migrations/`.
 
+mod fetch_log;
 mod migrations;
 mod views;
+
+pub use fetch_log::{FeedValidators, FetchLog};
 
 use std::path::Path;
 
