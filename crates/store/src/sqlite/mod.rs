@@ -204,11 +204,7 @@ impl Store for SqliteStore {
     }
 
     fn add_articles(&mut self, batch: &[ArticleRecord]) -> Result<AddOutcome> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Database {
-            path: path.clone(),
-            source,
-        };
+        let wrap = database_error(&self.path);
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -245,11 +241,7 @@ impl Store for SqliteStore {
     }
 
     fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Database {
-            path: path.clone(),
-            source,
-        };
+        let wrap = database_error(&self.path);
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -263,11 +255,7 @@ impl Store for SqliteStore {
     /// writer in another process or thread cannot add articles between the read and the write
     /// (they wait for the lock, then see stories that cover every stored article).
     fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
-        let path = self.path.clone();
-        let wrap = |source| StoreError::Database {
-            path: path.clone(),
-            source,
-        };
+        let wrap = database_error(&self.path);
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -678,4 +666,12 @@ fn is_busy(error: &rusqlite::Error) -> bool {
         error.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
+}
+
+/// Turns SQLite's refusals into the store's error naming the database file.
+fn database_error(path: &str) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+    move |source| StoreError::Database {
+        path: path.to_string(),
+        source,
+    }
 }
