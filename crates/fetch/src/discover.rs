@@ -94,6 +94,21 @@ pub struct FeedRound {
     pub items: Vec<String>,
 }
 
+impl FeedRound {
+    /// The feed or sitemap at `url` as `response` gave it, listing `items`.
+    fn new(url: &str, response: &Response, items: Vec<String>) -> FeedRound {
+        let validators = response.validators();
+        FeedRound {
+            validators: FeedValidators {
+                url: url.to_string(),
+                etag: validators.etag,
+                last_modified: validators.last_modified,
+            },
+            items,
+        }
+    }
+}
+
 /// The outcome of [`discover`].
 #[derive(Debug, Default)]
 pub struct Discovery {
@@ -218,16 +233,9 @@ fn find(fetcher: &Fetcher, given: &str, expect: Expect, known: &Known) -> Found 
             fetcher.archive_response(&response, &[]);
             match feed_listings(&response.body, &response.url) {
                 Ok(listings) => {
-                    let validators = response.validators();
+                    let items = listings.iter().map(|l| l.url.clone()).collect();
                     Found {
-                        feed: Some(FeedRound {
-                            validators: FeedValidators {
-                                url: url.to_string(),
-                                etag: validators.etag,
-                                last_modified: validators.last_modified,
-                            },
-                            items: listings.iter().map(|l| l.url.clone()).collect(),
-                        }),
+                        feed: Some(FeedRound::new(url.as_str(), &response, items)),
                         targets: pages_of(listings),
                         ..Found::default()
                     }
@@ -237,19 +245,11 @@ fn find(fetcher: &Fetcher, given: &str, expect: Expect, known: &Known) -> Found 
         }
         BodyKind::Sitemap => {
             fetcher.archive_response(&response, &[]);
-            let validators = response.validators();
             let mut targets = Vec::new();
             let mut items = Vec::new();
             read_sitemaps(fetcher, &response, 0, &mut 1, &mut targets, &mut items);
             Found {
-                feed: Some(FeedRound {
-                    validators: FeedValidators {
-                        url: url.to_string(),
-                        etag: validators.etag,
-                        last_modified: validators.last_modified,
-                    },
-                    items,
-                }),
+                feed: Some(FeedRound::new(url.as_str(), &response, items)),
                 targets,
                 ..Found::default()
             }
