@@ -40,7 +40,10 @@ mod store;
 
 pub use compare::{compare_story, Comparison, RewordingKind};
 pub use record::{prepare, ArticleRecord, StoredArticle};
-pub use sqlite::{FeedValidators, FetchLog, SqliteStore};
+pub use sqlite::{
+    FeedValidators, FetchLog, ReadBudget, SqliteStore, MAX_PREFIX_TERMS, MAX_SEARCH_TERMS,
+    MIN_PREFIX_CHARS,
+};
 pub use store::{update_stories, AddOutcome, AlreadyStored, Store, StoredKeys};
 pub use stories::{cluster, Clustering, StoryConfig, StoryInput};
 pub use views::{
@@ -76,6 +79,15 @@ pub enum StoreError {
         id: String,
         /// What serde said.
         source: serde_json::Error,
+    },
+    /// A read ran past its [`ReadBudget`], or whoever asked for it stopped waiting, and SQLite
+    /// stopped it.
+    #[error("database {path}: the read ran past its time budget of {} ms and was stopped", .limit.as_millis())]
+    OverBudget {
+        /// The database file.
+        path: String,
+        /// The time the budget allowed.
+        limit: std::time::Duration,
     },
     /// A full-text query the index cannot read.
     #[error("search query {query:?}: {message}")]

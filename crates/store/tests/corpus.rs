@@ -9,7 +9,7 @@ use newslens_core::article::{Loaded, Quote, Tone};
 use newslens_core::{analyze, Article, Document};
 use newslens_store::{
     compare_story, prepare, update_stories, AlreadyStored, QuoteFilter, QuoteRecord, SearchQuery,
-    SqliteStore, Store, StoryConfig, StoryFilter,
+    SqliteStore, Store, StoreError, StoryConfig, StoryFilter,
 };
 use serde_json::json;
 
@@ -482,6 +482,46 @@ fn search_ranks_matches_applies_filters_and_reads_plain_words_when_the_syntax_is
         })
         .unwrap();
     assert_eq!(outlet.len(), 2);
+}
+
+/// Issue 17: `a* OR b* OR …` with 100 one-letter prefixes took 26 s of CPU, 2,000 over ten
+/// minutes; such queries are refused before SQLite starts on them.
+#[test]
+fn issue_17_costly_searches_are_refused_with_a_reason_before_they_run() {
+    let store = store_with(&corpus());
+    let letters = "abcdefghijklmnopqrstuvwxyz";
+    let search = |text: String| {
+        let started = std::time::Instant::now();
+        let outcome = store.search(&SearchQuery {
+            text,
+            ..SearchQuery::default()
+        });
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        outcome
+    };
+    let refusal = |text: String| match search(text.clone()) {
+        Err(StoreError::Query { message, .. }) => message,
+        other => panic!("{text:?} was not refused: {other:?}"),
+    };
+    let one_letter_prefixes: Vec<String> = (0..2000)
+        .map(|idx| format!("{}*", &letters[idx % 26..idx % 26 + 1]))
+        .collect();
+    let message = refusal(one_letter_prefixes.join(" OR "));
+    assert!(message.contains("\"a\"* is too short"), "{message}");
+    let long_prefixes: Vec<String> = (0..10).map(|idx| format!("ferr{idx}*")).collect();
+    let message = refusal(long_prefixes.join(" OR "));
+    assert!(message.contains("10 prefix terms"), "{message}");
+    let words: Vec<String> = (0..33).map(|idx| format!("ferry{idx}")).collect();
+    let message = refusal(words.join(" OR "));
+    assert!(message.contains("33 terms"), "{message}");
+    // The same words in a query FTS5 cannot parse, searched as plain words: still counted.
+    let message = refusal(format!("{} \"", words.join(" ")));
+    assert!(message.contains("33 terms"), "{message}");
+    let message = refusal("\"hook of ho\"* OR x*".into());
+    assert!(message.contains("\"ho\"*"), "{message}");
+    // Within the limits: a prefix of three letters, operators not counted as terms.
+    assert_eq!(search("dec* NOT zebra".into()).unwrap().len(), 3);
+    assert_eq!(search("\"Hook of Hol\"*".into()).unwrap().len(), 3);
 }
 
 #[test]

@@ -9,11 +9,14 @@
 //! Writing lives here; the read-only views are in `views.rs`. The schema is in
 //! `crates/store/migrations/`.
 
+mod budget;
 mod fetch_log;
 mod migrations;
 mod views;
 
+pub use budget::ReadBudget;
 pub use fetch_log::{FeedValidators, FetchLog};
+pub use views::{MAX_PREFIX_TERMS, MAX_SEARCH_TERMS, MIN_PREFIX_CHARS};
 
 use std::path::Path;
 
@@ -43,6 +46,8 @@ const BULK_WAL_PAGES: u32 = 8192;
 pub struct SqliteStore {
     connection: Connection,
     path: String,
+    /// The time a statement may run, while [`SqliteStore::within_budget`] bounds it.
+    budget_limit: Option<std::time::Duration>,
 }
 
 impl SqliteStore {
@@ -111,7 +116,11 @@ impl SqliteStore {
                 })
             }
         }
-        Ok(SqliteStore { connection, path })
+        Ok(SqliteStore {
+            connection,
+            path,
+            budget_limit: None,
+        })
     }
 
     /// The schema version of the open database.
@@ -178,6 +187,14 @@ impl SqliteStore {
     }
 
     fn error(&self, source: rusqlite::Error) -> StoreError {
+        if let (Some(limit), Some(rusqlite::ErrorCode::OperationInterrupted)) =
+            (self.budget_limit, source.sqlite_error_code())
+        {
+            return StoreError::OverBudget {
+                path: self.path.clone(),
+                limit,
+            };
+        }
         StoreError::Database {
             path: self.path.clone(),
             source,

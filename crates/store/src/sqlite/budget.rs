@@ -1,0 +1,138 @@
+//! A time budget for database reads: SQLite stops a statement once its deadline has passed or
+//! once whoever asked for it has gone.
+//!
+//! A read that a server runs for a client must not outlive the client's interest in it: an FTS5
+//! query with a few hundred prefix terms can keep a core busy for minutes, and a thread blocked
+//! in SQLite cannot be cancelled from outside. SQLite's progress handler is called every few
+//! thousand virtual-machine steps of the running statement; ours compares the clock with the
+//! deadline and reads a flag the caller sets when it stops waiting (a dropped request), and
+//! interrupts the statement when either says so. The statement then fails with
+//! [`StoreError::OverBudget`](crate::StoreError::OverBudget).
+//!
+//! This is not a CPU-time account (a statement waiting on the busy handler counts its waiting
+//! too) and it does nothing for writes, which run to their end so a transaction is never cut off.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::SqliteStore;
+
+/// Virtual-machine steps between two looks at the clock: an `Instant::now()` per few thousand
+/// steps costs nothing measurable, and a statement notices its deadline within a millisecond.
+const STEPS_BETWEEN_CHECKS: i32 = 2_000;
+
+/// How long database reads may run, and a way to stop them early (cheap to clone: the clones
+/// share the flag).
+#[derive(Debug, Clone)]
+pub struct ReadBudget {
+    deadline: Instant,
+    limit: Duration,
+    abandoned: Arc<AtomicBool>,
+}
+
+impl ReadBudget {
+    /// A budget of `limit` from now.
+    pub fn new(limit: Duration) -> ReadBudget {
+        ReadBudget {
+            deadline: Instant::now() + limit,
+            limit,
+            abandoned: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The time the budget allowed in all.
+    pub fn limit(&self) -> Duration {
+        self.limit
+    }
+
+    /// Tells every statement under this budget (or a clone of it) to stop at its next check:
+    /// nobody waits for the answer any more.
+    pub fn abandon(&self) {
+        self.abandoned.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the work must stop: the deadline passed or the work was abandoned.
+    pub fn is_spent(&self) -> bool {
+        self.abandoned.load(Ordering::Relaxed) || Instant::now() >= self.deadline
+    }
+}
+
+impl SqliteStore {
+    /// Runs `work` with every statement it runs on this connection interrupted once `budget` is
+    /// spent; such a statement fails with [`StoreError::OverBudget`](crate::StoreError::OverBudget).
+    /// The connection is back to unbounded work afterwards.
+    pub fn within_budget<T>(
+        &mut self,
+        budget: &ReadBudget,
+        work: impl FnOnce(&SqliteStore) -> T,
+    ) -> T {
+        let watched = budget.clone();
+        // Installing or removing a progress handler cannot fail in SQLite; rusqlite's Result is
+        // for its own bookkeeping, which only fails on a closed connection, where `work` fails too.
+        let _ = self
+            .connection
+            .progress_handler(STEPS_BETWEEN_CHECKS, Some(move || watched.is_spent()));
+        self.budget_limit = Some(budget.limit());
+        let outcome = work(self);
+        self.budget_limit = None;
+        let _ = self.connection.progress_handler(0, None::<fn() -> bool>);
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{SearchQuery, Store, StoreError};
+
+    /// A statement that runs for ever without a budget: a recursive count to a billion.
+    const ENDLESS: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n \
+                           WHERE i < 1000000000) SELECT count(*) FROM n";
+
+    fn endless(store: &SqliteStore) -> crate::Result<i64> {
+        store
+            .connection
+            .query_row(ENDLESS, [], |row| row.get(0))
+            .map_err(|source| store.error(source))
+    }
+
+    #[test]
+    fn a_read_past_its_deadline_stops_with_over_budget() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let started = Instant::now();
+        let budget = ReadBudget::new(Duration::from_millis(50));
+        let outcome = store.within_budget(&budget, endless);
+        assert!(
+            matches!(outcome, Err(StoreError::OverBudget { .. })),
+            "{outcome:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+        // The handler is gone afterwards: ordinary work runs.
+        assert!(store
+            .search(&SearchQuery {
+                text: "word".into(),
+                ..SearchQuery::default()
+            })
+            .is_ok());
+    }
+
+    #[test]
+    fn an_abandoned_read_stops_at_once_whatever_its_deadline() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let budget = ReadBudget::new(Duration::from_secs(3600));
+        let abandoner = budget.clone();
+        let started = Instant::now();
+        let stopper = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            abandoner.abandon();
+        });
+        let outcome = store.within_budget(&budget, endless);
+        stopper.join().unwrap();
+        assert!(
+            matches!(outcome, Err(StoreError::OverBudget { .. })),
+            "{outcome:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+}
