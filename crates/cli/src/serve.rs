@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use newslens_server::{serve, Settings, DEFAULT_MAX_BODY};
+use newslens_server::{runtime, serve, Limits, Settings, DEFAULT_MAX_BODY};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -36,18 +36,13 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: &ServeArgs) -> Result<()> {
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
-    if let Some(jobs) = args.jobs {
-        builder.worker_threads(jobs.max(1));
-    }
-    let runtime = builder
-        .enable_all()
-        .build()
-        .context("cannot start the server's threads")?;
+    let limits = Limits::default();
+    let runtime = runtime(args.jobs, &limits).context("cannot start the server's threads")?;
     let settings = Settings {
         db: args.db.clone(),
         token: args.token.clone().filter(|token| !token.is_empty()),
         max_body: args.max_body,
+        limits,
     };
     let db = args.db.display().to_string();
     runtime

@@ -57,6 +57,12 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, message)
     }
 
+    /// 503: the server is at one of its limits (requests in flight, read connections, a time
+    /// budget); the answer carries `Retry-After`.
+    pub fn overloaded(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+
     /// 500: a fault on the server's side; the message says what failed.
     pub fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
@@ -79,9 +85,19 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// Seconds a 503 asks the client to wait before trying again.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, axum::Json(self.body())).into_response()
+        let mut response = (self.status, axum::Json(self.body())).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }
 
@@ -89,6 +105,11 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
         match error {
             StoreError::Query { .. } => ApiError::bad_request(error.to_string()),
+            StoreError::OverBudget { limit, .. } => ApiError::overloaded(format!(
+                "the request's database work ran past its budget of {} s and was stopped; \
+                 a narrower query may answer",
+                limit.as_secs_f64()
+            )),
             _ => ApiError::internal(error.to_string()),
         }
     }
@@ -127,8 +148,26 @@ impl From<BytesRejection> for ApiError {
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             return ApiError::new(status, "request body over the size limit (see --max-body)");
         }
+        if stalled(&rejection) {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body stalled and was not read to its end",
+            );
+        }
         ApiError::new(status, rejection.body_text())
     }
+}
+
+/// Whether reading the body failed because it stalled past the body timeout.
+fn stalled(rejection: &BytesRejection) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+    while let Some(error) = source {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }
 
 /// Results of handlers.

@@ -8,6 +8,8 @@
 //! - [`api`]: the `/v1` handlers; their attributes generate the OpenAPI document.
 //! - [`routes`]: the pages' handlers; [`pages`]: the pages themselves, rendered from the views.
 //! - [`state`]: the shared connections and settings.
+//! - [`limits`]: what the server takes on at once and for how long, and the gate of every
+//!   request; [`connections`]: the accept loop (header timeout, connection cap).
 //! - [`load`]: an open-loop load generator that measures the server's latency (`bench serve`).
 //!
 //! Every answer carries a Content-Security-Policy that allows no script and only the embedded
@@ -15,7 +17,9 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod connections;
 pub mod error;
+pub mod limits;
 pub mod load;
 pub mod pages;
 pub mod routes;
@@ -26,15 +30,18 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
+use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDocument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use limits::Limits;
 pub use state::{AppState, Settings};
 
 /// The policy every answer carries: no script, no inline style, only our own stylesheet.
@@ -102,6 +109,7 @@ pub fn openapi() -> OpenApiDocument {
 /// The whole application: API, OpenAPI document, pages, stylesheet, limits and headers.
 pub fn app(state: AppState) -> Router {
     let max_body = state.settings().max_body;
+    let limits = state.settings().limits.clone();
     let (api, document) = api(state.clone());
     let document = Arc::new(document.to_pretty_json().unwrap_or_default());
     Router::new()
@@ -122,6 +130,11 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/{*rest}", any(api::not_found))
         .merge(routes::pages(state))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
+        .layer(from_fn_with_state(
+            limits::Gate::new(&limits),
+            limits::admit,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -155,9 +168,26 @@ pub enum ServeError {
     },
 }
 
-/// Serves the application on a bound listener until the task is dropped (benchmarks, tests).
+/// Serves the application on a bound listener until the task is dropped (benchmarks, tests),
+/// with the limits of the state's settings.
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).await
+    let limits = state.settings().limits.clone();
+    connections::serve_connections(listener, app(state), &limits, std::future::pending()).await;
+    Ok(())
+}
+
+/// The tokio runtime `newslens serve` runs on: `jobs` worker threads (default: one per core),
+/// and at most [`Limits::max_blocking_threads`] blocking threads, so a burst of requests queues
+/// its database and analysis work instead of starting hundreds of threads.
+pub fn runtime(jobs: Option<usize>, limits: &Limits) -> std::io::Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(jobs) = jobs {
+        builder.worker_threads(jobs.max(1));
+    }
+    builder
+        .max_blocking_threads(limits.max_blocking_threads())
+        .enable_all()
+        .build()
 }
 
 /// Serves until Ctrl-C; `ready` is called with the bound address once it listens.
@@ -169,6 +199,7 @@ pub async fn serve(
     if !addr.ip().is_loopback() && settings.token.is_none() {
         return Err(ServeError::TokenRequired(addr));
     }
+    let limits = settings.limits.clone();
     let state = AppState::open(settings)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -177,13 +208,9 @@ pub async fn serve(
         .local_addr()
         .map_err(|source| ServeError::Io { addr, source })?;
     ready(bound);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|source| ServeError::Io {
-            addr: bound,
-            source,
-        })
+    connections::serve_connections(listener, app(state), &limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }

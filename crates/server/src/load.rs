@@ -22,7 +22,7 @@ use tokio::runtime::Runtime;
 
 use newslens_store::{QuoteFilter, SqliteStore, Store, StoreError, StoryFilter};
 
-use crate::{serve_on, AppState, Settings, DEFAULT_MAX_BODY};
+use crate::{serve_on, AppState, Limits, Settings, DEFAULT_MAX_BODY};
 
 /// Why a load test could not run.
 #[derive(Debug, thiserror::Error)]
@@ -119,15 +119,13 @@ impl LoadTest {
             return Err(LoadError::Nothing);
         }
         let endpoints = endpoints(&settings.db)?;
-        let mut server = tokio::runtime::Builder::new_multi_thread();
-        if let Some(jobs) = settings.jobs {
-            server.worker_threads(jobs.max(1));
-        }
-        let server = server.enable_all().build()?;
+        let limits = Limits::default();
+        let server = crate::runtime(settings.jobs, &limits)?;
         let state = AppState::open(Settings {
             db: settings.db.clone(),
             token: None,
             max_body: DEFAULT_MAX_BODY,
+            limits,
         })?;
         let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
         let addr = listener.local_addr()?;

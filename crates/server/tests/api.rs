@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 use newslens_read::jsonl::JsonLines;
 use newslens_read::{read_record, ReadOptions};
-use newslens_server::{app, openapi, AppState, Settings, CONTENT_SECURITY_POLICY};
+use newslens_server::{app, openapi, AppState, Limits, Settings, CONTENT_SECURITY_POLICY};
 use newslens_store::{prepare, update_stories, SqliteStore, Store, StoryConfig};
 
 const EXAMPLES: &str = concat!(
@@ -42,6 +42,7 @@ fn fixture(token: Option<&str>, max_body: usize) -> Fixture {
         db,
         token: token.map(str::to_string),
         max_body,
+        limits: Limits::default(),
     })
     .unwrap();
     Fixture {

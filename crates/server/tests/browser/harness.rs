@@ -17,7 +17,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use newslens_read::{open, read_record, Input, ReadOptions};
-use newslens_server::{app, AppState, Settings, DEFAULT_MAX_BODY};
+use newslens_server::{app, AppState, Limits, Settings, DEFAULT_MAX_BODY};
 use newslens_store::{prepare, update_stories, SqliteStore, Store, StoryConfig};
 
 /// Debian's `chromium`.
@@ -101,6 +101,7 @@ pub async fn start_server(corpus: &Corpus) -> String {
         db: corpus.db(),
         token: None,
         max_body: DEFAULT_MAX_BODY,
+        limits: Limits::default(),
     })
     .expect("open the corpus for serving");
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
