@@ -3,7 +3,8 @@
 //!
 //! The measuring is `newslens_pipeline::bench` (the ingest) and `newslens_store::bench` (the
 //! views); this module parses the arguments and prints articles per second (reading, analysis,
-//! storing and stories), peak memory, and the latencies of the views.
+//! storing and stories), peak memory, and the latencies of the views. `bench hostile` runs
+//! `newslens_server::hostile`'s probes and prints one line per probe.
 
 use std::path::PathBuf;
 
@@ -11,6 +12,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 
 use newslens_pipeline::bench::{bench_ingest, IngestBench};
+use newslens_server::hostile::{HostileSettings, HostileTest};
 use newslens_store::bench::{time_views, ViewTimes};
 use newslens_store::SqliteStore;
 
@@ -22,6 +24,22 @@ pub enum BenchCommand {
     Serve(crate::bench_serve::BenchServeArgs),
     /// Time listing stories and searching in an existing corpus.
     Views(BenchViewsArgs),
+    /// Serve a corpus on loopback and probe it as an attacker would (costly searches, thousands
+    /// of connections, idle and slow clients); report each probe's outcome and time.
+    Hostile(BenchHostileArgs),
+}
+
+#[derive(Args)]
+pub struct BenchHostileArgs {
+    /// The corpus to serve (for example one kept by `bench ingest --keep-db PATH`).
+    #[arg(long, value_name = "PATH")]
+    db: PathBuf,
+    /// Connections opened at once, each with a costly search.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    concurrent: usize,
+    /// Idle connections held open while a new client asks.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    idle: usize,
 }
 
 #[derive(Args)]
@@ -63,6 +81,7 @@ pub fn run(command: &BenchCommand) -> Result<()> {
             Ok(())
         }
         BenchCommand::Serve(args) => crate::bench_serve::run(args),
+        BenchCommand::Hostile(args) => run_hostile(args),
         BenchCommand::Views(args) => {
             if !args.db.exists() {
                 bail!("{}: no such corpus", args.db.display());
@@ -74,6 +93,37 @@ pub fn run(command: &BenchCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `bench hostile`: the probes are `newslens_server::hostile`; this prints one line per probe.
+fn run_hostile(args: &BenchHostileArgs) -> Result<()> {
+    let test = HostileTest::start(HostileSettings {
+        db: args.db.clone(),
+        concurrent: args.concurrent,
+        idle: args.idle,
+    })?;
+    let limits = test.limits();
+    println!(
+        "newslens bench hostile: {} on http://{}/ (at most {} connections, {} requests in flight, \
+         {} read connections; read budget {} s, request timeout {} s)",
+        args.db.display(),
+        test.addr(),
+        limits.max_connections,
+        limits.max_in_flight,
+        limits.readers,
+        limits.read_budget.as_secs_f64(),
+        limits.request_timeout.as_secs_f64()
+    );
+    test.run(&mut |outcome| {
+        println!(
+            "  {:<50} {:>9.3} s  {}",
+            outcome.probe,
+            outcome.elapsed.as_secs_f64(),
+            outcome.outcome
+        );
+    });
+    test.stop();
+    Ok(())
 }
 
 fn print_ingest(bench: &IngestBench) {

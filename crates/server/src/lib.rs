@@ -10,7 +10,8 @@
 //! - [`state`]: the shared connections and settings.
 //! - [`limits`]: what the server takes on at once and for how long, and the gate of every
 //!   request; [`connections`]: the accept loop (header timeout, connection cap).
-//! - [`load`]: an open-loop load generator that measures the server's latency (`bench serve`).
+//! - [`load`]: an open-loop load generator that measures the server's latency (`bench serve`);
+//!   [`hostile`]: the probes of costly and slow clients (`bench hostile`).
 //!
 //! Every answer carries a Content-Security-Policy that allows no script and only the embedded
 //! stylesheet, so even markup that slipped through escaping could not run.
@@ -19,6 +20,7 @@
 pub mod api;
 pub mod connections;
 pub mod error;
+pub mod hostile;
 pub mod limits;
 pub mod load;
 pub mod pages;
