@@ -286,3 +286,45 @@ async fn a_new_client_is_answered_fast_while_hundreds_of_idle_connections_are_op
     // The oldest idle connections were closed to make room.
     assert!(closed_within(&mut idle[0], Duration::from_secs(2)).await);
 }
+
+/// Issue 17: a search went on for minutes after its client had gone. When a request's future is
+/// dropped (the client closed the connection, or the request timed out), its read is abandoned
+/// and SQLite stops the statement at its next progress check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_whose_request_is_dropped_is_stopped_inside_sqlite() {
+    let server = start(quick_limits()).await;
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let reading = server.state.clone();
+    let request = tokio::spawn(async move {
+        reading
+            .read(move |store| {
+                // The request is dropped while this read is under way.
+                std::thread::sleep(Duration::from_millis(300));
+                let outcome = store.search(&newslens_store::SearchQuery {
+                    text: "ferry OR harbour OR council".into(),
+                    ..newslens_store::SearchQuery::default()
+                });
+                let _ = sender.send(outcome.map(|hits| hits.len()));
+                Ok(())
+            })
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    request.abort();
+    let outcome =
+        tokio::task::spawn_blocking(move || receiver.recv_timeout(Duration::from_secs(5)))
+            .await
+            .unwrap()
+            .expect("the read ran");
+    assert!(
+        matches!(outcome, Err(newslens_store::StoreError::OverBudget { .. })),
+        "{outcome:?}"
+    );
+    // The same search, not abandoned, answers; the connection is back in the pool unbounded.
+    let answer = request_search(server.addr).await;
+    assert_eq!(answer.status, 200, "{}", answer.head);
+}
+
+async fn request_search(addr: SocketAddr) -> Answer {
+    request(addr, &get("/v1/search?q=ferry+OR+harbour+OR+council")).await
+}

@@ -18,9 +18,12 @@ use std::time::{Duration, Instant};
 
 use super::SqliteStore;
 
-/// Virtual-machine steps between two looks at the clock: an `Instant::now()` per few thousand
-/// steps costs nothing measurable, and a statement notices its deadline within a millisecond.
-const STEPS_BETWEEN_CHECKS: i32 = 2_000;
+/// Virtual-machine steps between two looks at the abandon flag (an atomic load), so that even a
+/// short statement notices its client has gone.
+const STEPS_BETWEEN_CHECKS: i32 = 100;
+/// Looks at the flag between two looks at the clock: an `Instant::now()` per thousand steps
+/// costs nothing measurable, and a statement notices its deadline within a millisecond.
+const FLAG_CHECKS_PER_CLOCK: u32 = 10;
 
 /// How long database reads may run, and a way to stop them early (cheap to clone: the clones
 /// share the flag).
@@ -54,7 +57,11 @@ impl ReadBudget {
 
     /// Whether the work must stop: the deadline passed or the work was abandoned.
     pub fn is_spent(&self) -> bool {
-        self.abandoned.load(Ordering::Relaxed) || Instant::now() >= self.deadline
+        self.is_abandoned() || Instant::now() >= self.deadline
+    }
+
+    fn is_abandoned(&self) -> bool {
+        self.abandoned.load(Ordering::Relaxed)
     }
 }
 
@@ -68,11 +75,20 @@ impl SqliteStore {
         work: impl FnOnce(&SqliteStore) -> T,
     ) -> T {
         let watched = budget.clone();
+        let mut n_checks: u32 = 0;
         // Installing or removing a progress handler cannot fail in SQLite; rusqlite's Result is
         // for its own bookkeeping, which only fails on a closed connection, where `work` fails too.
-        let _ = self
-            .connection
-            .progress_handler(STEPS_BETWEEN_CHECKS, Some(move || watched.is_spent()));
+        let _ = self.connection.progress_handler(
+            STEPS_BETWEEN_CHECKS,
+            Some(move || {
+                n_checks = n_checks.wrapping_add(1);
+                if n_checks % FLAG_CHECKS_PER_CLOCK == 0 {
+                    watched.is_spent()
+                } else {
+                    watched.is_abandoned()
+                }
+            }),
+        );
         self.budget_limit = Some(budget.limit());
         let outcome = work(self);
         self.budget_limit = None;
