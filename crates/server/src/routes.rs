@@ -47,7 +47,9 @@ impl From<ApiError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status;
-        (status, pages::error_page(status.as_u16(), &self.0.message)).into_response()
+        crate::error::with_retry_after(
+            (status, pages::error_page(status.as_u16(), &self.0.message)).into_response(),
+        )
     }
 }
 

@@ -219,7 +219,7 @@ async fn a_read_waits_briefly_for_a_pooled_connection_then_is_refused() {
     let holding = tokio::spawn(async move {
         holder
             .read(|_| {
-                std::thread::sleep(Duration::from_millis(600));
+                std::thread::sleep(Duration::from_millis(800));
                 Ok(())
             })
             .await
@@ -230,6 +230,11 @@ async fn a_read_waits_briefly_for_a_pooled_connection_then_is_refused() {
     assert_eq!(answer.status, 503, "{}", answer.head);
     assert!(answer.head.to_lowercase().contains("retry-after: 1"));
     assert!(started.elapsed() < Duration::from_millis(500));
+    // A page meets the same limit, as a page.
+    let page = request(server.addr, &get("/")).await;
+    assert_eq!(page.status, 503, "{}", page.head);
+    assert!(page.head.to_lowercase().contains("retry-after: 1"));
+    assert!(page.head.to_lowercase().contains("text/html"));
     holding.await.unwrap().unwrap();
     let answer = request(server.addr, &get("/v1/corpus")).await;
     assert_eq!(answer.status, 200, "{}", answer.head);
