@@ -3,7 +3,8 @@
 //!
 //! Work is bounded at each stage, so that memory and threads stay bounded whatever arrives:
 //!
-//! - **connections**: at most [`Limits::max_connections`] open; a new one beyond that closes the
+//! - **connections**: at most [`Limits::max_connections`] open (by default half the open-file
+//!   limit, at most 10,000); a new one beyond that closes the
 //!   oldest (after its answer, if a request is in flight), so idle connections cannot lock out
 //!   a new client ([`crate::connections`]);
 //! - **request heads**: a connection that has not sent a whole request head within
@@ -57,7 +58,7 @@ impl Default for Limits {
     fn default() -> Limits {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Limits {
-            max_connections: 1024,
+            max_connections: default_max_connections(),
             max_in_flight: 128,
             readers: 2 * cores,
             reader_wait: Duration::from_secs(1),
@@ -75,6 +76,26 @@ impl Limits {
     /// queues instead of starting a thread (tokio's default allows 512, each with its stack).
     pub fn max_blocking_threads(&self) -> usize {
         self.readers + 32
+    }
+}
+
+/// Half the process's open-file limit less a reserve (database files, the listener), at most
+/// 10,000: connections asked to close may linger until their answer, so up to twice the cap can
+/// be open, and the accept loop must never run out of descriptors before the cap makes room.
+/// 1,024 where the limit cannot be read (outside Linux).
+fn default_max_connections() -> usize {
+    const RESERVE: usize = 128;
+    let soft_limit = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| {
+            let line = limits
+                .lines()
+                .find(|line| line.starts_with("Max open files"))?;
+            line.split_whitespace().nth(3)?.parse::<usize>().ok()
+        });
+    match soft_limit {
+        Some(soft_limit) => (soft_limit.saturating_sub(RESERVE) / 2).clamp(64, 10_000),
+        None => 1024,
     }
 }
 
