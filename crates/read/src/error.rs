@@ -82,6 +82,10 @@ pub enum ErrorKind {
     /// A web archive that does not follow the WARC format.
     #[error("malformed WARC: {0}")]
     Warc(String),
+    /// A page whose shape would make parsing it cost far more than its size (tags nested
+    /// thousands deep, a tag with thousands of attributes).
+    #[error("page refused: {0}")]
+    Shape(String),
     /// The input has no article text (for example an HTML page with no main text).
     #[error("no article text found")]
     NoText,
