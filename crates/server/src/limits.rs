@@ -141,3 +141,64 @@ pub(crate) async fn admit(State(gate): State<Gate>, request: Request, next: Next
         .into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{header, StatusCode};
+    use axum::middleware::from_fn_with_state;
+    use axum::routing::{get, post};
+    use axum::Router;
+    use tower::ServiceExt;
+
+    /// A handler that takes longer than the request timeout.
+    async fn slow() -> &'static str {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        "late"
+    }
+
+    fn gated(limits: &Limits) -> Router {
+        Router::new()
+            .route("/v1/stories", get(slow))
+            .route("/v1/ingest", post(|| async { "stored" }))
+            .layer(from_fn_with_state(Gate::new(limits), admit))
+    }
+
+    #[tokio::test]
+    async fn a_request_past_the_request_timeout_is_stopped_with_503_and_retry_after() {
+        let limits = Limits {
+            request_timeout: Duration::from_millis(50),
+            ..Limits::default()
+        };
+        let started = std::time::Instant::now();
+        let response = gated(&limits)
+            .oneshot(
+                axum::http::Request::get("/v1/stories")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[tokio::test]
+    async fn ingest_is_not_cut_off_by_the_request_timeout() {
+        let limits = Limits {
+            request_timeout: Duration::from_millis(0),
+            ..Limits::default()
+        };
+        let response = gated(&limits)
+            .oneshot(
+                axum::http::Request::post("/v1/ingest")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}
