@@ -131,6 +131,12 @@ pub enum ErrorKind {
     /// A web archive that does not follow the WARC format.
     #[error("malformed WARC: {0}")]
     Warc(String),
+    /// A file of many records (JSON lines, a web archive) that holds none, like an empty text file.
+    #[error("no records")]
+    NoRecords,
+    /// A web archive whose records hold no HTML response, so no article.
+    #[error("no HTML responses among its {0} records")]
+    NoHtmlResponses(usize),
     /// The input has no article text (for example an HTML page with no main text).
     #[error("no article text found")]
     NoText,

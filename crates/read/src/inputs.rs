@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{ErrorKind, Origin, ReadError, Result};
+use crate::gzip::GzMembers;
 use crate::jsonl::JsonLines;
 use crate::record::{Format, Given, ReadOptions, Record};
 use crate::warc::WarcRecords;
@@ -152,14 +153,11 @@ pub fn open(input: &Input, options: &ReadOptions) -> Records {
     match kind {
         FileKind::JsonLines => Box::new(JsonLines::new(reader, name, options.max_bytes)),
         FileKind::Warc => Box::new(WarcRecords::new(reader, name, options.max_bytes)),
-        FileKind::WarcGz => {
-            let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-            Box::new(WarcRecords::new(
-                BufReader::with_capacity(64 * 1024, decoder),
-                name,
-                options.max_bytes,
-            ))
-        }
+        FileKind::WarcGz => Box::new(WarcRecords::new(
+            GzMembers::new(reader),
+            name,
+            options.max_bytes,
+        )),
         FileKind::Text | FileKind::Html => {
             let format = if kind == FileKind::Html {
                 Format::Html

@@ -20,6 +20,7 @@
 
 pub mod decode;
 pub mod error;
+pub mod gzip;
 pub mod html;
 pub mod inputs;
 pub mod jsonl;
