@@ -621,6 +621,16 @@ pub async fn corpus(State(state): State<AppState>) -> ApiResult<Json<CorpusCount
     Ok(Json(counts))
 }
 
+/// The answer to a method a path does not take (axum adds the `Allow` header): the same JSON
+/// error as every other answer, not an empty body.
+pub async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this path does not take this method; the Allow header lists those it takes",
+    )
+    .into_response()
+}
+
 /// The answer to an unknown path under `/v1`.
 pub async fn not_found() -> Response {
     ApiError::not_found("no such API path; see /v1/openapi.json").into_response()

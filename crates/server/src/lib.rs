@@ -121,6 +121,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1", any(api::not_found))
         .route("/v1/{*rest}", any(api::not_found))
         .merge(routes::pages(state))
+        // After every route: it applies to the routes registered before it.
+        .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
