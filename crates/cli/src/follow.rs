@@ -92,7 +92,7 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             &mut store,
             Chunks::with_limits(records, FOLLOW_CHUNK_RECORDS, CHUNK_BYTES),
             &mut |event| match event {
-                Event::Warning(warning) => eprintln!("newslens: {}", printable(&warning)),
+                Event::Warning(warning) => eprintln!("newslens: {}", printable(warning)),
                 Event::Failed(error) => eprintln!("newslens: {error}"),
                 Event::Chunk { .. } | Event::UpdatingStories => {}
             },

@@ -128,7 +128,7 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
         newslens_pipeline::ingest(&pipeline, &mut store, Chunks::new(records), &mut |event| {
             match event {
                 Event::Warning(warning) => {
-                    bar.suspend(|| eprintln!("newslens: {}", printable(&warning)))
+                    bar.suspend(|| eprintln!("newslens: {}", printable(warning)))
                 }
                 Event::Failed(error) => bar.suspend(|| eprintln!("newslens: {error}")),
                 Event::Chunk { n_read } => bar.set_message(format!(

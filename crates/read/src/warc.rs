@@ -88,9 +88,15 @@ impl<R: BufRead> WarcRecords<R> {
 
     /// The current record is damaged: one error for it, then on to the next version line.
     fn damaged(&mut self, kind: ErrorKind) -> Option<Result<Record>> {
+        let error = self.damage(kind);
+        self.item(Err(error))
+    }
+
+    /// The error for a damaged current record, with reading set to resume at the next record.
+    fn damage(&mut self, kind: ErrorKind) -> ReadError {
         self.resynchronising = true;
         self.next_version = None;
-        self.item(Err(ReadError::new(self.origin(), kind)))
+        ReadError::new(self.origin(), kind)
     }
 
     fn item(&mut self, item: Result<Record>) -> Option<Result<Record>> {
@@ -100,16 +106,21 @@ impl<R: BufRead> WarcRecords<R> {
 
     /// What an I/O error means for the current record: damage (read on), or the end.
     fn io_failure(&mut self, error: std::io::Error) -> Option<Result<Record>> {
+        let error = self.io_error(error);
+        self.item(Err(error))
+    }
+
+    fn io_error(&mut self, error: std::io::Error) -> ReadError {
         if let Some(damage) = DamagedMember::of(&error) {
-            return self.damaged(ErrorKind::Io(damage.to_string()));
+            return self.damage(ErrorKind::Io(damage.to_string()));
         }
         self.finished = true;
-        self.item(Err(ReadError::io(self.origin(), &error)))
+        ReadError::io(self.origin(), &error)
     }
 
     /// The next version line: blank lines are skipped, and every other line while
     /// resynchronising. A line that is neither, outside resynchronisation, starts a damaged record.
-    fn version_line(&mut self) -> std::result::Result<Option<String>, Option<Result<Record>>> {
+    fn version_line(&mut self) -> Result<Option<String>> {
         loop {
             let line = match read_line(&mut self.reader) {
                 Ok(None) => return Ok(None),
@@ -117,12 +128,12 @@ impl<R: BufRead> WarcRecords<R> {
                 Err(LineError::TooLong) if self.resynchronising => continue,
                 Err(LineError::TooLong) => {
                     self.record_number += 1;
-                    return Err(self.damaged(ErrorKind::Warc("header line too long".to_string())));
+                    return Err(self.damage(ErrorKind::Warc("header line too long".to_string())));
                 }
                 Err(LineError::Io(error)) => {
                     // Damage between records belongs to the record that was to come.
                     self.record_number += 1;
-                    return Err(self.io_failure(error));
+                    return Err(self.io_error(error));
                 }
             };
             if line.starts_with("WARC/") {
@@ -133,7 +144,7 @@ impl<R: BufRead> WarcRecords<R> {
                 continue;
             }
             self.record_number += 1;
-            return Err(self.damaged(ErrorKind::Warc(format!(
+            return Err(self.damage(ErrorKind::Warc(format!(
                 "expected a WARC/1.x version line, found {:?}",
                 truncate(&line)
             ))));
@@ -240,7 +251,7 @@ impl<R: BufRead> Iterator for WarcRecords<R> {
                 None => match self.version_line() {
                     Ok(Some(line)) => line,
                     Ok(None) => return self.end(),
-                    Err(item) => return item,
+                    Err(error) => return self.item(Err(error)),
                 },
             };
             self.record_number += 1;
