@@ -204,3 +204,61 @@ impl<R: BufRead> BufRead for GzMembers<R> {
         self.start = (self.start + amount).min(self.end);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn member(text: &str) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn read_all(bytes: &[u8]) -> (String, Vec<String>) {
+        let mut members = GzMembers::new(bytes);
+        let mut text = Vec::new();
+        let mut errors = Vec::new();
+        let mut buffer = [0u8; 7];
+        loop {
+            match members.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => text.extend_from_slice(&buffer[..n]),
+                Err(error) => errors.push(error.to_string()),
+            }
+            assert!(errors.len() < 10, "the stream does not end: {errors:?}");
+        }
+        (String::from_utf8(text).unwrap(), errors)
+    }
+
+    #[test]
+    fn members_read_one_after_another_as_one_stream() {
+        let bytes = [member("one "), member("two "), member("three")].concat();
+        assert_eq!(read_all(&bytes), ("one two three".to_string(), vec![]));
+        assert_eq!(read_all(&[]), (String::new(), vec![]));
+    }
+
+    #[test]
+    fn a_damaged_member_is_reported_once_and_the_next_members_are_read() {
+        let mut damaged = member(&"the damaged member's words ".repeat(20));
+        let middle = damaged.len() / 2;
+        for byte in &mut damaged[middle - 3..middle + 3] {
+            *byte ^= 0xa5;
+        }
+        let bytes = [member("one "), damaged, member("three "), member("four")].concat();
+        let (text, errors) = read_all(&bytes);
+        assert!(text.starts_with("one "), "{text}");
+        assert!(text.ends_with("three four"), "{text}");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("damaged gzip data"), "{errors:?}");
+    }
+
+    #[test]
+    fn garbage_after_the_last_member_is_one_error() {
+        let bytes = [member("one"), b"not gzip at all".to_vec()].concat();
+        let (text, errors) = read_all(&bytes);
+        assert_eq!(text, "one");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+}
