@@ -50,12 +50,8 @@ pub fn attach_pronouns_and_nominals(
     sentences: &[SentenceTokens],
     entities: &mut Vec<FoundEntity>,
 ) {
-    let quoted = quoted_spans_by_line(text);
-    let inside_quote = |offset: usize| {
-        quoted
-            .iter()
-            .any(|range| range.start <= offset && offset < range.end)
-    };
+    let quoted = QuotedRanges::new(quoted_spans_by_line(text));
+    let inside_quote = |offset: usize| quoted.contains(offset);
     let mut named: Vec<ChainLink> = entities
         .iter()
         .enumerate()
@@ -99,11 +95,10 @@ pub fn attach_pronouns_and_nominals(
                 let nominal = nominal_end(text, sentence, token_idx)
                     // "the foreign secretary Dominic Raab": a premodifier of a name, a role not a mention.
                     .filter(|end_idx| {
-                        !named.iter().any(|link| {
-                            sentence
-                                .tokens
-                                .get(end_idx + 1)
-                                .is_some_and(|next| next.start == link.start)
+                        !sentence.tokens.get(end_idx + 1).is_some_and(|next| {
+                            named
+                                .binary_search_by_key(&next.start, |link| link.start)
+                                .is_ok()
                         })
                     });
                 if let Some(end_idx) = nominal {
@@ -117,13 +112,18 @@ pub fn attach_pronouns_and_nominals(
                             ..sentence.tokens[token_idx - 1].end]
                             == ",")
                         .then(|| {
-                            chain.iter().rev().find(|link| {
-                                link.sentence_idx == sentence_idx
-                                    && entities[link.entity_idx].mentions.iter().any(|m| {
-                                        m.kind == MentionKind::Name
-                                            && m.span.end == sentence.tokens[token_idx - 2].end
-                                    })
-                            })
+                            // The chain runs in text order: only this sentence's tail is read.
+                            chain
+                                .iter()
+                                .rev()
+                                .take_while(|link| link.sentence_idx >= sentence_idx)
+                                .find(|link| {
+                                    link.sentence_idx == sentence_idx
+                                        && entities[link.entity_idx].mentions.iter().any(|m| {
+                                            m.kind == MentionKind::Name
+                                                && m.span.end == sentence.tokens[token_idx - 2].end
+                                        })
+                                })
                         })
                         .flatten()
                         .map(|link| link.entity_idx);
@@ -165,16 +165,50 @@ pub fn attach_pronouns_and_nominals(
 
 /// The person a pronoun in `sentence_idx` refers to: the leftmost person mentioned in the nearest
 /// sentence that mentions one, within reach.
+///
+/// The chain runs in text order, so its sentence numbers never decrease: the nearest sentence is
+/// the last link's, and its leftmost person is found by binary search, not by reading the chain
+/// from the start for every pronoun (which made long texts quadratic).
 fn antecedent(chain: &[ChainLink], sentence_idx: usize) -> Option<usize> {
     let nearest = chain
-        .iter()
-        .rev()
-        .find(|link| link.sentence_idx + PRONOUN_REACH >= sentence_idx)?
+        .last()
+        .filter(|link| link.sentence_idx + PRONOUN_REACH >= sentence_idx)?
         .sentence_idx;
+    let first = chain.partition_point(|link| link.sentence_idx < nearest);
     chain
-        .iter()
-        .find(|link| link.sentence_idx == nearest)
+        .get(first)
+        .filter(|link| link.sentence_idx == nearest)
         .map(|link| link.entity_idx)
+}
+
+/// Quoted spans, asked "is this offset inside one?" in logarithmic time: the spans sorted by
+/// start, with the furthest end reached by any span up to each.
+struct QuotedRanges {
+    starts: Vec<usize>,
+    furthest_end: Vec<usize>,
+}
+
+impl QuotedRanges {
+    fn new(mut spans: Vec<Span>) -> QuotedRanges {
+        spans.sort_by_key(|span| span.start);
+        let mut furthest = 0;
+        let furthest_end = spans
+            .iter()
+            .map(|span| {
+                furthest = furthest.max(span.end);
+                furthest
+            })
+            .collect();
+        QuotedRanges {
+            starts: spans.iter().map(|span| span.start).collect(),
+            furthest_end,
+        }
+    }
+
+    fn contains(&self, offset: usize) -> bool {
+        let n_started = self.starts.partition_point(|&start| start <= offset);
+        n_started > 0 && self.furthest_end[n_started - 1] > offset
+    }
 }
 
 /// The last token of a nominal opened by "the" at `the_idx`: up to five words ending in a title or

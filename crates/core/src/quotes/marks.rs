@@ -91,6 +91,7 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
     for paragraph in paragraphs {
         let body = &text[paragraph.start..paragraph.end];
         let chars = mark_chars(body);
+        let ahead = MarksAhead::new(&chars);
         let mut pending = continued_passage(text, &chars, carried.take(), &mut passages);
         let mut open: Option<OpenMark> = None;
         for (pos, &(offset, c, len)) in chars.iter().enumerate() {
@@ -98,7 +99,7 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
             let prev = pos.checked_sub(1).map(|p| chars[p].1);
             let next = chars.get(pos + 1).map(|&(_, n, _)| n);
             match open {
-                Some(mark) if mark.closed_by(c, prev, next, &chars[pos + 1..]) => {
+                Some(mark) if mark.closed_by(c, prev, next, ahead.after(pos)) => {
                     let inner = Span::new(mark.inner_start, at);
                     let outer_end = at + len;
                     match pending.take() {
@@ -117,7 +118,7 @@ pub fn quoted_passages(text: &str, paragraphs: &[Span]) -> Vec<Passage> {
                     open = None;
                 }
                 Some(_) => {}
-                None => open = OpenMark::opened_by(c, at, len, prev, next, &chars[pos + 1..]),
+                None => open = OpenMark::opened_by(c, at, len, prev, next, ahead.after(pos)),
             }
         }
         if let Some(mark) = open {
@@ -192,14 +193,14 @@ struct OpenMark {
 
 impl OpenMark {
     /// The mark `c` opens, if it opens one where it stands: `prev` and `next` are the characters
-    /// around it, `rest` the paragraph's characters after it.
+    /// around it, `rest` what the paragraph holds after it.
     fn opened_by(
         c: char,
         at: usize,
         len: usize,
         prev: Option<char>,
         next: Option<char>,
-        rest: &[(usize, char, usize)],
+        rest: Rest<'_>,
     ) -> Option<OpenMark> {
         let open = |closer: char, single: bool| OpenMark {
             open_at: at,
@@ -212,10 +213,8 @@ impl OpenMark {
         });
         // `”Mr. Lopez embodies …”`: a closing mark written for the opening one, at a word's
         // start and closed later in the paragraph.
-        let backwards_opener = c == '”'
-            && at_word_start
-            && next.is_some_and(|n| !n.is_whitespace())
-            && rest.iter().any(|&(_, d, _)| d == '”');
+        let backwards_opener =
+            c == '”' && at_word_start && next.is_some_and(|n| !n.is_whitespace()) && rest.has('”');
         if backwards_opener {
             return Some(open('”', false));
         }
@@ -226,25 +225,13 @@ impl OpenMark {
         }
         let closer = opens_single(c)?;
         // The closing mark must come later, not right after, and before a non-letter.
-        let has_closer = rest.iter().enumerate().any(|(offset, &(_, d, _))| {
-            d == closer
-                && offset > 0
-                && !rest
-                    .get(offset + 1)
-                    .is_some_and(|&(_, n, _)| n.is_alphanumeric())
-        });
+        let has_closer = rest.has_single_closer(closer);
         (at_word_start && has_closer && next.is_some_and(|n| !n.is_whitespace()))
             .then(|| open(closer, true))
     }
 
     /// Whether the mark `c` closes this one; `prev`, `next` and `rest` as for [`Self::opened_by`].
-    fn closed_by(
-        &self,
-        c: char,
-        prev: Option<char>,
-        next: Option<char>,
-        rest: &[(usize, char, usize)],
-    ) -> bool {
+    fn closed_by(&self, c: char, prev: Option<char>, next: Option<char>, rest: Rest<'_>) -> bool {
         let closer = self.closer;
         let closes = if c == '"' || c == TWO_APOSTROPHES || c == '\'' || c == '’' && self.single {
             // A straight or single mark closes after a word, before a non-letter.
@@ -259,9 +246,85 @@ impl OpenMark {
         let mixed_up = matches!((c, closer), ('"', '”') | ('”', '"'))
             && prev.is_some_and(|p| !p.is_whitespace())
             && !next.is_some_and(char::is_alphanumeric)
-            && !rest.iter().any(|&(_, d, _)| d == closer);
+            && !rest.has(closer);
         closes || mixed_up
     }
+}
+
+/// Where each quotation mark last appears in a paragraph, so that "does this mark come later in
+/// the paragraph?" costs one comparison instead of a scan of the rest of the paragraph (which made
+/// a long paragraph full of apostrophes quadratic).
+struct MarksAhead {
+    /// The last index of each mark character.
+    last: Vec<(char, usize)>,
+    /// The last index of each single closing mark that is followed by a non-letter (or ends the
+    /// paragraph): where a single quote can close.
+    last_single_closer: Vec<(char, usize)>,
+}
+
+impl MarksAhead {
+    fn new(chars: &[(usize, char, usize)]) -> MarksAhead {
+        let mut last: Vec<(char, usize)> = Vec::new();
+        let mut last_single_closer: Vec<(char, usize)> = Vec::new();
+        let record = |list: &mut Vec<(char, usize)>, c: char, idx: usize| match list
+            .iter_mut()
+            .find(|(mark, _)| *mark == c)
+        {
+            Some(entry) => entry.1 = idx,
+            None => list.push((c, idx)),
+        };
+        for (idx, &(_, c, _)) in chars.iter().enumerate() {
+            if !is_mark(c) {
+                continue;
+            }
+            record(&mut last, c, idx);
+            let before_non_letter = !chars
+                .get(idx + 1)
+                .is_some_and(|&(_, n, _)| n.is_alphanumeric());
+            if before_non_letter {
+                record(&mut last_single_closer, c, idx);
+            }
+        }
+        MarksAhead {
+            last,
+            last_single_closer,
+        }
+    }
+
+    /// What the paragraph holds after index `pos`.
+    fn after(&self, pos: usize) -> Rest<'_> {
+        Rest { ahead: self, pos }
+    }
+}
+
+/// The part of a paragraph after one character, as [`MarksAhead`] answers for it.
+#[derive(Clone, Copy)]
+struct Rest<'a> {
+    ahead: &'a MarksAhead,
+    pos: usize,
+}
+
+impl Rest<'_> {
+    /// Whether the mark `c` comes later in the paragraph.
+    fn has(self, c: char) -> bool {
+        last_index(&self.ahead.last, c).is_some_and(|idx| idx > self.pos)
+    }
+
+    /// Whether the single mark `closer` comes later, not right after, and before a non-letter.
+    fn has_single_closer(self, closer: char) -> bool {
+        last_index(&self.ahead.last_single_closer, closer).is_some_and(|idx| idx > self.pos + 1)
+    }
+}
+
+fn last_index(list: &[(char, usize)], c: char) -> Option<usize> {
+    list.iter()
+        .find(|(mark, _)| *mark == c)
+        .map(|&(_, idx)| idx)
+}
+
+/// The characters that can open or close a quoted passage.
+fn is_mark(c: char) -> bool {
+    opens_double(c).is_some() || opens_single(c).is_some() || matches!(c, '”' | '»' | '’' | '›')
 }
 
 fn trim_end(text: &str, start: usize, end: usize) -> usize {

@@ -25,6 +25,9 @@ impl Reader<'_> {
         quotes: &mut Vec<(usize, FoundQuote)>,
     ) {
         let mut fragments = Vec::new();
+        // Whether `quotes` is in text order yet: the first passage placed sorts it, the later
+        // ones are inserted in place (sorting again for each was quadratic in long texts).
+        let mut in_order = false;
         for (p, passage) in self.passages.iter().enumerate() {
             if claimed[p] {
                 continue;
@@ -43,7 +46,7 @@ impl Reader<'_> {
             let paragraph = self.paragraph_of(start);
             // `“…” ― Sonya Herridge`: a dash and a name after the passage sign it.
             if let Some(speaker) = self.signature_after(passage) {
-                push_passage(quotes, s_idx, passage, Some(speaker));
+                push_passage(quotes, &mut in_order, s_idx, passage, Some(speaker));
                 continue;
             }
             // "Thornberry launched a scathing attack: “…”": a colon hands the passage to the
@@ -57,7 +60,7 @@ impl Reader<'_> {
                         speaker::resolve(self.text, source, self.entities, &self.index)
                     });
                     if speaker.is_some() {
-                        push_passage(quotes, s_idx, passage, speaker);
+                        push_passage(quotes, &mut in_order, s_idx, passage, speaker);
                         continue;
                     }
                 }
@@ -89,7 +92,7 @@ impl Reader<'_> {
                     let speaker = previous
                         .and_then(|(_, q)| q.speaker.clone())
                         .map(|s| FoundSpeaker { mention: None, ..s });
-                    push_passage(quotes, s_idx, passage, speaker);
+                    push_passage(quotes, &mut in_order, s_idx, passage, speaker);
                 }
             }
         }
@@ -167,14 +170,19 @@ impl Reader<'_> {
     }
 }
 
-/// Adds a passage as a direct quote with no cue of its own, keeping quotes in text order.
+/// Adds a passage as a direct quote with no cue of its own, keeping quotes in text order (by
+/// their first span, ties in the order they came). `in_order` says whether `quotes` is sorted
+/// already; the first call sorts it, later ones insert after every quote that starts no later,
+/// which is where a stable sort would put it.
 fn push_passage(
     quotes: &mut Vec<(usize, FoundQuote)>,
+    in_order: &mut bool,
     s_idx: usize,
     passage: &Passage,
     speaker: Option<FoundSpeaker>,
 ) {
-    quotes.push((
+    let first_start = |quote: &FoundQuote| quote.spans.first().map_or(0, |s| s.start);
+    let quote = (
         s_idx,
         FoundQuote {
             spans: passage.parts.clone(),
@@ -184,8 +192,16 @@ fn push_passage(
             verb: None,
             channel: None,
         },
-    ));
-    quotes.sort_by_key(|(_, q)| q.spans.first().map_or(0, |s| s.start));
+    );
+    if *in_order {
+        let key = first_start(&quote.1);
+        let at = quotes.partition_point(|(_, q)| first_start(q) <= key);
+        quotes.insert(at, quote);
+    } else {
+        quotes.push(quote);
+        quotes.sort_by_key(|(_, q)| first_start(q));
+        *in_order = true;
+    }
 }
 
 #[cfg(test)]
