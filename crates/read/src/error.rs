@@ -137,6 +137,10 @@ pub enum ErrorKind {
     /// A web archive whose records hold no HTML response, so no article.
     #[error("no HTML responses among its {0} records")]
     NoHtmlResponses(usize),
+    /// A page whose shape would make parsing it cost far more than its size (tags nested
+    /// thousands deep, a tag with thousands of attributes).
+    #[error("page refused: {0}")]
+    Shape(String),
     /// The input has no article text (for example an HTML page with no main text).
     #[error("no article text found")]
     NoText,

@@ -104,7 +104,11 @@ pub fn read_record(record: Record, options: &ReadOptions) -> Result<Reading> {
         warnings.push(format!("{origin}: warning: {warning}"));
     }
     let mut document = match format {
-        Format::Html => read_html(&decoded.text).ok_or_else(|| fail(ErrorKind::NoText))?,
+        Format::Html => {
+            crate::html::shape::check(&decoded.text)
+                .map_err(|refused| fail(ErrorKind::Shape(refused.to_string())))?;
+            read_html(&decoded.text).ok_or_else(|| fail(ErrorKind::NoText))?
+        }
         Format::Text => {
             let known = Known {
                 title: given.title.clone(),

@@ -7,6 +7,7 @@
 //! bytes (see `decode`).
 
 mod metadata;
+pub mod shape;
 mod text;
 
 use scraper::{Html, Selector};
