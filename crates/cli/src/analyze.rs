@@ -11,7 +11,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use newslens_pipeline::{records_of, Chunks, Defaults, Pipeline, Settings};
-use newslens_read::ReadOptions;
+use newslens_read::{printable, ReadOptions};
 
 use crate::output::{ArticleWriter, OutputFormat};
 
@@ -93,7 +93,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<usize> {
             match result {
                 Ok(done) => {
                     for warning in done.warnings {
-                        eprintln!("newslens: {warning}");
+                        eprintln!("newslens: {}", printable(&warning));
                     }
                     writer.write(&done.value)?;
                 }

@@ -10,10 +10,11 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 
+use newslens_contract::dates::is_date_bound;
 use newslens_store::compare::Comparison;
 use newslens_store::{
     compare_story, EntityReport, QuoteFilter, QuoteRecord, SearchQuery, SqliteStore, Store,
-    StoryFilter, StorySummary,
+    StoryFilter, StorySummary, MAX_OFFSET,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,10 +43,10 @@ pub struct StoriesArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     min_articles: usize,
     /// At most this many stories (newest first).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = count)]
     limit: Option<usize>,
     /// Skip this many stories first (for paging with --limit).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = count)]
     offset: usize,
     /// Most covered first (most articles, then newest) instead of newest first.
     #[arg(long)]
@@ -72,17 +73,17 @@ pub struct QuotesArgs {
     /// In this outlet (any part of its name).
     #[arg(long, value_name = "NAME")]
     outlet: Option<String>,
-    /// Published on or after this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Published on or after this date (YYYY-MM-DD, or an ISO 8601 timestamp).
+    #[arg(long, value_name = "DATE", value_parser = date_bound)]
     since: Option<String>,
-    /// Published on or before this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Published on or before this date (YYYY-MM-DD, or an ISO 8601 timestamp).
+    #[arg(long, value_name = "DATE", value_parser = date_bound)]
     until: Option<String>,
     /// At most this many quotes.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = count)]
     limit: Option<usize>,
     /// Skip this many quotes first (for paging with --limit).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = count)]
     offset: usize,
     #[command(flatten)]
     common: DbArgs,
@@ -94,7 +95,7 @@ pub struct EntityArgs {
     #[arg(value_name = "NAME")]
     name: String,
     /// At most this many quotes by and about it.
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = count)]
     limit: usize,
     #[command(flatten)]
     common: DbArgs,
@@ -111,20 +112,44 @@ pub struct SearchArgs {
     /// Only articles mentioning this entity.
     #[arg(long, value_name = "NAME")]
     entity: Option<String>,
-    /// Published on or after this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Published on or after this date (YYYY-MM-DD, or an ISO 8601 timestamp).
+    #[arg(long, value_name = "DATE", value_parser = date_bound)]
     since: Option<String>,
-    /// Published on or before this date (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Published on or before this date (YYYY-MM-DD, or an ISO 8601 timestamp).
+    #[arg(long, value_name = "DATE", value_parser = date_bound)]
     until: Option<String>,
     /// At most this many articles.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = count)]
     limit: usize,
     /// Skip this many articles first (for paging with --limit).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = count)]
     offset: usize,
     #[command(flatten)]
     common: DbArgs,
+}
+
+/// An offset or limit: a whole number SQLite's signed 64-bit OFFSET and LIMIT hold (a larger one
+/// wrapped to a negative number, read as none).
+fn count(text: &str) -> std::result::Result<usize, String> {
+    let value: usize = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    if value > MAX_OFFSET {
+        return Err(format!("{value} is over the largest, {MAX_OFFSET}"));
+    }
+    Ok(value)
+}
+
+/// A `--since` or `--until` date: `YYYY-MM-DD` or an ISO 8601 timestamp, checked, since anything
+/// else compared with the stored dates as a string and matched nothing or everything.
+fn date_bound(text: &str) -> std::result::Result<String, String> {
+    if is_date_bound(text.trim()) {
+        Ok(text.trim().to_string())
+    } else {
+        Err(format!(
+            "{text:?} is not a date (YYYY-MM-DD) or an ISO 8601 timestamp (YYYY-MM-DDTHH:MM:SSZ)"
+        ))
+    }
 }
 
 fn open_store(args: &DbArgs) -> Result<SqliteStore> {

@@ -17,7 +17,7 @@ use clap::Args;
 
 use newslens_fetch::{discover, parse_duration, remember, Expect, Known, PageRecords, Tally};
 use newslens_pipeline::{store_chunks, Chunks, Defaults, Event, Pipeline, Settings, CHUNK_BYTES};
-use newslens_read::ReadOptions;
+use newslens_read::{printable, ReadOptions};
 use newslens_store::{update_stories, SqliteStore, Store, StoryConfig};
 
 use crate::web::{read_url_list, FetchArgs};
@@ -92,7 +92,7 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             &mut store,
             Chunks::with_limits(records, FOLLOW_CHUNK_RECORDS, CHUNK_BYTES),
             &mut |event| match event {
-                Event::Warning(warning) => eprintln!("newslens: {warning}"),
+                Event::Warning(warning) => eprintln!("newslens: {}", printable(warning)),
                 Event::Failed(error) => eprintln!("newslens: {error}"),
                 Event::Chunk { .. } | Event::UpdatingStories => {}
             },

@@ -24,7 +24,7 @@ use newslens_fetch::{
     discover, is_web_url, remember, Discovery, Expect, Known, PageRecords, Tally,
 };
 use newslens_pipeline::{records_of, Chunks, Event, IngestReport};
-use newslens_read::{expand, Input};
+use newslens_read::{expand, printable, Input};
 use newslens_store::SqliteStore;
 
 use crate::analyze::PipelineArgs;
@@ -66,7 +66,7 @@ pub fn run(args: &IngestArgs) -> Result<usize> {
     let skipped = stored.outcome.same_text + stored.outcome.same_url;
     eprintln!(
         "newslens: {}: {} added, {} already stored, {} failed; corpus {} articles ({} near-copies) in {} stories; {:.1} s, {:.0} articles/s",
-        args.db.display(),
+        printable(&args.db.display().to_string()),
         stored.outcome.added,
         skipped,
         stored.n_failed,
@@ -127,7 +127,9 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
     let report =
         newslens_pipeline::ingest(&pipeline, &mut store, Chunks::new(records), &mut |event| {
             match event {
-                Event::Warning(warning) => bar.suspend(|| eprintln!("newslens: {warning}")),
+                Event::Warning(warning) => {
+                    bar.suspend(|| eprintln!("newslens: {}", printable(warning)))
+                }
                 Event::Failed(error) => bar.suspend(|| eprintln!("newslens: {error}")),
                 Event::Chunk { n_read } => bar.set_message(format!(
                     "{n_read} articles, {:.0}/s",

@@ -110,7 +110,11 @@ fn main() -> ExitCode {
         Ok(_) => ExitCode::from(1),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("newslens: {error:#}");
+            // One line, whatever a path or a server put in the message.
+            eprintln!(
+                "newslens: {}",
+                newslens_read::printable(&format!("{error:#}"))
+            );
             ExitCode::from(1)
         }
     }

@@ -105,12 +105,15 @@ fn write_summary(out: &mut impl Write, article: &Article) -> std::io::Result<()>
         writeln!(out, "  {}", facts.join(" · "))?;
     }
     let n_words = article.text.split_whitespace().count();
-    let path = article
-        .source
-        .url
-        .as_deref()
-        .or(article.source.path.as_deref())
-        .unwrap_or("");
+    // The input's name as given may hold control characters; never send them to a terminal.
+    let path = newslens_read::printable(
+        article
+            .source
+            .url
+            .as_deref()
+            .or(article.source.path.as_deref())
+            .unwrap_or(""),
+    );
     writeln!(
         out,
         "  {DIM}{path} · id {} · {} paragraphs, {} sentences, {n_words} words{DIM:#}",

@@ -276,3 +276,110 @@ fn usage_errors_exit_with_two() {
     let output = newslens(&["analyze"], None);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Issue 17: `newslens analyze pipe` opened a FIFO with no writer and waited forever.
+#[cfg(unix)]
+#[test]
+fn regression_17_a_fifo_is_refused_at_once_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.txt");
+    let status = Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let good = write(dir.path(), "good.txt", ARTICLE.as_bytes());
+    let pipe = pipe.display().to_string();
+    let started = std::time::Instant::now();
+    let output = newslens(&["analyze", "--format", "jsonl", &pipe, &good], None);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout_lines(&output).len(),
+        1,
+        "the good file still comes out"
+    );
+    assert_eq!(
+        stderr(&output),
+        format!("newslens: {pipe}: not a regular file (use - to read standard input)\n")
+    );
+}
+
+/// Issue 17: a file name holding a newline printed as two lines, the second free to pass for
+/// another error, and escape sequences went to the terminal.
+#[test]
+fn regression_17_control_characters_in_a_name_are_escaped_in_its_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "empty.txt\nnewslens: \u{1b}[31mforged.txt";
+    let path = write(dir.path(), name, b"");
+    let output = newslens(&["analyze", &path], None);
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert_eq!(errors.lines().count(), 1, "{errors:?}");
+    assert!(!errors.contains('\u{1b}'), "{errors:?}");
+    assert!(
+        errors.ends_with("empty.txt\\nnewslens: \\u{1b}[31mforged.txt: empty input\n"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn an_empty_json_lines_file_is_one_no_records_line_and_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.jsonl", b"");
+    let output = newslens(&["analyze", "--format", "jsonl", &empty], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), format!("newslens: {empty}: no records\n"));
+    assert!(output.stdout.is_empty());
+
+    // As an empty text file is: the others come out, and the run says one input failed.
+    let good = write(dir.path(), "good.txt", ARTICLE.as_bytes());
+    let output = newslens(&["analyze", "--format", "jsonl", &empty, &good], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout_lines(&output).len(), 1);
+}
+
+#[test]
+fn a_utf8_article_with_one_bad_byte_keeps_its_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = ARTICLE.as_bytes().to_vec();
+    bytes.extend_from_slice(b"\n\nThe vote was 5\xff4, \xe2\x80\x9cnarrow\xe2\x80\x9d, she said.");
+    let path = write(dir.path(), "damaged.txt", &bytes);
+    let output = newslens(&["analyze", "--format", "jsonl", &path], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let article = &stdout_lines(&output)[0];
+    let text = article["text"].as_str().unwrap();
+    assert!(text.contains("“This is a sad day,” said"), "{text}");
+    assert!(!text.contains("â€œ"), "{text}");
+    assert!(!article["quotes"].as_array().unwrap().is_empty());
+    assert_eq!(
+        stderr(&output),
+        format!("newslens: {path}: warning: 1 invalid UTF-8 sequence replaced with U+FFFD\n")
+    );
+}
+
+#[test]
+fn corpus_views_refuse_bad_dates_and_offsets_as_usage_errors() {
+    for args in [
+        &["quotes", "--since", "garbage"][..],
+        &["quotes", "--until", "2024-02-30"],
+        &["search", "tram", "--since", "last week"],
+        &["quotes", "--offset", "9223372036854775808"],
+        &["stories", "--limit", "18446744073709551615"],
+        &["search", "tram", "--offset", "-1"],
+    ] {
+        let output = newslens(args, None);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    let output = newslens(&["quotes", "--since", "garbage"], None);
+    assert!(
+        stderr(&output).contains("YYYY-MM-DD"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -167,9 +167,117 @@ fn iso_zone(zone: &str) -> String {
     }
 }
 
+/// Whether `text` is an ISO 8601 date bound a query can filter on: a date (`2024-03-05`) or a
+/// full timestamp (`2024-03-05T10:00`, with seconds, a fraction, `Z` or an offset such as
+/// `+01:00`), every field in range. Stored dates are compared as strings, so only these shapes
+/// order correctly against them; anything else (`garbage`, `2024-13-01`, `5 March`) is refused
+/// rather than silently matching nothing or everything.
+///
+/// ```
+/// use newslens_contract::dates::is_date_bound;
+/// assert!(is_date_bound("2024-03-05"));
+/// assert!(is_date_bound("2024-03-05T10:00:00Z"));
+/// assert!(!is_date_bound("garbage"));
+/// assert!(!is_date_bound("2024-02-30"));
+/// ```
+pub fn is_date_bound(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Two or four ASCII digits at `range`, as a number.
+    let number = |range: std::ops::Range<usize>| -> Option<i16> {
+        let part = bytes.get(range)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    let in_range = |at: usize, max: i16| number(at..at + 2).is_some_and(|value| value <= max);
+    let date = (|| {
+        if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+            return None;
+        }
+        let year = number(0..4)?;
+        let month = i8::try_from(number(5..7)?).ok()?;
+        let day = i8::try_from(number(8..10)?).ok()?;
+        jiff::civil::Date::new(year, month, day).ok()
+    })();
+    if date.is_none() {
+        return false;
+    }
+    if bytes.len() == 10 {
+        return true;
+    }
+    // THH:MM, then :SS and a fraction, then Z or ±HH:MM.
+    if bytes[10] != b'T' || !in_range(11, 23) || bytes.get(13) != Some(&b':') || !in_range(14, 59) {
+        return false;
+    }
+    let mut at = 16;
+    if bytes.get(at) == Some(&b':') {
+        if !in_range(at + 1, 59) {
+            return false;
+        }
+        at += 3;
+        if bytes.get(at) == Some(&b'.') {
+            let n_digits = bytes[at + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if n_digits == 0 {
+                return false;
+            }
+            at += 1 + n_digits;
+        }
+    }
+    match bytes.get(at) {
+        None => true,
+        Some(b'Z') => at + 1 == bytes.len(),
+        Some(b'+' | b'-') => {
+            in_range(at + 1, 23)
+                && bytes.get(at + 3) == Some(&b':')
+                && in_range(at + 4, 59)
+                && at + 6 == bytes.len()
+        }
+        Some(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_date_phrase;
+    use super::{is_date_bound, parse_date_phrase};
+
+    #[test]
+    fn date_bounds_are_dates_or_full_timestamps_with_every_field_in_range() {
+        for good in [
+            "2024-03-05",
+            "2024-02-29",
+            "2024-03-05T10:00",
+            "2024-03-05T10:00:59",
+            "2024-03-05T10:00:00.123Z",
+            "2024-03-05T23:59:00+05:30",
+            "2024-03-05T00:00-08:00",
+        ] {
+            assert!(is_date_bound(good), "{good}");
+        }
+        for bad in [
+            "",
+            "garbage",
+            "2024",
+            "2024-03",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-3-5",
+            "2024-03-05 ",
+            "2024-03-05T",
+            "2024-03-05T24:00",
+            "2024-03-05T10:60",
+            "2024-03-05T10:00:00.",
+            "2024-03-05T10:00Zjunk",
+            "2024-03-05T10:00+5",
+            "2024-03-05' OR 1=1",
+            "２０２４-03-05",
+        ] {
+            assert!(!is_date_bound(bad), "{bad}");
+        }
+    }
 
     fn check(phrase: &str, expected: Option<&str>) {
         assert_eq!(parse_date_phrase(phrase).as_deref(), expected, "{phrase}");

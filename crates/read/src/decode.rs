@@ -1,8 +1,12 @@
 //! Bytes to a Rust string: byte-order marks, UTF-8, UTF-16, a declared HTML charset, and
 //! Windows-1252 as the last resort; binary and empty inputs are refused.
 //!
-//! Decoding never fails on text: invalid UTF-8 is read as Windows-1252 (what mislabelled news pages
-//! almost always are) and says so in a warning. It does not normalise the text; see `normalize`.
+//! Decoding never fails on text. Invalid UTF-8 is read as Windows-1252 (what mislabelled news pages
+//! almost always are) and says so in a warning — unless the bytes are overwhelmingly UTF-8 with a
+//! few damaged sequences (a truncated copy, one stray byte pasted in), which are then replaced by
+//! U+FFFD, also with a warning: reading a whole UTF-8 article as Windows-1252 for one bad byte
+//! would turn every “ into â€œ and lose its quotes. It does not normalise the text; see
+//! `normalize`.
 
 use std::borrow::Cow;
 
@@ -43,13 +47,22 @@ pub fn decode<'b>(bytes: &'b [u8], declared: Option<&str>) -> Result<Decoded<'b>
                 });
             match encoding {
                 Some(encoding) => finish(encoding.decode_without_bom_handling(bytes).0, None),
-                None => {
-                    let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
-                    finish(
-                        text,
-                        Some("invalid UTF-8, decoded as Windows-1252".to_string()),
-                    )
-                }
+                None => match damaged_utf8(bytes) {
+                    Some(n_invalid) => finish(
+                        String::from_utf8_lossy(bytes),
+                        Some(format!(
+                            "{n_invalid} invalid UTF-8 sequence{} replaced with U+FFFD",
+                            if n_invalid == 1 { "" } else { "s" }
+                        )),
+                    ),
+                    None => {
+                        let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+                        finish(
+                            text,
+                            Some("invalid UTF-8, decoded as Windows-1252".to_string()),
+                        )
+                    }
+                },
             }
         }
     }
@@ -92,6 +105,30 @@ fn charset_parameter(content_type: &str) -> Option<String> {
     })
 }
 
+/// Valid multi-byte characters needed for each invalid sequence before bytes count as damaged
+/// UTF-8 rather than another encoding. Text in Windows-1252 or Latin-1 almost never forms a valid
+/// UTF-8 sequence (an accented capital followed at once by a symbol byte), while each of its curly
+/// quotes and accented small letters is an invalid one; UTF-8 news text has a curly quote, a dash
+/// or an accent every few sentences.
+const VALID_PER_INVALID: usize = 4;
+
+/// The number of invalid sequences when `bytes` (which are not valid UTF-8) are UTF-8 with a few
+/// damaged sequences: at least [`VALID_PER_INVALID`] valid multi-byte characters for each invalid
+/// sequence. `None` when they look like another encoding.
+fn damaged_utf8(bytes: &[u8]) -> Option<usize> {
+    let mut n_invalid = 0usize;
+    let mut n_multibyte = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        // A multi-byte character has exactly one lead byte (0b11xx_xxxx).
+        n_multibyte += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
+        if !chunk.invalid().is_empty() {
+            n_invalid += 1;
+        }
+    }
+    (n_invalid > 0 && n_multibyte >= n_invalid.saturating_mul(VALID_PER_INVALID))
+        .then_some(n_invalid)
+}
+
 fn finish(text: Cow<'_, str>, warning: Option<String>) -> Result<Decoded<'_>, ErrorKind> {
     if text.trim().is_empty() {
         return Err(ErrorKind::Empty);
@@ -129,6 +166,39 @@ mod tests {
         let decoded = decode(b"Iran\x92s \x93move\x94", None).unwrap();
         assert_eq!(decoded.text, "Iran’s “move”");
         assert!(decoded.warning.unwrap().contains("Windows-1252"));
+    }
+
+    #[test]
+    fn one_bad_byte_in_a_utf8_article_is_replaced_not_read_as_windows_1252() {
+        let mut bytes = "“We will not close the library,” said Ruth Okafor. “Not this year.” The council’s vote — its third — was final.".as_bytes().to_vec();
+        bytes.extend_from_slice(b" Caf\xe9 owners");
+        let decoded = decode(&bytes, None).unwrap();
+        assert!(decoded.text.starts_with("“We will not close the library,”"));
+        assert!(decoded
+            .text
+            .ends_with("council’s vote — its third — was final. Caf\u{fffd} owners"));
+        assert_eq!(
+            decoded.warning.as_deref(),
+            Some("1 invalid UTF-8 sequence replaced with U+FFFD")
+        );
+    }
+
+    #[test]
+    fn a_few_utf8_characters_among_many_windows_1252_ones_stay_windows_1252() {
+        // One valid UTF-8 pair ("Ã©" in Windows-1252 reads as é in UTF-8) is not enough against
+        // three curly quotes that are invalid UTF-8.
+        let decoded = decode(b"\x93Caf\xc3\xa9\x94 and \x93bar\x94", None).unwrap();
+        assert_eq!(decoded.text, "“CafÃ©” and “bar”");
+        assert!(decoded.warning.unwrap().contains("Windows-1252"));
+    }
+
+    #[test]
+    fn a_declared_charset_still_wins_over_damaged_utf8() {
+        let mut bytes = "é".repeat(8).into_bytes();
+        bytes.push(0xff);
+        let decoded = decode(&bytes, Some("iso-8859-1")).unwrap();
+        assert!(decoded.text.starts_with("Ã©"));
+        assert!(decoded.warning.is_none());
     }
 
     #[test]

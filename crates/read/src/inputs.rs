@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{ErrorKind, Origin, ReadError, Result};
+use crate::gzip::GzMembers;
 use crate::jsonl::JsonLines;
 use crate::record::{Format, Given, ReadOptions, Record};
 use crate::warc::WarcRecords;
@@ -63,7 +64,8 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
 }
 
 /// Expands the user's paths: files as given, folders into their readable files (recursively,
-/// sorted), `-` into standard input. A path that does not exist is an error in its place.
+/// sorted), `-` into standard input. A path that does not exist, or that names something other
+/// than a regular file or a folder (a FIFO, a device, a socket), is an error in its place.
 pub fn expand(paths: &[String]) -> Vec<Result<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
@@ -101,10 +103,21 @@ pub fn expand(paths: &[String]) -> Vec<Result<Input>> {
                     }
                 }
             }
+            Ok(meta) if !meta.is_file() => inputs.push(Err(not_regular(path.clone()))),
             Ok(_) => inputs.push(Ok(Input::File(path_buf))),
         }
     }
     inputs
+}
+
+/// The error for a path that is neither a regular file nor a folder. Opening a FIFO waits for a
+/// writer forever and a device can stream without end, so they are refused before opening;
+/// standard input is read only when named `-`, where the user asked for it.
+fn not_regular(name: String) -> ReadError {
+    ReadError::new(
+        Origin::file(name),
+        ErrorKind::Io("not a regular file (use - to read standard input)".to_string()),
+    )
 }
 
 /// A stream of records from one input.
@@ -115,9 +128,14 @@ pub fn open(input: &Input, options: &ReadOptions) -> Records {
     let name = input.name();
     let reader: Box<dyn Read + Send> = match input {
         Input::Stdin => Box::new(std::io::stdin()),
-        Input::File(path) => match File::open(path) {
-            Ok(file) => Box::new(file),
+        // Checked again here, before opening, for inputs that did not come through `expand`.
+        Input::File(path) => match std::fs::metadata(path) {
             Err(error) => return single(Err(ReadError::io(Origin::file(name), &error))),
+            Ok(meta) if !meta.is_file() => return single(Err(not_regular(name))),
+            Ok(_) => match File::open(path) {
+                Ok(file) => Box::new(file),
+                Err(error) => return single(Err(ReadError::io(Origin::file(name), &error))),
+            },
         },
     };
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
@@ -135,14 +153,11 @@ pub fn open(input: &Input, options: &ReadOptions) -> Records {
     match kind {
         FileKind::JsonLines => Box::new(JsonLines::new(reader, name, options.max_bytes)),
         FileKind::Warc => Box::new(WarcRecords::new(reader, name, options.max_bytes)),
-        FileKind::WarcGz => {
-            let decoder = flate2::bufread::MultiGzDecoder::new(reader);
-            Box::new(WarcRecords::new(
-                BufReader::with_capacity(64 * 1024, decoder),
-                name,
-                options.max_bytes,
-            ))
-        }
+        FileKind::WarcGz => Box::new(WarcRecords::new(
+            GzMembers::new(reader),
+            name,
+            options.max_bytes,
+        )),
         FileKind::Text | FileKind::Html => {
             let format = if kind == FileKind::Html {
                 Format::Html
@@ -263,6 +278,46 @@ mod tests {
             inputs[0].as_ref().unwrap_err().to_string(),
             "/no/such/file.txt: no such file or directory"
         );
+    }
+
+    /// A named pipe with no writer: opening it for reading would wait forever.
+    #[cfg(unix)]
+    fn fifo(dir: &Path) -> String {
+        let path = dir.join("pipe.txt");
+        let c_path = std::ffi::CString::new(path.display().to_string()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        path.display().to_string()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_named_on_the_command_line_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = fifo(dir.path());
+        let inputs = expand(std::slice::from_ref(&pipe));
+        assert_eq!(
+            inputs[0].as_ref().unwrap_err().to_string(),
+            format!("{pipe}: not a regular file (use - to read standard input)")
+        );
+        // Opening it directly is refused the same way, without blocking.
+        let records: Vec<_> =
+            open(&Input::File(pipe.clone().into()), &ReadOptions::default()).collect();
+        assert_eq!(
+            records[0].as_ref().unwrap_err().to_string(),
+            format!("{pipe}: not a regular file (use - to read standard input)")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_skips_fifos_inside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        fifo(dir.path());
+        std::fs::write(dir.path().join("a.txt"), "x").unwrap();
+        let inputs = expand(&[dir.path().display().to_string()]);
+        assert_eq!(inputs.len(), 1);
+        assert!(inputs[0].as_ref().unwrap().name().ends_with("a.txt"));
     }
 
     #[test]

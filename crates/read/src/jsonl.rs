@@ -2,7 +2,9 @@
 //! `outlet`, `published`, `title` and `authors`.
 //!
 //! Lines are read one at a time, so a dump of any size streams. A malformed line is an error for
-//! that line only; blank lines are skipped. It does not decode the article text (JSON is UTF-8).
+//! that line only; blank lines are skipped. A stream with no line but blank ones is one error, `no
+//! records`, as an empty text file is `empty input`: a run that read nothing must not look like a
+//! run that succeeded. It does not decode the article text (JSON is UTF-8).
 
 use std::io::{BufRead, Read};
 
@@ -55,6 +57,8 @@ pub struct JsonLines<R> {
     line_number: usize,
     max_bytes: u64,
     buffer: Vec<u8>,
+    /// Whether any line held something (a record or an error).
+    seen_any: bool,
 }
 
 impl<R: BufRead> JsonLines<R> {
@@ -66,6 +70,7 @@ impl<R: BufRead> JsonLines<R> {
             line_number: 0,
             max_bytes,
             buffer: Vec::new(),
+            seen_any: false,
         }
     }
 }
@@ -81,13 +86,22 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             // A JSON line holds the article plus escapes and metadata: allow some slack over the limit.
             let line_limit = self.max_bytes.saturating_mul(2).saturating_add(1);
             match Read::take(&mut self.reader, line_limit).read_until(b'\n', &mut self.buffer) {
-                Ok(0) => return None,
+                Ok(0) if self.seen_any => return None,
+                Ok(0) => {
+                    self.seen_any = true;
+                    let origin = Origin::file(self.path.clone());
+                    return Some(Err(ReadError::new(origin, ErrorKind::NoRecords)));
+                }
                 Ok(_) => {}
-                Err(error) => return Some(Err(ReadError::io(origin, &error))),
+                Err(error) => {
+                    self.seen_any = true;
+                    return Some(Err(ReadError::io(origin, &error)));
+                }
             }
             if self.buffer.last() != Some(&b'\n') && self.buffer.len() as u64 >= line_limit {
                 // Skip the rest of the oversized line so the next one reads cleanly.
                 let size = self.buffer.len() as u64 + skip_line(&mut self.reader);
+                self.seen_any = true;
                 return Some(Err(ReadError::new(
                     origin,
                     ErrorKind::TooLarge {
@@ -99,6 +113,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             if self.buffer.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            self.seen_any = true;
             return Some(parse_record(&self.buffer, origin));
         }
     }
@@ -191,6 +206,28 @@ mod tests {
             .to_string()
             .contains("no \"text\" or \"html\""));
         assert!(records[3].is_ok());
+    }
+
+    #[test]
+    fn an_empty_stream_is_one_no_records_error_naming_the_input() {
+        for input in ["", "\n\n  \n"] {
+            let records = read(input);
+            assert_eq!(records.len(), 1, "{input:?}");
+            assert_eq!(
+                records[0].as_ref().unwrap_err().to_string(),
+                "dump.jsonl: no records"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stream_of_only_bad_lines_has_no_extra_no_records_error() {
+        let records = read("{broken\n");
+        assert_eq!(records.len(), 1);
+        assert!(matches!(
+            records[0].as_ref().unwrap_err().kind,
+            ErrorKind::Json(_)
+        ));
     }
 
     #[test]

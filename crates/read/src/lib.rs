@@ -20,6 +20,7 @@
 
 pub mod decode;
 pub mod error;
+pub mod gzip;
 pub mod html;
 pub mod inputs;
 pub mod jsonl;
@@ -28,6 +29,6 @@ pub mod plain;
 pub mod record;
 pub mod warc;
 
-pub use error::{ErrorKind, Origin, ReadError, Result};
+pub use error::{printable, ErrorKind, Origin, ReadError, Result};
 pub use inputs::{expand, open, Input};
 pub use record::{read_record, Format, Given, ReadOptions, Reading, Record};

@@ -120,7 +120,7 @@ pub fn read_record(record: Record, options: &ReadOptions) -> Result<Reading> {
         return Err(fail(ErrorKind::NoText));
     }
     apply_given(&mut document, given, fallback);
-    document.source.path = Some(origin.to_string());
+    document.source.path = Some(origin.location());
     Ok(Reading { document, warnings })
 }
 

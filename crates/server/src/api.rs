@@ -13,6 +13,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use newslens_contract::dates::is_date_bound;
 use newslens_contract::Article;
 use newslens_pipeline::{store_chunks, Chunks, Defaults, Event};
 use newslens_read::jsonl::{parse_record, JsonLines};
@@ -20,7 +21,7 @@ use newslens_read::{Format, Given, Origin, ReadError, Record};
 use newslens_store::compare::Comparison;
 use newslens_store::{
     compare_story, update_stories, CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit,
-    SearchQuery, Store, StoryConfig, StoryFilter, StorySummary,
+    SearchQuery, Store, StoryConfig, StoryFilter, StorySummary, MAX_OFFSET,
 };
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -89,7 +90,7 @@ impl<T> Page<T> {
             items,
             offset: paging.offset,
             limit: paging.limit,
-            next_offset: more.then_some(paging.offset + paging.limit),
+            next_offset: more.then(|| paging.next_offset()).flatten(),
         }
     }
 }
@@ -104,7 +105,9 @@ pub struct Paging {
 }
 
 impl Paging {
-    /// Checks `limit` (1..=[`MAX_LIMIT`], default [`DEFAULT_LIMIT`]) and `offset`.
+    /// Checks `limit` (1..=[`MAX_LIMIT`], default [`DEFAULT_LIMIT`]) and `offset`
+    /// (0..=[`MAX_OFFSET`], what SQLite's signed OFFSET holds; beyond it the offset wrapped and
+    /// `next_offset` led back to the first page forever).
     pub fn new(limit: Option<usize>, offset: Option<usize>) -> ApiResult<Paging> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
@@ -112,10 +115,20 @@ impl Paging {
                 "limit must be between 1 and {MAX_LIMIT}, not {limit}"
             )));
         }
-        Ok(Paging {
-            offset: offset.unwrap_or(0),
-            limit,
-        })
+        let offset = offset.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(ApiError::bad_request(format!(
+                "offset must be between 0 and {MAX_OFFSET}, not {offset}"
+            )));
+        }
+        Ok(Paging { offset, limit })
+    }
+
+    /// The offset of the page after this one, unless it would be past [`MAX_OFFSET`].
+    pub fn next_offset(&self) -> Option<usize> {
+        self.offset
+            .checked_add(self.limit)
+            .filter(|next| *next <= MAX_OFFSET)
     }
 
     /// The number of rows to fetch: one more than the page, to tell whether there is more.
@@ -254,7 +267,7 @@ pub struct StoriesParams {
     pub min_articles: Option<usize>,
     /// Page size (1–500, default 50).
     pub limit: Option<usize>,
-    /// Stories to skip.
+    /// Stories to skip (at most 2^63 - 1).
     pub offset: Option<usize>,
     /// `newest` (default: latest article first) or `coverage` (most articles first).
     pub order: Option<String>,
@@ -343,13 +356,13 @@ pub struct QuotesParams {
     pub about: Option<String>,
     /// In this outlet (any part of its name).
     pub outlet: Option<String>,
-    /// Published on or after this date (YYYY-MM-DD).
+    /// Published on or after this date (YYYY-MM-DD, or an ISO 8601 timestamp).
     pub since: Option<String>,
-    /// Published on or before this date (YYYY-MM-DD).
+    /// Published on or before this date (YYYY-MM-DD, or an ISO 8601 timestamp).
     pub until: Option<String>,
     /// Page size (1–500, default 50).
     pub limit: Option<usize>,
-    /// Quotes to skip.
+    /// Quotes to skip (at most 2^63 - 1).
     pub offset: Option<usize>,
 }
 
@@ -373,8 +386,8 @@ pub async fn quotes(
         speaker: non_empty(params.speaker),
         about: non_empty(params.about),
         outlet: non_empty(params.outlet),
-        since: non_empty(params.since),
-        until: non_empty(params.until),
+        since: date_bound("since", params.since)?,
+        until: date_bound("until", params.until)?,
         limit: paging.fetch(),
         offset: paging.offset,
     };
@@ -386,13 +399,26 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|value| !value.trim().is_empty())
 }
 
+/// A `since` or `until` parameter, checked: a date (`YYYY-MM-DD`) or a full ISO 8601 timestamp.
+/// Anything else was compared with the stored dates as a string and matched nothing or
+/// everything without a word.
+pub fn date_bound(name: &str, value: Option<String>) -> ApiResult<Option<String>> {
+    match non_empty(value) {
+        Some(value) if !is_date_bound(value.trim()) => Err(ApiError::bad_request(format!(
+            "{name} must be a date (YYYY-MM-DD) or an ISO 8601 timestamp \
+             (YYYY-MM-DDTHH:MM:SSZ), not {value:?}"
+        ))),
+        value => Ok(value.map(|value| value.trim().to_string())),
+    }
+}
+
 /// Paging of an entity's quote lists.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EntityParams {
     /// Quotes by and quotes about, each at most this many (1–500, default 50).
     pub limit: Option<usize>,
-    /// Quotes to skip in each list.
+    /// Quotes to skip in each list (at most 2^63 - 1).
     pub offset: Option<usize>,
 }
 
@@ -460,13 +486,13 @@ pub struct SearchParams {
     pub outlet: Option<String>,
     /// Only articles mentioning this entity.
     pub entity: Option<String>,
-    /// Published on or after this date (YYYY-MM-DD).
+    /// Published on or after this date (YYYY-MM-DD, or an ISO 8601 timestamp).
     pub since: Option<String>,
-    /// Published on or before this date (YYYY-MM-DD).
+    /// Published on or before this date (YYYY-MM-DD, or an ISO 8601 timestamp).
     pub until: Option<String>,
     /// Page size (1–500, default 50).
     pub limit: Option<usize>,
-    /// Hits to skip.
+    /// Hits to skip (at most 2^63 - 1).
     pub offset: Option<usize>,
 }
 
@@ -490,8 +516,8 @@ pub async fn search(
         text: params.q,
         outlet: non_empty(params.outlet),
         entity: non_empty(params.entity),
-        since: non_empty(params.since),
-        until: non_empty(params.until),
+        since: date_bound("since", params.since)?,
+        until: date_bound("until", params.until)?,
         limit: paging.fetch(),
         offset: paging.offset,
     };
@@ -619,6 +645,16 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 pub async fn corpus(State(state): State<AppState>) -> ApiResult<Json<CorpusCounts>> {
     let counts = state.read(|store| Ok(store.counts()?)).await?;
     Ok(Json(counts))
+}
+
+/// The answer to a method a path does not take (axum adds the `Allow` header): the same JSON
+/// error as every other answer, not an empty body.
+pub async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "this path does not take this method; the Allow header lists those it takes",
+    )
+    .into_response()
 }
 
 /// The answer to an unknown path under `/v1`.

@@ -131,6 +131,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1", any(api::not_found))
         .route("/v1/{*rest}", any(api::not_found))
         .merge(routes::pages(state))
+        // After every route: it applies to the routes registered before it.
+        .method_not_allowed_fallback(api::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
         .layer(from_fn_with_state(
@@ -155,8 +157,12 @@ pub fn app(state: AppState) -> Router {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// Listening beyond loopback without a token would let anyone write to the corpus.
-    #[error("listening on {0} (beyond loopback) needs a token for POST /v1/ingest: pass --token or set NEWSLENS_TOKEN")]
+    #[error("listening on {0} (beyond loopback) needs a token for POST /v1/ingest: pass --token-file or set NEWSLENS_TOKEN")]
     TokenRequired(SocketAddr),
+    /// A token of white space only is no secret, yet it counted as one (and let the server
+    /// listen beyond loopback).
+    #[error("the token is blank: give a real one with --token-file, NEWSLENS_TOKEN or --token")]
+    BlankToken,
     /// The corpus could not be opened, or the analysis threads started.
     #[error(transparent)]
     Open(#[from] newslens_pipeline::PipelineError),
@@ -198,6 +204,13 @@ pub async fn serve(
     addr: SocketAddr,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
+    if settings
+        .token
+        .as_deref()
+        .is_some_and(|token| token.trim().is_empty())
+    {
+        return Err(ServeError::BlankToken);
+    }
     if !addr.ip().is_loopback() && settings.token.is_none() {
         return Err(ServeError::TokenRequired(addr));
     }

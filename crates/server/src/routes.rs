@@ -66,7 +66,7 @@ struct HomeParams {
 }
 
 async fn home(State(state): State<AppState>, Query(params): Query<HomeParams>) -> PageResult {
-    let offset = params.offset.unwrap_or(0);
+    let offset = Paging::new(Some(HOME_STORIES), params.offset)?.offset;
     let query = params.q.filter(|q| !q.trim().is_empty());
     let markup = state
         .read(move |store| {

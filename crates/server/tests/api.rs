@@ -514,3 +514,120 @@ async fn every_answer_carries_the_security_headers() {
     .await;
     assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// Issue 17: an offset of 2^63 or more wrapped to a negative SQL OFFSET (read as none), so the
+/// first page came back and `next_offset` led to it again forever.
+#[tokio::test]
+async fn regression_17_offsets_past_what_sqlite_holds_are_refused() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    for path in [
+        "/v1/stories",
+        "/v1/quotes",
+        "/v1/search?q=tram&",
+        "/v1/entities/Ortiz",
+    ] {
+        let separator = if path.ends_with('&') { "" } else { "?" };
+        let uri = format!("{path}{separator}offset=9223372036854775808");
+        let answer = get(&fixture.app, &uri).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+        let message = answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.contains("offset must be between 0 and"),
+            "{message}"
+        );
+    }
+    // The largest offset is an empty last page with no next page, not a wrap to the first.
+    let last = get(&fixture.app, "/v1/stories?offset=9223372036854775807")
+        .await
+        .json();
+    assert_eq!(last["items"].as_array().unwrap().len(), 0);
+    assert_eq!(last["next_offset"], Value::Null);
+    let home = get(&fixture.app, "/?offset=18446744073709551615").await;
+    assert_eq!(home.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn since_and_until_must_be_iso_dates_or_timestamps() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    for uri in [
+        "/v1/quotes?since=garbage",
+        "/v1/quotes?until=2024-02-30",
+        "/v1/search?q=tram&since=yesterday",
+        "/v1/search?q=tram&until=2024-03-05T25:00",
+    ] {
+        let answer = get(&fixture.app, uri).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{uri}");
+        let message = answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(message.contains("YYYY-MM-DD"), "{message}");
+    }
+    for uri in [
+        "/v1/quotes?since=2000-01-01",
+        "/v1/quotes?since=2000-01-01T00:00:00Z&until=2100-01-01",
+        "/v1/search?q=tram&since=2000-01-01&until=2100-12-31T23:59:59%2B01:00",
+        "/v1/quotes?since=",
+    ] {
+        assert_eq!(get(&fixture.app, uri).await.status, StatusCode::OK, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn every_405_answers_the_json_error_with_the_allowed_methods() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    for (method, uri) in [
+        (Method::DELETE, "/v1/stories"),
+        (Method::PUT, "/v1/analyze"),
+        (Method::GET, "/v1/ingest"),
+        (Method::POST, "/v1/openapi.json"),
+        (Method::POST, "/"),
+        (Method::DELETE, "/articles/abc"),
+    ] {
+        let response = fixture
+            .app
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .method(method.clone())
+                    .uri(uri)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {uri}"
+        );
+        assert!(
+            response.headers().contains_key(header::ALLOW),
+            "{method} {uri}"
+        );
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let body: Value = serde_json::from_slice(&body).expect("a JSON body");
+        assert_eq!(body["error"]["status"], 405, "{method} {uri}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("Allow"));
+    }
+}
+
+#[tokio::test]
+async fn serve_refuses_a_blank_token_before_listening() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        db: dir.path().join("c.db"),
+        token: Some(" \t".to_string()),
+        max_body: newslens_server::DEFAULT_MAX_BODY,
+        limits: Limits::default(),
+    };
+    let addr = "0.0.0.0:0".parse().unwrap();
+    let outcome = newslens_server::serve(settings, addr, |_| panic!("must not listen")).await;
+    assert!(matches!(
+        outcome,
+        Err(newslens_server::ServeError::BlankToken)
+    ));
+}

@@ -48,7 +48,7 @@ pub use store::{update_stories, AddOutcome, AlreadyStored, Store, StoredKeys};
 pub use stories::{cluster, Clustering, StoryConfig, StoryInput};
 pub use views::{
     CorpusCounts, EntityCount, EntityReport, MentionPeriod, QuoteFilter, QuoteRecord, SearchHit,
-    SearchQuery, StoryArticle, StoryFilter, StorySummary,
+    SearchQuery, StoryArticle, StoryFilter, StorySummary, MAX_OFFSET,
 };
 
 /// What can go wrong in the store.

@@ -65,6 +65,12 @@ pub struct StorySummary {
     pub quotes: usize,
 }
 
+/// The largest offset or limit a view takes. SQLite's OFFSET and LIMIT are signed 64-bit
+/// integers: a larger `usize` would wrap to a negative number, which SQLite reads as "none", and a
+/// page after it would never end. Callers refuse larger values (the API with a 400, the CLI with a
+/// usage error).
+pub const MAX_OFFSET: usize = i64::MAX as usize;
+
 /// Which stories to list.
 #[derive(Debug, Clone, Default)]
 pub struct StoryFilter {
