@@ -21,7 +21,7 @@ use tokio::net::TcpStream;
 use tokio::runtime::Runtime;
 
 use crate::load::LoadError;
-use crate::{serve_on, AppState, Limits, Settings, DEFAULT_MAX_BODY};
+use crate::Limits;
 
 /// What to probe.
 #[derive(Debug, Clone)]
@@ -64,19 +64,8 @@ impl HostileTest {
             return Err(LoadError::NoCorpus(settings.db.clone()));
         }
         let limits = Limits::default();
-        let server = crate::runtime(None, &limits)?;
-        let state = AppState::open(Settings {
-            db: settings.db.clone(),
-            token: None,
-            max_body: DEFAULT_MAX_BODY,
-            limits: limits.clone(),
-        })?;
-        let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
-        let addr = listener.local_addr()?;
-        server.spawn(serve_on(listener, state));
-        let client = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let (server, client, addr) =
+            crate::load::serve_on_loopback(&settings.db, None, limits.clone())?;
         Ok(HostileTest {
             settings,
             limits,

@@ -109,6 +109,30 @@ pub struct LoadTest {
     endpoints: Vec<Endpoint>,
 }
 
+/// Starts the application over `db` on a free loopback port, in a runtime of its own, and a
+/// single-threaded runtime for the client that probes it: the server runtime, the client runtime
+/// and the bound address. Shared by the load generator and the hostile probes.
+pub(crate) fn serve_on_loopback(
+    db: &std::path::Path,
+    jobs: Option<usize>,
+    limits: Limits,
+) -> Result<(Runtime, Runtime, SocketAddr), LoadError> {
+    let server = crate::runtime(jobs, &limits)?;
+    let state = AppState::open(Settings {
+        db: db.to_path_buf(),
+        token: None,
+        max_body: DEFAULT_MAX_BODY,
+        limits,
+    })?;
+    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let addr = listener.local_addr()?;
+    server.spawn(serve_on(listener, state));
+    let client = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok((server, client, addr))
+}
+
 impl LoadTest {
     /// Picks the requests from the corpus and starts the server on a free loopback port.
     pub fn start(settings: LoadSettings) -> Result<LoadTest, LoadError> {
@@ -119,20 +143,8 @@ impl LoadTest {
             return Err(LoadError::Nothing);
         }
         let endpoints = endpoints(&settings.db)?;
-        let limits = Limits::default();
-        let server = crate::runtime(settings.jobs, &limits)?;
-        let state = AppState::open(Settings {
-            db: settings.db.clone(),
-            token: None,
-            max_body: DEFAULT_MAX_BODY,
-            limits,
-        })?;
-        let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
-        let addr = listener.local_addr()?;
-        server.spawn(serve_on(listener, state));
-        let client = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let (server, client, addr) =
+            serve_on_loopback(&settings.db, settings.jobs, Limits::default())?;
         Ok(LoadTest {
             settings,
             server,
