@@ -37,6 +37,18 @@ fn newslens(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// One round of `newslens follow` over the feeds listed in `feeds`, into the corpus `db`.
+fn follow_once(feeds: &std::path::Path, db: &std::path::Path) -> Output {
+    newslens(&[
+        "follow",
+        "--feeds",
+        feeds.to_str().unwrap(),
+        "--once",
+        "--db",
+        db.to_str().unwrap(),
+    ])
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -173,15 +185,7 @@ fn a_second_follow_round_on_an_unchanged_feed_fetches_nothing() {
         ),
     )
     .unwrap();
-    let args = [
-        "follow",
-        "--feeds",
-        feeds.to_str().unwrap(),
-        "--once",
-        "--db",
-        db.to_str().unwrap(),
-    ];
-    let first = newslens(&args);
+    let first = follow_once(&feeds, &db);
     let text = stderr(&first);
     assert!(
         text.contains(
@@ -192,7 +196,7 @@ fn a_second_follow_round_on_an_unchanged_feed_fetches_nothing() {
     assert_eq!(stored(&db).len(), 4);
 
     let hits_before = server.all_hits();
-    let second = newslens(&args);
+    let second = follow_once(&feeds, &db);
     let text = stderr(&second);
     assert!(second.status.success(), "{text}");
     assert!(
@@ -286,14 +290,7 @@ fn a_follow_killed_mid_round_loses_nothing_and_the_next_run_completes_it() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let output = newslens(&[
-        "follow",
-        "--feeds",
-        feeds.to_str().unwrap(),
-        "--once",
-        "--db",
-        db.to_str().unwrap(),
-    ]);
+    let output = follow_once(&feeds, &db);
     let text = stderr(&output);
     assert!(
         text.contains("round 1: 1 feeds (0 unchanged), 2 new pages fetched, 2 added"),

@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use newslens_read::jsonl::JsonLines;
-use newslens_read::{read_record, ReadOptions};
+use newslens_pipeline::{ingest, records_of, Chunks, Pipeline, Settings as PipelineSettings};
 use newslens_server::{serve_on, AppState, Limits, Settings, DEFAULT_MAX_BODY};
-use newslens_store::{prepare, update_stories, SqliteStore, Store, StoryConfig};
+use newslens_store::{SqliteStore, Store};
 
 const EXAMPLES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -28,19 +27,19 @@ struct Server {
     state: AppState,
 }
 
+/// The example coverage ingested into a new corpus at `db`, through the pipeline as `ingest` does.
+fn ingest_examples(db: &std::path::Path) {
+    let pipeline = Pipeline::new(PipelineSettings::default()).unwrap();
+    let mut store = SqliteStore::open(db).unwrap();
+    let records = records_of(&[EXAMPLES.to_string()], &pipeline.settings().read);
+    let report = ingest(&pipeline, &mut store, Chunks::new(records), &mut |_| {}).unwrap();
+    assert_eq!(report.stored.n_failed, 0);
+}
+
 async fn start(limits: Limits) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("corpus.db");
-    let mut store = SqliteStore::open(&db).unwrap();
-    let file = std::io::BufReader::new(std::fs::File::open(EXAMPLES).unwrap());
-    let records: Vec<_> = JsonLines::new(file, EXAMPLES, 1 << 20)
-        .map(|record| {
-            let reading = read_record(record.unwrap(), &ReadOptions::default()).unwrap();
-            prepare(newslens_core::analyze(&reading.document))
-        })
-        .collect();
-    store.add_articles(&records).unwrap();
-    update_stories(&mut store, &StoryConfig::default()).unwrap();
+    ingest_examples(&db);
     let state = AppState::open(Settings {
         db,
         token: None,

@@ -16,9 +16,11 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use newslens_read::{open, read_record, Input, ReadOptions};
+use newslens_pipeline::{
+    ingest, records_of, Chunks, Event, Pipeline, Settings as PipelineSettings,
+};
 use newslens_server::{app, AppState, Limits, Settings, DEFAULT_MAX_BODY};
-use newslens_store::{prepare, update_stories, SqliteStore, Store, StoryConfig};
+use newslens_store::SqliteStore;
 
 /// Debian's `chromium`.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -75,19 +77,19 @@ pub fn example_corpus() -> Corpus {
     let corpus = Corpus { dir };
     let mut store = SqliteStore::open(corpus.db()).expect("open the corpus");
     let examples_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let options = ReadOptions::default();
-    let mut records = Vec::new();
-    for example in EXAMPLES {
-        let input = Input::File(examples_dir.join(example));
-        for record in open(&input, &options) {
-            let record = record.unwrap_or_else(|error| panic!("{example}: {error}"));
-            let reading =
-                read_record(record, &options).unwrap_or_else(|error| panic!("{example}: {error}"));
-            records.push(prepare(newslens_core::analyze(&reading.document)));
+    let paths: Vec<String> = EXAMPLES
+        .iter()
+        .map(|example| examples_dir.join(example).display().to_string())
+        .collect();
+    let pipeline = Pipeline::new(PipelineSettings::default()).expect("start the analysis threads");
+    let records = records_of(&paths, &pipeline.settings().read);
+    let report = ingest(&pipeline, &mut store, Chunks::new(records), &mut |event| {
+        if let Event::Failed(error) = event {
+            panic!("{error}");
         }
-    }
-    store.add_articles(&records).expect("store the examples");
-    update_stories(&mut store, &StoryConfig::default()).expect("group the stories");
+    })
+    .expect("store the examples and group the stories");
+    assert!(report.stored.outcome.added > 0);
     corpus
 }
 
