@@ -1,0 +1,1 @@
+//! The worker benchmark behind `newslens bench queue` (placeholder until the measuring lands).
