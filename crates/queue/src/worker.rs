@@ -149,17 +149,32 @@ pub async fn run_worker(
         progress_every: (ack_wait / 3).max(Duration::from_millis(100)),
         report: WorkerReport::default(),
     };
+    let mut n_failed_pulls = 0;
     while !stop.load(Ordering::Relaxed) {
         let messages = match worker.pull().await {
             Ok(messages) => messages,
             Err(error) => {
+                n_failed_pulls += 1;
                 on_event(WorkerEvent::Waiting(&format!(
                     "the queue: {error}; trying again"
                 )));
                 tokio::time::sleep(Duration::from_secs(1)).await;
+                if n_failed_pulls >= 2 {
+                    // After a server restart the client reconnects, but its pulls can go
+                    // unanswered for good (seen with nats-server 2.9 about one restart in
+                    // five): a new connection pulls again.
+                    match Queue::open(&settings.queue, Duration::from_secs(10)).await {
+                        Ok(queue) => {
+                            worker.queue = queue;
+                            n_failed_pulls = 0;
+                        }
+                        Err(error) => on_event(WorkerEvent::Waiting(&error.to_string())),
+                    }
+                }
                 continue;
             }
         };
+        n_failed_pulls = 0;
         if messages.is_empty() {
             if settings.until_empty && worker.queue_is_empty().await {
                 break;
@@ -188,38 +203,48 @@ impl Worker {
     /// and takes what came with it. (One pull that waits for a whole batch would hold a lone
     /// record back until the pull expires.)
     async fn pull(&self) -> Result<Vec<Message>, String> {
-        let consumer = &self.queue.consumer;
-        let mut messages = collect(
-            consumer
-                .fetch()
-                .max_messages(self.settings.batch)
-                .messages()
-                .await
-                .map_err(|error| error.to_string())?,
-        )
-        .await?;
+        let mut messages = self.pull_now(self.settings.batch).await?;
         if messages.is_empty() {
-            messages = collect(
-                consumer
-                    .batch()
-                    .max_messages(1)
-                    .expires(Duration::from_secs(1))
-                    .messages()
-                    .await
-                    .map_err(|error| error.to_string())?,
-            )
-            .await?;
+            messages = self.pull_waiting().await?;
             if !messages.is_empty() && self.settings.batch > 1 {
-                let more = consumer
-                    .fetch()
-                    .max_messages(self.settings.batch - 1)
-                    .messages()
-                    .await
-                    .map_err(|error| error.to_string())?;
-                messages.extend(collect(more).await.unwrap_or_default());
+                let more = self.pull_now(self.settings.batch - 1).await;
+                messages.extend(more.unwrap_or_default());
             }
         }
         Ok(messages)
+    }
+
+    /// Up to `n` records available now.
+    async fn pull_now(&self, n: usize) -> Result<Vec<Message>, String> {
+        within_pull_limit(async {
+            let batch = self
+                .queue
+                .consumer
+                .fetch()
+                .max_messages(n)
+                .messages()
+                .await
+                .map_err(|error| error.to_string())?;
+            collect(batch).await
+        })
+        .await
+    }
+
+    /// The next record, waiting up to a second for it.
+    async fn pull_waiting(&self) -> Result<Vec<Message>, String> {
+        within_pull_limit(async {
+            let batch = self
+                .queue
+                .consumer
+                .batch()
+                .max_messages(1)
+                .expires(Duration::from_secs(1))
+                .messages()
+                .await
+                .map_err(|error| error.to_string())?;
+            collect(batch).await
+        })
+        .await
     }
 
     /// Whether no record is pending or in flight (a record given back with a delay is in flight).
@@ -502,6 +527,20 @@ impl Worker {
         Ok(())
     }
 }
+
+/// Runs a pull, giving up after [`PULL_LIMIT`]. A pull whose server died before it answered
+/// (a restart) gets no end-of-batch status from the new server, and its stream would wait
+/// forever; the next pull goes to the new server.
+async fn within_pull_limit(
+    pull: impl std::future::Future<Output = Result<Vec<Message>, String>>,
+) -> Result<Vec<Message>, String> {
+    tokio::time::timeout(PULL_LIMIT, pull)
+        .await
+        .unwrap_or_else(|_| Err(format!("no answer to a pull in {} s", PULL_LIMIT.as_secs())))
+}
+
+/// The longest a pull may take: its own second of waiting and a margin.
+const PULL_LIMIT: Duration = Duration::from_secs(6);
 
 /// The messages of one pull; an error after some messages ends the pull with those.
 async fn collect<S, E>(mut batch: S) -> Result<Vec<Message>, String>

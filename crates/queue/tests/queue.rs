@@ -236,12 +236,159 @@ async fn a_restarted_server_resumes_the_stream_from_its_files() {
     assert_eq!(status_after.pending, n_articles as u64);
 
     let db = dir.path().join("queue.db").display().to_string();
-    let running = tokio::spawn(worker(settings.clone(), db.clone()));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    // And again while a worker is pulling: it waits for the server and goes on.
+    let mut small_batches = settings.clone();
+    small_batches.batch = 2;
+    let running = tokio::spawn(worker(small_batches, db.clone()));
+    // And again once the worker has stored a batch: it waits for the server and goes on.
+    let started = std::time::Instant::now();
+    let n_stored = |db: &str| {
+        SqliteStore::open(db)
+            .and_then(|store| store.counts())
+            .map_or(0, |counts| counts.articles)
+    };
+    while n_stored(&db) == 0 && started.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(n_stored(&db) < n_articles, "restarted mid-run");
     server.restart().unwrap();
     let report = running.await.unwrap();
-    let store = SqliteStore::open(&db).unwrap();
-    assert_eq!(store.counts().unwrap().articles, n_articles);
+    assert_eq!(n_stored(&db), n_articles);
     assert_eq!(report.n_dead, 0);
+}
+
+/// A store that refuses its first `failures` writes, as a database being restarted does.
+struct RestartingStore {
+    inner: SqliteStore,
+    failures: usize,
+}
+
+impl RestartingStore {
+    fn down() -> newslens_store::StoreError {
+        newslens_store::StoreError::Query {
+            query: String::new(),
+            message: "connection refused (the database is restarting)".into(),
+        }
+    }
+}
+
+impl Store for RestartingStore {
+    fn add_articles(
+        &mut self,
+        batch: &[newslens_store::ArticleRecord],
+    ) -> newslens_store::Result<newslens_store::AddOutcome> {
+        if self.failures > 0 {
+            self.failures -= 1;
+            return Err(RestartingStore::down());
+        }
+        self.inner.add_articles(batch)
+    }
+    fn stored_keys(&self) -> newslens_store::Result<newslens_store::StoredKeys> {
+        self.inner.stored_keys()
+    }
+    fn story_inputs(&self) -> newslens_store::Result<Vec<newslens_store::StoryInput>> {
+        self.inner.story_inputs()
+    }
+    fn write_stories(
+        &mut self,
+        inputs: &[newslens_store::StoryInput],
+        clustering: &newslens_store::Clustering,
+    ) -> newslens_store::Result<()> {
+        self.inner.write_stories(inputs, clustering)
+    }
+    fn counts(&self) -> newslens_store::Result<newslens_store::CorpusCounts> {
+        self.inner.counts()
+    }
+    fn stories(
+        &self,
+        filter: &StoryFilter,
+    ) -> newslens_store::Result<Vec<newslens_store::StorySummary>> {
+        self.inner.stories(filter)
+    }
+    fn story(&self, id: &str) -> newslens_store::Result<Option<newslens_store::StorySummary>> {
+        self.inner.story(id)
+    }
+    fn article(&self, id: &str) -> newslens_store::Result<Option<newslens_store::StoredArticle>> {
+        self.inner.article(id)
+    }
+    fn story_articles(
+        &self,
+        id: &str,
+    ) -> newslens_store::Result<Vec<newslens_store::StoredArticle>> {
+        self.inner.story_articles(id)
+    }
+    fn quotes(
+        &self,
+        filter: &newslens_store::QuoteFilter,
+    ) -> newslens_store::Result<Vec<newslens_store::QuoteRecord>> {
+        self.inner.quotes(filter)
+    }
+    fn entity(
+        &self,
+        name: &str,
+        limit: Option<usize>,
+    ) -> newslens_store::Result<newslens_store::EntityReport> {
+        self.inner.entity(name, limit)
+    }
+    fn search(
+        &self,
+        query: &newslens_store::SearchQuery,
+    ) -> newslens_store::Result<Vec<newslens_store::SearchHit>> {
+        self.inner.search(query)
+    }
+}
+
+/// The store half of "restart the database during a run": the worker keeps its batch, reports
+/// progress past the ack wait so no record is handed to anyone else, and stores it once the
+/// store answers. (The PostgreSQL process-level version needs the store crate's PostgreSQL
+/// backend and its test harness; see ARCHITECTURE.md.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_waits_for_a_store_that_is_down_and_nothing_is_delivered_twice() {
+    let Some(server) = LocalNats::for_tests("a_worker_waits_for_a_store_that_is_down") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = settings(&server);
+    // Three refusals cost 0.5 + 1 + 2 s of waiting: well past a 1 s ack wait.
+    settings.queue.ack_wait = Duration::from_secs(1);
+    let n_articles = 6;
+    submit(
+        &settings.queue,
+        articles(n_articles).into_iter(),
+        &Defaults::default(),
+        None,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    let db = dir.path().join("queue.db");
+    let store = RestartingStore {
+        inner: SqliteStore::open(&db).unwrap(),
+        failures: 3,
+    };
+    let mut n_waits = 0;
+    let report = run_worker(
+        &settings,
+        pipeline(),
+        Box::new(store),
+        Arc::new(AtomicBool::new(false)),
+        &mut |event| {
+            if let newslens_queue::WorkerEvent::Waiting(what) = event {
+                assert!(what.contains("connection refused"), "{what}");
+                n_waits += 1;
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(n_waits, 3);
+    assert_eq!(report.n_added, n_articles);
+    assert_eq!(
+        (report.n_done, report.n_stored_before),
+        (n_articles, 0),
+        "no record came back while the worker waited"
+    );
+    assert_eq!(
+        SqliteStore::open(&db).unwrap().counts().unwrap().articles,
+        n_articles
+    );
 }
