@@ -27,6 +27,11 @@ pub enum BenchCommand {
     /// Serve a corpus on loopback and probe it as an attacker would (costly searches, thousands
     /// of connections, idle and slow clients); report each probe's outcome and time.
     Hostile(BenchHostileArgs),
+    /// Submit N articles built from ../shared/data to a local nats-server and run 1, then 2
+    /// worker processes; report articles/s, submit-to-searchable latency and worker memory,
+    /// against a plain ingest of the same input.
+    #[cfg(feature = "queue")]
+    Queue(crate::bench_queue::BenchQueueArgs),
 }
 
 #[derive(Args)]
@@ -82,6 +87,8 @@ pub fn run(command: &BenchCommand) -> Result<()> {
         }
         BenchCommand::Serve(args) => crate::bench_serve::run(args),
         BenchCommand::Hostile(args) => run_hostile(args),
+        #[cfg(feature = "queue")]
+        BenchCommand::Queue(args) => crate::bench_queue::run(args),
         BenchCommand::Views(args) => {
             if !args.db.exists() {
                 bail!("{}: no such corpus", args.db.display());

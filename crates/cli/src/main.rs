@@ -6,6 +6,8 @@
 
 mod analyze;
 mod bench;
+#[cfg(feature = "queue")]
+mod bench_queue;
 mod bench_serve;
 mod corpus;
 mod eval;

@@ -35,7 +35,7 @@ pub struct WorkerArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
     max_bytes: u64,
     /// Records pulled and stored together at most (one transaction, one story update).
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    #[arg(long, value_name = "N", default_value_t = 256)]
     batch: usize,
     /// How long a failed record waits before it is delivered again.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]

@@ -53,11 +53,12 @@ pub struct WorkerSettings {
 }
 
 impl WorkerSettings {
-    /// The defaults: batches of up to 64 records, failed records retried after 10 s.
+    /// The defaults: batches of up to 256 records (the pipeline's chunk), failed records retried
+    /// after 10 s.
     pub fn new(queue: QueueSettings) -> WorkerSettings {
         WorkerSettings {
             queue,
-            batch: 64,
+            batch: 256,
             until_empty: false,
             retry_delay: Duration::from_secs(10),
         }
@@ -111,9 +112,9 @@ pub struct WorkerReport {
     pub n_dead: usize,
     /// Batches stored.
     pub n_batches: usize,
-    /// For each record acknowledged as stored, microseconds from its submit stamp to the
-    /// acknowledgement (stored, in its story, searchable).
-    pub latencies_micros: Vec<u64>,
+    /// For each record acknowledged as stored: its submit stamp and the microseconds from it to
+    /// the acknowledgement (stored, in its story, searchable).
+    pub latencies_micros: Vec<(u64, u64)>,
 }
 
 /// Runs a worker: pulls from the queue until `stop` is set (finishing the batch in hand) or,
@@ -378,7 +379,7 @@ impl Worker {
             if let Some(submitted) = submitted_micros(message.headers.as_ref()) {
                 self.report
                     .latencies_micros
-                    .push(now.saturating_sub(submitted));
+                    .push((submitted, now.saturating_sub(submitted)));
             }
         }
         let n_stored_before = n_stored_before + outcome.same_text + outcome.same_url;
