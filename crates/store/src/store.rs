@@ -3,12 +3,13 @@
 //!
 //! SQLite ([`crate::SqliteStore`]) is the default; a PostgreSQL implementation for deployments that
 //! outgrow one machine serves the same trait (a later issue). The trait is shaped for that: writes
-//! come in batches that are one transaction each, the story engine runs outside the backend
-//! ([`update_stories`] reads features, clusters in Rust, writes the assignment back), and every
-//! view returns plain values from `views.rs`. Backends own their schema and migrations.
+//! come in batches that are one transaction each, the story engine runs outside the backend (a
+//! backend serves the engine's reads through `stories::incremental::StoryState` inside its write
+//! transaction and writes the `Changes` back), and every view returns plain values from
+//! `views.rs`. Backends own their schema and migrations.
 
 use crate::record::{ArticleRecord, StoredArticle};
-use crate::stories::{cluster, Clustering, StoryConfig, StoryInput};
+use crate::stories::StoryConfig;
 use crate::views::{
     CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
     StorySummary,
@@ -108,21 +109,15 @@ pub trait Store {
         Ok(())
     }
 
-    /// The story features of every stored article, for the story engine.
-    fn story_inputs(&self) -> Result<Vec<StoryInput>>;
+    /// Places every stored article not yet in a story (the incremental story engine,
+    /// `stories/incremental.rs`): each joins the best existing story or starts one; stories may
+    /// merge or split, and those events are recorded. Each batch is read, decided and written in
+    /// one transaction that no other writer can interleave with. Returns the new counts.
+    fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts>;
 
-    /// Replaces story and near-copy assignments, and the story summaries, in one transaction.
-    fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()>;
-
-    /// Recomputes near-copies and stories over every stored article and stores them; returns the
-    /// new counts. A backend with transactions reads and writes in one, so that articles another
-    /// writer adds meanwhile are never left out of the stories written.
-    fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
-        let inputs = self.story_inputs()?;
-        let clustering = cluster(&inputs, config);
-        self.write_stories(&inputs, &clustering)?;
-        self.counts()
-    }
+    /// Re-clusters every stored article with the batch engine (`stories --rebuild`), keeping
+    /// story ids where a story survives, and rebuilds the incremental engine's tables.
+    fn rebuild_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts>;
 
     /// How big the corpus is.
     fn counts(&self) -> Result<CorpusCounts>;
@@ -130,7 +125,8 @@ pub trait Store {
     /// Stories, newest first.
     fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>>;
 
-    /// One story by id or unique id prefix.
+    /// One story by id or unique id prefix; the id of a story merged away gives the story that
+    /// absorbed it (whose `id` then differs from the one asked for).
     fn story(&self, id: &str) -> Result<Option<StorySummary>>;
 
     /// One article by id or unique id prefix.
@@ -149,9 +145,7 @@ pub trait Store {
     fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>>;
 }
 
-/// Recomputes near-copies and stories over the whole corpus and stores them; returns the new
-/// counts. Deterministic: the same stored articles give the same stories whatever order they
-/// came in.
+/// Places the articles stored since the last update into stories; returns the new counts.
 pub fn update_stories(store: &mut dyn Store, config: &StoryConfig) -> Result<CorpusCounts> {
     store.update_stories(config)
 }

@@ -205,17 +205,11 @@ fn stories_are_the_same_whatever_the_order_and_batches_of_ingest() {
         update_stories(&mut reversed, &StoryConfig::default()).unwrap();
     }
     assert_eq!(partition(&forward), partition(&reversed));
-    let ids = |store: &SqliteStore| {
-        let mut ids: Vec<String> = store
-            .stories(&StoryFilter::default())
-            .unwrap()
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
-        ids.sort();
-        ids
-    };
-    assert_eq!(ids(&forward), ids(&reversed));
+    // A story's id is the id of the article that started it, so the ids depend on the order;
+    // each still names one of the story's own articles.
+    for story in reversed.stories(&StoryFilter::default()).unwrap() {
+        assert!(story.articles.iter().any(|article| article.id == story.id));
+    }
 }
 
 #[test]
@@ -531,7 +525,7 @@ fn a_database_keeps_its_schema_version_and_opens_again() {
     {
         let mut store = SqliteStore::open(&path).unwrap();
         store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 5);
+        assert_eq!(store.schema_version().unwrap(), 6);
     }
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.counts().unwrap().articles, 1);
@@ -565,12 +559,19 @@ fn a_version_2_database_gains_the_story_listings_the_story_update_would_write() 
                  DROP TABLE stories;
                  ALTER TABLE stories_v2 RENAME TO stories;
                  CREATE INDEX stories_by_last_seen ON stories(last_seen);
+                 DROP TABLE term_df; DROP TABLE story_postings; DROP TABLE copy_bands;
+                 DROP TABLE story_aliases; DROP TABLE story_events; DROP TABLE story_engine;
+                 DROP INDEX articles_unplaced; ALTER TABLE articles DROP COLUMN placed;
                  PRAGMA user_version = 2;",
             )
             .unwrap();
     }
-    let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.stories(&StoryFilter::default()).unwrap(), expected);
+    assert!(store.check().unwrap().is_empty());
+    // Its story engine's tables are built at the next update, keeping the stories.
+    update_stories(&mut store, &StoryConfig::default()).unwrap();
     assert_eq!(store.stories(&StoryFilter::default()).unwrap(), expected);
     assert!(store.check().unwrap().is_empty());
 }
@@ -680,5 +681,5 @@ fn a_database_from_a_newer_newslens_is_refused_with_its_version() {
         .unwrap();
     let error = SqliteStore::open(&path).err().expect("refused").to_string();
     assert!(error.contains("schema version 99"), "{error}");
-    assert!(error.contains("knows up to 5"), "{error}");
+    assert!(error.contains("knows up to 6"), "{error}");
 }
