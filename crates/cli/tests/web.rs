@@ -298,3 +298,107 @@ fn a_follow_killed_mid_round_loses_nothing_and_the_next_run_completes_it() {
     );
     assert_eq!(stored(&db).len(), 2);
 }
+
+/// Six short made-up articles, distinct in wording, and an RSS feed listing them.
+fn six_article_site() -> Server {
+    let stories = [
+        ("bakery", "The Vennel Street bakery reopened on Monday, four months after a kitchen fire closed it. Owner Petra Lind said the ovens were rebuilt with help from a neighbourhood collection that raised nine thousand pounds."),
+        ("ferry-fares", "Ferry fares to Saltwick Island will rise by eight percent in June, the harbour board decided on Tuesday. Islanders asked for a resident discount, which the board promised to study before the summer timetable."),
+        ("school-roof", "Pupils at Northfield primary school returned to their classrooms on Wednesday after the roof over the library was replaced. The head teacher thanked parents for their patience during six weeks of lessons in the hall."),
+        ("river-survey", "A survey of the river Vennel found otters breeding near the old mill for the first time in thirty years. Volunteers counted tracks along four kilometres of bank over two winter weekends."),
+        ("market-hours", "The covered market will stay open until eight on Thursdays from next month, traders agreed after a vote. Stallholders selling cheese and flowers had pressed for longer hours since the tram stop opened nearby."),
+        ("chess-club", "The Caldmoor chess club won the county league on Saturday with a draw in the final round against Eastgate. Its youngest player, aged eleven, finished the season unbeaten on the third board."),
+    ];
+    let mut routes = std::collections::HashMap::new();
+    let mut items = String::new();
+    for (slug, text) in stories {
+        let title = slug.replace('-', " ");
+        routes.insert(
+            format!("/story/{slug}.html"),
+            Reply::html(&format!(
+                "<!DOCTYPE html><html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
+            )),
+        );
+        items.push_str(&format!(
+            "<item><title>{title}</title><link>{{base}}/story/{slug}.html</link><pubDate>Tue, 12 Mar 2024 08:00:00 +0000</pubDate></item>"
+        ));
+    }
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Caldmoor Courier</title>{items}</channel></rss>"
+    );
+    routes.insert(
+        "/feed.xml".to_string(),
+        Reply::body(200, "application/rss+xml", feed.as_bytes()).with_etag("six"),
+    );
+    Server::start(routes)
+}
+
+/// Issue 15: Ctrl-C during a round stores what was fetched, writes the fetch log and exits 0; the
+/// next run fetches the rest, and no page is fetched twice.
+#[cfg(unix)]
+#[test]
+fn a_follow_stopped_by_ctrl_c_keeps_its_round_and_the_next_run_fetches_only_the_rest() {
+    let server = six_article_site();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("corpus.db");
+    let feeds = dir.path().join("feeds.txt");
+    std::fs::write(&feeds, format!("{}\n", server.url("/feed.xml"))).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_newslens"))
+        .args(["follow", "--feeds", feeds.to_str().unwrap()])
+        .args(["--db", db.to_str().unwrap(), "--jobs", "1"])
+        .args(["--delay", "400ms", "--every", "1h"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Two pages in (a page every 400 ms, in no set order), Ctrl-C.
+    let n_story_hits = || {
+        let hits = server.all_hits();
+        hits.iter()
+            .filter(|(path, _)| path.starts_with("/story/"))
+            .map(|(_, n)| n)
+            .sum::<usize>()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while n_story_hits() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("newslens: stopping after the requests in flight"),
+        "{text}"
+    );
+    assert!(text.contains("left for the next run"), "{text}");
+    assert!(text.contains("newslens: stopped;"), "{text}");
+    let n_first = stored(&db).len();
+    assert!((2..6).contains(&n_first), "{n_first} stored: {text}");
+
+    let output = follow_once(&feeds, &db);
+    let text = stderr(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("1 feeds (0 unchanged)"),
+        "the cut round saved no validators, so the feed is read in full again: {text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{} new pages fetched, {} added",
+            6 - n_first,
+            6 - n_first
+        )),
+        "{text}"
+    );
+    assert_eq!(stored(&db).len(), 6);
+    for (path, n_hits) in server.all_hits() {
+        if path.starts_with("/story/") {
+            assert_eq!(n_hits, 1, "{path} fetched {n_hits} times");
+        }
+    }
+}

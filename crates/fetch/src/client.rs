@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -148,6 +149,7 @@ pub struct Fetcher {
     hosts: Hosts,
     robots: Mutex<HashMap<String, Arc<OnceLock<Rules>>>>,
     archive: Option<Mutex<Archive>>,
+    stop: Arc<AtomicBool>,
 }
 
 impl Fetcher {
@@ -170,7 +172,21 @@ impl Fetcher {
             robots: Mutex::new(HashMap::new()),
             archive,
             options,
+            stop: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// The flag that stops the crawl: once set (by a signal handler, say), no new request starts,
+    /// waits for a host's turn or a retry end at once, and those URLs fail with
+    /// [`FetchErrorKind::Stopped`] — which callers drop silently and try again next run.
+    /// Requests already sent finish (within the timeout).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+
+    /// Whether the crawl was asked to stop.
+    pub fn is_stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
     }
 
     /// The options it runs with.
@@ -202,6 +218,9 @@ impl Fetcher {
         let mut visited = vec![current.clone()];
         let mut n_redirects = 0;
         loop {
+            if self.is_stopping() {
+                return Err(fail(FetchErrorKind::Stopped));
+            }
             self.check_robots(&current).map_err(fail)?;
             let answer = self.get_with_retries(&current, validators).map_err(fail)?;
             let is_redirect = matches!(answer.status, 301 | 302 | 303 | 307 | 308);
@@ -307,6 +326,8 @@ impl Fetcher {
             rules
         });
         match rules {
+            // Cut short by a stop, not the host's fault (the run ends anyway).
+            Rules::Unreachable(_) if self.is_stopping() => Err(FetchErrorKind::Stopped),
             Rules::Unreachable(reason) => Err(FetchErrorKind::RobotsUnreachable(reason.clone())),
             rules if rules.allows(url.as_str()) => Ok(()),
             _ => Err(FetchErrorKind::Robots),
@@ -349,7 +370,10 @@ impl Fetcher {
         let mut n_attempts = 0;
         loop {
             n_attempts += 1;
-            let turn = self.hosts.enter(&host);
+            let turn = self
+                .hosts
+                .enter(&host, &self.stop)
+                .ok_or(FetchErrorKind::Stopped)?;
             let result = self.get_once(url, validators);
             drop(turn);
             let retry_in = match &result {
@@ -378,7 +402,22 @@ impl Fetcher {
                 }
                 _ => return result,
             };
-            std::thread::sleep(retry_in);
+            self.sleep_unless_stopped(retry_in)?;
+        }
+    }
+
+    /// Sleeps before a retry, in short steps so that a stop is not kept waiting for a minute.
+    fn sleep_unless_stopped(&self, wait: Duration) -> std::result::Result<(), FetchErrorKind> {
+        let until = std::time::Instant::now() + wait;
+        loop {
+            if self.is_stopping() {
+                return Err(FetchErrorKind::Stopped);
+            }
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            std::thread::sleep(left.min(Duration::from_millis(100)));
         }
     }
 

@@ -8,12 +8,13 @@
 //! fetched on the way are kept, never fetched twice. It does not read pages (see `pages.rs`).
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use url::Url;
 
-use newslens_store::{FeedValidators, FetchLog, SqliteStore, StoreError, StoredKeys};
+use newslens_store::{FeedValidators, SqliteStore, StoreError};
 
 use crate::canonical::canonical_url;
 use crate::client::{Fetcher, Response, Validators};
@@ -26,39 +27,52 @@ const SITEMAP_DEPTH: usize = 2;
 /// Most sitemaps read from one given URL.
 const MAX_SITEMAPS: usize = 1000;
 
-/// What the corpus and the fetch log already hold, read before a round.
-#[derive(Debug, Clone, Default)]
+/// What the corpus and the fetch log already hold, asked URL by URL.
+///
+/// Every question is a point query on the corpus database (its own connection, behind a lock the
+/// discovery threads share), so memory does not grow with the corpus or the fetch log. A question
+/// the database fails to answer counts as "not known": the URL is fetched, and the pipeline still
+/// skips an article it stores.
+#[derive(Default)]
 pub struct Known {
-    /// Stored articles (their URLs are not fetched again).
-    pub stored: StoredKeys,
-    /// Feed validators and pages fetched for good.
-    pub log: FetchLog,
+    corpus: Option<Mutex<SqliteStore>>,
 }
 
 impl Known {
-    /// Reads both from a corpus.
-    pub fn from_store(store: &SqliteStore) -> Result<Known, StoreError> {
-        use newslens_store::Store;
-        Ok(Known {
-            stored: store.stored_keys()?,
-            log: store.fetch_log()?,
-        })
+    /// Asks the corpus at `path` (a connection of its own beside the writer's; WAL lets both be).
+    pub fn open(path: &Path) -> Result<Known, StoreError> {
+        Ok(Known::of(SqliteStore::open(path)?))
+    }
+
+    /// Asks this store.
+    pub fn of(store: SqliteStore) -> Known {
+        Known {
+            corpus: Some(Mutex::new(store)),
+        }
     }
 
     /// Whether a page URL (canonical) is stored or was fetched for good.
     pub fn has_page(&self, url: &str) -> bool {
-        self.stored.contains_url(url) || self.log.pages.contains(url)
+        self.ask(|store| store.is_page_known(url)).unwrap_or(false)
+    }
+
+    /// What the fetch log holds of a feed or sitemap.
+    fn feed(&self, feed_url: &str) -> Option<FeedValidators> {
+        self.ask(|store| store.feed_validators(feed_url)).flatten()
     }
 
     fn validators(&self, feed_url: &str) -> Validators {
-        self.log
-            .feeds
-            .get(feed_url)
+        self.feed(feed_url)
             .map(|feed| Validators {
-                etag: feed.etag.clone(),
-                last_modified: feed.last_modified.clone(),
+                etag: feed.etag,
+                last_modified: feed.last_modified,
             })
             .unwrap_or_default()
+    }
+
+    fn ask<T>(&self, question: impl FnOnce(&SqliteStore) -> Result<T, StoreError>) -> Option<T> {
+        let store = self.corpus.as_ref()?;
+        question(&store.lock().unwrap_or_else(|e| e.into_inner())).ok()
     }
 }
 
@@ -103,6 +117,7 @@ impl FeedRound {
                 url: url.to_string(),
                 etag: validators.etag,
                 last_modified: validators.last_modified,
+                listed_lastmod: None,
             },
             items,
         }
@@ -149,6 +164,9 @@ pub fn discover(fetcher: &Fetcher, urls: &[String], expect: Expect, known: &Know
     std::thread::scope(|scope| {
         for _ in 0..n_threads {
             scope.spawn(|| loop {
+                if fetcher.is_stopping() {
+                    break;
+                }
                 let idx = next.fetch_add(1, Ordering::Relaxed);
                 let Some(url) = urls.get(idx) else { break };
                 // A parser panic (a third-party feed parser's, say) costs this URL only.
@@ -193,6 +211,8 @@ pub fn discover(fetcher: &Fetcher, urls: &[String], expect: Expect, known: &Know
                         continue;
                     }
                 }
+                // Not a failure of the URL: it is asked again next run.
+                Target::Failed(error) if error.kind == FetchErrorKind::Stopped => continue,
                 Target::Failed(_) => {}
             }
             discovery.targets.push(target);

@@ -12,7 +12,7 @@ use newslens_fetch::{
     discover, Discovery, Expect, FetchOptions, Fetcher, Known, PageRecords, Tally,
 };
 use newslens_read::{read_record, ReadError, ReadOptions, Record};
-use newslens_store::FeedValidators;
+use newslens_store::{FeedValidators, SqliteStore};
 
 fn site(extra: Vec<(&str, Reply)>) -> Server {
     Server::with_fixtures(&fixtures(), extra)
@@ -324,23 +324,34 @@ fn an_unchanged_feed_answers_304_and_known_pages_are_not_fetched() {
     assert_eq!(first.feeds.len(), 1);
     assert_eq!(first.feeds[0].validators.etag.as_deref(), Some("\"v1\""));
 
-    let mut known = Known::default();
-    known.log.feeds.insert(
-        server.url("/feed.xml"),
-        FeedValidators {
-            url: server.url("/feed.xml"),
-            etag: Some("\"v1\"".into()),
-            last_modified: None,
-        },
-    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("corpus.db");
+    let mut store = SqliteStore::open(&db).unwrap();
+    store
+        .write_fetch_log(
+            &[FeedValidators {
+                url: server.url("/feed.xml"),
+                etag: Some("\"v1\"".into()),
+                ..FeedValidators::default()
+            }],
+            &[],
+            "2024-03-12T08:00:00Z",
+        )
+        .unwrap();
+    let known = Known::open(&db).unwrap();
     let (results, second) =
         crawl_with(options(), &[server.url("/feed.xml")], Expect::Feeds, &known);
     assert_eq!(second.n_unchanged, 1);
     assert!(results.is_empty());
 
-    // A page the corpus stores is not fetched again, whatever link leads to it.
-    let mut known = Known::default();
-    known.log.pages.insert(server.url("/news/tram-line.html"));
+    // A page the fetch log lists is not fetched again, whatever link leads to it.
+    store
+        .write_fetch_log(
+            &[],
+            &[server.url("/news/tram-line.html")],
+            "2024-03-12T08:00:00Z",
+        )
+        .unwrap();
     let hits_before = server.hits("/news/tram-line.html");
     let (results, discovery) = crawl_with(
         options(),
