@@ -310,21 +310,43 @@ impl Fetcher {
         }
     }
 
-    /// Checks `url` against its host's robots.txt, fetching that once per host and run.
-    fn check_robots(&self, url: &Url) -> std::result::Result<(), FetchErrorKind> {
+    /// The sitemaps the robots.txt of `url`'s host names (`Sitemap:` lines), canonical; none
+    /// when it has none or cannot be fetched.
+    pub fn robots_sitemaps(&self, url: &Url) -> Vec<Url> {
+        match self.robots_of(url).get() {
+            Some(Rules::Robot(robot)) => robot
+                .sitemaps
+                .iter()
+                .filter_map(|sitemap| crate::canonical::resolve_canonical(url, sitemap))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The rules of `url`'s host, fetching its robots.txt once per host and run.
+    fn robots_of(&self, url: &Url) -> Arc<OnceLock<Rules>> {
         let origin = url.origin().ascii_serialization();
         let cell = {
             let mut robots = self.robots.lock().unwrap_or_else(|e| e.into_inner());
             robots.entry(origin.clone()).or_default().clone()
         };
         // Threads asking for the same host wait here for the one fetching its robots.txt.
-        let rules = cell.get_or_init(|| {
+        cell.get_or_init(|| {
             let rules = self.fetch_robots(&origin);
             if let (Some(delay), Some(host)) = (rules.crawl_delay(), host_key(url)) {
                 self.hosts.set_delay(&host, delay);
             }
             rules
         });
+        cell
+    }
+
+    /// Checks `url` against its host's robots.txt.
+    fn check_robots(&self, url: &Url) -> std::result::Result<(), FetchErrorKind> {
+        let cell = self.robots_of(url);
+        let Some(rules) = cell.get() else {
+            return Err(FetchErrorKind::Internal);
+        };
         match rules {
             // Cut short by a stop, not the host's fault (the run ends anyway).
             Rules::Unreachable(_) if self.is_stopping() => Err(FetchErrorKind::Stopped),
