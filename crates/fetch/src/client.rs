@@ -4,8 +4,9 @@
 //! [`Fetcher::get`] follows redirects itself (so that each hop is checked against robots.txt, a
 //! loop is named as one, and every hop is archived), waits for its host's turn ([`Hosts`]) before
 //! each request, retries 429 and 5xx answers with exponential backoff or the server's
-//! `Retry-After` (bounded), and reads at most `max_bytes` of body, gzip or brotli decoded by
-//! `ureq`. Every response but the one returned is archived here when `--warc` is on; the caller
+//! `Retry-After` (bounded), and reads at most `max_bytes` of body, asking for gzip or brotli and
+//! decoding it here (`newslens_read::content_coding`, at most `max_bytes` decoded too) so that the
+//! archive can keep the body as sent. Every response but the one returned is archived here when `--warc` is on; the caller
 //! archives the returned one with what it learnt from it ([`Fetcher::archive`]). It does not
 //! know what a feed or an article is.
 
@@ -16,6 +17,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use url::Url;
+
+use newslens_read::content_coding::{self, ContentCodingError};
 
 use crate::archive::Archive;
 use crate::error::{FetchError, FetchErrorKind, Result};
@@ -103,6 +106,9 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The body, decompressed.
     pub body: Vec<u8>,
+    /// The body as the server sent it, when that differs (a `Content-Encoding` was undone) and
+    /// `--warc` is on: what the archive keeps.
+    pub sent_body: Option<Vec<u8>>,
     /// When it was fetched, `YYYY-MM-DDTHH:MM:SSZ` (the WARC-Date).
     pub fetched_at: String,
 }
@@ -139,6 +145,7 @@ struct Answer {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    sent_body: Option<Vec<u8>>,
     fetched_at: String,
 }
 
@@ -254,6 +261,7 @@ impl Fetcher {
                     status: answer.status,
                     headers: answer.headers,
                     body: answer.body,
+                    sent_body: answer.sent_body,
                     fetched_at: answer.fetched_at,
                 })),
                 304 => Ok(None),
@@ -270,7 +278,7 @@ impl Fetcher {
             &response.fetched_at,
             response.status,
             &response.headers,
-            &response.body,
+            response.sent_body.as_deref().unwrap_or(&response.body),
             fields,
         );
     }
@@ -281,7 +289,7 @@ impl Fetcher {
             &answer.fetched_at,
             answer.status,
             &answer.headers,
-            &answer.body,
+            answer.sent_body.as_deref().unwrap_or(&answer.body),
             fields,
         );
     }
@@ -455,7 +463,11 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
     ) -> std::result::Result<Answer, FetchErrorKind> {
-        let mut request = self.agent.get(url.as_str());
+        // Asked for by hand and decoded here (not by ureq), so the archive keeps what was sent.
+        let mut request = self
+            .agent
+            .get(url.as_str())
+            .header("Accept-Encoding", "gzip, br");
         if let Some(etag) = &validators.etag {
             request = request.header("If-None-Match", etag.as_str());
         }
@@ -481,27 +493,35 @@ impl Fetcher {
         if response
             .body()
             .content_length()
-            .is_some_and(|length| length > max_bytes && !headers_say_encoded(&headers))
+            .is_some_and(|length| length > max_bytes)
         {
             return Err(FetchErrorKind::TooLarge(max_bytes));
         }
-        let body = response
+        let sent = response
             .body_mut()
             .with_config()
             .limit(max_bytes)
             .read_to_vec()
             .map_err(error_kind)?;
+        let content_encoding = header(&headers, "content-encoding");
+        let (body, sent_body) = if content_coding::is_encoded(content_encoding) {
+            let body = content_coding::decode_content(content_encoding, sent.clone(), max_bytes)
+                .map_err(|error| match error {
+                    ContentCodingError::TooLarge(limit) => FetchErrorKind::TooLarge(limit),
+                    other => FetchErrorKind::Network(other.to_string()),
+                })?;
+            (body, self.archive.is_some().then_some(sent))
+        } else {
+            (sent, None)
+        };
         Ok(Answer {
             status,
             headers,
             body,
+            sent_body,
             fetched_at,
         })
     }
-}
-
-fn headers_say_encoded(headers: &[(String, String)]) -> bool {
-    header(headers, "content-encoding").is_some_and(|e| !e.eq_ignore_ascii_case("identity"))
 }
 
 /// `host:port`, the unit of politeness.
