@@ -531,7 +531,7 @@ fn a_database_keeps_its_schema_version_and_opens_again() {
     {
         let mut store = SqliteStore::open(&path).unwrap();
         store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 5);
+        assert_eq!(store.schema_version().unwrap(), 6);
     }
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.counts().unwrap().articles, 1);
@@ -570,7 +570,7 @@ fn a_version_2_database_gains_the_story_listings_the_story_update_would_write() 
             .unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 5);
+    assert_eq!(store.schema_version().unwrap(), 6);
     assert_eq!(store.stories(&StoryFilter::default()).unwrap(), expected);
     assert!(store.check().unwrap().is_empty());
 }
@@ -680,5 +680,5 @@ fn a_database_from_a_newer_newslens_is_refused_with_its_version() {
         .unwrap();
     let error = SqliteStore::open(&path).err().expect("refused").to_string();
     assert!(error.contains("schema version 99"), "{error}");
-    assert!(error.contains("knows up to 5"), "{error}");
+    assert!(error.contains("knows up to 6"), "{error}");
 }

@@ -1,5 +1,5 @@
 //! The fetch log beside the corpus: feed validators and the page URLs fetched for good
-//! (migrations 0005 and 0006), so `newslens follow` resumes where it stopped.
+//! (migrations 0005 and 0006: `fetched_feeds`, `fetched_sitemaps`, `fetched_pages`), so `newslens follow` resumes where it stopped.
 //!
 //! Plain rows, no HTTP: the fetcher decides what goes in. Lookups are point queries on the
 //! tables' primary keys (and on `articles_by_url`), never a read of the whole log, so a year of
@@ -31,7 +31,10 @@ impl SqliteStore {
         let mut statement = self
             .connection
             .prepare_cached(
-                "SELECT etag, last_modified, listed_lastmod FROM fetched_feeds WHERE url = ?1",
+                "SELECT feed.etag, feed.last_modified, sitemap.listed_lastmod
+                 FROM fetched_feeds AS feed
+                 LEFT JOIN fetched_sitemaps AS sitemap ON sitemap.url = feed.url
+                 WHERE feed.url = ?1",
             )
             .map_err(|source| self.error(source))?;
         statement
@@ -78,22 +81,29 @@ impl SqliteStore {
         {
             let mut feed_row = transaction
                 .prepare(
-                    "INSERT INTO fetched_feeds (url, etag, last_modified, listed_lastmod, checked_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT(url) DO UPDATE
-                     SET etag = ?2, last_modified = ?3, listed_lastmod = ?4, checked_at = ?5",
+                    "INSERT INTO fetched_feeds (url, etag, last_modified, checked_at)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, checked_at = ?4",
                 )
+                .map_err(wrap)?;
+            let mut lastmod_row = transaction
+                .prepare(
+                    "INSERT INTO fetched_sitemaps (url, listed_lastmod) VALUES (?1, ?2)
+                     ON CONFLICT(url) DO UPDATE SET listed_lastmod = ?2",
+                )
+                .map_err(wrap)?;
+            let mut no_lastmod = transaction
+                .prepare("DELETE FROM fetched_sitemaps WHERE url = ?1")
                 .map_err(wrap)?;
             for feed in feeds {
                 feed_row
-                    .execute(params![
-                        feed.url,
-                        feed.etag,
-                        feed.last_modified,
-                        feed.listed_lastmod,
-                        when
-                    ])
+                    .execute(params![feed.url, feed.etag, feed.last_modified, when])
                     .map_err(wrap)?;
+                match &feed.listed_lastmod {
+                    Some(lastmod) => lastmod_row.execute(params![feed.url, lastmod]),
+                    None => no_lastmod.execute(params![feed.url]),
+                }
+                .map_err(wrap)?;
             }
             let mut page_row = transaction
                 .prepare("INSERT OR IGNORE INTO fetched_pages (url, fetched_at) VALUES (?1, ?2)")
@@ -150,6 +160,7 @@ mod tests {
             "SELECT 1 FROM fetched_pages WHERE url = 'x'",
             "SELECT 1 FROM articles WHERE url = 'x'",
             "SELECT etag FROM fetched_feeds WHERE url = 'x'",
+            "SELECT listed_lastmod FROM fetched_sitemaps WHERE url = 'x'",
         ] {
             let plan: String = store
                 .connection
