@@ -41,8 +41,7 @@ mod store;
 pub use compare::{compare_story, Comparison, RewordingKind};
 pub use record::{prepare, ArticleRecord, StoredArticle};
 pub use sqlite::{
-    FeedValidators, FetchLog, ReadBudget, SqliteStore, MAX_PREFIX_TERMS, MAX_SEARCH_TERMS,
-    MIN_PREFIX_CHARS,
+    FeedValidators, ReadBudget, SqliteStore, MAX_PREFIX_TERMS, MAX_SEARCH_TERMS, MIN_PREFIX_CHARS,
 };
 pub use store::{update_stories, AddOutcome, AlreadyStored, Store, StoredKeys};
 pub use stories::{cluster, Clustering, StoryConfig, StoryInput};

@@ -525,7 +525,7 @@ fn a_database_keeps_its_schema_version_and_opens_again() {
     {
         let mut store = SqliteStore::open(&path).unwrap();
         store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 6);
+        assert_eq!(store.schema_version().unwrap(), 7);
     }
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.counts().unwrap().articles, 1);
@@ -567,7 +567,7 @@ fn a_version_2_database_gains_the_story_listings_the_story_update_would_write() 
             .unwrap();
     }
     let mut store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 6);
+    assert_eq!(store.schema_version().unwrap(), 7);
     assert_eq!(store.stories(&StoryFilter::default()).unwrap(), expected);
     assert!(store.check().unwrap().is_empty());
     // Its story engine's tables are built at the next update, keeping the stories.
@@ -681,5 +681,5 @@ fn a_database_from_a_newer_newslens_is_refused_with_its_version() {
         .unwrap();
     let error = SqliteStore::open(&path).err().expect("refused").to_string();
     assert!(error.contains("schema version 99"), "{error}");
-    assert!(error.contains("knows up to 6"), "{error}");
+    assert!(error.contains("knows up to 7"), "{error}");
 }

@@ -16,7 +16,7 @@ mod stories;
 mod views;
 
 pub use budget::ReadBudget;
-pub use fetch_log::{FeedValidators, FetchLog};
+pub use fetch_log::FeedValidators;
 pub use views::{MAX_PREFIX_TERMS, MAX_SEARCH_TERMS, MIN_PREFIX_CHARS};
 
 use std::path::Path;

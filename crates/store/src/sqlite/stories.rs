@@ -2,7 +2,7 @@
 //! transaction that then applies the engine's [`Changes`], and the story summaries of the stories
 //! that changed rewritten.
 //!
-//! Schema: `migrations/0006_incremental_stories.sql`.
+//! Schema: `migrations/0007_incremental_stories.sql`.
 
 use std::collections::HashSet;
 
