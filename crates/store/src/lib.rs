@@ -46,8 +46,8 @@ pub use sqlite::{
 pub use store::{update_stories, AddOutcome, AlreadyStored, Store, StoredKeys};
 pub use stories::{cluster, Clustering, StoryConfig, StoryInput};
 pub use views::{
-    CorpusCounts, EntityCount, EntityReport, MentionPeriod, QuoteFilter, QuoteRecord, SearchHit,
-    SearchQuery, StoryArticle, StoryFilter, StorySummary, MAX_OFFSET,
+    CorpusCounts, EntityCount, EntityReport, EventKind, MentionPeriod, QuoteFilter, QuoteRecord,
+    SearchHit, SearchQuery, StoryArticle, StoryEventRecord, StoryFilter, StorySummary, MAX_OFFSET,
 };
 
 /// What can go wrong in the store.

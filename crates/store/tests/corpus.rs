@@ -8,8 +8,8 @@
 use newslens_core::article::{Loaded, Quote, Tone};
 use newslens_core::{analyze, Article, Document};
 use newslens_store::{
-    compare_story, prepare, update_stories, AlreadyStored, QuoteFilter, QuoteRecord, SearchQuery,
-    SqliteStore, Store, StoreError, StoryConfig, StoryFilter,
+    compare_story, prepare, update_stories, AlreadyStored, EventKind, QuoteFilter, QuoteRecord,
+    SearchQuery, SqliteStore, Store, StoreError, StoryConfig, StoryEventRecord, StoryFilter,
 };
 use serde_json::json;
 
@@ -682,4 +682,73 @@ fn a_database_from_a_newer_newslens_is_refused_with_its_version() {
     let error = SqliteStore::open(&path).err().expect("refused").to_string();
     assert!(error.contains("schema version 99"), "{error}");
     assert!(error.contains("knows up to 7"), "{error}");
+}
+
+#[test]
+fn a_story_merged_into_another_keeps_leading_there_and_says_so() {
+    let articles = corpus();
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let records: Vec<_> = articles.iter().cloned().map(prepare).collect();
+    store.add_articles(&records).unwrap();
+    // So strict that every article stays a story of its own.
+    let strict = StoryConfig {
+        threshold: 10.0,
+        ..StoryConfig::default()
+    };
+    update_stories(&mut store, &strict).unwrap();
+    let alone = store.stories(&StoryFilter::default()).unwrap();
+    assert_eq!(alone.len(), articles.len());
+    assert!(store.check().unwrap().is_empty());
+
+    // Clustered again as one batch: the stories of one event merge, and the merged-away ids
+    // lead to the story that absorbed them.
+    store.rebuild_stories(&StoryConfig::default()).unwrap();
+    assert_eq!(partition(&store), partition(&store_with(&articles)));
+    assert!(store.check().unwrap().is_empty());
+    let stories = store.stories(&StoryFilter::default()).unwrap();
+    let grown = stories
+        .iter()
+        .find(|story| story.articles.len() > 1)
+        .expect("a story of several articles");
+    let merged: Vec<&StoryEventRecord> = grown
+        .events
+        .iter()
+        .filter(|event| event.kind == EventKind::Merged && event.other == grown.id)
+        .collect();
+    assert_eq!(merged.len(), grown.articles.len() - 1);
+    for event in merged {
+        assert_eq!(event.articles, 1);
+        let found = store
+            .story(&event.story)
+            .unwrap()
+            .expect("the old id still leads");
+        assert_eq!(found.id, grown.id);
+    }
+    // The surviving id is one of the old ones: ids are kept where stories survive.
+    assert!(alone.iter().any(|story| story.id == grown.id));
+}
+
+#[test]
+fn stories_grow_one_article_at_a_time_without_losing_their_id() {
+    let articles = corpus();
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut first_ids: Vec<String> = Vec::new();
+    for article in &articles {
+        store.add_articles(&[prepare(article.clone())]).unwrap();
+        update_stories(&mut store, &StoryConfig::default()).unwrap();
+        assert!(store.check().unwrap().is_empty());
+        let story = store.article(&article.id).unwrap().unwrap().story;
+        first_ids.push(story);
+    }
+    assert_eq!(partition(&store), partition(&store_with(&articles)));
+    // Each article's story at the end is the one it joined on arrival, or the story that
+    // absorbed it (an old id leads there).
+    for (article, joined) in articles.iter().zip(&first_ids) {
+        let now = store.article(&article.id).unwrap().unwrap().story;
+        let led_to = store
+            .story(joined)
+            .unwrap()
+            .expect("the id still leads somewhere");
+        assert_eq!(led_to.id, now);
+    }
 }

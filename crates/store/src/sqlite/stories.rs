@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use newslens_contract::EntityType;
 
-use crate::features::{decode_minhash, decode_terms, day_number, StoryFeatures};
+use crate::features::{day_number, decode_minhash, decode_terms, StoryFeatures};
 use crate::stories::incremental::{self, Changes, Placed, StoryState};
 use crate::stories::{StoryConfig, StoryInput};
 use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
@@ -198,7 +198,11 @@ fn engine_counter(transaction: &Transaction<'_>, key: &str) -> rusqlite::Result<
         .unwrap_or(0))
 }
 
-fn set_engine_counter(transaction: &Transaction<'_>, key: &str, value: i64) -> rusqlite::Result<()> {
+fn set_engine_counter(
+    transaction: &Transaction<'_>,
+    key: &str,
+    value: i64,
+) -> rusqlite::Result<()> {
     transaction
         .prepare_cached("INSERT OR REPLACE INTO story_engine (key, value) VALUES (?1, ?2)")?
         .execute(params![key, value])?;
@@ -241,7 +245,9 @@ pub(super) fn rebuild(
     };
     let articles: Vec<Placed> = {
         let mut statement = transaction
-            .prepare(&format!("SELECT {PLACED_COLUMNS} FROM articles ORDER BY rowid"))
+            .prepare(&format!(
+                "SELECT {PLACED_COLUMNS} FROM articles ORDER BY rowid"
+            ))
             .map_err(wrap)?;
         let rows = statement.query_map([], placed_row).map_err(wrap)?;
         rows.collect::<rusqlite::Result<Vec<Placed>>>()
@@ -262,7 +268,9 @@ pub(super) fn rebuild(
         let mut terms: Vec<(&u32, &u32)> = frequencies.df.iter().collect();
         terms.sort_unstable();
         for (term, df) in terms {
-            insert.execute(params![*term as i64, *df as i64]).map_err(wrap)?;
+            insert
+                .execute(params![*term as i64, *df as i64])
+                .map_err(wrap)?;
         }
     }
     set_engine_counter(transaction, "originals", frequencies.documents as i64).map_err(wrap)?;
@@ -341,8 +349,9 @@ fn apply_without_counts(transaction: &Transaction<'_>, changes: &Changes) -> rus
         transaction
             .prepare_cached("UPDATE articles SET placed = 1 WHERE rowid = ?1 AND placed = 0")?
             .execute([rowid])?;
-        let mut posting = transaction
-            .prepare_cached("INSERT OR IGNORE INTO story_postings (term, article) VALUES (?1, ?2)")?;
+        let mut posting = transaction.prepare_cached(
+            "INSERT OR IGNORE INTO story_postings (term, article) VALUES (?1, ?2)",
+        )?;
         for &term in &indexed.key_terms {
             posting.execute(params![term as i64, rowid])?;
         }

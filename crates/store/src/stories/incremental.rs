@@ -230,7 +230,10 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
         for key in &pending_bands[idx] {
             for other in stored_buckets.get(key).into_iter().flatten() {
                 let other = &known[other];
-                let original = other.duplicate_of.clone().unwrap_or(other.input.article.clone());
+                let original = other
+                    .duplicate_of
+                    .clone()
+                    .unwrap_or(other.input.article.clone());
                 consider(&other.input, original);
             }
             for &other in batch_buckets.get(key).into_iter().flatten() {
@@ -269,10 +272,9 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
         .map(|&idx| key_terms_of(&pending[idx].input, &frequencies, config))
         .collect();
     let lookup = unique(key_terms.iter().flat_map(|terms| {
-        terms
-            .iter()
-            .copied()
-            .filter(|term| frequencies.df.get(term).copied().unwrap_or(0) as usize <= config.max_postings)
+        terms.iter().copied().filter(|term| {
+            frequencies.df.get(term).copied().unwrap_or(0) as usize <= config.max_postings
+        })
     }));
     let mut postings: HashMap<u32, Vec<String>> = HashMap::new();
     for (term, article) in state.posted(&lookup)? {
@@ -380,7 +382,9 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
     let mut live_key_terms = live.iter().zip(key_terms);
     for (idx, placed) in pending.iter().enumerate() {
         let (terms, key_terms) = if copy_of[idx].is_none() {
-            let (_, key_terms) = live_key_terms.next().expect("one key-term list per original");
+            let (_, key_terms) = live_key_terms
+                .next()
+                .expect("one key-term list per original");
             let terms = placed.input.features.terms.iter().map(|t| t.0).collect();
             (terms, key_terms)
         } else {
@@ -720,4 +724,118 @@ fn unique<T: Ord + Copy>(items: impl IntoIterator<Item = T>) -> Vec<T> {
 fn unique_strings(items: impl IntoIterator<Item = String>) -> Vec<String> {
     let set: BTreeSet<String> = items.into_iter().collect();
     set.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::StoryFeatures;
+
+    /// Only the ids in use matter to [`settle`].
+    struct Ids(HashSet<String>);
+
+    impl StoryState for Ids {
+        fn unplaced(&mut self, _: usize) -> Result<Vec<Placed>> {
+            Ok(Vec::new())
+        }
+        fn frequencies(&mut self, terms: &[u32]) -> Result<(u32, Vec<u32>)> {
+            Ok((0, vec![0; terms.len()]))
+        }
+        fn posted(&mut self, _: &[u32]) -> Result<Vec<(u32, String)>> {
+            Ok(Vec::new())
+        }
+        fn banded(&mut self, _: &[u64], _: usize) -> Result<Vec<String>> {
+            Ok(Vec::new())
+        }
+        fn placed(&mut self, _: &[String]) -> Result<Vec<Placed>> {
+            Ok(Vec::new())
+        }
+        fn members(&mut self, _: &[String], _: usize) -> Result<Vec<String>> {
+            Ok(Vec::new())
+        }
+        fn story_ids_in_use(&mut self, ids: &[String]) -> Result<HashSet<String>> {
+            Ok(ids
+                .iter()
+                .filter(|id| self.0.contains(*id))
+                .cloned()
+                .collect())
+        }
+    }
+
+    fn local(article: &str, day: &str, story: Option<&str>) -> Local {
+        Local {
+            input: StoryInput {
+                article: article.to_string(),
+                published: Some(format!("2024-05-{day}")),
+                features: StoryFeatures::default(),
+            },
+            story: story.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_group_holding_most_of_two_stories_merges_them_into_the_larger() {
+        let items = vec![
+            local("a1", "01", Some("a1")),
+            local("a2", "02", Some("a1")),
+            local("b1", "01", Some("b1")),
+            local("new", "03", None),
+        ];
+        let mut state = Ids(["a1", "b1"].iter().map(|s| s.to_string()).collect());
+        let changes = settle(&mut state, &items, &[vec![0, 1, 2, 3]]).unwrap();
+        assert_eq!(changes.merges, vec![("b1".to_string(), "a1".to_string())]);
+        assert_eq!(
+            changes.placements,
+            vec![Placement {
+                article: "new".into(),
+                story: "a1".into(),
+                duplicate_of: None
+            }]
+        );
+        assert_eq!(changes.events[0].kind, EventKind::Merged);
+    }
+
+    #[test]
+    fn articles_pulled_away_from_their_story_split_off_under_a_free_id() {
+        let items = vec![
+            local("a1", "01", Some("a1")),
+            local("a2", "02", Some("a1")),
+            local("a3", "03", Some("a1")),
+            local("a4", "04", Some("a1")),
+        ];
+        let mut state = Ids(["a1"].iter().map(|s| s.to_string()).collect());
+        let changes = settle(&mut state, &items, &[vec![0, 1, 2], vec![3]]).unwrap();
+        assert!(changes.merges.is_empty());
+        assert_eq!(
+            changes.placements,
+            vec![Placement {
+                article: "a4".into(),
+                story: "a4".into(),
+                duplicate_of: None
+            }]
+        );
+        assert_eq!(
+            changes.events,
+            vec![StoryEvent {
+                kind: EventKind::Split,
+                story: "a1".into(),
+                other: "a4".into(),
+                articles: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn a_split_whose_ids_are_all_taken_stays_where_it_is() {
+        let items = vec![
+            local("a1", "01", Some("a1")),
+            local("a2", "02", Some("a1")),
+            local("b1", "03", Some("a1")),
+        ];
+        // "b1" names a story elsewhere already.
+        let mut state = Ids(["a1", "b1"].iter().map(|s| s.to_string()).collect());
+        let changes = settle(&mut state, &items, &[vec![0, 1], vec![2]]).unwrap();
+        assert!(changes.placements.is_empty());
+        assert!(changes.events.is_empty());
+    }
 }
