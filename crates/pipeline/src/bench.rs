@@ -185,3 +185,92 @@ fn io_error(path: impl AsRef<Path>, source: std::io::Error) -> PipelineError {
         source,
     }
 }
+
+/// One batch of [`bench_growth`], measured.
+#[derive(Debug, Clone)]
+pub struct BatchPoint {
+    /// Articles in the corpus after the batch.
+    pub corpus: usize,
+    /// Wall time of the batch: reading, analysis, storing and placing its stories.
+    pub wall: Duration,
+    /// Of it, the story placement.
+    pub stories: Duration,
+    /// Peak resident memory during the batch, in KiB (the peak is reset before each batch), or
+    /// the process's peak so far where the kernel cannot reset it.
+    pub peak_kib: u64,
+    /// Stories in the corpus after the batch.
+    pub n_stories: usize,
+}
+
+/// What [`bench_growth`] measured in all.
+#[derive(Debug, Clone)]
+pub struct GrowthBench {
+    /// Articles built and ingested.
+    pub n_articles: usize,
+    /// Articles per batch.
+    pub batch: usize,
+    /// Analysis threads.
+    pub threads: usize,
+    /// Wall time of every batch together.
+    pub wall: Duration,
+    /// Whether per-batch peaks were measured (the kernel reset the peak before each batch).
+    pub peak_per_batch: bool,
+}
+
+/// Builds `n_articles` from the texts under `data` and ingests them `batch` at a time into a new
+/// corpus, as a desk following the news would; `on_batch` hears of every batch as it is done.
+pub fn bench_growth(
+    data: &Path,
+    n_articles: usize,
+    batch: usize,
+    jobs: Option<usize>,
+    on_batch: &mut dyn FnMut(&BatchPoint),
+) -> crate::Result<GrowthBench> {
+    let dir = tempfile::tempdir().map_err(|source| io_error("a temporary folder", source))?;
+    let input = dir.path().join("bench.jsonl");
+    let db = dir.path().join("bench.db");
+    write_bench_input(data, n_articles, &input)?;
+    let pipeline = Pipeline::new(Settings {
+        jobs,
+        read: ReadOptions::default(),
+        ..Settings::default()
+    })?;
+    let mut store = SqliteStore::open(&db)?;
+    let mut records = records_of(&[input.display().to_string()], &pipeline.settings().read);
+    let batch = batch.max(1);
+    let mut corpus = 0;
+    let mut wall = Duration::ZERO;
+    let mut peak_per_batch = true;
+    loop {
+        let records: Vec<_> = records.by_ref().take(batch).collect();
+        if records.is_empty() {
+            break;
+        }
+        peak_per_batch &= reset_peak_memory();
+        let started = Instant::now();
+        let report = ingest(&pipeline, &mut store, Chunks::new(records), &mut |_| {})?;
+        let elapsed = started.elapsed();
+        wall += elapsed;
+        corpus = report.counts.articles;
+        on_batch(&BatchPoint {
+            corpus,
+            wall: elapsed,
+            stories: report.story_time,
+            peak_kib: peak_memory_kib(),
+            n_stories: report.counts.stories,
+        });
+    }
+    Ok(GrowthBench {
+        n_articles: corpus,
+        batch,
+        threads: pipeline.threads(),
+        wall,
+        peak_per_batch,
+    })
+}
+
+/// Resets the process's peak resident memory (`VmHWM`) to its current size, so the next reading
+/// is the peak since now; false where the kernel does not allow it.
+fn reset_peak_memory() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}

@@ -47,6 +47,11 @@ pub struct SqliteStore {
     path: String,
     /// The time a statement may run, while [`SqliteStore::within_budget`] bounds it.
     budget_limit: Option<std::time::Duration>,
+    /// The keys of the articles up to a rowid, read by [`Store::stored_keys`]: articles are never
+    /// deleted, so a later call reads only the rows added since (by any writer).
+    known_keys: std::cell::RefCell<(i64, StoredKeys)>,
+    /// Document frequencies the story engine read, kept between batches.
+    df_cache: stories::DfCache,
 }
 
 impl SqliteStore {
@@ -119,6 +124,8 @@ impl SqliteStore {
             connection,
             path,
             budget_limit: None,
+            known_keys: Default::default(),
+            df_cache: Default::default(),
         })
     }
 
@@ -257,18 +264,23 @@ impl Store for SqliteStore {
     }
 
     fn stored_keys(&self) -> Result<StoredKeys> {
-        let mut keys = StoredKeys::default();
+        let mut known = self.known_keys.borrow_mut();
+        let (last_rowid, keys) = &mut *known;
         let mut statement = self
             .connection
-            .prepare("SELECT id, url FROM articles")
+            .prepare_cached("SELECT rowid, id, url FROM articles WHERE rowid > ?1 ORDER BY rowid")
             .map_err(|source| self.error(source))?;
-        let mut rows = statement.query([]).map_err(|source| self.error(source))?;
+        let mut rows = statement
+            .query([*last_rowid])
+            .map_err(|source| self.error(source))?;
         while let Some(row) = rows.next().map_err(|source| self.error(source))? {
-            let id: String = row.get(0).map_err(|source| self.error(source))?;
-            let url: Option<String> = row.get(1).map_err(|source| self.error(source))?;
+            let rowid: i64 = row.get(0).map_err(|source| self.error(source))?;
+            let id: String = row.get(1).map_err(|source| self.error(source))?;
+            let url: Option<String> = row.get(2).map_err(|source| self.error(source))?;
             keys.insert(&id, url.as_deref());
+            *last_rowid = rowid;
         }
-        Ok(keys)
+        Ok(keys.clone())
     }
 
     /// Each batch of unplaced articles is read, placed and written inside one write
@@ -281,8 +293,10 @@ impl Store for SqliteStore {
                 .connection
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(wrap)?;
-            let placed_some = stories::place_batch(&transaction, &self.path, config)?;
-            transaction.commit().map_err(wrap)?;
+            let placed = stories::place_batch(&transaction, &self.path, config, &mut self.df_cache)
+                .and_then(|placed_some| transaction.commit().map_err(wrap).map(|_| placed_some));
+            // A batch that did not commit may have counted its terms in the cache.
+            let placed_some = placed.inspect_err(|_| self.df_cache = Default::default())?;
             if !placed_some {
                 break;
             }
@@ -296,7 +310,7 @@ impl Store for SqliteStore {
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(wrap)?;
-        stories::rebuild(&transaction, &self.path, config)?;
+        stories::rebuild(&transaction, &self.path, config, &mut self.df_cache)?;
         transaction.commit().map_err(wrap)?;
         self.counts()
     }

@@ -19,10 +19,35 @@ use crate::StoreError;
 
 use super::{contract_word, LISTED_ARTICLE};
 
+/// Document frequencies read before, kept by a store handle between batches: a long-running
+/// writer (a `follow`, the server, a bench) would otherwise look the same terms up again for every
+/// batch. It is valid while this handle is the only writer: when the count of placed originals is
+/// not the one this handle left, another writer has placed articles, and the cache is emptied.
+#[derive(Debug, Default)]
+pub(crate) struct DfCache {
+    /// The `originals` counter the entries go with.
+    originals: Option<i64>,
+    df: std::collections::HashMap<u32, u32>,
+}
+
+/// Most terms a [`DfCache`] holds before it starts again (about 20 bytes each).
+const DF_CACHE_TERMS: usize = 2_000_000;
+
+impl DfCache {
+    /// Empties the cache unless it goes with `originals`.
+    fn check(&mut self, originals: i64) {
+        if self.originals != Some(originals) || self.df.len() > DF_CACHE_TERMS {
+            self.df.clear();
+            self.originals = Some(originals);
+        }
+    }
+}
+
 /// The engine's view of the database, inside one write transaction.
 pub(super) struct SqliteStoryState<'a, 't> {
     pub transaction: &'a Transaction<'t>,
     pub path: &'a str,
+    pub cache: &'a mut DfCache,
 }
 
 impl SqliteStoryState<'_, '_> {
@@ -81,17 +106,24 @@ impl StoryState for SqliteStoryState<'_, '_> {
 
     fn frequencies(&mut self, terms: &[u32]) -> crate::Result<(u32, Vec<u32>)> {
         let documents = engine_counter(self.transaction, "originals").map_err(|e| self.wrap(e))?;
+        self.cache.check(documents);
         let mut statement = self
             .transaction
             .prepare_cached("SELECT df FROM term_df WHERE term = ?1")
             .map_err(|e| self.wrap(e))?;
         let mut df = Vec::with_capacity(terms.len());
         for &term in terms {
+            if let Some(&known) = self.cache.df.get(&term) {
+                df.push(known);
+                continue;
+            }
             let found: Option<i64> = statement
                 .query_row([term as i64], |row| row.get(0))
                 .optional()
                 .map_err(|e| self.wrap(e))?;
-            df.push(found.unwrap_or(0) as u32);
+            let found = found.unwrap_or(0) as u32;
+            self.cache.df.insert(term, found);
+            df.push(found);
         }
         Ok((documents as u32, df))
     }
@@ -214,21 +246,26 @@ pub(super) fn place_batch(
     transaction: &Transaction<'_>,
     path: &str,
     config: &StoryConfig,
+    cache: &mut DfCache,
 ) -> crate::Result<bool> {
     let wrap = |source| StoreError::Database {
         path: path.to_string(),
         source,
     };
     if engine_counter(transaction, "rebuild").map_err(wrap)? != 0 {
-        rebuild(transaction, path, config)?;
+        rebuild(transaction, path, config, cache)?;
         return Ok(true);
     }
-    let mut state = SqliteStoryState { transaction, path };
+    let mut state = SqliteStoryState {
+        transaction,
+        path,
+        cache,
+    };
     let changes = incremental::place(&mut state, config)?;
     if changes.is_empty() {
         return Ok(false);
     }
-    apply(transaction, &changes).map_err(wrap)?;
+    apply(transaction, &changes, cache).map_err(wrap)?;
     Ok(true)
 }
 
@@ -238,6 +275,7 @@ pub(super) fn rebuild(
     transaction: &Transaction<'_>,
     path: &str,
     config: &StoryConfig,
+    cache: &mut DfCache,
 ) -> crate::Result<()> {
     let wrap = |source| StoreError::Database {
         path: path.to_string(),
@@ -253,7 +291,13 @@ pub(super) fn rebuild(
         rows.collect::<rusqlite::Result<Vec<Placed>>>()
             .map_err(wrap)?
     };
-    let mut state = SqliteStoryState { transaction, path };
+    cache.df.clear();
+    cache.originals = None;
+    let mut state = SqliteStoryState {
+        transaction,
+        path,
+        cache,
+    };
     let (changes, frequencies) = incremental::rebuild(&mut state, &articles, config)?;
     transaction
         .execute_batch(
@@ -279,8 +323,12 @@ pub(super) fn rebuild(
     refresh_stories(transaction, None).map_err(wrap)
 }
 
-/// Writes one placement batch's changes.
-fn apply(transaction: &Transaction<'_>, changes: &Changes) -> rusqlite::Result<()> {
+/// Writes one placement batch's changes, and keeps `cache` in step with them.
+fn apply(
+    transaction: &Transaction<'_>,
+    changes: &Changes,
+    cache: &mut DfCache,
+) -> rusqlite::Result<()> {
     {
         let mut upsert = transaction.prepare_cached(
             "INSERT INTO term_df (term, df) VALUES (?1, 1)
@@ -294,10 +342,16 @@ fn apply(transaction: &Transaction<'_>, changes: &Changes) -> rusqlite::Result<(
             originals += 1;
             for &term in &indexed.terms {
                 upsert.execute([term as i64])?;
+                if let Some(df) = cache.df.get_mut(&term) {
+                    *df += 1;
+                }
             }
         }
         let total = engine_counter(transaction, "originals")? + originals;
         set_engine_counter(transaction, "originals", total)?;
+        if cache.originals.is_some() {
+            cache.originals = Some(total);
+        }
     }
     apply_without_counts(transaction, changes)?;
     let touched: Vec<String> = changes.touched.iter().cloned().collect();

@@ -8,8 +8,8 @@
 //! 1. finds near-copies through the bands: an article whose wording matches a stored one (or an
 //!    earlier one of the batch) at least `duplicate_similarity` is its copy and joins its story;
 //! 2. weighs the batch's originals by the stored document frequencies (their own terms counted
-//!    in) and looks up their key terms' postings: the `max_candidates` stored articles sharing
-//!    the most weight are candidates;
+//!    in) and looks up their key terms' postings: the stored articles sharing the most weight
+//!    are candidates;
 //! 3. gathers the neighbourhood: the batch, its candidates, and up to `members_per_story` of the
 //!    newest originals of every story a candidate is in;
 //! 4. clusters the neighbourhood with the batch engine (`group_articles`, same similarity, same
@@ -80,7 +80,7 @@ pub struct Placement {
 }
 
 /// What to index for a newly placed article.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Indexed {
     /// The article.
     pub article: String,
@@ -179,6 +179,10 @@ pub trait StoryState {
     fn story_ids_in_use(&mut self, ids: &[String]) -> Result<HashSet<String>>;
 }
 
+/// Stored articles kept as candidates per new original, the strongest by shared key-term weight
+/// (measured with `newslens eval stories --streaming 10` and `bench ingest --batch 100`: 30 gave
+/// AllSides 0.003 more F1 at the low end and cost a third more time per batch).
+const CANDIDATES_PER_ARTICLE: usize = 10;
 /// Originals of one touched story brought into the neighbourhood (measured with `newslens eval
 /// stories --streaming 10`: 8 lost ECB+ F1, 64 gained nothing over 24).
 const MEMBERS_PER_STORY: usize = 24;
@@ -295,7 +299,7 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
         candidates.extend(
             scored
                 .into_iter()
-                .take(config.max_candidates)
+                .take(CANDIDATES_PER_ARTICLE)
                 .map(|(article, _)| article.to_string()),
         );
     }
@@ -331,6 +335,7 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
         .iter()
         .map(|&idx| Local {
             input: pending[idx].input.clone(),
+            norm: 0.0,
             story: None,
         })
         .collect();
@@ -339,12 +344,13 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
             if placed.duplicate_of.is_none() {
                 local.push(Local {
                     input: placed.input.clone(),
+                    norm: 0.0,
                     story: Some(placed.story.clone()),
                 });
             }
         }
     }
-    // Every term of the neighbourhood weighed by the corpus.
+    // Every term of the neighbourhood weighed by the corpus as it is now.
     let other_terms: Vec<u32> = unique(
         local
             .iter()
@@ -353,10 +359,21 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
     );
     let (_, other_df) = state.frequencies(&other_terms)?;
     frequencies.df.extend(other_terms.into_iter().zip(other_df));
+    for item in &mut local {
+        item.norm = norm_of(&item.input, &frequencies);
+    }
 
     // 4. Cluster the neighbourhood.
     let inputs: Vec<&StoryInput> = local.iter().map(|item| &item.input).collect();
-    let groups = group_articles(&inputs, config, Weighting::Stored(&frequencies));
+    let norms: Vec<f32> = local.iter().map(|item| item.norm).collect();
+    let groups = group_articles(
+        &inputs,
+        config,
+        Weighting::Stored {
+            frequencies: &frequencies,
+            norms: &norms,
+        },
+    );
 
     // 5. Settle onto stories. The stories of one the batch was stored as go.
     let mut changes = settle(state, &local, &groups)?;
@@ -379,10 +396,10 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
             });
         }
     }
-    let mut live_key_terms = live.iter().zip(key_terms);
+    let mut live_key_terms = key_terms.into_iter();
     for (idx, placed) in pending.iter().enumerate() {
         let (terms, key_terms) = if copy_of[idx].is_none() {
-            let (_, key_terms) = live_key_terms
+            let key_terms = live_key_terms
                 .next()
                 .expect("one key-term list per original");
             let terms = placed.input.features.terms.iter().map(|t| t.0).collect();
@@ -405,6 +422,8 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
 pub struct Local {
     /// Its features.
     pub input: StoryInput,
+    /// The norm of its TF-IDF vector.
+    pub norm: f32,
     /// Its story; `None` for an article being placed now.
     pub story: Option<String>,
 }
@@ -582,6 +601,7 @@ pub fn rebuild(
         .iter()
         .map(|&idx| Local {
             input: articles[idx].input.clone(),
+            norm: 0.0,
             story: articles[idx].placed.then(|| articles[idx].story.clone()),
         })
         .collect();
@@ -691,6 +711,21 @@ fn term_weight(input: &StoryInput, term: u32, frequencies: &Frequencies) -> f32 
         })
 }
 
+/// The norm of an article's TF-IDF vector over the corpus (the terms at least two originals
+/// hold), so that its vector in a neighbourhood needs only the terms another article there has.
+fn norm_of(input: &StoryInput, frequencies: &Frequencies) -> f32 {
+    input
+        .features
+        .terms
+        .iter()
+        .map(|&(term, count)| {
+            let weight = (1.0 + (count as f32).ln()) * frequencies.idf(term);
+            weight * weight
+        })
+        .sum::<f32>()
+        .sqrt()
+}
+
 /// An article's `candidate_terms` weightiest terms, weightiest first (ties by term). Here a term
 /// no other original holds yet weighs most, not nothing: it is what a later article on the same
 /// event will share.
@@ -769,6 +804,7 @@ mod tests {
                 published: Some(format!("2024-05-{day}")),
                 features: StoryFeatures::default(),
             },
+            norm: 1.0,
             story: story.map(str::to_string),
         }
     }

@@ -113,15 +113,6 @@ impl Clustering {
 
 /// Groups articles into stories. See the module documentation for the method.
 pub fn cluster(inputs: &[StoryInput], config: &StoryConfig) -> Clustering {
-    cluster_weighted(inputs, config, Weighting::Corpus)
-}
-
-/// [`cluster`] with terms weighed as given.
-pub fn cluster_weighted(
-    inputs: &[StoryInput],
-    config: &StoryConfig,
-    weighting: Weighting,
-) -> Clustering {
     let n_inputs = inputs.len();
     // Work in id order so that the answer does not depend on the order of the input.
     let mut order: Vec<usize> = (0..n_inputs).collect();
@@ -133,7 +124,7 @@ pub fn cluster_weighted(
         .filter(|&pos| original_of[pos].is_none())
         .collect();
     let live_inputs: Vec<&StoryInput> = live.iter().map(|&pos| sorted[pos]).collect();
-    let groups = group_articles(&live_inputs, config, weighting);
+    let groups = group_articles(&live_inputs, config, Weighting::Corpus);
 
     let mut story_of = vec![0; n_inputs];
     for group in groups {
@@ -303,10 +294,10 @@ fn tfidf_vectors(inputs: &[&StoryInput], weighting: Weighting) -> (Vec<Sparse>, 
         let idf = match weighting {
             // Smoothed so that a corpus of two articles still has weights.
             Weighting::Corpus if d >= 2 => ((n_f + 1.0) / d as f32).ln(),
-            Weighting::Corpus => 0.0,
-            // A term found in one article here may be in others of the corpus: it counts in
-            // the norm, as it would if the whole corpus were clustered.
-            Weighting::Stored(stored) => stored.idf(run[0].0),
+            Weighting::Stored { frequencies, .. } if d >= 2 => frequencies.idf(run[0].0),
+            // A term no other article here holds adds nothing to a dot product (with stored
+            // weighting its part of the norm is in the stored norm).
+            _ => 0.0,
         };
         if idf <= 0.0 {
             continue;
@@ -318,7 +309,21 @@ fn tfidf_vectors(inputs: &[&StoryInput], weighting: Weighting) -> (Vec<Sparse>, 
         }
     }
     drop(occurrences);
-    let vectors = vectors.into_par_iter().map(normalised).collect();
+    let vectors = match weighting {
+        Weighting::Corpus => vectors.into_par_iter().map(normalised).collect(),
+        Weighting::Stored { norms, .. } => vectors
+            .into_iter()
+            .zip(norms)
+            .map(|(mut vector, &norm)| {
+                if norm > 0.0 {
+                    for (_, weight) in &mut vector {
+                        *weight /= norm;
+                    }
+                }
+                vector
+            })
+            .collect(),
+    };
     (vectors, df)
 }
 
@@ -367,8 +372,16 @@ pub enum Weighting<'a> {
     /// By their document frequency among the articles clustered (the batch engine).
     Corpus,
     /// By document frequencies over the whole stored corpus, which the store keeps (the
-    /// incremental engine, which clusters a batch and its candidates only).
-    Stored(&'a incremental::Frequencies),
+    /// incremental engine, which clusters a batch and its candidates only). Each vector is
+    /// divided by its article's norm over all its terms (`norms`, one per input, as computed
+    /// when the article was placed), so only the terms two of these articles share need
+    /// weighing here.
+    Stored {
+        /// Document frequencies of at least the terms two inputs share.
+        frequencies: &'a incremental::Frequencies,
+        /// Each input's norm.
+        norms: &'a [f32],
+    },
 }
 
 /// Groups articles that are not copies; returns groups of indices into `inputs`. A term found in
