@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 use url::Url;
 
-use newslens_store::{FeedValidators, FetchLog, SqliteStore, StoreError, StoredKeys};
+use newslens_store::{FeedValidators, FetchLog, Store, StoreError, StoredKeys};
 
 use crate::canonical::canonical_url;
 use crate::client::{Fetcher, Response, Validators};
@@ -36,9 +36,8 @@ pub struct Known {
 }
 
 impl Known {
-    /// Reads both from a corpus.
-    pub fn from_store(store: &SqliteStore) -> Result<Known, StoreError> {
-        use newslens_store::Store;
+    /// Reads both from a corpus (of either backend).
+    pub fn from_store<S: Store + ?Sized>(store: &S) -> Result<Known, StoreError> {
         Ok(Known {
             stored: store.stored_keys()?,
             log: store.fetch_log()?,

@@ -1,12 +1,17 @@
 //! The [`Store`] trait: the one interface the CLI, the server and the views use, whatever holds
 //! the corpus.
 //!
-//! SQLite ([`crate::SqliteStore`]) is the default; a PostgreSQL implementation for deployments that
-//! outgrow one machine serves the same trait (a later issue). The trait is shaped for that: writes
-//! come in batches that are one transaction each, the story engine runs outside the backend
+//! SQLite ([`crate::SqliteStore`]) is the default; PostgreSQL (`PostgresStore`, the `postgres`
+//! feature) serves the same trait for deployments that outgrow one machine. Writes come in
+//! batches that are one transaction each, the story engine runs outside the backend
 //! ([`update_stories`] reads features, clusters in Rust, writes the assignment back), and every
 //! view returns plain values from `views.rs`. Backends own their schema and migrations.
+//!
+//! `Box<dyn Store + Send>` (what [`crate::open`] returns) is a `Store` too, so code generic over
+//! `S: Store` takes either backend.
 
+use crate::budget::ReadBudget;
+use crate::fetch_log::{FeedValidators, FetchLog};
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::stories::{cluster, Clustering, StoryConfig, StoryInput};
 use crate::views::{
@@ -147,6 +152,115 @@ pub trait Store {
 
     /// Full-text search, best first.
     fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>>;
+
+    /// Checks the corpus's invariants (every article in exactly one existing story, every
+    /// near-copy's original stored and in the same story, the search index in step, the story
+    /// counts right) and the database's own consistency where it has a check; returns the
+    /// problems found.
+    fn check(&self) -> Result<Vec<String>>;
+
+    /// The web fetcher's log: each feed's validators and the page URLs fetched for good.
+    fn fetch_log(&self) -> Result<FetchLog>;
+
+    /// Records feeds checked and pages fetched at `when`, in one transaction.
+    fn write_fetch_log(
+        &mut self,
+        feeds: &[FeedValidators],
+        pages: &[String],
+        when: &str,
+    ) -> Result<()>;
+
+    /// Runs `work` with every read it makes through the store it is handed stopped once
+    /// `budget` is spent (such a read fails with [`crate::StoreError::OverBudget`]); the store
+    /// is back to unbounded work afterwards. Calls `work` exactly once. [`within_budget`] is the
+    /// convenient form.
+    fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store));
+}
+
+/// Runs `work` on `store` under `budget` ([`Store::read_within`]) and returns what it returned.
+pub fn within_budget<S, T>(
+    store: &mut S,
+    budget: &ReadBudget,
+    work: impl FnOnce(&dyn Store) -> T,
+) -> T
+where
+    S: Store + ?Sized,
+{
+    let mut work = Some(work);
+    let mut outcome = None;
+    store.read_within(budget, &mut |store| {
+        if let Some(work) = work.take() {
+            outcome = Some(work(store));
+        }
+    });
+    outcome.expect("Store::read_within calls its work once")
+}
+
+/// A boxed store is a store: [`crate::open`] returns one, and the pipeline and the fetcher take
+/// any `S: Store`.
+impl<S: Store + ?Sized> Store for Box<S> {
+    fn add_articles(&mut self, batch: &[ArticleRecord]) -> Result<AddOutcome> {
+        (**self).add_articles(batch)
+    }
+    fn stored_keys(&self) -> Result<StoredKeys> {
+        (**self).stored_keys()
+    }
+    fn begin_bulk_writes(&self) -> Result<()> {
+        (**self).begin_bulk_writes()
+    }
+    fn end_bulk_writes(&self) -> Result<()> {
+        (**self).end_bulk_writes()
+    }
+    fn story_inputs(&self) -> Result<Vec<StoryInput>> {
+        (**self).story_inputs()
+    }
+    fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()> {
+        (**self).write_stories(inputs, clustering)
+    }
+    fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
+        (**self).update_stories(config)
+    }
+    fn counts(&self) -> Result<CorpusCounts> {
+        (**self).counts()
+    }
+    fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>> {
+        (**self).stories(filter)
+    }
+    fn story(&self, id: &str) -> Result<Option<StorySummary>> {
+        (**self).story(id)
+    }
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
+        (**self).article(id)
+    }
+    fn story_articles(&self, id: &str) -> Result<Vec<StoredArticle>> {
+        (**self).story_articles(id)
+    }
+    fn quotes(&self, filter: &QuoteFilter) -> Result<Vec<QuoteRecord>> {
+        (**self).quotes(filter)
+    }
+    fn entity(&self, name: &str, limit: Option<usize>) -> Result<EntityReport> {
+        (**self).entity(name, limit)
+    }
+    fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+        (**self).search(query)
+    }
+    fn check(&self) -> Result<Vec<String>> {
+        (**self).check()
+    }
+    fn fetch_log(&self) -> Result<FetchLog> {
+        (**self).fetch_log()
+    }
+    fn write_fetch_log(
+        &mut self,
+        feeds: &[FeedValidators],
+        pages: &[String],
+        when: &str,
+    ) -> Result<()> {
+        (**self).write_fetch_log(feeds, pages, when)
+    }
+    fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store)) {
+        (**self).read_within(budget, work)
+    }
 }
 
 /// Recomputes near-copies and stories over the whole corpus and stores them; returns the new

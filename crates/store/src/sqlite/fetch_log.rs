@@ -1,40 +1,18 @@
-//! The fetch log beside the corpus: feed validators and the page URLs fetched for good
+//! The fetch log beside an SQLite corpus: feed validators and the page URLs fetched for good
 //! (migration 0005), so `newslens follow` resumes where it stopped.
 //!
-//! Plain rows, no HTTP: the fetcher decides what goes in. Methods of [`SqliteStore`] rather than
-//! of the `Store` trait, because only SQLite corpora are followed today; a backend that wants
-//! `follow` adds the same two tables. It does not touch articles or stories.
-
-use std::collections::{HashMap, HashSet};
+//! Plain rows, no HTTP: the fetcher decides what goes in. These back [`crate::Store::fetch_log`]
+//! and [`crate::Store::write_fetch_log`]. It does not touch articles or stories.
 
 use rusqlite::params;
 
 use super::SqliteStore;
+use crate::fetch_log::{FeedValidators, FetchLog};
 use crate::Result;
-
-/// A feed's validators from its last complete round.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FeedValidators {
-    /// The feed's URL.
-    pub url: String,
-    /// Its `ETag`.
-    pub etag: Option<String>,
-    /// Its `Last-Modified`.
-    pub last_modified: Option<String>,
-}
-
-/// What the fetch log holds.
-#[derive(Debug, Clone, Default)]
-pub struct FetchLog {
-    /// Feed URL → its validators.
-    pub feeds: HashMap<String, FeedValidators>,
-    /// Page URLs fetched for good.
-    pub pages: HashSet<String>,
-}
 
 impl SqliteStore {
     /// Reads the whole fetch log.
-    pub fn fetch_log(&self) -> Result<FetchLog> {
+    pub(crate) fn read_fetch_log(&self) -> Result<FetchLog> {
         let mut log = FetchLog::default();
         let mut statement = self
             .connection
@@ -67,7 +45,7 @@ impl SqliteStore {
     }
 
     /// Records feeds checked and pages fetched at `when`, in one transaction.
-    pub fn write_fetch_log(
+    pub(crate) fn record_fetch_log(
         &mut self,
         feeds: &[FeedValidators],
         pages: &[String],
@@ -106,6 +84,7 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Store;
 
     #[test]
     fn the_fetch_log_keeps_the_latest_validators_and_every_page() {

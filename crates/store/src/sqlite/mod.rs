@@ -14,17 +14,15 @@ mod fetch_log;
 mod migrations;
 mod views;
 
-pub use budget::ReadBudget;
-pub use fetch_log::{FeedValidators, FetchLog};
-pub use views::{MAX_PREFIX_TERMS, MAX_SEARCH_TERMS, MIN_PREFIX_CHARS};
-
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use newslens_contract::{Article, EntityType};
 
+use crate::budget::ReadBudget;
 use crate::features::{decode_minhash, decode_terms, StoryFeatures};
+use crate::fetch_log::{FeedValidators, FetchLog};
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::store::{AddOutcome, Store, StoredKeys};
 use crate::stories::{cluster, Clustering, StoryConfig, StoryInput};
@@ -389,6 +387,27 @@ impl Store for SqliteStore {
                 message,
             },
         })
+    }
+
+    fn check(&self) -> Result<Vec<String>> {
+        SqliteStore::check(self)
+    }
+
+    fn fetch_log(&self) -> Result<FetchLog> {
+        self.read_fetch_log()
+    }
+
+    fn write_fetch_log(
+        &mut self,
+        feeds: &[FeedValidators],
+        pages: &[String],
+        when: &str,
+    ) -> Result<()> {
+        self.record_fetch_log(feeds, pages, when)
+    }
+
+    fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store)) {
+        self.within_budget(budget, |store| work(store))
     }
 }
 
