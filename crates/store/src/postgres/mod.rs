@@ -71,16 +71,18 @@ impl PostgresStore {
             source,
         };
         let config: ::postgres::Config = url.parse().map_err(wrap)?;
-        // On a thread of its own: the client starts a tokio runtime, which panics on a thread
+        // On a thread of its own: the client runs a tokio runtime, which panics on a thread
         // that already runs one (an async server's).
-        let mut client = std::thread::scope(|scope| {
+        let client = std::thread::scope(|scope| {
             scope
-                .spawn(|| config.connect(NoTls))
+                .spawn(|| {
+                    let mut client = config.connect(NoTls).map_err(wrap)?;
+                    migrations::migrate(&mut client, &shown)?;
+                    Ok::<_, StoreError>(client)
+                })
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-        .map_err(wrap)?;
-        migrations::migrate(&mut client, &shown)?;
+        })?;
         Ok(PostgresStore {
             client: RefCell::new(Some(client)),
             statements: RefCell::new(HashMap::new()),
