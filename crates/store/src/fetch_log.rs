@@ -1,9 +1,8 @@
-//! The fetch log's shapes: feed validators and the page URLs fetched for good, which the web
-//! fetcher (`newslens ingest URL`, `newslens follow`) keeps beside the corpus so a restarted crawl
-//! resumes. Each backend stores them in two tables of its own ([`crate::Store::fetch_log`]);
-//! nothing here touches a database or HTTP.
-
-use std::collections::{HashMap, HashSet};
+//! The fetch log's shape: a feed's validators from its last complete round, which the web fetcher
+//! (`newslens ingest URL`, `newslens follow`) keeps beside the corpus so a restarted crawl resumes.
+//! Each backend stores them in tables of its own and answers point queries
+//! ([`crate::Store::feed_validators`], [`crate::Store::is_page_known`]); nothing here touches a
+//! database or HTTP.
 
 /// A feed's validators from its last complete round.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,13 +13,6 @@ pub struct FeedValidators {
     pub etag: Option<String>,
     /// Its `Last-Modified`.
     pub last_modified: Option<String>,
-}
-
-/// What the fetch log holds.
-#[derive(Debug, Clone, Default)]
-pub struct FetchLog {
-    /// Feed URL → its validators.
-    pub feeds: HashMap<String, FeedValidators>,
-    /// Page URLs fetched for good.
-    pub pages: HashSet<String>,
+    /// The `<lastmod>` its sitemap index gave it (sitemaps listed by an index only), as written.
+    pub listed_lastmod: Option<String>,
 }

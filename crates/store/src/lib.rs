@@ -3,7 +3,7 @@
 //! This crate sits after the analysis in the flow (read → analyse → **store** → views). It owns
 //! - the [`Store`] trait, the one interface every storage backend serves; [`SqliteStore`], the
 //!   embedded default (one file, WAL mode, batched transactions, versioned migrations); and, with
-//!   the `postgres` feature, [`PostgresStore`] for a corpus shared by many processes and machines.
+//!   the `postgres` feature, `PostgresStore` for a corpus shared by many processes and machines.
 //!   [`open`] picks the backend from what `--db` names (a `postgres://` URL or a file path);
 //! - near-duplicate detection and story clustering ([`stories`]), a pure function of the stored
 //!   articles' [`features`];
@@ -48,7 +48,7 @@ mod store;
 
 pub use budget::ReadBudget;
 pub use compare::{compare_story, Comparison, RewordingKind};
-pub use fetch_log::{FeedValidators, FetchLog};
+pub use fetch_log::FeedValidators;
 pub use open::{is_postgres_url, open, redact_url};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
@@ -58,8 +58,8 @@ pub use sqlite::SqliteStore;
 pub use store::{update_stories, within_budget, AddOutcome, AlreadyStored, Store, StoredKeys};
 pub use stories::{cluster, Clustering, StoryConfig, StoryInput};
 pub use views::{
-    CorpusCounts, EntityCount, EntityReport, MentionPeriod, QuoteFilter, QuoteRecord, SearchHit,
-    SearchQuery, StoryArticle, StoryFilter, StorySummary, MAX_OFFSET,
+    CorpusCounts, EntityCount, EntityReport, EventKind, MentionPeriod, QuoteFilter, QuoteRecord,
+    SearchHit, SearchQuery, StoryArticle, StoryEventRecord, StoryFilter, StorySummary, MAX_OFFSET,
 };
 
 /// What can go wrong in the store.

@@ -18,10 +18,20 @@ use crate::{Result, StoreError};
 
 /// `(name, SQL)` in order; a new schema change is a new file and a new line here, never an edit
 /// of an applied one.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "V1__corpus",
-    include_str!("../../migrations/postgres/V1__corpus.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "V1__corpus",
+        include_str!("../../migrations/postgres/V1__corpus.sql"),
+    ),
+    (
+        "V2__sitemap_lastmod",
+        include_str!("../../migrations/postgres/V2__sitemap_lastmod.sql"),
+    ),
+    (
+        "V3__incremental_stories",
+        include_str!("../../migrations/postgres/V3__incremental_stories.sql"),
+    ),
+];
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> u32 {

@@ -17,6 +17,7 @@
 
 mod budget;
 mod migrations;
+mod stories;
 mod tsquery;
 mod views;
 
@@ -26,16 +27,14 @@ use std::collections::HashMap;
 use ::postgres::types::ToSql;
 use ::postgres::{Client, GenericClient, NoTls, Statement};
 
-use newslens_contract::{Article, EntityType};
+use newslens_contract::Article;
 
 use crate::budget::ReadBudget;
-use crate::features::{decode_minhash, decode_terms, StoryFeatures};
-use crate::fetch_log::{FeedValidators, FetchLog};
+use crate::fetch_log::FeedValidators;
 use crate::open::redact_url;
 use crate::record::{decompress_json, ArticleRecord, StoredArticle};
 use crate::store::{AddOutcome, Store, StoredKeys};
-use crate::stories::{cluster, Clustering, StoryConfig, StoryInput};
-use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
+use crate::stories::StoryConfig;
 use crate::views::{
     CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
     StorySummary,
@@ -158,6 +157,7 @@ impl PostgresStore {
                 url: self.url.clone(),
                 message,
             },
+            Failure::Store(error) => error,
         }
     }
 
@@ -246,29 +246,32 @@ impl Store for PostgresStore {
         })
     }
 
-    fn story_inputs(&self) -> Result<Vec<StoryInput>> {
-        self.with_client(read_story_inputs)
-    }
-
-    fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()> {
-        self.with_writes(|client| {
-            let mut transaction = client.transaction()?;
-            transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&STORY_LOCK])?;
-            write_story_rows(&mut transaction, inputs, clustering)?;
-            Ok(transaction.commit()?)
-        })
-    }
-
-    /// Reads the features, clusters and writes the stories in one transaction holding the story
-    /// lock exclusively: articles being added are committed first, articles added meanwhile wait,
-    /// and another process's story update waits its turn.
+    /// Each batch of unplaced articles is read, placed and written in one transaction holding
+    /// the story lock exclusively: articles being added are committed first, articles added
+    /// meanwhile wait, and another process's story update waits its turn.
     fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
+        let url = self.url.clone();
+        loop {
+            let placed_some = self.with_writes(|client| {
+                let mut transaction = client.transaction()?;
+                transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&STORY_LOCK])?;
+                let placed_some = stories::place_batch(&mut transaction, &url, config)?;
+                transaction.commit()?;
+                Ok(placed_some)
+            })?;
+            if !placed_some {
+                break;
+            }
+        }
+        self.counts()
+    }
+
+    fn rebuild_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
+        let url = self.url.clone();
         self.with_writes(|client| {
             let mut transaction = client.transaction()?;
             transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&STORY_LOCK])?;
-            let inputs = read_story_inputs(&mut transaction)?;
-            let clustering = cluster(&inputs, config);
-            write_story_rows(&mut transaction, &inputs, &clustering)?;
+            stories::rebuild(&mut transaction, &url, config)?;
             Ok(transaction.commit()?)
         })?;
         self.counts()
@@ -384,6 +387,25 @@ impl Store for PostgresStore {
                  (SELECT count(*) FROM articles a WHERE a.story = s.id)",
             ),
             (
+                "stories whose listing is out of step with their articles",
+                "SELECT count(*) FROM stories s WHERE json_array_length(s.listing::json) !=
+                 (SELECT count(*) FROM articles a WHERE a.story = s.id)",
+            ),
+            (
+                "merged-away story ids that name a story again",
+                "SELECT count(*) FROM story_aliases x JOIN stories s ON s.id = x.old",
+            ),
+            (
+                "story aliases leading to no story",
+                "SELECT count(*) FROM story_aliases x WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = x.story)",
+            ),
+            (
+                "placed originals out of step with the story engine's count",
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM story_engine WHERE key = 'rebuild' AND value != 0)
+                 THEN 0 ELSE (SELECT count(*) FROM articles WHERE placed AND duplicate_of IS NULL)
+                      - (SELECT value FROM story_engine WHERE key = 'originals') END",
+            ),
+            (
                 "quotes whose copy flag is out of step",
                 "SELECT count(*) FROM quotes q JOIN articles a ON a.rowid = q.article
                  WHERE q.copy != (a.duplicate_of IS NOT NULL)",
@@ -401,21 +423,34 @@ impl Store for PostgresStore {
         })
     }
 
-    fn fetch_log(&self) -> Result<FetchLog> {
+    fn feed_validators(&self, url: &str) -> Result<Option<FeedValidators>> {
         self.with_client(|client| {
-            let mut log = FetchLog::default();
-            for row in client.query("SELECT url, etag, last_modified FROM fetched_feeds", &[])? {
-                let feed = FeedValidators {
-                    url: row.get(0),
-                    etag: row.get(1),
-                    last_modified: row.get(2),
-                };
-                log.feeds.insert(feed.url.clone(), feed);
-            }
-            for row in client.query("SELECT url FROM fetched_pages", &[])? {
-                log.pages.insert(row.get(0));
-            }
-            Ok(log)
+            let statement = self.prepared(
+                client,
+                "SELECT feed.etag, feed.last_modified, sitemap.listed_lastmod
+                 FROM fetched_feeds AS feed
+                 LEFT JOIN fetched_sitemaps AS sitemap ON sitemap.url = feed.url
+                 WHERE feed.url = $1",
+            )?;
+            Ok(client
+                .query_opt(&statement, &[&url])?
+                .map(|row| FeedValidators {
+                    url: url.to_string(),
+                    etag: row.get(0),
+                    last_modified: row.get(1),
+                    listed_lastmod: row.get(2),
+                }))
+        })
+    }
+
+    fn is_page_known(&self, url: &str) -> Result<bool> {
+        self.with_client(|client| {
+            let statement = self.prepared(
+                client,
+                "SELECT EXISTS (SELECT 1 FROM fetched_pages WHERE url = $1)
+                     OR EXISTS (SELECT 1 FROM articles WHERE url = $1)",
+            )?;
+            Ok(client.query_one(&statement, &[&url])?.get(0))
         })
     }
 
@@ -438,6 +473,15 @@ impl Store for PostgresStore {
                     &feed_row,
                     &[&feed.url, &feed.etag, &feed.last_modified, &when],
                 )?;
+                match &feed.listed_lastmod {
+                    Some(lastmod) => transaction.execute(
+                        "INSERT INTO fetched_sitemaps (url, listed_lastmod) VALUES ($1, $2)
+                         ON CONFLICT (url) DO UPDATE SET listed_lastmod = EXCLUDED.listed_lastmod",
+                        &[&feed.url, lastmod],
+                    ),
+                    None => transaction
+                        .execute("DELETE FROM fetched_sitemaps WHERE url = $1", &[&feed.url]),
+                }?;
             }
             transaction.execute(
                 "INSERT INTO fetched_pages (url, fetched_at)
@@ -508,8 +552,8 @@ impl PostgresStore {
         };
         let insert = self.prepared(
             transaction,
-            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $1, $8, $9, $10)
+            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json, placed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $1, $8, $9, $10, false)
              ON CONFLICT DO NOTHING RETURNING rowid",
         )?;
         let tone = article.tone.as_ref().map(|tone| tone.tone);
@@ -690,7 +734,7 @@ impl PostgresStore {
             ],
         )?;
 
-        // A story of one until the story engine runs.
+        // A story of one until the story engine places it.
         let insert_story = self.prepared(
             transaction,
             &format!(
@@ -713,137 +757,12 @@ const LISTED_ARTICLE: &str =
     "json_build_object('id', a.id, 'path', a.path, 'url', a.url, 'outlet', a.outlet,
      'title', a.title, 'published', a.published, 'duplicate_of', a.duplicate_of)";
 
-/// Every stored article's story features, in the order they were stored.
-fn read_story_inputs(
-    client: &mut impl GenericClient,
-) -> std::result::Result<Vec<StoryInput>, ::postgres::Error> {
-    let rows = client.query(
-        "SELECT id, published, terms, minhash FROM articles ORDER BY rowid",
-        &[],
-    )?;
-    Ok(rows
-        .iter()
-        .map(|row| {
-            let published: Option<String> = row.get(1);
-            StoryInput {
-                article: row.get(0),
-                features: StoryFeatures {
-                    terms: decode_terms(row.get(2)),
-                    minhash: decode_minhash(row.get(3)),
-                    day: published.as_deref().and_then(crate::features::day_number),
-                },
-                published,
-            }
-        })
-        .collect())
-}
-
-/// Writes a clustering of `inputs` (stories, near-copies, the quotes' copy flags and the story
-/// table) inside the caller's transaction.
-fn write_story_rows(
-    transaction: &mut ::postgres::Transaction<'_>,
-    inputs: &[StoryInput],
-    clustering: &Clustering,
-) -> std::result::Result<(), Failure> {
-    let ids: Vec<&str> = inputs.iter().map(|input| input.article.as_str()).collect();
-    let stories: Vec<&str> = (0..inputs.len())
-        .map(|input_idx| inputs[clustering.story_of[input_idx]].article.as_str())
-        .collect();
-    let originals: Vec<Option<&str>> = (0..inputs.len())
-        .map(|input_idx| clustering.duplicate_of[input_idx].map(|idx| inputs[idx].article.as_str()))
-        .collect();
-    transaction.execute(
-        "UPDATE articles a SET story = v.story, duplicate_of = v.original
-         FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, story, original)
-         WHERE a.id = v.id
-           AND (a.story IS DISTINCT FROM v.story OR a.duplicate_of IS DISTINCT FROM v.original)",
-        &[&ids, &stories, &originals],
-    )?;
-    // Quotes of near-copies are not listed; keep their flag in step with the articles.
-    transaction.batch_execute(
-        "UPDATE quotes SET copy = true WHERE NOT copy
-           AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NOT NULL);
-         UPDATE quotes SET copy = false WHERE copy
-           AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NULL);",
-    )?;
-    rebuild_story_table(transaction)
-}
-
-/// Rewrites the `stories` table from the articles' assignments.
-fn rebuild_story_table(
-    transaction: &mut ::postgres::Transaction<'_>,
-) -> std::result::Result<(), Failure> {
-    transaction.batch_execute(&format!(
-        "DELETE FROM stories;
-         INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities, listing)
-         SELECT a.story,
-                coalesce((SELECT s.title FROM articles s WHERE s.id = a.story),
-                         (SELECT s.title FROM articles s WHERE s.story = a.story AND s.title IS NOT NULL
-                          ORDER BY s.published IS NULL, s.published, s.id LIMIT 1)),
-                min(a.published), max(a.published),
-                count(*) FILTER (WHERE a.duplicate_of IS NULL),
-                count(*) FILTER (WHERE a.duplicate_of IS NOT NULL),
-                coalesce(sum((SELECT count(*) FROM quotes q WHERE q.article = a.rowid))
-                             FILTER (WHERE a.duplicate_of IS NULL), 0),
-                '[]',
-                json_agg({LISTED_ARTICLE} ORDER BY a.published IS NULL, a.published, a.id)::text
-         FROM articles a GROUP BY a.story;",
-    ))?;
-    // Top entities, among original articles (story_entities.rs).
-    let rows = transaction.query(
-        "SELECT a.story, e.article, e.name, e.type, e.mentions
-         FROM articles a JOIN entities e ON e.article = a.rowid
-         WHERE a.duplicate_of IS NULL AND e.named
-         ORDER BY a.story, e.article, e.entity",
-        &[],
-    )?;
-    let mut story_ids: Vec<String> = Vec::new();
-    let mut story_entities: Vec<String> = Vec::new();
-    let mut write = |story: &str, entities: &[ArticleEntity]| {
-        let counts = top_entities(entities, STORY_ENTITIES);
-        story_ids.push(story.to_string());
-        story_entities.push(serde_json::to_string(&counts).unwrap_or_else(|_| "[]".into()));
-    };
-    let mut story = String::new();
-    let mut entities: Vec<ArticleEntity> = Vec::new();
-    for row in &rows {
-        let row_story: &str = row.get(0);
-        if row_story != story {
-            if !entities.is_empty() {
-                write(&story, &entities);
-            }
-            entities.clear();
-            story = row_story.to_string();
-        }
-        let type_name: &str = row.get(3);
-        let Some(entity_type) = EntityType::from_name(type_name) else {
-            // A word outside the contract's set is refused, not passed on (as on SQLite).
-            return Err(Failure::Invalid(format!(
-                "{type_name:?} is not a word of the article contract"
-            )));
-        };
-        entities.push(ArticleEntity {
-            article: row.get(1),
-            name: row.get(2),
-            entity_type,
-            mentions: row.get::<_, i64>(4) as usize,
-        });
-    }
-    if !entities.is_empty() {
-        write(&story, &entities);
-    }
-    transaction.execute(
-        "UPDATE stories s SET entities = v.entities
-         FROM unnest($1::text[], $2::text[]) AS v(id, entities) WHERE s.id = v.id",
-        &[&story_ids, &story_entities],
-    )?;
-    Ok(())
-}
-
 /// Why a write stopped: PostgreSQL refused, or the store refused a value.
 pub(crate) enum Failure {
     Postgres(::postgres::Error),
     Invalid(String),
+    /// An error already in the store's terms (from the story engine).
+    Store(StoreError),
 }
 
 impl From<::postgres::Error> for Failure {

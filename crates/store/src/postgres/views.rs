@@ -41,11 +41,25 @@ fn summary(store: &PostgresStore, row: &postgres::Row) -> Result<StorySummary> {
         entities: serde_json::from_str::<Vec<EntityCount>>(row.get(5)).map_err(refused)?,
         articles: serde_json::from_str::<Vec<StoryArticle>>(row.get(6)).map_err(refused)?,
         id,
+        events: Vec::new(),
     })
 }
 
-fn summaries(store: &PostgresStore, rows: &[postgres::Row]) -> Result<Vec<StorySummary>> {
-    rows.iter().map(|row| summary(store, row)).collect()
+/// The summaries of the rows, each with its merges and splits.
+fn summaries(
+    store: &PostgresStore,
+    client: &mut Client,
+    rows: &[postgres::Row],
+) -> Result<Vec<StorySummary>> {
+    let mut summaries = rows
+        .iter()
+        .map(|row| summary(store, row))
+        .collect::<Result<Vec<_>>>()?;
+    for summary in &mut summaries {
+        summary.events = super::stories::story_events(client, &summary.id)
+            .map_err(|failure| store.failure(failure))?;
+    }
+    Ok(summaries)
 }
 
 fn limit(limit: Option<usize>) -> Option<i64> {
@@ -81,7 +95,7 @@ pub fn stories(
             ],
         )
         .map_err(|error| store.error(error))?;
-    summaries(store, &rows)
+    summaries(store, client, &rows)
 }
 
 pub fn story(store: &PostgresStore, client: &mut Client, id: &str) -> Result<Option<StorySummary>> {
@@ -101,7 +115,13 @@ pub fn story(store: &PostgresStore, client: &mut Client, id: &str) -> Result<Opt
         [only] => only.clone(),
         _ => match matches.iter().find(|m| m.as_str() == id) {
             Some(exact) => exact.clone(),
-            None => return Ok(None),
+            // The id of a story merged away leads to the story that absorbed it.
+            None => {
+                match super::stories::alias_of(client, id).map_err(|error| store.error(error))? {
+                    Some(story) => story,
+                    None => return Ok(None),
+                }
+            }
         },
     };
     let statement = store
@@ -113,7 +133,7 @@ pub fn story(store: &PostgresStore, client: &mut Client, id: &str) -> Result<Opt
     let rows = client
         .query(&statement, &[&full])
         .map_err(|error| store.error(error))?;
-    Ok(summaries(store, &rows)?.into_iter().next())
+    Ok(summaries(store, client, &rows)?.into_iter().next())
 }
 
 /// A contract word read back, or the store's refusal.

@@ -4,7 +4,7 @@
 //! on the whole name or its last word ("Corbyn" finds "Jeremy Corbyn"); outlets match on a
 //! substring; dates compare as ISO 8601 text.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use newslens_contract::{EntityType, QuoteKind};
 
@@ -46,7 +46,19 @@ fn summary(row: &rusqlite::Row) -> rusqlite::Result<StorySummary> {
             .map_err(|error| parse_error(5, error))?,
         articles: serde_json::from_str::<Vec<StoryArticle>>(json(6)?)
             .map_err(|error| parse_error(6, error))?,
+        events: Vec::new(),
     })
+}
+
+/// Fills each summary's merges and splits.
+fn with_events(
+    connection: &Connection,
+    mut summaries: Vec<StorySummary>,
+) -> rusqlite::Result<Vec<StorySummary>> {
+    for summary in &mut summaries {
+        summary.events = super::stories::story_events(connection, &summary.id)?;
+    }
+    Ok(summaries)
 }
 
 pub fn stories(
@@ -67,7 +79,7 @@ pub fn stories(
         params![filter.min_articles as i64, limit, filter.offset as i64],
         summary,
     )?;
-    rows.collect()
+    with_events(connection, rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn story(connection: &Connection, id: &str) -> rusqlite::Result<Option<StorySummary>> {
@@ -84,15 +96,20 @@ pub fn story(connection: &Connection, id: &str) -> rusqlite::Result<Option<Story
         [only] => only.clone(),
         _ => match matches.iter().find(|m| m.as_str() == id) {
             Some(exact) => exact.clone(),
-            None => return Ok(None),
+            // The id of a story merged away leads to the story that absorbed it.
+            None => match super::stories::alias_of(connection, id)? {
+                Some(story) => story,
+                None => return Ok(None),
+            },
         },
     };
-    connection
+    let found = connection
         .prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM stories WHERE id = ?1"
         ))?
         .query_row([&full], summary)
-        .map(Some)
+        .optional()?;
+    Ok(with_events(connection, found.into_iter().collect())?.pop())
 }
 
 pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result<Vec<QuoteRecord>> {
