@@ -5,17 +5,18 @@
 //! this module only parses arguments and formats.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 
 use newslens_contract::dates::is_date_bound;
 use newslens_store::compare::Comparison;
 use newslens_store::{
-    compare_story, EntityReport, EventKind, QuoteFilter, QuoteRecord, SearchQuery, SqliteStore,
-    Store, StoryConfig, StoryFilter, StorySummary, MAX_OFFSET,
+    compare_story, EntityReport, EventKind, QuoteFilter, QuoteRecord, SearchQuery, Store,
+    StoryConfig, StoryFilter, StorySummary, MAX_OFFSET,
 };
+
+use crate::database::{open_existing, DEFAULT_DB};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -27,9 +28,9 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct DbArgs {
-    /// The corpus database.
-    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
-    db: PathBuf,
+    /// The corpus: an SQLite file, or a PostgreSQL database as postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "PATH|URL", default_value = DEFAULT_DB)]
+    db: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -156,16 +157,8 @@ fn date_bound(text: &str) -> std::result::Result<String, String> {
     }
 }
 
-fn open_store(args: &DbArgs) -> Result<SqliteStore> {
-    if !args.db.exists() {
-        bail!(
-            "{}: no corpus here; create one with `newslens ingest --db {} PATH...`",
-            args.db.display(),
-            args.db.display()
-        );
-    }
-    SqliteStore::open(&args.db)
-        .with_context(|| format!("cannot open the corpus {}", args.db.display()))
+fn open_store(args: &DbArgs) -> Result<Box<dyn Store + Send>> {
+    open_existing(&args.db)
 }
 
 fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {

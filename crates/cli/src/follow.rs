@@ -22,8 +22,9 @@ use newslens_fetch::{
 };
 use newslens_pipeline::{store_chunks, Chunks, Defaults, Event, Pipeline, Settings, CHUNK_BYTES};
 use newslens_read::{printable, ReadOptions};
-use newslens_store::{update_stories, SqliteStore, Store, StoryConfig};
+use newslens_store::{update_stories, Store, StoryConfig};
 
+use crate::database::{self, shown, DEFAULT_DB};
 use crate::web::{read_url_list, FetchArgs};
 
 /// Pages stored per transaction: fetched pages arrive a second apart per host, so a smaller chunk
@@ -42,9 +43,10 @@ pub struct FollowArgs {
     /// One round, then stop (exit status 1 when any URL failed).
     #[arg(long)]
     pub once: bool,
-    /// The corpus database (created if missing).
-    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
-    pub db: PathBuf,
+    /// The corpus (created if missing): an SQLite file, or a PostgreSQL database as
+    /// postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "PATH|URL", default_value = DEFAULT_DB)]
+    pub db: String,
     /// Outlet name for articles that do not give one.
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
@@ -71,11 +73,10 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             url: None,
         },
     })?;
-    let mut store = SqliteStore::open(&args.db)
-        .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
+    let mut store = database::open(&args.db)?;
     let fetcher = args.fetch.fetcher(args.max_bytes)?;
     let known = Known::open(&args.db)
-        .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
+        .with_context(|| format!("cannot read the corpus {}", shown(&args.db)))?;
     let mut n_failed_total = 0;
     for round in 1.. {
         let started = Instant::now();
@@ -101,14 +102,14 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
                 Event::Chunk { .. } | Event::UpdatingStories => {}
             },
         )
-        .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
+        .with_context(|| format!("cannot ingest into the corpus {}", shown(&args.db)))?;
         let counts = if stored.outcome.added > 0 {
             update_stories(&mut store, &StoryConfig::default())?
         } else {
             store.counts()?
         };
         remember(&mut store, &discovery.feeds, &tally)
-            .with_context(|| format!("cannot write the fetch log in {}", args.db.display()))?;
+            .with_context(|| format!("cannot write the fetch log in {}", shown(&args.db)))?;
         n_failed_total += stored.n_failed;
         let left = match tally.n_left() {
             0 => String::new(),

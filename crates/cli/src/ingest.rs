@@ -27,9 +27,9 @@ use newslens_fetch::{
 };
 use newslens_pipeline::{records_of, Chunks, Event, IngestReport};
 use newslens_read::{expand, printable, Input};
-use newslens_store::SqliteStore;
 
 use crate::analyze::PipelineArgs;
+use crate::database::{self, shown, DEFAULT_DB};
 use crate::web::{read_url_list, FetchArgs};
 
 #[derive(Args, Clone)]
@@ -41,9 +41,10 @@ pub struct IngestArgs {
     /// A file of URLs to fetch, one a line (`#` starts a comment line).
     #[arg(long, value_name = "FILE")]
     pub urls: Option<PathBuf>,
-    /// The corpus database (created if missing).
-    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
-    pub db: PathBuf,
+    /// The corpus (created if missing): an SQLite file, or a PostgreSQL database as
+    /// postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "PATH|URL", default_value = DEFAULT_DB)]
+    pub db: String,
     #[command(flatten)]
     pub pipeline: PipelineArgs,
     /// No progress bar, even on a terminal.
@@ -69,7 +70,7 @@ pub fn run(args: &IngestArgs) -> Result<usize> {
     let skipped = stored.outcome.same_text + stored.outcome.same_url;
     eprintln!(
         "newslens: {}: {} added, {} already stored, {} failed; corpus {} articles ({} near-copies) in {} stories; {:.1} s, {:.0} articles/s",
-        printable(&args.db.display().to_string()),
+        shown(&args.db),
         stored.outcome.added,
         skipped,
         stored.n_failed,
@@ -109,8 +110,7 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
         urls.extend(read_url_list(list)?);
     }
     let pipeline = args.pipeline.pipeline()?;
-    let mut store = SqliteStore::open(&args.db)
-        .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
+    let mut store = database::open(&args.db)?;
     let bar = progress_bar(show_progress, input_bytes(&paths));
     // Feeds and sitemaps are fetched and expanded before the pipeline starts; pages are fetched
     // as the pipeline asks for them.
@@ -119,7 +119,7 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
     } else {
         let fetcher = args.fetch.fetcher(args.pipeline.max_bytes)?;
         let known = Known::open(&args.db)
-            .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
+            .with_context(|| format!("cannot read the corpus {}", shown(&args.db)))?;
         // Pages have no size before they are fetched: a spinner with counts, not a percentage.
         bar.unset_length();
         bar.set_message(format!("fetching {} URLs", urls.len()));
@@ -149,12 +149,12 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
                 Event::UpdatingStories => bar.set_message("updating stories"),
             }
         })
-        .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
+        .with_context(|| format!("cannot ingest into the corpus {}", shown(&args.db)))?;
     bar.finish_and_clear();
     let web = match &fetcher {
         Some(_) => {
             remember(&mut store, &discovery.feeds, &tally)
-                .with_context(|| format!("cannot write the fetch log in {}", args.db.display()))?;
+                .with_context(|| format!("cannot write the fetch log in {}", shown(&args.db)))?;
             Some(WebReport {
                 n_fetched: tally.n_fetched(),
                 n_known: discovery.n_known,

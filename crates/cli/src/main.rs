@@ -8,6 +8,7 @@ mod analyze;
 mod bench;
 mod bench_serve;
 mod corpus;
+mod database;
 mod eval;
 mod eval_stories;
 mod follow;

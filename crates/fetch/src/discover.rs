@@ -8,13 +8,12 @@
 //! fetched on the way are kept, never fetched twice. It does not read pages (see `pages.rs`).
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use url::Url;
 
-use newslens_store::{FeedValidators, SqliteStore, StoreError};
+use newslens_store::{FeedValidators, Store, StoreError};
 
 use crate::canonical::canonical_url;
 use crate::client::{Fetcher, Response, Validators};
@@ -35,17 +34,18 @@ const MAX_SITEMAPS: usize = 1000;
 /// skips an article it stores.
 #[derive(Default)]
 pub struct Known {
-    corpus: Option<Mutex<SqliteStore>>,
+    corpus: Option<Mutex<Box<dyn Store + Send>>>,
 }
 
 impl Known {
-    /// Asks the corpus at `path` (a connection of its own beside the writer's; WAL lets both be).
-    pub fn open(path: &Path) -> Result<Known, StoreError> {
-        Ok(Known::of(SqliteStore::open(path)?))
+    /// Asks the corpus `db` names (an SQLite path or a PostgreSQL URL), on a connection of its
+    /// own beside the writer's (WAL, or PostgreSQL itself, lets both be).
+    pub fn open(db: &str) -> Result<Known, StoreError> {
+        Ok(Known::of(newslens_store::open(db)?))
     }
 
     /// Asks this store.
-    pub fn of(store: SqliteStore) -> Known {
+    pub fn of(store: Box<dyn Store + Send>) -> Known {
         Known {
             corpus: Some(Mutex::new(store)),
         }
@@ -70,9 +70,9 @@ impl Known {
             .unwrap_or_default()
     }
 
-    fn ask<T>(&self, question: impl FnOnce(&SqliteStore) -> Result<T, StoreError>) -> Option<T> {
+    fn ask<T>(&self, question: impl FnOnce(&dyn Store) -> Result<T, StoreError>) -> Option<T> {
         let store = self.corpus.as_ref()?;
-        question(&store.lock().unwrap_or_else(|e| e.into_inner())).ok()
+        question(&**store.lock().unwrap_or_else(|e| e.into_inner())).ok()
     }
 }
 

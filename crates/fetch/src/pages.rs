@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use newslens_read::{decode::with_http_charset, Format, Given, Origin, ReadError, Record};
-use newslens_store::{FeedValidators, SqliteStore, StoreError};
+use newslens_store::{FeedValidators, Store, StoreError};
 
 use crate::canonical::{canonical_url, page_canonical};
 use crate::client::{Fetcher, Response};
@@ -97,8 +97,8 @@ impl Tally {
 /// Records the fetch log of a round once its pages are stored: every page fetched for good, and
 /// the validators of each feed none of whose articles has to be tried again (a feed with one is
 /// fetched in full next time, so that article is not lost behind a 304).
-pub fn remember(
-    store: &mut SqliteStore,
+pub fn remember<S: Store + ?Sized>(
+    store: &mut S,
     feeds: &[FeedRound],
     tally: &Tally,
 ) -> Result<(), StoreError> {

@@ -12,7 +12,7 @@ use newslens_fetch::{
     discover, Discovery, Expect, FetchOptions, Fetcher, Known, PageRecords, Tally,
 };
 use newslens_read::{read_record, ReadError, ReadOptions, Record};
-use newslens_store::{FeedValidators, SqliteStore};
+use newslens_store::{FeedValidators, SqliteStore, Store};
 
 fn site(extra: Vec<(&str, Reply)>) -> Server {
     Server::with_fixtures(&fixtures(), extra)
@@ -338,7 +338,7 @@ fn an_unchanged_feed_answers_304_and_known_pages_are_not_fetched() {
             "2024-03-12T08:00:00Z",
         )
         .unwrap();
-    let known = Known::open(&db).unwrap();
+    let known = Known::open(&db.display().to_string()).unwrap();
     let (results, second) =
         crawl_with(options(), &[server.url("/feed.xml")], Expect::Feeds, &known);
     assert_eq!(second.n_unchanged, 1);
@@ -447,7 +447,7 @@ fn a_site_root_is_read_through_the_sitemaps_its_robots_txt_names() {
 /// returns the discovery and the number of pages fetched.
 fn follow_round(urls: &[String], db: &std::path::Path) -> (Discovery, usize) {
     let fetcher = Arc::new(Fetcher::new(options()).unwrap());
-    let known = Known::open(db).unwrap();
+    let known = Known::open(&db.display().to_string()).unwrap();
     let mut discovery = discover(&fetcher, urls, Expect::Feeds, &known);
     let tally = Tally::default();
     let records: Vec<_> =

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use newslens_store::{SearchQuery, Store, StoryFilter};
+use newslens_store::{SearchQuery, StoryFilter};
 
 use crate::api::{entity_report, story_detail, Paging};
 use crate::error::ApiError;

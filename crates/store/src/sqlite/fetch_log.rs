@@ -3,31 +3,18 @@
 //!
 //! Plain rows, no HTTP: the fetcher decides what goes in. Lookups are point queries on the
 //! tables' primary keys (and on `articles_by_url`), never a read of the whole log, so a year of
-//! following costs disk, not memory. Methods of [`SqliteStore`] rather than of the `Store` trait,
-//! because only SQLite corpora are followed today; a backend that wants `follow` adds the same two
-//! tables. It does not touch articles or stories.
+//! following costs disk, not memory. These back the `Store` trait's fetch-log methods (the
+//! PostgreSQL store keeps the same tables). It does not touch articles or stories.
 
 use rusqlite::{params, OptionalExtension};
 
 use super::SqliteStore;
+use crate::fetch_log::FeedValidators;
 use crate::Result;
-
-/// A feed's (or sitemap's) validators from its last complete round.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FeedValidators {
-    /// The feed's URL.
-    pub url: String,
-    /// Its `ETag`.
-    pub etag: Option<String>,
-    /// Its `Last-Modified`.
-    pub last_modified: Option<String>,
-    /// The `<lastmod>` its sitemap index gave it (sitemaps listed by an index only), as written.
-    pub listed_lastmod: Option<String>,
-}
 
 impl SqliteStore {
     /// The validators of the feed at `url` from its last complete round, if any.
-    pub fn feed_validators(&self, url: &str) -> Result<Option<FeedValidators>> {
+    pub(crate) fn read_feed_validators(&self, url: &str) -> Result<Option<FeedValidators>> {
         let mut statement = self
             .connection
             .prepare_cached(
@@ -52,7 +39,7 @@ impl SqliteStore {
 
     /// Whether a page URL (canonical) is not to be fetched again: an article is stored under it,
     /// or the fetch log lists it as fetched for good. Two indexed point queries.
-    pub fn is_page_known(&self, url: &str) -> Result<bool> {
+    pub(crate) fn page_known(&self, url: &str) -> Result<bool> {
         let mut statement = self
             .connection
             .prepare_cached(
@@ -66,7 +53,7 @@ impl SqliteStore {
     }
 
     /// Records feeds checked and pages fetched at `when`, in one transaction.
-    pub fn write_fetch_log(
+    pub(crate) fn record_fetch_log(
         &mut self,
         feeds: &[FeedValidators],
         pages: &[String],
@@ -119,6 +106,7 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Store;
 
     #[test]
     fn the_fetch_log_keeps_the_latest_validators_and_every_page() {

@@ -15,16 +15,14 @@ mod migrations;
 mod stories;
 mod views;
 
-pub use budget::ReadBudget;
-pub use fetch_log::FeedValidators;
-pub use views::{MAX_PREFIX_TERMS, MAX_SEARCH_TERMS, MIN_PREFIX_CHARS};
-
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use newslens_contract::Article;
 
+use crate::budget::ReadBudget;
+use crate::fetch_log::FeedValidators;
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::store::{AddOutcome, Store, StoredKeys};
 use crate::stories::StoryConfig;
@@ -420,6 +418,30 @@ impl Store for SqliteStore {
                 message,
             },
         })
+    }
+    fn check(&self) -> Result<Vec<String>> {
+        SqliteStore::check(self)
+    }
+
+    fn feed_validators(&self, url: &str) -> Result<Option<FeedValidators>> {
+        self.read_feed_validators(url)
+    }
+
+    fn is_page_known(&self, url: &str) -> Result<bool> {
+        self.page_known(url)
+    }
+
+    fn write_fetch_log(
+        &mut self,
+        feeds: &[FeedValidators],
+        pages: &[String],
+        when: &str,
+    ) -> Result<()> {
+        self.record_fetch_log(feeds, pages, when)
+    }
+
+    fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store)) {
+        self.within_budget(budget, |store| work(store))
     }
 }
 
