@@ -66,12 +66,17 @@ pub struct BenchIngestArgs {
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
     /// Keep the corpus database here (for `bench serve`); by default it is deleted.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "batch")]
     keep_db: Option<PathBuf>,
+    /// Ingest in batches of N articles, as a desk following the news would, and print the
+    /// time and peak memory of batches as the corpus grows.
+    #[arg(long, value_name = "N")]
+    batch: Option<usize>,
 }
 
 pub fn run(command: &BenchCommand) -> Result<()> {
     match command {
+        BenchCommand::Ingest(args) if args.batch.is_some() => run_growth(args),
         BenchCommand::Ingest(args) => {
             let bench = bench_ingest(
                 &args.data,
@@ -103,6 +108,78 @@ pub fn run(command: &BenchCommand) -> Result<()> {
 }
 
 /// `bench hostile`: the probes are `newslens_server::hostile`; this prints one line per probe.
+/// `bench ingest --batch N`: the growth curve, one line at each corpus size of 1, 2 and 5 times
+/// a power of ten (and the last batch), averaged over the ten batches before it.
+fn run_growth(args: &BenchIngestArgs) -> Result<()> {
+    let batch = args.batch.unwrap_or(100);
+    println!(
+        "bench ingest: {} articles in batches of {batch} (built from {})",
+        args.articles,
+        args.data.display()
+    );
+    println!(
+        "{:>9} {:>14} {:>14} {:>14} {:>9}",
+        "corpus", "batch ms", "stories ms", "peak MB", "stories"
+    );
+    let mut recent: std::collections::VecDeque<newslens_pipeline::bench::BatchPoint> =
+        Default::default();
+    let mut next_mark = 1000usize.max(batch);
+    let total = args.articles;
+    let print = |recent: &std::collections::VecDeque<newslens_pipeline::bench::BatchPoint>| {
+        let n = recent.len().max(1) as f64;
+        let wall = recent.iter().map(|p| p.wall.as_secs_f64()).sum::<f64>() / n * 1000.0;
+        let stories = recent.iter().map(|p| p.stories.as_secs_f64()).sum::<f64>() / n * 1000.0;
+        let peak = recent.iter().map(|p| p.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
+        if let Some(last) = recent.back() {
+            println!(
+                "{:>9} {wall:>14.1} {stories:>14.1} {peak:>14.1} {:>9}",
+                last.corpus, last.n_stories
+            );
+        }
+    };
+    let bench = newslens_pipeline::bench::bench_growth(
+        &args.data,
+        total,
+        batch,
+        args.jobs,
+        &mut |point| {
+            recent.push_back(point.clone());
+            if recent.len() > 10 {
+                recent.pop_front();
+            }
+            if point.corpus >= next_mark || point.corpus >= total {
+                print(&recent);
+                while next_mark <= point.corpus {
+                    next_mark = next_mark_after(next_mark);
+                }
+            }
+        },
+    )?;
+    let seconds = bench.wall.as_secs_f64();
+    println!(
+        "  {} articles in {seconds:.1} s: {:.0} articles/s with {} threads{}",
+        bench.n_articles,
+        bench.n_articles as f64 / seconds.max(1e-9),
+        bench.threads,
+        if bench.peak_per_batch {
+            "; peak memory per batch (VmHWM reset before each)"
+        } else {
+            "; peak memory is the process's so far (the kernel refused to reset VmHWM)"
+        }
+    );
+    Ok(())
+}
+
+/// 1000 → 2000 → 5000 → 10000 → …
+fn next_mark_after(mark: usize) -> usize {
+    let magnitude = 10usize.pow(mark.max(1).ilog10());
+    match mark / magnitude {
+        1 => 2 * magnitude,
+        2..=4 => 5 * magnitude,
+        _ => 10 * magnitude,
+    }
+}
+
 fn run_hostile(args: &BenchHostileArgs) -> Result<()> {
     let test = HostileTest::start(HostileSettings {
         db: args.db.clone(),
@@ -162,8 +239,10 @@ fn print_ingest(bench: &IngestBench) {
         report.counts.quotes,
         bench.db_bytes as f64 / 1e6
     );
-    let [read, cluster, write] = bench.story_phases.map(|phase| phase.as_secs_f64());
-    println!("  story update again: {read:.2} s reading features, {cluster:.2} s clustering, {write:.2} s writing");
+    println!(
+        "  stories --rebuild (every article clustered again in one batch): {:.2} s",
+        bench.rebuild.as_secs_f64()
+    );
     println!(
         "  peak memory (VmHWM): {:.1} MB",
         bench.peak_kib as f64 / 1024.0

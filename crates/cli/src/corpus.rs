@@ -5,17 +5,18 @@
 //! this module only parses arguments and formats.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 
 use newslens_contract::dates::is_date_bound;
 use newslens_store::compare::Comparison;
 use newslens_store::{
-    compare_story, EntityReport, QuoteFilter, QuoteRecord, SearchQuery, SqliteStore, Store,
-    StoryFilter, StorySummary, MAX_OFFSET,
+    compare_story, EntityReport, EventKind, QuoteFilter, QuoteRecord, SearchQuery, Store,
+    StoryConfig, StoryFilter, StorySummary, MAX_OFFSET,
 };
+
+use crate::database::{open_existing, DEFAULT_DB};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -27,9 +28,9 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct DbArgs {
-    /// The corpus database.
-    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
-    db: PathBuf,
+    /// The corpus: an SQLite file, or a PostgreSQL database as postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "PATH|URL", default_value = DEFAULT_DB)]
+    db: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -51,6 +52,10 @@ pub struct StoriesArgs {
     /// Most covered first (most articles, then newest) instead of newest first.
     #[arg(long)]
     most_covered: bool,
+    /// First re-cluster every stored article in one batch (as if all came at once), keeping
+    /// story ids where a story survives; merges and splits are recorded as usual.
+    #[arg(long)]
+    rebuild: bool,
 }
 
 #[derive(Args)]
@@ -152,16 +157,8 @@ fn date_bound(text: &str) -> std::result::Result<String, String> {
     }
 }
 
-fn open_store(args: &DbArgs) -> Result<SqliteStore> {
-    if !args.db.exists() {
-        bail!(
-            "{}: no corpus here; create one with `newslens ingest --db {} PATH...`",
-            args.db.display(),
-            args.db.display()
-        );
-    }
-    SqliteStore::open(&args.db)
-        .with_context(|| format!("cannot open the corpus {}", args.db.display()))
+fn open_store(args: &DbArgs) -> Result<Box<dyn Store + Send>> {
+    open_existing(&args.db)
 }
 
 fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
@@ -175,7 +172,17 @@ fn json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> Result<()>
 }
 
 pub fn stories(args: &StoriesArgs) -> Result<()> {
-    let store = open_store(&args.common)?;
+    let mut store = open_store(&args.common)?;
+    if args.rebuild {
+        let started = std::time::Instant::now();
+        let counts = store.rebuild_stories(&StoryConfig::default())?;
+        eprintln!(
+            "rebuilt: {} articles in {} stories ({:.1} s)",
+            counts.articles,
+            counts.stories,
+            started.elapsed().as_secs_f64()
+        );
+    }
     let stories = store.stories(&StoryFilter {
         min_articles: args.min_articles,
         limit: args.limit,
@@ -238,6 +245,21 @@ fn write_story(out: &mut impl Write, story: &StorySummary) -> Result<()> {
     if !story.entities.is_empty() {
         let names: Vec<&str> = story.entities.iter().map(|e| e.name.as_str()).collect();
         writeln!(out, "    entities: {}", names.join(", "))?;
+    }
+    for event in &story.events {
+        let what = match (event.kind, event.other == story.id) {
+            (EventKind::Merged, true) => format!("{} merged into it", event.story),
+            (EventKind::Merged, false) => format!("merged into {}", event.other),
+            (EventKind::Split, true) => format!("split from {}", event.story),
+            (EventKind::Split, false) => format!("split into {}", event.other),
+        };
+        let n = event.articles;
+        writeln!(
+            out,
+            "    {}  {what} ({n} article{})",
+            event.at,
+            if n == 1 { "" } else { "s" }
+        )?;
     }
     for article in &story.articles {
         let copy = match &article.duplicate_of {

@@ -27,6 +27,13 @@ pub struct EvalStoriesArgs {
     /// Also score the baselines: topic alone, and TF-IDF with average link (best threshold).
     #[arg(long)]
     baselines: bool,
+    /// Also store each set in shuffled batches of this many articles, placing stories after
+    /// each batch (the incremental engine, as `ingest` runs it), over `--orders` orders.
+    #[arg(long, value_name = "N")]
+    streaming: Option<usize>,
+    /// Shuffled orders for `--streaming`.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    orders: u64,
     /// Story engine: merge threshold (tuning only).
     #[arg(long, hide = true)]
     threshold: Option<f64>,
@@ -92,6 +99,12 @@ pub fn eval_stories(args: &EvalStoriesArgs) -> Result<()> {
             eprintln!("newslens: {failure}");
         }
         println!("{}", stories::score_set(set, &config, args.baselines));
+        if let Some(batch) = args.streaming {
+            println!(
+                "{}",
+                stories::score_streaming(set, &config, batch, args.orders)?
+            );
+        }
     }
     Ok(())
 }

@@ -5,9 +5,11 @@
 //! validators of their last complete round (so an unchanged feed costs one 304), articles the
 //! corpus stores or the fetch log lists are not fetched, the rest are read, analysed and stored a
 //! chunk per transaction, stories are updated when something was added, and then the fetch log is
-//! written. Stopping it (Ctrl-C, or a kill) loses nothing: stored chunks are committed, and a
-//! feed whose round did not finish has no new validators, so the next run fetches it again and
-//! skips what is stored. This module parses, loops and prints.
+//! written. Ctrl-C or SIGTERM stops it gently: no new request starts, the pages already fetched
+//! are stored, stories updated, the fetch log written, one line printed, and it exits 0 (a second
+//! signal quits at once). Even a kill loses nothing: stored chunks are committed, and a feed whose
+//! round did not finish has no new validators, so the next run fetches it again and skips what
+//! is stored. This module parses, loops and prints.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -15,11 +17,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::Args;
 
-use newslens_fetch::{discover, parse_duration, remember, Expect, Known, PageRecords, Tally};
+use newslens_fetch::{
+    discover, parse_duration, remember, Expect, Fetcher, Known, PageRecords, Tally,
+};
 use newslens_pipeline::{store_chunks, Chunks, Defaults, Event, Pipeline, Settings, CHUNK_BYTES};
 use newslens_read::{printable, ReadOptions};
-use newslens_store::{update_stories, SqliteStore, Store, StoryConfig};
+use newslens_store::{update_stories, Store, StoryConfig};
 
+use crate::database::{self, shown, DEFAULT_DB};
 use crate::web::{read_url_list, FetchArgs};
 
 /// Pages stored per transaction: fetched pages arrive a second apart per host, so a smaller chunk
@@ -38,9 +43,10 @@ pub struct FollowArgs {
     /// One round, then stop (exit status 1 when any URL failed).
     #[arg(long)]
     pub once: bool,
-    /// The corpus database (created if missing).
-    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
-    pub db: PathBuf,
+    /// The corpus (created if missing): an SQLite file, or a PostgreSQL database as
+    /// postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "PATH|URL", default_value = DEFAULT_DB)]
+    pub db: String,
     /// Outlet name for articles that do not give one.
     #[arg(long, value_name = "NAME")]
     pub outlet: Option<String>,
@@ -67,9 +73,10 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             url: None,
         },
     })?;
-    let mut store = SqliteStore::open(&args.db)
-        .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
+    let mut store = database::open(&args.db)?;
     let fetcher = args.fetch.fetcher(args.max_bytes)?;
+    let known = Known::open(&args.db)
+        .with_context(|| format!("cannot read the corpus {}", shown(&args.db)))?;
     let mut n_failed_total = 0;
     for round in 1.. {
         let started = Instant::now();
@@ -78,8 +85,6 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
                 .next_archive_file()
                 .context("cannot start the next WARC file")?;
         }
-        let known = Known::from_store(&store)
-            .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
         let mut discovery = discover(&fetcher, &feeds, Expect::Feeds, &known);
         let tally = Tally::default();
         let records = PageRecords::new(
@@ -97,17 +102,21 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
                 Event::Chunk { .. } | Event::UpdatingStories => {}
             },
         )
-        .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
+        .with_context(|| format!("cannot ingest into the corpus {}", shown(&args.db)))?;
         let counts = if stored.outcome.added > 0 {
             update_stories(&mut store, &StoryConfig::default())?
         } else {
             store.counts()?
         };
         remember(&mut store, &discovery.feeds, &tally)
-            .with_context(|| format!("cannot write the fetch log in {}", args.db.display()))?;
+            .with_context(|| format!("cannot write the fetch log in {}", shown(&args.db)))?;
         n_failed_total += stored.n_failed;
+        let left = match tally.n_left() {
+            0 => String::new(),
+            n_left => format!(", {n_left} left for the next run"),
+        };
         eprintln!(
-            "newslens: round {round}: {} feeds ({} unchanged), {} new pages fetched, {} added, {} known, {} failed; corpus {} articles in {} stories; {:.1} s",
+            "newslens: round {round}: {} feeds ({} unchanged), {} new pages fetched, {} added, {} known, {} failed{left}; corpus {} articles in {} stories; {:.1} s",
             feeds.len(),
             discovery.n_unchanged,
             tally.n_fetched(),
@@ -118,10 +127,32 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             counts.stories,
             started.elapsed().as_secs_f64(),
         );
-        if args.once {
+        if args.once || fetcher.is_stopping() {
             break;
         }
-        std::thread::sleep(args.every.saturating_sub(started.elapsed()));
+        wait_unless_stopped(&fetcher, args.every.saturating_sub(started.elapsed()));
+        if fetcher.is_stopping() {
+            break;
+        }
+    }
+    if fetcher.is_stopping() {
+        // Stopping is how a follow ends: what it fetched is stored and logged, so it exits 0.
+        eprintln!(
+            "newslens: stopped; what was fetched is stored and the next run resumes from here"
+        );
+        return Ok(0);
     }
     Ok(n_failed_total)
+}
+
+/// Sleeps until the next round, waking early when a signal asks to stop.
+fn wait_unless_stopped(fetcher: &Fetcher, wait: Duration) {
+    let until = Instant::now() + wait;
+    while !fetcher.is_stopping() {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(100)));
+    }
 }

@@ -11,6 +11,8 @@
 //! http(s) arguments and `--urls FILE` are fetched (`newslens_fetch`): feeds and sitemaps expand
 //! to their articles, URLs stored or fetched before are skipped, and the pages join the files'
 //! records in the same pipeline, after them; the fetch log is written once they are stored.
+//! Ctrl-C (or SIGTERM) while fetching stops new requests; the pages fetched are stored, the fetch
+//! log written and the command exits with status 130 (a second Ctrl-C quits at once).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -25,9 +27,9 @@ use newslens_fetch::{
 };
 use newslens_pipeline::{records_of, Chunks, Event, IngestReport};
 use newslens_read::{expand, printable, Input};
-use newslens_store::SqliteStore;
 
 use crate::analyze::PipelineArgs;
+use crate::database::{self, shown, DEFAULT_DB};
 use crate::web::{read_url_list, FetchArgs};
 
 #[derive(Args, Clone)]
@@ -39,9 +41,10 @@ pub struct IngestArgs {
     /// A file of URLs to fetch, one a line (`#` starts a comment line).
     #[arg(long, value_name = "FILE")]
     pub urls: Option<PathBuf>,
-    /// The corpus database (created if missing).
-    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
-    pub db: PathBuf,
+    /// The corpus (created if missing): an SQLite file, or a PostgreSQL database as
+    /// postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "PATH|URL", default_value = DEFAULT_DB)]
+    pub db: String,
     #[command(flatten)]
     pub pipeline: PipelineArgs,
     /// No progress bar, even on a terminal.
@@ -55,18 +58,19 @@ pub struct IngestArgs {
 pub fn run(args: &IngestArgs) -> Result<usize> {
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let (report, web) = ingest(args, show_progress)?;
-    if let Some(web) = web {
+    if let Some(web) = &web {
         eprintln!(
             "newslens: web: {} pages fetched, {} known before, {} feeds unchanged",
             web.n_fetched, web.n_known, web.n_unchanged
         );
     }
+    let stopped = web.as_ref().is_some_and(|web| web.stopped);
     let total = report.store_time + report.story_time;
     let stored = &report.stored;
     let skipped = stored.outcome.same_text + stored.outcome.same_url;
     eprintln!(
         "newslens: {}: {} added, {} already stored, {} failed; corpus {} articles ({} near-copies) in {} stories; {:.1} s, {:.0} articles/s",
-        printable(&args.db.display().to_string()),
+        shown(&args.db),
         stored.outcome.added,
         skipped,
         stored.n_failed,
@@ -76,6 +80,12 @@ pub fn run(args: &IngestArgs) -> Result<usize> {
         total.as_secs_f64(),
         stored.n_read as f64 / total.as_secs_f64().max(1e-9),
     );
+    if stopped {
+        // Everything fetched is stored and in the fetch log; running the same command again
+        // fetches the rest. 130 (128 + SIGINT) tells a script the batch is not complete.
+        eprintln!("newslens: stopped: what was fetched is stored; run the same command again to fetch the rest");
+        std::process::exit(130);
+    }
     Ok(stored.n_failed)
 }
 
@@ -87,6 +97,8 @@ pub struct WebReport {
     pub n_known: usize,
     /// Feeds that answered 304.
     pub n_unchanged: usize,
+    /// Whether a signal stopped the fetching before the end.
+    pub stopped: bool,
 }
 
 /// Ingests the inputs into the database; `show_progress` draws a bar on stderr.
@@ -98,8 +110,7 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
         urls.extend(read_url_list(list)?);
     }
     let pipeline = args.pipeline.pipeline()?;
-    let mut store = SqliteStore::open(&args.db)
-        .with_context(|| format!("cannot open the corpus {}", args.db.display()))?;
+    let mut store = database::open(&args.db)?;
     let bar = progress_bar(show_progress, input_bytes(&paths));
     // Feeds and sitemaps are fetched and expanded before the pipeline starts; pages are fetched
     // as the pipeline asks for them.
@@ -107,8 +118,8 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
         (Discovery::default(), None)
     } else {
         let fetcher = args.fetch.fetcher(args.pipeline.max_bytes)?;
-        let known = Known::from_store(&store)
-            .with_context(|| format!("cannot read the corpus {}", args.db.display()))?;
+        let known = Known::open(&args.db)
+            .with_context(|| format!("cannot read the corpus {}", shown(&args.db)))?;
         // Pages have no size before they are fetched: a spinner with counts, not a percentage.
         bar.unset_length();
         bar.set_message(format!("fetching {} URLs", urls.len()));
@@ -138,16 +149,17 @@ pub fn ingest(args: &IngestArgs, show_progress: bool) -> Result<(IngestReport, O
                 Event::UpdatingStories => bar.set_message("updating stories"),
             }
         })
-        .with_context(|| format!("cannot ingest into the corpus {}", args.db.display()))?;
+        .with_context(|| format!("cannot ingest into the corpus {}", shown(&args.db)))?;
     bar.finish_and_clear();
-    let web = match fetcher {
+    let web = match &fetcher {
         Some(_) => {
             remember(&mut store, &discovery.feeds, &tally)
-                .with_context(|| format!("cannot write the fetch log in {}", args.db.display()))?;
+                .with_context(|| format!("cannot write the fetch log in {}", shown(&args.db)))?;
             Some(WebReport {
                 n_fetched: tally.n_fetched(),
                 n_known: discovery.n_known,
                 n_unchanged: discovery.n_unchanged,
+                stopped: fetcher.as_ref().is_some_and(|f| f.is_stopping()),
             })
         }
         None => None,

@@ -10,6 +10,7 @@ mod bench;
 mod bench_queue;
 mod bench_serve;
 mod corpus;
+mod database;
 mod eval;
 mod eval_stories;
 mod follow;

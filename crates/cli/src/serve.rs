@@ -13,11 +13,14 @@ use clap::Args;
 use newslens_read::printable;
 use newslens_server::{runtime, serve, Limits, Settings, DEFAULT_MAX_BODY};
 
+use crate::database::{shown, DEFAULT_DB};
+
 #[derive(Args)]
 pub struct ServeArgs {
-    /// The corpus database (created empty if missing).
-    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
-    db: PathBuf,
+    /// The corpus (created empty if missing): an SQLite file, or a PostgreSQL database as
+    /// postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "PATH|URL", default_value = DEFAULT_DB)]
+    db: String,
     /// Address to listen on. Beyond loopback, a token is required.
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
@@ -48,7 +51,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         max_body: args.max_body,
         limits,
     };
-    let db = printable(&args.db.display().to_string()).into_owned();
+    let db = shown(&args.db);
     runtime
         .block_on(serve(settings, args.addr, |bound| {
             eprintln!("newslens: serving {db} on http://{bound}/ (Ctrl-C to stop)");

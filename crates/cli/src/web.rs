@@ -2,7 +2,8 @@
 //! `newslens_fetch::Fetcher`; also the reading of URL list files.
 //!
 //! Defaults are the polite ones (one request at a time per host, a second apart, robots.txt
-//! obeyed, two retries). This module parses and builds; the crawling is the fetch crate's.
+//! obeyed, two retries). This module parses and builds, and turns Ctrl-C into the fetcher's stop
+//! flag; the crawling is the fetch crate's.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -65,8 +66,37 @@ impl FetchArgs {
             Some(dir) => format!("cannot write WARC files in {}", dir.display()),
             None => "cannot start the HTTP client".to_string(),
         })?;
+        stop_on_signals(&fetcher)?;
         Ok(Arc::new(fetcher))
     }
+}
+
+/// Ctrl-C (SIGINT), SIGTERM or SIGQUIT stop a crawl gently: the fetcher's stop flag is set, so no
+/// new request starts, and the command stores what was fetched and writes the fetch log before it
+/// exits. A second signal while stopping exits at once with status 130 (what is committed stays).
+#[cfg(unix)]
+fn stop_on_signals(fetcher: &Fetcher) -> Result<()> {
+    use signal_hook::consts::TERM_SIGNALS;
+    let stop = fetcher.stop_flag();
+    for &signal in TERM_SIGNALS {
+        // Registered first, so it sees the flag as it was before this signal set it.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, stop.clone())
+            .context("cannot catch signals")?;
+        signal_hook::flag::register(signal, stop.clone()).context("cannot catch signals")?;
+    }
+    // A signal handler may not print; this watcher says at once that the signal was heard.
+    std::thread::spawn(move || {
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        eprintln!("newslens: stopping after the requests in flight (again to quit at once)");
+    });
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn stop_on_signals(_fetcher: &Fetcher) -> Result<()> {
+    Ok(())
 }
 
 /// The URLs of a list file: one a line; blank lines and lines starting with `#` are skipped.

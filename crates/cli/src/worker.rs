@@ -16,17 +16,19 @@ use clap::Args;
 
 use newslens_fetch::parse_duration;
 use newslens_pipeline::{peak_memory_kib, Pipeline, Settings};
-use newslens_queue::{open_corpus, run_worker, WorkerEvent, WorkerSettings};
+use newslens_queue::{open_corpus, run_worker, Reopen, WorkerEvent, WorkerSettings};
 use newslens_read::{printable, ReadOptions};
 
+use crate::database::shown;
 use crate::queue::QueueArgs;
 
 #[derive(Args)]
 pub struct WorkerArgs {
     #[command(flatten)]
     queue: QueueArgs,
-    /// The corpus database the worker stores into (created if missing).
-    #[arg(long, value_name = "PATH", default_value = "newslens.db")]
+    /// The corpus the worker stores into: an SQLite file (created if missing) or a
+    /// postgres://USER@HOST:PORT/DB URL.
+    #[arg(long, value_name = "PATH|URL", default_value = crate::database::DEFAULT_DB)]
     db: String,
     /// Threads to analyse with (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
@@ -61,8 +63,8 @@ pub fn run(args: &WorkerArgs) -> Result<usize> {
         },
         ..Settings::default()
     })?);
-    let store =
-        open_corpus(&args.db).with_context(|| format!("cannot open the corpus {}", args.db))?;
+    let store = open_corpus(&args.db)
+        .with_context(|| format!("cannot open the corpus {}", shown(&args.db)))?;
     let settings = WorkerSettings {
         batch: args.batch.max(1),
         until_empty: args.until_empty,
@@ -85,13 +87,15 @@ pub fn run(args: &WorkerArgs) -> Result<usize> {
                 eprintln!("newslens: worker: stopping after this batch");
                 stop_on_signal.store(true, Ordering::Relaxed);
             });
-            run_worker(&settings, pipeline, store, Arc::clone(&stop), &mut |event| {
+            let db = args.db.clone();
+            let reopen: Reopen = Arc::new(move || open_corpus(&db));
+            run_worker(&settings, pipeline, store, Some(reopen), Arc::clone(&stop), &mut |event| {
                 match event {
                     WorkerEvent::Ready { ack_wait } => eprintln!(
                         "newslens: worker: pulling from {} (ack wait {} s), storing into {}",
                         settings.queue.url,
                         ack_wait.as_secs_f64(),
-                        printable(&args.db)
+                        shown(&args.db)
                     ),
                     WorkerEvent::Batch {
                         n_records,

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 /// B-cubed scores.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct BCubed {
     /// Mean per-item precision.
     pub precision: f64,

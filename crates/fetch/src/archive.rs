@@ -4,8 +4,10 @@
 //! One gzip member per record (as Common Crawl writes them, so any record can be read alone), a
 //! `warcinfo` record first, then one `response` record per answer: redirects, errors, robots.txt,
 //! feeds, sitemaps and pages. The HTTP block holds the status line, the headers and the body
-//! *decoded* (ureq has already undone gzip/brotli), so `Content-Encoding`, `Transfer-Encoding`
-//! and `Content-Length` are replaced by the length of what is stored. A page's record also carries
+//! *as the server sent it*, compressed with its `Content-Encoding` when it was (WARC 1.1's
+//! `response` record). One thing cannot be kept: ureq undoes chunked transfer coding before the
+//! body is seen, so `Transfer-Encoding` is dropped, `Content-Length` gives the length stored,
+//! and the record says so in a `Newslens-Transfer-Decoded` field. A page's record also carries
 //! what newslens knew about it besides its bytes — its canonical URL and its feed item's title,
 //! date and authors — as `Newslens-*` WARC fields (WARC 1.1 allows fields of one's own), read back
 //! by `newslens_read::warc`. It does not decide what to archive; the client does.
@@ -81,7 +83,7 @@ impl Archive {
         self.write_record(head.as_bytes(), body.as_bytes())
     }
 
-    /// Writes one `response` record.
+    /// Writes one `response` record; `body` is the body as sent (still content-coded).
     pub fn write_response(
         &mut self,
         url: &str,
@@ -96,14 +98,13 @@ impl Archive {
             .and_then(|code| code.canonical_reason())
             .unwrap_or("");
         let mut http = format!("HTTP/1.1 {status} {reason}\r\n");
+        let mut transfer_decoded = None;
         for (name, value) in headers {
-            if matches!(
-                name.as_str(),
-                "content-encoding" | "transfer-encoding" | "content-length"
-            ) {
-                continue;
+            match name.as_str() {
+                "transfer-encoding" => transfer_decoded = Some(value),
+                "content-length" => {}
+                _ => http.push_str(&format!("{name}: {}\r\n", one_line(value))),
             }
-            http.push_str(&format!("{name}: {}\r\n", one_line(value)));
         }
         http.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
         let mut block = http.into_bytes();
@@ -113,6 +114,12 @@ impl Archive {
             one_line(url),
             self.record_id()
         );
+        if let Some(coding) = transfer_decoded {
+            head.push_str(&format!(
+                "Newslens-Transfer-Decoded: {}\r\n",
+                one_line(coding)
+            ));
+        }
         for (name, value) in fields {
             head.push_str(&format!("{name}: {}\r\n", one_line(value)));
         }

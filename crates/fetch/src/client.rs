@@ -4,17 +4,21 @@
 //! [`Fetcher::get`] follows redirects itself (so that each hop is checked against robots.txt, a
 //! loop is named as one, and every hop is archived), waits for its host's turn ([`Hosts`]) before
 //! each request, retries 429 and 5xx answers with exponential backoff or the server's
-//! `Retry-After` (bounded), and reads at most `max_bytes` of body, gzip or brotli decoded by
-//! `ureq`. Every response but the one returned is archived here when `--warc` is on; the caller
+//! `Retry-After` (bounded), and reads at most `max_bytes` of body, asking for gzip or brotli and
+//! decoding it here (`newslens_read::content_coding`, at most `max_bytes` decoded too) so that the
+//! archive can keep the body as sent. Every response but the one returned is archived here when `--warc` is on; the caller
 //! archives the returned one with what it learnt from it ([`Fetcher::archive`]). It does not
 //! know what a feed or an article is.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use url::Url;
+
+use newslens_read::content_coding::{self, ContentCodingError};
 
 use crate::archive::Archive;
 use crate::error::{FetchError, FetchErrorKind, Result};
@@ -102,6 +106,9 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The body, decompressed.
     pub body: Vec<u8>,
+    /// The body as the server sent it, when that differs (a `Content-Encoding` was undone) and
+    /// `--warc` is on: what the archive keeps.
+    pub sent_body: Option<Vec<u8>>,
     /// When it was fetched, `YYYY-MM-DDTHH:MM:SSZ` (the WARC-Date).
     pub fetched_at: String,
 }
@@ -138,6 +145,7 @@ struct Answer {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    sent_body: Option<Vec<u8>>,
     fetched_at: String,
 }
 
@@ -148,6 +156,7 @@ pub struct Fetcher {
     hosts: Hosts,
     robots: Mutex<HashMap<String, Arc<OnceLock<Rules>>>>,
     archive: Option<Mutex<Archive>>,
+    stop: Arc<AtomicBool>,
 }
 
 impl Fetcher {
@@ -170,7 +179,21 @@ impl Fetcher {
             robots: Mutex::new(HashMap::new()),
             archive,
             options,
+            stop: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// The flag that stops the crawl: once set (by a signal handler, say), no new request starts,
+    /// waits for a host's turn or a retry end at once, and those URLs fail with
+    /// [`FetchErrorKind::Stopped`] — which callers drop silently and try again next run.
+    /// Requests already sent finish (within the timeout).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+
+    /// Whether the crawl was asked to stop.
+    pub fn is_stopping(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
     }
 
     /// The options it runs with.
@@ -202,6 +225,9 @@ impl Fetcher {
         let mut visited = vec![current.clone()];
         let mut n_redirects = 0;
         loop {
+            if self.is_stopping() {
+                return Err(fail(FetchErrorKind::Stopped));
+            }
             self.check_robots(&current).map_err(fail)?;
             let answer = self.get_with_retries(&current, validators).map_err(fail)?;
             let is_redirect = matches!(answer.status, 301 | 302 | 303 | 307 | 308);
@@ -235,6 +261,7 @@ impl Fetcher {
                     status: answer.status,
                     headers: answer.headers,
                     body: answer.body,
+                    sent_body: answer.sent_body,
                     fetched_at: answer.fetched_at,
                 })),
                 304 => Ok(None),
@@ -251,7 +278,7 @@ impl Fetcher {
             &response.fetched_at,
             response.status,
             &response.headers,
-            &response.body,
+            response.sent_body.as_deref().unwrap_or(&response.body),
             fields,
         );
     }
@@ -262,7 +289,7 @@ impl Fetcher {
             &answer.fetched_at,
             answer.status,
             &answer.headers,
-            &answer.body,
+            answer.sent_body.as_deref().unwrap_or(&answer.body),
             fields,
         );
     }
@@ -291,22 +318,46 @@ impl Fetcher {
         }
     }
 
-    /// Checks `url` against its host's robots.txt, fetching that once per host and run.
-    fn check_robots(&self, url: &Url) -> std::result::Result<(), FetchErrorKind> {
+    /// The sitemaps the robots.txt of `url`'s host names (`Sitemap:` lines), canonical; none
+    /// when it has none or cannot be fetched.
+    pub fn robots_sitemaps(&self, url: &Url) -> Vec<Url> {
+        match self.robots_of(url).get() {
+            Some(Rules::Robot(robot)) => robot
+                .sitemaps
+                .iter()
+                .filter_map(|sitemap| crate::canonical::resolve_canonical(url, sitemap))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The rules of `url`'s host, fetching its robots.txt once per host and run.
+    fn robots_of(&self, url: &Url) -> Arc<OnceLock<Rules>> {
         let origin = url.origin().ascii_serialization();
         let cell = {
             let mut robots = self.robots.lock().unwrap_or_else(|e| e.into_inner());
             robots.entry(origin.clone()).or_default().clone()
         };
         // Threads asking for the same host wait here for the one fetching its robots.txt.
-        let rules = cell.get_or_init(|| {
+        cell.get_or_init(|| {
             let rules = self.fetch_robots(&origin);
             if let (Some(delay), Some(host)) = (rules.crawl_delay(), host_key(url)) {
                 self.hosts.set_delay(&host, delay);
             }
             rules
         });
+        cell
+    }
+
+    /// Checks `url` against its host's robots.txt.
+    fn check_robots(&self, url: &Url) -> std::result::Result<(), FetchErrorKind> {
+        let cell = self.robots_of(url);
+        let Some(rules) = cell.get() else {
+            return Err(FetchErrorKind::Internal);
+        };
         match rules {
+            // Cut short by a stop, not the host's fault (the run ends anyway).
+            Rules::Unreachable(_) if self.is_stopping() => Err(FetchErrorKind::Stopped),
             Rules::Unreachable(reason) => Err(FetchErrorKind::RobotsUnreachable(reason.clone())),
             rules if rules.allows(url.as_str()) => Ok(()),
             _ => Err(FetchErrorKind::Robots),
@@ -349,7 +400,10 @@ impl Fetcher {
         let mut n_attempts = 0;
         loop {
             n_attempts += 1;
-            let turn = self.hosts.enter(&host);
+            let turn = self
+                .hosts
+                .enter(&host, &self.stop)
+                .ok_or(FetchErrorKind::Stopped)?;
             let result = self.get_once(url, validators);
             drop(turn);
             let retry_in = match &result {
@@ -378,7 +432,22 @@ impl Fetcher {
                 }
                 _ => return result,
             };
-            std::thread::sleep(retry_in);
+            self.sleep_unless_stopped(retry_in)?;
+        }
+    }
+
+    /// Sleeps before a retry, in short steps so that a stop is not kept waiting for a minute.
+    fn sleep_unless_stopped(&self, wait: Duration) -> std::result::Result<(), FetchErrorKind> {
+        let until = std::time::Instant::now() + wait;
+        loop {
+            if self.is_stopping() {
+                return Err(FetchErrorKind::Stopped);
+            }
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            std::thread::sleep(left.min(Duration::from_millis(100)));
         }
     }
 
@@ -394,7 +463,11 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
     ) -> std::result::Result<Answer, FetchErrorKind> {
-        let mut request = self.agent.get(url.as_str());
+        // Asked for by hand and decoded here (not by ureq), so the archive keeps what was sent.
+        let mut request = self
+            .agent
+            .get(url.as_str())
+            .header("Accept-Encoding", "gzip, br");
         if let Some(etag) = &validators.etag {
             request = request.header("If-None-Match", etag.as_str());
         }
@@ -420,27 +493,35 @@ impl Fetcher {
         if response
             .body()
             .content_length()
-            .is_some_and(|length| length > max_bytes && !headers_say_encoded(&headers))
+            .is_some_and(|length| length > max_bytes)
         {
             return Err(FetchErrorKind::TooLarge(max_bytes));
         }
-        let body = response
+        let sent = response
             .body_mut()
             .with_config()
             .limit(max_bytes)
             .read_to_vec()
             .map_err(error_kind)?;
+        let content_encoding = header(&headers, "content-encoding");
+        let (body, sent_body) = if content_coding::is_encoded(content_encoding) {
+            let body = content_coding::decode_content(content_encoding, sent.clone(), max_bytes)
+                .map_err(|error| match error {
+                    ContentCodingError::TooLarge(limit) => FetchErrorKind::TooLarge(limit),
+                    other => FetchErrorKind::Network(other.to_string()),
+                })?;
+            (body, self.archive.is_some().then_some(sent))
+        } else {
+            (sent, None)
+        };
         Ok(Answer {
             status,
             headers,
             body,
+            sent_body,
             fetched_at,
         })
     }
-}
-
-fn headers_say_encoded(headers: &[(String, String)]) -> bool {
-    header(headers, "content-encoding").is_some_and(|e| !e.eq_ignore_ascii_case("identity"))
 }
 
 /// `host:port`, the unit of politeness.

@@ -13,52 +13,66 @@ use std::sync::Mutex;
 
 use url::Url;
 
-use newslens_store::{FeedValidators, FetchLog, SqliteStore, StoreError, StoredKeys};
+use newslens_store::{FeedValidators, Store, StoreError};
 
 use crate::canonical::canonical_url;
 use crate::client::{Fetcher, Response, Validators};
 use crate::error::{FetchError, FetchErrorKind};
 use crate::feed::{feed_listings, Listing};
-use crate::sitemap::{read_sitemap, Sitemap};
+use crate::sitemap::{read_sitemap, ListedSitemap, Sitemap};
 
 /// Sitemap indexes are followed this deep (an index of indexes of urlsets).
 const SITEMAP_DEPTH: usize = 2;
 /// Most sitemaps read from one given URL.
 const MAX_SITEMAPS: usize = 1000;
 
-/// What the corpus and the fetch log already hold, read before a round.
-#[derive(Debug, Clone, Default)]
+/// What the corpus and the fetch log already hold, asked URL by URL.
+///
+/// Every question is a point query on the corpus database (its own connection, behind a lock the
+/// discovery threads share), so memory does not grow with the corpus or the fetch log. A question
+/// the database fails to answer counts as "not known": the URL is fetched, and the pipeline still
+/// skips an article it stores.
+#[derive(Default)]
 pub struct Known {
-    /// Stored articles (their URLs are not fetched again).
-    pub stored: StoredKeys,
-    /// Feed validators and pages fetched for good.
-    pub log: FetchLog,
+    corpus: Option<Mutex<Box<dyn Store + Send>>>,
 }
 
 impl Known {
-    /// Reads both from a corpus.
-    pub fn from_store(store: &SqliteStore) -> Result<Known, StoreError> {
-        use newslens_store::Store;
-        Ok(Known {
-            stored: store.stored_keys()?,
-            log: store.fetch_log()?,
-        })
+    /// Asks the corpus `db` names (an SQLite path or a PostgreSQL URL), on a connection of its
+    /// own beside the writer's (WAL, or PostgreSQL itself, lets both be).
+    pub fn open(db: &str) -> Result<Known, StoreError> {
+        Ok(Known::of(newslens_store::open(db)?))
+    }
+
+    /// Asks this store.
+    pub fn of(store: Box<dyn Store + Send>) -> Known {
+        Known {
+            corpus: Some(Mutex::new(store)),
+        }
     }
 
     /// Whether a page URL (canonical) is stored or was fetched for good.
     pub fn has_page(&self, url: &str) -> bool {
-        self.stored.contains_url(url) || self.log.pages.contains(url)
+        self.ask(|store| store.is_page_known(url)).unwrap_or(false)
+    }
+
+    /// What the fetch log holds of a feed or sitemap.
+    fn feed(&self, feed_url: &str) -> Option<FeedValidators> {
+        self.ask(|store| store.feed_validators(feed_url)).flatten()
     }
 
     fn validators(&self, feed_url: &str) -> Validators {
-        self.log
-            .feeds
-            .get(feed_url)
+        self.feed(feed_url)
             .map(|feed| Validators {
-                etag: feed.etag.clone(),
-                last_modified: feed.last_modified.clone(),
+                etag: feed.etag,
+                last_modified: feed.last_modified,
             })
             .unwrap_or_default()
+    }
+
+    fn ask<T>(&self, question: impl FnOnce(&dyn Store) -> Result<T, StoreError>) -> Option<T> {
+        let store = self.corpus.as_ref()?;
+        question(&**store.lock().unwrap_or_else(|e| e.into_inner())).ok()
     }
 }
 
@@ -103,6 +117,7 @@ impl FeedRound {
                 url: url.to_string(),
                 etag: validators.etag,
                 last_modified: validators.last_modified,
+                listed_lastmod: None,
             },
             items,
         }
@@ -136,9 +151,25 @@ impl Discovery {
 #[derive(Default)]
 struct Found {
     targets: Vec<Target>,
-    feed: Option<FeedRound>,
-    unchanged: bool,
+    feeds: Vec<FeedRound>,
+    n_unchanged: usize,
     known: bool,
+}
+
+impl Found {
+    fn failed(error: FetchError) -> Found {
+        Found {
+            targets: vec![Target::Failed(error)],
+            ..Found::default()
+        }
+    }
+
+    fn add(&mut self, other: Found) {
+        self.targets.extend(other.targets);
+        self.feeds.extend(other.feeds);
+        self.n_unchanged += other.n_unchanged;
+        self.known |= other.known;
+    }
 }
 
 /// Fetches the given URLs and expands feeds and sitemaps into the pages they list.
@@ -149,6 +180,9 @@ pub fn discover(fetcher: &Fetcher, urls: &[String], expect: Expect, known: &Know
     std::thread::scope(|scope| {
         for _ in 0..n_threads {
             scope.spawn(|| loop {
+                if fetcher.is_stopping() {
+                    break;
+                }
                 let idx = next.fetch_add(1, Ordering::Relaxed);
                 let Some(url) = urls.get(idx) else { break };
                 // A parser panic (a third-party feed parser's, say) costs this URL only.
@@ -172,11 +206,9 @@ pub fn discover(fetcher: &Fetcher, urls: &[String], expect: Expect, known: &Know
         let Some(found) = result.into_inner().unwrap_or_else(|e| e.into_inner()) else {
             continue;
         };
-        discovery.n_unchanged += usize::from(found.unchanged);
+        discovery.n_unchanged += found.n_unchanged;
         discovery.n_known += usize::from(found.known);
-        if let Some(feed) = found.feed {
-            discovery.feeds.push(feed);
-        }
+        discovery.feeds.extend(found.feeds);
         for target in found.targets {
             match &target {
                 Target::Page { listing, response } if response.is_none() => {
@@ -193,6 +225,8 @@ pub fn discover(fetcher: &Fetcher, urls: &[String], expect: Expect, known: &Know
                         continue;
                     }
                 }
+                // Not a failure of the URL: it is asked again next run.
+                Target::Failed(error) if error.kind == FetchErrorKind::Stopped => continue,
                 Target::Failed(_) => {}
             }
             discovery.targets.push(target);
@@ -201,16 +235,34 @@ pub fn discover(fetcher: &Fetcher, urls: &[String], expect: Expect, known: &Know
     discovery
 }
 
-/// What one given URL is and leads to.
+/// What one given URL is and leads to. A bare site root (`https://host/`) stands for the site:
+/// when the host's robots.txt names sitemaps, they are read as if given (the home page is a list
+/// of links, not an article); when it names none, the root is fetched like any URL.
 fn find(fetcher: &Fetcher, given: &str, expect: Expect, known: &Known) -> Found {
-    let failed = |error: FetchError| Found {
-        targets: vec![Target::Failed(error)],
-        ..Found::default()
-    };
     let url = match canonical_url(given) {
         Ok(url) => url,
-        Err(error) => return failed(error),
+        Err(error) => return Found::failed(error),
     };
+    if is_site_root(&url) {
+        let sitemaps = fetcher.robots_sitemaps(&url);
+        if !sitemaps.is_empty() {
+            let mut found = Found::default();
+            for sitemap in sitemaps {
+                found.add(find_one(fetcher, sitemap, Expect::Feeds, known));
+            }
+            return found;
+        }
+    }
+    find_one(fetcher, url, expect, known)
+}
+
+/// Whether a URL names a whole site: path `/`, no query.
+fn is_site_root(url: &Url) -> bool {
+    url.path() == "/" && url.query().is_none()
+}
+
+/// What one URL (canonical) is and leads to.
+fn find_one(fetcher: &Fetcher, url: Url, expect: Expect, known: &Known) -> Found {
     if expect == Expect::Anything && known.has_page(url.as_str()) {
         return Found {
             known: true,
@@ -221,13 +273,13 @@ fn find(fetcher: &Fetcher, given: &str, expect: Expect, known: &Known) -> Found 
         Ok(Some(response)) => response,
         Ok(None) => {
             return Found {
-                unchanged: true,
+                n_unchanged: 1,
                 ..Found::default()
             }
         }
-        Err(error) => return failed(error),
+        Err(error) => return Found::failed(error),
     };
-    let fail_with = |kind| failed(FetchError::new(url.as_str(), kind));
+    let fail_with = |kind| Found::failed(FetchError::new(url.as_str(), kind));
     match kind_of(&response) {
         BodyKind::Feed => {
             fetcher.archive_response(&response, &[]);
@@ -235,7 +287,7 @@ fn find(fetcher: &Fetcher, given: &str, expect: Expect, known: &Known) -> Found 
                 Ok(listings) => {
                     let items = listings.iter().map(|l| l.url.clone()).collect();
                     Found {
-                        feed: Some(FeedRound::new(url.as_str(), &response, items)),
+                        feeds: vec![FeedRound::new(url.as_str(), &response, items)],
                         targets: pages_of(listings),
                         ..Found::default()
                     }
@@ -245,14 +297,14 @@ fn find(fetcher: &Fetcher, given: &str, expect: Expect, known: &Known) -> Found 
         }
         BodyKind::Sitemap => {
             fetcher.archive_response(&response, &[]);
-            let mut targets = Vec::new();
-            let mut items = Vec::new();
-            read_sitemaps(fetcher, &response, 0, &mut 1, &mut targets, &mut items);
-            Found {
-                feed: Some(FeedRound::new(url.as_str(), &response, items)),
-                targets,
-                ..Found::default()
-            }
+            let mut found = Found::default();
+            let mut reading = SitemapReading {
+                fetcher,
+                known,
+                n_read: 1,
+            };
+            reading.read(url.as_str(), &response, None, 0, &mut found);
+            found
         }
         BodyKind::Page if expect == Expect::Anything => Found {
             targets: vec![Target::Page {
@@ -291,36 +343,100 @@ fn pages_of(listings: Vec<Listing>) -> Vec<Target> {
         .collect()
 }
 
-/// Reads a fetched sitemap, following an index's sitemaps down to [`SITEMAP_DEPTH`].
-fn read_sitemaps(
-    fetcher: &Fetcher,
-    response: &Response,
-    depth: usize,
-    n_read: &mut usize,
-    targets: &mut Vec<Target>,
-    items: &mut Vec<String>,
-) {
-    let fail = |kind| Target::Failed(FetchError::new(response.requested.as_str(), kind));
-    match read_sitemap(&response.body, &response.url) {
-        Err(kind) => targets.push(fail(kind)),
-        Ok(Sitemap::Pages(listings)) => {
-            items.extend(listings.iter().map(|l| l.url.clone()));
-            targets.extend(pages_of(listings));
-        }
-        Ok(Sitemap::Index(sitemaps)) => {
-            for sitemap_url in sitemaps {
-                if depth >= SITEMAP_DEPTH || *n_read >= MAX_SITEMAPS {
-                    break;
-                }
-                *n_read += 1;
-                match fetcher.get(&sitemap_url) {
-                    Ok(child) => {
-                        fetcher.archive_response(&child, &[]);
-                        read_sitemaps(fetcher, &child, depth + 1, n_read, targets, items);
+/// Reading a sitemap and, for an index, the sitemaps it lists down to [`SITEMAP_DEPTH`].
+struct SitemapReading<'r> {
+    fetcher: &'r Fetcher,
+    known: &'r Known,
+    n_read: usize,
+}
+
+impl SitemapReading<'_> {
+    /// Reads the fetched sitemap at `url` (as given or listed), which its index listed with
+    /// `listed_lastmod`.
+    ///
+    /// A `urlset` is one [`FeedRound`] under its own URL, with its validators and that
+    /// `<lastmod>`, saved once its pages are in. An index is read in full every round (it is
+    /// small, and a 304 on it would hide a changed child); each child it lists is skipped
+    /// without a request when the index gives the same `<lastmod>` as when the child's last
+    /// round completed, else asked with a conditional GET.
+    fn read(
+        &mut self,
+        url: &str,
+        response: &Response,
+        listed_lastmod: Option<String>,
+        depth: usize,
+        found: &mut Found,
+    ) {
+        let fail = |kind| Target::Failed(FetchError::new(response.requested.as_str(), kind));
+        match read_sitemap(&response.body, &response.url) {
+            Err(kind) => found.targets.push(fail(kind)),
+            Ok(Sitemap::Pages(listings)) => {
+                let items = listings.iter().map(|l| l.url.clone()).collect();
+                let mut round = FeedRound::new(url, response, items);
+                round.validators.listed_lastmod = listed_lastmod;
+                found.feeds.push(round);
+                found.targets.extend(pages_of(listings));
+            }
+            Ok(Sitemap::Index(sitemaps)) => {
+                // No validators: an index written by an older newslens with an ETag is read in
+                // full again.
+                found.feeds.push(FeedRound {
+                    validators: FeedValidators {
+                        url: url.to_string(),
+                        ..FeedValidators::default()
+                    },
+                    items: Vec::new(),
+                });
+                for child in sitemaps {
+                    if depth >= SITEMAP_DEPTH || self.n_read >= MAX_SITEMAPS {
+                        break;
                     }
-                    Err(error) => targets.push(Target::Failed(error)),
+                    self.read_child(child, depth, found);
                 }
             }
+        }
+    }
+
+    fn read_child(&mut self, child: ListedSitemap, depth: usize, found: &mut Found) {
+        let logged = self.known.feed(child.url.as_str());
+        if let (Some(lastmod), Some(logged)) = (&child.lastmod, &logged) {
+            if logged.listed_lastmod.as_ref() == Some(lastmod) {
+                found.n_unchanged += 1;
+                return;
+            }
+        }
+        self.n_read += 1;
+        let validators = logged
+            .as_ref()
+            .map(|logged| Validators {
+                etag: logged.etag.clone(),
+                last_modified: logged.last_modified.clone(),
+            })
+            .unwrap_or_default();
+        match self.fetcher.get_if_changed(&child.url, &validators) {
+            Ok(Some(response)) => {
+                self.fetcher.archive_response(&response, &[]);
+                self.read(
+                    child.url.as_str(),
+                    &response,
+                    child.lastmod,
+                    depth + 1,
+                    found,
+                );
+            }
+            Ok(None) => {
+                found.n_unchanged += 1;
+                // Unchanged since its last complete round: remember the new <lastmod> too, so
+                // the next round does not even ask.
+                if let Some(mut logged) = logged.filter(|_| child.lastmod.is_some()) {
+                    logged.listed_lastmod = child.lastmod;
+                    found.feeds.push(FeedRound {
+                        validators: logged,
+                        items: Vec::new(),
+                    });
+                }
+            }
+            Err(error) => found.targets.push(Target::Failed(error)),
         }
     }
 }

@@ -76,6 +76,9 @@ pub enum FetchErrorKind {
     /// Connection refused, DNS failure, TLS error…
     #[error("{0}")]
     Network(String),
+    /// Not fetched because newslens was asked to stop (Ctrl-C, SIGTERM); tried again next run.
+    #[error("not fetched, newslens is stopping")]
+    Stopped,
 }
 
 /// An error with the URL it happened to.
@@ -106,6 +109,7 @@ impl FetchError {
                 | FetchErrorKind::RetryTooLate { .. }
                 | FetchErrorKind::RobotsUnreachable(_)
                 | FetchErrorKind::Network(_)
+                | FetchErrorKind::Stopped
         ) || matches!(self.kind, FetchErrorKind::Status(status) if status == 429 || status >= 500)
     }
 

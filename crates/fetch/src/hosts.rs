@@ -2,11 +2,16 @@
 //! host started at least `delay` apart (longer when its robots.txt asks, via `Crawl-delay`).
 //!
 //! Fetch threads call [`Hosts::enter`] before a request and drop the returned [`HostTurn`] after
-//! it; a thread waits while its host is busy or rested too little. It knows nothing of HTTP.
+//! it; a thread waits while its host is busy or rested too little, or until the crawl is asked to
+//! stop. It knows nothing of HTTP.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+/// How often a waiting thread looks whether newslens is stopping.
+const STOP_POLL: Duration = Duration::from_millis(100);
 
 #[derive(Debug, Default)]
 struct HostSlot {
@@ -47,10 +52,13 @@ impl Hosts {
         slots.entry(host.to_string()).or_default().delay = Some(delay);
     }
 
-    /// Waits for a turn at `host`.
-    pub fn enter(&self, host: &str) -> HostTurn<'_> {
+    /// Waits for a turn at `host`; `None` once `stop` is set (looked at every 100 ms at least).
+    pub fn enter(&self, host: &str, stop: &AtomicBool) -> Option<HostTurn<'_>> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         loop {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
             let now = Instant::now();
             let slot = slots.entry(host.to_string()).or_default();
             let wait = slot
@@ -60,16 +68,16 @@ impl Hosts {
                 slot.in_flight += 1;
                 let delay = slot.delay.map_or(self.delay, |own| own.max(self.delay));
                 slot.next_start = Some(now + delay);
-                return HostTurn {
+                return Some(HostTurn {
                     hosts: self,
                     host: host.to_string(),
-                };
+                });
             }
             // Woken when a turn ends; otherwise wake when the delay has passed.
             let timeout = if wait.is_zero() {
-                Duration::from_millis(200)
+                STOP_POLL
             } else {
-                wait
+                wait.min(STOP_POLL)
             };
             slots = self
                 .changed
@@ -95,12 +103,32 @@ impl Drop for HostTurn<'_> {
 mod tests {
     use super::*;
 
+    static GO: AtomicBool = AtomicBool::new(false);
+
+    #[test]
+    fn a_stop_ends_the_wait_for_a_busy_host() {
+        let hosts = Hosts::new(Duration::from_secs(60), 1);
+        let _first = hosts.enter("a.example", &GO);
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let started = Instant::now();
+        let stopper = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(150));
+                stop.store(true, Ordering::Relaxed);
+            })
+        };
+        assert!(hosts.enter("a.example", &stop).is_none());
+        assert!(started.elapsed() < Duration::from_secs(1));
+        stopper.join().unwrap();
+    }
+
     #[test]
     fn turns_at_one_host_are_spaced_by_the_delay() {
         let hosts = Hosts::new(Duration::from_millis(50), 4);
         let started = Instant::now();
         for _ in 0..3 {
-            drop(hosts.enter("a.example"));
+            drop(hosts.enter("a.example", &GO));
         }
         assert!(started.elapsed() >= Duration::from_millis(100));
     }
@@ -109,20 +137,20 @@ mod tests {
     fn other_hosts_do_not_wait() {
         let hosts = Hosts::new(Duration::from_secs(10), 1);
         let started = Instant::now();
-        let _a = hosts.enter("a.example");
-        let _b = hosts.enter("b.example");
+        let _a = hosts.enter("a.example", &GO);
+        let _b = hosts.enter("b.example", &GO);
         assert!(started.elapsed() < Duration::from_secs(1));
     }
 
     #[test]
     fn the_cap_holds_a_second_request_until_the_first_ends() {
         let hosts = std::sync::Arc::new(Hosts::new(Duration::ZERO, 1));
-        let first = hosts.enter("a.example");
+        let first = hosts.enter("a.example", &GO);
         let waiting = {
             let hosts = hosts.clone();
             std::thread::spawn(move || {
                 let started = Instant::now();
-                drop(hosts.enter("a.example"));
+                drop(hosts.enter("a.example", &GO));
                 started.elapsed()
             })
         };

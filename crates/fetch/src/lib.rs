@@ -52,7 +52,7 @@ pub use discover::{discover, kind_of, BodyKind, Discovery, Expect, FeedRound, Kn
 pub use error::{FetchError, FetchErrorKind, Result};
 pub use feed::{feed_listings, Listing};
 pub use pages::{remember, PageRecords, Tally};
-pub use sitemap::{read_sitemap, Sitemap};
+pub use sitemap::{read_sitemap, ListedSitemap, Sitemap};
 
 /// Whether a command-line argument is a web address rather than a path.
 pub fn is_web_url(argument: &str) -> bool {

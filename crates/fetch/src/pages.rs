@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use newslens_read::{decode::with_http_charset, Format, Given, Origin, ReadError, Record};
-use newslens_store::{FeedValidators, SqliteStore, StoreError};
+use newslens_store::{FeedValidators, Store, StoreError};
 
 use crate::canonical::{canonical_url, page_canonical};
 use crate::client::{Fetcher, Response};
@@ -27,7 +27,8 @@ use crate::feed::Listing;
 /// Results the fetch threads may run ahead of the one the pipeline waits for.
 const WINDOW: usize = 64;
 
-/// What a crawl did with its pages, for the fetch log and the progress line.
+/// What a crawl did with its pages, for the fetch log and the progress line. A page counts only
+/// once the pipeline has taken it, so what the log says is done is what the corpus holds.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     inner: Arc<Mutex<TallyInner>>,
@@ -38,6 +39,7 @@ struct TallyInner {
     done: Vec<String>,
     retry_later: HashSet<String>,
     n_fetched: usize,
+    n_left: usize,
 }
 
 impl Tally {
@@ -46,12 +48,17 @@ impl Tally {
         self.lock().n_fetched
     }
 
+    /// Pages not fetched because the crawl was stopped (they are fetched next run).
+    pub fn n_left(&self) -> usize {
+        self.lock().n_left
+    }
+
     /// URLs fetched for good: answered, or failed in a way that will not change.
     pub fn done(&self) -> Vec<String> {
         self.lock().done.clone()
     }
 
-    /// URLs that failed for now (timeouts, 5xx) and should be tried again.
+    /// URLs that failed for now (timeouts, 5xx) or were left by a stop, to be tried again.
     pub fn retry_later(&self) -> HashSet<String> {
         self.lock().retry_later.clone()
     }
@@ -59,13 +66,39 @@ impl Tally {
     fn lock(&self) -> std::sync::MutexGuard<'_, TallyInner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Counts a page the pipeline takes, and turns its error into a reading error.
+    fn settle(&self, url: String, result: Result<Record, FetchError>) -> Result<Record, ReadError> {
+        let mut inner = self.lock();
+        match &result {
+            Ok(record) => {
+                inner.n_fetched += 1;
+                if let Some(canonical) = &record.given.url {
+                    inner.done.push(canonical.clone());
+                }
+                inner.done.push(url);
+            }
+            Err(error) if error.is_transient() => {
+                inner.retry_later.insert(url);
+            }
+            Err(_) => inner.done.push(url),
+        }
+        drop(inner);
+        result.map_err(FetchError::into_read_error)
+    }
+
+    fn leave(&self, url: String) {
+        let mut inner = self.lock();
+        inner.n_left += 1;
+        inner.retry_later.insert(url);
+    }
 }
 
 /// Records the fetch log of a round once its pages are stored: every page fetched for good, and
 /// the validators of each feed none of whose articles has to be tried again (a feed with one is
 /// fetched in full next time, so that article is not lost behind a 304).
-pub fn remember(
-    store: &mut SqliteStore,
+pub fn remember<S: Store + ?Sized>(
+    store: &mut S,
     feeds: &[FeedRound],
     tally: &Tally,
 ) -> Result<(), StoreError> {
@@ -81,20 +114,42 @@ pub fn remember(
     store.write_fetch_log(&complete, &tally.done(), &now)
 }
 
+/// What a fetch thread hands back for one target.
+enum Fetched {
+    /// A page fetched (or failed) under this URL.
+    Page(String, Box<Result<Record, FetchError>>),
+    /// A URL that failed during discovery.
+    Failed(FetchError),
+}
+
 /// The pipeline's inputs for a crawl's targets, in order (see the module doc).
+///
+/// When the fetcher is stopped, threads take no new target; the pages already fetched are still
+/// yielded (in order, skipping the ones never fetched), and every page not yielded is left in the
+/// tally for the next run, so the fetch log never says "done" of a page the corpus lacks.
 pub struct PageRecords {
-    receiver: Receiver<(usize, Result<Record, ReadError>)>,
-    pending: BTreeMap<usize, Result<Record, ReadError>>,
+    receiver: Receiver<(usize, Fetched)>,
+    pending: BTreeMap<usize, Fetched>,
+    /// The page URL of each target (`None` for a discovery failure), until it is settled.
+    urls: Vec<Option<String>>,
     next: usize,
     total: usize,
     yielded: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
+    tally: Tally,
 }
 
 impl PageRecords {
     /// Starts fetching `targets` on the fetcher's threads; what happened goes into `tally`.
     pub fn new(fetcher: Arc<Fetcher>, targets: Vec<Target>, tally: &Tally) -> PageRecords {
         let total = targets.len();
+        let urls = targets
+            .iter()
+            .map(|target| match target {
+                Target::Page { listing, .. } => Some(listing.url.clone()),
+                Target::Failed(_) => None,
+            })
+            .collect();
         let tasks: Arc<Vec<Mutex<Option<Target>>>> =
             Arc::new(targets.into_iter().map(|t| Mutex::new(Some(t))).collect());
         let (sender, receiver) = channel();
@@ -104,38 +159,37 @@ impl PageRecords {
         for _ in 0..fetcher.options().threads.clamp(1, total.max(1)) {
             let (fetcher, tasks, sender) = (fetcher.clone(), tasks.clone(), sender.clone());
             let (next_task, yielded, stop) = (next_task.clone(), yielded.clone(), stop.clone());
-            let tally = tally.clone();
             std::thread::spawn(move || loop {
+                let stopping = || stop.load(Ordering::Relaxed) || fetcher.is_stopping();
+                if stopping() {
+                    return;
+                }
                 let idx = next_task.fetch_add(1, Ordering::Relaxed);
                 if idx >= tasks.len() {
                     break;
                 }
                 while idx >= yielded.load(Ordering::Relaxed) + WINDOW {
-                    if stop.load(Ordering::Relaxed) {
+                    if stopping() {
                         return;
                     }
                     std::thread::sleep(Duration::from_millis(10));
-                }
-                if stop.load(Ordering::Relaxed) {
-                    return;
                 }
                 let Some(target) = tasks[idx].lock().unwrap_or_else(|e| e.into_inner()).take()
                 else {
                     continue;
                 };
-                let result = match target {
-                    Target::Failed(error) => Err(error.into_read_error()),
+                let fetched = match target {
+                    Target::Failed(error) => Fetched::Failed(error),
                     Target::Page { listing, response } => {
                         let url = listing.url.clone();
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            read_page(&fetcher, listing, response.map(|r| *r), &tally)
+                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            page_record(&fetcher, listing, response.map(|r| *r))
                         }))
-                        .unwrap_or_else(|_| {
-                            Err(FetchError::new(url, FetchErrorKind::Internal).into_read_error())
-                        })
+                        .unwrap_or_else(|_| Err(FetchError::new(&url, FetchErrorKind::Internal)));
+                        Fetched::Page(url, Box::new(result))
                     }
                 };
-                if sender.send((idx, result)).is_err() {
+                if sender.send((idx, fetched)).is_err() {
                     return;
                 }
             });
@@ -143,10 +197,27 @@ impl PageRecords {
         PageRecords {
             receiver,
             pending: BTreeMap::new(),
+            urls,
             next: 0,
             total,
             yielded,
             stop,
+            tally: tally.clone(),
+        }
+    }
+
+    /// What the pipeline gets for a target; `None` for a page a stop kept from being fetched.
+    fn settle(&mut self, idx: usize, fetched: Fetched) -> Option<Result<Record, ReadError>> {
+        self.urls[idx] = None;
+        match fetched {
+            Fetched::Failed(error) => Some(Err(error.into_read_error())),
+            Fetched::Page(url, result) => match *result {
+                Err(error) if error.kind == FetchErrorKind::Stopped => {
+                    self.tally.leave(url);
+                    None
+                }
+                result => Some(self.tally.settle(url, result)),
+            },
         }
     }
 }
@@ -156,13 +227,34 @@ impl Iterator for PageRecords {
 
     fn next(&mut self) -> Option<Self::Item> {
         while self.next < self.total {
-            if let Some(result) = self.pending.remove(&self.next) {
+            if let Some(fetched) = self.pending.remove(&self.next) {
+                let idx = self.next;
                 self.next += 1;
                 self.yielded.store(self.next, Ordering::Relaxed);
-                return Some(result);
+                match self.settle(idx, fetched) {
+                    Some(item) => return Some(item),
+                    None => continue,
+                }
             }
-            let (idx, result) = self.receiver.recv().ok()?;
-            self.pending.insert(idx, result);
+            match self.receiver.recv() {
+                Ok((idx, fetched)) => {
+                    self.pending.insert(idx, fetched);
+                }
+                // Every thread has ended before the last target: the crawl was stopped. What
+                // was fetched is still given, in order; the gaps are left for the next run.
+                Err(_) => match self.pending.pop_first() {
+                    Some((idx, fetched)) => {
+                        self.next = idx;
+                        self.pending.insert(idx, fetched);
+                    }
+                    None => {
+                        for url in self.urls.iter_mut().filter_map(Option::take) {
+                            self.tally.leave(url);
+                        }
+                        self.next = self.total;
+                    }
+                },
+            }
         }
         None
     }
@@ -175,32 +267,6 @@ impl Drop for PageRecords {
 }
 
 /// Fetches a page (unless it came with its body) and makes it a record.
-fn read_page(
-    fetcher: &Fetcher,
-    listing: Listing,
-    response: Option<Response>,
-    tally: &Tally,
-) -> Result<Record, ReadError> {
-    let url = listing.url.clone();
-    let result = page_record(fetcher, listing, response);
-    let mut inner = tally.lock();
-    match &result {
-        Ok(record) => {
-            inner.n_fetched += 1;
-            inner.done.push(url);
-            if let Some(canonical) = &record.given.url {
-                inner.done.push(canonical.clone());
-            }
-        }
-        Err(error) if error.is_transient() => {
-            inner.retry_later.insert(url);
-        }
-        Err(_) => inner.done.push(url),
-    }
-    drop(inner);
-    result.map_err(FetchError::into_read_error)
-}
-
 fn page_record(
     fetcher: &Fetcher,
     listing: Listing,

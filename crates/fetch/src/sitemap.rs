@@ -1,4 +1,4 @@
-//! Sitemaps: an index to the sitemaps it lists, a `urlset` to its pages, with the `news:` fields
+//! Sitemaps: an index to the sitemaps it lists (with their `<lastmod>`), a `urlset` to its pages, with the `news:` fields
 //! of Google News sitemaps (title, publication date, publication name).
 //!
 //! A small reader over `quick-xml`: the sitemap crates measured here drop every `news:` field,
@@ -18,9 +18,18 @@ use crate::feed::Listing;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sitemap {
     /// A sitemap index: more sitemaps.
-    Index(Vec<Url>),
+    Index(Vec<ListedSitemap>),
     /// A set of pages.
     Pages(Vec<Listing>),
+}
+
+/// A sitemap as an index lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedSitemap {
+    /// Its URL, canonical.
+    pub url: Url,
+    /// Its `<lastmod>`, as written (compared as a string with the one seen last time).
+    pub lastmod: Option<String>,
 }
 
 /// Reads a sitemap (index or `urlset`); URLs are resolved against `sitemap_url` and canonicalised.
@@ -37,6 +46,8 @@ pub fn read_sitemap(body: &[u8], sitemap_url: &Url) -> Result<Sitemap, FetchErro
     let mut sitemaps = Vec::new();
     let mut pages = Vec::new();
     let mut current = Listing::default();
+    let mut listed: Option<ListedSitemap> = None;
+    let mut listed_lastmod: Option<String> = None;
     loop {
         let event = reader
             .read_event_into(&mut buffer)
@@ -53,6 +64,10 @@ pub fn read_sitemap(body: &[u8], sitemap_url: &Url) -> Result<Sitemap, FetchErro
                 }
                 if name == "url" {
                     current = Listing::default();
+                }
+                if name == "sitemap" {
+                    listed = None;
+                    listed_lastmod = None;
                 }
                 path.push(name);
                 text.clear();
@@ -74,7 +89,17 @@ pub fn read_sitemap(body: &[u8], sitemap_url: &Url) -> Result<Sitemap, FetchErro
                 let value = text.trim().to_string();
                 match (name.as_str(), parent) {
                     ("loc", Some("sitemap")) => {
-                        sitemaps.extend(resolve_canonical(sitemap_url, &value));
+                        listed = resolve_canonical(sitemap_url, &value)
+                            .map(|url| ListedSitemap { url, lastmod: None });
+                    }
+                    ("lastmod", Some("sitemap")) if !value.is_empty() => {
+                        listed_lastmod = Some(value)
+                    }
+                    ("sitemap", _) => {
+                        if let Some(mut found) = listed.take() {
+                            found.lastmod = listed_lastmod.take();
+                            sitemaps.push(found);
+                        }
                     }
                     ("loc", Some("url")) => {
                         if let Some(url) = resolve_canonical(sitemap_url, &value) {
@@ -129,12 +154,15 @@ mod tests {
         let Sitemap::Index(found) = read_sitemap(body, &base()).unwrap() else {
             panic!("an index")
         };
-        let found: Vec<&str> = found.iter().map(Url::as_str).collect();
+        let found: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|s| (s.url.as_str(), s.lastmod.as_deref()))
+            .collect();
         assert_eq!(
             found,
             [
-                "https://news.example/sitemap-1.xml",
-                "https://news.example/sitemap-2.xml?a=1&b=2"
+                ("https://news.example/sitemap-1.xml", Some("2024-05-01")),
+                ("https://news.example/sitemap-2.xml?a=1&b=2", None)
             ]
         );
     }

@@ -12,7 +12,7 @@ use newslens_fetch::{
     discover, Discovery, Expect, FetchOptions, Fetcher, Known, PageRecords, Tally,
 };
 use newslens_read::{read_record, ReadError, ReadOptions, Record};
-use newslens_store::FeedValidators;
+use newslens_store::{FeedValidators, SqliteStore, Store};
 
 fn site(extra: Vec<(&str, Reply)>) -> Server {
     Server::with_fixtures(&fixtures(), extra)
@@ -324,23 +324,34 @@ fn an_unchanged_feed_answers_304_and_known_pages_are_not_fetched() {
     assert_eq!(first.feeds.len(), 1);
     assert_eq!(first.feeds[0].validators.etag.as_deref(), Some("\"v1\""));
 
-    let mut known = Known::default();
-    known.log.feeds.insert(
-        server.url("/feed.xml"),
-        FeedValidators {
-            url: server.url("/feed.xml"),
-            etag: Some("\"v1\"".into()),
-            last_modified: None,
-        },
-    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("corpus.db");
+    let mut store = SqliteStore::open(&db).unwrap();
+    store
+        .write_fetch_log(
+            &[FeedValidators {
+                url: server.url("/feed.xml"),
+                etag: Some("\"v1\"".into()),
+                ..FeedValidators::default()
+            }],
+            &[],
+            "2024-03-12T08:00:00Z",
+        )
+        .unwrap();
+    let known = Known::open(&db.display().to_string()).unwrap();
     let (results, second) =
         crawl_with(options(), &[server.url("/feed.xml")], Expect::Feeds, &known);
     assert_eq!(second.n_unchanged, 1);
     assert!(results.is_empty());
 
-    // A page the corpus stores is not fetched again, whatever link leads to it.
-    let mut known = Known::default();
-    known.log.pages.insert(server.url("/news/tram-line.html"));
+    // A page the fetch log lists is not fetched again, whatever link leads to it.
+    store
+        .write_fetch_log(
+            &[],
+            &[server.url("/news/tram-line.html")],
+            "2024-03-12T08:00:00Z",
+        )
+        .unwrap();
     let hits_before = server.hits("/news/tram-line.html");
     let (results, discovery) = crawl_with(
         options(),
@@ -396,4 +407,106 @@ fn gzip_bodies_are_decoded_and_the_http_charset_is_read() {
         "{:?}",
         readings[1].warnings
     );
+}
+
+/// Issue 15: a bare site root stands for the site; robots.txt's `Sitemap:` lines lead to its
+/// articles, and the home page itself is not fetched.
+#[test]
+fn a_site_root_is_read_through_the_sitemaps_its_robots_txt_names() {
+    let server = site(vec![]);
+    let results = crawl(&[server.url("/")]);
+    assert!(errors(&results).is_empty(), "{:?}", errors(&results));
+    let urls: Vec<String> = documents(results)
+        .into_iter()
+        .filter_map(|r| r.document.source.url)
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            server.url("/news/orchard-frost.html"),
+            server.url("/news/tram-line.html")
+        ]
+    );
+    assert_eq!(server.hits("/"), 0, "the home page is no article");
+
+    // A robots.txt without Sitemap lines: the root is fetched like any URL.
+    let page = std::fs::read_to_string(fixtures().join("news/tram-line.html")).unwrap();
+    let server = site(vec![
+        (
+            "/robots.txt",
+            Reply::body(200, "text/plain", b"User-agent: *\nDisallow: /private/\n"),
+        ),
+        ("/", Reply::html(&page)),
+    ]);
+    let readings = documents(crawl(&[server.url("/")]));
+    assert_eq!(readings.len(), 1);
+    assert_eq!(server.hits("/"), 1);
+}
+
+/// One round of discovery and fetching whose fetch log is written to `db`, as `follow` does;
+/// returns the discovery and the number of pages fetched.
+fn follow_round(urls: &[String], db: &std::path::Path) -> (Discovery, usize) {
+    let fetcher = Arc::new(Fetcher::new(options()).unwrap());
+    let known = Known::open(&db.display().to_string()).unwrap();
+    let mut discovery = discover(&fetcher, urls, Expect::Feeds, &known);
+    let tally = Tally::default();
+    let records: Vec<_> =
+        PageRecords::new(fetcher, std::mem::take(&mut discovery.targets), &tally).collect();
+    assert!(errors(&records).is_empty(), "{:?}", errors(&records));
+    let mut store = SqliteStore::open(db).unwrap();
+    newslens_fetch::remember(&mut store, &discovery.feeds, &tally).unwrap();
+    (discovery, tally.n_fetched())
+}
+
+/// Issue 15: a sitemap index is read every round, but a child it lists with the same `<lastmod>`
+/// as last time is not asked at all, and one without `<lastmod>` is asked with a conditional GET.
+#[test]
+fn unchanged_child_sitemaps_are_not_fetched_again() {
+    let server = site(vec![]);
+    let pages_xml = std::fs::read(fixtures().join("sitemaps/pages.xml")).unwrap();
+    server.set(
+        "/sitemaps/pages.xml",
+        Reply::body(200, "application/xml", &pages_xml).with_etag("p1"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("corpus.db");
+    let index = [server.url("/sitemap_index.xml")];
+
+    let (_, n_fetched) = follow_round(&index, &db);
+    assert_eq!(n_fetched, 2);
+    assert_eq!(server.hits("/sitemaps/news.xml"), 1);
+    assert_eq!(server.hits("/sitemaps/pages.xml"), 1);
+
+    let (second, n_fetched) = follow_round(&index, &db);
+    assert_eq!(
+        server.hits("/sitemap_index.xml"),
+        2,
+        "the index is read every round"
+    );
+    assert_eq!(
+        server.hits("/sitemaps/news.xml"),
+        1,
+        "same <lastmod>: not asked"
+    );
+    assert_eq!(
+        server.hits("/sitemaps/pages.xml"),
+        2,
+        "no <lastmod>: asked, 304"
+    );
+    assert_eq!(second.n_unchanged, 2);
+    assert_eq!(n_fetched, 0);
+
+    // A new <lastmod> for the news sitemap: it is read again (its pages are known).
+    let index_xml = std::fs::read_to_string(fixtures().join("sitemap_index.xml")).unwrap();
+    server.set(
+        "/sitemap_index.xml",
+        Reply::body(
+            200,
+            "application/xml",
+            index_xml.replace("2024-03-15", "2024-03-16").as_bytes(),
+        ),
+    );
+    let (_, n_fetched) = follow_round(&index, &db);
+    assert_eq!(server.hits("/sitemaps/news.xml"), 2);
+    assert_eq!(n_fetched, 0);
 }

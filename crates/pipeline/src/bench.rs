@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use newslens_read::ReadOptions;
 use newslens_store::bench::{time_views, ViewTimes};
-use newslens_store::{cluster, SqliteStore, Store, StoryConfig};
+use newslens_store::{SqliteStore, Store, StoryConfig};
 
 use crate::clock::{peak_memory_kib, process_cpu_time};
 use crate::{ingest, records_of, Chunks, IngestReport, Pipeline, PipelineError, Settings};
@@ -45,8 +45,8 @@ pub struct IngestBench {
     pub report: IngestReport,
     /// Peak resident memory after the ingest, in KiB.
     pub peak_kib: u64,
-    /// The story update run again: reading features, clustering, writing.
-    pub story_phases: [Duration; 3],
+    /// `stories --rebuild` over the new corpus: every article clustered again in one batch.
+    pub rebuild: Duration,
     /// The views over the new corpus.
     pub views: ViewTimes,
     /// The database and its write-ahead log, in bytes.
@@ -80,17 +80,10 @@ pub fn bench_ingest(
     let cpu = process_cpu_time().saturating_sub(cpu_before);
     let peak_kib = peak_memory_kib();
 
-    // The story update again, phase by phase.
+    // The whole corpus clustered again in one batch, as `stories --rebuild` does.
     let phase = Instant::now();
-    let inputs = store.story_inputs()?;
-    let read_time = phase.elapsed();
-    let phase = Instant::now();
-    let clustering = cluster(&inputs, &StoryConfig::default());
-    let cluster_time = phase.elapsed();
-    let phase = Instant::now();
-    store.write_stories(&inputs, &clustering)?;
-    let write_time = phase.elapsed();
-    drop(inputs);
+    store.rebuild_stories(&StoryConfig::default())?;
+    let rebuild = phase.elapsed();
     // As a finished ingest leaves it: the write-ahead log copied into the file (a closed corpus
     // has no log), so the size and the views are those a user's next command meets.
     store.checkpoint()?;
@@ -112,7 +105,7 @@ pub fn bench_ingest(
         cpu,
         report,
         peak_kib,
-        story_phases: [read_time, cluster_time, write_time],
+        rebuild,
         views,
         db_bytes,
     })
@@ -191,4 +184,93 @@ fn io_error(path: impl AsRef<Path>, source: std::io::Error) -> PipelineError {
         path: path.as_ref().to_path_buf(),
         source,
     }
+}
+
+/// One batch of [`bench_growth`], measured.
+#[derive(Debug, Clone)]
+pub struct BatchPoint {
+    /// Articles in the corpus after the batch.
+    pub corpus: usize,
+    /// Wall time of the batch: reading, analysis, storing and placing its stories.
+    pub wall: Duration,
+    /// Of it, the story placement.
+    pub stories: Duration,
+    /// Peak resident memory during the batch, in KiB (the peak is reset before each batch), or
+    /// the process's peak so far where the kernel cannot reset it.
+    pub peak_kib: u64,
+    /// Stories in the corpus after the batch.
+    pub n_stories: usize,
+}
+
+/// What [`bench_growth`] measured in all.
+#[derive(Debug, Clone)]
+pub struct GrowthBench {
+    /// Articles built and ingested.
+    pub n_articles: usize,
+    /// Articles per batch.
+    pub batch: usize,
+    /// Analysis threads.
+    pub threads: usize,
+    /// Wall time of every batch together.
+    pub wall: Duration,
+    /// Whether per-batch peaks were measured (the kernel reset the peak before each batch).
+    pub peak_per_batch: bool,
+}
+
+/// Builds `n_articles` from the texts under `data` and ingests them `batch` at a time into a new
+/// corpus, as a desk following the news would; `on_batch` hears of every batch as it is done.
+pub fn bench_growth(
+    data: &Path,
+    n_articles: usize,
+    batch: usize,
+    jobs: Option<usize>,
+    on_batch: &mut dyn FnMut(&BatchPoint),
+) -> crate::Result<GrowthBench> {
+    let dir = tempfile::tempdir().map_err(|source| io_error("a temporary folder", source))?;
+    let input = dir.path().join("bench.jsonl");
+    let db = dir.path().join("bench.db");
+    write_bench_input(data, n_articles, &input)?;
+    let pipeline = Pipeline::new(Settings {
+        jobs,
+        read: ReadOptions::default(),
+        ..Settings::default()
+    })?;
+    let mut store = SqliteStore::open(&db)?;
+    let mut records = records_of(&[input.display().to_string()], &pipeline.settings().read);
+    let batch = batch.max(1);
+    let mut corpus = 0;
+    let mut wall = Duration::ZERO;
+    let mut peak_per_batch = true;
+    loop {
+        let records: Vec<_> = records.by_ref().take(batch).collect();
+        if records.is_empty() {
+            break;
+        }
+        peak_per_batch &= reset_peak_memory();
+        let started = Instant::now();
+        let report = ingest(&pipeline, &mut store, Chunks::new(records), &mut |_| {})?;
+        let elapsed = started.elapsed();
+        wall += elapsed;
+        corpus = report.counts.articles;
+        on_batch(&BatchPoint {
+            corpus,
+            wall: elapsed,
+            stories: report.story_time,
+            peak_kib: peak_memory_kib(),
+            n_stories: report.counts.stories,
+        });
+    }
+    Ok(GrowthBench {
+        n_articles: corpus,
+        batch,
+        threads: pipeline.threads(),
+        wall,
+        peak_per_batch,
+    })
+}
+
+/// Resets the process's peak resident memory (`VmHWM`) to its current size, so the next reading
+/// is the peak since now; false where the kernel does not allow it.
+fn reset_peak_memory() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }

@@ -40,7 +40,7 @@ use async_nats::jetstream::{self, consumer, stream};
 
 pub use status::{status, DeadLetter, QueueStatus};
 pub use submit::{submit, SubmitEvent, SubmitReport};
-pub use worker::{open_corpus, run_worker, WorkerEvent, WorkerReport, WorkerSettings};
+pub use worker::{open_corpus, run_worker, Reopen, WorkerEvent, WorkerReport, WorkerSettings};
 
 /// The stream of records waiting for workers.
 pub const RECORDS_STREAM: &str = "NEWSLENS_RECORDS";

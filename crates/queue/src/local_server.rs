@@ -1,12 +1,9 @@
-//! A `nats-server -js` of our own on a free loopback port, for tests and the benchmark.
+//! A `nats-server -js` of our own on a free loopback port, for `bench queue`.
 //!
 //! [`LocalNats::start`] runs `nats-server -js -a 127.0.0.1 -p PORT -sd DIR` and waits until it
-//! answers; [`LocalNats::restart`] kills it (SIGKILL) and starts it again on the same port with the
-//! same storage folder, so a stream must come back from its files; dropping it kills the server.
-//! [`LocalNats::for_tests`] is the test harness: `None` with a printed notice when the binary is
-//! missing, unless `NEWSLENS_REQUIRE_NATS=1` (CI), where a missing binary fails the test.
-//!
-//! It never talks NATS itself beyond reading the server's greeting.
+//! answers; dropping it kills the server. The tests' harness, with skipping and restarts, is
+//! `newslens_testkit::TempNats` (the testkit is a dev-dependency only, so the benchmark cannot
+//! use it). It never talks NATS itself beyond reading the server's greeting.
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -22,8 +19,6 @@ pub struct LocalNats {
     port: u16,
     store_dir: PathBuf,
     child: Option<Child>,
-    // Held so the storage folder lives as long as the server when the harness made it.
-    _temp: Option<tempfile::TempDir>,
 }
 
 /// Where the `nats-server` binary is: `$NATS_SERVER`, else the `PATH`, else Debian's
@@ -47,34 +42,9 @@ impl LocalNats {
             port: free_port()?,
             store_dir: store_dir.to_path_buf(),
             child: None,
-            _temp: None,
         };
         server.spawn()?;
         Ok(server)
-    }
-
-    /// The test harness: a server in a temporary folder, or `None` (with a notice on stderr)
-    /// when `nats-server` is not installed and `NEWSLENS_REQUIRE_NATS` is not `1`.
-    ///
-    /// # Panics
-    /// When the server is required and missing, or fails to start.
-    pub fn for_tests(test: &str) -> Option<LocalNats> {
-        let required = std::env::var("NEWSLENS_REQUIRE_NATS").is_ok_and(|value| value == "1");
-        let Some(binary) = nats_server_binary() else {
-            assert!(
-                !required,
-                "{test}: nats-server not found and NEWSLENS_REQUIRE_NATS=1"
-            );
-            eprintln!(
-                "notice: {test} skipped: nats-server not found (apt-get install nats-server)"
-            );
-            return None;
-        };
-        let temp = tempfile::tempdir().expect("a temporary folder");
-        let mut server = LocalNats::start(&binary, temp.path())
-            .unwrap_or_else(|error| panic!("{test}: nats-server does not start: {error}"));
-        server._temp = Some(temp);
-        Some(server)
     }
 
     /// `nats://127.0.0.1:PORT`.
@@ -82,24 +52,15 @@ impl LocalNats {
         format!("nats://127.0.0.1:{}", self.port)
     }
 
-    /// Kills the server (SIGKILL, no chance to tidy up) and starts it again on the same port and
-    /// storage folder.
-    pub fn restart(&mut self) -> crate::Result<()> {
-        self.kill();
-        self.spawn()
-    }
-
-    /// Kills the server; [`LocalNats::restart`] brings it back.
-    pub fn kill(&mut self) {
+    fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 
-    /// Starts the server and waits for its greeting. Right after a kill the port may still be
-    /// held for a moment and the new server exits at once: it is started again until it answers
-    /// or 20 s have passed.
+    /// Starts the server and waits for its greeting; a server that exits at once (the port was
+    /// taken meanwhile) is started again until it answers or 20 s have passed.
     fn spawn(&mut self) -> crate::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {

@@ -22,21 +22,19 @@ use futures_util::StreamExt;
 
 use newslens_pipeline::{Input, Pipeline, Prepared};
 use newslens_store::{
-    update_stories, AddOutcome, ArticleRecord, SqliteStore, Store, StoreError, StoredKeys,
-    StoryConfig,
+    update_stories, AddOutcome, ArticleRecord, Store, StoreError, StoredKeys, StoryConfig,
 };
 
 use crate::message::{from_message, now_micros, one_line, origin_of, submitted_micros};
 use crate::message::{DEAD_REASON_HEADER, DELIVERIES_HEADER};
 use crate::{jetstream_error, Queue, QueueError, QueueSettings, DEAD_SUBJECT};
 
-/// Opens the corpus a worker writes to, from `--db`.
-///
-/// The one place a worker opens its store: today a SQLite file (several worker processes may
-/// share one: WAL, a busy timeout, and writes in IMMEDIATE transactions). When the store crate
-/// opens PostgreSQL URLs, this becomes `newslens_store::open(db)`.
+/// Opens the corpus a worker writes to, from `--db`: the one place a worker opens its store.
+/// A `postgres://` URL is a PostgreSQL corpus (when the store crate is built with `postgres`, as
+/// the binary is), anything else a SQLite file — several worker processes may share one (WAL, a
+/// busy timeout, writes in IMMEDIATE transactions).
 pub fn open_corpus(db: &str) -> newslens_store::Result<Box<dyn Store + Send>> {
-    Ok(Box::new(SqliteStore::open(db)?))
+    newslens_store::open(db)
 }
 
 /// How a worker runs.
@@ -117,12 +115,18 @@ pub struct WorkerReport {
     pub latencies_micros: Vec<(u64, u64)>,
 }
 
+/// Opens the corpus again, after a store error (a PostgreSQL connection does not survive a
+/// server restart).
+pub type Reopen = Arc<dyn Fn() -> newslens_store::Result<Box<dyn Store + Send>> + Send + Sync>;
+
 /// Runs a worker: pulls from the queue until `stop` is set (finishing the batch in hand) or,
-/// with `until_empty`, until nothing is left; stores into `store`.
+/// with `until_empty`, until nothing is left; stores into `store`, and when the store fails,
+/// waits and tries again with a store from `reopen` when given.
 pub async fn run_worker(
     settings: &WorkerSettings,
     pipeline: Arc<Pipeline>,
     store: Box<dyn Store + Send>,
+    reopen: Option<Reopen>,
     stop: Arc<AtomicBool>,
     on_event: &mut (dyn FnMut(WorkerEvent<'_>) + Send),
 ) -> crate::Result<WorkerReport> {
@@ -146,6 +150,7 @@ pub async fn run_worker(
         settings: settings.clone(),
         pipeline,
         store: std::sync::Mutex::new(Some(store)),
+        reopen,
         keys: Some(keys?),
         progress_every: (ack_wait / 3).max(Duration::from_millis(100)),
         report: WorkerReport::default(),
@@ -194,6 +199,7 @@ struct Worker {
     // Taken out while a blocking thread uses them, put back after. (In a mutex only so that
     // `&Worker` may cross an await on a multi-threaded runtime; one task uses it.)
     store: std::sync::Mutex<Option<Box<dyn Store + Send>>>,
+    reopen: Option<Reopen>,
     keys: Option<StoredKeys>,
     progress_every: Duration,
     report: WorkerReport,
@@ -438,6 +444,18 @@ impl Worker {
                     )));
                     self.keep_alive(messages, tokio::time::sleep(delay)).await;
                     delay = (delay * 2).min(Duration::from_secs(15));
+                    if let Some(reopen) = self.reopen.clone() {
+                        let reopened = self
+                            .keep_alive(messages, tokio::task::spawn_blocking(move || reopen()))
+                            .await;
+                        match reopened {
+                            Ok(Ok(store)) => self.put_store(store),
+                            Ok(Err(error)) => on_event(WorkerEvent::Waiting(&format!(
+                                "reopening the corpus: {error}"
+                            ))),
+                            Err(_) => {}
+                        }
+                    }
                 }
             }
         }

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use newslens_pipeline::{Chunks, Defaults, Input, Pipeline, Settings};
-use newslens_queue::local_server::LocalNats;
 use newslens_queue::{
     open_corpus, run_worker, status, submit, QueueSettings, WorkerReport, WorkerSettings,
 };
 use newslens_read::{Format, Given, Origin, Record};
 use newslens_store::{SqliteStore, Store, StoryFilter};
+use newslens_testkit::TempNats;
 
 /// Three events, each told by several invented outlets in their own words.
 fn articles(n: usize) -> Vec<Input> {
@@ -62,7 +62,7 @@ fn pipeline() -> Arc<Pipeline> {
     )
 }
 
-fn settings(server: &LocalNats) -> WorkerSettings {
+fn settings(server: &TempNats) -> WorkerSettings {
     let mut queue = QueueSettings::new(server.url());
     queue.max_deliveries = 3;
     queue.ack_wait = Duration::from_secs(3);
@@ -79,6 +79,7 @@ async fn worker(settings: WorkerSettings, db: String) -> WorkerReport {
         &settings,
         pipeline(),
         store,
+        None,
         Arc::new(AtomicBool::new(false)),
         &mut |_| {},
     )
@@ -86,9 +87,15 @@ async fn worker(settings: WorkerSettings, db: String) -> WorkerReport {
     .expect("the worker runs")
 }
 
-/// Article ids and, per story, its sorted article ids: what two corpora must share.
+/// Article ids and, per story, its sorted article ids: what two corpora must share. Stories are
+/// compared as `stories --rebuild` makes them (incremental placement may depend on the order
+/// batches arrived in), after checking that every article is in exactly one story.
 fn corpus_shape(db: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let store = SqliteStore::open(db).unwrap();
+    let mut store = SqliteStore::open(db).unwrap();
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    store
+        .rebuild_stories(&newslens_store::StoryConfig::default())
+        .unwrap();
     let stories = store
         .stories(&StoryFilter {
             limit: None,
@@ -116,7 +123,7 @@ fn corpus_shape(db: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_store_every_record_once_as_a_plain_ingest_does() {
-    let Some(server) = LocalNats::for_tests("two_workers_store_every_record_once") else {
+    let Some(server) = TempNats::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -174,7 +181,7 @@ async fn two_workers_store_every_record_once_as_a_plain_ingest_does() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_record_the_reader_refuses_is_dead_lettered_with_its_reason_after_n_deliveries() {
-    let Some(server) = LocalNats::for_tests("a_record_the_reader_refuses_is_dead_lettered") else {
+    let Some(server) = TempNats::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -215,7 +222,7 @@ async fn a_record_the_reader_refuses_is_dead_lettered_with_its_reason_after_n_de
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_server_resumes_the_stream_from_its_files() {
-    let Some(mut server) = LocalNats::for_tests("a_restarted_server_resumes_the_stream") else {
+    let Some(mut server) = TempNats::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -231,7 +238,7 @@ async fn a_restarted_server_resumes_the_stream_from_its_files() {
     .await
     .unwrap();
     // Killed with SIGKILL and started again before any worker ran: every record is still there.
-    server.restart().unwrap();
+    server.restart();
     let status_after = status(&settings.queue, 0).await.unwrap();
     assert_eq!(status_after.pending, n_articles as u64);
 
@@ -250,7 +257,7 @@ async fn a_restarted_server_resumes_the_stream_from_its_files() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert!(n_stored(&db) < n_articles, "restarted mid-run");
-    server.restart().unwrap();
+    server.restart();
     let report = running.await.unwrap();
     assert_eq!(n_stored(&db), n_articles);
     assert_eq!(report.n_dead, 0);
@@ -285,15 +292,17 @@ impl Store for RestartingStore {
     fn stored_keys(&self) -> newslens_store::Result<newslens_store::StoredKeys> {
         self.inner.stored_keys()
     }
-    fn story_inputs(&self) -> newslens_store::Result<Vec<newslens_store::StoryInput>> {
-        self.inner.story_inputs()
-    }
-    fn write_stories(
+    fn update_stories(
         &mut self,
-        inputs: &[newslens_store::StoryInput],
-        clustering: &newslens_store::Clustering,
-    ) -> newslens_store::Result<()> {
-        self.inner.write_stories(inputs, clustering)
+        config: &newslens_store::StoryConfig,
+    ) -> newslens_store::Result<newslens_store::CorpusCounts> {
+        self.inner.update_stories(config)
+    }
+    fn rebuild_stories(
+        &mut self,
+        config: &newslens_store::StoryConfig,
+    ) -> newslens_store::Result<newslens_store::CorpusCounts> {
+        self.inner.rebuild_stories(config)
     }
     fn counts(&self) -> newslens_store::Result<newslens_store::CorpusCounts> {
         self.inner.counts()
@@ -335,6 +344,33 @@ impl Store for RestartingStore {
     ) -> newslens_store::Result<Vec<newslens_store::SearchHit>> {
         self.inner.search(query)
     }
+    fn check(&self) -> newslens_store::Result<Vec<String>> {
+        self.inner.check()
+    }
+    fn feed_validators(
+        &self,
+        url: &str,
+    ) -> newslens_store::Result<Option<newslens_store::FeedValidators>> {
+        self.inner.feed_validators(url)
+    }
+    fn is_page_known(&self, url: &str) -> newslens_store::Result<bool> {
+        self.inner.is_page_known(url)
+    }
+    fn write_fetch_log(
+        &mut self,
+        feeds: &[newslens_store::FeedValidators],
+        pages: &[String],
+        when: &str,
+    ) -> newslens_store::Result<()> {
+        self.inner.write_fetch_log(feeds, pages, when)
+    }
+    fn read_within(
+        &mut self,
+        budget: &newslens_store::ReadBudget,
+        work: &mut dyn FnMut(&dyn Store),
+    ) {
+        self.inner.read_within(budget, work)
+    }
 }
 
 /// The store half of "restart the database during a run": the worker keeps its batch, reports
@@ -343,7 +379,7 @@ impl Store for RestartingStore {
 /// backend and its test harness; see ARCHITECTURE.md.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_waits_for_a_store_that_is_down_and_nothing_is_delivered_twice() {
-    let Some(server) = LocalNats::for_tests("a_worker_waits_for_a_store_that_is_down") else {
+    let Some(server) = TempNats::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -370,6 +406,7 @@ async fn a_worker_waits_for_a_store_that_is_down_and_nothing_is_delivered_twice(
         &settings,
         pipeline(),
         Box::new(store),
+        None,
         Arc::new(AtomicBool::new(false)),
         &mut |event| {
             if let newslens_queue::WorkerEvent::Waiting(what) = event {

@@ -18,6 +18,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod content_coding;
 pub mod decode;
 pub mod error;
 pub mod gzip;

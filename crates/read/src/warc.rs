@@ -9,6 +9,7 @@
 
 use std::io::{BufRead, Read};
 
+use crate::content_coding::decode_content;
 use crate::decode::with_http_charset;
 use crate::error::{ErrorKind, Origin, ReadError, Result};
 use crate::gzip::DamagedMember;
@@ -313,7 +314,8 @@ impl<R: BufRead> WarcRecords<R> {
             Ok(_) => return self.damaged(ErrorKind::Warc("record cut short".to_string())),
             Err(error) => return self.io_failure(error),
         }
-        let item = html_body(&block).map(|body| Ok(record_of(&headers, body, origin)));
+        let item =
+            html_body(&block, self.max_bytes).map(|body| Ok(record_of(&headers, body, origin)));
         self.after_block(item)
     }
 }
@@ -413,9 +415,9 @@ fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
         .map(|(_, value)| value.as_str())
 }
 
-/// The HTML body of an HTTP response block, de-chunked and decompressed; `None` when the response
-/// is not HTML or not a success.
-fn html_body(block: &[u8]) -> Option<Vec<u8>> {
+/// The HTML body of an HTTP response block, de-chunked and decompressed (gzip, deflate, brotli;
+/// at most `max_bytes`); `None` when the response is not HTML or not a success.
+fn html_body(block: &[u8], max_bytes: u64) -> Option<Vec<u8>> {
     let split = memchr::memmem::find(block, b"\r\n\r\n")
         .map(|idx| (idx, idx + 4))
         .or_else(|| memchr::memmem::find(block, b"\n\n").map(|idx| (idx, idx + 2)))?;
@@ -449,29 +451,8 @@ fn html_body(block: &[u8]) -> Option<Vec<u8>> {
         body = dechunk(&body)?;
     }
     let content_type = (!content_type.is_empty()).then(|| content_type.to_string());
-    let body = decompress(&headers, body)?;
+    let body = decode_content(header(&headers, "content-encoding"), body, max_bytes).ok()?;
     Some(with_http_charset(body, content_type.as_deref()))
-}
-
-/// The body with its `Content-Encoding` (gzip, deflate) undone.
-fn decompress(headers: &[(String, String)], body: Vec<u8>) -> Option<Vec<u8>> {
-    match header(headers, "content-encoding") {
-        Some(encoding) if encoding.contains("gzip") => {
-            let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(body.as_slice())
-                .read_to_end(&mut out)
-                .ok()?;
-            Some(out)
-        }
-        Some(encoding) if encoding.contains("deflate") => {
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(body.as_slice())
-                .read_to_end(&mut out)
-                .ok()?;
-            Some(out)
-        }
-        _ => Some(body),
-    }
 }
 
 fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
@@ -559,7 +540,27 @@ mod tests {
     #[test]
     fn chunked_and_gzipped_http_bodies_are_decoded() {
         let body = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<p>Hi\r\n4\r\n</p>\r\n0\r\n\r\n";
-        assert_eq!(html_body(body.as_bytes()).unwrap(), b"<p>Hi</p>");
+        assert_eq!(html_body(body.as_bytes(), 100).unwrap(), b"<p>Hi</p>");
+    }
+
+    /// Issue 15: `newslens --warc` archives bodies as the server sent them, compressed.
+    #[test]
+    fn bodies_archived_as_sent_are_decoded_gzip_and_brotli() {
+        let mut gzipped = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gzipped, b"<p>Hi</p>").unwrap();
+        let gzipped = gzipped.finish().unwrap();
+        let mut block = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            gzipped.len()
+        )
+        .into_bytes();
+        block.extend_from_slice(&gzipped);
+        assert_eq!(html_body(&block, 100).unwrap(), b"<p>Hi</p>");
+        assert_eq!(html_body(&block, 4), None, "over the limit once decoded");
+        let mut block =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: br\r\n\r\n".to_vec();
+        block.extend_from_slice(&[0x0b, 0x02, 0x80, b'h', b'e', b'l', b'l', b'o', 0x03]);
+        assert_eq!(html_body(&block, 100).unwrap(), b"hello");
     }
 
     fn response(n: usize) -> Vec<u8> {

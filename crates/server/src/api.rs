@@ -325,15 +325,21 @@ pub struct StoryDetail {
     params(("id" = String, Path, description = "The story id, or a unique prefix of it")),
     responses(
         (status = 200, description = "The story and its comparison", body = StoryDetail),
+        (status = 308, description = "The story was merged into another: `Location` names it"),
         (status = 404, description = "No such story", body = ErrorBody),
     )
 )]
 pub async fn story(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> ApiResult<Json<StoryDetail>> {
+) -> ApiResult<Response> {
+    let asked = id.clone();
     let detail = state.read(move |store| story_detail(store, &id)).await?;
-    Ok(Json(detail))
+    if !detail.story.id.starts_with(&asked) {
+        let to = format!("/v1/stories/{}", detail.story.id);
+        return Ok(axum::response::Redirect::permanent(&to).into_response());
+    }
+    Ok(Json(detail).into_response())
 }
 
 /// A story and its comparison from the store.

@@ -119,7 +119,7 @@ pub(crate) fn serve_on_loopback(
 ) -> Result<(Runtime, Runtime, SocketAddr), LoadError> {
     let server = crate::runtime(jobs, &limits)?;
     let state = AppState::open(Settings {
-        db: db.to_path_buf(),
+        db: db.display().to_string(),
         token: None,
         max_body: DEFAULT_MAX_BODY,
         limits,

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use newslens_store::{SearchQuery, Store, StoryFilter};
+use newslens_store::{SearchQuery, StoryFilter};
 
 use crate::api::{entity_report, story_detail, Paging};
 use crate::error::ApiError;
@@ -111,14 +111,18 @@ async fn article(State(state): State<AppState>, Path(id): Path<String>) -> PageR
     Ok(page(markup))
 }
 
-async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
-    let markup = state
-        .read(move |store| {
-            let detail = story_detail(store, &id)?;
-            Ok(pages::story(&detail.story, &detail.comparison))
-        })
-        .await?;
-    Ok(page(markup))
+/// A story's page; the id of a story merged away redirects to the story that absorbed it.
+async fn story(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let asked = id.clone();
+    let detail = state.read(move |store| story_detail(store, &id)).await?;
+    if !detail.story.id.starts_with(&asked) {
+        let to = format!("/stories/{}", detail.story.id);
+        return Ok(axum::response::Redirect::permanent(&to).into_response());
+    }
+    Ok(page(pages::story(&detail.story, &detail.comparison)).into_response())
 }
 
 async fn entity(State(state): State<AppState>, Path(name): Path<String>) -> PageResult {

@@ -1,7 +1,10 @@
 //! What every handler shares: the corpus connections and the server's settings.
 //!
-//! SQLite in WAL mode lets many readers run beside one writer, so reads take a connection from a
-//! fixed pool and writes (`POST /v1/ingest`) go through the one writer connection behind a lock.
+//! The corpus is an SQLite file or a PostgreSQL database (`--db postgres://…`), opened through
+//! `newslens_store::open`; every connection is a `Box<dyn Store + Send>`, so nothing below knows
+//! which. Both let many readers run beside one writer (SQLite in WAL mode; PostgreSQL by its
+//! nature), so reads take a connection from a fixed pool and writes (`POST /v1/ingest`) go
+//! through the one writer connection behind a lock.
 //! Database work is blocking, so handlers run it on tokio's blocking threads through
 //! [`AppState::read`] and [`AppState::write`]; the async threads only move bytes.
 //!
@@ -11,16 +14,17 @@
 //! arrive (a thread and a 32 MB page cache per concurrent request took a server from 20 MB to
 //! 8 GB at 2,000 connections; issue 17). A read runs under a [`ReadBudget`] of
 //! [`Limits::read_budget`], abandoned when its request is dropped (the client went, or the
-//! request timeout struck), so SQLite stops the statement instead of finishing it for nobody.
+//! request timeout struck), so the database stops the statement instead of finishing it for
+//! nobody (SQLite through its progress handler, PostgreSQL through `statement_timeout` and a
+//! cancel request).
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::Semaphore;
 
 use newslens_pipeline::Pipeline;
 use newslens_read::ReadOptions;
-use newslens_store::{ReadBudget, SqliteStore};
+use newslens_store::{within_budget, ReadBudget, Store};
 
 use crate::error::{ApiError, ApiResult};
 use crate::limits::Limits;
@@ -28,8 +32,8 @@ use crate::limits::Limits;
 /// Settings of a running server.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The corpus database.
-    pub db: PathBuf,
+    /// The corpus: an SQLite file's path or a PostgreSQL URL.
+    pub db: String,
     /// The bearer token `POST /v1/ingest` requires, if any.
     pub token: Option<String>,
     /// Largest request body, in bytes.
@@ -49,8 +53,8 @@ struct Inner {
     /// One permit per read connection the pool may hold.
     reader_permits: Arc<Semaphore>,
     /// Read connections not in use.
-    readers: Mutex<Vec<SqliteStore>>,
-    writer: Arc<tokio::sync::Mutex<SqliteStore>>,
+    readers: Mutex<Vec<Box<dyn Store + Send>>>,
+    writer: Arc<tokio::sync::Mutex<Box<dyn Store + Send>>>,
     /// The analysis threads `POST /v1/analyze` and `/v1/ingest` share, as the CLI's commands do.
     pipeline: Pipeline,
 }
@@ -58,7 +62,7 @@ struct Inner {
 impl AppState {
     /// Opens the corpus (creating an empty one if missing) and checks it can be read.
     pub fn open(settings: Settings) -> Result<AppState, newslens_pipeline::PipelineError> {
-        let writer = SqliteStore::open(&settings.db)?;
+        let writer = newslens_store::open(&settings.db)?;
         let pipeline = Pipeline::new(newslens_pipeline::Settings {
             jobs: None,
             read: ReadOptions {
@@ -87,8 +91,8 @@ impl AppState {
         &self.inner.settings
     }
 
-    /// The corpus database path.
-    pub fn db(&self) -> &Path {
+    /// The corpus: a path or a PostgreSQL URL.
+    pub fn db(&self) -> &str {
         &self.inner.settings.db
     }
 
@@ -97,7 +101,7 @@ impl AppState {
     pub async fn read<T, F>(&self, work: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&dyn Store) -> ApiResult<T> + Send + 'static,
     {
         let limits = &self.inner.settings.limits;
         let permits = Arc::clone(&self.inner.reader_permits);
@@ -119,7 +123,7 @@ impl AppState {
         blocking(move || {
             let _permit = permit;
             let mut store = state.take_reader()?;
-            let outcome = store.within_budget(&budget, work);
+            let outcome = within_budget(&mut store, &budget, work);
             state.give_back(store);
             outcome
         })
@@ -131,13 +135,13 @@ impl AppState {
     pub async fn write<T, F>(&self, work: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteStore) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut Box<dyn Store + Send>) -> ApiResult<T> + Send + 'static,
     {
         let mut writer = Arc::clone(&self.inner.writer).lock_owned().await;
         blocking(move || work(&mut writer)).await
     }
 
-    fn take_reader(&self) -> ApiResult<SqliteStore> {
+    fn take_reader(&self) -> ApiResult<Box<dyn Store + Send>> {
         let idle = self
             .inner
             .readers
@@ -146,12 +150,12 @@ impl AppState {
             .and_then(|mut pool| pool.pop());
         match idle {
             Some(store) => Ok(store),
-            None => SqliteStore::open(self.db()).map_err(ApiError::from),
+            None => newslens_store::open(self.db()).map_err(ApiError::from),
         }
     }
 
     /// Keeps the connection for the next read: the permits bound how many exist.
-    fn give_back(&self, store: SqliteStore) {
+    fn give_back(&self, store: Box<dyn Store + Send>) {
         if let Ok(mut pool) = self.inner.readers.lock() {
             pool.push(store);
         }

@@ -13,7 +13,7 @@ use tower::ServiceExt;
 use newslens_pipeline::{ingest, records_of, Chunks, Pipeline, Settings as PipelineSettings};
 use newslens_read::{read_record, ReadOptions};
 use newslens_server::{app, openapi, AppState, Limits, Settings, CONTENT_SECURITY_POLICY};
-use newslens_store::SqliteStore;
+use newslens_testkit::TempPostgres;
 
 const EXAMPLES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -25,10 +25,11 @@ struct Fixture {
     app: Router,
 }
 
-/// The example coverage ingested into a new corpus at `db`, through the pipeline as `ingest` does.
-fn ingest_examples(db: &std::path::Path) {
+/// The example coverage ingested into a new corpus at `db` (a path or a PostgreSQL URL),
+/// through the pipeline as `ingest` does.
+fn ingest_examples(db: &str) {
     let pipeline = Pipeline::new(PipelineSettings::default()).unwrap();
-    let mut store = SqliteStore::open(db).unwrap();
+    let mut store = newslens_store::open(db).unwrap();
     let records = records_of(&[EXAMPLES.to_string()], &pipeline.settings().read);
     let report = ingest(&pipeline, &mut store, Chunks::new(records), &mut |_| {}).unwrap();
     assert_eq!(report.stored.n_failed, 0);
@@ -37,9 +38,9 @@ fn ingest_examples(db: &std::path::Path) {
 fn fixture(token: Option<&str>, max_body: usize) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("corpus.db");
-    ingest_examples(&db);
+    ingest_examples(&db.display().to_string());
     let state = AppState::open(Settings {
-        db,
+        db: db.display().to_string(),
         token: token.map(str::to_string),
         max_body,
         limits: Limits::default(),
@@ -619,7 +620,7 @@ async fn every_405_answers_the_json_error_with_the_allowed_methods() {
 async fn serve_refuses_a_blank_token_before_listening() {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
-        db: dir.path().join("c.db"),
+        db: dir.path().join("c.db").display().to_string(),
         token: Some(" \t".to_string()),
         max_body: newslens_server::DEFAULT_MAX_BODY,
         limits: Limits::default(),
@@ -630,4 +631,76 @@ async fn serve_refuses_a_blank_token_before_listening() {
         outcome,
         Err(newslens_server::ServeError::BlankToken)
     ));
+}
+
+/// Issue 16: `serve --db postgres://…` answers the API and the pages as it does over SQLite (the
+/// same examples ingested into both; only search ranks and snippets are each engine's own).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_corpus_answers_the_api_and_the_pages_as_an_sqlite_one() {
+    // The harness and the ingest block: off the async threads.
+    let Some(server) = tokio::task::spawn_blocking(TempPostgres::start)
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let url = server.url();
+    let ingesting = url.clone();
+    tokio::task::spawn_blocking(move || ingest_examples(&ingesting))
+        .await
+        .unwrap();
+    let postgres = app(AppState::open(Settings {
+        db: url,
+        token: None,
+        max_body: newslens_server::DEFAULT_MAX_BODY,
+        limits: Limits::default(),
+    })
+    .unwrap());
+    let sqlite = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    let (article, story) = known_ids(&sqlite.app).await;
+    assert_eq!(known_ids(&postgres).await, (article.clone(), story.clone()));
+    let entity = "Natarajan";
+    for uri in [
+        "/v1/stories".to_string(),
+        "/v1/stories?most_covered=true&limit=2&offset=1".to_string(),
+        format!("/v1/stories/{story}"),
+        format!("/v1/articles/{article}"),
+        "/v1/quotes".to_string(),
+        format!("/v1/entities/{entity}"),
+        "/v1/corpus".to_string(),
+        "/".to_string(),
+        format!("/stories/{story}"),
+        format!("/articles/{article}"),
+        format!("/entities/{entity}"),
+    ] {
+        let expected = get(&sqlite.app, &uri).await;
+        let answer = get(&postgres, &uri).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        assert_eq!(
+            String::from_utf8_lossy(&answer.body),
+            String::from_utf8_lossy(&expected.body),
+            "{uri}"
+        );
+    }
+    let ids = |answer: Answer| {
+        let mut ids: Vec<String> = answer.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| hit["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let search = "/v1/search?q=council";
+    let found = ids(get(&postgres, search).await);
+    assert!(!found.is_empty());
+    assert_eq!(found, ids(get(&sqlite.app, search).await));
+    // A query the engine cannot read is a 400 on both, with the same reason.
+    let refused = get(&postgres, "/v1/search?q=a*").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        refused.json(),
+        get(&sqlite.app, "/v1/search?q=a*").await.json()
+    );
 }

@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 
 use newslens_pipeline::{ingest, records_of, Chunks, Pipeline, Settings as PipelineSettings};
 use newslens_server::{serve_on, AppState, Limits, Settings, DEFAULT_MAX_BODY};
-use newslens_store::{SqliteStore, Store};
+use newslens_store::SqliteStore;
 
 const EXAMPLES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -41,7 +41,7 @@ async fn start(limits: Limits) -> Server {
     let db = dir.path().join("corpus.db");
     ingest_examples(&db);
     let state = AppState::open(Settings {
-        db,
+        db: db.display().to_string(),
         token: None,
         max_body: DEFAULT_MAX_BODY,
         limits,

@@ -43,6 +43,22 @@ pub struct StoryFeatures {
 /// assert_eq!(features.day, Some(18690));
 /// ```
 pub fn story_features(article: &Article) -> StoryFeatures {
+    let text_words: Vec<String> = words(&article.text).collect();
+    StoryFeatures {
+        terms: terms_of_words(article.title.as_deref(), &text_words),
+        minhash: minhash_of_words(&text_words),
+        day: article.published.as_deref().and_then(day_number),
+    }
+}
+
+/// The key terms of a title and text, `(term hash, count)` sorted by hash: what
+/// [`story_features`] keeps, for texts that are not analysed articles (training the background
+/// document frequencies, `stories/idf.rs`).
+pub fn key_terms(title: Option<&str>, text: &str) -> Vec<(u32, u16)> {
+    terms_of_words(title, &words(text).collect::<Vec<String>>())
+}
+
+fn terms_of_words(title: Option<&str>, text_words: &[String]) -> Vec<(u32, u16)> {
     let mut counts: foldhash::HashMap<u32, u16> = foldhash::HashMap::default();
     let mut key = String::new();
     let mut add_terms = |words: &[String], weight: u16| {
@@ -53,26 +69,23 @@ pub fn story_features(article: &Article) -> StoryFeatures {
             }
             let stem = stem(word);
             let unigram = term_hash(&mut key, "w", stem, "");
-            *counts.entry(unigram).or_default() += weight;
+            let count = counts.entry(unigram).or_default();
+            *count = count.saturating_add(weight);
             if let Some(previous) = previous {
                 let bigram = term_hash(&mut key, "b", previous, stem);
-                *counts.entry(bigram).or_default() += weight;
+                let count = counts.entry(bigram).or_default();
+                *count = count.saturating_add(weight);
             }
             previous = Some(stem);
         }
     };
-    if let Some(title) = &article.title {
+    if let Some(title) = title {
         add_terms(&words(title).collect::<Vec<String>>(), TITLE_WEIGHT);
     }
-    let text_words: Vec<String> = words(&article.text).collect();
-    add_terms(&text_words, 1);
+    add_terms(text_words, 1);
     let mut terms: Vec<(u32, u16)> = counts.into_iter().collect();
     terms.sort_unstable();
-    StoryFeatures {
-        terms,
-        minhash: minhash_of_words(&text_words),
-        day: article.published.as_deref().and_then(day_number),
-    }
+    terms
 }
 
 /// Lower-case words and numbers of a text: letters with inner apostrophes or hyphens, and digits

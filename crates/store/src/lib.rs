@@ -1,8 +1,10 @@
 //! The newslens corpus: analysed articles stored, grouped into stories, and questioned.
 //!
 //! This crate sits after the analysis in the flow (read → analyse → **store** → views). It owns
-//! - the [`Store`] trait, the one interface every storage backend serves, and [`SqliteStore`], the
-//!   embedded default (one file, WAL mode, batched transactions, versioned migrations);
+//! - the [`Store`] trait, the one interface every storage backend serves; [`SqliteStore`], the
+//!   embedded default (one file, WAL mode, batched transactions, versioned migrations); and, with
+//!   the `postgres` feature, `PostgresStore` for a corpus shared by many processes and machines.
+//!   [`open`] picks the backend from what `--db` names (a `postgres://` URL or a file path);
 //! - near-duplicate detection and story clustering ([`stories`]), a pure function of the stored
 //!   articles' [`features`];
 //! - the views: story summaries, quotes by speaker or subject, entity timelines, full-text search
@@ -28,27 +30,36 @@
 #![warn(missing_docs)]
 
 pub mod bench;
+pub mod budget;
 pub mod compare;
 pub mod features;
+pub mod fetch_log;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+pub mod search_syntax;
 pub mod sqlite;
 pub mod stories;
 pub mod story_entities;
 pub mod views;
 
+mod open;
 mod record;
 mod store;
 
+pub use budget::ReadBudget;
 pub use compare::{compare_story, Comparison, RewordingKind};
+pub use fetch_log::FeedValidators;
+pub use open::{is_postgres_url, open, redact_url};
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use record::{prepare, ArticleRecord, StoredArticle};
-pub use sqlite::{
-    FeedValidators, FetchLog, ReadBudget, SqliteStore, MAX_PREFIX_TERMS, MAX_SEARCH_TERMS,
-    MIN_PREFIX_CHARS,
-};
-pub use store::{update_stories, AddOutcome, AlreadyStored, Store, StoredKeys};
+pub use search_syntax::{MAX_PREFIX_TERMS, MAX_SEARCH_TERMS, MIN_PREFIX_CHARS};
+pub use sqlite::SqliteStore;
+pub use store::{update_stories, within_budget, AddOutcome, AlreadyStored, Store, StoredKeys};
 pub use stories::{cluster, Clustering, StoryConfig, StoryInput};
 pub use views::{
-    CorpusCounts, EntityCount, EntityReport, MentionPeriod, QuoteFilter, QuoteRecord, SearchHit,
-    SearchQuery, StoryArticle, StoryFilter, StorySummary, MAX_OFFSET,
+    CorpusCounts, EntityCount, EntityReport, EventKind, MentionPeriod, QuoteFilter, QuoteRecord,
+    SearchHit, SearchQuery, StoryArticle, StoryEventRecord, StoryFilter, StorySummary, MAX_OFFSET,
 };
 
 /// What can go wrong in the store.
@@ -88,6 +99,40 @@ pub enum StoreError {
         path: String,
         /// The time the budget allowed.
         limit: std::time::Duration,
+    },
+    /// PostgreSQL refused an operation.
+    #[cfg(feature = "postgres")]
+    #[error("database {url}: {}", postgres::describe(.source))]
+    Postgres {
+        /// The database URL, its password left out.
+        url: String,
+        /// What PostgreSQL (or the connection to it) said.
+        source: ::postgres::Error,
+    },
+    /// The schema could not be brought up to date.
+    #[error("database {url}: migrating the schema: {message}")]
+    Migration {
+        /// The database, its password left out.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A value the store refuses to write or read back (a contract word outside its set, an
+    /// article serde cannot write).
+    #[error("database {url}: {message}")]
+    Invalid {
+        /// The database, its password left out.
+        url: String,
+        /// What was refused.
+        message: String,
+    },
+    /// The database is of a kind this build cannot open.
+    #[error("database {url}: {message}")]
+    Unsupported {
+        /// The database, its password left out.
+        url: String,
+        /// Why, and what to do.
+        message: String,
     },
     /// A full-text query the index cannot read.
     #[error("search query {query:?}: {message}")]

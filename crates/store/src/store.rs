@@ -1,14 +1,20 @@
 //! The [`Store`] trait: the one interface the CLI, the server and the views use, whatever holds
 //! the corpus.
 //!
-//! SQLite ([`crate::SqliteStore`]) is the default; a PostgreSQL implementation for deployments that
-//! outgrow one machine serves the same trait (a later issue). The trait is shaped for that: writes
-//! come in batches that are one transaction each, the story engine runs outside the backend
-//! ([`update_stories`] reads features, clusters in Rust, writes the assignment back), and every
-//! view returns plain values from `views.rs`. Backends own their schema and migrations.
+//! SQLite ([`crate::SqliteStore`]) is the default; PostgreSQL (`PostgresStore`, the `postgres`
+//! feature) serves the same trait for deployments that outgrow one machine. Writes come in
+//! batches that are one transaction each, the story engine runs outside the backend (a
+//! backend serves the engine's reads through `stories::incremental::StoryState` inside its write
+//! transaction and writes the `Changes` back), and every view returns plain values from
+//! `views.rs`. Backends own their schema and migrations.
+//!
+//! `Box<dyn Store + Send>` (what [`crate::open`] returns) is a `Store` too, so code generic over
+//! `S: Store` takes either backend.
 
+use crate::budget::ReadBudget;
+use crate::fetch_log::FeedValidators;
 use crate::record::{ArticleRecord, StoredArticle};
-use crate::stories::{cluster, Clustering, StoryConfig, StoryInput};
+use crate::stories::StoryConfig;
 use crate::views::{
     CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
     StorySummary,
@@ -108,21 +114,15 @@ pub trait Store {
         Ok(())
     }
 
-    /// The story features of every stored article, for the story engine.
-    fn story_inputs(&self) -> Result<Vec<StoryInput>>;
+    /// Places every stored article not yet in a story (the incremental story engine,
+    /// `stories/incremental.rs`): each joins the best existing story or starts one; stories may
+    /// merge or split, and those events are recorded. Each batch is read, decided and written in
+    /// one transaction that no other writer can interleave with. Returns the new counts.
+    fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts>;
 
-    /// Replaces story and near-copy assignments, and the story summaries, in one transaction.
-    fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()>;
-
-    /// Recomputes near-copies and stories over every stored article and stores them; returns the
-    /// new counts. A backend with transactions reads and writes in one, so that articles another
-    /// writer adds meanwhile are never left out of the stories written.
-    fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
-        let inputs = self.story_inputs()?;
-        let clustering = cluster(&inputs, config);
-        self.write_stories(&inputs, &clustering)?;
-        self.counts()
-    }
+    /// Re-clusters every stored article with the batch engine (`stories --rebuild`), keeping
+    /// story ids where a story survives, and rebuilds the incremental engine's tables.
+    fn rebuild_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts>;
 
     /// How big the corpus is.
     fn counts(&self) -> Result<CorpusCounts>;
@@ -130,7 +130,8 @@ pub trait Store {
     /// Stories, newest first.
     fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>>;
 
-    /// One story by id or unique id prefix.
+    /// One story by id or unique id prefix; the id of a story merged away gives the story that
+    /// absorbed it (whose `id` then differs from the one asked for).
     fn story(&self, id: &str) -> Result<Option<StorySummary>>;
 
     /// One article by id or unique id prefix.
@@ -147,11 +148,122 @@ pub trait Store {
 
     /// Full-text search, best first.
     fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>>;
+
+    /// Checks the corpus's invariants (every article in exactly one existing story, every
+    /// near-copy's original stored and in the same story, the search index, the story listings
+    /// and the story engine's tables in step) and the database's own consistency where it has a
+    /// check; returns the problems found.
+    fn check(&self) -> Result<Vec<String>>;
+
+    /// The web fetcher's log: a feed's validators from its last complete round, if it has one.
+    fn feed_validators(&self, url: &str) -> Result<Option<FeedValidators>>;
+
+    /// The web fetcher's log: whether a page URL (canonical) is stored or was fetched for good.
+    fn is_page_known(&self, url: &str) -> Result<bool>;
+
+    /// Records feeds checked (with their sitemap `<lastmod>`) and pages fetched at `when`, in
+    /// one transaction.
+    fn write_fetch_log(
+        &mut self,
+        feeds: &[FeedValidators],
+        pages: &[String],
+        when: &str,
+    ) -> Result<()>;
+
+    /// Runs `work` with every read it makes through the store it is handed stopped once
+    /// `budget` is spent (such a read fails with [`crate::StoreError::OverBudget`]); the store
+    /// is back to unbounded work afterwards. Calls `work` exactly once. [`within_budget`] is the
+    /// convenient form.
+    fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store));
 }
 
-/// Recomputes near-copies and stories over the whole corpus and stores them; returns the new
-/// counts. Deterministic: the same stored articles give the same stories whatever order they
-/// came in.
+/// Runs `work` on `store` under `budget` ([`Store::read_within`]) and returns what it returned.
+pub fn within_budget<S, T>(
+    store: &mut S,
+    budget: &ReadBudget,
+    work: impl FnOnce(&dyn Store) -> T,
+) -> T
+where
+    S: Store + ?Sized,
+{
+    let mut work = Some(work);
+    let mut outcome = None;
+    store.read_within(budget, &mut |store| {
+        if let Some(work) = work.take() {
+            outcome = Some(work(store));
+        }
+    });
+    outcome.expect("Store::read_within calls its work once")
+}
+
+/// A boxed store is a store: [`crate::open`] returns one, and the pipeline and the fetcher take
+/// any `S: Store`.
+impl<S: Store + ?Sized> Store for Box<S> {
+    fn add_articles(&mut self, batch: &[ArticleRecord]) -> Result<AddOutcome> {
+        (**self).add_articles(batch)
+    }
+    fn stored_keys(&self) -> Result<StoredKeys> {
+        (**self).stored_keys()
+    }
+    fn begin_bulk_writes(&self) -> Result<()> {
+        (**self).begin_bulk_writes()
+    }
+    fn end_bulk_writes(&self) -> Result<()> {
+        (**self).end_bulk_writes()
+    }
+    fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
+        (**self).update_stories(config)
+    }
+    fn rebuild_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
+        (**self).rebuild_stories(config)
+    }
+    fn counts(&self) -> Result<CorpusCounts> {
+        (**self).counts()
+    }
+    fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>> {
+        (**self).stories(filter)
+    }
+    fn story(&self, id: &str) -> Result<Option<StorySummary>> {
+        (**self).story(id)
+    }
+    fn article(&self, id: &str) -> Result<Option<StoredArticle>> {
+        (**self).article(id)
+    }
+    fn story_articles(&self, id: &str) -> Result<Vec<StoredArticle>> {
+        (**self).story_articles(id)
+    }
+    fn quotes(&self, filter: &QuoteFilter) -> Result<Vec<QuoteRecord>> {
+        (**self).quotes(filter)
+    }
+    fn entity(&self, name: &str, limit: Option<usize>) -> Result<EntityReport> {
+        (**self).entity(name, limit)
+    }
+    fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+        (**self).search(query)
+    }
+    fn check(&self) -> Result<Vec<String>> {
+        (**self).check()
+    }
+    fn feed_validators(&self, url: &str) -> Result<Option<FeedValidators>> {
+        (**self).feed_validators(url)
+    }
+    fn is_page_known(&self, url: &str) -> Result<bool> {
+        (**self).is_page_known(url)
+    }
+    fn write_fetch_log(
+        &mut self,
+        feeds: &[FeedValidators],
+        pages: &[String],
+        when: &str,
+    ) -> Result<()> {
+        (**self).write_fetch_log(feeds, pages, when)
+    }
+    fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store)) {
+        (**self).read_within(budget, work)
+    }
+}
+
+/// Places the articles stored since the last update into stories; returns the new counts.
 pub fn update_stories(store: &mut dyn Store, config: &StoryConfig) -> Result<CorpusCounts> {
     store.update_stories(config)
 }

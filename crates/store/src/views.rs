@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::stories::incremental::EventKind;
+
 use newslens_contract::{EntityType, QuoteKind};
 
 /// One article of a story, as listed with it.
@@ -63,6 +65,26 @@ pub struct StorySummary {
     pub entities: Vec<EntityCount>,
     /// Quotes in its articles (near-copies not counted).
     pub quotes: usize,
+    /// Stories merged into this one and stories it split from or into, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<StoryEventRecord>,
+}
+
+/// A merge or split of stories, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoryEventRecord {
+    /// When the story engine decided it (UTC, ISO 8601).
+    pub at: String,
+    /// `merged`: every article of `story` joined `other`, and `story`'s id leads there;
+    /// `split`: `articles` of `story`'s articles left to start `other`.
+    pub kind: EventKind,
+    /// The story merged away, or split.
+    pub story: String,
+    /// The story that absorbed it, or that the leaving articles started.
+    pub other: String,
+    /// Articles that moved.
+    pub articles: usize,
 }
 
 /// The largest offset or limit a view takes. SQLite's OFFSET and LIMIT are signed 64-bit

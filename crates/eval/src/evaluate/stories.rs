@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 
 use newslens_pipeline::{Chunks, Input, Pipeline, Prepared};
 use newslens_read::{expand, open, Format, Given, Origin, ReadOptions, Record};
-use newslens_store::{cluster, StoredKeys, StoryConfig, StoryInput};
+use newslens_store::{
+    cluster, ArticleRecord, SqliteStore, Store, StoreError, StoredKeys, StoryConfig, StoryFilter,
+    StoryInput,
+};
 
 use crate::bcubed::{bcubed, BCubed};
 use crate::{allsides, ecb, RunError};
@@ -27,6 +30,8 @@ pub struct GoldSet {
     pub name: String,
     /// Each document's story features, in input order.
     pub inputs: Vec<StoryInput>,
+    /// Each document as the store takes it, in input order.
+    pub records: Vec<ArticleRecord>,
     /// Each document's gold story.
     pub events: Vec<String>,
     /// Each document's gold topic, when the set has topics (ECB+).
@@ -54,11 +59,12 @@ pub fn ecb_set(pipeline: &Pipeline, gold: &str, dir: &str) -> Result<GoldSet, Ru
             }
         }
     }
-    let (inputs, labels, failed) = analyse(pipeline, records, labels);
+    let (records, labels, failed) = analyse(pipeline, records, labels);
     let (events, topics) = labels.into_iter().unzip();
     Ok(GoldSet {
         name: format!("ECB+ ({gold})"),
-        inputs,
+        inputs: story_inputs(&records),
+        records,
         events,
         topics: Some(topics),
         failed,
@@ -89,10 +95,11 @@ pub fn allsides_set(pipeline: &Pipeline, path: &str) -> Result<GoldSet, RunError
         }));
         labels.push(lead.story);
     }
-    let (inputs, events, failed) = analyse(pipeline, records, labels);
+    let (records, events, failed) = analyse(pipeline, records, labels);
     Ok(GoldSet {
         name: format!("AllSides roundups ({path})"),
-        inputs,
+        inputs: story_inputs(&records),
+        records,
         events,
         topics: None,
         failed,
@@ -105,7 +112,7 @@ fn analyse<L>(
     pipeline: &Pipeline,
     records: Vec<Input>,
     labels: Vec<L>,
-) -> (Vec<StoryInput>, Vec<L>, Vec<String>) {
+) -> (Vec<ArticleRecord>, Vec<L>, Vec<String>) {
     let nothing_stored = StoredKeys::default();
     let mut inputs = Vec::new();
     let mut kept = Vec::new();
@@ -117,11 +124,7 @@ fn analyse<L>(
             match (result, label) {
                 (Ok(done), Some(label)) => {
                     if let Prepared::Record(record) = done.value {
-                        inputs.push(StoryInput {
-                            article: record.article.id.clone(),
-                            published: record.article.published.clone(),
-                            features: record.features,
-                        });
+                        inputs.push(*record);
                         kept.push(label);
                     }
                 }
@@ -131,6 +134,18 @@ fn analyse<L>(
         }
     }
     (inputs, kept, failed)
+}
+
+/// The story engine's view of each record.
+fn story_inputs(records: &[ArticleRecord]) -> Vec<StoryInput> {
+    records
+        .iter()
+        .map(|record| StoryInput {
+            article: record.article.id.clone(),
+            published: record.article.published.clone(),
+            features: record.features.clone(),
+        })
+        .collect()
 }
 
 /// One system's B-cubed scores, as a row of the report.
@@ -248,6 +263,153 @@ impl fmt::Display for StoriesReport {
             self.n_stories,
             self.elapsed.as_secs_f64() * 1000.0,
             if self.same_reversed { "yes" } else { "NO" }
+        )
+    }
+}
+
+/// The incremental engine in streaming order: the set stored in shuffled batches, stories
+/// updated after each, over several orders; then `stories --rebuild` on the last corpus.
+#[derive(Debug, Clone)]
+pub struct StreamingReport {
+    /// The set's name.
+    pub set: String,
+    /// Articles per batch.
+    pub batch: usize,
+    /// One score per order (the shuffle's seed, its B-cubed scores, stories found).
+    pub orders: Vec<(u64, BCubed, usize)>,
+    /// `stories --rebuild` on the corpus of the last order.
+    pub rebuilt: BCubed,
+    /// B-cubed agreement between each order's streaming stories and its rebuild, as F1.
+    pub agreement: Vec<f64>,
+    /// Time to store and place everything, per order.
+    pub elapsed: Vec<Duration>,
+}
+
+impl StreamingReport {
+    /// The least and greatest streaming F1 over the orders.
+    pub fn f1_range(&self) -> (f64, f64) {
+        let f1s = self.orders.iter().map(|(_, score, _)| score.f1);
+        (
+            f1s.clone().fold(f64::INFINITY, f64::min),
+            f1s.fold(f64::NEG_INFINITY, f64::max),
+        )
+    }
+}
+
+/// Stores `set` in `orders` shuffled orders (seeds 1, 2, …), `batch` articles at a time into a
+/// fresh in-memory corpus, updating stories after every batch; scores each, then rebuilds.
+pub fn score_streaming(
+    set: &GoldSet,
+    config: &StoryConfig,
+    batch: usize,
+    orders: u64,
+) -> Result<StreamingReport, StoreError> {
+    let mut report = StreamingReport {
+        set: set.name.clone(),
+        batch,
+        orders: Vec::new(),
+        rebuilt: BCubed::default(),
+        agreement: Vec::new(),
+        elapsed: Vec::new(),
+    };
+    for seed in 1..=orders {
+        let mut order: Vec<usize> = (0..set.records.len()).collect();
+        shuffle(&mut order, seed);
+        let started = Instant::now();
+        let mut store = SqliteStore::open_in_memory()?;
+        for chunk in order.chunks(batch.max(1)) {
+            let records: Vec<ArticleRecord> =
+                chunk.iter().map(|&idx| set.records[idx].clone()).collect();
+            store.add_articles(&records)?;
+            store.update_stories(config)?;
+        }
+        report.elapsed.push(started.elapsed());
+        let streamed = story_labels(&store, set)?;
+        let n_stories = streamed.iter().collect::<BTreeSet<_>>().len();
+        report
+            .orders
+            .push((seed, bcubed(&streamed, &set.events), n_stories));
+        store.rebuild_stories(config)?;
+        let rebuilt = story_labels(&store, set)?;
+        report.agreement.push(bcubed(&streamed, &rebuilt).f1);
+        report.rebuilt = bcubed(&rebuilt, &set.events);
+    }
+    Ok(report)
+}
+
+/// Each gold document's story in the store (documents stored twice share one label).
+fn story_labels(store: &SqliteStore, set: &GoldSet) -> Result<Vec<String>, StoreError> {
+    let mut story_of: std::collections::HashMap<String, String> = Default::default();
+    for story in store.stories(&StoryFilter::default())? {
+        for article in story.articles {
+            story_of.insert(article.id, story.id.clone());
+        }
+    }
+    Ok(set
+        .records
+        .iter()
+        .map(|record| {
+            story_of
+                .get(&record.article.id)
+                .cloned()
+                .unwrap_or_else(|| record.article.id.clone())
+        })
+        .collect())
+}
+
+/// Fisher–Yates with SplitMix64: the same seed gives the same order on every machine.
+fn shuffle(items: &mut [usize], seed: u64) {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    for idx in (1..items.len()).rev() {
+        let other = (next() % (idx as u64 + 1)) as usize;
+        items.swap(idx, other);
+    }
+}
+
+impl fmt::Display for StreamingReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Streaming: {} stored in shuffled batches of {}, stories placed after each batch",
+            self.set, self.batch
+        )?;
+        writeln!(
+            f,
+            "{:<44} {:>9} {:>9} {:>9} {:>9}",
+            "order", "precision", "recall", "F1", "stories"
+        )?;
+        for ((seed, score, n_stories), elapsed) in self.orders.iter().zip(&self.elapsed) {
+            writeln!(
+                f,
+                "{:<44} {:>9.3} {:>9.3} {:>9.3} {:>9}",
+                format!("seed {seed} ({:.1} s)", elapsed.as_secs_f64()),
+                score.precision,
+                score.recall,
+                score.f1,
+                n_stories
+            )?;
+        }
+        writeln!(
+            f,
+            "{:<44} {:>9.3} {:>9.3} {:>9.3}",
+            "stories --rebuild (last order)",
+            self.rebuilt.precision,
+            self.rebuilt.recall,
+            self.rebuilt.f1
+        )?;
+        let (low, high) = self.f1_range();
+        let agreement = self.agreement.iter().sum::<f64>() / self.agreement.len().max(1) as f64;
+        writeln!(
+            f,
+            "streaming F1 from {low:.3} to {high:.3} over {} orders; agreement with --rebuild (B-cubed F1): {agreement:.3}",
+            self.orders.len()
         )
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use maud::{html, Markup};
 
 use newslens_store::compare::{OnlyIn, OutletCoverage, Rewording};
-use newslens_store::{Comparison, StorySummary};
+use newslens_store::{Comparison, EventKind, StorySummary};
 
 use crate::pages::charts::{timeline, tone_bar};
 use crate::pages::layout::{article_path, display_date, entity_path, layout, plural, story_path};
@@ -19,6 +19,11 @@ use crate::pages::layout::{article_path, display_date, entity_path, layout, plur
 const MAX_LOADED_WORDS: usize = 12;
 /// Quotes only one outlet used, shown open when an outlet has at most this many.
 const OPEN_QUOTES_LIMIT: usize = 5;
+
+/// The first eight hex digits of an id, as people quote them.
+fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
 
 /// The story page.
 pub fn story(summary: &StorySummary, comparison: &Comparison) -> Markup {
@@ -53,6 +58,32 @@ pub fn story(summary: &StorySummary, comparison: &Comparison) -> Markup {
                 ul.chips aria-label="Who and what the story is about" {
                     @for entity in summary.entities.iter().take(12) {
                         li { a href=(entity_path(&entity.name)) { (entity.name) } }
+                    }
+                }
+            }
+            @if !summary.events.is_empty() {
+                ul.story-events aria-label="How this story grew" {
+                    @for event in &summary.events {
+                        li {
+                            time datetime=(event.at) { (display_date(&event.at)) } " · "
+                            @match (event.kind, event.other == summary.id) {
+                                (EventKind::Merged, true) => {
+                                    "Story " a href=(story_path(&event.story)) { (short_id(&event.story)) }
+                                    " merged into this one (" (plural(event.articles, "article", "articles")) ")"
+                                }
+                                (EventKind::Merged, false) => {
+                                    "Merged into " a href=(story_path(&event.other)) { (short_id(&event.other)) }
+                                }
+                                (EventKind::Split, true) => {
+                                    "Split from story " a href=(story_path(&event.story)) { (short_id(&event.story)) }
+                                    " (" (plural(event.articles, "article", "articles")) ")"
+                                }
+                                (EventKind::Split, false) => {
+                                    (plural(event.articles, "article", "articles")) " left to start story "
+                                    a href=(story_path(&event.other)) { (short_id(&event.other)) }
+                                }
+                            }
+                        }
                     }
                 }
             }

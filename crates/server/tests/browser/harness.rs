@@ -100,7 +100,7 @@ pub fn example_corpus() -> Corpus {
 /// running after the reader pressed Ctrl-C.
 pub async fn start_server(corpus: &Corpus) -> String {
     let state = AppState::open(Settings {
-        db: corpus.db(),
+        db: corpus.db().display().to_string(),
         token: None,
         max_body: DEFAULT_MAX_BODY,
         limits: Limits::default(),

@@ -124,6 +124,7 @@ fn story_page_escapes_everything_from_the_articles() {
                 mentions: 1,
             }],
             quotes: 1,
+            events: Vec::new(),
         };
         let mut comparison = compare_story(&summary, &articles);
         comparison.differences.reworded.push(Rewording {

@@ -87,6 +87,7 @@ pub fn bridge_story() -> (StorySummary, Vec<StoredArticle>) {
             mentions: 7,
         }],
         quotes: 4,
+        events: Vec::new(),
     };
     (summary, articles)
 }

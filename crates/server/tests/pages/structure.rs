@@ -188,6 +188,7 @@ fn story_page_shows_rewordings_side_by_side() {
         articles: Vec::new(),
         entities: Vec::new(),
         quotes: 2,
+        events: Vec::new(),
     };
     let coverage = |outlet: &str, tone: f64| OutletCoverage {
         outlet: outlet.to_string(),

@@ -1,5 +1,5 @@
-//! A time budget for database reads: SQLite stops a statement once its deadline has passed or
-//! once whoever asked for it has gone.
+//! A [`ReadBudget`] on SQLite: SQLite stops a statement once its deadline has passed or once
+//! whoever asked for it has gone.
 //!
 //! A read that a server runs for a client must not outlive the client's interest in it: an FTS5
 //! query with a few hundred prefix terms can keep a core busy for minutes, and a thread blocked
@@ -12,11 +12,8 @@
 //! This is not a CPU-time account (a statement waiting on the busy handler counts its waiting
 //! too) and it does nothing for writes, which run to their end so a transaction is never cut off.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
 use super::SqliteStore;
+use crate::budget::ReadBudget;
 
 /// Virtual-machine steps between two looks at the abandon flag (an atomic load), so that even a
 /// short statement notices its client has gone.
@@ -24,46 +21,6 @@ const STEPS_BETWEEN_CHECKS: i32 = 100;
 /// Looks at the flag between two looks at the clock: an `Instant::now()` per thousand steps
 /// costs nothing measurable, and a statement notices its deadline within a millisecond.
 const FLAG_CHECKS_PER_CLOCK: u32 = 10;
-
-/// How long database reads may run, and a way to stop them early (cheap to clone: the clones
-/// share the flag).
-#[derive(Debug, Clone)]
-pub struct ReadBudget {
-    deadline: Instant,
-    limit: Duration,
-    abandoned: Arc<AtomicBool>,
-}
-
-impl ReadBudget {
-    /// A budget of `limit` from now.
-    pub fn new(limit: Duration) -> ReadBudget {
-        ReadBudget {
-            deadline: Instant::now() + limit,
-            limit,
-            abandoned: Arc::new(AtomicBool::new(false)),
-        }
-    }
-
-    /// The time the budget allowed in all.
-    pub fn limit(&self) -> Duration {
-        self.limit
-    }
-
-    /// Tells every statement under this budget (or a clone of it) to stop at its next check:
-    /// nobody waits for the answer any more.
-    pub fn abandon(&self) {
-        self.abandoned.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether the work must stop: the deadline passed or the work was abandoned.
-    pub fn is_spent(&self) -> bool {
-        self.is_abandoned() || Instant::now() >= self.deadline
-    }
-
-    fn is_abandoned(&self) -> bool {
-        self.abandoned.load(Ordering::Relaxed)
-    }
-}
 
 impl SqliteStore {
     /// Runs `work` with every statement it runs on this connection interrupted once `budget` is
@@ -101,6 +58,7 @@ impl SqliteStore {
 mod tests {
     use super::*;
     use crate::{SearchQuery, Store, StoreError};
+    use std::time::{Duration, Instant};
 
     /// A statement that runs for ever without a budget: a recursive count to a billion.
     const ENDLESS: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n \

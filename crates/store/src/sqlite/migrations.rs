@@ -18,6 +18,11 @@ const MIGRATIONS: &[(u32, &str)] = &[
         include_str!("../../migrations/0004_compressed_article_json.sql"),
     ),
     (5, include_str!("../../migrations/0005_fetch_log.sql")),
+    (6, include_str!("../../migrations/0006_sitemap_lastmod.sql")),
+    (
+        7,
+        include_str!("../../migrations/0007_incremental_stories.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

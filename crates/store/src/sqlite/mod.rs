@@ -12,23 +12,20 @@
 mod budget;
 mod fetch_log;
 mod migrations;
+mod stories;
 mod views;
-
-pub use budget::ReadBudget;
-pub use fetch_log::{FeedValidators, FetchLog};
-pub use views::{MAX_PREFIX_TERMS, MAX_SEARCH_TERMS, MIN_PREFIX_CHARS};
 
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use newslens_contract::{Article, EntityType};
+use newslens_contract::Article;
 
-use crate::features::{decode_minhash, decode_terms, StoryFeatures};
+use crate::budget::ReadBudget;
+use crate::fetch_log::FeedValidators;
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::store::{AddOutcome, Store, StoredKeys};
-use crate::stories::{cluster, Clustering, StoryConfig, StoryInput};
-use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
+use crate::stories::StoryConfig;
 use crate::views::{
     CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
     StorySummary,
@@ -48,6 +45,11 @@ pub struct SqliteStore {
     path: String,
     /// The time a statement may run, while [`SqliteStore::within_budget`] bounds it.
     budget_limit: Option<std::time::Duration>,
+    /// The keys of the articles up to a rowid, read by [`Store::stored_keys`]: articles are never
+    /// deleted, so a later call reads only the rows added since (by any writer).
+    known_keys: std::cell::RefCell<(i64, StoredKeys)>,
+    /// Document frequencies the story engine read, kept between batches.
+    df_cache: stories::DfCache,
 }
 
 impl SqliteStore {
@@ -120,6 +122,8 @@ impl SqliteStore {
             connection,
             path,
             budget_limit: None,
+            known_keys: Default::default(),
+            df_cache: Default::default(),
         })
     }
 
@@ -167,6 +171,25 @@ impl SqliteStore {
             (
                 "articles missing from the search index",
                 "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM search)",
+            ),
+            (
+                "stories whose listing is out of step with their articles",
+                "SELECT count(*) FROM stories s WHERE json_array_length(s.listing) !=
+                 (SELECT count(*) FROM articles a WHERE a.story = s.id)",
+            ),
+            (
+                "merged-away story ids that name a story again",
+                "SELECT count(*) FROM story_aliases x JOIN stories s ON s.id = x.old",
+            ),
+            (
+                "story aliases leading to no story",
+                "SELECT count(*) FROM story_aliases x WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = x.story)",
+            ),
+            (
+                "placed originals out of step with the story engine's count",
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM story_engine WHERE key = 'rebuild' AND value != 0)
+                 THEN 0 ELSE (SELECT count(*) FROM articles WHERE placed = 1 AND duplicate_of IS NULL)
+                      - (SELECT value FROM story_engine WHERE key = 'originals') END",
             ),
             (
                 "story counts out of step",
@@ -239,47 +262,53 @@ impl Store for SqliteStore {
     }
 
     fn stored_keys(&self) -> Result<StoredKeys> {
-        let mut keys = StoredKeys::default();
+        let mut known = self.known_keys.borrow_mut();
+        let (last_rowid, keys) = &mut *known;
         let mut statement = self
             .connection
-            .prepare("SELECT id, url FROM articles")
+            .prepare_cached("SELECT rowid, id, url FROM articles WHERE rowid > ?1 ORDER BY rowid")
             .map_err(|source| self.error(source))?;
-        let mut rows = statement.query([]).map_err(|source| self.error(source))?;
+        let mut rows = statement
+            .query([*last_rowid])
+            .map_err(|source| self.error(source))?;
         while let Some(row) = rows.next().map_err(|source| self.error(source))? {
-            let id: String = row.get(0).map_err(|source| self.error(source))?;
-            let url: Option<String> = row.get(1).map_err(|source| self.error(source))?;
+            let rowid: i64 = row.get(0).map_err(|source| self.error(source))?;
+            let id: String = row.get(1).map_err(|source| self.error(source))?;
+            let url: Option<String> = row.get(2).map_err(|source| self.error(source))?;
             keys.insert(&id, url.as_deref());
+            *last_rowid = rowid;
         }
-        Ok(keys)
+        Ok(keys.clone())
     }
 
-    fn story_inputs(&self) -> Result<Vec<StoryInput>> {
-        read_story_inputs(&self.connection).map_err(|source| self.error(source))
-    }
-
-    fn write_stories(&mut self, inputs: &[StoryInput], clustering: &Clustering) -> Result<()> {
-        let wrap = database_error(&self.path);
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(wrap)?;
-        write_story_rows(&transaction, inputs, clustering).map_err(wrap)?;
-        transaction.commit().map_err(wrap)?;
-        Ok(())
-    }
-
-    /// Reads the features, clusters and writes the stories inside one write transaction, so a
-    /// writer in another process or thread cannot add articles between the read and the write
-    /// (they wait for the lock, then see stories that cover every stored article).
+    /// Each batch of unplaced articles is read, placed and written inside one write
+    /// transaction, so a writer in another process or thread cannot change the stories between
+    /// the read and the write (it waits for the lock, then sees them placed).
     fn update_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
         let wrap = database_error(&self.path);
+        loop {
+            let transaction = self
+                .connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(wrap)?;
+            let placed = stories::place_batch(&transaction, &self.path, config, &mut self.df_cache)
+                .and_then(|placed_some| transaction.commit().map_err(wrap).map(|_| placed_some));
+            // A batch that did not commit may have counted its terms in the cache.
+            let placed_some = placed.inspect_err(|_| self.df_cache = Default::default())?;
+            if !placed_some {
+                break;
+            }
+        }
+        self.counts()
+    }
+
+    fn rebuild_stories(&mut self, config: &StoryConfig) -> Result<CorpusCounts> {
+        let wrap = database_error(&self.path);
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(wrap)?;
-        let inputs = read_story_inputs(&transaction).map_err(wrap)?;
-        let clustering = cluster(&inputs, config);
-        write_story_rows(&transaction, &inputs, &clustering).map_err(wrap)?;
+        stories::rebuild(&transaction, &self.path, config, &mut self.df_cache)?;
         transaction.commit().map_err(wrap)?;
         self.counts()
     }
@@ -390,6 +419,30 @@ impl Store for SqliteStore {
             },
         })
     }
+    fn check(&self) -> Result<Vec<String>> {
+        SqliteStore::check(self)
+    }
+
+    fn feed_validators(&self, url: &str) -> Result<Option<FeedValidators>> {
+        self.read_feed_validators(url)
+    }
+
+    fn is_page_known(&self, url: &str) -> Result<bool> {
+        self.page_known(url)
+    }
+
+    fn write_fetch_log(
+        &mut self,
+        feeds: &[FeedValidators],
+        pages: &[String],
+        when: &str,
+    ) -> Result<()> {
+        self.record_fetch_log(feeds, pages, when)
+    }
+
+    fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store)) {
+        self.within_budget(budget, |store| work(store))
+    }
 }
 
 /// An article row read back: `id`, `json`, `story`, `duplicate_of`.
@@ -465,8 +518,8 @@ fn add_article(
     })?;
     transaction
         .prepare_cached(
-            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1, ?8, ?9, ?10)",
+            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json, placed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1, ?8, ?9, ?10, 0)",
         )?
         .execute(params![
             article.id,
@@ -538,7 +591,7 @@ fn add_article(
             article.text
         ])?;
 
-    // A story of one until the story engine runs.
+    // A story of one until the story engine places it.
     transaction
         .prepare_cached(&format!(
             "INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities, listing)
@@ -551,63 +604,9 @@ fn add_article(
 
 /// One article of a story's `listing` (a [`crate::views::StoryArticle`] as JSON), from the
 /// articles row `a`; the listing is an array of these, earliest first.
-const LISTED_ARTICLE: &str =
+pub(crate) const LISTED_ARTICLE: &str =
     "json_object('id', a.id, 'path', a.path, 'url', a.url, 'outlet', a.outlet,
      'title', a.title, 'published', a.published, 'duplicate_of', a.duplicate_of)";
-
-/// Rewrites the `stories` table from the articles' assignments.
-fn rebuild_story_table(transaction: &rusqlite::Transaction) -> rusqlite::Result<()> {
-    transaction.execute_batch(&format!(
-        "DELETE FROM stories;
-         INSERT INTO stories (id, title, first_seen, last_seen, articles, duplicates, quotes, entities, listing)
-         SELECT a.story,
-                coalesce((SELECT s.title FROM articles s WHERE s.id = a.story),
-                         (SELECT s.title FROM articles s WHERE s.story = a.story AND s.title IS NOT NULL
-                          ORDER BY s.published IS NULL, s.published, s.id LIMIT 1)),
-                min(a.published), max(a.published),
-                sum(a.duplicate_of IS NULL), sum(a.duplicate_of IS NOT NULL),
-                coalesce(sum((SELECT count(*) FROM quotes q WHERE q.article = a.rowid) * (a.duplicate_of IS NULL)), 0),
-                '[]',
-                json_group_array({LISTED_ARTICLE} ORDER BY a.published IS NULL, a.published, a.id)
-         FROM articles a GROUP BY a.story;",
-    ))?;
-    // Top entities, among original articles (story_entities.rs).
-    let mut statement = transaction.prepare(
-        "SELECT a.story, e.article, e.name, e.type, e.mentions
-         FROM articles a JOIN entities e ON e.article = a.rowid
-         WHERE a.duplicate_of IS NULL AND e.named
-         ORDER BY a.story",
-    )?;
-    let mut update = transaction.prepare("UPDATE stories SET entities = ?2 WHERE id = ?1")?;
-    let mut write = |story: &str, entities: &[ArticleEntity]| -> rusqlite::Result<()> {
-        let counts = top_entities(entities, STORY_ENTITIES);
-        let json = serde_json::to_string(&counts).unwrap_or_else(|_| "[]".into());
-        update.execute(params![story, json]).map(|_| ())
-    };
-    let mut rows = statement.query([])?;
-    let mut story = String::new();
-    let mut entities: Vec<ArticleEntity> = Vec::new();
-    while let Some(row) = rows.next()? {
-        let row_story: String = row.get(0)?;
-        if row_story != story {
-            if !entities.is_empty() {
-                write(&story, &entities)?;
-            }
-            entities.clear();
-            story = row_story;
-        }
-        entities.push(ArticleEntity {
-            article: row.get(1)?,
-            name: row.get(2)?,
-            entity_type: contract_word(row, 3, EntityType::from_name)?,
-            mentions: row.get::<_, i64>(4)? as usize,
-        });
-    }
-    if !entities.is_empty() {
-        write(&story, &entities)?;
-    }
-    Ok(())
-}
 
 /// Reads a column that holds one of the contract's words (an entity type, a quote kind), refusing
 /// a word outside the set as a conversion failure instead of passing an unchecked string on.
@@ -624,54 +623,6 @@ pub(crate) fn contract_word<T>(
             format!("{word:?} is not a word of the article contract").into(),
         )
     })
-}
-
-/// Every stored article's story features.
-fn read_story_inputs(connection: &Connection) -> rusqlite::Result<Vec<StoryInput>> {
-    let mut statement = connection.prepare("SELECT id, published, terms, minhash FROM articles")?;
-    let rows = statement.query_map([], |row| {
-        let published: Option<String> = row.get(1)?;
-        let terms: Vec<u8> = row.get(2)?;
-        let minhash: Vec<u8> = row.get(3)?;
-        Ok(StoryInput {
-            article: row.get(0)?,
-            features: StoryFeatures {
-                terms: decode_terms(&terms),
-                minhash: decode_minhash(&minhash),
-                day: published.as_deref().and_then(crate::features::day_number),
-            },
-            published,
-        })
-    })?;
-    rows.collect()
-}
-
-/// Writes a clustering of `inputs` (stories, near-copies, the quotes' copy flags and the story
-/// table) inside the caller's transaction.
-fn write_story_rows(
-    transaction: &rusqlite::Transaction<'_>,
-    inputs: &[StoryInput],
-    clustering: &Clustering,
-) -> rusqlite::Result<()> {
-    {
-        let mut update = transaction.prepare(
-            "UPDATE articles SET story = ?2, duplicate_of = ?3
-             WHERE id = ?1 AND (story IS NOT ?2 OR duplicate_of IS NOT ?3)",
-        )?;
-        for (input_idx, input) in inputs.iter().enumerate() {
-            let story = &inputs[clustering.story_of[input_idx]].article;
-            let original = clustering.duplicate_of[input_idx].map(|idx| &inputs[idx].article);
-            update.execute(params![input.article, story, original])?;
-        }
-    }
-    // Quotes of near-copies are not listed; keep their flag in step with the articles.
-    transaction.execute_batch(
-        "UPDATE quotes SET copy = 1 WHERE copy = 0
-           AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NOT NULL);
-         UPDATE quotes SET copy = 0 WHERE copy = 1
-           AND article IN (SELECT rowid FROM articles WHERE duplicate_of IS NULL);",
-    )?;
-    rebuild_story_table(transaction)
 }
 
 /// How long a connection waits for another writer's lock before giving up.

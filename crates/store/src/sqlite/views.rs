@@ -4,7 +4,7 @@
 //! on the whole name or its last word ("Corbyn" finds "Jeremy Corbyn"); outlets match on a
 //! substring; dates compare as ISO 8601 text.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use newslens_contract::{EntityType, QuoteKind};
 
@@ -16,6 +16,7 @@ use crate::views::{
 };
 
 use crate::record::name_keys;
+use crate::search_syntax::{check_cost, too_many_terms, MAX_SEARCH_TERMS};
 
 /// The columns of a story summary, `listing` being its articles as JSON (see
 /// `LISTED_ARTICLE` in `mod.rs`): a listing reads the stories table alone.
@@ -45,7 +46,19 @@ fn summary(row: &rusqlite::Row) -> rusqlite::Result<StorySummary> {
             .map_err(|error| parse_error(5, error))?,
         articles: serde_json::from_str::<Vec<StoryArticle>>(json(6)?)
             .map_err(|error| parse_error(6, error))?,
+        events: Vec::new(),
     })
+}
+
+/// Fills each summary's merges and splits.
+fn with_events(
+    connection: &Connection,
+    mut summaries: Vec<StorySummary>,
+) -> rusqlite::Result<Vec<StorySummary>> {
+    for summary in &mut summaries {
+        summary.events = super::stories::story_events(connection, &summary.id)?;
+    }
+    Ok(summaries)
 }
 
 pub fn stories(
@@ -66,7 +79,7 @@ pub fn stories(
         params![filter.min_articles as i64, limit, filter.offset as i64],
         summary,
     )?;
-    rows.collect()
+    with_events(connection, rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn story(connection: &Connection, id: &str) -> rusqlite::Result<Option<StorySummary>> {
@@ -83,15 +96,20 @@ pub fn story(connection: &Connection, id: &str) -> rusqlite::Result<Option<Story
         [only] => only.clone(),
         _ => match matches.iter().find(|m| m.as_str() == id) {
             Some(exact) => exact.clone(),
-            None => return Ok(None),
+            // The id of a story merged away leads to the story that absorbed it.
+            None => match super::stories::alias_of(connection, id)? {
+                Some(story) => story,
+                None => return Ok(None),
+            },
         },
     };
-    connection
+    let found = connection
         .prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM stories WHERE id = ?1"
         ))?
         .query_row([&full], summary)
-        .map(Some)
+        .optional()?;
+    Ok(with_events(connection, found.into_iter().collect())?.pop())
 }
 
 pub fn quotes(connection: &Connection, filter: &QuoteFilter) -> rusqlite::Result<Vec<QuoteRecord>> {
@@ -258,16 +276,6 @@ impl From<rusqlite::Error> for SearchError {
     }
 }
 
-/// Most terms (words, and the words of phrases) one search may hold: more is no longer a search
-/// but a scan, and every term costs a walk of its postings.
-pub const MAX_SEARCH_TERMS: usize = 32;
-/// Most prefix terms (`word*`) one search may hold.
-pub const MAX_PREFIX_TERMS: usize = 8;
-/// Fewest letters or digits before a prefix's `*`: `a*` stands for a tenth of the vocabulary,
-/// and FTS5 (without a prefix index) merges the postings of every term it stands for. On a corpus
-/// of 3,000 articles `a*` takes 190 ms and ten one-letter prefixes ORed 880 ms; `con*` 43 ms.
-pub const MIN_PREFIX_CHARS: usize = 3;
-
 pub fn search(connection: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>, SearchError> {
     if query.text.trim().is_empty() {
         return Err(SearchError::Query("empty query".into()));
@@ -292,66 +300,6 @@ pub fn search(connection: &Connection, query: &SearchQuery) -> Result<Vec<Search
         }
         Err(error) => Err(SearchError::from(error)),
     }
-}
-
-/// Refuses a query whose cost is out of proportion before SQLite starts on it: too many terms,
-/// too many prefixes, or a prefix too short. Terms are counted as FTS5's tokenizer would split
-/// them (runs of letters and digits), outside the operators `AND`, `OR`, `NOT` and `NEAR`; a
-/// prefix is the run of letters and digits just before a `*` (or before the closing quote of a
-/// phrase followed by `*`).
-fn check_cost(text: &str) -> Result<(), String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut n_terms = 0;
-    let mut n_prefixes = 0;
-    let mut char_idx = 0;
-    while char_idx < chars.len() {
-        let c = chars[char_idx];
-        if c.is_alphanumeric() {
-            let start = char_idx;
-            while char_idx < chars.len() && chars[char_idx].is_alphanumeric() {
-                char_idx += 1;
-            }
-            let word: String = chars[start..char_idx].iter().collect();
-            if !matches!(word.as_str(), "AND" | "OR" | "NOT" | "NEAR") {
-                n_terms += 1;
-            }
-            continue;
-        }
-        if c == '*' {
-            n_prefixes += 1;
-            // The prefix: the run of letters and digits just before, past a phrase's closing quote.
-            let mut end = char_idx;
-            if end > 0 && chars[end - 1] == '"' {
-                end -= 1;
-            }
-            let mut start = end;
-            while start > 0 && chars[start - 1].is_alphanumeric() {
-                start -= 1;
-            }
-            let n_chars = end - start;
-            if n_chars < MIN_PREFIX_CHARS {
-                let prefix: String = chars[start..end].iter().collect();
-                return Err(format!(
-                    "the prefix {prefix:?}* is too short: a prefix needs at least \
-                     {MIN_PREFIX_CHARS} letters or digits before the *"
-                ));
-            }
-        }
-        char_idx += 1;
-    }
-    if n_terms > MAX_SEARCH_TERMS {
-        return Err(too_many_terms(n_terms));
-    }
-    if n_prefixes > MAX_PREFIX_TERMS {
-        return Err(format!(
-            "{n_prefixes} prefix terms; a search takes at most {MAX_PREFIX_TERMS}"
-        ));
-    }
-    Ok(())
-}
-
-fn too_many_terms(n_terms: usize) -> String {
-    format!("{n_terms} terms; a search takes at most {MAX_SEARCH_TERMS}")
 }
 
 fn run_search(

@@ -34,6 +34,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::features::{minhash_similarity, StoryFeatures, MINHASH_LEN};
 
+pub mod incremental;
+
 /// The knobs of the story engine. The defaults are what `newslens eval stories` was tuned with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoryConfig {
@@ -122,7 +124,7 @@ pub fn cluster(inputs: &[StoryInput], config: &StoryConfig) -> Clustering {
         .filter(|&pos| original_of[pos].is_none())
         .collect();
     let live_inputs: Vec<&StoryInput> = live.iter().map(|&pos| sorted[pos]).collect();
-    let groups = group_articles(&live_inputs, config);
+    let groups = group_articles(&live_inputs, config, Weighting::Corpus);
 
     let mut story_of = vec![0; n_inputs];
     for group in groups {
@@ -149,7 +151,7 @@ pub fn cluster(inputs: &[StoryInput], config: &StoryConfig) -> Clustering {
 }
 
 /// Earlier first; undated articles after dated ones; then by id.
-fn seniority(input: &StoryInput) -> (bool, &str, &str) {
+pub(crate) fn seniority(input: &StoryInput) -> (bool, &str, &str) {
     (
         input.published.is_none(),
         input.published.as_deref().unwrap_or(""),
@@ -160,23 +162,33 @@ fn seniority(input: &StoryInput) -> (bool, &str, &str) {
 /// Rows of the signature per LSH band: 16 bands of 4 catch pairs agreeing on ~50 % and more.
 const BAND_ROWS: usize = 4;
 /// Members of one bucket compared with each member at most (bounds a degenerate bucket).
-const BUCKET_REACH: usize = 64;
+pub(crate) const BUCKET_REACH: usize = 64;
+
+/// The LSH bucket of each band of a MinHash signature (the band's number and values, hashed);
+/// none when the text was too short for a signature.
+pub fn band_keys(signature: &[u32]) -> Vec<u64> {
+    if signature.len() != MINHASH_LEN {
+        return Vec::new();
+    }
+    signature
+        .chunks(BAND_ROWS)
+        .enumerate()
+        .map(|(band_idx, band)| {
+            let mut bytes = Vec::with_capacity(1 + BAND_ROWS * 4);
+            bytes.push(band_idx as u8);
+            bytes.extend(band.iter().flat_map(|v| v.to_le_bytes()));
+            xxh3_64(&bytes)
+        })
+        .collect()
+}
 
 /// For each article (in id order), the original it near-copies.
 fn near_copies(sorted: &[&StoryInput], config: &StoryConfig) -> Vec<Option<usize>> {
     let n = sorted.len();
-    let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
+    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
     for (pos, input) in sorted.iter().enumerate() {
-        let signature = &input.features.minhash;
-        if signature.len() != MINHASH_LEN {
-            continue;
-        }
-        for (band_idx, band) in signature.chunks(BAND_ROWS).enumerate() {
-            let bytes: Vec<u8> = band.iter().flat_map(|v| v.to_le_bytes()).collect();
-            buckets
-                .entry((band_idx, xxh3_64(&bytes)))
-                .or_default()
-                .push(pos);
+        for key in band_keys(&input.features.minhash) {
+            buckets.entry(key).or_default().push(pos);
         }
     }
     let mut parent: Vec<usize> = (0..n).collect();
@@ -261,7 +273,7 @@ fn normalised(mut vector: Sparse) -> Sparse {
 /// frequency, and walking the runs in order appends to the articles' vectors in term order. (A hash
 /// map keyed by term, as before, cost seconds at 10,000 articles: they hold millions of distinct
 /// terms, and every lookup was a cache miss.)
-fn tfidf_vectors(inputs: &[&StoryInput]) -> (Vec<Sparse>, Vec<u32>) {
+fn tfidf_vectors(inputs: &[&StoryInput], weighting: Weighting) -> (Vec<Sparse>, Vec<u32>) {
     let mut occurrences: Vec<(u32, u32, u16)> = inputs
         .iter()
         .enumerate()
@@ -279,9 +291,15 @@ fn tfidf_vectors(inputs: &[&StoryInput]) -> (Vec<Sparse>, Vec<u32>) {
     let mut df: Vec<u32> = Vec::new();
     for run in occurrences.chunk_by(|a, b| a.0 == b.0) {
         let d = run.len() as u32;
-        // Smoothed so that a corpus of two articles still has weights.
-        let idf = ((n_f + 1.0) / d as f32).ln();
-        if d < 2 || idf <= 0.0 {
+        let idf = match weighting {
+            // Smoothed so that a corpus of two articles still has weights.
+            Weighting::Corpus if d >= 2 => ((n_f + 1.0) / d as f32).ln(),
+            Weighting::Stored { frequencies, .. } if d >= 2 => frequencies.idf(run[0].0),
+            // A term no other article here holds adds nothing to a dot product (with stored
+            // weighting its part of the norm is in the stored norm).
+            _ => 0.0,
+        };
+        if idf <= 0.0 {
             continue;
         }
         let dense = df.len() as u32;
@@ -291,7 +309,21 @@ fn tfidf_vectors(inputs: &[&StoryInput]) -> (Vec<Sparse>, Vec<u32>) {
         }
     }
     drop(occurrences);
-    let vectors = vectors.into_par_iter().map(normalised).collect();
+    let vectors = match weighting {
+        Weighting::Corpus => vectors.into_par_iter().map(normalised).collect(),
+        Weighting::Stored { norms, .. } => vectors
+            .into_iter()
+            .zip(norms)
+            .map(|(mut vector, &norm)| {
+                if norm > 0.0 {
+                    for (_, weight) in &mut vector {
+                        *weight /= norm;
+                    }
+                }
+                vector
+            })
+            .collect(),
+    };
     (vectors, df)
 }
 
@@ -334,10 +366,33 @@ impl Postings {
     }
 }
 
-/// Groups articles that are not copies; returns groups of indices into `inputs`.
-fn group_articles(inputs: &[&StoryInput], config: &StoryConfig) -> Vec<Vec<usize>> {
+/// How terms are weighed against each other.
+#[derive(Debug, Clone, Copy)]
+pub enum Weighting<'a> {
+    /// By their document frequency among the articles clustered (the batch engine).
+    Corpus,
+    /// By document frequencies over the whole stored corpus, which the store keeps (the
+    /// incremental engine, which clusters a batch and its candidates only). Each vector is
+    /// divided by its article's norm over all its terms (`norms`, one per input, as computed
+    /// when the article was placed), so only the terms two of these articles share need
+    /// weighing here.
+    Stored {
+        /// Document frequencies of at least the terms two inputs share.
+        frequencies: &'a incremental::Frequencies,
+        /// Each input's norm.
+        norms: &'a [f32],
+    },
+}
+
+/// Groups articles that are not copies; returns groups of indices into `inputs`. A term found in
+/// only one of them weighs nothing, whatever the weighting: it cannot make two articles alike.
+pub(crate) fn group_articles(
+    inputs: &[&StoryInput],
+    config: &StoryConfig,
+    weighting: Weighting,
+) -> Vec<Vec<usize>> {
     let n = inputs.len();
-    let (vectors, df) = tfidf_vectors(inputs);
+    let (vectors, df) = tfidf_vectors(inputs, weighting);
     let days: Vec<Option<i32>> = inputs.iter().map(|input| input.features.day).collect();
 
     // Candidate index: postings of terms that are rare enough to be keys.
