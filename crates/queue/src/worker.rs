@@ -151,6 +151,7 @@ pub async fn run_worker(
         pipeline,
         store: std::sync::Mutex::new(Some(store)),
         reopen,
+        settled: Default::default(),
         keys: Some(keys?),
         progress_every: (ack_wait / 3).max(Duration::from_millis(100)),
         report: WorkerReport::default(),
@@ -200,6 +201,9 @@ struct Worker {
     // `&Worker` may cross an await on a multi-threaded runtime; one task uses it.)
     store: std::sync::Mutex<Option<Box<dyn Store + Send>>>,
     reopen: Option<Reopen>,
+    // Stream sequences of this batch's records already given back or dead-lettered: no
+    // progress report for them (it would push a given-back record's retry past its delay).
+    settled: std::sync::Mutex<std::collections::HashSet<u64>>,
     keys: Option<StoredKeys>,
     progress_every: Duration,
     report: WorkerReport,
@@ -267,6 +271,9 @@ impl Worker {
         messages: Vec<Message>,
         on_event: &mut (dyn FnMut(WorkerEvent<'_>) + Send),
     ) -> crate::Result<()> {
+        if let Ok(mut settled) = self.settled.lock() {
+            settled.clear();
+        }
         let max_deliveries = i64::from(self.settings.queue.max_deliveries.max(1));
         let deliveries: Vec<i64> = messages
             .iter()
@@ -481,7 +488,12 @@ impl Worker {
             tokio::select! {
                 output = &mut work => return output,
                 _ = ticker.tick() => {
+                    let settled = self.settled.lock().map(|settled| settled.clone()).unwrap_or_default();
                     for message in messages {
+                        let sequence = message.info().map_or(0, |info| info.stream_sequence);
+                        if settled.contains(&sequence) {
+                            continue;
+                        }
                         // A lost progress report costs at worst a redelivery, which is safe.
                         let _ = message.ack_with(AckKind::Progress).await;
                     }
@@ -500,6 +512,9 @@ impl Worker {
         on_event: &mut (dyn FnMut(WorkerEvent<'_>) + Send),
     ) {
         let reason = one_line(reason);
+        if let (Ok(info), Ok(mut settled)) = (message.info(), self.settled.lock()) {
+            settled.insert(info.stream_sequence);
+        }
         on_event(WorkerEvent::Failed {
             reason: &reason,
             delivery,
