@@ -434,8 +434,9 @@ pub struct Local {
 /// earlier group) is its home. A group with stories at home keeps the id of the largest of them
 /// (ties: the smallest id) and merges the others into it; a group with none starts a new story,
 /// named by its earliest new article, or else by its earliest stored article whose id no story
-/// uses (if every id is taken, the group's stored articles stay where they are). Stored articles
-/// whose story is at home elsewhere move to their group's story: a split.
+/// uses, or else by an id hashed from its articles' ids. Stored articles whose story is at home
+/// elsewhere move to their group's story: a split. So every group becomes one story, and a
+/// rebuild's stories are exactly the batch engine's groups.
 pub fn settle(
     state: &mut dyn StoryState,
     local: &[Local],
@@ -488,8 +489,8 @@ pub fn settle(
         at_home.sort_by(|a, b| size[b].cmp(&size[a]).then(a.cmp(b)));
         let mut members: Vec<&Local> = group.iter().map(|&m| &local[m]).collect();
         members.sort_by(|a, b| seniority(&a.input).cmp(&seniority(&b.input)));
-        let target: Option<String> = match at_home.first() {
-            Some(story) => Some(story.to_string()),
+        let target: String = match at_home.first() {
+            Some(story) => story.to_string(),
             None => members
                 .iter()
                 .find(|item| item.story.is_none())
@@ -498,10 +499,7 @@ pub fn settle(
                         !taken.contains(&item.input.article) && !named.contains(&item.input.article)
                     })
                 })
-                .map(|item| item.input.article.clone()),
-        };
-        let Some(target) = target else {
-            continue;
+                .map_or_else(|| derived_id(&members), |item| item.input.article.clone()),
         };
         named.insert(target.clone());
         for merged in at_home.iter().skip(1) {
@@ -545,6 +543,20 @@ pub fn settle(
         }
     }
     Ok(changes)
+}
+
+/// The id of a new story whose every article's id already names a story: 16 hex digits hashed from
+/// its articles' ids (as unlikely to meet another id as two texts are to share one).
+fn derived_id(members: &[&Local]) -> String {
+    let mut ids: Vec<&str> = members
+        .iter()
+        .map(|item| item.input.article.as_str())
+        .collect();
+    ids.sort_unstable();
+    format!(
+        "{:016x}",
+        xxhash_rust::xxh3::xxh3_64(ids.join(" ").as_bytes())
+    )
 }
 
 /// Each neighbourhood article's and known article's story once `changes` apply.
@@ -862,7 +874,7 @@ mod tests {
     }
 
     #[test]
-    fn a_split_whose_ids_are_all_taken_stays_where_it_is() {
+    fn a_split_whose_ids_are_all_taken_gets_an_id_of_its_own() {
         let items = vec![
             local("a1", "01", Some("a1")),
             local("a2", "02", Some("a1")),
@@ -871,7 +883,12 @@ mod tests {
         // "b1" names a story elsewhere already.
         let mut state = Ids(["a1", "b1"].iter().map(|s| s.to_string()).collect());
         let changes = settle(&mut state, &items, &[vec![0, 1], vec![2]]).unwrap();
-        assert!(changes.placements.is_empty());
-        assert!(changes.events.is_empty());
+        let [placement] = changes.placements.as_slice() else {
+            panic!("one placement: {:?}", changes.placements);
+        };
+        assert_eq!(placement.article, "b1");
+        assert_eq!(placement.story.len(), 16);
+        assert!(!["a1", "b1"].contains(&placement.story.as_str()));
+        assert_eq!(changes.events[0].kind, EventKind::Split);
     }
 }
