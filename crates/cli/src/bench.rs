@@ -124,6 +124,7 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
     let mut recent: std::collections::VecDeque<newslens_pipeline::bench::BatchPoint> =
         Default::default();
     let mut next_mark = 1000usize.max(batch);
+    let mut printed = 0;
     let total = args.articles;
     let print = |recent: &std::collections::VecDeque<newslens_pipeline::bench::BatchPoint>| {
         let n = recent.len().max(1) as f64;
@@ -150,12 +151,17 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
             }
             if point.corpus >= next_mark || point.corpus >= total {
                 print(&recent);
+                printed = point.corpus;
                 while next_mark <= point.corpus {
                     next_mark = next_mark_after(next_mark);
                 }
             }
         },
     )?;
+    // The last batches, when the corpus stopped short of a mark (inputs stored twice are skipped).
+    if recent.back().is_some_and(|last| last.corpus != printed) {
+        print(&recent);
+    }
     let seconds = bench.wall.as_secs_f64();
     println!(
         "  {} articles in {seconds:.1} s: {:.0} articles/s with {} threads{}",

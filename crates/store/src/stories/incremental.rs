@@ -183,6 +183,10 @@ pub trait StoryState {
 /// (measured with `newslens eval stories --streaming 10` and `bench ingest --batch 100`: 30 gave
 /// AllSides 0.003 more F1 at the low end and cost a third more time per batch).
 const CANDIDATES_PER_ARTICLE: usize = 10;
+/// Most stored articles in one batch's neighbourhood (candidates and members): the work of a batch
+/// grows with it, and it keeps that work the same however large the corpus and its stories grow.
+/// A batch of 10 never reaches it.
+const NEIGHBOURHOOD: usize = 1000;
 /// Stored originals brought into the neighbourhood for their stories' sake, per new original: it
 /// bounds a batch's work however large the stories grow (`eval stories --streaming 10`: 6 lost
 /// 0.08 of ECB+ F1, 12 lost 0.03; the engine needs to see the stories it settles onto).
@@ -311,6 +315,13 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
 
     // 3. The neighbourhood: the batch's originals, the candidates, their stories' newest
     //    originals, and the originals the batch's copies copy.
+    // At most half the neighbourhood's room goes to candidates, the strongest first.
+    if candidates.len() > NEIGHBOURHOOD / 2 {
+        let mut ranked: Vec<(String, f32)> = std::mem::take(&mut candidates).into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(NEIGHBOURHOOD / 2);
+        candidates = ranked.into_iter().collect();
+    }
     let mut wanted: BTreeSet<String> = candidates.keys().cloned().collect();
     wanted.extend(copy_of.iter().flatten().cloned());
     let missing: Vec<String> = wanted
@@ -333,7 +344,8 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
     }
     let mut stories: Vec<(String, f32)> = story_score.into_iter().collect();
     stories.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let budget = live.len().max(1) * MEMBER_BUDGET_PER_ARTICLE;
+    let budget = (live.len().max(1) * MEMBER_BUDGET_PER_ARTICLE)
+        .min(NEIGHBOURHOOD.saturating_sub(candidates.len()));
     let mut members: Vec<String> = Vec::new();
     for (story, _) in &stories {
         if members.len() >= budget {
