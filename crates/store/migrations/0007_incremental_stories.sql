@@ -54,3 +54,7 @@ INSERT INTO story_engine (key, value) SELECT 'rebuild', 1 WHERE EXISTS (SELECT 1
 
 ALTER TABLE articles ADD COLUMN placed INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX articles_unplaced ON articles(rowid) WHERE placed = 0;
+-- A story's newest originals, read for every candidate's story: without it a story of thousands
+-- of articles was read whole and sorted for its newest 24.
+CREATE INDEX articles_story_newest ON articles(story, published IS NULL, published DESC, rowid DESC)
+    WHERE duplicate_of IS NULL AND placed = 1;

@@ -46,3 +46,6 @@ INSERT INTO story_engine (key, value) SELECT 'rebuild', 1 WHERE EXISTS (SELECT 1
 
 ALTER TABLE articles ADD COLUMN placed BOOLEAN NOT NULL DEFAULT true;
 CREATE INDEX articles_unplaced ON articles(rowid) WHERE NOT placed;
+-- A story's newest originals, read for every candidate's story (see SQLite's 0007).
+CREATE INDEX articles_story_newest ON articles(story, (published IS NULL), published DESC, rowid DESC)
+    WHERE duplicate_of IS NULL AND placed;
