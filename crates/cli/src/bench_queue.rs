@@ -30,6 +30,11 @@ pub struct BenchQueueArgs {
     /// Analysis threads per worker and for the plain ingest (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// The workers' corpus for each run, in order (e.g. one empty PostgreSQL database per run:
+    /// `--db postgres://me@127.0.0.1/bench1 --db postgres://me@127.0.0.1/bench2`); by default a
+    /// new SQLite file per run.
+    #[arg(long, value_name = "PATH|URL")]
+    db: Vec<String>,
 }
 
 pub fn run(args: &BenchQueueArgs) -> Result<()> {
@@ -40,11 +45,17 @@ pub fn run(args: &BenchQueueArgs) -> Result<()> {
         worker_counts: args.workers.clone(),
         jobs: args.jobs,
         newslens,
+        corpora: args.db.clone(),
     })?;
     println!(
-        "bench queue: {} articles built from ../shared/data texts ({:.1} MB of JSON lines), SQLite corpus",
+        "bench queue: {} articles built from ../shared/data texts ({:.1} MB of JSON lines), {} corpus",
         bench.n_articles,
-        bench.input_bytes as f64 / 1e6
+        bench.input_bytes as f64 / 1e6,
+        if args.db.iter().any(|db| newslens_store::is_postgres_url(db)) {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     );
     let ingest_seconds = bench.ingest_wall.as_secs_f64();
     println!(

@@ -36,6 +36,9 @@ pub struct QueueBenchSettings {
     pub jobs: Option<usize>,
     /// The `newslens` binary the workers run.
     pub newslens: PathBuf,
+    /// The corpus of each run, in order (`--db` of the workers; each should start empty); a new
+    /// SQLite file per run where none is given.
+    pub corpora: Vec<String>,
 }
 
 /// One run's figures.
@@ -108,13 +111,19 @@ pub fn bench_queue(settings: &QueueBenchSettings) -> crate::Result<QueueBench> {
         .map_err(io("the async runtime"))?;
     let mut runs = Vec::new();
     let mut latency_rate = None;
-    for &n_workers in &settings.worker_counts {
+    for (run_idx, &n_workers) in settings.worker_counts.iter().enumerate() {
         let run_dir = dir.path().join(format!("workers-{n_workers}"));
         std::fs::create_dir(&run_dir).map_err(io("a run folder"))?;
+        let db = settings
+            .corpora
+            .get(run_idx)
+            .cloned()
+            .unwrap_or_else(|| run_dir.join("corpus.db").display().to_string());
         let run = run_workers(
             settings,
             &nats,
             &run_dir,
+            &db,
             n_workers,
             [&throughput_input, &latency_input],
             [n_articles, n_latency],
@@ -138,6 +147,7 @@ fn run_workers(
     settings: &QueueBenchSettings,
     nats: &Path,
     run_dir: &Path,
+    db: &str,
     n_workers: usize,
     inputs: [&Path; 2],
     counts: [usize; 2],
@@ -148,14 +158,12 @@ fn run_workers(
     let queue = QueueSettings::new(server.url());
     // Create the queue before any worker so that none races to set it up.
     runtime.block_on(status(&queue, 0))?;
-    let db = run_dir.join("corpus.db");
     let mut workers: Vec<(Child, PathBuf)> = Vec::new();
     for worker_idx in 0..n_workers {
         let summary = run_dir.join(format!("worker-{worker_idx}.json"));
         let mut command = Command::new(&settings.newslens);
         command
-            .args(["worker", "--quiet", "--queue", &server.url(), "--db"])
-            .arg(&db)
+            .args(["worker", "--quiet", "--queue", &server.url(), "--db", db])
             .arg("--summary")
             .arg(&summary)
             .stdin(Stdio::null())
@@ -216,8 +224,8 @@ fn run_workers(
         }
     }
     latencies.sort_unstable();
-    let n_stored = newslens_store::SqliteStore::open(&db)
-        .and_then(|store| newslens_store::Store::counts(&store))
+    let n_stored = newslens_store::open(db)
+        .and_then(|store| store.counts())
         .map_or(0, |counts| counts.articles);
     Ok(WorkersRun {
         n_workers,
