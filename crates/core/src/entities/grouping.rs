@@ -5,7 +5,7 @@
 //! Mentions are taken in text order; each joins the most recent compatible entity or starts one.
 //! The entity's name is the fullest proper name seen. It does not assign roles or pronouns.
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::named::{surface_key, NamedMention};
@@ -60,8 +60,11 @@ fn is_acronym(surface: &str) -> bool {
 
 struct Group {
     entity: FoundEntity,
-    /// Comparable forms of every name mention.
+    /// The distinct comparable forms of its name mentions, in the order first seen. Once each:
+    /// every form of every mention made each later mention compare against all earlier ones.
     forms: Vec<String>,
+    /// The same forms, for the exact comparison.
+    form_set: HashSet<String>,
     /// Canonical alias name, when the entity is a known alias group.
     canonical: Option<&'static str>,
 }
@@ -93,7 +96,9 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
                 if fuller(&form, &group.entity.name) {
                     group.entity.name = form.clone();
                 }
-                group.forms.push(form);
+                if group.form_set.insert(form.clone()) {
+                    group.forms.push(form);
+                }
             }
             None => groups.push(Group {
                 entity: FoundEntity {
@@ -102,6 +107,7 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
                     roles: Vec::new(),
                     mentions: vec![entity_mention],
                 },
+                form_set: HashSet::from_iter([form.clone()]),
                 forms: vec![form],
                 canonical,
             }),
@@ -132,7 +138,7 @@ fn belongs(
         return a == b;
     }
     let type_matches = group.entity.entity_type == entity_type;
-    if group.forms.iter().any(|known| known == form) {
+    if group.form_set.contains(form) {
         return type_matches;
     }
     if !type_matches {
