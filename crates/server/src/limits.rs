@@ -19,8 +19,11 @@
 //!   [`Limits::reader_wait`] for one (then 503), and a read stops once it has run for
 //!   [`Limits::read_budget`] or its request is dropped ([`crate::state`]).
 //!
-//! This module does not limit the analysis of a posted article (its cost is the core's), nor
-//! bodies (the body-size limit is [`crate::Settings::max_body`]).
+//! - **posted articles**: each document's reading and analysis stops after
+//!   [`Limits::analysis_budget`] (the pipeline's per-document time budget, checked inside the
+//!   analysis), and that document fails with an error naming it.
+//!
+//! Bodies are limited by [`crate::Settings::max_body`], not here.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +55,9 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// How long a request body may stall between two chunks.
     pub body_timeout: Duration,
+    /// How long one posted document (`POST /v1/analyze`, each record of `POST /v1/ingest`) may
+    /// take to read and analyse; below the request timeout, so the answer names the document.
+    pub analysis_budget: Duration,
 }
 
 impl Default for Limits {
@@ -66,6 +72,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
+            analysis_budget: Duration::from_secs(10),
         }
     }
 }

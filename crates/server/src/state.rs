@@ -69,6 +69,7 @@ impl AppState {
                 max_bytes: settings.max_body as u64,
             },
             defaults: newslens_pipeline::Defaults::default(),
+            time_budget: Some(settings.limits.analysis_budget),
         })?;
         Ok(AppState {
             inner: Arc::new(Inner {
