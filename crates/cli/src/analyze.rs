@@ -53,7 +53,7 @@ pub struct PipelineArgs {
 impl PipelineArgs {
     /// The pipeline these flags ask for.
     pub fn pipeline(&self) -> Result<Pipeline> {
-        Ok(Pipeline::new(Settings {
+        let pipeline = Pipeline::new(Settings {
             jobs: self.jobs,
             read: ReadOptions {
                 max_bytes: self.max_bytes,
@@ -63,7 +63,11 @@ impl PipelineArgs {
                 url: self.url.clone(),
             },
             time_budget: budget(self.time_budget),
-        })?)
+        })?;
+        if pipeline.settings().time_budget.is_some() {
+            pipeline.warm_up();
+        }
+        Ok(pipeline)
     }
 }
 

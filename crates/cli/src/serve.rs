@@ -66,6 +66,10 @@ struct LimitArgs {
     /// [default: 5s].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     read_budget: Option<Duration>,
+    /// How long a read connection may sit unused before it is closed, giving back its page
+    /// cache [default: 5s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    reader_idle: Option<Duration>,
     /// How long a request may take in all, then 503 with Retry-After; ingest excepted
     /// [default: 30s].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -96,6 +100,7 @@ impl LimitArgs {
             readers: count(self.readers, defaults.readers),
             reader_wait: self.reader_wait.unwrap_or(defaults.reader_wait),
             read_budget: self.read_budget.unwrap_or(defaults.read_budget),
+            reader_idle: self.reader_idle.unwrap_or(defaults.reader_idle),
             request_timeout: self.request_timeout.unwrap_or(defaults.request_timeout),
             header_timeout: self.header_timeout.unwrap_or(defaults.header_timeout),
             body_timeout: self.body_timeout.unwrap_or(defaults.body_timeout),
@@ -201,6 +206,7 @@ mod tests {
             "--readers=5",
             "--reader-wait=250ms",
             "--read-budget=2s",
+            "--reader-idle=1m",
             "--request-timeout=1m",
             "--idle-timeout=3s",
             "--body-timeout=4s",
@@ -211,6 +217,7 @@ mod tests {
         assert_eq!(limits.readers, 5);
         assert_eq!(limits.reader_wait, Duration::from_millis(250));
         assert_eq!(limits.read_budget, Duration::from_secs(2));
+        assert_eq!(limits.reader_idle, Duration::from_secs(60));
         assert_eq!(limits.request_timeout, Duration::from_secs(60));
         assert_eq!(limits.header_timeout, Duration::from_secs(3));
         assert_eq!(limits.body_timeout, Duration::from_secs(4));

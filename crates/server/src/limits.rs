@@ -17,7 +17,8 @@
 //!   minutes, and its writes run to their end anyway);
 //! - **database reads**: [`Limits::readers`] connections, a request waits at most
 //!   [`Limits::reader_wait`] for one (then 503), and a read stops once it has run for
-//!   [`Limits::read_budget`] or its request is dropped ([`crate::state`]).
+//!   [`Limits::read_budget`] or its request is dropped ([`crate::state`]); a read connection
+//!   unused for [`Limits::reader_idle`] is closed, so its page cache does not outlive a burst.
 //!
 //! - **posted articles**: each document's reading and analysis stops after
 //!   [`Limits::analysis_budget`] (the pipeline's per-document time budget, checked inside the
@@ -55,6 +56,9 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// How long a request body may stall between two chunks.
     pub body_timeout: Duration,
+    /// How long a pooled read connection may sit unused before it is closed, giving back its
+    /// page cache: after a burst, the server's memory returns near idle.
+    pub reader_idle: Duration,
     /// How long one posted document (`POST /v1/analyze`, each record of `POST /v1/ingest`) may
     /// take to read and analyse; below the request timeout, so the answer names the document.
     pub analysis_budget: Duration,
@@ -72,6 +76,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
+            reader_idle: Duration::from_secs(5),
             analysis_budget: Duration::from_secs(10),
         }
     }
