@@ -284,6 +284,25 @@ struct Descriptions {
     roles: Vec<Vec<String>>,
     name: Vec<String>,
     is_named: Vec<bool>,
+    /// Entities by the last one, two and three characters of each folded role and, when no name
+    /// mentions them, of their folded name: a role ending with a description ends with its last
+    /// characters, so only the entities under those are compared, not every person so far
+    /// (which made a text of thousands of people and "the spokesman" in each sentence quadratic).
+    by_ending: HashMap<String, Vec<usize>>,
+}
+
+/// The last one, two and three characters of a folded text, as far as it has them.
+fn endings(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .char_indices()
+        .rev()
+        .take(3)
+        .map(move |(at, _)| &folded[at..])
+}
+
+/// The longest of [`endings`]: the key a text ending with `folded` is found under.
+fn ending(folded: &str) -> &str {
+    endings(folded).last().unwrap_or(folded)
 }
 
 impl Descriptions {
@@ -292,6 +311,7 @@ impl Descriptions {
             roles: Vec::with_capacity(entities.len()),
             name: Vec::with_capacity(entities.len()),
             is_named: Vec::with_capacity(entities.len()),
+            by_ending: HashMap::default(),
         };
         for entity in entities {
             described.push(entity);
@@ -300,11 +320,22 @@ impl Descriptions {
     }
 
     fn push(&mut self, entity: &FoundEntity) {
-        self.roles
-            .push(entity.roles.iter().map(|role| fold(role)).collect());
-        self.name.push(fold(&entity.name));
-        self.is_named
-            .push(entity.mentions.iter().any(|m| m.kind == MentionKind::Name));
+        let entity_idx = self.name.len();
+        let roles: Vec<String> = entity.roles.iter().map(|role| fold(role)).collect();
+        let name = fold(&entity.name);
+        let is_named = entity.mentions.iter().any(|m| m.kind == MentionKind::Name);
+        let unnamed_name = (!is_named).then_some(name.as_str());
+        for text in roles.iter().map(String::as_str).chain(unnamed_name) {
+            for key in endings(text) {
+                let list = self.by_ending.entry(key.to_string()).or_default();
+                if list.last() != Some(&entity_idx) {
+                    list.push(entity_idx);
+                }
+            }
+        }
+        self.roles.push(roles);
+        self.name.push(name);
+        self.is_named.push(is_named);
     }
 
     /// The person described by `description` ("Labour leader", "spokesman"): one who holds it as
@@ -314,9 +345,17 @@ impl Descriptions {
     fn person(&self, chain: &Chain, description: &str, head: &str) -> Option<usize> {
         let description = fold(description);
         let head = fold(head);
-        chain
-            .linked
-            .iter()
+        let under = |folded: &str| self.by_ending.get(ending(folded)).into_iter().flatten();
+        under(&description)
+            .chain(under(&head))
+            .filter(|&&entity_idx| {
+                chain
+                    .latest_link
+                    .get(entity_idx)
+                    .copied()
+                    .flatten()
+                    .is_some()
+            })
             .filter(|&&entity_idx| {
                 self.roles[entity_idx]
                     .iter()
