@@ -27,6 +27,11 @@ pub enum BenchCommand {
     /// Serve a corpus on loopback and probe it as an attacker would (costly searches, thousands
     /// of connections, idle and slow clients); report each probe's outcome and time.
     Hostile(BenchHostileArgs),
+    /// Submit N articles built from ../shared/data to a local nats-server and run 1, then 2
+    /// worker processes; report articles/s, submit-to-searchable latency and worker memory,
+    /// against a plain ingest of the same input.
+    #[cfg(feature = "queue")]
+    Queue(crate::bench_queue::BenchQueueArgs),
 }
 
 #[derive(Args)]
@@ -87,6 +92,8 @@ pub fn run(command: &BenchCommand) -> Result<()> {
         }
         BenchCommand::Serve(args) => crate::bench_serve::run(args),
         BenchCommand::Hostile(args) => run_hostile(args),
+        #[cfg(feature = "queue")]
+        BenchCommand::Queue(args) => crate::bench_queue::run(args),
         BenchCommand::Views(args) => {
             if !args.db.exists() {
                 bail!("{}: no such corpus", args.db.display());
@@ -111,8 +118,8 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
         args.data.display()
     );
     println!(
-        "{:>9} {:>14} {:>14} {:>14} {:>9}",
-        "corpus", "batch ms", "stories ms", "peak MB", "stories"
+        "{:>9} {:>11} {:>11} {:>11} {:>9} {:>9}",
+        "corpus", "batch ms", "stories ms", "before MB", "peak MB", "stories"
     );
     let mut recent: std::collections::VecDeque<newslens_pipeline::bench::BatchPoint> =
         Default::default();
@@ -124,8 +131,9 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
         let stories = recent.iter().map(|p| p.stories.as_secs_f64()).sum::<f64>() / n * 1000.0;
         let peak = recent.iter().map(|p| p.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
         if let Some(last) = recent.back() {
+            let before = last.before_kib as f64 / 1024.0;
             println!(
-                "{:>9} {wall:>14.1} {stories:>14.1} {peak:>14.1} {:>9}",
+                "{:>9} {wall:>11.1} {stories:>11.1} {before:>11.1} {peak:>9.1} {:>9}",
                 last.corpus, last.n_stories
             );
         }

@@ -6,6 +6,8 @@
 
 mod analyze;
 mod bench;
+#[cfg(feature = "queue")]
+mod bench_queue;
 mod bench_serve;
 mod corpus;
 mod database;
@@ -14,9 +16,15 @@ mod eval_stories;
 mod follow;
 mod ingest;
 mod output;
+#[cfg(feature = "queue")]
+mod queue;
 mod serve;
+#[cfg(feature = "queue")]
+mod submit;
 mod train;
 mod web;
+#[cfg(feature = "queue")]
+mod worker;
 
 use std::process::ExitCode;
 
@@ -46,6 +54,18 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// Poll feeds and ingest what is new, a round every --every (default 15m).
     Follow(follow::FollowArgs),
+    /// Publish articles (paths as for `ingest`; URLs are fetched here) to a NATS JetStream
+    /// queue for `newslens worker`s.
+    #[cfg(feature = "queue")]
+    Submit(submit::SubmitArgs),
+    /// Pull articles from the queue, analyse, store and group them, then acknowledge; run as
+    /// many as wanted against one corpus.
+    #[cfg(feature = "queue")]
+    Worker(worker::WorkerArgs),
+    /// The work queue: records pending, in flight and dead-lettered.
+    #[cfg(feature = "queue")]
+    #[command(subcommand)]
+    Queue(queue::QueueCommand),
     /// List the stories in the corpus: articles about the same event, across outlets and days.
     Stories(corpus::StoriesArgs),
     /// Show a story's outlets side by side: quotes, speakers, tone, loaded words, differences.
@@ -71,10 +91,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if matches!(
-        cli.command,
-        Command::Analyze(_) | Command::Ingest(_) | Command::Follow(_)
-    ) {
+    if catches_input_panics(&cli.command) {
         // A panic inside one input is caught and reported as that input's one error line; the
         // default hook would print a second, multi-line message. Elsewhere a panic is a bug to see.
         std::panic::set_hook(Box::new(|_| {}));
@@ -96,6 +113,12 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(&args),
         Command::Ingest(args) => ingest::run(&args),
         Command::Follow(args) => follow::run(&args),
+        #[cfg(feature = "queue")]
+        Command::Submit(args) => submit::run(&args),
+        #[cfg(feature = "queue")]
+        Command::Worker(args) => worker::run(&args),
+        #[cfg(feature = "queue")]
+        Command::Queue(command) => queue::run(&command).map(|()| 0),
         Command::Stories(args) => corpus::stories(&args).map(|()| 0),
         Command::Compare(args) => corpus::compare(&args).map(|()| 0),
         Command::Quotes(args) => corpus::quotes(&args).map(|()| 0),
@@ -118,6 +141,16 @@ fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }
+    }
+}
+
+/// Commands that turn a panic inside one input into that input's error line.
+fn catches_input_panics(command: &Command) -> bool {
+    match command {
+        Command::Analyze(_) | Command::Ingest(_) | Command::Follow(_) => true,
+        #[cfg(feature = "queue")]
+        Command::Worker(_) => true,
+        _ => false,
     }
 }
 

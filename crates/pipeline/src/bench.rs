@@ -14,7 +14,7 @@ use newslens_read::ReadOptions;
 use newslens_store::bench::{time_views, ViewTimes};
 use newslens_store::{SqliteStore, Store, StoryConfig};
 
-use crate::clock::{peak_memory_kib, process_cpu_time};
+use crate::clock::{peak_memory_kib, process_cpu_time, resident_memory_kib};
 use crate::{ingest, records_of, Chunks, IngestReport, Pipeline, PipelineError, Settings};
 
 /// The development texts the articles are built from, under the data folder.
@@ -198,6 +198,8 @@ pub struct BatchPoint {
     /// Peak resident memory during the batch, in KiB (the peak is reset before each batch), or
     /// the process's peak so far where the kernel cannot reset it.
     pub peak_kib: u64,
+    /// Resident memory when the batch began, in KiB.
+    pub before_kib: u64,
     /// Stories in the corpus after the batch.
     pub n_stories: usize,
 }
@@ -247,6 +249,7 @@ pub fn bench_growth(
             break;
         }
         peak_per_batch &= reset_peak_memory();
+        let before_kib = resident_memory_kib();
         let started = Instant::now();
         let report = ingest(&pipeline, &mut store, Chunks::new(records), &mut |_| {})?;
         let elapsed = started.elapsed();
@@ -257,6 +260,7 @@ pub fn bench_growth(
             wall: elapsed,
             stories: report.story_time,
             peak_kib: peak_memory_kib(),
+            before_kib,
             n_stories: report.counts.stories,
         });
     }

@@ -45,12 +45,22 @@ fn cpu_clock(_clock: Clock) -> Duration {
 
 /// The process's peak resident memory in KiB (Linux's `VmHWM`), 0 elsewhere.
 pub fn peak_memory_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+/// The process's resident memory now (`VmRSS`), in KiB; 0 where unknown.
+pub fn resident_memory_kib() -> u64 {
+    status_kib("VmRSS:")
+}
+
+/// A KiB figure of `/proc/self/status`.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find(|line| line.starts_with("VmHWM:"))
+                .find(|line| line.starts_with(field))
                 .and_then(|line| line.split_whitespace().nth(1))
                 .and_then(|kib| kib.parse().ok())
         })

@@ -1,5 +1,6 @@
 //! Throwaway servers for newslens's tests: a PostgreSQL cluster of its own in a temporary folder,
-//! on a free loopback port, gone when the test ends.
+//! on a free loopback port, gone when the test ends; and a `nats-server -js` the same way
+//! ([`TempNats`], for the work queue's tests).
 //!
 //! Tests that need a real database server start one with [`TempPostgres::start`] and talk to it
 //! through [`TempPostgres::url`]. Without the PostgreSQL binaries (`initdb`, `postgres`) the
@@ -23,6 +24,10 @@
 //! # let _ = (url, other);
 //! ```
 #![warn(missing_docs)]
+
+mod nats;
+
+pub use nats::{TempNats, REQUIRE_NATS};
 
 use std::fs::File;
 use std::net::TcpListener;

@@ -31,7 +31,7 @@ pub(crate) struct DfCache {
 }
 
 /// Most terms a [`DfCache`] holds before it starts again (about 20 bytes each).
-const DF_CACHE_TERMS: usize = 2_000_000;
+const DF_CACHE_TERMS: usize = 1_000_000;
 
 impl DfCache {
     /// Empties the cache unless it goes with `originals`.

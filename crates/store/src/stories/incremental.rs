@@ -183,6 +183,11 @@ pub trait StoryState {
 /// (measured with `newslens eval stories --streaming 10` and `bench ingest --batch 100`: 30 gave
 /// AllSides 0.003 more F1 at the low end and cost a third more time per batch).
 const CANDIDATES_PER_ARTICLE: usize = 10;
+/// Stored originals brought into the neighbourhood for their stories' sake, per new original: it
+/// bounds a batch's work however large the stories grow (`eval stories --streaming 10`: 6 lost
+/// 0.08 of ECB+ F1, 12 lost 0.03; the engine needs to see the stories it settles onto).
+const MEMBER_BUDGET_PER_ARTICLE: usize = 24;
+
 /// Originals of one touched story brought into the neighbourhood (measured with `newslens eval
 /// stories --streaming 10`: 8 lost ECB+ F1, 64 gained nothing over 24).
 const MEMBERS_PER_STORY: usize = 24;
@@ -284,7 +289,8 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
     for (term, article) in state.posted(&lookup)? {
         postings.entry(term).or_default().push(article);
     }
-    let mut candidates: BTreeSet<String> = BTreeSet::new();
+    // Each candidate with the best share of weight it had with any new original.
+    let mut candidates: BTreeMap<String, f32> = BTreeMap::new();
     for (live_idx, &idx) in live.iter().enumerate() {
         let input = &pending[idx].input;
         let mut scores: HashMap<&str, f32> = HashMap::new();
@@ -296,17 +302,16 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
         }
         let mut scored: Vec<(&str, f32)> = scores.into_iter().collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        candidates.extend(
-            scored
-                .into_iter()
-                .take(CANDIDATES_PER_ARTICLE)
-                .map(|(article, _)| article.to_string()),
-        );
+        let own = norm_of(input, &frequencies).max(f32::MIN_POSITIVE);
+        for (article, score) in scored.into_iter().take(CANDIDATES_PER_ARTICLE) {
+            let best = candidates.entry(article.to_string()).or_insert(0.0);
+            *best = best.max(score / own);
+        }
     }
 
     // 3. The neighbourhood: the batch's originals, the candidates, their stories' newest
     //    originals, and the originals the batch's copies copy.
-    let mut wanted: BTreeSet<String> = candidates;
+    let mut wanted: BTreeSet<String> = candidates.keys().cloned().collect();
     wanted.extend(copy_of.iter().flatten().cloned());
     let missing: Vec<String> = wanted
         .iter()
@@ -316,12 +321,26 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
     for placed in state.placed(&missing)? {
         known.insert(placed.input.article.clone(), placed);
     }
-    let stories: Vec<String> = unique_strings(
-        wanted
-            .iter()
-            .filter_map(|id| known.get(id).map(|placed| placed.story.clone())),
-    );
-    let members = state.members(&stories, MEMBERS_PER_STORY)?;
+    // The candidates' stories, the one of the strongest candidate first; their members come in
+    // until the batch's budget is spent.
+    let mut story_score: HashMap<String, f32> = HashMap::new();
+    for id in &wanted {
+        if let Some(placed) = known.get(id) {
+            let score = candidates.get(id).copied().unwrap_or(f32::INFINITY);
+            let best = story_score.entry(placed.story.clone()).or_insert(0.0);
+            *best = best.max(score);
+        }
+    }
+    let mut stories: Vec<(String, f32)> = story_score.into_iter().collect();
+    stories.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let budget = live.len().max(1) * MEMBER_BUDGET_PER_ARTICLE;
+    let mut members: Vec<String> = Vec::new();
+    for (story, _) in &stories {
+        if members.len() >= budget {
+            break;
+        }
+        members.extend(state.members(std::slice::from_ref(story), MEMBERS_PER_STORY)?);
+    }
     let missing: Vec<String> = members
         .iter()
         .filter(|id| !known.contains_key(*id))
@@ -434,8 +453,9 @@ pub struct Local {
 /// earlier group) is its home. A group with stories at home keeps the id of the largest of them
 /// (ties: the smallest id) and merges the others into it; a group with none starts a new story,
 /// named by its earliest new article, or else by its earliest stored article whose id no story
-/// uses (if every id is taken, the group's stored articles stay where they are). Stored articles
-/// whose story is at home elsewhere move to their group's story: a split.
+/// uses, or else by an id hashed from its articles' ids. Stored articles whose story is at home
+/// elsewhere move to their group's story: a split. So every group becomes one story, and a
+/// rebuild's stories are exactly the batch engine's groups.
 pub fn settle(
     state: &mut dyn StoryState,
     local: &[Local],
@@ -488,8 +508,8 @@ pub fn settle(
         at_home.sort_by(|a, b| size[b].cmp(&size[a]).then(a.cmp(b)));
         let mut members: Vec<&Local> = group.iter().map(|&m| &local[m]).collect();
         members.sort_by(|a, b| seniority(&a.input).cmp(&seniority(&b.input)));
-        let target: Option<String> = match at_home.first() {
-            Some(story) => Some(story.to_string()),
+        let target: String = match at_home.first() {
+            Some(story) => story.to_string(),
             None => members
                 .iter()
                 .find(|item| item.story.is_none())
@@ -498,10 +518,7 @@ pub fn settle(
                         !taken.contains(&item.input.article) && !named.contains(&item.input.article)
                     })
                 })
-                .map(|item| item.input.article.clone()),
-        };
-        let Some(target) = target else {
-            continue;
+                .map_or_else(|| derived_id(&members), |item| item.input.article.clone()),
         };
         named.insert(target.clone());
         for merged in at_home.iter().skip(1) {
@@ -545,6 +562,20 @@ pub fn settle(
         }
     }
     Ok(changes)
+}
+
+/// The id of a new story whose every article's id already names a story: 16 hex digits hashed from
+/// its articles' ids (as unlikely to meet another id as two texts are to share one).
+fn derived_id(members: &[&Local]) -> String {
+    let mut ids: Vec<&str> = members
+        .iter()
+        .map(|item| item.input.article.as_str())
+        .collect();
+    ids.sort_unstable();
+    format!(
+        "{:016x}",
+        xxhash_rust::xxh3::xxh3_64(ids.join(" ").as_bytes())
+    )
 }
 
 /// Each neighbourhood article's and known article's story once `changes` apply.
@@ -756,11 +787,6 @@ fn unique<T: Ord + Copy>(items: impl IntoIterator<Item = T>) -> Vec<T> {
     items
 }
 
-fn unique_strings(items: impl IntoIterator<Item = String>) -> Vec<String> {
-    let set: BTreeSet<String> = items.into_iter().collect();
-    set.into_iter().collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -862,7 +888,7 @@ mod tests {
     }
 
     #[test]
-    fn a_split_whose_ids_are_all_taken_stays_where_it_is() {
+    fn a_split_whose_ids_are_all_taken_gets_an_id_of_its_own() {
         let items = vec![
             local("a1", "01", Some("a1")),
             local("a2", "02", Some("a1")),
@@ -871,7 +897,12 @@ mod tests {
         // "b1" names a story elsewhere already.
         let mut state = Ids(["a1", "b1"].iter().map(|s| s.to_string()).collect());
         let changes = settle(&mut state, &items, &[vec![0, 1], vec![2]]).unwrap();
-        assert!(changes.placements.is_empty());
-        assert!(changes.events.is_empty());
+        let [placement] = changes.placements.as_slice() else {
+            panic!("one placement: {:?}", changes.placements);
+        };
+        assert_eq!(placement.article, "b1");
+        assert_eq!(placement.story.len(), 16);
+        assert!(!["a1", "b1"].contains(&placement.story.as_str()));
+        assert_eq!(changes.events[0].kind, EventKind::Split);
     }
 }
