@@ -318,6 +318,102 @@ mod tests {
         assert_eq!(comparable("Corbyn’s"), "Corbyn");
     }
 
+    /// The grouping as it was before the index: every mention compared with every group so
+    /// far, the latest that belongs winning.
+    fn group_by_comparing_every_group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
+        let mut groups: Vec<Group> = Vec::new();
+        for mention in mentions {
+            let form = comparable(&text[mention.span.start..mention.span.end]);
+            let alias = ALIASES.get(&form.to_lowercase()).copied();
+            let canonical = alias.map(|(name, _)| name);
+            let entity_type = alias.map_or(mention.entity_type, |(_, entity_type)| entity_type);
+            let entity_mention = EntityMention {
+                span: mention.span,
+                kind: MentionKind::Name,
+                sentence_idx: mention.sentence_idx,
+            };
+            match groups
+                .iter()
+                .rposition(|group| belongs(group, &form, canonical, entity_type))
+            {
+                Some(group_idx) => {
+                    let group = &mut groups[group_idx];
+                    group.entity.mentions.push(entity_mention);
+                    if fuller(&form, &group.entity.name) {
+                        group.entity.name = form.clone();
+                    }
+                    if group.form_set.insert(form.clone()) {
+                        group.forms.push(form);
+                    }
+                }
+                None => groups.push(Group {
+                    entity: FoundEntity {
+                        name: form.clone(),
+                        entity_type,
+                        roles: Vec::new(),
+                        mentions: vec![entity_mention],
+                    },
+                    form_set: HashSet::from_iter([form.clone()]),
+                    forms: vec![form],
+                    canonical,
+                }),
+            }
+        }
+        groups.into_iter().map(|group| group.entity).collect()
+    }
+
+    #[test]
+    fn the_index_finds_the_group_comparing_every_group_finds() {
+        let names = [
+            ("Jeremy Corbyn", EntityType::Person),
+            ("Ana Smith", EntityType::Person),
+            ("Corbyn", EntityType::Person),
+            ("Islamic Revolutionary Guard Corps", EntityType::Org),
+            ("Tom Smith", EntityType::Person),
+            ("Smith", EntityType::Person),
+            ("IRGC", EntityType::Org),
+            ("Abu Mahdi al-Muhandis", EntityType::Person),
+            ("Muhandis", EntityType::Person),
+            ("United States", EntityType::Loc),
+            ("US", EntityType::Loc),
+            ("Corbyn", EntityType::Org),
+            ("Ana Smith", EntityType::Person),
+            ("the United States", EntityType::Loc),
+            ("Guard Corps", EntityType::Org),
+            ("Smith", EntityType::Person),
+        ];
+        let mut text = String::new();
+        let mut mentions = Vec::new();
+        for (sentence_idx, (name, entity_type)) in names.iter().enumerate() {
+            let start = text.len();
+            text.push_str(name);
+            mentions.push(NamedMention {
+                span: crate::offsets::Span::new(start, text.len()),
+                sentence_idx,
+                token_start: 0,
+                token_end: 1,
+                entity_type: *entity_type,
+            });
+            text.push_str(". ");
+        }
+        let summary = |entities: Vec<FoundEntity>| -> Vec<(String, EntityType, Vec<usize>)> {
+            entities
+                .into_iter()
+                .map(|e| {
+                    let starts = e.mentions.iter().map(|m| m.span.start).collect();
+                    (e.name, e.entity_type, starts)
+                })
+                .collect()
+        };
+        let indexed = summary(group(&text, &mentions));
+        assert_eq!(
+            indexed,
+            summary(group_by_comparing_every_group(&text, &mentions))
+        );
+        // Surnames join the latest full name that ends with them; the acronym its organisation.
+        assert!(indexed.len() < names.len(), "{indexed:?}");
+    }
+
     #[test]
     fn fuller_names_win() {
         assert!(fuller("Jeremy Corbyn", "Corbyn"));
