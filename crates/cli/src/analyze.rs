@@ -6,10 +6,12 @@
 //! prints one line on stderr and the rest of the batch goes on.
 
 use std::io::Write;
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
+use newslens_fetch::parse_duration;
 use newslens_pipeline::{records_of, Chunks, Defaults, Pipeline, Settings};
 use newslens_read::{printable, ReadOptions};
 
@@ -42,12 +44,16 @@ pub struct PipelineArgs {
     /// Largest input read (one file, JSON line or archive record), in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
     pub max_bytes: u64,
+    /// How long one input may take to read and analyse (30s, 2m, 500ms); past it the input fails
+    /// with an error naming it and the batch goes on. 0 for no limit.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub time_budget: Duration,
 }
 
 impl PipelineArgs {
     /// The pipeline these flags ask for.
     pub fn pipeline(&self) -> Result<Pipeline> {
-        Ok(Pipeline::new(Settings {
+        let pipeline = Pipeline::new(Settings {
             jobs: self.jobs,
             read: ReadOptions {
                 max_bytes: self.max_bytes,
@@ -56,8 +62,18 @@ impl PipelineArgs {
                 outlet: self.outlet.clone(),
                 url: self.url.clone(),
             },
-        })?)
+            time_budget: budget(self.time_budget),
+        })?;
+        if pipeline.settings().time_budget.is_some() {
+            pipeline.warm_up();
+        }
+        Ok(pipeline)
     }
+}
+
+/// A time budget from a flag: zero is none.
+pub fn budget(duration: Duration) -> Option<Duration> {
+    (!duration.is_zero()).then_some(duration)
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,4 +123,35 @@ pub fn run(args: &AnalyzeArgs) -> Result<usize> {
     }
     writer.finish()?;
     Ok(n_failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Analyze {
+        #[command(flatten)]
+        args: AnalyzeArgs,
+    }
+
+    fn budget_of(flags: &[&str]) -> Option<Duration> {
+        let argv = ["analyze", "a.txt"]
+            .into_iter()
+            .chain(flags.iter().copied());
+        let args = Analyze::try_parse_from(argv).expect("the flags parse").args;
+        let pipeline = args.pipeline.pipeline().expect("the pipeline starts");
+        pipeline.settings().time_budget
+    }
+
+    #[test]
+    fn the_time_budget_flag_reaches_the_pipeline_and_zero_means_none() {
+        assert_eq!(budget_of(&[]), Some(Duration::from_secs(30)));
+        assert_eq!(
+            budget_of(&["--time-budget", "2500ms"]),
+            Some(Duration::from_millis(2500))
+        );
+        assert_eq!(budget_of(&["--time-budget", "0"]), None);
+    }
 }

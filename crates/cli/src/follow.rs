@@ -72,6 +72,7 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             outlet: args.outlet.clone(),
             url: None,
         },
+        ..Settings::default()
     })?;
     let mut store = database::open(&args.db)?;
     let fetcher = args.fetch.fetcher(args.max_bytes)?;

@@ -1,15 +1,18 @@
 //! `newslens serve`: the JSON API and the web pages over a corpus database.
 //!
 //! The server itself lives in `newslens-server`; this module parses the flags, reads the ingest
-//! token (from a file, `NEWSLENS_TOKEN` or the flag), starts a tokio runtime with one worker per
-//! core and prints where it listens.
+//! token (from a file, `NEWSLENS_TOKEN` or the flag), turns the limit flags into the server's
+//! `Limits` (a flag not given keeps `Limits::default()`), starts a tokio runtime with one worker
+//! per core and prints where it listens.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
+use newslens_fetch::parse_duration;
 use newslens_read::printable;
 use newslens_server::{runtime, serve, Limits, Settings, DEFAULT_MAX_BODY};
 
@@ -38,12 +41,78 @@ pub struct ServeArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The server's limits (issue 17); each flag left out keeps `Limits::default()`, named here.
+#[derive(Args, Debug, Default)]
+#[command(next_help_heading = "Limits")]
+struct LimitArgs {
+    /// Most open connections; a new one beyond closes the oldest [default: half the open-file
+    /// limit, at most 10000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: Option<u64>,
+    /// Most requests handled at once; more are answered 503 with Retry-After [default: 128].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_in_flight: Option<u64>,
+    /// Database read connections [default: two per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    readers: Option<u64>,
+    /// How long a request waits for a free read connection before 503 [default: 1s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    reader_wait: Option<Duration>,
+    /// How long one request's database reads may run before the database stops them
+    /// [default: 5s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    read_budget: Option<Duration>,
+    /// How long a read connection may sit unused before it is closed, giving back its page
+    /// cache [default: 5s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    reader_idle: Option<Duration>,
+    /// How long a request may take in all, then 503 with Retry-After; ingest excepted
+    /// [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    request_timeout: Option<Duration>,
+    /// How long a connection may take to send a request head, from its opening or its last
+    /// answer; so also how long an idle keep-alive connection is kept [default: 10s].
+    #[arg(long, visible_alias = "idle-timeout", value_name = "DURATION", value_parser = parse_duration)]
+    header_timeout: Option<Duration>,
+    /// How long a request body may stall between two chunks, then 408 [default: 10s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    body_timeout: Option<Duration>,
+    /// How long one posted document may take to read and analyse, then 422 naming it (each
+    /// record of an ingest fails alone) [default: 10s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    analysis_budget: Option<Duration>,
+}
+
+impl LimitArgs {
+    /// `Limits::default()` with the flags given put in.
+    fn limits(&self) -> Limits {
+        let defaults = Limits::default();
+        let count = |flag: Option<u64>, default: usize| {
+            flag.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        Limits {
+            max_connections: count(self.max_connections, defaults.max_connections),
+            max_in_flight: count(self.max_in_flight, defaults.max_in_flight),
+            readers: count(self.readers, defaults.readers),
+            reader_wait: self.reader_wait.unwrap_or(defaults.reader_wait),
+            read_budget: self.read_budget.unwrap_or(defaults.read_budget),
+            reader_idle: self.reader_idle.unwrap_or(defaults.reader_idle),
+            request_timeout: self.request_timeout.unwrap_or(defaults.request_timeout),
+            header_timeout: self.header_timeout.unwrap_or(defaults.header_timeout),
+            body_timeout: self.body_timeout.unwrap_or(defaults.body_timeout),
+            analysis_budget: self.analysis_budget.unwrap_or(defaults.analysis_budget),
+        }
+    }
 }
 
 pub fn run(args: &ServeArgs) -> Result<()> {
     // Read before the runtime starts, so a bad token is the only thing said.
     let token = token(args)?;
-    let limits = Limits::default();
+    let limits = args.limits.limits();
     let runtime = runtime(args.jobs, &limits).context("cannot start the server's threads")?;
     let settings = Settings {
         db: args.db.clone(),
@@ -101,4 +170,69 @@ fn token(args: &ServeArgs) -> Result<Option<String>> {
         bail!("the token must be visible ASCII characters, which a client can send in a header");
     }
     Ok(Some(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Serve {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+
+    fn limits_of(flags: &[&str]) -> Limits {
+        let argv = std::iter::once("serve").chain(flags.iter().copied());
+        Serve::try_parse_from(argv)
+            .expect("the flags parse")
+            .args
+            .limits
+            .limits()
+    }
+
+    #[test]
+    fn without_flags_the_limits_are_the_defaults() {
+        let (given, defaults) = (limits_of(&[]), Limits::default());
+        assert_eq!(format!("{given:?}"), format!("{defaults:?}"));
+    }
+
+    #[test]
+    fn every_limit_flag_reaches_the_limits() {
+        let limits = limits_of(&[
+            "--max-connections=7",
+            "--max-in-flight=6",
+            "--readers=5",
+            "--reader-wait=250ms",
+            "--read-budget=2s",
+            "--reader-idle=1m",
+            "--request-timeout=1m",
+            "--idle-timeout=3s",
+            "--body-timeout=4s",
+            "--analysis-budget=1500ms",
+        ]);
+        assert_eq!(limits.max_connections, 7);
+        assert_eq!(limits.max_in_flight, 6);
+        assert_eq!(limits.readers, 5);
+        assert_eq!(limits.reader_wait, Duration::from_millis(250));
+        assert_eq!(limits.read_budget, Duration::from_secs(2));
+        assert_eq!(limits.reader_idle, Duration::from_secs(60));
+        assert_eq!(limits.request_timeout, Duration::from_secs(60));
+        assert_eq!(limits.header_timeout, Duration::from_secs(3));
+        assert_eq!(limits.body_timeout, Duration::from_secs(4));
+        assert_eq!(limits.analysis_budget, Duration::from_millis(1500));
+        assert_eq!(
+            limits_of(&["--header-timeout=9s"]).header_timeout,
+            Duration::from_secs(9)
+        );
+    }
+
+    #[test]
+    fn a_zero_count_or_a_bad_duration_is_refused() {
+        for flags in [["--max-in-flight=0"], ["--request-timeout=soon"]] {
+            let argv = std::iter::once("serve").chain(flags.iter().copied());
+            assert!(Serve::try_parse_from(argv).is_err(), "{flags:?}");
+        }
+    }
 }

@@ -2,13 +2,15 @@
 //!
 //! Layers run in a fixed order, each a plain function of the text and the layers before it, working
 //! in byte offsets; the conversion to the contract's character offsets happens once, here, at the
-//! end. Nothing here reads files or fails on messy text.
+//! end. Nothing here reads files or fails on messy text; [`analyze_within`] stops, between layers,
+//! once a [`Deadline`] has passed.
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::article::{
     Article, Entity, Loaded, Mention, Post, Quote, ReportingVerb, Speaker, SCHEMA,
 };
+use crate::deadline::{Deadline, OverBudget};
 use crate::document::Document;
 use crate::offsets::{CharOffsets, Span};
 use crate::quotes::{self, PostWords};
@@ -16,10 +18,44 @@ use crate::{entities, language, loaded, posts, segment, tokens, tone};
 
 /// Analyses one document. Never fails: odd text gives thin layers, not errors.
 pub fn analyze(document: &Document) -> Article {
+    match analyze_within(document, Deadline::NEVER) {
+        Ok(article) => article,
+        Err(OverBudget { .. }) => unreachable!("a deadline that never comes never passes"),
+    }
+}
+
+/// Loads what the first analysis would otherwise load inside its own time budget: the tagger's
+/// 13.6 MB model, the loaded-language model, the gazetteers and word lists (about 0.1 s, once per
+/// process), by analysing a one-sentence article that reaches every layer.
+pub fn warm_up() {
+    let document = Document::new(
+        "“The council will rebuild the pier in Paris,” said Mayor Ana Lopez, a former judge. \
+         She criticised the disgraceful plan.",
+    );
+    analyze(&document);
+}
+
+/// Analyses one document unless `deadline` passes first: the last guard against a document whose
+/// analysis would take far longer than its size suggests. The deadline is checked between layers
+/// and inside the long loops (the tagger's and the clause reader's, per sentence); work past it
+/// is dropped, never returned as a partial article.
+///
+/// ```
+/// use std::time::Duration;
+/// use newslens_core::{analyze_within, Deadline, Document};
+///
+/// let document = Document::new("“We will rebuild the pier,” Tom Reddy said.");
+/// assert!(analyze_within(&document, Deadline::after(Some(Duration::from_secs(60)))).is_ok());
+/// let over = analyze_within(&document, Deadline::after(Some(Duration::ZERO))).unwrap_err();
+/// assert_eq!(over.to_string(), "analysis ran past its time budget of 0 s");
+/// ```
+pub fn analyze_within(document: &Document, deadline: Deadline) -> Result<Article, OverBudget> {
     let text = document.text.as_str();
+    deadline.check()?;
     let paragraphs = segment::paragraphs(text);
     let sentences = segment::sentences(text, &paragraphs);
     let pasted_posts = posts::find_pasted_posts(text, &paragraphs);
+    deadline.check()?;
     let sentence_tokens: Vec<Vec<Span>> = sentences
         .iter()
         .map(|sentence| {
@@ -28,16 +64,20 @@ pub fn analyze(document: &Document) -> Article {
             tokens
         })
         .collect();
-    let found_entities = entities::find_entities_in_tokens(text, sentence_tokens.clone());
+    deadline.check()?;
+    let found_entities = entities::find_entities_within(text, sentence_tokens.clone(), deadline);
+    deadline.check()?;
     let post_words = post_words(document, &pasted_posts);
-    let found_quotes = quotes::find_quotes(
+    let found_quotes = quotes::find_quotes_within(
         text,
         &paragraphs,
         &sentences,
         &sentence_tokens,
         &found_entities,
         &post_words,
+        deadline,
     );
+    deadline.check()?;
     // Source words in quotation marks and posts: not the outlet's own voice.
     let mut quoted: Vec<Span> = found_quotes
         .iter()
@@ -46,7 +86,9 @@ pub fn analyze(document: &Document) -> Article {
     quoted.sort_by_key(|span| span.start);
     let sentence_tones = tone::sentence_tones(text, &sentence_tokens, &quoted);
     let (article_tone, narrative_tone) = tone::article_tones(&sentence_tones);
+    deadline.check()?;
     let loaded_spans = loaded::find_loaded(text, &sentence_tokens, &quoted);
+    deadline.check()?;
 
     let offsets = CharOffsets::new(text);
     let posts_in_text = pasted_posts
@@ -63,7 +105,7 @@ pub fn analyze(document: &Document) -> Article {
             }
         })
         .collect();
-    Article {
+    Ok(Article {
         schema: SCHEMA.to_string(),
         id: article_id(text),
         source: document.source.clone(),
@@ -81,7 +123,7 @@ pub fn analyze(document: &Document) -> Article {
         tone_narrative: Some(narrative_tone),
         loaded: contract_loaded(text, &offsets, &loaded_spans),
         boilerplate: document.boilerplate.clone(),
-    }
+    })
 }
 
 /// The words of every post for the quote layer: the posts pasted into the text, then the

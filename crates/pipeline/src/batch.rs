@@ -5,10 +5,12 @@
 //! stored before any analysis. It does not split inputs into chunks ([`crate::Chunks`] does) or
 //! write to a store ([`crate::ingest`] does).
 
+use std::time::Duration;
+
 use rayon::prelude::*;
 
 use newslens_contract::Article;
-use newslens_core::analyze;
+use newslens_core::{analyze_within, warm_up, Deadline};
 use newslens_read::{read_record, ErrorKind, ReadError, ReadOptions, Reading, Record};
 use newslens_store::{prepare, AlreadyStored, ArticleRecord, StoredKeys};
 
@@ -49,8 +51,13 @@ impl Defaults {
     }
 }
 
+/// The time budget of one document by default: far above any ordinary article (a few
+/// milliseconds) and a 10 MB text (a few seconds), so only a document whose analysis went
+/// superlinear meets it.
+pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(30);
+
 /// How a pipeline runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// Analysis threads; `None` for one per core.
     pub jobs: Option<usize>,
@@ -58,6 +65,20 @@ pub struct Settings {
     pub read: ReadOptions,
     /// Metadata for inputs that do not give their own.
     pub defaults: Defaults,
+    /// How long one document may take, reading and analysis, before it fails with
+    /// [`ErrorKind::OverBudget`] and the batch goes on; `None` for no limit.
+    pub time_budget: Option<Duration>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            jobs: None,
+            read: ReadOptions::default(),
+            defaults: Defaults::default(),
+            time_budget: Some(DEFAULT_TIME_BUDGET),
+        }
+    }
 }
 
 /// An input read, and either analysed or found stored before analysis.
@@ -86,6 +107,13 @@ impl Pipeline {
             pool: builder.build()?,
             settings,
         })
+    }
+
+    /// Loads the models and word lists now (about 0.1 s and 45 MB, once per process), so that
+    /// the first document's time budget is not spent loading them. For callers about to analyse
+    /// (the CLI's commands); a server that may never be posted an article does without.
+    pub fn warm_up(&self) {
+        warm_up();
     }
 
     /// The settings it runs with.
@@ -152,6 +180,10 @@ impl Pipeline {
     ) -> Analysed<T> {
         let record = self.settings.defaults.apply(record);
         let origin = record.origin.clone();
+        // The budget counts from here, reading included: the check comes at the analysis'
+        // first layer boundary, and a slow read (a page near the HTML parser's shape limits)
+        // is part of what the budget guards.
+        let deadline = Deadline::after(self.settings.time_budget);
         // Readers and the core are tested never to panic; a third-party parser might. A panic
         // costs that one input, never the batch.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -159,8 +191,11 @@ impl Pipeline {
             if let Some(value) = instead(&document) {
                 return Ok(Done { value, warnings });
             }
+            let article = analyze_within(&document, deadline).map_err(|over| {
+                ReadError::new(origin.clone(), ErrorKind::OverBudget(over.budget))
+            })?;
             Ok(Done {
-                value: then(analyze(&document)),
+                value: then(article),
                 warnings,
             })
         }))

@@ -43,7 +43,9 @@ mod chunks;
 mod clock;
 mod ingest;
 
-pub use batch::{Analysed, Defaults, Done, Input, Pipeline, Prepared, Settings};
+pub use batch::{
+    Analysed, Defaults, Done, Input, Pipeline, Prepared, Settings, DEFAULT_TIME_BUDGET,
+};
 pub use chunks::{records_of, Chunks, CHUNK_BYTES, CHUNK_RECORDS};
 pub use clock::{peak_memory_kib, process_cpu_time, thread_cpu_time};
 pub use ingest::{ingest, store_chunks, Event, IngestReport, Stored};

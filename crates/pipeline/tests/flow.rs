@@ -77,6 +77,47 @@ fn a_binary_input_is_one_error_naming_it_and_the_rest_goes_on() {
     assert!(results[2].is_ok());
 }
 
+/// Issue 17: the per-document time budget. A budget of zero has passed before the analysis'
+/// first check, so every document meets it, deterministically.
+#[test]
+fn a_document_past_its_time_budget_is_one_error_naming_it_and_the_batch_goes_on() {
+    let over_budget = Pipeline::new(Settings {
+        jobs: Some(2),
+        time_budget: Some(std::time::Duration::ZERO),
+        ..Settings::default()
+    })
+    .expect("the analysis threads start");
+    let mut inputs = articles(3);
+    inputs.insert(1, record("empty.txt", "  \n"));
+    let results = over_budget.analyze_chunk(inputs);
+    assert_eq!(results.len(), 4);
+    let messages: Vec<String> = results
+        .iter()
+        .map(|result| {
+            result
+                .as_ref()
+                .expect_err("nothing fits a zero budget")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "article-0.txt: analysis ran past its time budget of 0 s",
+            "empty.txt: empty input",
+            "article-1.txt: analysis ran past its time budget of 0 s",
+            "article-2.txt: analysis ran past its time budget of 0 s",
+        ]
+    );
+    // The default budget is far above an ordinary article's cost.
+    assert_eq!(
+        Settings::default().time_budget,
+        Some(newslens_pipeline::DEFAULT_TIME_BUDGET)
+    );
+    let results = pipeline(1, Defaults::default()).analyze_chunk(articles(2));
+    assert!(results.iter().all(Result::is_ok));
+}
+
 #[test]
 fn defaults_fill_only_what_an_input_does_not_give() {
     let pipeline = pipeline(

@@ -144,6 +144,10 @@ pub enum ErrorKind {
     /// The input has no article text (for example an HTML page with no main text).
     #[error("no article text found")]
     NoText,
+    /// The analysis of the input ran past its time budget (`newslens_core::analyze_within`): the
+    /// last guard against a document far slower to analyse than its size suggests.
+    #[error("analysis ran past its time budget of {} s", .0.as_secs_f64())]
+    OverBudget(std::time::Duration),
     /// A bug: the program failed on this input (please report it with the input).
     #[error("internal error on this input, please report it: {0}")]
     Internal(String),

@@ -17,7 +17,7 @@ use newslens_contract::dates::is_date_bound;
 use newslens_contract::Article;
 use newslens_pipeline::{store_chunks, Chunks, Defaults, Event};
 use newslens_read::jsonl::{parse_record, JsonLines};
-use newslens_read::{Format, Given, Origin, ReadError, Record};
+use newslens_read::{ErrorKind, Format, Given, Origin, ReadError, Record};
 use newslens_store::compare::Comparison;
 use newslens_store::{
     compare_story, update_stories, CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit,
@@ -211,6 +211,7 @@ fn raw_record(body: &Body, origin: Origin, format: Format) -> Record {
         (status = 400, description = "Empty, binary or malformed input", body = ErrorBody),
         (status = 413, description = "Body over the size limit", body = ErrorBody),
         (status = 415, description = "A content type that is not read", body = ErrorBody),
+        (status = 422, description = "The article's analysis ran past its time budget", body = ErrorBody),
     )
 )]
 pub async fn analyze(
@@ -230,8 +231,15 @@ pub async fn analyze(
     Ok(Json(done.value))
 }
 
+/// A posted input that failed: 400, but 422 when its analysis ran past its time budget — the
+/// request was well formed and the server not overloaded; this document costs too much.
 fn read_error(error: ReadError) -> ApiError {
-    ApiError::bad_request(error.to_string())
+    match error.kind {
+        ErrorKind::OverBudget(_) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
+        }
+        _ => ApiError::bad_request(error.to_string()),
+    }
 }
 
 /// Looks up one stored article by id (or a unique prefix of it).

@@ -111,9 +111,9 @@ impl HostileTest {
             outcome: answer.summary(),
             elapsed: started.elapsed(),
         });
-        for outcome in self
-            .client
-            .block_on(concurrent(addr, self.settings.concurrent))
+        for outcome in
+            self.client
+                .block_on(concurrent(addr, self.settings.concurrent, &self.limits))
         {
             report(&outcome);
         }
@@ -195,8 +195,9 @@ async fn read_status(stream: &mut TcpStream) -> Option<u16> {
         .ok()
 }
 
-/// `n_connections` connections at once, each with a costly search; then the memory figures.
-async fn concurrent(addr: SocketAddr, n_connections: usize) -> Vec<ProbeOutcome> {
+/// `n_connections` connections at once, each with a costly search; then the memory figures: 2 s
+/// after, and once the read connections the burst used have been idle long enough to be closed.
+async fn concurrent(addr: SocketAddr, n_connections: usize, limits: &Limits) -> Vec<ProbeOutcome> {
     let idle_kib = resident_kib();
     // The sampler runs on the client's one thread between the clients' steps, every 20 ms.
     let peak_kib = Arc::new(AtomicU64::new(0));
@@ -235,6 +236,11 @@ async fn concurrent(addr: SocketAddr, n_connections: usize) -> Vec<ProbeOutcome>
         .max(resident_kib().unwrap_or(0));
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after_kib = resident_kib();
+    // The closing runs every reader_idle / 2: a connection is closed at most 1.5 × reader_idle
+    // after its last read.
+    let settle = (limits.reader_idle * 3 / 2 + Duration::from_secs(1)).max(Duration::from_secs(2));
+    tokio::time::sleep(settle - Duration::from_secs(2)).await;
+    let settled_kib = resident_kib();
     vec![
         ProbeOutcome {
             probe: format!("{n_connections} connections at once, a costly search each"),
@@ -248,10 +254,12 @@ async fn concurrent(addr: SocketAddr, n_connections: usize) -> Vec<ProbeOutcome>
         ProbeOutcome {
             probe: "resident memory (whole process)".into(),
             outcome: format!(
-                "before {}, peak {}, 2 s after {}",
+                "before {}, peak {}, 2 s after {}, {:.0} s after (idle readers closed) {}",
                 megabytes(idle_kib),
                 megabytes(Some(peak_kib)),
-                megabytes(after_kib)
+                megabytes(after_kib),
+                settle.as_secs_f64(),
+                megabytes(settled_kib)
             ),
             elapsed,
         },

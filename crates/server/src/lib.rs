@@ -180,7 +180,9 @@ pub enum ServeError {
 /// with the limits of the state's settings.
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let limits = state.settings().limits.clone();
+    let closing = state.spawn_idle_reader_closing();
     connections::serve_connections(listener, app(state), &limits, std::future::pending()).await;
+    closing.abort();
     Ok(())
 }
 
@@ -223,9 +225,11 @@ pub async fn serve(
         .local_addr()
         .map_err(|source| ServeError::Io { addr, source })?;
     ready(bound);
+    let closing = state.spawn_idle_reader_closing();
     connections::serve_connections(listener, app(state), &limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;
+    closing.abort();
     Ok(())
 }

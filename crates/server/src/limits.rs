@@ -17,10 +17,14 @@
 //!   minutes, and its writes run to their end anyway);
 //! - **database reads**: [`Limits::readers`] connections, a request waits at most
 //!   [`Limits::reader_wait`] for one (then 503), and a read stops once it has run for
-//!   [`Limits::read_budget`] or its request is dropped ([`crate::state`]).
+//!   [`Limits::read_budget`] or its request is dropped ([`crate::state`]); a read connection
+//!   unused for [`Limits::reader_idle`] is closed, so its page cache does not outlive a burst.
 //!
-//! This module does not limit the analysis of a posted article (its cost is the core's), nor
-//! bodies (the body-size limit is [`crate::Settings::max_body`]).
+//! - **posted articles**: each document's reading and analysis stops after
+//!   [`Limits::analysis_budget`] (the pipeline's per-document time budget, checked inside the
+//!   analysis), and that document fails with an error naming it.
+//!
+//! Bodies are limited by [`crate::Settings::max_body`], not here.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +56,12 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// How long a request body may stall between two chunks.
     pub body_timeout: Duration,
+    /// How long a pooled read connection may sit unused before it is closed, giving back its
+    /// page cache: after a burst, the server's memory returns near idle.
+    pub reader_idle: Duration,
+    /// How long one posted document (`POST /v1/analyze`, each record of `POST /v1/ingest`) may
+    /// take to read and analyse; below the request timeout, so the answer names the document.
+    pub analysis_budget: Duration,
 }
 
 impl Default for Limits {
@@ -66,6 +76,8 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
+            reader_idle: Duration::from_secs(5),
+            analysis_budget: Duration::from_secs(10),
         }
     }
 }

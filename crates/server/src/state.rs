@@ -8,7 +8,11 @@
 //! Database work is blocking, so handlers run it on tokio's blocking threads through
 //! [`AppState::read`] and [`AppState::write`]; the async threads only move bytes.
 //!
-//! The pool holds at most [`Limits::readers`] connections, opened on demand and kept. A request
+//! The pool holds at most [`Limits::readers`] connections, opened on demand and kept while in use:
+//! one unused for [`Limits::reader_idle`] is closed ([`AppState::close_idle_readers`], every few
+//! seconds), since each holds a page cache of up to 32 MB that would otherwise stay after a burst
+//! for as long as the server runs; the memory SQLite freed is then handed back to the system
+//! (`malloc_trim`, as glibc keeps small freed blocks in its heap). A request
 //! waits for a free one without holding a thread, and at most [`Limits::reader_wait`]; then it
 //! is answered 503. So the threads and page caches of reads stay bounded, however many requests
 //! arrive (a thread and a 32 MB page cache per concurrent request took a server from 20 MB to
@@ -19,6 +23,7 @@
 //! cancel request).
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
@@ -52,8 +57,9 @@ struct Inner {
     settings: Settings,
     /// One permit per read connection the pool may hold.
     reader_permits: Arc<Semaphore>,
-    /// Read connections not in use.
-    readers: Mutex<Vec<Box<dyn Store + Send>>>,
+    /// Read connections not in use, the most recently used last (taken first, so the others
+    /// age and are closed once the load that opened them is over).
+    readers: Mutex<Vec<Pooled>>,
     writer: Arc<tokio::sync::Mutex<Box<dyn Store + Send>>>,
     /// The analysis threads `POST /v1/analyze` and `/v1/ingest` share, as the CLI's commands do.
     pipeline: Pipeline,
@@ -69,6 +75,7 @@ impl AppState {
                 max_bytes: settings.max_body as u64,
             },
             defaults: newslens_pipeline::Defaults::default(),
+            time_budget: Some(settings.limits.analysis_budget),
         })?;
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -149,7 +156,7 @@ impl AppState {
             .ok()
             .and_then(|mut pool| pool.pop());
         match idle {
-            Some(store) => Ok(store),
+            Some(pooled) => Ok(pooled.store),
             None => newslens_store::open(self.db()).map_err(ApiError::from),
         }
     }
@@ -157,8 +164,71 @@ impl AppState {
     /// Keeps the connection for the next read: the permits bound how many exist.
     fn give_back(&self, store: Box<dyn Store + Send>) {
         if let Ok(mut pool) = self.inner.readers.lock() {
-            pool.push(store);
+            pool.push(Pooled {
+                store,
+                unused_since: Instant::now(),
+            });
         }
+    }
+
+    /// How many read connections the pool holds unused.
+    pub fn n_idle_readers(&self) -> usize {
+        self.inner.readers.lock().map_or(0, |pool| pool.len())
+    }
+
+    /// Closes the pooled read connections unused for `idle` or longer and hands the memory
+    /// they freed back to the system; returns how many it closed. Blocking (closing a
+    /// connection is), but brief.
+    pub fn close_idle_readers(&self, idle: Duration) -> usize {
+        let closing: Vec<Pooled> = match self.inner.readers.lock() {
+            Ok(mut pool) => {
+                // Oldest first: the stale ones are a prefix.
+                let n_stale = pool.partition_point(|pooled| pooled.unused_since.elapsed() >= idle);
+                pool.drain(..n_stale).collect()
+            }
+            Err(_) => return 0,
+        };
+        let n_closed = closing.len();
+        // Closed outside the lock, so requests never wait on it.
+        drop(closing);
+        if n_closed > 0 {
+            give_freed_memory_back();
+        }
+        n_closed
+    }
+
+    /// Closes idle read connections every `reader_idle / 2` for as long as the runtime runs
+    /// (the serving functions start it).
+    pub(crate) fn spawn_idle_reader_closing(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        let idle = state.settings().limits.reader_idle;
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval((idle / 2).max(Duration::from_millis(100)));
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let state = state.clone();
+                let _ = tokio::task::spawn_blocking(move || state.close_idle_readers(idle)).await;
+            }
+        })
+    }
+}
+
+/// A read connection in the pool, and since when it has waited there.
+struct Pooled {
+    store: Box<dyn Store + Send>,
+    unused_since: Instant,
+}
+
+/// Hands the heap's free memory back to the system. SQLite allocates with the C library's
+/// `malloc`, and glibc keeps freed blocks below its mmap threshold (page-cache pages are) in
+/// its heap until asked; without this the closed connections' caches still count as resident.
+fn give_freed_memory_back() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap memory to the system; it takes no pointers and
+    // is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

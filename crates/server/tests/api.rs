@@ -36,6 +36,10 @@ fn ingest_examples(db: &str) {
 }
 
 fn fixture(token: Option<&str>, max_body: usize) -> Fixture {
+    fixture_with_limits(token, max_body, Limits::default())
+}
+
+fn fixture_with_limits(token: Option<&str>, max_body: usize, limits: Limits) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("corpus.db");
     ingest_examples(&db.display().to_string());
@@ -43,7 +47,7 @@ fn fixture(token: Option<&str>, max_body: usize) -> Fixture {
         db: db.display().to_string(),
         token: token.map(str::to_string),
         max_body,
-        limits: Limits::default(),
+        limits,
     })
     .unwrap();
     Fixture {
@@ -432,6 +436,32 @@ async fn the_corpus_views_answer_what_the_examples_say() {
     .await
     .json();
     assert_eq!(article["schema"], "newslens.article/1");
+}
+
+/// Issue 17: a posted document past the server's analysis budget fails alone, naming itself; a
+/// budget of zero has passed before the analysis' first check, so this is not a timed test.
+#[tokio::test]
+async fn a_posted_document_past_its_analysis_budget_is_422_naming_it() {
+    let limits = Limits {
+        analysis_budget: std::time::Duration::ZERO,
+        ..Limits::default()
+    };
+    let fixture = fixture_with_limits(None, newslens_server::DEFAULT_MAX_BODY, limits);
+    let answer = post(&fixture.app, "/v1/analyze", "text/plain", ARTICLE).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        answer.json()["error"]["message"],
+        "request body: analysis ran past its time budget of 0 s"
+    );
+    let answer = post(&fixture.app, "/v1/ingest", "text/plain", ARTICLE).await;
+    let message = answer.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("analysis ran past its time budget of 0 s"),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -332,3 +332,27 @@ async fn a_read_whose_request_is_dropped_is_stopped_inside_sqlite() {
 async fn request_search(addr: SocketAddr) -> Answer {
     request(addr, &get("/v1/search?q=ferry+OR+harbour+OR+council")).await
 }
+
+/// Issue 17: after a burst, the read connections it opened are closed once idle, taking their
+/// page caches with them; a later read opens one again. The closing is called directly with an
+/// idle time of zero (and of an hour), so the test does not wait on the clock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_read_connections_are_closed_and_reopened_on_demand() {
+    let server = start(Limits {
+        reader_idle: Duration::from_secs(3600),
+        ..quick_limits()
+    })
+    .await;
+    let stories = "GET /v1/stories HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    assert_eq!(request(server.addr, stories).await.status, 200);
+    assert_eq!(server.state.n_idle_readers(), 1);
+    assert_eq!(
+        server.state.close_idle_readers(Duration::from_secs(3600)),
+        0
+    );
+    assert_eq!(server.state.n_idle_readers(), 1);
+    assert_eq!(server.state.close_idle_readers(Duration::ZERO), 1);
+    assert_eq!(server.state.n_idle_readers(), 0);
+    assert_eq!(request(server.addr, stories).await.status, 200);
+    assert_eq!(server.state.n_idle_readers(), 1);
+}

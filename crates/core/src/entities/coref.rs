@@ -65,7 +65,20 @@ pub fn attach_pronouns_and_nominals(
         })
         .collect();
     named.sort_by_key(|link| link.start);
-    let mut chain: Vec<ChainLink> = Vec::new();
+    // Name mentions by entity and end, for appositions: reading an entity's every mention for
+    // each link made a person named thousands of times quadratic.
+    let name_ends: HashSet<(usize, usize)> = entities
+        .iter()
+        .enumerate()
+        .flat_map(|(entity_idx, e)| {
+            e.mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Name)
+                .map(move |m| (entity_idx, m.span.end))
+        })
+        .collect();
+    let mut described = Descriptions::new(entities);
+    let mut chain = Chain::default();
     let mut named_idx = 0;
 
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
@@ -79,7 +92,7 @@ pub fn attach_pronouns_and_nominals(
             let word = &text[token.start..token.end];
             let lower = word.to_lowercase();
             if PRONOUNS.contains_key(lower.as_str()) && !inside_quote(token.start) {
-                if let Some(entity_idx) = antecedent(&chain, sentence_idx) {
+                if let Some(entity_idx) = antecedent(&chain.links, sentence_idx) {
                     entities[entity_idx].mentions.push(EntityMention {
                         span: token,
                         kind: MentionKind::Pronoun,
@@ -113,35 +126,34 @@ pub fn attach_pronouns_and_nominals(
                             == ",")
                         .then(|| {
                             // The chain runs in text order: only this sentence's tail is read.
+                            let name_end = sentence.tokens[token_idx - 2].end;
                             chain
+                                .links
                                 .iter()
                                 .rev()
                                 .take_while(|link| link.sentence_idx >= sentence_idx)
                                 .find(|link| {
                                     link.sentence_idx == sentence_idx
-                                        && entities[link.entity_idx].mentions.iter().any(|m| {
-                                            m.kind == MentionKind::Name
-                                                && m.span.end == sentence.tokens[token_idx - 2].end
-                                        })
+                                        && name_ends.contains(&(link.entity_idx, name_end))
                                 })
                         })
                         .flatten()
                         .map(|link| link.entity_idx);
-                    let entity_idx = match apposed
-                        .or_else(|| described_person(entities, &chain, description, head))
-                    {
-                        Some(entity_idx) => Some(entity_idx),
-                        None if PERSON_NOUNS.contains(head.to_lowercase().as_str()) => {
-                            entities.push(FoundEntity {
-                                name: description.to_string(),
-                                entity_type: EntityType::Person,
-                                roles: Vec::new(),
-                                mentions: Vec::new(),
-                            });
-                            Some(entities.len() - 1)
-                        }
-                        None => None,
-                    };
+                    let entity_idx =
+                        match apposed.or_else(|| described.person(&chain, description, head)) {
+                            Some(entity_idx) => Some(entity_idx),
+                            None if PERSON_NOUNS.contains(head.to_lowercase().as_str()) => {
+                                entities.push(FoundEntity {
+                                    name: description.to_string(),
+                                    entity_type: EntityType::Person,
+                                    roles: Vec::new(),
+                                    mentions: Vec::new(),
+                                });
+                                described.push(&entities[entities.len() - 1]);
+                                Some(entities.len() - 1)
+                            }
+                            None => None,
+                        };
                     if let Some(entity_idx) = entity_idx {
                         entities[entity_idx].mentions.push(EntityMention {
                             span,
@@ -242,29 +254,117 @@ fn is_adjective_like(word: &str) -> bool {
     NOMINAL_MODIFIERS.contains(word)
 }
 
-/// The person described by `description` ("Labour leader", "spokesman"): one who holds it as a role,
-/// or an unnamed person whose description ends with the same head noun, most recent first.
-fn described_person(
-    entities: &[FoundEntity],
-    chain: &[ChainLink],
-    description: &str,
-    head: &str,
-) -> Option<usize> {
-    let description = fold(description);
-    let head = fold(head);
-    chain
-        .iter()
+/// The chain of person mentions in reading order, and where each entity was last mentioned.
+#[derive(Default)]
+struct Chain {
+    links: Vec<ChainLink>,
+    /// Per entity index, the position in `links` of its latest link.
+    latest_link: Vec<Option<usize>>,
+    /// The entities with a link, each once, in the order of their first.
+    linked: Vec<usize>,
+}
+
+impl Chain {
+    fn push(&mut self, link: ChainLink) {
+        if self.latest_link.len() <= link.entity_idx {
+            self.latest_link.resize(link.entity_idx + 1, None);
+        }
+        if self.latest_link[link.entity_idx].is_none() {
+            self.linked.push(link.entity_idx);
+        }
+        self.latest_link[link.entity_idx] = Some(self.links.len());
+        self.links.push(link);
+    }
+}
+
+/// What a nominal is compared with, per entity: its roles and name folded, and whether a name
+/// mentions it. Neither changes while pronouns and nominals are attached (they add no names or
+/// roles), so each is folded once instead of for every link of the chain at every nominal.
+struct Descriptions {
+    roles: Vec<Vec<String>>,
+    name: Vec<String>,
+    is_named: Vec<bool>,
+    /// Entities by the last one, two and three characters of each folded role and, when no name
+    /// mentions them, of their folded name: a role ending with a description ends with its last
+    /// characters, so only the entities under those are compared, not every person so far
+    /// (which made a text of thousands of people and "the spokesman" in each sentence quadratic).
+    by_ending: HashMap<String, Vec<usize>>,
+}
+
+/// The last one, two and three characters of a folded text, as far as it has them.
+fn endings(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .char_indices()
         .rev()
-        .map(|link| link.entity_idx)
-        .find(|&entity_idx| {
-            let entity = &entities[entity_idx];
-            entity
-                .roles
-                .iter()
-                .any(|role| fold(role).ends_with(&description))
-                || (entity.mentions.iter().all(|m| m.kind != MentionKind::Name)
-                    && fold(&entity.name).ends_with(&head))
-        })
+        .take(3)
+        .map(move |(at, _)| &folded[at..])
+}
+
+/// The longest of [`endings`]: the key a text ending with `folded` is found under.
+fn ending(folded: &str) -> &str {
+    endings(folded).last().unwrap_or(folded)
+}
+
+impl Descriptions {
+    fn new(entities: &[FoundEntity]) -> Descriptions {
+        let mut described = Descriptions {
+            roles: Vec::with_capacity(entities.len()),
+            name: Vec::with_capacity(entities.len()),
+            is_named: Vec::with_capacity(entities.len()),
+            by_ending: HashMap::default(),
+        };
+        for entity in entities {
+            described.push(entity);
+        }
+        described
+    }
+
+    fn push(&mut self, entity: &FoundEntity) {
+        let entity_idx = self.name.len();
+        let roles: Vec<String> = entity.roles.iter().map(|role| fold(role)).collect();
+        let name = fold(&entity.name);
+        let is_named = entity.mentions.iter().any(|m| m.kind == MentionKind::Name);
+        let unnamed_name = (!is_named).then_some(name.as_str());
+        for text in roles.iter().map(String::as_str).chain(unnamed_name) {
+            for key in endings(text) {
+                let list = self.by_ending.entry(key.to_string()).or_default();
+                if list.last() != Some(&entity_idx) {
+                    list.push(entity_idx);
+                }
+            }
+        }
+        self.roles.push(roles);
+        self.name.push(name);
+        self.is_named.push(is_named);
+    }
+
+    /// The person described by `description` ("Labour leader", "spokesman"): one who holds it as
+    /// a role, or an unnamed person whose description ends with the same head noun, most recent
+    /// first — the linked entity whose latest link is latest, which is the one a walk back along
+    /// the chain meets first, found without that walk over every mention.
+    fn person(&self, chain: &Chain, description: &str, head: &str) -> Option<usize> {
+        let description = fold(description);
+        let head = fold(head);
+        let under = |folded: &str| self.by_ending.get(ending(folded)).into_iter().flatten();
+        under(&description)
+            .chain(under(&head))
+            .filter(|&&entity_idx| {
+                chain
+                    .latest_link
+                    .get(entity_idx)
+                    .copied()
+                    .flatten()
+                    .is_some()
+            })
+            .filter(|&&entity_idx| {
+                self.roles[entity_idx]
+                    .iter()
+                    .any(|role| role.ends_with(&description))
+                    || (!self.is_named[entity_idx] && self.name[entity_idx].ends_with(&head))
+            })
+            .max_by_key(|&&entity_idx| chain.latest_link[entity_idx])
+            .copied()
+    }
 }
 
 fn fold(text: &str) -> String {

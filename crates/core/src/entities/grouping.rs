@@ -4,8 +4,12 @@
 //!
 //! Mentions are taken in text order; each joins the most recent compatible entity or starts one.
 //! The entity's name is the fullest proper name seen. It does not assign roles or pronouns.
+//!
+//! "Compatible" is [`belongs`]; the groups it is asked about come from a [`GroupIndex`] of the
+//! keys under which it can say yes (alias, form, word suffixes, initials), not from every group
+//! so far, which made a text naming thousands of different people quadratic.
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::named::{surface_key, NamedMention};
@@ -60,14 +64,18 @@ fn is_acronym(surface: &str) -> bool {
 
 struct Group {
     entity: FoundEntity,
-    /// Comparable forms of every name mention.
+    /// The distinct comparable forms of its name mentions, in the order first seen. Once each:
+    /// every form of every mention made each later mention compare against all earlier ones.
     forms: Vec<String>,
+    /// The same forms, for the exact comparison.
+    form_set: HashSet<String>,
     /// Canonical alias name, when the entity is a known alias group.
     canonical: Option<&'static str>,
 }
 
 pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
     let mut groups: Vec<Group> = Vec::new();
+    let mut index = GroupIndex::default();
     for mention in mentions {
         let surface = &text[mention.span.start..mention.span.end];
         let form = comparable(surface);
@@ -78,9 +86,11 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
         let canonical = alias.map(|(name, _)| name);
         // A known alias has a known type, whatever the tagger said.
         let entity_type = alias.map_or(mention.entity_type, |(_, entity_type)| entity_type);
-        let found = groups
-            .iter()
-            .rposition(|group| belongs(group, &form, canonical, entity_type));
+        // The latest group it belongs to, as a scan from the last group back would find.
+        let found = index
+            .candidates(&form, canonical, entity_type)
+            .into_iter()
+            .find(|&group_idx| belongs(&groups[group_idx], &form, canonical, entity_type));
         let entity_mention = EntityMention {
             span: mention.span,
             kind: MentionKind::Name,
@@ -93,18 +103,26 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
                 if fuller(&form, &group.entity.name) {
                     group.entity.name = form.clone();
                 }
-                group.forms.push(form);
+                if group.form_set.insert(form.clone()) {
+                    index.add_form(group_idx, group.entity.entity_type, &form);
+                    group.forms.push(form);
+                }
             }
-            None => groups.push(Group {
-                entity: FoundEntity {
-                    name: form.clone(),
-                    entity_type,
-                    roles: Vec::new(),
-                    mentions: vec![entity_mention],
-                },
-                forms: vec![form],
-                canonical,
-            }),
+            None => {
+                let group_idx = groups.len();
+                index.add_group(group_idx, canonical, entity_type, &form);
+                groups.push(Group {
+                    entity: FoundEntity {
+                        name: form.clone(),
+                        entity_type,
+                        roles: Vec::new(),
+                        mentions: vec![entity_mention],
+                    },
+                    form_set: HashSet::from_iter([form.clone()]),
+                    forms: vec![form],
+                    canonical,
+                });
+            }
         }
     }
     for group in &mut groups {
@@ -121,6 +139,102 @@ pub fn group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
     groups.into_iter().map(|group| group.entity).collect()
 }
 
+/// The groups a mention could belong to, by every key under which [`belongs`] can say yes: the
+/// same alias, the same form, for people a name whose words end with the mention's or the
+/// other way round, for others an acronym and the name it stands for.
+#[derive(Default)]
+struct GroupIndex {
+    by_canonical: HashMap<&'static str, Vec<usize>>,
+    by_form: HashMap<String, Vec<usize>>,
+    /// People's groups by every word suffix of their forms ("Jeremy Corbyn", "Corbyn").
+    by_word_suffix: HashMap<String, Vec<usize>>,
+    /// People's groups by their forms' words, whole.
+    by_words: HashMap<String, Vec<usize>>,
+    /// Other groups by their forms' initials ("IRGC").
+    by_initials: HashMap<String, Vec<usize>>,
+}
+
+impl GroupIndex {
+    fn add_group(
+        &mut self,
+        group_idx: usize,
+        canonical: Option<&'static str>,
+        entity_type: EntityType,
+        form: &str,
+    ) {
+        if let Some(canonical) = canonical {
+            add_to(self.by_canonical.entry(canonical).or_default(), group_idx);
+        }
+        self.add_form(group_idx, entity_type, form);
+    }
+
+    /// A form new to a group (of this type).
+    fn add_form(&mut self, group_idx: usize, entity_type: EntityType, form: &str) {
+        add_to(self.by_form.entry(form.to_string()).or_default(), group_idx);
+        if entity_type == EntityType::Person {
+            let words = name_words(form);
+            if !words.is_empty() {
+                add_to(self.by_words.entry(words.join(" ")).or_default(), group_idx);
+            }
+            for start in 0..words.len() {
+                let suffix = words[start..].join(" ");
+                add_to(self.by_word_suffix.entry(suffix).or_default(), group_idx);
+            }
+        } else {
+            add_to(
+                self.by_initials.entry(initials(form)).or_default(),
+                group_idx,
+            );
+        }
+    }
+
+    /// Every group [`belongs`] may accept the mention into, latest first.
+    fn candidates(
+        &self,
+        form: &str,
+        canonical: Option<&'static str>,
+        entity_type: EntityType,
+    ) -> Vec<usize> {
+        let mut candidates: Vec<usize> = Vec::new();
+        let mut take = |list: Option<&Vec<usize>>| candidates.extend(list.into_iter().flatten());
+        if let Some(canonical) = canonical {
+            take(self.by_canonical.get(canonical));
+        }
+        take(self.by_form.get(form));
+        if entity_type == EntityType::Person {
+            let words = name_words(form);
+            if !words.is_empty() {
+                // A known name ending with this one's words…
+                take(self.by_word_suffix.get(&words.join(" ")));
+            }
+            // …or this one ending with a known name's words.
+            for start in 0..words.len() {
+                take(self.by_words.get(&words[start..].join(" ")));
+            }
+        } else if is_acronym(form) {
+            take(self.by_initials.get(form));
+        } else {
+            take(self.by_form.get(&initials(form)));
+        }
+        candidates.sort_unstable_by(|a, b| b.cmp(a));
+        candidates.dedup();
+        candidates
+    }
+}
+
+/// Adds a group to a key's list; a group listed twice (it added another form with the key
+/// after a later group did) is deduplicated by [`GroupIndex::candidates`].
+fn add_to(list: &mut Vec<usize>, group_idx: usize) {
+    if list.last() != Some(&group_idx) {
+        list.push(group_idx);
+    }
+}
+
+/// A person's name as [`belongs`] compares it: its words, particles dropped ("al-Muhandis").
+fn name_words(form: &str) -> Vec<&str> {
+    form.split_whitespace().map(without_particle).collect()
+}
+
 /// Whether a mention with this form and type belongs to a group.
 fn belongs(
     group: &Group,
@@ -132,7 +246,7 @@ fn belongs(
         return a == b;
     }
     let type_matches = group.entity.entity_type == entity_type;
-    if group.forms.iter().any(|known| known == form) {
+    if group.form_set.contains(form) {
         return type_matches;
     }
     if !type_matches {
@@ -202,6 +316,102 @@ mod tests {
     fn possessives_and_articles_are_not_part_of_the_comparable_form() {
         assert_eq!(comparable("the United States"), "United States");
         assert_eq!(comparable("Corbyn’s"), "Corbyn");
+    }
+
+    /// The grouping as it was before the index: every mention compared with every group so
+    /// far, the latest that belongs winning.
+    fn group_by_comparing_every_group(text: &str, mentions: &[NamedMention]) -> Vec<FoundEntity> {
+        let mut groups: Vec<Group> = Vec::new();
+        for mention in mentions {
+            let form = comparable(&text[mention.span.start..mention.span.end]);
+            let alias = ALIASES.get(&form.to_lowercase()).copied();
+            let canonical = alias.map(|(name, _)| name);
+            let entity_type = alias.map_or(mention.entity_type, |(_, entity_type)| entity_type);
+            let entity_mention = EntityMention {
+                span: mention.span,
+                kind: MentionKind::Name,
+                sentence_idx: mention.sentence_idx,
+            };
+            match groups
+                .iter()
+                .rposition(|group| belongs(group, &form, canonical, entity_type))
+            {
+                Some(group_idx) => {
+                    let group = &mut groups[group_idx];
+                    group.entity.mentions.push(entity_mention);
+                    if fuller(&form, &group.entity.name) {
+                        group.entity.name = form.clone();
+                    }
+                    if group.form_set.insert(form.clone()) {
+                        group.forms.push(form);
+                    }
+                }
+                None => groups.push(Group {
+                    entity: FoundEntity {
+                        name: form.clone(),
+                        entity_type,
+                        roles: Vec::new(),
+                        mentions: vec![entity_mention],
+                    },
+                    form_set: HashSet::from_iter([form.clone()]),
+                    forms: vec![form],
+                    canonical,
+                }),
+            }
+        }
+        groups.into_iter().map(|group| group.entity).collect()
+    }
+
+    #[test]
+    fn the_index_finds_the_group_comparing_every_group_finds() {
+        let names = [
+            ("Jeremy Corbyn", EntityType::Person),
+            ("Ana Smith", EntityType::Person),
+            ("Corbyn", EntityType::Person),
+            ("Islamic Revolutionary Guard Corps", EntityType::Org),
+            ("Tom Smith", EntityType::Person),
+            ("Smith", EntityType::Person),
+            ("IRGC", EntityType::Org),
+            ("Abu Mahdi al-Muhandis", EntityType::Person),
+            ("Muhandis", EntityType::Person),
+            ("United States", EntityType::Loc),
+            ("US", EntityType::Loc),
+            ("Corbyn", EntityType::Org),
+            ("Ana Smith", EntityType::Person),
+            ("the United States", EntityType::Loc),
+            ("Guard Corps", EntityType::Org),
+            ("Smith", EntityType::Person),
+        ];
+        let mut text = String::new();
+        let mut mentions = Vec::new();
+        for (sentence_idx, (name, entity_type)) in names.iter().enumerate() {
+            let start = text.len();
+            text.push_str(name);
+            mentions.push(NamedMention {
+                span: crate::offsets::Span::new(start, text.len()),
+                sentence_idx,
+                token_start: 0,
+                token_end: 1,
+                entity_type: *entity_type,
+            });
+            text.push_str(". ");
+        }
+        let summary = |entities: Vec<FoundEntity>| -> Vec<(String, EntityType, Vec<usize>)> {
+            entities
+                .into_iter()
+                .map(|e| {
+                    let starts = e.mentions.iter().map(|m| m.span.start).collect();
+                    (e.name, e.entity_type, starts)
+                })
+                .collect()
+        };
+        let indexed = summary(group(&text, &mentions));
+        assert_eq!(
+            indexed,
+            summary(group_by_comparing_every_group(&text, &mentions))
+        );
+        // Surnames join the latest full name that ends with them; the acronym its organisation.
+        assert!(indexed.len() < names.len(), "{indexed:?}");
     }
 
     #[test]

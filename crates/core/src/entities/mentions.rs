@@ -10,16 +10,26 @@ use super::consistency::make_types_consistent;
 use super::named::{is_initial, surface_key, NamedMention};
 use super::untagged::{add_untagged_groups, add_untagged_organisations, add_untagged_repeats};
 use super::{patterns, teams, SentenceTokens};
+use crate::deadline::Deadline;
 use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
 use crate::offsets::Span;
 
 /// The named mentions of an article, typed consistently, in text order.
-pub fn named_mentions(text: &str, sentences: &[SentenceTokens]) -> Vec<NamedMention> {
+pub fn named_mentions(
+    text: &str,
+    sentences: &[SentenceTokens],
+    deadline: Deadline,
+) -> Vec<NamedMention> {
     let model = shipped_model();
     let mut hasher = FeatureHasher::new(model.bits());
     let mut tags: Vec<Tag> = Vec::new();
     let mut mentions: Vec<NamedMention> = Vec::new();
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        // The tagger is the longest loop of the analysis: a partial result past the deadline is
+        // dropped by the caller.
+        if deadline.passed() {
+            return Vec::new();
+        }
         let words = sentence.words(text);
         model.tag_with(&mut hasher, &words, &mut tags);
         for tagged in spans_of(&tags) {

@@ -22,6 +22,7 @@ mod teams;
 mod test_support;
 mod untagged;
 
+use crate::deadline::Deadline;
 use crate::ner::EntityType;
 use crate::offsets::Span;
 
@@ -95,13 +96,30 @@ pub fn find_entities(text: &str, sentences: &[Span]) -> Vec<FoundEntity> {
 /// [`find_entities`] over sentences already cut into tokens (byte spans into `text`), as gold
 /// data comes.
 pub fn find_entities_in_tokens(text: &str, sentences: Vec<Vec<Span>>) -> Vec<FoundEntity> {
+    find_entities_within(text, sentences, Deadline::NEVER)
+}
+
+/// [`find_entities_in_tokens`] until `deadline`: once it has passed, the tagger stops at the next
+/// sentence and the passes after it are skipped, so the entities are partial, and
+/// [`crate::analyze_within`] drops them at its next check.
+pub fn find_entities_within(
+    text: &str,
+    sentences: Vec<Vec<Span>>,
+    deadline: Deadline,
+) -> Vec<FoundEntity> {
     let sentence_tokens: Vec<SentenceTokens> = sentences
         .into_iter()
         .map(|tokens| SentenceTokens { tokens })
         .collect();
-    let named = mentions::named_mentions(text, &sentence_tokens);
+    let named = mentions::named_mentions(text, &sentence_tokens, deadline);
+    if deadline.passed() {
+        return Vec::new();
+    }
     let mut entities = grouping::group(text, &named);
     roles::assign_roles(text, &sentence_tokens, &named, &mut entities);
+    if deadline.passed() {
+        return Vec::new();
+    }
     coref::attach_pronouns_and_nominals(text, &sentence_tokens, &mut entities);
     entities.retain(|e| !e.mentions.is_empty());
     for entity in &mut entities {

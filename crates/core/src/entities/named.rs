@@ -63,3 +63,57 @@ pub(super) fn replace_overlapping(mentions: &mut Vec<NamedMention>, replacement:
     mentions.push(replacement);
     mentions.sort_by_key(|m| (m.sentence_idx, m.token_start));
 }
+
+/// Named mentions split by sentence, for the passes that read and rewrite one sentence's
+/// mentions at a time (`patterns.rs`). Each pass used to scan and re-sort every mention of the
+/// text for every phrase it found, which made a long text with many street names or events
+/// quadratic; a sentence's own mentions are few.
+pub(super) struct BySentence {
+    sentences: Vec<Vec<NamedMention>>,
+    /// Where each mention went, in the order they came: (sentence, position in it).
+    places: Vec<(usize, usize)>,
+}
+
+impl BySentence {
+    pub(super) fn new(mentions: Vec<NamedMention>) -> BySentence {
+        let n_sentences = mentions
+            .iter()
+            .map(|m| m.sentence_idx + 1)
+            .max()
+            .unwrap_or(0);
+        let mut sentences = vec![Vec::new(); n_sentences];
+        let mut places = Vec::with_capacity(mentions.len());
+        for mention in mentions {
+            let sentence = &mut sentences[mention.sentence_idx];
+            places.push((mention.sentence_idx, sentence.len()));
+            sentence.push(mention);
+        }
+        BySentence { sentences, places }
+    }
+
+    /// One sentence's mentions, in the order they came.
+    pub(super) fn sentence(&mut self, sentence_idx: usize) -> &mut Vec<NamedMention> {
+        if sentence_idx >= self.sentences.len() {
+            self.sentences.resize(sentence_idx + 1, Vec::new());
+        }
+        &mut self.sentences[sentence_idx]
+    }
+
+    /// All mentions again, as [`replace_overlapping`] over the whole list would have left them:
+    /// sorted by sentence and first token once anything was replaced (a stable sort, ties in the
+    /// order they came), else in the order they came.
+    pub(super) fn into_mentions(self, replaced: bool) -> Vec<NamedMention> {
+        if replaced {
+            let mut sentences = self.sentences;
+            for sentence in &mut sentences {
+                sentence.sort_by_key(|m| m.token_start);
+            }
+            sentences.into_iter().flatten().collect()
+        } else {
+            self.places
+                .iter()
+                .map(|&(sentence_idx, at)| self.sentences[sentence_idx][at].clone())
+                .collect()
+        }
+    }
+}

@@ -14,7 +14,7 @@
 use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::named::{mention_at, replace_overlapping, NamedMention};
+use super::named::{mention_at, replace_overlapping, BySentence, NamedMention};
 use super::SentenceTokens;
 use crate::gazetteer::{self, CITY, CONTINUES, COUNTRY, NATIONALITY, ORGANISATION, REGION};
 use crate::lexicon;
@@ -173,9 +173,12 @@ fn type_of_entry(class: u8) -> Option<EntityType> {
 pub(super) fn keep_gazetteer_entries_whole(
     text: &str,
     sentences: &[SentenceTokens],
-    mentions: &mut Vec<NamedMention>,
+    all_mentions: &mut Vec<NamedMention>,
 ) {
+    let mut by_sentence = BySentence::new(std::mem::take(all_mentions));
+    let mut replaced = false;
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let mentions = by_sentence.sentence(sentence_idx);
         let forms: Vec<std::borrow::Cow<'_, str>> = sentence
             .words(text)
             .into_iter()
@@ -216,9 +219,11 @@ pub(super) fn keep_gazetteer_entries_whole(
             if inside && !already && (!overlapping.is_empty() || untagged_place) {
                 let replacement = mention_at(sentences, sentence_idx, start, entry_end, entry_type);
                 replace_overlapping(mentions, replacement);
+                replaced = true;
             }
         }
     }
+    *all_mentions = by_sentence.into_mentions(replaced);
 }
 
 /// Named events of `data/gazetteer/events.txt` ("World Cup", "WORLD CUP", "Tour de France"): the
@@ -227,9 +232,12 @@ pub(super) fn keep_gazetteer_entries_whole(
 pub(super) fn named_events(
     text: &str,
     sentences: &[SentenceTokens],
-    mentions: &mut Vec<NamedMention>,
+    all_mentions: &mut Vec<NamedMention>,
 ) {
+    let mut by_sentence = BySentence::new(std::mem::take(all_mentions));
+    let mut replaced = false;
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let mentions = by_sentence.sentence(sentence_idx);
         let forms: Vec<std::borrow::Cow<'_, str>> = sentence
             .words(text)
             .into_iter()
@@ -275,11 +283,13 @@ pub(super) fn named_events(
                 {
                     let event = mention_at(sentences, sentence_idx, start, end, EntityType::Event);
                     replace_overlapping(mentions, event);
+                    replaced = true;
                 }
                 _ => {}
             }
         }
     }
+    *all_mentions = by_sentence.into_mentions(replaced);
 }
 
 /// Capitalised words before a street word a street name may have ("Martin Luther King Jr
@@ -293,9 +303,12 @@ const MAX_STREET_NAME_WORDS: usize = 4;
 pub(super) fn street_names(
     text: &str,
     sentences: &[SentenceTokens],
-    mentions: &mut Vec<NamedMention>,
+    all_mentions: &mut Vec<NamedMention>,
 ) {
+    let mut by_sentence = BySentence::new(std::mem::take(all_mentions));
+    let mut replaced = false;
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let mentions = by_sentence.sentence(sentence_idx);
         let words = sentence.words(text);
         for (end_idx, word) in words.iter().enumerate().skip(1) {
             if !STREET_WORDS.contains(word) {
@@ -331,8 +344,10 @@ pub(super) fn street_names(
             }
             let street = mention_at(sentences, sentence_idx, start, end, EntityType::Loc);
             replace_overlapping(mentions, street);
+            replaced = true;
         }
     }
+    *all_mentions = by_sentence.into_mentions(replaced);
 }
 
 /// "Lord Ahmed of Rotherham", "Baroness Warsi of Dewsbury": a peerage title, one or two
@@ -341,9 +356,12 @@ pub(super) fn street_names(
 pub(super) fn peer_names(
     text: &str,
     sentences: &[SentenceTokens],
-    mentions: &mut Vec<NamedMention>,
+    all_mentions: &mut Vec<NamedMention>,
 ) {
+    let mut by_sentence = BySentence::new(std::mem::take(all_mentions));
+    let mut replaced = false;
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let mentions = by_sentence.sentence(sentence_idx);
         let words = sentence.words(text);
         for idx in 0..words.len() {
             if !PEERAGE_TITLES.contains(words[idx]) {
@@ -369,8 +387,10 @@ pub(super) fn peer_names(
             }
             let peer = mention_at(sentences, sentence_idx, idx, place_end, EntityType::Person);
             replace_overlapping(mentions, peer);
+            replaced = true;
         }
     }
+    *all_mentions = by_sentence.into_mentions(replaced);
 }
 
 /// Moves clerical and honorific titles out of a name: "Ayatollah al- Uzma Sayyid Ali Khamenei",
@@ -533,9 +553,12 @@ fn could_be_organisation_name(words: &[&str]) -> bool {
 pub(super) fn organisations_named_by_context(
     text: &str,
     sentences: &[SentenceTokens],
-    mentions: &mut Vec<NamedMention>,
+    all_mentions: &mut Vec<NamedMention>,
 ) {
+    let mut by_sentence = BySentence::new(std::mem::take(all_mentions));
+    let mut replaced = false;
     for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let mentions = by_sentence.sentence(sentence_idx);
         let words = sentence.words(text);
         let mut found: Vec<(usize, usize)> = Vec::new();
         for (noun_idx, noun) in words.iter().enumerate() {
@@ -576,9 +599,11 @@ pub(super) fn organisations_named_by_context(
             {
                 let organisation = mention_at(sentences, sentence_idx, start, end, EntityType::Org);
                 replace_overlapping(mentions, organisation);
+                replaced = true;
             }
         }
     }
+    *all_mentions = by_sentence.into_mentions(replaced);
 }
 
 #[cfg(test)]

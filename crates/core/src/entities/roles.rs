@@ -7,13 +7,14 @@
 //! between commas after the name when it opens with a title word or "former". It does not judge
 //! whether a role is still current.
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::named::NamedMention;
 use super::{FoundEntity, SentenceTokens};
 use crate::lexicon;
 use crate::ner::EntityType;
+use crate::offsets::Span;
 
 /// Capitalised words that never premodify a role ("The", "However").
 static OPENERS: LazyLock<HashSet<&'static str>> =
@@ -39,13 +40,28 @@ pub fn assign_roles(
     named: &[NamedMention],
     entities: &mut [FoundEntity],
 ) {
+    // Both lookups were scans of every named mention, once per mention and once per word walked
+    // back, which made a long text quadratic: the first named mention of each span, and the
+    // (sentence, token) places inside a named mention of another type than person.
+    let mut named_by_span: HashMap<Span, &NamedMention> = HashMap::default();
+    let mut in_other_mention: HashSet<(usize, usize)> = HashSet::default();
+    for named_mention in named {
+        named_by_span
+            .entry(named_mention.span)
+            .or_insert(named_mention);
+        if named_mention.entity_type != EntityType::Person {
+            for token_idx in named_mention.token_start..named_mention.token_end {
+                in_other_mention.insert((named_mention.sentence_idx, token_idx));
+            }
+        }
+    }
     for entity in entities
         .iter_mut()
         .filter(|e| e.entity_type == EntityType::Person)
     {
-        let mut roles: Vec<String> = Vec::new();
+        let mut roles = Roles::default();
         for mention in &entity.mentions {
-            let Some(named_mention) = named.iter().find(|m| m.span == mention.span) else {
+            let Some(&named_mention) = named_by_span.get(&mention.span) else {
                 continue;
             };
             let sentence = &sentences[named_mention.sentence_idx];
@@ -55,12 +71,8 @@ pub fn assign_roles(
             let mut has_title = false;
             while start > 0 {
                 let previous = word(start - 1);
-                let in_other_mention = named.iter().any(|m| {
-                    m.sentence_idx == named_mention.sentence_idx
-                        && m.token_start < start
-                        && start - 1 < m.token_end
-                        && m.entity_type != EntityType::Person
-                });
+                let in_other_mention =
+                    in_other_mention.contains(&(named_mention.sentence_idx, start - 1));
                 if is_title_word(previous) {
                     has_title = true;
                 } else if !(in_other_mention
@@ -75,7 +87,7 @@ pub fn assign_roles(
                 let role = text[sentence.tokens[start].start
                     ..sentence.tokens[named_mention.token_start - 1].end]
                     .to_string();
-                push_role(&mut roles, role);
+                roles.push(role);
             }
             // Apposition: ", former commander of the British Armed Forces,".
             let after = named_mention.token_end;
@@ -98,17 +110,28 @@ pub fn assign_roles(
                         let role = text
                             [sentence.tokens[after + 1].start..sentence.tokens[end - 1].end]
                             .to_string();
-                        push_role(&mut roles, role);
+                        roles.push(role);
                     }
                 }
             }
         }
-        entity.roles = roles;
+        entity.roles = roles.in_order;
     }
 }
 
-fn push_role(roles: &mut Vec<String>, role: String) {
-    if !roles.iter().any(|known| known.eq_ignore_ascii_case(&role)) {
-        roles.push(role);
+/// A person's roles in the order first written, each once whatever its ASCII case.
+#[derive(Default)]
+struct Roles {
+    in_order: Vec<String>,
+    /// The roles ASCII-lower-cased: a set, since a person named thousands of times with many
+    /// roles made a scan of the list quadratic.
+    seen: HashSet<String>,
+}
+
+impl Roles {
+    fn push(&mut self, role: String) {
+        if self.seen.insert(role.to_ascii_lowercase()) {
+            self.in_order.push(role);
+        }
     }
 }

@@ -41,6 +41,7 @@ use std::ops::Range;
 use super::cues::CueMatch;
 use super::speaker::{self, MentionIndex};
 use super::{FoundQuote, Passage, PostWords};
+use crate::deadline::Deadline;
 use crate::entities::FoundEntity;
 use crate::ner::EntityType;
 use crate::offsets::Span;
@@ -97,7 +98,10 @@ struct Reader<'a> {
     index: MentionIndex,
 }
 
-/// Finds the attributions of a text: direct, mixed and indirect quotes with their speakers.
+/// Finds the attributions of a text: direct, mixed and indirect quotes with their speakers; past
+/// `deadline` it stops at the next sentence and returns none.
+// The layers it reads are separate values of `analyze`; a struct of them would exist only here.
+#[allow(clippy::too_many_arguments)]
 pub fn attribute(
     text: &str,
     paragraphs: &[Span],
@@ -106,6 +110,7 @@ pub fn attribute(
     passages: &[Passage],
     entities: &[FoundEntity],
     posts: &[PostWords],
+    deadline: Deadline,
 ) -> Vec<FoundQuote> {
     let reader = Reader::new(
         text,
@@ -115,7 +120,7 @@ pub fn attribute(
         passages,
         entities,
     );
-    reader.run(posts)
+    reader.run(posts, deadline)
 }
 
 impl<'a> Reader<'a> {
@@ -189,13 +194,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn run(&self, posts: &[PostWords]) -> Vec<FoundQuote> {
+    fn run(&self, posts: &[PostWords], deadline: Deadline) -> Vec<FoundQuote> {
         let mut claimed = vec![false; self.passages.len()];
         let mut quotes: Vec<(usize, FoundQuote)> = Vec::new(); // (sentence, quote)
         let mut skip_to_sentence = 0;
         for (s_idx, range) in self.sentences.iter().enumerate() {
             if s_idx < skip_to_sentence {
                 continue;
+            }
+            // Past the deadline the quotes are dropped by the caller: stop reading.
+            if deadline.passed() {
+                return Vec::new();
             }
             if let Some((clause, next_sentence)) = self.transcript_turn(s_idx) {
                 if let Some(quote) = self.quote_of(clause, s_idx, &mut claimed, &quotes, posts) {

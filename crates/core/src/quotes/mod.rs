@@ -18,6 +18,7 @@ mod speaker;
 
 pub use marks::{quoted_passages, Passage};
 
+use crate::deadline::Deadline;
 use crate::entities::{FoundEntity, MentionKind};
 use crate::offsets::Span;
 use cues::Cue;
@@ -94,7 +95,33 @@ pub fn find_quotes(
     entities: &[FoundEntity],
     posts: &[PostWords],
 ) -> Vec<FoundQuote> {
+    find_quotes_within(
+        text,
+        paragraphs,
+        sentences,
+        sentence_tokens,
+        entities,
+        posts,
+        Deadline::NEVER,
+    )
+}
+
+/// [`find_quotes`] until `deadline`: once it has passed, the clause reader stops at the next
+/// sentence, so the quotes are partial, and [`crate::analyze_within`] drops them at its next
+/// check.
+pub fn find_quotes_within(
+    text: &str,
+    paragraphs: &[Span],
+    sentences: &[Span],
+    sentence_tokens: &[Vec<Span>],
+    entities: &[FoundEntity],
+    posts: &[PostWords],
+    deadline: Deadline,
+) -> Vec<FoundQuote> {
     let passages = quoted_passages(text, paragraphs);
+    if deadline.passed() {
+        return Vec::new();
+    }
     let mut quotes = clauses::attribute(
         text,
         paragraphs,
@@ -103,6 +130,7 @@ pub fn find_quotes(
         &passages,
         entities,
         posts,
+        deadline,
     );
     quotes.extend(posts.iter().map(|post| {
         FoundQuote {

@@ -25,9 +25,14 @@ impl Reader<'_> {
         quotes: &mut Vec<(usize, FoundQuote)>,
     ) {
         let mut fragments = Vec::new();
-        // Whether `quotes` is in text order yet: the first passage placed sorts it, the later
-        // ones are inserted in place (sorting again for each was quadratic in long texts).
-        let mut in_order = false;
+        // `quotes` is kept in text order (by first span, stably) and passages come in text
+        // order, so the quotes that start before a passage are a prefix of `quotes` that only
+        // grows, and a passage placed is inserted after that prefix. The quote just before a
+        // passage — the one of that prefix ending last, the later one on a tie — is therefore
+        // kept as the prefix grows instead of found by reading every quote for every passage,
+        // which made long texts quadratic.
+        quotes.sort_by_key(|(_, q)| first_start(q));
+        let mut before = QuotesBefore::default();
         for (p, passage) in self.passages.iter().enumerate() {
             if claimed[p] {
                 continue;
@@ -46,7 +51,7 @@ impl Reader<'_> {
             let paragraph = self.paragraph_of(start);
             // `“…” ― Sonya Herridge`: a dash and a name after the passage sign it.
             if let Some(speaker) = self.signature_after(passage) {
-                push_passage(quotes, &mut in_order, s_idx, passage, Some(speaker));
+                push_passage(quotes, s_idx, passage, Some(speaker));
                 continue;
             }
             // "Thornberry launched a scathing attack: “…”": a colon hands the passage to the
@@ -60,16 +65,15 @@ impl Reader<'_> {
                         speaker::resolve(self.text, source, self.entities, &self.index)
                     });
                     if speaker.is_some() {
-                        push_passage(quotes, &mut in_order, s_idx, passage, speaker);
+                        push_passage(quotes, s_idx, passage, speaker);
                         continue;
                     }
                 }
             }
             // The quote just before it, in this paragraph or the one before.
-            let previous = quotes
-                .iter_mut()
-                .filter(|(_, q)| q.spans.first().is_some_and(|s| s.start < start))
-                .max_by_key(|(_, q)| q.spans.last().map_or(0, |s| s.end))
+            let previous = before
+                .latest(quotes, start)
+                .map(|quote_idx| &mut quotes[quote_idx])
                 .filter(|(_, q)| {
                     q.kind != QuoteKind::Post
                         && q.spans
@@ -92,7 +96,7 @@ impl Reader<'_> {
                     let speaker = previous
                         .and_then(|(_, q)| q.speaker.clone())
                         .map(|s| FoundSpeaker { mention: None, ..s });
-                    push_passage(quotes, &mut in_order, s_idx, passage, speaker);
+                    push_passage(quotes, s_idx, passage, speaker);
                 }
             }
         }
@@ -170,18 +174,48 @@ impl Reader<'_> {
     }
 }
 
+/// Where a quote starts: its first span's start.
+fn first_start(quote: &FoundQuote) -> usize {
+    quote.spans.first().map_or(0, |s| s.start)
+}
+
+/// The quotes that start before the passage being placed: how many of `quotes` (a prefix, in
+/// text order) and which of them ends last.
+#[derive(Default)]
+struct QuotesBefore {
+    n_before: usize,
+    latest: Option<usize>,
+}
+
+impl QuotesBefore {
+    /// The index of the quote that starts before `start` and ends last (the later one in
+    /// `quotes` on a tie, as `max_by_key` chooses). `start` never decreases from call to call,
+    /// and quotes are only inserted after the prefix read so far, so each quote is read once.
+    fn latest(&mut self, quotes: &[(usize, FoundQuote)], start: usize) -> Option<usize> {
+        let last_end = |quote: &FoundQuote| quote.spans.last().map_or(0, |s| s.end);
+        while self.n_before < quotes.len() && first_start(&quotes[self.n_before].1) < start {
+            let candidate = &quotes[self.n_before].1;
+            let ends_later = self
+                .latest
+                .is_none_or(|latest| last_end(candidate) >= last_end(&quotes[latest].1));
+            if !candidate.spans.is_empty() && ends_later {
+                self.latest = Some(self.n_before);
+            }
+            self.n_before += 1;
+        }
+        self.latest
+    }
+}
+
 /// Adds a passage as a direct quote with no cue of its own, keeping quotes in text order (by
-/// their first span, ties in the order they came). `in_order` says whether `quotes` is sorted
-/// already; the first call sorts it, later ones insert after every quote that starts no later,
+/// their first span, ties in the order they came): after every quote that starts no later,
 /// which is where a stable sort would put it.
 fn push_passage(
     quotes: &mut Vec<(usize, FoundQuote)>,
-    in_order: &mut bool,
     s_idx: usize,
     passage: &Passage,
     speaker: Option<FoundSpeaker>,
 ) {
-    let first_start = |quote: &FoundQuote| quote.spans.first().map_or(0, |s| s.start);
     let quote = (
         s_idx,
         FoundQuote {
@@ -193,15 +227,9 @@ fn push_passage(
             channel: None,
         },
     );
-    if *in_order {
-        let key = first_start(&quote.1);
-        let at = quotes.partition_point(|(_, q)| first_start(q) <= key);
-        quotes.insert(at, quote);
-    } else {
-        quotes.push(quote);
-        quotes.sort_by_key(|(_, q)| first_start(q));
-        *in_order = true;
-    }
+    let key = first_start(&quote.1);
+    let at = quotes.partition_point(|(_, q)| first_start(q) <= key);
+    quotes.insert(at, quote);
 }
 
 #[cfg(test)]
