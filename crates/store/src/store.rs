@@ -90,6 +90,41 @@ impl StoredKeys {
     }
 }
 
+/// The corpus's own consistency checks that read alike in SQLite and PostgreSQL, each a query
+/// counting the rows that break an invariant (`check` runs these and its backend's own).
+pub(crate) const CONSISTENCY_CHECKS: &[(&str, &str)] = &[
+    (
+        "articles whose story is missing",
+        "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story)",
+    ),
+    (
+        "stories without articles",
+        "SELECT count(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.story = s.id)",
+    ),
+    (
+        "near-copies outside their original's story",
+        "SELECT count(*) FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of
+                 WHERE a.duplicate_of IS NOT NULL AND (o.id IS NULL OR o.story != a.story)",
+    ),
+    (
+        "articles missing from the search index",
+        "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM search)",
+    ),
+    (
+        "merged-away story ids that name a story again",
+        "SELECT count(*) FROM story_aliases x JOIN stories s ON s.id = x.old",
+    ),
+    (
+        "story aliases leading to no story",
+        "SELECT count(*) FROM story_aliases x WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = x.story)",
+    ),
+    (
+        "story counts out of step",
+        "SELECT count(*) FROM stories s WHERE s.articles + s.duplicates !=
+                 (SELECT count(*) FROM articles a WHERE a.story = s.id)",
+    ),
+];
+
 /// A corpus of analysed articles, their stories and the views over them.
 ///
 /// **Invariant:** after every call returns (and after a crash at any point), every stored article

@@ -156,34 +156,9 @@ impl SqliteStore {
         }
         let checks = [
             (
-                "articles whose story is missing",
-                "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story)",
-            ),
-            (
-                "stories without articles",
-                "SELECT count(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.story = s.id)",
-            ),
-            (
-                "near-copies outside their original's story",
-                "SELECT count(*) FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of
-                 WHERE a.duplicate_of IS NOT NULL AND (o.id IS NULL OR o.story != a.story)",
-            ),
-            (
-                "articles missing from the search index",
-                "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM search)",
-            ),
-            (
                 "stories whose listing is out of step with their articles",
                 "SELECT count(*) FROM stories s WHERE json_array_length(s.listing) !=
                  (SELECT count(*) FROM articles a WHERE a.story = s.id)",
-            ),
-            (
-                "merged-away story ids that name a story again",
-                "SELECT count(*) FROM story_aliases x JOIN stories s ON s.id = x.old",
-            ),
-            (
-                "story aliases leading to no story",
-                "SELECT count(*) FROM story_aliases x WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = x.story)",
             ),
             (
                 "placed originals out of step with the story engine's count",
@@ -191,13 +166,12 @@ impl SqliteStore {
                  THEN 0 ELSE (SELECT count(*) FROM articles WHERE placed = 1 AND duplicate_of IS NULL)
                       - (SELECT value FROM story_engine WHERE key = 'originals') END",
             ),
-            (
-                "story counts out of step",
-                "SELECT count(*) FROM stories s WHERE s.articles + s.duplicates !=
-                 (SELECT count(*) FROM articles a WHERE a.story = s.id)",
-            ),
         ];
-        for (what, sql) in checks {
+        for (what, sql) in crate::store::CONSISTENCY_CHECKS
+            .iter()
+            .copied()
+            .chain(checks)
+        {
             let n: i64 = self
                 .connection
                 .query_row(sql, [], |row| row.get(0))
