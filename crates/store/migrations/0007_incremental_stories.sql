@@ -58,3 +58,5 @@ CREATE INDEX articles_unplaced ON articles(rowid) WHERE placed = 0;
 -- of articles was read whole and sorted for its newest 24.
 CREATE INDEX articles_story_newest ON articles(story, published IS NULL, published DESC, rowid DESC)
     WHERE duplicate_of IS NULL AND placed = 1;
+-- A moved original's near-copies follow it: found by this index, not by reading every article.
+CREATE INDEX articles_by_original ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;

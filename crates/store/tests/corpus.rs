@@ -757,7 +757,7 @@ fn a_version_2_database_gains_the_story_listings_the_story_update_would_write() 
                  CREATE INDEX stories_by_last_seen ON stories(last_seen);
                  DROP TABLE term_df; DROP TABLE story_postings; DROP TABLE copy_bands;
                  DROP TABLE story_aliases; DROP TABLE story_events; DROP TABLE story_engine;
-                 DROP INDEX articles_unplaced; DROP INDEX articles_story_newest;
+                 DROP INDEX articles_unplaced; DROP INDEX articles_story_newest; DROP INDEX articles_by_original;
                  ALTER TABLE articles DROP COLUMN placed;
                  PRAGMA user_version = 2;",
             )

@@ -49,3 +49,5 @@ CREATE INDEX articles_unplaced ON articles(rowid) WHERE NOT placed;
 -- A story's newest originals, read for every candidate's story (see SQLite's 0007).
 CREATE INDEX articles_story_newest ON articles(story, (published IS NULL), published DESC, rowid DESC)
     WHERE duplicate_of IS NULL AND placed;
+-- A moved original's near-copies follow it (see SQLite's 0007).
+CREATE INDEX articles_by_original ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;

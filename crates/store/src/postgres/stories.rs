@@ -200,7 +200,13 @@ pub(super) fn place_batch(
     url: &str,
     config: &StoryConfig,
 ) -> std::result::Result<bool, Failure> {
-    if engine_counter(transaction, "rebuild")? != 0 {
+    let waiting: i64 = transaction
+        .query_one("SELECT count(*) FROM articles WHERE NOT placed", &[])?
+        .get(0);
+    let originals = engine_counter(transaction, "originals")?;
+    if engine_counter(transaction, "rebuild")? != 0
+        || incremental::rebuild_is_cheaper(waiting as u64, originals as u64)
+    {
         rebuild(transaction, url, config)?;
         return Ok(true);
     }

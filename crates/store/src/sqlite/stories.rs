@@ -252,7 +252,14 @@ pub(super) fn place_batch(
         path: path.to_string(),
         source,
     };
-    if engine_counter(transaction, "rebuild").map_err(wrap)? != 0 {
+    let waiting: i64 = transaction
+        .prepare_cached("SELECT count(*) FROM articles WHERE placed = 0")
+        .and_then(|mut statement| statement.query_row([], |row| row.get(0)))
+        .map_err(wrap)?;
+    let originals = engine_counter(transaction, "originals").map_err(wrap)?;
+    if engine_counter(transaction, "rebuild").map_err(wrap)? != 0
+        || incremental::rebuild_is_cheaper(waiting as u64, originals as u64)
+    {
         rebuild(transaction, path, config, cache)?;
         return Ok(true);
     }

@@ -34,6 +34,14 @@ use crate::Result;
 /// Most articles placed in one call; a backend calls [`place`] again while articles wait.
 pub const MAX_BATCH: usize = 500;
 
+/// Whether to cluster everything at once instead of placing batch by batch: when more articles
+/// wait than are placed (a first ingest, a large import) and more than one batch, the batch engine
+/// is both cheaper (10,000 new articles: ~10 s instead of ~96 s in 500-article batches) and its
+/// answer is the one streaming only approximates.
+pub fn rebuild_is_cheaper(waiting: u64, placed_originals: u64) -> bool {
+    waiting > MAX_BATCH as u64 && waiting > placed_originals
+}
+
 /// Document frequencies over the stored originals, for the terms of one neighbourhood.
 #[derive(Debug, Clone, Default)]
 pub struct Frequencies {
