@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use newslens_store::{SqliteStore, Store, StoryConfig, StoryFilter};
+use newslens_store::{SqliteStore, Store, StoryFilter};
 use newslens_testkit::{TempNats, TempPostgres};
 use support::synthetic_corpus;
 
@@ -62,29 +62,7 @@ fn spawn_worker(url: &str, db: &str) -> Child {
 /// stories compared are those `stories --rebuild` makes, a function of the stored articles alone.
 fn corpus_shape(db: &Path) -> (Vec<String>, Vec<Vec<String>>, usize) {
     let mut store = SqliteStore::open(db).unwrap();
-    assert_eq!(store.check().unwrap(), Vec::<String>::new());
-    store.rebuild_stories(&StoryConfig::default()).unwrap();
-    assert_eq!(store.check().unwrap(), Vec::<String>::new());
-    let stories = store
-        .stories(&StoryFilter {
-            limit: None,
-            ..StoryFilter::default()
-        })
-        .unwrap();
-    let mut story_sets: Vec<Vec<String>> = stories
-        .iter()
-        .map(|story| {
-            let mut ids: Vec<String> = store
-                .story_articles(&story.id)
-                .unwrap()
-                .into_iter()
-                .map(|article| article.article.id)
-                .collect();
-            ids.sort();
-            ids
-        })
-        .collect();
-    story_sets.sort();
+    let story_sets = newslens_testkit::rebuilt_story_sets(&mut store);
     let mut ids: Vec<String> = story_sets.iter().flatten().cloned().collect();
     ids.sort();
     (ids, story_sets, store.counts().unwrap().quotes)

@@ -92,30 +92,7 @@ async fn worker(settings: WorkerSettings, db: String) -> WorkerReport {
 /// batches arrived in), after checking that every article is in exactly one story.
 fn corpus_shape(db: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut store = SqliteStore::open(db).unwrap();
-    assert_eq!(store.check().unwrap(), Vec::<String>::new());
-    store
-        .rebuild_stories(&newslens_store::StoryConfig::default())
-        .unwrap();
-    let stories = store
-        .stories(&StoryFilter {
-            limit: None,
-            ..StoryFilter::default()
-        })
-        .unwrap();
-    let mut story_sets: Vec<Vec<String>> = stories
-        .iter()
-        .map(|story| {
-            let mut ids: Vec<String> = store
-                .story_articles(&story.id)
-                .unwrap()
-                .into_iter()
-                .map(|article| article.article.id)
-                .collect();
-            ids.sort();
-            ids
-        })
-        .collect();
-    story_sets.sort();
+    let story_sets = newslens_testkit::rebuilt_story_sets(&mut store);
     let mut ids: Vec<String> = story_sets.iter().flatten().cloned().collect();
     ids.sort();
     (ids, story_sets)

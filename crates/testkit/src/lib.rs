@@ -29,6 +29,38 @@ mod nats;
 
 pub use nats::{TempNats, REQUIRE_NATS};
 
+use newslens_store::{Store, StoryConfig, StoryFilter};
+
+/// A corpus's stories as `stories --rebuild` makes them (incremental placement may depend on the
+/// order batches arrived in; a rebuild depends on the stored articles alone): each story's article
+/// ids sorted, the stories sorted. Checks the corpus's invariants before and after the rebuild.
+pub fn rebuilt_story_sets(store: &mut dyn Store) -> Vec<Vec<String>> {
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    store.rebuild_stories(&StoryConfig::default()).unwrap();
+    assert_eq!(store.check().unwrap(), Vec::<String>::new());
+    let filter = StoryFilter {
+        limit: None,
+        ..StoryFilter::default()
+    };
+    let mut story_sets: Vec<Vec<String>> = store
+        .stories(&filter)
+        .unwrap()
+        .iter()
+        .map(|story| {
+            let mut ids: Vec<String> = store
+                .story_articles(&story.id)
+                .unwrap()
+                .into_iter()
+                .map(|article| article.article.id)
+                .collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    story_sets.sort();
+    story_sets
+}
+
 use std::fs::File;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;

@@ -55,7 +55,7 @@ impl Tag {
             return Tag::Outside;
         }
         let entity_type = EntityType::ALL[(index - 1) / 2];
-        if (index - 1) % 2 == 0 {
+        if (index - 1).is_multiple_of(2) {
             Tag::Begin(entity_type)
         } else {
             Tag::Inside(entity_type)

@@ -39,7 +39,7 @@ impl SqliteStore {
             STEPS_BETWEEN_CHECKS,
             Some(move || {
                 n_checks = n_checks.wrapping_add(1);
-                if n_checks % FLAG_CHECKS_PER_CLOCK == 0 {
+                if n_checks.is_multiple_of(FLAG_CHECKS_PER_CLOCK) {
                     watched.is_spent()
                 } else {
                     watched.is_abandoned()
