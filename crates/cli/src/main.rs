@@ -13,6 +13,7 @@ mod corpus;
 mod database;
 mod eval;
 mod eval_stories;
+mod export;
 mod follow;
 mod ingest;
 mod output;
@@ -76,6 +77,9 @@ enum Command {
     Entity(corpus::EntityArgs),
     /// Full-text search over the corpus, with filters.
     Search(corpus::SearchArgs),
+    /// Write a corpus table (articles, quotes, entities, mentions, stories, loaded) as JSON
+    /// lines, CSV, Parquet or GDELT GKG-style TSV, streamed.
+    Export(export::ExportArgs),
     /// Serve the JSON API and the web pages over the corpus (default http://127.0.0.1:8080/).
     Serve(serve::ServeArgs),
     /// Score an extractor against gold data (precision, recall, F1).
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
         Command::Quotes(args) => corpus::quotes(&args).map(|()| 0),
         Command::Entity(args) => corpus::entity(&args).map(|()| 0),
         Command::Search(args) => corpus::search(&args).map(|()| 0),
+        Command::Export(args) => export::run(&args).map(|()| 0),
         Command::Serve(args) => serve::run(&args).map(|()| 0),
         Command::Eval(command) => eval::run(&command).map(|()| 0),
         Command::Bench(command) => bench::run(&command).map(|()| 0),

@@ -293,6 +293,21 @@ impl Store for RestartingStore {
     fn story(&self, id: &str) -> newslens_store::Result<Option<newslens_store::StorySummary>> {
         self.inner.story(id)
     }
+    fn scan_articles(
+        &self,
+        scan: &newslens_store::ArticleScan,
+        after: Option<newslens_store::ArticleCursor>,
+        limit: usize,
+    ) -> newslens_store::Result<newslens_store::ArticlePage> {
+        self.inner.scan_articles(scan, after, limit)
+    }
+    fn scan_stories(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> newslens_store::Result<newslens_store::StoryPage> {
+        self.inner.scan_stories(after, limit)
+    }
     fn article(&self, id: &str) -> newslens_store::Result<Option<newslens_store::StoredArticle>> {
         self.inner.article(id)
     }

@@ -36,6 +36,7 @@ pub mod features;
 pub mod fetch_log;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+pub mod scan;
 pub mod search_syntax;
 pub mod sqlite;
 pub mod stories;
@@ -52,7 +53,8 @@ pub use fetch_log::FeedValidators;
 pub use open::{is_postgres_url, open, redact_url};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
-pub use record::{prepare, ArticleRecord, StoredArticle};
+pub use record::{prepare, quote_subjects, ArticleRecord, StoredArticle};
+pub use scan::{ArticleCursor, ArticlePage, ArticleScan, StoryPage};
 pub use search_syntax::{MAX_PREFIX_TERMS, MAX_SEARCH_TERMS, MIN_PREFIX_CHARS};
 pub use sqlite::SqliteStore;
 pub use store::{update_stories, within_budget, AddOutcome, AlreadyStored, Store, StoredKeys};

@@ -140,8 +140,9 @@ pub(crate) fn name_keys(name: &str) -> (String, String) {
     (key, last)
 }
 
-/// Names of the entities a quote mentions inside its own words, its speaker excepted.
-pub(crate) fn quote_subjects(article: &Article, quote_idx: usize) -> Vec<String> {
+/// Names of the entities a quote mentions inside its own words, its speaker excepted: what the
+/// store files the quote as being about (`newslens quotes --about`), sorted.
+pub fn quote_subjects(article: &Article, quote_idx: usize) -> Vec<String> {
     let quote = &article.quotes[quote_idx];
     let speaker_entity = quote.speaker.as_ref().and_then(|speaker| speaker.entity);
     let mut names = BTreeSet::new();

@@ -14,6 +14,7 @@
 use crate::budget::ReadBudget;
 use crate::fetch_log::FeedValidators;
 use crate::record::{ArticleRecord, StoredArticle};
+use crate::scan::{ArticleCursor, ArticlePage, ArticleScan, StoryPage};
 use crate::stories::StoryConfig;
 use crate::views::{
     CorpusCounts, EntityReport, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
@@ -184,6 +185,19 @@ pub trait Store {
     /// Full-text search, best first.
     fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>>;
 
+    /// At most `limit` of the articles `scan` selects, in storage order, starting after `after`
+    /// (from the first when `None`): a whole corpus read a page at a time (`scan.rs`).
+    fn scan_articles(
+        &self,
+        scan: &ArticleScan,
+        after: Option<ArticleCursor>,
+        limit: usize,
+    ) -> Result<ArticlePage>;
+
+    /// At most `limit` stories in id order, after the story id `after` (from the first when
+    /// `None`), without their merge and split events.
+    fn scan_stories(&self, after: Option<&str>, limit: usize) -> Result<StoryPage>;
+
     /// Checks the corpus's invariants (every article in exactly one existing story, every
     /// near-copy's original stored and in the same story, the search index, the story listings
     /// and the story engine's tables in step) and the database's own consistency where it has a
@@ -275,6 +289,17 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
         (**self).search(query)
+    }
+    fn scan_articles(
+        &self,
+        scan: &ArticleScan,
+        after: Option<ArticleCursor>,
+        limit: usize,
+    ) -> Result<ArticlePage> {
+        (**self).scan_articles(scan, after, limit)
+    }
+    fn scan_stories(&self, after: Option<&str>, limit: usize) -> Result<StoryPage> {
+        (**self).scan_stories(after, limit)
     }
     fn check(&self) -> Result<Vec<String>> {
         (**self).check()

@@ -17,6 +17,7 @@
 
 mod budget;
 mod migrations;
+mod scan;
 mod stories;
 mod tsquery;
 mod views;
@@ -33,6 +34,7 @@ use crate::budget::ReadBudget;
 use crate::fetch_log::FeedValidators;
 use crate::open::redact_url;
 use crate::record::{decompress_json, ArticleRecord, StoredArticle};
+use crate::scan::{ArticleCursor, ArticlePage, ArticleScan, StoryPage};
 use crate::store::{AddOutcome, Store, StoredKeys};
 use crate::stories::StoryConfig;
 use crate::views::{
@@ -360,6 +362,19 @@ impl Store for PostgresStore {
 
     fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
         views::search(self, query)
+    }
+
+    fn scan_articles(
+        &self,
+        scan: &ArticleScan,
+        after: Option<ArticleCursor>,
+        limit: usize,
+    ) -> Result<ArticlePage> {
+        scan::articles(self, scan, after, limit)
+    }
+
+    fn scan_stories(&self, after: Option<&str>, limit: usize) -> Result<StoryPage> {
+        scan::stories(self, after, limit)
     }
 
     fn check(&self) -> Result<Vec<String>> {

@@ -24,10 +24,10 @@ use crate::views::{
 use crate::{Result, StoreError};
 
 /// The columns of a story summary, `listing` being its articles as JSON.
-const SUMMARY_COLUMNS: &str = "id, title, first_seen, last_seen, quotes, entities, listing";
+pub(super) const SUMMARY_COLUMNS: &str = "id, title, first_seen, last_seen, quotes, entities, listing";
 
 /// A summary row; its JSON lists must parse.
-fn summary(store: &PostgresStore, row: &postgres::Row) -> Result<StorySummary> {
+pub(super) fn summary(store: &PostgresStore, row: &postgres::Row) -> Result<StorySummary> {
     let id: String = row.get(0);
     let refused = |error: serde_json::Error| StoreError::Invalid {
         url: store.url.clone(),

@@ -12,6 +12,7 @@
 mod budget;
 mod fetch_log;
 mod migrations;
+mod scan;
 mod stories;
 mod views;
 
@@ -24,6 +25,7 @@ use newslens_contract::Article;
 use crate::budget::ReadBudget;
 use crate::fetch_log::FeedValidators;
 use crate::record::{ArticleRecord, StoredArticle};
+use crate::scan::{ArticleCursor, ArticlePage, ArticleScan, StoryPage};
 use crate::store::{AddOutcome, Store, StoredKeys};
 use crate::stories::StoryConfig;
 use crate::views::{
@@ -393,6 +395,21 @@ impl Store for SqliteStore {
             },
         })
     }
+    fn scan_articles(
+        &self,
+        scan: &ArticleScan,
+        after: Option<ArticleCursor>,
+        limit: usize,
+    ) -> Result<ArticlePage> {
+        scan::articles(&self.connection, scan, after, limit, |source| {
+            self.error(source)
+        })
+    }
+
+    fn scan_stories(&self, after: Option<&str>, limit: usize) -> Result<StoryPage> {
+        scan::stories(&self.connection, after, limit, |source| self.error(source))
+    }
+
     fn check(&self) -> Result<Vec<String>> {
         SqliteStore::check(self)
     }
