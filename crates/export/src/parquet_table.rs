@@ -46,7 +46,9 @@ fn data_type(kind: ColumnType) -> DataType {
         ColumnType::Float => DataType::Float64,
         ColumnType::Bool => DataType::Boolean,
         ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
-        ColumnType::TextList => DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))),
+        ColumnType::TextList => {
+            DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+        }
         ColumnType::IntList => {
             DataType::List(Arc::new(Field::new_list_field(DataType::Int64, true)))
         }
@@ -155,12 +157,19 @@ impl<W: Write + Send> Parquet<W> {
             writer,
             schema,
             columns,
-            builders: columns.iter().map(|column| Builder::new(column.kind)).collect(),
+            builders: columns
+                .iter()
+                .map(|column| Builder::new(column.kind))
+                .collect(),
         })
     }
 
     fn flush_batch(&mut self) -> Result<()> {
-        if self.builders.first().is_none_or(|builder| builder.len() == 0) {
+        if self
+            .builders
+            .first()
+            .is_none_or(|builder| builder.len() == 0)
+        {
             return Ok(());
         }
         let arrays: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();

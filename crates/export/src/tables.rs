@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use newslens_contract::{Article, MentionKind};
-use newslens_store::{quote_subjects, StorySummary, StoredArticle};
+use newslens_store::{quote_subjects, StoredArticle, StorySummary};
 
 use crate::columns::{Column, ColumnType as T, Value};
 
@@ -102,7 +102,11 @@ const ARTICLE_COLUMNS: &[Column] = &[
     Column::optional("positive", T::Float, "% of words in the positive lexicon"),
     Column::optional("negative", T::Float, "% of words in the negative lexicon"),
     Column::optional("polarity", T::Float, "positive + negative"),
-    Column::optional("activity_density", T::Float, "% of words that are active verbs"),
+    Column::optional(
+        "activity_density",
+        T::Float,
+        "% of words that are active verbs",
+    ),
     Column::optional(
         "self_group_density",
         T::Float,
@@ -158,7 +162,11 @@ const QUOTE_COLUMNS: &[Column] = &[
         T::Bool,
         "whether the verb is neutral (said) rather than evaluative (claimed)",
     ),
-    Column::optional("channel", T::Text, "where it was said (twitter, interview…)"),
+    Column::optional(
+        "channel",
+        T::Text,
+        "where it was said (twitter, interview…)",
+    ),
     Column::required(
         "about",
         T::TextList,
@@ -345,7 +353,9 @@ pub fn article_rows(table: Table, stored: &StoredArticle, emit: &mut dyn FnMut(V
 fn article_row(stored: &StoredArticle) -> Vec<Value> {
     let article: &Article = &stored.article;
     let tone = article.tone.as_ref();
-    let figure = |pick: fn(&newslens_contract::Tone) -> f64| tone.map_or(Value::Null, |tone| Value::Float(pick(tone)));
+    let figure = |pick: fn(&newslens_contract::Tone) -> f64| {
+        tone.map_or(Value::Null, |tone| Value::Float(pick(tone)))
+    };
     vec![
         Value::Text(article.id.clone()),
         Value::Text(stored.story.clone()),
@@ -391,9 +401,21 @@ pub fn story_row(story: &StorySummary) -> Vec<Value> {
         Value::int(story.articles.len() - n_duplicates),
         Value::int(n_duplicates),
         Value::int(story.quotes),
-        Value::TextList(story.articles.iter().map(|article| article.id.clone()).collect()),
+        Value::TextList(
+            story
+                .articles
+                .iter()
+                .map(|article| article.id.clone())
+                .collect(),
+        ),
         Value::TextList(outlets.into_iter().map(str::to_string).collect()),
-        Value::TextList(story.entities.iter().map(|entity| entity.name.clone()).collect()),
+        Value::TextList(
+            story
+                .entities
+                .iter()
+                .map(|entity| entity.name.clone())
+                .collect(),
+        ),
     ]
 }
 
@@ -418,7 +440,12 @@ mod tests {
         for table in Table::ALL {
             assert_eq!(Table::from_name(table.name()), Some(table));
             let names: BTreeSet<&str> = table.columns().iter().map(|column| column.name).collect();
-            assert_eq!(names.len(), table.columns().len(), "{} repeats a column", table.name());
+            assert_eq!(
+                names.len(),
+                table.columns().len(),
+                "{} repeats a column",
+                table.name()
+            );
         }
         assert_eq!(Table::from_name("people"), None);
     }

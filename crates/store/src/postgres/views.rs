@@ -24,7 +24,8 @@ use crate::views::{
 use crate::{Result, StoreError};
 
 /// The columns of a story summary, `listing` being its articles as JSON.
-pub(super) const SUMMARY_COLUMNS: &str = "id, title, first_seen, last_seen, quotes, entities, listing";
+pub(super) const SUMMARY_COLUMNS: &str =
+    "id, title, first_seen, last_seen, quotes, entities, listing";
 
 /// A summary row; its JSON lists must parse.
 pub(super) fn summary(store: &PostgresStore, row: &postgres::Row) -> Result<StorySummary> {

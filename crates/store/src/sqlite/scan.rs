@@ -76,7 +76,10 @@ pub(super) fn stories(
         ))
         .map_err(&error)?;
     let stories = statement
-        .query_map(params![after.unwrap_or(""), limit as i64], super::views::summary)
+        .query_map(
+            params![after.unwrap_or(""), limit as i64],
+            super::views::summary,
+        )
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(&error)?;
     let next = match stories.last() {

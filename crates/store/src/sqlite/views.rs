@@ -20,7 +20,8 @@ use crate::search_syntax::{check_cost, too_many_terms, MAX_SEARCH_TERMS};
 
 /// The columns of a story summary, `listing` being its articles as JSON (see
 /// `LISTED_ARTICLE` in `mod.rs`): a listing reads the stories table alone.
-pub(super) const SUMMARY_COLUMNS: &str = "id, title, first_seen, last_seen, quotes, entities, listing";
+pub(super) const SUMMARY_COLUMNS: &str =
+    "id, title, first_seen, last_seen, quotes, entities, listing";
 
 pub(super) fn summary(row: &rusqlite::Row) -> rusqlite::Result<StorySummary> {
     // Parsed from SQLite's own buffer, without copying each JSON text into a String first.
