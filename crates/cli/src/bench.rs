@@ -32,6 +32,9 @@ pub enum BenchCommand {
     /// against a plain ingest of the same input.
     #[cfg(feature = "queue")]
     Queue(crate::bench_queue::BenchQueueArgs),
+    /// Export a table of an existing corpus in each format; report rows/s, file size and peak
+    /// memory (which should not grow with the corpus).
+    Export(crate::bench_export::BenchExportArgs),
 }
 
 #[derive(Args)]
@@ -91,6 +94,7 @@ pub fn run(command: &BenchCommand) -> Result<()> {
             Ok(())
         }
         BenchCommand::Serve(args) => crate::bench_serve::run(args),
+        BenchCommand::Export(args) => crate::bench_export::run(args),
         BenchCommand::Hostile(args) => run_hostile(args),
         #[cfg(feature = "queue")]
         BenchCommand::Queue(args) => crate::bench_queue::run(args),

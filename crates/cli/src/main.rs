@@ -6,6 +6,7 @@
 
 mod analyze;
 mod bench;
+mod bench_export;
 #[cfg(feature = "queue")]
 mod bench_queue;
 mod bench_serve;

@@ -47,7 +47,7 @@ pub use batch::{
     Analysed, Defaults, Done, Input, Pipeline, Prepared, Settings, DEFAULT_TIME_BUDGET,
 };
 pub use chunks::{records_of, Chunks, CHUNK_BYTES, CHUNK_RECORDS};
-pub use clock::{peak_memory_kib, process_cpu_time, thread_cpu_time};
+pub use clock::{peak_memory_kib, process_cpu_time, resident_memory_kib, thread_cpu_time};
 pub use ingest::{ingest, store_chunks, Event, IngestReport, Stored};
 
 /// What can stop a pipeline (a failed input never does: it is reported and the rest goes on).
