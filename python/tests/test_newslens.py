@@ -31,7 +31,9 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
 def newslens_cli():
-    """The CLI binary next to this checkout, if built (for comparing contracts)."""
+    """The CLI binary ($NEWSLENS_BIN, else next to this checkout), if built."""
+    if os.environ.get("NEWSLENS_BIN"):
+        return pathlib.Path(os.environ["NEWSLENS_BIN"])
     for profile in ("release", "debug"):
         target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
         binary = target / profile / "newslens"
