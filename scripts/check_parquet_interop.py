@@ -1,5 +1,6 @@
 """Reads newslens Parquet exports with pyarrow and DuckDB and checks them against the CSV export
-of the same table: same rows, same columns, typed timestamps and list columns.
+of the same table: same rows, same columns, typed timestamps and list columns; and the GKG
+export as GDELT files are read (27 tab-separated fields a line).
 
     python scripts/check_parquet_interop.py --newslens target/release/newslens --db news.db
 
@@ -64,10 +65,20 @@ def main():
                     if kind != pa.timestamp("us", tz="UTC"):
                         fail(f"{table}.{name} is {kind}, not timestamp[us, UTC]")
 
-            (n_duck,) = duckdb.sql(f"SELECT count(*) FROM read_parquet('{parquet_path}')").fetchone()
+            ((n_duck,),) = duckdb.sql(f"SELECT count(*) FROM read_parquet('{parquet_path}')").fetchall()
             if n_duck != len(records):
                 fail(f"{table}: DuckDB read {n_duck} rows, CSV has {len(records)}")
             print(f"  {table:<9} {len(records):>7} rows: pyarrow and DuckDB agree with the CSV export")
+
+        # GKG the way GDELT's files are read: tab-separated, no header, no quoting, 27 fields.
+        gkg_path = folder / "articles.gkg.tsv"
+        export(args.newslens, args.db, "articles", "gkg", gkg_path)
+        with open(gkg_path, newline="", encoding="utf-8") as handle:
+            gkg = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+        n_articles = pq.read_table(folder / "articles.parquet").num_rows
+        if len(gkg) != n_articles or any(len(record) != 27 for record in gkg):
+            fail(f"gkg: {len(gkg)} records for {n_articles} articles, or a record without 27 fields")
+        print(f"  gkg       {len(gkg):>7} records of 27 tab-separated fields")
 
         quotes = folder / "quotes.parquet"
         speakers = duckdb.sql(
