@@ -145,7 +145,7 @@ fn analyze(
 fn record_of(item: &Bound<'_, PyAny>, idx: usize) -> PyResult<Record> {
     let default_origin = || Origin::line("<analyze_many>", idx + 1);
     if let Ok(text) = item.cast::<PyString>() {
-        return record(default_origin(), Some(text.to_str()?.to_string()), None, None, None);
+        return record(default_origin(), Some(text.extract::<String>()?), None, None, None);
     }
     let Ok(dict) = item.cast::<PyDict>() else {
         return Err(PyTypeError::new_err(format!(
@@ -296,8 +296,9 @@ struct Corpus {
 }
 
 impl Corpus {
+    /// A store error as the CLI words it (the store's messages name the database already).
     fn failed(&self, error: impl std::fmt::Display) -> PyErr {
-        CorpusError::new_err(format!("{}: {error}", self.shown))
+        CorpusError::new_err(error.to_string())
     }
 
     fn with_store<T: Send>(

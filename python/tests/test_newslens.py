@@ -19,7 +19,7 @@ RESCUE = (
 )
 COUNCIL = (
     "Tendring council postponed a vote on 200 seafront flats on Wednesday. "
-    '"We need to hear from residents first," said council leader Sarah Patel. '
+    '"We need to hear from residents first," said Sarah Patel, the council leader. '
     "Opponents called the plan a disgrace."
 )
 BAKERY = (
@@ -164,15 +164,17 @@ def test_corpus_answers_stories_quotes_and_search(corpus):
     chen = corpus.quotes(speaker="Chen")
     assert [quote["speaker"] for quote in chen] == ["Maria Chen"]
     assert chen[0]["outlet"] == "Harbour Gazette"
-    assert corpus.quotes(outlet="courier")[0]["speaker"] == "Sarah Patel"
-    assert corpus.quotes(since="2024-03-05")[0]["speaker"] == "Sarah Patel"
-    assert corpus.quotes(until="2024-03-04")[0]["speaker"] == "Maria Chen"
+    courier = corpus.quotes(outlet="courier")
+    assert "Sarah Patel" in [quote["speaker"] for quote in courier]
+    assert {quote["outlet"] for quote in courier} == {"Coast Courier"}
+    assert {quote["outlet"] for quote in corpus.quotes(since="2024-03-05")} == {"Coast Courier"}
+    assert {quote["outlet"] for quote in corpus.quotes(until="2024-03-04")} == {"Harbour Gazette"}
     hits = corpus.search("sourdough")
     assert [hit["outlet"] for hit in hits] == ["Valley Echo"]
     with pytest.raises(ValueError):
         corpus.quotes(since="last week")
     with pytest.raises(newslens.CorpusError):
-        corpus.search('"unclosed')
+        corpus.search("a*")  # a prefix under three letters is refused, as by the CLI
 
 
 def test_corpus_exports_files(corpus, tmp_path):

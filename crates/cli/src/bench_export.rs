@@ -28,6 +28,13 @@ pub struct BenchExportArgs {
     /// Formats to measure, comma-separated (jsonl, csv, parquet; gkg with --table articles).
     #[arg(long, value_name = "LIST", default_value = "parquet,csv,jsonl")]
     formats: String,
+    /// Only articles published on or before this date (to export a part of the corpus and see
+    /// whether memory follows the number of rows).
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// Only articles published on or after this date.
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
 }
 
 pub fn run(args: &BenchExportArgs) -> Result<()> {
@@ -64,9 +71,12 @@ pub fn run(args: &BenchExportArgs) -> Result<()> {
         let before_kib = resident_memory_kib();
         let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
         let started = Instant::now();
+        let mut request = ExportRequest::new(table, format);
+        request.scan.since = args.since.clone();
+        request.scan.until = args.until.clone();
         let summary = export(
             &*store,
-            &ExportRequest::new(table, format),
+            &request,
             std::io::BufWriter::with_capacity(1 << 16, file),
         )?;
         let seconds = started.elapsed().as_secs_f64();
