@@ -93,7 +93,11 @@ pub fn run(args: &BenchExportArgs) -> Result<()> {
             bytes as f64 / 1e6,
             before_kib as f64 / 1024.0,
             peak_kib as f64 / 1024.0,
-            if reset { "" } else { " (peak of the process so far: VmHWM could not be reset)" }
+            if reset {
+                ""
+            } else {
+                " (peak of the process so far: VmHWM could not be reset)"
+            }
         );
         let _ = std::fs::remove_file(&path);
     }
