@@ -132,6 +132,17 @@ pub fn find_quotes_within(
         posts,
         deadline,
     );
+    // A post is its author's statement as a whole: words in quotation marks inside it (a talk's
+    // title, a place's name, a scare quote) and the clauses read in it are not quotes of their
+    // own.
+    quotes.retain(|quote| {
+        !posts.iter().any(|post| {
+            quote
+                .spans
+                .iter()
+                .all(|span| post.span.start <= span.start && span.end <= post.span.end)
+        })
+    });
     quotes.extend(posts.iter().map(|post| {
         FoundQuote {
             spans: vec![post.span],

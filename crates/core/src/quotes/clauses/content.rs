@@ -9,7 +9,9 @@ use std::ops::Range;
 
 use super::super::cues::{cue_at, CueMatch};
 use super::reach::Tail;
-use super::words::{ends_right_source, is_aux_or_adverb, is_quote_mark, opens_adverbial};
+use super::words::{
+    ends_right_source, is_aux_or_adverb, is_quote_mark, opens_adverbial, opens_circumstance,
+};
 use super::{ranges_of, Clause, Content, Reader};
 use crate::offsets::Span;
 
@@ -57,7 +59,7 @@ impl Reader<'_> {
             self.content_after_cue(&site, that_at, colon_at)?
         };
         if let Content::Tokens(ranges) = &content {
-            if !self.reports_a_statement(&site, ranges, that_at) {
+            if !self.reports_a_statement(&site, ranges, that_at, colon_at) {
                 return None;
             }
         }
@@ -313,6 +315,7 @@ impl Reader<'_> {
         site: &CueSite,
         ranges: &[Range<usize>],
         that_at: Option<usize>,
+        colon_at: Option<usize>,
     ) -> bool {
         let quotes_words = ranges
             .iter()
@@ -321,6 +324,30 @@ impl Reader<'_> {
         // "…, attacking the embassy": an evaluative participle is an act, not speech, unless
         // it quotes or reports with "that".
         if site.shares_subject && !site.cue.cue.neutral && !quotes_words && that_at.is_none() {
+            return false;
+        }
+        // "ripped into the council after the vote", "took aim at the plan": a verb of judging
+        // followed by its target names an act; words were said only when they are quoted or
+        // reported with "that" or after a colon.
+        let content_after_cue = ranges.first().is_some_and(|r| r.start >= site.cue_end);
+        if site.cue.cue.takes_target
+            && content_after_cue
+            && !quotes_words
+            && that_at.is_none()
+            && colon_at.is_none()
+        {
+            return false;
+        }
+        // "spoke on Saturday at the gala", "resigned when the war began": content after the
+        // cue that opens with a preposition or a conjunction is the act's circumstance.
+        if content_after_cue
+            && !quotes_words
+            && that_at.is_none()
+            && colon_at.is_none()
+            && ranges
+                .first()
+                .is_some_and(|r| opens_circumstance(&self.toks[r.start].lower))
+        {
             return false;
         }
         // "called the plan a mistake" reports a judgement; "called on", "called to",
