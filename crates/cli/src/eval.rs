@@ -97,7 +97,7 @@ pub struct EvalLoadedArgs {
     min_precision: f64,
     /// With --folds: what becomes of names, titles, identity nouns and function words in spans
     /// (kept; dropped: spans made only of them are dropped; trimmed: also cut from the edges).
-    #[arg(long, default_value = "dropped")]
+    #[arg(long, default_value = "trimmed")]
     identity_words: String,
     /// The precision/recall curve over the tagger's bias on "not loaded": with --folds, the
     /// held-out PTC figures at each bias; with --basil, the shipped tagger's own-voice rate and
@@ -266,8 +266,8 @@ impl EvalLoadedArgs {
                 },
                 identity_words: match self.identity_words.as_str() {
                     "kept" => IdentityWords::Kept,
-                    "trimmed" => IdentityWords::Trimmed,
-                    _ => IdentityWords::Dropped,
+                    "dropped" => IdentityWords::Dropped,
+                    _ => IdentityWords::Trimmed,
                 },
             },
             ..TrainOptions::default()

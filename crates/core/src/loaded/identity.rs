@@ -77,10 +77,18 @@ pub(super) fn drop_identity_words(
             kept.push(loaded);
             continue;
         }
-        let content_last = (first..last)
-            .rev()
-            .find(|idx| !is_identity(*idx))
-            .unwrap_or(content_first);
+        // At the end, a function word goes only with a name cut after it ("slammed the X" →
+        // "slammed"): the lexicon's expressions may end in one ("ripped into").
+        let mut content_last = last - 1;
+        let mut cut_name = false;
+        while content_last > content_first && is_identity(content_last) {
+            let function_word = is_function_word(text, tokens[content_last]);
+            if function_word && !cut_name {
+                break;
+            }
+            cut_name |= !function_word;
+            content_last -= 1;
+        }
         let start = tokens[content_first].start.max(loaded.span.start);
         let end = tokens[content_last].end.min(loaded.span.end);
         kept.push(LoadedSpan {
@@ -120,6 +128,13 @@ fn is_identity_token(text: &str, tokens: &[Span], token_idx: usize, names: &[Spa
     // nationality); the sentence's first word, or the first after a quotation mark, is
     // capitalised anyway.
     first_char.is_uppercase() && !opens_sentence(text, tokens, token_idx)
+}
+
+/// Whether the token is a closed-class word or punctuation (not a name or identity noun).
+fn is_function_word(text: &str, token: Span) -> bool {
+    let word = &text[token.start..token.end];
+    !word.chars().next().is_some_and(char::is_alphanumeric)
+        || CLOSED_CLASS.contains(word.to_lowercase().as_str())
 }
 
 /// Whether the token opens its sentence or the words after a quotation mark, a colon or a dash.
@@ -205,6 +220,19 @@ mod tests {
                 &["Lina Ortiz"]
             ),
             ["bungled", "cronies gloated"]
+        );
+    }
+
+    #[test]
+    fn a_function_word_ending_an_expression_stays_unless_a_name_is_cut_after_it() {
+        let text = "She tore into the plan and then lashed out at the Harbour Trust.";
+        assert_eq!(
+            trimmed(
+                text,
+                &["tore into", "lashed out at the Harbour Trust"],
+                &["Harbour Trust"]
+            ),
+            ["tore into", "lashed out"]
         );
     }
 

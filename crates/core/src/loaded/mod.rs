@@ -128,7 +128,7 @@ impl Default for DecodeOptions {
             lexicon_spans: true,
             gap_tokens: GAP_TOKENS,
             scare_quotes: ScareQuoteSpans::Confirmed,
-            identity_words: IdentityWords::Dropped,
+            identity_words: IdentityWords::Trimmed,
         }
     }
 }

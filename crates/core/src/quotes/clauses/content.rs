@@ -448,6 +448,33 @@ mod tests {
     }
 
     #[test]
+    fn a_verb_of_judging_with_only_an_object_is_no_statement() {
+        for text in [
+            "Councillor Ana Lopez has ripped into the harbour board after the vote on Monday.",
+            "The union took aim at the ferry company over its new timetable.",
+            "Tom Reddy praised the volunteers who rebuilt the pier last spring.",
+        ] {
+            assert!(summary(text).is_empty(), "{text}: {:?}", summary(text));
+        }
+    }
+
+    #[test]
+    fn a_verb_of_judging_with_that_or_quoted_words_reports_speech() {
+        let found = summary("Ana Lopez attacked the plan, saying that it would ruin the harbour.");
+        assert!(found.iter().any(|q| q.0 == "it would ruin the harbour"), "{found:?}");
+        let found = summary("Tom Reddy slammed the board for its “reckless and shabby” plan.");
+        assert!(found.iter().any(|q| q.0.contains("reckless and shabby")), "{found:?}");
+    }
+
+    #[test]
+    fn a_circumstance_after_the_cue_is_not_what_was_said() {
+        let found = summary("The mayor spoke at the harbour festival when the boats came in.");
+        assert!(found.is_empty(), "{found:?}");
+        let found = summary("The mayor spoke about the need for a new pier.");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
     fn indirect_speech_with_that() {
         let text = "The mayor, Ana Lopez, insisted that the bridge would open in June.";
         let found = summary(text);
