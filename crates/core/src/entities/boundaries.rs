@@ -64,7 +64,13 @@ pub(super) fn institutions_across_of(
                     && m.entity_type == EntityType::Person
             });
             if !overlaps_person {
-                found.push(mention_at(sentences, sentence_idx, start, end, EntityType::Org));
+                found.push(mention_at(
+                    sentences,
+                    sentence_idx,
+                    start,
+                    end,
+                    EntityType::Org,
+                ));
             }
             idx = end;
         }
@@ -85,7 +91,10 @@ pub(super) fn institutions_across_of(
 fn opens_sentence_only(word: &str) -> bool {
     let lower = word.to_lowercase();
     lexicon::items(include_str!("../../data/english_function_words.txt")).any(|w| w == lower)
-        || matches!(lower.as_str(), "an" | "our" | "their" | "its" | "this" | "that")
+        || matches!(
+            lower.as_str(),
+            "an" | "our" | "their" | "its" | "this" | "that"
+        )
 }
 
 /// The end of "of [the] <capitalised words>" starting at token `at`, or `None`.

@@ -66,14 +66,18 @@ pub(super) fn drop_identity_words(
             kept.push(loaded);
             continue;
         }
-        let is_identity =
-            |token_idx: usize| is_identity_token(text, tokens, token_idx, names);
+        let is_identity = |token_idx: usize| is_identity_token(text, tokens, token_idx, names);
         let Some(content_first) = (first..last).find(|idx| !is_identity(*idx)) else {
             continue;
         };
         // A label keeps the name it is pinned on ("Crooked X" is PTC's name-calling span); a
         // scare quote keeps its marks.
-        if !trim || matches!(loaded.category, LoadedCategory::ScareQuote | LoadedCategory::Label) {
+        if !trim
+            || matches!(
+                loaded.category,
+                LoadedCategory::ScareQuote | LoadedCategory::Label
+            )
+        {
             kept.push(loaded);
             continue;
         }
@@ -203,7 +207,12 @@ mod tests {
         assert_eq!(
             trimmed(
                 text,
-                &["reporter Dana Welk", "Harbour Trust", "Danish officials", "an"],
+                &[
+                    "reporter Dana Welk",
+                    "Harbour Trust",
+                    "Danish officials",
+                    "an"
+                ],
                 &["Dana Welk", "Harbour Trust"]
             ),
             Vec::<String>::new()

@@ -416,12 +416,12 @@ impl FoldScore {
                 &names,
                 &train.decode,
             )
-                .iter()
-                .map(|l| {
-                    let span = offsets.span(l.span);
-                    (span.start, span.end, l.category.as_str())
-                })
-                .collect::<Vec<_>>()
+            .iter()
+            .map(|l| {
+                let span = offsets.span(l.span);
+                (span.start, span.end, l.category.as_str())
+            })
+            .collect::<Vec<_>>()
         };
         let found = char_spans(model);
         let predicted = mask(n_chars, found.iter().map(|(s, e, _)| (*s, *e)));
@@ -525,7 +525,8 @@ impl BasilRates {
 
     /// Spans per 1,000 words over all the articles.
     fn per_thousand(&self, counts: &[usize]) -> f64 {
-        1000.0 * counts.iter().sum::<usize>() as f64 / self.words.iter().sum::<usize>().max(1) as f64
+        1000.0 * counts.iter().sum::<usize>() as f64
+            / self.words.iter().sum::<usize>().max(1) as f64
     }
 
     /// Each article's rate per 1,000 words.

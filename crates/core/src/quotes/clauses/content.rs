@@ -461,9 +461,15 @@ mod tests {
     #[test]
     fn a_verb_of_judging_with_that_or_quoted_words_reports_speech() {
         let found = summary("Ana Lopez attacked the plan, saying that it would ruin the harbour.");
-        assert!(found.iter().any(|q| q.0 == "it would ruin the harbour"), "{found:?}");
+        assert!(
+            found.iter().any(|q| q.0 == "it would ruin the harbour"),
+            "{found:?}"
+        );
         let found = summary("Tom Reddy slammed the board for its “reckless and shabby” plan.");
-        assert!(found.iter().any(|q| q.0.contains("reckless and shabby")), "{found:?}");
+        assert!(
+            found.iter().any(|q| q.0.contains("reckless and shabby")),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -35,8 +35,11 @@ static SOURCE_CUE_FILLERS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/source_cue_fillers.txt")));
 static RIGHT_SOURCE_ENDERS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/right_source_enders.txt")));
-static CIRCUMSTANCE_OPENERS: WordSet =
-    LazyLock::new(|| word_set(include_str!("../../../data/quotes/circumstance_openers.txt")));
+static CIRCUMSTANCE_OPENERS: WordSet = LazyLock::new(|| {
+    word_set(include_str!(
+        "../../../data/quotes/circumstance_openers.txt"
+    ))
+});
 static NOUN_LIKE_CUES: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/noun_like_cues.txt")));
 static TITLE_ANNOUNCERS: WordSet =
