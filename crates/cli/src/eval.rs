@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
-use newslens_core::loaded::{DecodeOptions, ScareQuoteSpans, TrainOptions};
+use newslens_core::loaded::{DecodeOptions, IdentityWords, ScareQuoteSpans, TrainOptions};
 use newslens_core::ner::{shipped_model, Model};
 use newslens_eval::evaluate::{loaded, ner, quotes, seeds};
 
@@ -91,6 +91,19 @@ pub struct EvalLoadedArgs {
     /// 0 keeps --none-bias.
     #[arg(long, default_value_t = TrainOptions::default().tuning_folds)]
     tuning_folds: usize,
+    /// With --folds: the precision the tuned bias must reach on the tuning folds (as `train
+    /// loaded` takes it).
+    #[arg(long, default_value_t = TrainOptions::default().min_precision)]
+    min_precision: f64,
+    /// With --folds: what becomes of names, titles, identity nouns and function words in spans
+    /// (kept; dropped: spans made only of them are dropped; trimmed: also cut from the edges).
+    #[arg(long, default_value = "trimmed")]
+    identity_words: String,
+    /// The precision/recall curve over the tagger's bias on "not loaded": with --folds, the
+    /// held-out PTC figures at each bias; with --basil, the shipped tagger's own-voice rate and
+    /// rank correlation at each bias.
+    #[arg(long)]
+    curve: bool,
     /// The feature table has 2^BITS rows (for --folds).
     #[arg(long, default_value_t = TrainOptions::default().bits)]
     bits: u32,
@@ -213,7 +226,7 @@ fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
             let folds = gold.cross_validate(&loaded::CrossValidation {
                 n_folds,
                 train: args.train_options(),
-                sweep_biases: args.sweep,
+                sweep_biases: args.sweep || args.curve,
             });
             print!("{folds}");
             if let Some(path) = &args.fold_errors {
@@ -224,6 +237,9 @@ fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
     }
     if let Some(dir) = &args.basil {
         print!("{}", loaded::basil(dir)?);
+        if args.curve {
+            print!("{}", loaded::basil_curve(dir, &loaded::curve_biases())?);
+        }
     }
     Ok(())
 }
@@ -235,6 +251,7 @@ impl EvalLoadedArgs {
             epochs: self.epochs,
             none_bias: self.none_bias,
             tuning_folds: self.tuning_folds,
+            min_precision: self.min_precision,
             bits: self.bits,
             decode: DecodeOptions {
                 join_lexicon: !self.drop_at_lexicon,
@@ -246,6 +263,11 @@ impl EvalLoadedArgs {
                     "all" => ScareQuoteSpans::All,
                     "ignored" => ScareQuoteSpans::Ignored,
                     _ => ScareQuoteSpans::Confirmed,
+                },
+                identity_words: match self.identity_words.as_str() {
+                    "kept" => IdentityWords::Kept,
+                    "dropped" => IdentityWords::Dropped,
+                    _ => IdentityWords::Trimmed,
                 },
             },
             ..TrainOptions::default()

@@ -91,6 +91,10 @@ pub struct TrainLoadedArgs {
     /// Tune the bias by cross-validation over this many folds of the corpus (0: keep --none-bias).
     #[arg(long, default_value_t = LoadedTrainOptions::default().tuning_folds)]
     tuning_folds: usize,
+    /// The tuned bias is the best F1 among those whose precision on the tuning folds reaches
+    /// this (the reader's operating point: precision first).
+    #[arg(long, default_value_t = LoadedTrainOptions::default().min_precision)]
+    min_precision: f64,
 }
 
 impl TrainLoadedArgs {
@@ -101,6 +105,7 @@ impl TrainLoadedArgs {
             epochs: self.epochs,
             none_bias: self.none_bias,
             tuning_folds: self.tuning_folds,
+            min_precision: self.min_precision,
             ..LoadedTrainOptions::default()
         }
     }

@@ -50,6 +50,35 @@ pub fn warm_up() {
 /// assert_eq!(over.to_string(), "analysis ran past its time budget of 0 s");
 /// ```
 pub fn analyze_within(document: &Document, deadline: Deadline) -> Result<Article, OverBudget> {
+    analyze_layers(
+        document,
+        deadline,
+        loaded::shipped_model(),
+        &loaded::DecodeOptions::default(),
+    )
+}
+
+/// [`analyze`] with another loaded-language tagger or decoding than the shipped ones: for
+/// evaluations that trace the loaded layer's precision and recall over the tagger's bias with
+/// every other layer as shipped.
+pub fn analyze_with_loaded(
+    document: &Document,
+    model: &loaded::LoadedModel,
+    decode: &loaded::DecodeOptions,
+) -> Article {
+    match analyze_layers(document, Deadline::NEVER, model, decode) {
+        Ok(article) => article,
+        Err(OverBudget { .. }) => unreachable!("a deadline that never comes never passes"),
+    }
+}
+
+/// The layers, in order, with the given loaded-language tagger and decoding.
+fn analyze_layers(
+    document: &Document,
+    deadline: Deadline,
+    loaded_model: &loaded::LoadedModel,
+    loaded_decode: &loaded::DecodeOptions,
+) -> Result<Article, OverBudget> {
     let text = document.text.as_str();
     deadline.check()?;
     let paragraphs = segment::paragraphs(text);
@@ -87,7 +116,14 @@ pub fn analyze_within(document: &Document, deadline: Deadline) -> Result<Article
     let sentence_tones = tone::sentence_tones(text, &sentence_tokens, &quoted);
     let (article_tone, narrative_tone) = tone::article_tones(&sentence_tones);
     deadline.check()?;
-    let loaded_spans = loaded::find_loaded(text, &sentence_tokens, &quoted);
+    let loaded_spans = loaded::find_loaded_with(
+        loaded_model,
+        text,
+        &sentence_tokens,
+        &quoted,
+        &entities::name_spans(&found_entities),
+        loaded_decode,
+    );
     deadline.check()?;
 
     let offsets = CharOffsets::new(text);

@@ -9,7 +9,7 @@
 use super::consistency::make_types_consistent;
 use super::named::{is_initial, surface_key, NamedMention};
 use super::untagged::{add_untagged_groups, add_untagged_organisations, add_untagged_repeats};
-use super::{patterns, teams, SentenceTokens};
+use super::{boundaries, patterns, teams, SentenceTokens};
 use crate::deadline::Deadline;
 use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
 use crate::offsets::Span;
@@ -63,6 +63,9 @@ pub fn named_mentions(
     teams::sports_teams(text, sentences, &mut mentions);
     add_untagged_repeats(text, sentences, &mut mentions);
     join_organisation_runs(text, &mut mentions);
+    boundaries::institutions_across_of(text, sentences, &mut mentions);
+    boundaries::titles_ending_organisations(text, sentences, &mut mentions);
+    boundaries::drop_generic_place_words(text, &mut mentions);
     mentions
 }
 

@@ -4,12 +4,14 @@
 //! Steps, each in its own module: `mentions.rs` tags every sentence and makes types consistent per
 //! surface form (a name typed PERSON once is PERSON throughout) and finds untagged repeats, after
 //! `patterns.rs` fixes mentions by the phrases around them (peers, honorifics, "the X group") and
-//! `teams.rs` makes the towns of a sports report's results clubs;
+//! `teams.rs` makes the towns of a sports report's results clubs, and `boundaries.rs` fixes the
+//! edges of names once all are known (institutions over "of", headline phrases, compass points);
 //! `grouping.rs` joins mentions of one entity ("Jeremy Corbyn" … "Corbyn", "IRGC" after its
 //! definition, "US" and "United States"); `roles.rs` reads titles and appositions ("Labour leader",
 //! "Colonel", ", former commander of …"); `coref.rs` attaches pronouns and nominals. Spans are
 //! byte offsets; the analysis converts them.
 
+mod boundaries;
 mod consistency;
 mod coref;
 mod grouping;
@@ -56,6 +58,18 @@ pub struct FoundEntity {
     pub roles: Vec<String>,
     /// Mentions in text order.
     pub mentions: Vec<EntityMention>,
+}
+
+/// The byte spans of every mention by name ("Jeremy Corbyn", "Hezbollah", "Iranian"), in no
+/// particular order: the words a layer judging the outlet's wording must not take for its
+/// judgement.
+pub fn name_spans(entities: &[FoundEntity]) -> Vec<Span> {
+    entities
+        .iter()
+        .flat_map(|entity| &entity.mentions)
+        .filter(|mention| mention.kind == MentionKind::Name)
+        .map(|mention| mention.span)
+        .collect()
 }
 
 /// The tokens of one sentence, as byte spans.

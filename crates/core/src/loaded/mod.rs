@@ -15,6 +15,7 @@
 //! quotes or speakers, and it does not compute tone (see [`crate::tone`]).
 
 mod features;
+mod identity;
 mod lexicon;
 mod model;
 mod scare_quotes;
@@ -39,8 +40,9 @@ pub struct LoadedSpan {
     pub in_quote: bool,
 }
 
-/// Finds the loaded language of a text, given each sentence's tokens (byte spans into `text`) and
-/// the byte spans of quoted text. Spans come in text order and do not overlap.
+/// Finds the loaded language of a text, given each sentence's tokens (byte spans into `text`), the
+/// byte spans of quoted text and those of names (the entity layer's name mentions: a name is never
+/// loaded language by itself). Spans come in text order and do not overlap.
 ///
 /// ```
 /// use newslens_core::loaded::{find_loaded, LoadedCategory};
@@ -49,19 +51,25 @@ pub struct LoadedSpan {
 /// let text = "The mayor ripped into the plan. “It is a disaster,” she said.";
 /// let quote_start = text.find('“').unwrap();
 /// let quoted = [Span::new(quote_start, text.find('”').unwrap() + 3)];
-/// let loaded = find_loaded(text, &[tokenize(text)], &quoted);
+/// let loaded = find_loaded(text, &[tokenize(text)], &quoted, &[]);
 /// let found: Vec<(&str, &str, bool)> = loaded
 ///     .iter()
 ///     .map(|l| (&text[l.span.start..l.span.end], l.category.as_str(), l.in_quote))
 ///     .collect();
 /// assert_eq!(found, [("ripped into", "loaded_verb", false), ("disaster", "emotive", true)]);
 /// ```
-pub fn find_loaded(text: &str, sentence_tokens: &[Vec<Span>], quoted: &[Span]) -> Vec<LoadedSpan> {
+pub fn find_loaded(
+    text: &str,
+    sentence_tokens: &[Vec<Span>],
+    quoted: &[Span],
+    names: &[Span],
+) -> Vec<LoadedSpan> {
     find_loaded_with(
         shipped_model(),
         text,
         sentence_tokens,
         quoted,
+        names,
         &DecodeOptions::default(),
     )
 }
@@ -82,6 +90,21 @@ pub struct DecodeOptions {
     pub gap_tokens: usize,
     /// Which scare quotes become spans.
     pub scare_quotes: ScareQuoteSpans,
+    /// What becomes of names, titles, identity nouns and closed-class words in spans (see
+    /// `identity.rs`).
+    pub identity_words: IdentityWords,
+}
+
+/// What becomes of the words that say who someone is (names, titles, identity nouns) and of
+/// closed-class words, in loaded spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityWords {
+    /// Spans keep them.
+    Kept,
+    /// Spans made only of them are dropped; others keep them.
+    Dropped,
+    /// Spans made only of them are dropped, and others lose them at their edges.
+    Trimmed,
 }
 
 /// Which words in quotation marks become scare-quote spans.
@@ -105,6 +128,7 @@ impl Default for DecodeOptions {
             lexicon_spans: true,
             gap_tokens: GAP_TOKENS,
             scare_quotes: ScareQuoteSpans::Confirmed,
+            identity_words: IdentityWords::Trimmed,
         }
     }
 }
@@ -126,6 +150,7 @@ pub fn find_loaded_with(
     text: &str,
     sentence_tokens: &[Vec<Span>],
     quoted: &[Span],
+    names: &[Span],
     decode: &DecodeOptions,
 ) -> Vec<LoadedSpan> {
     let sorted_quoted = sorted_spans(quoted);
@@ -195,6 +220,10 @@ pub fn find_loaded_with(
         }
     }
     let mut merged = merge_overlapping(spans);
+    if decode.identity_words != IdentityWords::Kept {
+        let trim = decode.identity_words == IdentityWords::Trimmed;
+        merged = identity::drop_identity_words(text, sentence_tokens, names, merged, trim);
+    }
     mark_quoted(&mut merged, sorted_quoted);
     merged
 }
@@ -415,6 +444,7 @@ mod tests {
             text,
             &[tokenize(text)],
             quoted,
+            &[],
             &DecodeOptions::default(),
         )
         .iter()
@@ -449,7 +479,7 @@ mod tests {
     #[test]
     fn the_shipped_taggers_spans_keep_the_lexicons_expressions_whole_with_their_category() {
         let text = "A rival ripped into the plan and the minister gushed about it.";
-        let spans = find_loaded(text, &[tokenize(text)], &[]);
+        let spans = find_loaded(text, &[tokenize(text)], &[], &[]);
         for expression in ["ripped into", "gushed"] {
             let start = text.find(expression).unwrap();
             let end = start + expression.len();
@@ -506,6 +536,7 @@ mod tests {
             text,
             &[tokenize(text)],
             &quoted,
+            &[],
             &all,
         );
         assert_eq!(spans.len(), 1);

@@ -93,6 +93,11 @@ impl LoadedModel {
         self.bits
     }
 
+    /// The bias on "not loaded" (negative: more recall).
+    pub fn none_bias(&self) -> f32 {
+        self.none_bias
+    }
+
     /// The same model with another bias on "not loaded".
     pub fn with_none_bias(mut self, none_bias: f32) -> LoadedModel {
         self.none_bias = none_bias;

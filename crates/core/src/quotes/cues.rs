@@ -19,6 +19,9 @@ pub struct Cue {
     pub neutral: bool,
     /// Where the words were said, when the verb tells (twitter, statement).
     pub channel: Option<&'static str>,
+    /// Whether its object is whom or what is judged ("attacked the embassy", "praised the
+    /// regime"): such a verb reports speech only with "that", a colon or quoted words.
+    pub takes_target: bool,
     /// Words that must follow the verb ("into" for "rip into").
     particle: Vec<&'static str>,
 }
@@ -46,6 +49,7 @@ static CUES: LazyLock<CueTable> = LazyLock::new(|| {
         cues.push(Cue {
             lemma,
             neutral: class == "neutral",
+            takes_target: class == "target",
             channel: (channel != "-").then_some(channel),
             particle: words.collect(),
         });

@@ -132,6 +132,17 @@ pub fn find_quotes_within(
         posts,
         deadline,
     );
+    // A post is its author's statement as a whole: words in quotation marks inside it (a talk's
+    // title, a place's name, a scare quote) and the clauses read in it are not quotes of their
+    // own.
+    quotes.retain(|quote| {
+        !posts.iter().any(|post| {
+            quote
+                .spans
+                .iter()
+                .all(|span| post.span.start <= span.start && span.end <= post.span.end)
+        })
+    });
     quotes.extend(posts.iter().map(|post| {
         FoundQuote {
             spans: vec![post.span],
@@ -147,4 +158,41 @@ pub fn find_quotes_within(
     }));
     quotes.sort_by_key(|quote| quote.spans.first().map_or(0, |span| span.start));
     quotes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::find_entities;
+    use crate::segment::{paragraphs, sentences};
+    use crate::tokens::tokenize_into;
+
+    #[test]
+    fn titles_in_quotation_marks_inside_a_post_are_not_quotes_of_their_own() {
+        let text = "The councillor was criticised online.\n\n\
+                    Last year you gave a talk at the ‘Harbour Institute of Leeds’ titled \
+                    ‘Why the Pier Must Go’ and you still defend it.\n\n\
+                    The post was later deleted.";
+        let paragraphs = paragraphs(text);
+        let sentences = sentences(text, &paragraphs);
+        let tokens: Vec<Vec<Span>> = sentences
+            .iter()
+            .map(|s| {
+                let mut tokens = Vec::new();
+                tokenize_into(text, s.start, s.end, &mut tokens);
+                tokens
+            })
+            .collect();
+        let entities = find_entities(text, &sentences);
+        let post = paragraphs[1];
+        let posts = [PostWords {
+            span: post,
+            author: Some("Dana Welk".to_string()),
+            handle: Some("@danawelk".to_string()),
+            channel: "twitter",
+        }];
+        let quotes = find_quotes(text, &paragraphs, &sentences, &tokens, &entities, &posts);
+        let kinds: Vec<&str> = quotes.iter().map(|q| q.kind.as_str()).collect();
+        assert_eq!(kinds, ["post"], "{quotes:?}");
+    }
 }

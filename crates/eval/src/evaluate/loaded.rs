@@ -1,7 +1,8 @@
 //! `eval loaded`'s runs: the `loaded` layer against the Propaganda Techniques Corpus
 //! (character-level precision, recall and F1 against the union of `Loaded_Language` and
 //! `Name_Calling,Labeling` spans, in-sample and cross-validated) and BASIL (recall of the
-//! lexical-bias spans).
+//! lexical-bias spans; the rate of spans in the outlet's own voice against the rate of annotated
+//! lexical bias, and how alike the two rank the articles).
 //!
 //! The in-sample and BASIL runs put each article through the whole analysis
 //! (`newslens_core::analyze`), so the figures are those of the shipped layer, quotes and all. The
@@ -12,11 +13,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Instant;
 
-use newslens_core::loaded::{find_loaded_with, train_tuned, LoadedModel, TrainOptions};
+use newslens_core::loaded::{
+    find_loaded_with, shipped_model, train_tuned, DecodeOptions, LoadedModel, TrainOptions,
+};
 use newslens_core::offsets::CharOffsets;
-use newslens_core::{analyze, Article, Document};
+use newslens_core::{analyze, analyze_with_loaded, Article, Document};
 
-use crate::train::loaded::{layers_of, training_text};
+use crate::train::loaded::{layers_of, names_of, training_text};
 use crate::{basil, ptc, RunError};
 
 /// Characters counted for one predicted set against one gold set.
@@ -349,7 +352,7 @@ impl PtcGold {
         let train = &options.train;
         let texts: Vec<_> = self.articles.iter().map(training_text).collect();
         let sweep_biases: Vec<f32> = if options.sweep_biases {
-            (-12..=6).map(|b| b as f32 * 6.0).collect()
+            curve_biases()
         } else {
             Vec::new()
         };
@@ -400,17 +403,25 @@ impl FoldScore {
     ) {
         let text = article.text.as_str();
         let (sentence_tokens, quoted) = layers_of(text);
+        let names = names_of(text, &sentence_tokens);
         let offsets = CharOffsets::new(text);
         let n_chars = text.chars().count();
         let gold = mask(n_chars, article.loaded_spans().map(|s| (s.start, s.end)));
         let char_spans = |model: &LoadedModel| {
-            find_loaded_with(model, text, &sentence_tokens, &quoted, &train.decode)
-                .iter()
-                .map(|l| {
-                    let span = offsets.span(l.span);
-                    (span.start, span.end, l.category.as_str())
-                })
-                .collect::<Vec<_>>()
+            find_loaded_with(
+                model,
+                text,
+                &sentence_tokens,
+                &quoted,
+                &names,
+                &train.decode,
+            )
+            .iter()
+            .map(|l| {
+                let span = offsets.span(l.span);
+                (span.start, span.end, l.category.as_str())
+            })
+            .collect::<Vec<_>>()
         };
         let found = char_spans(model);
         let predicted = mask(n_chars, found.iter().map(|(s, e, _)| (*s, *e)));
@@ -448,7 +459,11 @@ impl fmt::Display for FoldScore {
         f.write_str(&self.all.row("tagger + lexicon, held-out folds"))?;
         f.write_str(&self.lexicon_only.row("lexicon alone"))?;
         if !self.swept.is_empty() {
-            writeln!(f, "diagnostic only (chosen on the held-out folds):")?;
+            writeln!(
+                f,
+                "precision/recall curve over the bias on \"not loaded\" (held-out folds; a \
+                 diagnostic: choosing a bias here would tune on them):"
+            )?;
             for (bias, counts) in &self.swept {
                 f.write_str(&counts.row(&format!("  bias {bias}")))?;
             }
@@ -478,16 +493,198 @@ pub struct BasilScore {
     pub chars_all: CharCounts,
     /// Character counts against those outside quotes.
     pub chars_outside: CharCounts,
+    /// Per article, the rates (per 1,000 words) that [`BasilRates`] compares.
+    pub rates: BasilRates,
+}
+
+/// Per article, spans per 1,000 words: the layer's in the outlet's own voice (outside quotes)
+/// and the annotators' lexical bias (all of it, and outside quotes).
+#[derive(Debug, Default, Clone)]
+pub struct BasilRates {
+    /// Words per article.
+    pub words: Vec<usize>,
+    /// The layer's spans outside quotes, per article.
+    pub own_voice: Vec<usize>,
+    /// `bias=lex` spans, per article.
+    pub lexical: Vec<usize>,
+    /// `bias=lex` spans the annotators did not mark as quoted, per article.
+    pub lexical_outside: Vec<usize>,
+}
+
+impl BasilRates {
+    fn add(&mut self, article: &basil::BasilArticle, analysed: &Article) {
+        self.words
+            .push(analysed.tone.as_ref().map_or(0, |tone| tone.words));
+        self.own_voice
+            .push(analysed.loaded.iter().filter(|l| !l.in_quote).count());
+        let lexical = article.spans.iter().filter(|s| s.bias == "lex");
+        self.lexical.push(lexical.clone().count());
+        self.lexical_outside
+            .push(lexical.filter(|s| !s.in_quote).count());
+    }
+
+    /// Spans per 1,000 words over all the articles.
+    fn per_thousand(&self, counts: &[usize]) -> f64 {
+        1000.0 * counts.iter().sum::<usize>() as f64
+            / self.words.iter().sum::<usize>().max(1) as f64
+    }
+
+    /// Each article's rate per 1,000 words.
+    fn article_rates(&self, counts: &[usize]) -> Vec<f64> {
+        counts
+            .iter()
+            .zip(&self.words)
+            .map(|(n, words)| 1000.0 * *n as f64 / (*words).max(1) as f64)
+            .collect()
+    }
+
+    /// The layer's own-voice spans per 1,000 words.
+    pub fn own_voice_rate(&self) -> f64 {
+        self.per_thousand(&self.own_voice)
+    }
+
+    /// Annotated lexical-bias spans per 1,000 words.
+    pub fn lexical_rate(&self) -> f64 {
+        self.per_thousand(&self.lexical)
+    }
+
+    /// Spearman's rank correlation of the articles' own-voice rates with their lexical-bias
+    /// rates (all annotated spans, and those outside quotes).
+    pub fn spearman(&self) -> (f64, f64) {
+        let own = self.article_rates(&self.own_voice);
+        (
+            spearman(&own, &self.article_rates(&self.lexical)),
+            spearman(&own, &self.article_rates(&self.lexical_outside)),
+        )
+    }
+}
+
+/// The biases on "not loaded" at which `--curve` and `--sweep` score the tagger.
+pub fn curve_biases() -> Vec<f32> {
+    (-12..=6).map(|b| b as f32 * 6.0).collect()
+}
+
+/// Spearman's rank correlation (ties take their mean rank); 0 when either side is constant.
+pub fn spearman(xs: &[f64], ys: &[f64]) -> f64 {
+    let (rx, ry) = (ranks(xs), ranks(ys));
+    let n = rx.len().min(ry.len()) as f64;
+    if n < 2.0 {
+        return 0.0;
+    }
+    let mean = (n + 1.0) / 2.0;
+    let (mut cov, mut var_x, mut var_y) = (0.0, 0.0, 0.0);
+    for (x, y) in rx.iter().zip(&ry) {
+        cov += (x - mean) * (y - mean);
+        var_x += (x - mean) * (x - mean);
+        var_y += (y - mean) * (y - mean);
+    }
+    if var_x == 0.0 || var_y == 0.0 {
+        0.0
+    } else {
+        cov / (var_x * var_y).sqrt()
+    }
+}
+
+/// 1-based ranks, ties given the mean of the ranks they share.
+fn ranks(values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|a, b| values[*a].total_cmp(&values[*b]));
+    let mut ranks = vec![0.0; values.len()];
+    let mut first = 0;
+    while first < order.len() {
+        let mut last = first;
+        while last + 1 < order.len() && values[order[last + 1]] == values[order[first]] {
+            last += 1;
+        }
+        let mean_rank = (first + last) as f64 / 2.0 + 1.0;
+        for idx in &order[first..=last] {
+            ranks[*idx] = mean_rank;
+        }
+        first = last + 1;
+    }
+    ranks
+}
+
+/// Reads BASIL, or says which folder it could not read.
+fn read_basil(dir: &str) -> Result<(Vec<basil::BasilArticle>, usize), RunError> {
+    basil::read(dir).map_err(|source| RunError::Corpus {
+        corpus: "BASIL",
+        path: dir.to_string(),
+        source,
+    })
+}
+
+/// The shipped layer on BASIL at each bias on "not loaded" (every other layer as shipped):
+/// own-voice spans per 1,000 words and their rank correlation with the annotated lexical bias.
+#[derive(Debug)]
+pub struct BasilCurve {
+    /// The shipped tagger's own bias.
+    pub shipped_bias: f32,
+    /// Each bias and the rates it gives.
+    pub points: Vec<(f32, BasilRates)>,
+}
+
+/// Analyses every BASIL article at each bias (see [`BasilCurve`]).
+pub fn basil_curve(dir: &str, biases: &[f32]) -> Result<BasilCurve, RunError> {
+    let (articles, _) = read_basil(dir)?;
+    let decode = DecodeOptions::default();
+    let points = biases
+        .iter()
+        .map(|bias| {
+            let model = shipped_model().clone().with_none_bias(*bias);
+            let mut rates = BasilRates::default();
+            for article in &articles {
+                let analysed = analyze_with_loaded(&Document::new(&article.text), &model, &decode);
+                rates.add(article, &analysed);
+            }
+            (*bias, rates)
+        })
+        .collect();
+    Ok(BasilCurve {
+        shipped_bias: shipped_model().none_bias(),
+        points,
+    })
+}
+
+impl fmt::Display for BasilCurve {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "BASIL at each bias on \"not loaded\" (shipped: {}): own-voice spans per 1,000 words \
+             against annotated bias=lex, and Spearman of the per-article rates",
+            self.shipped_bias
+        )?;
+        writeln!(
+            f,
+            "{:>6} {:>10} {:>10} {:>6} {:>9} {:>13}",
+            "bias", "own/1000", "lex/1000", "ratio", "Spearman", "(lex outside)"
+        )?;
+        for (bias, rates) in &self.points {
+            let (rho, rho_outside) = rates.spearman();
+            writeln!(
+                f,
+                "{bias:>6} {:>10.2} {:>10.2} {:>6.2} {rho:>9.3} {rho_outside:>13.3}",
+                rates.own_voice_rate(),
+                rates.lexical_rate(),
+                ratio_f(rates.own_voice_rate(), rates.lexical_rate()),
+            )?;
+        }
+        writeln!(f)
+    }
+}
+
+fn ratio_f(numerator: f64, denominator: f64) -> f64 {
+    if denominator == 0.0 {
+        0.0
+    } else {
+        numerator / denominator
+    }
 }
 
 /// Reads BASIL (a folder holding `articles/` and `annotations/`), analyses every article and
 /// measures the recall of its lexical-bias spans.
 pub fn basil(dir: &str) -> Result<BasilScore, RunError> {
-    let (articles, n_unplaced) = basil::read(dir).map_err(|source| RunError::Corpus {
-        corpus: "BASIL",
-        path: dir.to_string(),
-        source,
-    })?;
+    let (articles, n_unplaced) = read_basil(dir)?;
     let mut score = BasilScore {
         dir: dir.to_string(),
         n_articles: articles.len(),
@@ -498,9 +695,11 @@ pub fn basil(dir: &str) -> Result<BasilScore, RunError> {
         n_found_outside: 0,
         chars_all: CharCounts::default(),
         chars_outside: CharCounts::default(),
+        rates: BasilRates::default(),
     };
     for article in &articles {
         let analysed = analyse_text(&article.text);
+        score.rates.add(article, &analysed);
         let n_chars = article.text.chars().count();
         let predicted = mask(n_chars, analysed.loaded.iter().map(|l| (l.start, l.end)));
         let lexical: Vec<&basil::BiasSpan> =
@@ -538,7 +737,10 @@ impl fmt::Display for BasilScore {
             f,
             "lexical bias on BASIL ({}): {} articles, {} bias=lex spans ({} spans not placed)\n\
              span recall (any character found): {:.3} ({}/{}); outside quotes {:.3} ({}/{})\n\
-             character recall: {:.3}; outside quotes {:.3}\n\n",
+             character recall: {:.3}; outside quotes {:.3}\n\
+             own-voice spans (outside quotes) per 1,000 words: {:.2}; annotated bias=lex: {:.2} \
+             (ratio {:.2})\n\
+             Spearman of the per-article rates: {:.3} (against bias=lex outside quotes: {:.3})\n\n",
             self.dir,
             self.n_articles,
             self.n_spans,
@@ -551,6 +753,11 @@ impl fmt::Display for BasilScore {
             self.n_spans_outside,
             self.chars_all.recall(),
             self.chars_outside.recall(),
+            self.rates.own_voice_rate(),
+            self.rates.lexical_rate(),
+            ratio_f(self.rates.own_voice_rate(), self.rates.lexical_rate()),
+            self.rates.spearman().0,
+            self.rates.spearman().1,
         )
     }
 }
@@ -562,6 +769,14 @@ mod tests {
     #[test]
     fn a_mask_clips_spans_that_run_past_the_text() {
         assert_eq!(mask(4, [(1, 2), (3, 9)]), vec![false, true, false, true]);
+    }
+
+    #[test]
+    fn spearman_ranks_ties_by_their_mean_rank() {
+        assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), [3.5, 1.0, 3.5, 2.0]);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]) - 1.0).abs() < 1e-12);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        assert_eq!(spearman(&[1.0, 1.0], &[1.0, 2.0]), 0.0);
     }
 
     #[test]

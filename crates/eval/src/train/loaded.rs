@@ -27,6 +27,15 @@ pub fn layers_of(text: &str) -> (Vec<Vec<Span>>, Vec<Span>) {
     (sentence_tokens, entities::quoted_spans(text))
 }
 
+/// Byte spans of the names the entity layer finds in a text cut as [`layers_of`] cuts it, as the
+/// analysis passes them to the loaded layer.
+pub fn names_of(text: &str, sentence_tokens: &[Vec<Span>]) -> Vec<Span> {
+    entities::name_spans(&entities::find_entities_in_tokens(
+        text,
+        sentence_tokens.to_vec(),
+    ))
+}
+
 /// Byte offset of every character offset of `text` (and of its end).
 fn byte_offsets(text: &str) -> Vec<usize> {
     text.char_indices()
@@ -39,6 +48,7 @@ fn byte_offsets(text: &str) -> Vec<usize> {
 pub fn training_text(article: &ptc::PtcArticle) -> TrainingText<'_> {
     let text = article.text.as_str();
     let (sentence_tokens, quoted) = layers_of(text);
+    let names = names_of(text, &sentence_tokens);
     let bytes = byte_offsets(text);
     let mut gold: Vec<(Span, u8)> = article
         .loaded_spans()
@@ -64,6 +74,7 @@ pub fn training_text(article: &ptc::PtcArticle) -> TrainingText<'_> {
         text,
         sentence_tokens,
         quoted,
+        names,
         classes,
     }
 }

@@ -9,7 +9,9 @@ use std::ops::Range;
 
 use super::super::cues::{cue_at, CueMatch};
 use super::reach::Tail;
-use super::words::{ends_right_source, is_aux_or_adverb, is_quote_mark, opens_adverbial};
+use super::words::{
+    ends_right_source, is_aux_or_adverb, is_quote_mark, opens_adverbial, opens_circumstance,
+};
 use super::{ranges_of, Clause, Content, Reader};
 use crate::offsets::Span;
 
@@ -57,7 +59,7 @@ impl Reader<'_> {
             self.content_after_cue(&site, that_at, colon_at)?
         };
         if let Content::Tokens(ranges) = &content {
-            if !self.reports_a_statement(&site, ranges, that_at) {
+            if !self.reports_a_statement(&site, ranges, that_at, colon_at) {
                 return None;
             }
         }
@@ -313,6 +315,7 @@ impl Reader<'_> {
         site: &CueSite,
         ranges: &[Range<usize>],
         that_at: Option<usize>,
+        colon_at: Option<usize>,
     ) -> bool {
         let quotes_words = ranges
             .iter()
@@ -321,6 +324,30 @@ impl Reader<'_> {
         // "…, attacking the embassy": an evaluative participle is an act, not speech, unless
         // it quotes or reports with "that".
         if site.shares_subject && !site.cue.cue.neutral && !quotes_words && that_at.is_none() {
+            return false;
+        }
+        // "ripped into the council after the vote", "took aim at the plan": a verb of judging
+        // followed by its target names an act; words were said only when they are quoted or
+        // reported with "that" or after a colon.
+        let content_after_cue = ranges.first().is_some_and(|r| r.start >= site.cue_end);
+        if site.cue.cue.takes_target
+            && content_after_cue
+            && !quotes_words
+            && that_at.is_none()
+            && colon_at.is_none()
+        {
+            return false;
+        }
+        // "spoke on Saturday at the gala", "resigned when the war began": content after the
+        // cue that opens with a preposition or a conjunction is the act's circumstance.
+        if content_after_cue
+            && !quotes_words
+            && that_at.is_none()
+            && colon_at.is_none()
+            && ranges
+                .first()
+                .is_some_and(|r| opens_circumstance(&self.toks[r.start].lower))
+        {
             return false;
         }
         // "called the plan a mistake" reports a judgement; "called on", "called to",
@@ -418,6 +445,39 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, "We were ready, | and we won.");
         assert_eq!(found[0].2.as_deref(), Some("Maria Gomez"));
+    }
+
+    #[test]
+    fn a_verb_of_judging_with_only_an_object_is_no_statement() {
+        for text in [
+            "Councillor Ana Lopez has ripped into the harbour board after the vote on Monday.",
+            "The union took aim at the ferry company over its new timetable.",
+            "Tom Reddy praised the volunteers who rebuilt the pier last spring.",
+        ] {
+            assert!(summary(text).is_empty(), "{text}: {:?}", summary(text));
+        }
+    }
+
+    #[test]
+    fn a_verb_of_judging_with_that_or_quoted_words_reports_speech() {
+        let found = summary("Ana Lopez attacked the plan, saying that it would ruin the harbour.");
+        assert!(
+            found.iter().any(|q| q.0 == "it would ruin the harbour"),
+            "{found:?}"
+        );
+        let found = summary("Tom Reddy slammed the board for its “reckless and shabby” plan.");
+        assert!(
+            found.iter().any(|q| q.0.contains("reckless and shabby")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_circumstance_after_the_cue_is_not_what_was_said() {
+        let found = summary("The mayor spoke at the harbour festival when the boats came in.");
+        assert!(found.is_empty(), "{found:?}");
+        let found = summary("The mayor spoke about the need for a new pier.");
+        assert_eq!(found.len(), 1, "{found:?}");
     }
 
     #[test]

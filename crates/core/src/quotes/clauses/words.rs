@@ -35,6 +35,11 @@ static SOURCE_CUE_FILLERS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/source_cue_fillers.txt")));
 static RIGHT_SOURCE_ENDERS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/right_source_enders.txt")));
+static CIRCUMSTANCE_OPENERS: WordSet = LazyLock::new(|| {
+    word_set(include_str!(
+        "../../../data/quotes/circumstance_openers.txt"
+    ))
+});
 static NOUN_LIKE_CUES: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/noun_like_cues.txt")));
 static TITLE_ANNOUNCERS: WordSet =
@@ -55,6 +60,13 @@ pub(super) fn opens_clause(word: &str) -> bool {
 /// about it, …"), never a quoted statement (`data/quotes/adverbial_openers.txt`).
 pub(super) fn opens_adverbial(word: &str) -> bool {
     ADVERBIAL_OPENERS.contains(word)
+}
+
+/// Prepositions and conjunctions that, first after a cue with no "that", open a circumstance of
+/// the act, not what was said ("spoke on Saturday at the gala"), from
+/// `data/quotes/circumstance_openers.txt`.
+pub(super) fn opens_circumstance(word: &str) -> bool {
+    CIRCUMSTANCE_OPENERS.contains(word)
 }
 
 /// Auxiliaries and adverbs between a source and its cue ("has also said", "later told"), from

@@ -1,0 +1,253 @@
+//! Where a mention starts and ends, fixed by the words at its edges once every mention is known:
+//! an institution's name goes on over "of" ("Bank of England", not "Bank" and "England"); a
+//! headline's run of capitalised words ending in a person's title ("Memorial for Slain Iran
+//! General") is no organisation, only the places inside it are; a compass point or the generic
+//! noun of a state's name on its own ("the West", "States") is no place.
+//!
+//! The words these passes rely on are lists in `data/gazetteer/` (`institution_heads.txt`,
+//! `generic_place_words.txt`) and the titles of `data/titles.txt`. They do not decide types
+//! across the article (`consistency.rs` does) nor group mentions (`grouping.rs`).
+
+use foldhash::HashSet;
+use std::sync::LazyLock;
+
+use super::named::{mention_at, NamedMention};
+use super::SentenceTokens;
+use crate::gazetteer::{self, CITY, CONTINUES, COUNTRY};
+use crate::lexicon;
+use crate::ner::EntityType;
+
+static INSTITUTION_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    lexicon::items(include_str!("../../data/gazetteer/institution_heads.txt")).collect()
+});
+static GENERIC_PLACE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    lexicon::items(include_str!("../../data/gazetteer/generic_place_words.txt")).collect()
+});
+
+/// Words of a name after "of" that a name may go on over ("Bank of England", "Ministry of
+/// Defence"): capitalised, with letters.
+fn name_word(word: &str) -> bool {
+    word.starts_with(char::is_uppercase) && word.chars().any(char::is_alphabetic)
+}
+
+/// At most this many capitalised words after "of" join an institution's name.
+const MAX_WORDS_AFTER_OF: usize = 4;
+
+/// Makes "<capitalised words ending in an institution noun> of [the] <capitalised words>" one
+/// organisation, replacing the mentions inside it ("Islamic Centre" + "England", or a
+/// nationality "Baptist" before "Centre of Wales" that the tagger left out).
+pub(super) fn institutions_across_of(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
+    let mut found = Vec::new();
+    for (sentence_idx, sentence) in sentences.iter().enumerate() {
+        let words = sentence.words(text);
+        let mut idx = 0;
+        while idx < words.len() {
+            let word = words[idx];
+            let heads = name_word(word) && INSTITUTION_HEADS.contains(word.to_lowercase().as_str());
+            let Some(end) = heads.then(|| name_after_of(&words, idx + 1)).flatten() else {
+                idx += 1;
+                continue;
+            };
+            let mut start = idx;
+            while start > 0 && name_word(words[start - 1]) && !opens_sentence_only(words[start - 1])
+            {
+                start -= 1;
+            }
+            let overlaps_person = mentions.iter().any(|m| {
+                m.sentence_idx == sentence_idx
+                    && m.token_start < end
+                    && start < m.token_end
+                    && m.entity_type == EntityType::Person
+            });
+            if !overlaps_person {
+                found.push(mention_at(
+                    sentences,
+                    sentence_idx,
+                    start,
+                    end,
+                    EntityType::Org,
+                ));
+            }
+            idx = end;
+        }
+    }
+    for organisation in found {
+        // Mentions that reach outside the name ("England and Wales") keep their own extent.
+        mentions.retain(|m| {
+            m.sentence_idx != organisation.sentence_idx
+                || m.token_end <= organisation.token_start
+                || m.token_start >= organisation.token_end
+        });
+        mentions.push(organisation);
+    }
+    mentions.sort_by_key(|m| (m.sentence_idx, m.token_start));
+}
+
+/// Capitalised words that open sentences and names never ("The", "A", "In").
+fn opens_sentence_only(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lexicon::items(include_str!("../../data/english_function_words.txt")).any(|w| w == lower)
+        || matches!(
+            lower.as_str(),
+            "an" | "our" | "their" | "its" | "this" | "that"
+        )
+}
+
+/// The end of "of [the] <capitalised words>" starting at token `at`, or `None`.
+fn name_after_of(words: &[&str], at: usize) -> Option<usize> {
+    if words.get(at) != Some(&"of") {
+        return None;
+    }
+    let mut start = at + 1;
+    if words.get(start) == Some(&"the") {
+        start += 1;
+    }
+    let mut end = start;
+    while end < words.len() && end - start < MAX_WORDS_AFTER_OF && name_word(words[end]) {
+        end += 1;
+    }
+    (end > start).then_some(end)
+}
+
+/// Replaces an organisation mention that ends in a person's title ("Slain Iran General", a
+/// headline's capitalised words) by the countries and cities written inside it: an
+/// organisation's name does not end in "General" or "Minister", a headline's noun phrase does.
+pub(super) fn titles_ending_organisations(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
+    let mut out: Vec<NamedMention> = Vec::with_capacity(mentions.len());
+    for mention in mentions.drain(..) {
+        let words = sentences[mention.sentence_idx].words(text);
+        let name = &words[mention.token_start..mention.token_end];
+        let ends_in_title = mention.entity_type == EntityType::Org
+            && name.len() >= 2
+            && name.last().is_some_and(|word| lexicon::is_title(word))
+            && !name
+                .iter()
+                .any(|word| INSTITUTION_HEADS.contains(word.to_lowercase().as_str()));
+        if !ends_in_title {
+            out.push(mention);
+            continue;
+        }
+        let flags = gazetteer::classify(name);
+        let mut idx = 0;
+        while idx < name.len() {
+            if flags[idx] & (COUNTRY | CITY) != 0 && flags[idx] & CONTINUES == 0 {
+                let mut end = idx + 1;
+                while end < name.len() && flags[end] & CONTINUES != 0 {
+                    end += 1;
+                }
+                out.push(mention_at(
+                    sentences,
+                    mention.sentence_idx,
+                    mention.token_start + idx,
+                    mention.token_start + end,
+                    EntityType::Gpe,
+                ));
+                idx = end;
+            } else {
+                idx += 1;
+            }
+        }
+    }
+    *mentions = out;
+}
+
+/// Drops a mention that is one compass point or generic place noun alone ("the West",
+/// "States"), whatever type the tagger gave it.
+pub(super) fn drop_generic_place_words(text: &str, mentions: &mut Vec<NamedMention>) {
+    mentions.retain(|mention| {
+        let word = text[mention.span.start..mention.span.end].to_lowercase();
+        !GENERIC_PLACE_WORDS.contains(word.as_str())
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::test_support::{sentence_tokens, surfaces};
+
+    fn at(
+        sentences: &[SentenceTokens],
+        tokens: std::ops::Range<usize>,
+        entity_type: EntityType,
+    ) -> NamedMention {
+        mention_at(sentences, 0, tokens.start, tokens.end, entity_type)
+    }
+
+    #[test]
+    fn an_institution_goes_on_over_of_and_the_place_after_it() {
+        let text = "She spoke at the Baptist College of Wales on Monday.";
+        let sentences = sentence_tokens(text);
+        // "the"=3, "Baptist"=4, "College"=5, "of"=6, "Wales"=7
+        let mut mentions = vec![
+            at(&sentences, 4..6, EntityType::Org),
+            at(&sentences, 7..8, EntityType::Gpe),
+        ];
+        institutions_across_of(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [("Baptist College of Wales".to_string(), EntityType::Org)]
+        );
+    }
+
+    #[test]
+    fn an_institution_the_tagger_missed_is_found_by_its_noun() {
+        let text = "They met at the Baptist Centre of Wales yesterday";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![at(&sentences, 4..5, EntityType::Norp)];
+        institutions_across_of(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [("Baptist Centre of Wales".to_string(), EntityType::Org)]
+        );
+    }
+
+    #[test]
+    fn a_person_or_plain_organisation_before_of_is_left_alone() {
+        let text = "Acme Holdings of Ohio sued Mary Lane of Dayton.";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            at(&sentences, 0..2, EntityType::Org),
+            at(&sentences, 3..4, EntityType::Gpe),
+            at(&sentences, 5..7, EntityType::Person),
+            at(&sentences, 8..9, EntityType::Gpe),
+        ];
+        let before = mentions.clone();
+        institutions_across_of(text, &sentences, &mut mentions);
+        assert_eq!(mentions, before);
+    }
+
+    #[test]
+    fn a_headline_phrase_ending_in_a_title_keeps_only_its_place() {
+        let text = "Crowds Mourn Fallen Peru General";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![at(&sentences, 2..5, EntityType::Org)];
+        titles_ending_organisations(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [("Peru".to_string(), EntityType::Gpe)]
+        );
+    }
+
+    #[test]
+    fn a_compass_point_alone_is_no_place() {
+        let text = "Ties with the West and Western Australia";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            at(&sentences, 3..4, EntityType::Loc),
+            at(&sentences, 5..7, EntityType::Gpe),
+        ];
+        drop_generic_place_words(text, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [("Western Australia".to_string(), EntityType::Gpe)]
+        );
+    }
+}
