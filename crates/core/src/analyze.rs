@@ -111,6 +111,7 @@ pub fn analyze_within(document: &Document, deadline: Deadline) -> Result<Article
         source: document.source.clone(),
         title: document.title.clone(),
         published: document.published.clone(),
+        updated: document.updated.clone(),
         authors: document.authors.clone(),
         language: language::detect(text).to_string(),
         text: text.to_string(),
