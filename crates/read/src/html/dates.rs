@@ -469,27 +469,33 @@ fn printed_dates(page: &Html, window: &Window, month_first: bool) -> PageDates {
     let text = VisibleText::of(page);
     let at = text.headline.unwrap_or(0);
     let (from, to) = (at.saturating_sub(BEFORE_HEADLINE), at + AFTER_HEADLINE);
-    let all: Vec<(TextDate, bool)> = find_dates(&text.text, month_first)
+    let (from, to) = (floor_char(&text.text, from), floor_char(&text.text, to.min(text.text.len())));
+    let is_marked = |at: usize| text.marked.iter().any(|(s, e)| at >= *s && at < *e);
+    let kept = |d: &TextDate| window.keep(d.date.to_string()).is_some();
+    let near: Vec<(TextDate, bool)> = find_dates(&text.text[from..to], month_first)
         .into_iter()
-        .map(|d| {
-            let marked = text.marked.iter().any(|(s, e)| d.start >= *s && d.start < *e);
-            (d, marked)
+        .map(|mut d| {
+            d.start += from;
+            (d, is_marked(d.start))
         })
-        .filter(|(d, _)| window.keep(d.date.to_string()).is_some())
-        .collect();
-    let near: Vec<&(TextDate, bool)> = all
-        .iter()
-        .filter(|(d, _)| d.start >= from && d.start < to)
+        .filter(|(d, _)| kept(d))
         .collect();
     // Marked near the headline, then any near it, then marked anywhere (a byline under the text).
+    let marked_anywhere = || {
+        text.marked
+            .iter()
+            .filter(|(s, e)| e - s <= 300)
+            .flat_map(|(s, e)| find_dates(&text.text[*s..*e], month_first))
+            .find(|d| !d.updated && kept(d))
+            .map(|d| d.date.to_string())
+    };
     let published = near
         .iter()
-        .copied()
         .filter(|(d, marked)| !d.updated && *marked)
-        .chain(near.iter().copied().filter(|(d, marked)| !d.updated && !*marked))
-        .chain(all.iter().filter(|(d, marked)| !d.updated && *marked))
+        .chain(near.iter().filter(|(d, marked)| !d.updated && !*marked))
         .map(|(d, _)| d.date.to_string())
-        .next();
+        .next()
+        .or_else(marked_anywhere);
     let updated = near
         .iter()
         .find(|(d, _)| d.updated)
@@ -603,15 +609,17 @@ static TEXT_DATE: LazyLock<(Regex, Months)> = LazyLock::new(|| {
         .collect::<Vec<_>>()
         .join("|");
     let year = r"(?:19|20)\d{2}";
+    // ASCII word boundaries: the fast engines give up on Unicode ones in non-ASCII text.
+    let b = r"(?-u:\b)";
     let pattern = format!(
         r"(?ix)
-          \b(?P<iy>{year})-(?P<im>[01]?\d)-(?P<id>[0-3]?\d)\b
-        | \b(?P<ay>{year})[/.]\s?(?P<am>[01]?\d)[/.]\s?(?P<ad>[0-3]?\d)\b
+          {b}(?P<iy>{year})-(?P<im>[01]?\d)-(?P<id>[0-3]?\d){b}
+        | {b}(?P<ay>{year})[/.]\s?(?P<am>[01]?\d)[/.]\s?(?P<ad>[0-3]?\d){b}
         | (?P<cy>{year})\s*[年년]\s*(?P<cm>[01]?\d)\s*[月월]\s*(?P<cd>[0-3]?\d)
-        | \b(?P<nd>[0-3]?\d)(?P<sep>[./-])\s?(?P<nm>[01]?\d)[./-]\s?(?P<ny>{year})\b
-        | \b(?P<td>[0-3]?\d)(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?(?P<tm>{month})\.?,?\s*(?:de\s+|del\s+)?(?P<ty>{year})\b
-        | \b(?P<um>{month})\.?\s+(?P<ud>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<uy>{year})\b
-        | \b(?P<hy>{year})\.?\s+(?P<hm>{month})\s+(?P<hd>[0-3]?\d)\b
+        | {b}(?P<nd>[0-3]?\d)(?P<sep>[./-])\s?(?P<nm>[01]?\d)[./-]\s?(?P<ny>{year}){b}
+        | {b}(?P<td>[0-3]?\d)(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?(?P<tm>{month})\.?,?\s*(?:de\s+|del\s+)?(?P<ty>{year}){b}
+        | {b}(?P<um>{month})\.?\s+(?P<ud>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<uy>{year}){b}
+        | {b}(?P<hy>{year})\.?\s+(?P<hm>{month})\s+(?P<hd>[0-3]?\d){b}
         "
     );
     (

@@ -74,39 +74,7 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
     let dates = super::dates::page_dates(page, jiff::Zoned::now().date());
     found.published = dates.published;
     found.updated = dates.updated;
-    if found.authors.is_empty() {
-        if let Some(author) = meta(&[
-            "author",
-            "article:author",
-            "byl",
-            "parsely-author",
-            "dc.creator",
-        ]) {
-            if !author.starts_with("http") {
-                let author = author.trim_start_matches("By ").trim_start_matches("by ");
-                found.authors = author
-                    .split([',', ';'])
-                    .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty())
-                    .collect();
-            }
-        }
-    }
-    if found.authors.is_empty() {
-        let byline_css = r#"[rel="author"], [itemprop="author"], .byline, .author-name, .article-author, .author"#;
-        if let Some(byline) = page
-            .select(&selector(byline_css))
-            .map(element_text)
-            .find(|text| !text.is_empty() && text.len() < 120)
-        {
-            let line = if byline.to_lowercase().starts_with("by ") {
-                byline
-            } else {
-                format!("By {byline}")
-            };
-            found.authors = crate::plain::byline_authors(&line).unwrap_or_default();
-        }
-    }
+    found.authors = super::authors::page_authors(page);
     if found.outlet.is_none() {
         found.outlet = meta(&["og:site_name", "application-name", "publisher"]);
     }
@@ -152,9 +120,6 @@ fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
                     .get("headline")
                     .and_then(Value::as_str)
                     .map(clean_space);
-            }
-            if found.authors.is_empty() {
-                found.authors = names(object.get("author"));
             }
             if found.outlet.is_none() {
                 found.outlet = names(object.get("publisher")).into_iter().next();
