@@ -301,7 +301,11 @@ impl ExtractionRun {
             }
             let n = set.pages.len().max(1) as f64;
             let (p, r) = (p / n, r / n);
-            let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+            let f1 = if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            };
             figures.body = Some((p, r, f1, set.pages.len()));
         }
         if let Some(set) = &self.dates {
@@ -326,9 +330,10 @@ impl ExtractionRun {
                 if got_day == gold.published.as_deref() {
                     d.right += 1;
                 } else if let (Some(g), Some(w)) = (got_day, gold.published.as_deref()) {
-                    if let (Ok(g), Ok(w)) =
-                        (g.parse::<jiff::civil::Date>(), w.parse::<jiff::civil::Date>())
-                    {
+                    if let (Ok(g), Ok(w)) = (
+                        g.parse::<jiff::civil::Date>(),
+                        w.parse::<jiff::civil::Date>(),
+                    ) {
                         if (g - w).get_days().abs() == 1 {
                             d.one_off += 1;
                         }
@@ -383,8 +388,15 @@ impl ExtractionRun {
                     out += &format!(
                         "body/{}\tP {p:.2} R {r:.2}{}{}\n",
                         gold.file,
-                        if has_markup(&got.text) { "\tmarkup" } else { "" },
-                        got.error.as_deref().map(|e| format!("\t{e}")).unwrap_or_default()
+                        if has_markup(&got.text) {
+                            "\tmarkup"
+                        } else {
+                            ""
+                        },
+                        got.error
+                            .as_deref()
+                            .map(|e| format!("\t{e}"))
+                            .unwrap_or_default()
                     );
                 }
             }
@@ -444,7 +456,10 @@ impl fmt::Display for ExtractionRun {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let figures = self.figures();
         let share = |n: usize, of: usize| n as f64 / of.max(1) as f64;
-        writeln!(f, "extraction on real pages (release build for the CPU figures)")?;
+        writeln!(
+            f,
+            "extraction on real pages (release build for the CPU figures)"
+        )?;
         if let Some((p, r, f1, n)) = figures.body {
             writeln!(
                 f,
@@ -482,10 +497,12 @@ impl fmt::Display for ExtractionRun {
             )?;
         }
         let sets = [&self.body, &self.dates, &self.meta];
-        let (cpu, bytes, pages) = sets.iter().filter_map(|s| s.as_ref()).fold(
-            (Duration::ZERO, 0, 0),
-            |(c, b, p), s| (c + s.cpu, b + s.bytes, p + s.pages.len()),
-        );
+        let (cpu, bytes, pages) = sets
+            .iter()
+            .filter_map(|s| s.as_ref())
+            .fold((Duration::ZERO, 0, 0), |(c, b, p), s| {
+                (c + s.cpu, b + s.bytes, p + s.pages.len())
+            });
         writeln!(
             f,
             "CPU time reading {pages} pages ({:.1} MB): {:.2} s, {:.1} ms a page",
@@ -525,8 +542,14 @@ mod tests {
 
     #[test]
     fn titles_compare_on_words_and_authors_inside_bylines() {
-        assert_eq!(normalise_title("Pier  Reopens — at last!"), "pier reopens at last");
-        assert!(author_in_byline("Mara Ellison", "By MARA ELLISON | Updated 3 May"));
+        assert_eq!(
+            normalise_title("Pier  Reopens — at last!"),
+            "pier reopens at last"
+        );
+        assert!(author_in_byline(
+            "Mara Ellison",
+            "By MARA ELLISON | Updated 3 May"
+        ));
         assert!(author_in_byline("Lucas Ward", "by Lucas Ward22 Dec 2016"));
         assert!(!author_in_byline("Tom Best", "By Mara Ellison"));
         assert!(!author_in_byline("", "By Mara"));

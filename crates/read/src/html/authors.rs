@@ -44,15 +44,48 @@ const ARTICLE_TYPES: &[&str] = &[
 
 /// Words that name a desk, not a person.
 const DESKS: &[&str] = &[
-    "staff", "newsroom", "redaktion", "rédaction", "redacción", "redazione", "redactie", "desk",
-    "editorial", "editors", "team", "admin", "administrator",
+    "staff",
+    "newsroom",
+    "redaktion",
+    "rédaction",
+    "redacción",
+    "redazione",
+    "redactie",
+    "desk",
+    "editorial",
+    "editors",
+    "team",
+    "admin",
+    "administrator",
 ];
 
 /// Words that are page chrome, never an author.
 const CHROME: &[&str] = &[
-    "follow", "share", "email", "e-mail", "mail", "twitter", "facebook", "linkedin", "instagram",
-    "more", "read", "view", "profile", "posts", "articles", "subscribe", "author", "authors", "by",
-    "comments", "updated", "published", "photo", "photos", "image",
+    "follow",
+    "share",
+    "email",
+    "e-mail",
+    "mail",
+    "twitter",
+    "facebook",
+    "linkedin",
+    "instagram",
+    "more",
+    "read",
+    "view",
+    "profile",
+    "posts",
+    "articles",
+    "subscribe",
+    "author",
+    "authors",
+    "by",
+    "comments",
+    "updated",
+    "published",
+    "photo",
+    "photos",
+    "image",
 ];
 
 fn selector(css: &str) -> Selector {
@@ -115,7 +148,11 @@ fn walk(value: &Value, article: &mut Vec<String>, other: &mut Vec<String>, depth
                     .any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
                 _ => false,
             };
-            let slot = if is_article { &mut *article } else { &mut *other };
+            let slot = if is_article {
+                &mut *article
+            } else {
+                &mut *other
+            };
             if slot.is_empty() {
                 *slot = names(object.get("author").or_else(|| object.get("creator")));
             }
@@ -231,7 +268,12 @@ fn in_chrome(element: ElementRef<'_>) -> bool {
     element
         .ancestors()
         .filter_map(|a| a.value().as_element())
-        .any(|el| matches!(el.name(), "nav" | "footer" | "aside" | "script" | "noscript"))
+        .any(|el| {
+            matches!(
+                el.name(),
+                "nav" | "footer" | "aside" | "script" | "noscript"
+            )
+        })
 }
 
 /// The element's text, or `None` when it runs over `limit` bytes (a container, not a byline):
@@ -280,7 +322,10 @@ pub fn byline_names(text: &str) -> Vec<String> {
     };
     SPLIT
         .split(text)
-        .map(|part| part.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != ')'))
+        .map(|part| {
+            part.trim()
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != ')')
+        })
         .filter_map(clean_name)
         .collect()
 }
@@ -341,23 +386,43 @@ mod tests {
 
     #[test]
     fn bylines_in_several_languages() {
-        assert_eq!(byline_names("By MARA ELLISON | 12 March 2019"), ["Mara Ellison"]);
-        assert_eq!(byline_names("Von Tom Best und Anna Roth, 12.03.2019"), ["Tom Best", "Anna Roth"]);
-        assert_eq!(byline_names("Par Léa Dubois et Marc Roy"), ["Léa Dubois", "Marc Roy"]);
+        assert_eq!(
+            byline_names("By MARA ELLISON | 12 March 2019"),
+            ["Mara Ellison"]
+        );
+        assert_eq!(
+            byline_names("Von Tom Best und Anna Roth, 12.03.2019"),
+            ["Tom Best", "Anna Roth"]
+        );
+        assert_eq!(
+            byline_names("Par Léa Dubois et Marc Roy"),
+            ["Léa Dubois", "Marc Roy"]
+        );
         assert_eq!(byline_names("by Lucas Ward22 Dec 2016"), ["Lucas Ward"]);
         assert_eq!(byline_names("Written by: Ana Ruiz - Updated"), ["Ana Ruiz"]);
     }
 
     #[test]
     fn chrome_is_never_an_author() {
-        for junk in ["J J", "Follow", "@maraellison", "mara@courier.test", "https://x.test/mara", "3 May 2021", "mcupdate"] {
+        for junk in [
+            "J J",
+            "Follow",
+            "@maraellison",
+            "mara@courier.test",
+            "https://x.test/mara",
+            "3 May 2021",
+            "mcupdate",
+        ] {
             assert_eq!(clean_name(junk), None, "{junk}");
         }
     }
 
     #[test]
     fn a_desk_only_when_no_person_is_named() {
-        assert_eq!(tidy(vec!["Staff".into(), "Mara Ellison".into()]), ["Mara Ellison"]);
+        assert_eq!(
+            tidy(vec!["Staff".into(), "Mara Ellison".into()]),
+            ["Mara Ellison"]
+        );
         assert_eq!(tidy(vec!["Courier Staff".into()]), ["Courier Staff"]);
     }
 

@@ -126,7 +126,9 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
             let local = alternates
                 .iter()
                 .find(|other| !is_utc_time(other) && days_apart(given, other) == Some(1))
-                .or(shown.as_ref().filter(|shown| days_apart(given, shown) == Some(1)));
+                .or(shown
+                    .as_ref()
+                    .filter(|shown| days_apart(given, shown) == Some(1)));
             if let Some(local) = local {
                 dates.published = Some(local.clone());
             }
@@ -134,11 +136,9 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
         _ => {}
     }
     // The page prints its update day as its date: that is the day it shows readers.
-    if let (Some(shown), Some(given), Some(changed)) = (
-        &printed.published,
-        &dates.published,
-        &structured.updated,
-    ) {
+    if let (Some(shown), Some(given), Some(changed)) =
+        (&printed.published, &dates.published, &structured.updated)
+    {
         if days_apart(shown, changed) == Some(0) && days_apart(shown, given) != Some(0) {
             dates.published = Some(changed.clone());
         }
@@ -212,7 +212,9 @@ fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>) {
             .and_then(|iso| window.keep(iso))
     };
     let itemprop: Vec<String> = page
-        .select(&selector(r#"[itemprop="datePublished"], [itemprop="dateCreated"]"#))
+        .select(&selector(
+            r#"[itemprop="datePublished"], [itemprop="dateCreated"]"#,
+        ))
         .filter_map(attr_date)
         .collect();
     if found.published.is_none() {
@@ -342,7 +344,11 @@ fn walk_json_ld(
                     .any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
                 _ => false,
             };
-            let slot = if is_article { &mut *article } else { &mut *other };
+            let slot = if is_article {
+                &mut *article
+            } else {
+                &mut *other
+            };
             let date = |key: &str| {
                 object
                     .get(key)
@@ -402,7 +408,11 @@ fn parse_value(value: &str) -> Option<String> {
     }
     if value.len() == 10 || value.len() == 13 {
         if let Ok(number) = value.parse::<i64>() {
-            let seconds = if value.len() == 13 { number / 1000 } else { number };
+            let seconds = if value.len() == 13 {
+                number / 1000
+            } else {
+                number
+            };
             let stamp = jiff::Timestamp::from_second(seconds).ok()?;
             return Some(format!("{}Z", stamp.strftime("%Y-%m-%dT%H:%M:%S")));
         }
@@ -469,7 +479,10 @@ fn printed_dates(page: &Html, window: &Window, month_first: bool) -> PageDates {
     let text = VisibleText::of(page);
     let at = text.headline.unwrap_or(0);
     let (from, to) = (at.saturating_sub(BEFORE_HEADLINE), at + AFTER_HEADLINE);
-    let (from, to) = (floor_char(&text.text, from), floor_char(&text.text, to.min(text.text.len())));
+    let (from, to) = (
+        floor_char(&text.text, from),
+        floor_char(&text.text, to.min(text.text.len())),
+    );
     let is_marked = |at: usize| text.marked.iter().any(|(s, e)| at >= *s && at < *e);
     let kept = |d: &TextDate| window.keep(d.date.to_string()).is_some();
     let near: Vec<(TextDate, bool)> = find_dates(&text.text[from..to], month_first)
@@ -716,7 +729,10 @@ mod tests {
 
     #[test]
     fn dates_written_in_many_languages_are_found_in_text() {
-        assert_eq!(days("Published 12 March 2019, 14:05", false), ["2019-03-12"]);
+        assert_eq!(
+            days("Published 12 March 2019, 14:05", false),
+            ["2019-03-12"]
+        );
         assert_eq!(days("12.03.2019 | 14:05", false), ["2019-03-12"]);
         assert_eq!(days("Dienstag, 12. März 2019", false), ["2019-03-12"]);
         assert_eq!(days("publié le 1er janvier 2020", false), ["2020-01-01"]);
@@ -772,7 +788,10 @@ mod tests {
         let html = r#"<html><head><meta property="article:published_time" content="2021-04-05T10:00:00+02:00">
         <meta property="og:updated_time" content="2021-04-07T08:00:00+02:00"></head><body></body></html>"#;
         let found = dates(html);
-        assert_eq!(found.published.as_deref(), Some("2021-04-05T10:00:00+02:00"));
+        assert_eq!(
+            found.published.as_deref(),
+            Some("2021-04-05T10:00:00+02:00")
+        );
         assert_eq!(found.updated.as_deref(), Some("2021-04-07T08:00:00+02:00"));
     }
 
@@ -782,7 +801,10 @@ mod tests {
         {"@graph":[{"@type":"WebPage","datePublished":"2020-01-01"},
         {"@type":["NewsArticle"],"datePublished":"2021-02-03T04:05:06-05:00","dateModified":"2021-02-04T00:00:00-05:00"}]}]</script>"#;
         let found = dates(html);
-        assert_eq!(found.published.as_deref(), Some("2021-02-03T04:05:06-05:00"));
+        assert_eq!(
+            found.published.as_deref(),
+            Some("2021-02-03T04:05:06-05:00")
+        );
         assert_eq!(found.updated.as_deref(), Some("2021-02-04T00:00:00-05:00"));
     }
 
@@ -792,7 +814,10 @@ mod tests {
         assert_eq!(dates(html).published.as_deref(), Some("2022-07-08"));
         let html = r#"<body><h1>T</h1><time class="updated" datetime="2022-07-09">9 July</time><time datetime="2022-07-08T09:00:00+01:00">8 July</time></body>"#;
         let found = dates(html);
-        assert_eq!(found.published.as_deref(), Some("2022-07-08T09:00:00+01:00"));
+        assert_eq!(
+            found.published.as_deref(),
+            Some("2022-07-08T09:00:00+01:00")
+        );
         assert_eq!(found.updated.as_deref(), Some("2022-07-09"));
     }
 
