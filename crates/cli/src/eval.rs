@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 
 use newslens_core::loaded::{DecodeOptions, IdentityWords, ScareQuoteSpans, TrainOptions};
 use newslens_core::ner::{shipped_model, Model};
-use newslens_eval::evaluate::{loaded, ner, quotes, seeds};
+use newslens_eval::evaluate::{extraction, loaded, ner, quotes, seeds};
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
@@ -24,6 +24,19 @@ pub enum EvalCommand {
     Quotes(EvalQuotesArgs),
     /// Stories: B-cubed P/R/F1 on ECB+ event clusters (--gold TSV DIR) and AllSides roundups.
     Stories(crate::eval_stories::EvalStoriesArgs),
+    /// Reading real web pages: body shingle F1, publication day, author in the byline, title, CPU time.
+    Extraction(EvalExtractionArgs),
+}
+
+#[derive(Args)]
+pub struct EvalExtractionArgs {
+    /// The extraction sets' folder (holding `body/`, `dates/` and/or `meta/`, each with a
+    /// `gold.jsonl`), e.g. ../shared/data/extraction.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Print one line per page whose body, day, title or author is wrong (for error analysis).
+    #[arg(long)]
+    misses: bool,
 }
 
 #[derive(Args)]
@@ -141,6 +154,7 @@ pub fn run(command: &EvalCommand) -> Result<()> {
         EvalCommand::Loaded(args) => eval_loaded(args),
         EvalCommand::Quotes(args) => eval_quotes(args),
         EvalCommand::Stories(args) => crate::eval_stories::eval_stories(args),
+        EvalCommand::Extraction(args) => eval_extraction(args),
     }
 }
 
@@ -173,6 +187,15 @@ fn eval_ner(args: &EvalNerArgs) -> Result<()> {
     if let Some(path) = &args.gmb {
         print!("{}", ner::gmb_held_out(model, path)?);
     }
+    Ok(())
+}
+
+fn eval_extraction(args: &EvalExtractionArgs) -> Result<()> {
+    let run = extraction::run(&args.dir)?;
+    if args.misses {
+        print!("{}", run.misses());
+    }
+    print!("{run}");
     Ok(())
 }
 

@@ -26,6 +26,11 @@ pub struct Article {
     pub title: Option<String>,
     /// Publication date (and time when known), ISO 8601, no invented time zone.
     pub published: Option<String>,
+    /// When the page says it was last changed (ISO 8601, as written), apart from `published`.
+    /// Added to `newslens.article/1` compatibly: absent when unknown, and older JSON without it
+    /// still reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
     /// The authors, in order.
     pub authors: Vec<String>,
     /// ISO 639-1 language code, or `und` when the text is too short or unclear.

@@ -15,6 +15,8 @@ pub struct Document {
     pub title: Option<String>,
     /// Publication date and time, ISO 8601, with no invented time zone.
     pub published: Option<String>,
+    /// Last-modified date and time, ISO 8601, when the page gives one apart from `published`.
+    pub updated: Option<String>,
     /// Authors found in metadata or bylines, in order, without duplicates.
     pub authors: Vec<String>,
     /// Where the document came from.

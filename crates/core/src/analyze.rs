@@ -147,6 +147,7 @@ fn analyze_layers(
         source: document.source.clone(),
         title: document.title.clone(),
         published: document.published.clone(),
+        updated: document.updated.clone(),
         authors: document.authors.clone(),
         language: language::detect(text).to_string(),
         text: text.to_string(),

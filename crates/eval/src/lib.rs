@@ -20,6 +20,7 @@ pub mod bcubed;
 pub mod conll;
 pub mod ecb;
 pub mod evaluate;
+pub mod extraction;
 pub mod gmb;
 pub mod polnear;
 pub mod ptc;

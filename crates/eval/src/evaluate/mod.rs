@@ -4,6 +4,7 @@
 //! - [`ner`]: the entity tagger alone and with the entities layer, on CoNLL files and GMB's
 //!   held-out tenth.
 //! - [`quotes`]: the quotes layer on PolNeAR, with the causes of misses.
+//! - [`extraction`]: reading real web pages: body shingle F1, publication day, author, title, CPU.
 //! - [`loaded`]: loaded language on the Propaganda Techniques Corpus (in-sample and
 //!   cross-validated) and BASIL's lexical bias.
 //! - [`seeds`]: the seed articles' hand-made reference (entities and quotes).
@@ -14,6 +15,7 @@
 //! a file) are computed from the report on request, so a run that does not show them pays nothing
 //! for them.
 
+pub mod extraction;
 pub mod loaded;
 pub mod ner;
 pub mod quotes;

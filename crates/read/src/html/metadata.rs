@@ -14,8 +14,10 @@ use newslens_contract::dates::parse_date_phrase;
 pub struct PageMetadata {
     /// The headline.
     pub title: Option<String>,
-    /// ISO 8601 publication date.
+    /// ISO 8601 publication date, as the page wrote it.
     pub published: Option<String>,
+    /// ISO 8601 last-modified date, when the page gives one apart from `published`.
+    pub updated: Option<String>,
     /// Authors.
     pub authors: Vec<String>,
     /// Outlet name.
@@ -69,61 +71,10 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
             .or_else(|| first_text(page, "h1"))
             .or_else(|| first_text(page, "title"));
     }
-    if found.published.is_none() {
-        found.published = [
-            "article:published_time",
-            "datePublished",
-            "date",
-            "pubdate",
-            "publishdate",
-            "dc.date",
-            "dc.date.issued",
-            "dcterms.created",
-            "sailthru.date",
-            "parsely-pub-date",
-            "og:published_time",
-        ]
-        .iter()
-        .find_map(|name| meta(&[name]).and_then(|value| parse_date_phrase(&value)))
-        .or_else(|| {
-            page.select(&selector("time[datetime]"))
-                .filter_map(|el| el.value().attr("datetime"))
-                .find_map(parse_date_phrase)
-        });
-    }
-    if found.authors.is_empty() {
-        if let Some(author) = meta(&[
-            "author",
-            "article:author",
-            "byl",
-            "parsely-author",
-            "dc.creator",
-        ]) {
-            if !author.starts_with("http") {
-                let author = author.trim_start_matches("By ").trim_start_matches("by ");
-                found.authors = author
-                    .split([',', ';'])
-                    .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty())
-                    .collect();
-            }
-        }
-    }
-    if found.authors.is_empty() {
-        let byline_css = r#"[rel="author"], [itemprop="author"], .byline, .author-name, .article-author, .author"#;
-        if let Some(byline) = page
-            .select(&selector(byline_css))
-            .map(element_text)
-            .find(|text| !text.is_empty() && text.len() < 120)
-        {
-            let line = if byline.to_lowercase().starts_with("by ") {
-                byline
-            } else {
-                format!("By {byline}")
-            };
-            found.authors = crate::plain::byline_authors(&line).unwrap_or_default();
-        }
-    }
+    let dates = super::dates::page_dates(page, jiff::Zoned::now().date());
+    found.published = dates.published;
+    found.updated = dates.updated;
+    found.authors = super::authors::page_authors(page);
     if found.outlet.is_none() {
         found.outlet = meta(&["og:site_name", "application-name", "publisher"]);
     }
@@ -169,15 +120,6 @@ fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
                     .get("headline")
                     .and_then(Value::as_str)
                     .map(clean_space);
-            }
-            if found.published.is_none() {
-                found.published = object
-                    .get("datePublished")
-                    .and_then(Value::as_str)
-                    .and_then(parse_date_phrase);
-            }
-            if found.authors.is_empty() {
-                found.authors = names(object.get("author"));
             }
             if found.outlet.is_none() {
                 found.outlet = names(object.get("publisher")).into_iter().next();

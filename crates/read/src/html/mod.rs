@@ -6,6 +6,8 @@
 //! survive. When it finds nothing, the page's `<p>` elements are the fallback. It does not decode
 //! bytes (see `decode`).
 
+pub mod authors;
+pub mod dates;
 mod metadata;
 pub mod shape;
 mod text;
@@ -51,9 +53,14 @@ pub fn read_html(html: &str) -> Option<Document> {
     }
     document.title = found.title.or(document.title);
     document.published = found.published.or(document.published);
+    document.updated = found.updated;
     if !found.authors.is_empty() {
         let mut authors = found.authors;
-        for author in document.authors.drain(..) {
+        for author in document
+            .authors
+            .drain(..)
+            .filter_map(|a| authors::clean_name(&a))
+        {
             if !authors
                 .iter()
                 .any(|known| known.eq_ignore_ascii_case(&author))

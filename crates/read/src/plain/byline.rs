@@ -86,7 +86,7 @@ fn is_role(part: &str) -> bool {
             .any(|role| lower.split_whitespace().any(|w| w.starts_with(role)))
 }
 
-fn looks_like_name(part: &str) -> bool {
+pub(crate) fn looks_like_name(part: &str) -> bool {
     let words: Vec<&str> = part.split_whitespace().collect();
     if words.is_empty() || words.len() > 5 || is_role(part) {
         return false;
@@ -104,7 +104,7 @@ fn looks_like_name(part: &str) -> bool {
 }
 
 /// "MARA ELLISON" → "Mara Ellison"; names in mixed case are kept as written.
-fn title_case_if_shouting(name: &str) -> String {
+pub(crate) fn title_case_if_shouting(name: &str) -> String {
     let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() < 2 || letters.iter().any(|c| c.is_lowercase()) {
         return name.to_string();

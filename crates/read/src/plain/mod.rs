@@ -7,7 +7,7 @@
 //! that is part of the story's prose.
 
 mod boilerplate;
-mod byline;
+pub(crate) mod byline;
 mod title;
 
 use newslens_contract::dates::parse_date_phrase;
