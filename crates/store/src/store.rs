@@ -13,6 +13,7 @@
 
 use crate::budget::ReadBudget;
 use crate::fetch_log::FeedValidators;
+use crate::outlets::{Coverage, SourceWeek, TermCount, TermKind};
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::stories::StoryConfig;
 use crate::views::{
@@ -119,6 +120,11 @@ pub(crate) const CONSISTENCY_CHECKS: &[(&str, &str)] = &[
         "SELECT count(*) FROM story_aliases x WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = x.story)",
     ),
     (
+        "articles missing from the outlet aggregates",
+        "SELECT (SELECT count(*) FROM articles)
+                 - CAST((SELECT coalesce(sum(articles), 0) FROM outlet_weeks WHERE source = '') AS BIGINT)",
+    ),
+    (
         "story counts out of step",
         "SELECT count(*) FROM stories s WHERE s.articles + s.duplicates !=
                  (SELECT count(*) FROM articles a WHERE a.story = s.id)",
@@ -210,6 +216,26 @@ pub trait Store {
     /// is back to unbounded work afterwards. Calls `work` exactly once. [`within_budget`] is the
     /// convenient form.
     fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store));
+
+    /// Outlet aggregates: every source's counts per week (source `""` is the whole corpus).
+    fn outlet_weeks(&self) -> Result<Vec<SourceWeek>>;
+
+    /// Outlet aggregates: a source's most frequent speakers or own-voice words, most first (ties
+    /// by key).
+    fn outlet_top_terms(&self, kind: TermKind, source: &str, limit: usize)
+        -> Result<Vec<TermCount>>;
+
+    /// Outlet aggregates: a source's counts of the given speakers or words (those it has).
+    fn outlet_term_counts(
+        &self,
+        kind: TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<TermCount>>;
+
+    /// Which sources covered which story, with their first and last day in it (articles with no
+    /// source left out).
+    fn outlet_coverage(&self) -> Result<Vec<Coverage>>;
 }
 
 /// Runs `work` on `store` under `budget` ([`Store::read_within`]) and returns what it returned.
@@ -295,6 +321,28 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store)) {
         (**self).read_within(budget, work)
+    }
+    fn outlet_weeks(&self) -> Result<Vec<SourceWeek>> {
+        (**self).outlet_weeks()
+    }
+    fn outlet_top_terms(
+        &self,
+        kind: TermKind,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<TermCount>> {
+        (**self).outlet_top_terms(kind, source, limit)
+    }
+    fn outlet_term_counts(
+        &self,
+        kind: TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<TermCount>> {
+        (**self).outlet_term_counts(kind, source, keys)
+    }
+    fn outlet_coverage(&self) -> Result<Vec<Coverage>> {
+        (**self).outlet_coverage()
     }
 }
 
