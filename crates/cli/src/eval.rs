@@ -24,6 +24,8 @@ pub enum EvalCommand {
     Quotes(EvalQuotesArgs),
     /// Stories: B-cubed P/R/F1 on ECB+ event clusters (--gold TSV DIR) and AllSides roundups.
     Stories(crate::eval_stories::EvalStoriesArgs),
+    /// Outlets: profiles against BASIL's lexical-bias phrases, blindspots against AllSides.
+    Outlets(crate::eval_outlets::EvalOutletsArgs),
 }
 
 #[derive(Args)]
@@ -128,6 +130,7 @@ pub fn run(command: &EvalCommand) -> Result<()> {
         EvalCommand::Loaded(args) => eval_loaded(args),
         EvalCommand::Quotes(args) => eval_quotes(args),
         EvalCommand::Stories(args) => crate::eval_stories::eval_stories(args),
+        EvalCommand::Outlets(args) => crate::eval_outlets::eval_outlets(args),
     }
 }
 

@@ -6,15 +6,18 @@
 
 mod analyze;
 mod bench;
+mod bench_outlets;
 #[cfg(feature = "queue")]
 mod bench_queue;
 mod bench_serve;
 mod corpus;
 mod database;
 mod eval;
+mod eval_outlets;
 mod eval_stories;
 mod follow;
 mod ingest;
+mod outlets;
 mod output;
 #[cfg(feature = "queue")]
 mod queue;
@@ -76,6 +79,10 @@ enum Command {
     Entity(corpus::EntityArgs),
     /// Full-text search over the corpus, with filters.
     Search(corpus::SearchArgs),
+    /// Every outlet's profile across its stories (`outlets compare A B`: two side by side).
+    Outlets(outlets::OutletsArgs),
+    /// One outlet's profile: whom it quotes, its own voice, its blindspots, week by week.
+    Outlet(outlets::OutletArgs),
     /// Serve the JSON API and the web pages over the corpus (default http://127.0.0.1:8080/).
     Serve(serve::ServeArgs),
     /// Score an extractor against gold data (precision, recall, F1).
@@ -124,6 +131,8 @@ fn main() -> ExitCode {
         Command::Quotes(args) => corpus::quotes(&args).map(|()| 0),
         Command::Entity(args) => corpus::entity(&args).map(|()| 0),
         Command::Search(args) => corpus::search(&args).map(|()| 0),
+        Command::Outlets(args) => outlets::outlets(&args).map(|()| 0),
+        Command::Outlet(args) => outlets::outlet(&args).map(|()| 0),
         Command::Serve(args) => serve::run(&args).map(|()| 0),
         Command::Eval(command) => eval::run(&command).map(|()| 0),
         Command::Bench(command) => bench::run(&command).map(|()| 0),

@@ -16,6 +16,7 @@
 
 pub mod loaded;
 pub mod ner;
+pub mod outlets;
 pub mod quotes;
 pub mod seeds;
 pub mod stories;

@@ -201,7 +201,7 @@ pub fn tally(article: &Article) -> ArticleTally {
                 Gender::Unknown => counts.unknown_gender += 1,
             }
         }
-        let key = speaker.name.trim().to_lowercase();
+        let key = speaker_key(&speaker.name);
         if key.is_empty() {
             continue;
         }
@@ -233,6 +233,23 @@ pub fn tally(article: &Article) -> ArticleTally {
             .collect(),
         words,
     }
+}
+
+/// The key a speaker is counted under: the name lower-cased without abbreviated titles and
+/// initials, so that house styles agree ("Sen. Marco Rubio" and "Marco Rubio", "Donald J.
+/// Trump" and "Donald Trump" are one speaker). A bare surname stays its own key: "Clinton" may
+/// be either of two people.
+pub fn speaker_key(name: &str) -> String {
+    let words: Vec<String> = name
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .filter(|word| !(word.ends_with('.') && word.chars().count() <= 5))
+        .filter(|word| word.chars().filter(|c| c.is_alphabetic()).count() > 1)
+        .collect();
+    if words.is_empty() {
+        return name.trim().to_lowercase();
+    }
+    words.join(" ")
 }
 
 /// One row of the weekly aggregates: a source's counts in a week and its first and last day.
@@ -357,6 +374,15 @@ pub(crate) fn monday_of(day: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_and_initials_do_not_split_a_speaker() {
+        assert_eq!(speaker_key("Sen. Marco Rubio"), "marco rubio");
+        assert_eq!(speaker_key("Donald J. Trump"), "donald trump");
+        assert_eq!(speaker_key("Mrs. Clinton"), "clinton");
+        assert_eq!(speaker_key("Hillary Clinton"), "hillary clinton");
+        assert_eq!(speaker_key("Dr."), "dr.");
+    }
 
     #[test]
     fn weeks_start_on_monday() {
