@@ -5,10 +5,10 @@
 //! The corpus is built here: BASIL's texts (`../shared/data/framing/basil`) are analysed once,
 //! then stored again and again as new articles (a new id each, one of 20 outlets, a day spread
 //! over two years), each through `newslens_store::prepare`, so every copy adds to the aggregates
-//! as an ingested article does. Stories are not placed (every article stays a story of its own,
-//! the most coverage rows a corpus of that size can have), since clustering 100,000 copies of
-//! 210 texts would measure the story engine, not the profiles. This module prints; the timing
-//! is of `newslens_store::outlet_profile`.
+//! as an ingested article does. By default stories are not placed (every article stays a story
+//! of its own, with one source: the outlet's own stories are as many as its articles);
+//! `--stories` places them, and since copies of one text are near-copies, every story is then
+//! covered by every outlet. This module prints; the timing is of `newslens_store::outlet_profile`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -59,6 +59,10 @@ pub struct BenchOutletsArgs {
     /// Times each call is repeated.
     #[arg(long, value_name = "N", default_value_t = 20)]
     repeat: usize,
+    /// Place the articles into stories before timing (copies of one text are near-copies: every
+    /// story is then covered by every outlet, the most blindspot candidates there can be).
+    #[arg(long)]
+    stories: bool,
 }
 
 pub fn run(args: &BenchOutletsArgs) -> Result<()> {
@@ -103,15 +107,20 @@ pub fn run(args: &BenchOutletsArgs) -> Result<()> {
         article_idx = end;
     }
     store.end_bulk_writes()?;
+    if args.stories {
+        // Copies of one template are near-copies of its first: 210 stories, each in every outlet.
+        newslens_store::update_stories(&mut store, &newslens_store::StoryConfig::default())?;
+    }
     let built = started.elapsed();
     let counts = store.counts()?;
     println!(
-        "bench outlets: {} articles ({} stored now, {:.0} s; {} BASIL texts as templates, {} outlets, stories not placed)",
+        "bench outlets: {} articles ({} stored now, {:.0} s; {} BASIL texts as templates, {} outlets, {} stories)",
         counts.articles,
         counts.articles - stored,
         built.as_secs_f64(),
         analysed.len(),
-        OUTLETS.len()
+        OUTLETS.len(),
+        counts.stories
     );
     let names = OutletNames::built_in();
     let query = OutletQuery::default();
@@ -121,16 +130,24 @@ pub fn run(args: &BenchOutletsArgs) -> Result<()> {
     let all = time(args.repeat.min(5), || {
         outlet_profiles(&store, &names, &query).map(|profiles| !profiles.is_empty())
     })?;
-    let coverage = time(args.repeat, || store.outlet_coverage().map(|rows| !rows.is_empty()))?;
-    let weeks = time(args.repeat, || store.outlet_weeks().map(|rows| !rows.is_empty()))?;
+    let reaching = time(args.repeat, || {
+        store
+            .stories_reaching(3, "0000-00-00", "9999-99-99")
+            .map(|_| true)
+    })?;
+    let n_reaching = store.stories_reaching(3, "0000-00-00", "9999-99-99")?.len();
+    let weeks = time(args.repeat, || {
+        store.outlet_weeks().map(|rows| !rows.is_empty())
+    })?;
     println!(
         "  outlet_profile(\"Fox News\") (GET /v1/outlets/Fox%20News): median {:.1} ms, max {:.1} ms",
         ms(one.0),
         ms(one.1)
     );
     println!(
-        "    of which outlet_coverage (blindspots, story counts): median {:.1} ms; outlet_weeks: {:.1} ms",
-        ms(coverage.0),
+        "    of which stories_reaching(3) (blindspot candidates, {} source rows): median {:.1} ms; outlet_weeks: {:.1} ms",
+        n_reaching,
+        ms(reaching.0),
         ms(weeks.0)
     );
     println!(
@@ -143,7 +160,10 @@ pub fn run(args: &BenchOutletsArgs) -> Result<()> {
 }
 
 /// Median and maximum of `repeat` calls (each must find something).
-fn time(repeat: usize, mut call: impl FnMut() -> newslens_store::Result<bool>) -> Result<(Duration, Duration)> {
+fn time(
+    repeat: usize,
+    mut call: impl FnMut() -> newslens_store::Result<bool>,
+) -> Result<(Duration, Duration)> {
     let mut times = Vec::new();
     for _ in 0..repeat.max(1) {
         let started = Instant::now();
@@ -176,7 +196,20 @@ fn day_of(idx: usize) -> String {
         remaining -= days_in(year);
         year += 1;
     }
-    let month_days = [31, if year % 4 == 0 { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        if year % 4 == 0 { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     let mut month = 0;
     while remaining >= month_days[month] {
         remaining -= month_days[month];

@@ -41,7 +41,10 @@ pub fn eval_outlets(args: &EvalOutletsArgs) -> Result<()> {
             Some(path) => {
                 let db = format!("{path}.{name}.db");
                 if std::path::Path::new(&db).exists() {
-                    bail!("{}: exists already; remove it or keep elsewhere", shown(&db));
+                    bail!(
+                        "{}: exists already; remove it or keep elsewhere",
+                        shown(&db)
+                    );
                 }
                 open(&db)
             }
@@ -58,7 +61,8 @@ pub fn eval_outlets(args: &EvalOutletsArgs) -> Result<()> {
     }
     if let Some(path) = &args.allsides {
         let mut store = store_for("allsides")?;
-        for report in outlets::allsides_blindspots(&pipeline, path, &mut store, &args.min_outlets)? {
+        for report in outlets::allsides_blindspots(&pipeline, path, &mut store, &args.min_outlets)?
+        {
             println!("{report}");
         }
     }

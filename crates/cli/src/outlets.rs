@@ -128,8 +128,8 @@ pub fn outlets(args: &OutletsArgs) -> Result<()> {
     let common = &args.common;
     let names = common.names()?;
     let store = open_existing(&common.db)?;
-    let profiles = outlet_profiles(&store, &names, &common.query())
-        .context("reading the outlet profiles")?;
+    let profiles =
+        outlet_profiles(&store, &names, &common.query()).context("reading the outlet profiles")?;
     let mut out = stdout();
     match common.format {
         Format::Jsonl => {
@@ -149,7 +149,10 @@ pub fn outlet(args: &OutletArgs) -> Result<()> {
     let names = common.names()?;
     let store = open_existing(&common.db)?;
     let Some(profile) = outlet_profile(&store, &names, &args.name, &common.query())? else {
-        bail!("no outlet {:?} in the corpus (`newslens outlets` lists them)", args.name);
+        bail!(
+            "no outlet {:?} in the corpus (`newslens outlets` lists them)",
+            args.name
+        );
     };
     let mut out = stdout();
     match common.format {
@@ -166,7 +169,9 @@ fn compare_two(args: &CompareArgs) -> Result<()> {
     let store = open_existing(&common.db)?;
     let comparison = match compare_outlets(&store, &names, &args.a, &args.b, &common.query())? {
         Ok(comparison) => comparison,
-        Err(missing) => bail!("no outlet {missing:?} in the corpus (`newslens outlets` lists them)"),
+        Err(missing) => {
+            bail!("no outlet {missing:?} in the corpus (`newslens outlets` lists them)")
+        }
     };
     let mut out = stdout();
     match common.format {

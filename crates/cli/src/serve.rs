@@ -130,9 +130,14 @@ pub fn run(args: &ServeArgs) -> Result<()> {
     };
     let db = shown(&args.db);
     runtime
-        .block_on(serve_with_outlets(settings, outlet_names, args.addr, |bound| {
-            eprintln!("newslens: serving {db} on http://{bound}/ (Ctrl-C to stop)");
-        }))
+        .block_on(serve_with_outlets(
+            settings,
+            outlet_names,
+            args.addr,
+            |bound| {
+                eprintln!("newslens: serving {db} on http://{bound}/ (Ctrl-C to stop)");
+            },
+        ))
         .with_context(|| format!("cannot serve {db}"))
 }
 

@@ -352,8 +352,19 @@ impl Store for RestartingStore {
     ) -> newslens_store::Result<Vec<newslens_store::outlets::TermCount>> {
         self.inner.outlet_term_counts(kind, source, keys)
     }
-    fn outlet_coverage(&self) -> newslens_store::Result<Vec<newslens_store::outlets::Coverage>> {
-        self.inner.outlet_coverage()
+    fn outlet_stories(
+        &self,
+        source: &str,
+    ) -> newslens_store::Result<Vec<newslens_store::outlets::Coverage>> {
+        self.inner.outlet_stories(source)
+    }
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> newslens_store::Result<Vec<newslens_store::outlets::Coverage>> {
+        self.inner.stories_reaching(min_sources, first, last)
     }
     fn write_fetch_log(
         &mut self,

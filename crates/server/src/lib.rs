@@ -211,7 +211,13 @@ pub async fn serve(
     addr: SocketAddr,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    serve_with_outlets(settings, newslens_store::OutletNames::built_in(), addr, ready).await
+    serve_with_outlets(
+        settings,
+        newslens_store::OutletNames::built_in(),
+        addr,
+        ready,
+    )
+    .await
 }
 
 /// [`serve`] with the outlet names a user's file extended (`newslens serve --outlets FILE`).

@@ -11,7 +11,9 @@ use axum::Router;
 use serde::Deserialize;
 
 use newslens_store::outlets::OutletQuery;
-use newslens_store::{outlet_profiles, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter};
+use newslens_store::{
+    outlet_profiles, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
+};
 
 use crate::api::{entity_report, story_detail, Paging};
 use crate::error::ApiError;
@@ -140,10 +142,7 @@ async fn entity(State(state): State<AppState>, Path(name): Path<String>) -> Page
     Ok(page(markup))
 }
 
-async fn outlets(
-    State(state): State<AppState>,
-    Query(params): Query<OutletParams>,
-) -> PageResult {
+async fn outlets(State(state): State<AppState>, Query(params): Query<OutletParams>) -> PageResult {
     let query = params.query()?;
     let names = state.outlet_names().clone();
     let min_outlets = query.min_outlets;
@@ -193,7 +192,15 @@ async fn outlet_quotes(
     let names = state.outlet_names().clone();
     let markup = state
         .read(move |store| {
-            let profile = one_outlet(store, &names, &name, &OutletQuery { top: 1, ..OutletQuery::default() })?;
+            let profile = one_outlet(
+                store,
+                &names,
+                &name,
+                &OutletQuery {
+                    top: 1,
+                    ..OutletQuery::default()
+                },
+            )?;
             let mut quotes: Vec<QuoteRecord> = Vec::new();
             for source in &profile.sources {
                 for quote in store.quotes(&QuoteFilter {
@@ -205,7 +212,11 @@ async fn outlet_quotes(
                     let same_outlet = quote.outlet.as_deref().is_some_and(|written| {
                         names.outlet_name(&written.trim().to_lowercase(), written) == profile.name
                     });
-                    if same_outlet && !quotes.iter().any(|known| known.article == quote.article && known.text == quote.text) {
+                    if same_outlet
+                        && !quotes
+                            .iter()
+                            .any(|known| known.article == quote.article && known.text == quote.text)
+                    {
                         quotes.push(quote);
                     }
                 }
@@ -229,7 +240,15 @@ async fn outlet_words(
     let names = state.outlet_names().clone();
     let markup = state
         .read(move |store| {
-            let profile = one_outlet(store, &names, &name, &OutletQuery { top: 1, ..OutletQuery::default() })?;
+            let profile = one_outlet(
+                store,
+                &names,
+                &name,
+                &OutletQuery {
+                    top: 1,
+                    ..OutletQuery::default()
+                },
+            )?;
             let mut hits: Vec<SearchHit> = Vec::new();
             for source in &profile.sources {
                 for hit in store.search(&SearchQuery {

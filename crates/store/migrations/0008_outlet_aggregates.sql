@@ -2,10 +2,12 @@
 -- to date in the transaction that stores each article, so a profile reads a few rows instead of
 -- every article. Source '' in the aggregate tables is the whole corpus. `articles.outlet_source`
 -- is each article's source ('' for none); NULL marks an article stored before this migration,
--- whose aggregates the store adds when it opens the corpus (outlets/backfill).
+-- whose aggregates the store adds when it opens the corpus (outlets/backfill). `story_sources`
+-- and `story_reach` say which sources covered each story; they are rewritten with the story
+-- summaries whenever the story engine changes a story, so blindspots and story counts read the
+-- stories with several sources and the outlet's own stories, not every article.
 -- Written for newslens. Licence: MIT OR Apache-2.0.
 ALTER TABLE articles ADD COLUMN outlet_source TEXT;
-CREATE INDEX articles_by_story_source ON articles(story, outlet_source, published);
 CREATE INDEX articles_outlets_pending ON articles(rowid) WHERE outlet_source IS NULL;
 
 CREATE TABLE outlet_sources (
@@ -50,3 +52,19 @@ CREATE TABLE outlet_words (
     PRIMARY KEY (source, word)
 ) WITHOUT ROWID;
 CREATE INDEX outlet_words_by_count ON outlet_words(source, count DESC);
+
+CREATE TABLE story_sources (
+    story TEXT NOT NULL,
+    source TEXT NOT NULL,
+    first TEXT,                          -- the source's first and last day in the story
+    last TEXT,
+    PRIMARY KEY (story, source)
+) WITHOUT ROWID;
+CREATE INDEX story_sources_by_source ON story_sources(source, story);
+
+CREATE TABLE story_reach (
+    story TEXT PRIMARY KEY,
+    sources INTEGER NOT NULL,            -- sources that covered it
+    first TEXT                           -- its first day
+) WITHOUT ROWID;
+CREATE INDEX story_reach_by_sources ON story_reach(sources, first);

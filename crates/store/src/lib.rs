@@ -52,11 +52,11 @@ mod store;
 pub use budget::ReadBudget;
 pub use compare::{compare_story, Comparison, RewordingKind};
 pub use fetch_log::FeedValidators;
+pub use open::{is_postgres_url, open, redact_url};
 pub use outlets::{
     compare_outlets, outlet_profile, outlet_profiles, OutletComparison, OutletNames, OutletProfile,
     OutletQuery,
 };
-pub use open::{is_postgres_url, open, redact_url};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use record::{prepare, ArticleRecord, StoredArticle};

@@ -222,8 +222,12 @@ pub trait Store {
 
     /// Outlet aggregates: a source's most frequent speakers or own-voice words, most first (ties
     /// by key).
-    fn outlet_top_terms(&self, kind: TermKind, source: &str, limit: usize)
-        -> Result<Vec<TermCount>>;
+    fn outlet_top_terms(
+        &self,
+        kind: TermKind,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<TermCount>>;
 
     /// Outlet aggregates: a source's counts of the given speakers or words (those it has).
     fn outlet_term_counts(
@@ -233,9 +237,17 @@ pub trait Store {
         keys: &[String],
     ) -> Result<Vec<TermCount>>;
 
-    /// Which sources covered which story, with their first and last day in it (articles with no
-    /// source left out).
-    fn outlet_coverage(&self) -> Result<Vec<Coverage>>;
+    /// The stories a source covered, with its first and last day in each.
+    fn outlet_stories(&self, source: &str) -> Result<Vec<Coverage>>;
+
+    /// Every source of the stories at least `min_sources` sources covered and that began
+    /// between the days `first` and `last` (`first` in each row is the story's first day).
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<Coverage>>;
 }
 
 /// Runs `work` on `store` under `budget` ([`Store::read_within`]) and returns what it returned.
@@ -341,8 +353,16 @@ impl<S: Store + ?Sized> Store for Box<S> {
     ) -> Result<Vec<TermCount>> {
         (**self).outlet_term_counts(kind, source, keys)
     }
-    fn outlet_coverage(&self) -> Result<Vec<Coverage>> {
-        (**self).outlet_coverage()
+    fn outlet_stories(&self, source: &str) -> Result<Vec<Coverage>> {
+        (**self).outlet_stories(source)
+    }
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<Coverage>> {
+        (**self).stories_reaching(min_sources, first, last)
     }
 }
 

@@ -760,7 +760,7 @@ fn a_version_2_database_gains_the_story_listings_the_story_update_would_write() 
                  DROP INDEX articles_unplaced; DROP INDEX articles_story_newest; DROP INDEX articles_by_original;
                  ALTER TABLE articles DROP COLUMN placed;
                  DROP TABLE outlet_sources; DROP TABLE outlet_weeks; DROP TABLE outlet_speakers;
-                 DROP TABLE outlet_words; DROP INDEX articles_by_story_source;
+                 DROP TABLE outlet_words; DROP TABLE story_sources; DROP TABLE story_reach;
                  DROP INDEX articles_outlets_pending; ALTER TABLE articles DROP COLUMN outlet_source;
                  PRAGMA user_version = 2;",
             )

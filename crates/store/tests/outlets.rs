@@ -45,7 +45,13 @@ fn corpus() -> Vec<Article> {
     ];
     let mut articles = Vec::new();
     for (text, (outlet, url)) in LIFEBOAT.iter().zip(lifeboat_outlets) {
-        articles.push(article(text, outlet, url, "2023-03-05", "Twelve rescued off Harwich"));
+        articles.push(article(
+            text,
+            outlet,
+            url,
+            "2023-03-05",
+            "Twelve rescued off Harwich",
+        ));
     }
     let library_outlets = ["Harbour Gazette", "Coast Herald", "Reuters", "Dunmore Post"];
     for (idx, (text, outlet)) in LIBRARY.iter().zip(library_outlets).enumerate() {
@@ -125,7 +131,9 @@ fn one_outlet_under_three_names_is_profiled_once_on_both_backends_alike() {
         assert_eq!(fox.weeks[0].week, "2023-02-27");
         // Peter Quinn speaks only on the story Fox News skipped: quoted less than elsewhere.
         assert!(
-            fox.speakers_less.iter().any(|ranked| ranked.name == "Peter Quinn"),
+            fox.speakers_less
+                .iter()
+                .any(|ranked| ranked.name == "Peter Quinn"),
             "{:?}",
             fox.speakers_less
         );
@@ -141,15 +149,25 @@ fn one_outlet_under_three_names_is_profiled_once_on_both_backends_alike() {
 fn two_outlets_compare_side_by_side_and_an_unknown_one_is_named() {
     let names = OutletNames::built_in();
     for (store, _server) in stores() {
-        let comparison =
-            compare_outlets(&store, &names, "FOX", "Harbour Gazette", &OutletQuery::default())
-                .unwrap()
-                .unwrap();
+        let comparison = compare_outlets(
+            &store,
+            &names,
+            "FOX",
+            "Harbour Gazette",
+            &OutletQuery::default(),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(comparison.a.name, "Fox News");
         assert_eq!(comparison.shared_stories, 1);
-        let missing =
-            compare_outlets(&store, &names, "FOX", "Nowhere Times", &OutletQuery::default())
-                .unwrap();
+        let missing = compare_outlets(
+            &store,
+            &names,
+            "FOX",
+            "Nowhere Times",
+            &OutletQuery::default(),
+        )
+        .unwrap();
         assert_eq!(missing.unwrap_err(), "Nowhere Times");
     }
 }

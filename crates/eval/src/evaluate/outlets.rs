@@ -128,7 +128,9 @@ pub fn basil_outlets(
     let mut profiles = Vec::new();
     for listed in outlet_profiles(&*store, &names, &OutletQuery::default())? {
         // The whole profile, rankings included.
-        if let Some(profile) = outlet_profile(&*store, &names, &listed.name, &OutletQuery::default())? {
+        if let Some(profile) =
+            outlet_profile(&*store, &names, &listed.name, &OutletQuery::default())?
+        {
             profiles.push(profile);
         }
     }
@@ -214,7 +216,8 @@ impl fmt::Display for BasilOutlets {
         )?;
         for row in &self.rows {
             let profile = &row.profile;
-            let share = |value: Option<f64>| value.map_or("-".into(), |v| format!("{:.0}%", 100.0 * v));
+            let share =
+                |value: Option<f64>| value.map_or("-".into(), |v| format!("{:.0}%", 100.0 * v));
             writeln!(
                 f,
                 "{:<22} {:>8} {:>9} {:>10.2} {:>12.2} {:>10} {:>7.2} {:>7} {:>7} {:>8}",
@@ -243,7 +246,12 @@ impl fmt::Display for BasilOutlets {
                 .take(8)
                 .map(|word| format!("{} ({:.1})", word.name, word.z))
                 .collect();
-            writeln!(f, "  {} own-voice words (z): {}", row.outlet, words.join(", "))?;
+            writeln!(
+                f,
+                "  {} own-voice words (z): {}",
+                row.outlet,
+                words.join(", ")
+            )?;
         }
         writeln!(f)
     }
@@ -303,7 +311,13 @@ pub fn allsides_blindspots(
     for lead in &leads {
         let written = lead.outlet.clone().unwrap_or_default();
         let outlet = names.outlet_name(&written.to_lowercase(), &written);
-        let day: String = lead.date.clone().unwrap_or_default().chars().take(10).collect();
+        let day: String = lead
+            .date
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(10)
+            .collect();
         let roundup = roundups.entry(lead.story.clone()).or_default();
         roundup.0 = day.clone();
         roundup.1.insert(outlet.clone());
@@ -346,10 +360,7 @@ pub fn allsides_blindspots(
         let profiles = outlet_profiles(&*store, &names, &query)?;
         let mut rows = Vec::new();
         for profile in &profiles {
-            let (first, last) = active
-                .get(&profile.name)
-                .cloned()
-                .unwrap_or_default();
+            let (first, last) = active.get(&profile.name).cloned().unwrap_or_default();
             let gold_roundups: BTreeSet<&String> = roundups
                 .iter()
                 .filter(|(_, (day, outlets))| {

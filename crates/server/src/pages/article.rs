@@ -15,10 +15,10 @@ use newslens_contract::{Article, MentionKind};
 use newslens_store::{StoredArticle, StorySummary};
 
 use crate::pages::charts::tone_bar;
-use crate::pages::outlets::outlet_path;
 use crate::pages::layout::{
     article_path, class_token, display_date, entity_path, layout, plural, story_path, web_url,
 };
+use crate::pages::outlets::outlet_path;
 use crate::pages::segment::{Annotation, Node, Segmenter};
 
 /// Colours speakers cycle through (`speaker-0` … `speaker-9`).

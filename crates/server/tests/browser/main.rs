@@ -300,7 +300,10 @@ async fn a_reader_goes_from_a_story_to_an_outlets_profile_and_its_evidence() {
         .expect("open the Herald's profile");
     browser.wait_for("dl.figures").await;
     assert!(
-        browser.url().await.contains("/outlets/Eastern%20Shore%20Herald"),
+        browser
+            .url()
+            .await
+            .contains("/outlets/Eastern%20Shore%20Herald"),
         "not on the outlet's page: {}",
         browser.url().await
     );
@@ -312,14 +315,19 @@ async fn a_reader_goes_from_a_story_to_an_outlets_profile_and_its_evidence() {
             .wait_for(&format!("svg.week-chart.week-{chart}"))
             .await;
     }
-    browser.wait_for("svg.week-chart.week-articles rect.week-bar").await;
+    browser
+        .wait_for("svg.week-chart.week-articles rect.week-bar")
+        .await;
     browser.wait_for("section.blindspots").await;
     browser.screenshot("outlet-herald").await;
     browser.assert_fits_the_window().await;
 
     // A ranking's entry leads to the quotes or sentences behind it.
     let evidence = browser.find_all("section.ranking a.evidence").await;
-    assert!(!evidence.is_empty(), "no ranking entry links to its evidence");
+    assert!(
+        !evidence.is_empty(),
+        "no ranking entry links to its evidence"
+    );
     evidence[0].click().await.expect("open the evidence");
     let found = browser
         .wait_for("section.evidence-quotes, section.evidence-words")

@@ -127,7 +127,10 @@ fn the_outlet_page_has_its_charts_rankings_blindspots_and_the_unknown_share() {
         assert!(has_class(&html, "svg", chart), "no {chart} chart");
     }
     assert!(has_class(&html, "rect", "week-bar"));
-    assert!(has_class(&html, "rect", "negative"), "negative tone below the axis");
+    assert!(
+        has_class(&html, "rect", "negative"),
+        "negative tone below the axis"
+    );
     for ranking in ["speakers-more", "speakers-less", "distinctive-words"] {
         assert!(has_class(&html, "section", ranking), "no {ranking} ranking");
     }
@@ -136,5 +139,8 @@ fn the_outlet_page_has_its_charts_rankings_blindspots_and_the_unknown_share() {
     assert!(has_class(&html, "a", "blindspot"));
     assert!(has_class(&html, "dd", "gender-unknown"));
     assert!(html.contains("5 (17%)"), "the unknown share is shown");
-    assert!(html.contains("Your labels"), "labels are shown as the user's");
+    assert!(
+        html.contains("Your labels"),
+        "labels are shown as the user's"
+    );
 }

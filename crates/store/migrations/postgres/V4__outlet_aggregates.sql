@@ -1,7 +1,6 @@
 -- Outlet profiles (issue 20): as SQLite's migration 0008 (read it for what each column holds).
 -- Written for newslens. Licence: MIT OR Apache-2.0.
 ALTER TABLE articles ADD COLUMN outlet_source TEXT COLLATE "C";
-CREATE INDEX articles_by_story_source ON articles(story, outlet_source, published);
 CREATE INDEX articles_outlets_pending ON articles(rowid) WHERE outlet_source IS NULL;
 
 CREATE TABLE outlet_sources (
@@ -46,3 +45,19 @@ CREATE TABLE outlet_words (
     PRIMARY KEY (source, word)
 );
 CREATE INDEX outlet_words_by_count ON outlet_words(source, count DESC);
+
+CREATE TABLE story_sources (
+    story TEXT COLLATE "C" NOT NULL,
+    source TEXT COLLATE "C" NOT NULL,
+    first TEXT COLLATE "C",
+    last TEXT COLLATE "C",
+    PRIMARY KEY (story, source)
+);
+CREATE INDEX story_sources_by_source ON story_sources(source, story);
+
+CREATE TABLE story_reach (
+    story TEXT COLLATE "C" PRIMARY KEY,
+    sources BIGINT NOT NULL,
+    first TEXT COLLATE "C"
+);
+CREATE INDEX story_reach_by_sources ON story_reach(sources, first);

@@ -37,14 +37,12 @@ static PRONOUNS: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
 
 /// First names with their usual sex (`m`, `f`; `u` for shared names, which say nothing).
 static FIRST_NAMES: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
-    lines(include_str!(
-        "../../../core/data/gazetteer/first_names.txt"
-    ))
-    .filter_map(|line| {
-        let (name, sex) = line.split_once('\t')?;
-        Some((name.trim(), letter_gender(sex.trim())?))
-    })
-    .collect()
+    lines(include_str!("../../../core/data/gazetteer/first_names.txt"))
+        .filter_map(|line| {
+            let (name, sex) = line.split_once('\t')?;
+            Some((name.trim(), letter_gender(sex.trim())?))
+        })
+        .collect()
 });
 
 fn lines(file: &'static str) -> impl Iterator<Item = &'static str> {

@@ -124,7 +124,9 @@ impl OutletNames {
                 }
             }
             if first.starts_with("label:") {
-                return Err(error("a line starts with its outlet's name, not a label".into()));
+                return Err(error(
+                    "a line starts with its outlet's name, not a label".into(),
+                ));
             }
             let known = keys.iter().find_map(|key| self.by_key.get(key).copied());
             let outlet_idx = match known {
@@ -254,7 +256,13 @@ mod tests {
     #[test]
     fn fox_news_foxnews_com_and_fox_are_one_outlet() {
         let names = OutletNames::built_in();
-        for source in ["Fox News", "foxnews.com", "FOX", "www.foxnews.com", "video.foxnews.com"] {
+        for source in [
+            "Fox News",
+            "foxnews.com",
+            "FOX",
+            "www.foxnews.com",
+            "video.foxnews.com",
+        ] {
             assert_eq!(names.outlet_name(source, source), "Fox News", "{source}");
         }
     }

@@ -1,9 +1,10 @@
 //! Outlet profiles read from the aggregates: counts and rates, weekly series, gender shares, the
 //! speakers and own-voice words that set an outlet apart, and its blindspots.
 //!
-//! Everything here is computed from what [`crate::Store`]'s `outlet_*` methods return — the
-//! weekly rows, the top and the asked-for speaker and word counts, and each story's sources — so
-//! both backends give the same profiles and no article is read. Sources become outlets through
+//! Everything here is computed from what [`crate::Store`]'s `outlet_*` and `stories_reaching`
+//! methods return — the weekly rows, the top and the asked-for speaker and word counts, the
+//! outlet's stories and the stories several sources covered — so both backends give the same
+//! profiles and no article is read. Sources become outlets through
 //! [`OutletNames`] at this point, so the names file can change without a rebuild.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -239,7 +240,7 @@ pub struct OutletComparison {
     pub shared_stories: usize,
 }
 
-/// Everything the profiles of a corpus share, read once.
+/// Everything the profiles of a corpus share, read once (a few rows per source and week).
 struct Corpus {
     weeks: Vec<SourceWeek>,
     /// Outlet name → its source keys.
@@ -312,7 +313,8 @@ fn in_range(week: &str, query: &OutletQuery) -> bool {
     if week.is_empty() {
         return false;
     }
-    since.is_none_or(|since| week >= since.as_str()) && until.is_none_or(|until| week <= until.as_str())
+    since.is_none_or(|since| week >= since.as_str())
+        && until.is_none_or(|until| week <= until.as_str())
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -327,10 +329,9 @@ pub fn outlet_profiles(
     query: &OutletQuery,
 ) -> Result<Vec<OutletProfile>> {
     let corpus = Corpus::read(store, names)?;
-    let coverage = store.outlet_coverage()?;
     let mut profiles = Vec::new();
     for (name, sources) in &corpus.outlets {
-        profiles.push(summary(store, names, &corpus, &coverage, name, sources, query)?);
+        profiles.push(summary(store, names, &corpus, name, sources, query)?);
     }
     profiles.sort_by(|a, b| b.articles.cmp(&a.articles).then(a.name.cmp(&b.name)));
     profiles.retain(|profile| profile.articles > 0);
@@ -348,8 +349,7 @@ pub fn outlet_profile(
     let Some(name) = corpus.resolve(names, asked) else {
         return Ok(None);
     };
-    let coverage = store.outlet_coverage()?;
-    Ok(Some(full(store, names, &corpus, &coverage, &name, query)?))
+    Ok(Some(full(store, names, &corpus, &name, query)?))
 }
 
 /// Two outlets' whole profiles and the stories both covered; `None` names the one not found.
@@ -367,20 +367,21 @@ pub fn compare_outlets(
     let Some(name_b) = corpus.resolve(names, b) else {
         return Ok(Err(b.to_string()));
     };
-    let coverage = store.outlet_coverage()?;
-    let stories_of = |name: &str| -> BTreeSet<&str> {
-        coverage
-            .iter()
-            .filter(|row| corpus.outlet_of.get(&row.source).map(String::as_str) == Some(name))
-            .map(|row| row.story.as_str())
-            .collect()
+    let stories_of = |name: &str| -> Result<BTreeSet<String>> {
+        let mut stories = BTreeSet::new();
+        for source in corpus.outlets.get(name).into_iter().flatten() {
+            for row in store.outlet_stories(source)? {
+                stories.insert(row.story);
+            }
+        }
+        Ok(stories)
     };
-    let shared_stories = stories_of(&name_a)
-        .intersection(&stories_of(&name_b))
+    let shared_stories = stories_of(&name_a)?
+        .intersection(&stories_of(&name_b)?)
         .count();
     Ok(Ok(OutletComparison {
-        a: full(store, names, &corpus, &coverage, &name_a, query)?,
-        b: full(store, names, &corpus, &coverage, &name_b, query)?,
+        a: full(store, names, &corpus, &name_a, query)?,
+        b: full(store, names, &corpus, &name_b, query)?,
         shared_stories,
     }))
 }
@@ -389,12 +390,11 @@ fn full(
     store: &dyn Store,
     names: &OutletNames,
     corpus: &Corpus,
-    coverage: &[Coverage],
     name: &str,
     query: &OutletQuery,
 ) -> Result<OutletProfile> {
     let sources = corpus.outlets.get(name).cloned().unwrap_or_default();
-    let mut profile = summary(store, names, corpus, coverage, name, &sources, query)?;
+    let mut profile = summary(store, names, corpus, name, &sources, query)?;
     let speakers = rank(store, corpus, TermKind::Speaker, &sources)?;
     profile.speakers_more = speakers
         .iter()
@@ -422,7 +422,6 @@ fn summary(
     store: &dyn Store,
     names: &OutletNames,
     corpus: &Corpus,
-    coverage: &[Coverage],
     name: &str,
     sources: &[String],
     query: &OutletQuery,
@@ -491,13 +490,16 @@ fn summary(
             .is_none_or(|since| row.last.as_deref().is_some_and(|day| day >= since));
         until_ok && since_ok
     };
-    let stories = coverage
-        .iter()
-        .filter(|row| sources.contains(&row.source) && overlaps(row))
-        .map(|row| row.story.as_str())
-        .collect::<BTreeSet<_>>()
-        .len();
-    let blindspots = blindspots(store, corpus, coverage, name, &first, &last, query)?;
+    let mut stories = BTreeSet::new();
+    for source in sources {
+        for row in store.outlet_stories(source)? {
+            if overlaps(&row) {
+                stories.insert(row.story);
+            }
+        }
+    }
+    let stories = stories.len();
+    let blindspots = blindspots(store, corpus, name, &first, &last, query)?;
     Ok(OutletProfile {
         name: name.to_string(),
         labels: names.labels(name),
@@ -526,7 +528,6 @@ fn summary(
 fn blindspots(
     store: &dyn Store,
     corpus: &Corpus,
-    coverage: &[Coverage],
     name: &str,
     first: &Option<String>,
     last: &Option<String>,
@@ -538,9 +539,11 @@ fn blindspots(
             ..Blindspots::default()
         });
     };
-    // Story → (its first day, its outlets).
+    // Only stories with at least K sources can have K other outlets (an outlet has one source or
+    // more): those the aggregates list, with every source of each. Story → (first day, outlets).
+    let coverage = store.stories_reaching(query.min_outlets.max(1), first, last)?;
     let mut stories: HashMap<&str, (Option<&str>, BTreeSet<&str>)> = HashMap::new();
-    for row in coverage {
+    for row in &coverage {
         let Some(outlet) = corpus.outlet_of.get(&row.source) else {
             continue;
         };
@@ -706,7 +709,8 @@ pub fn log_odds(y_outlet: i64, y_all: i64, n_outlet: i64, n_all: i64) -> (f64, f
     let y_j = (y_all - y_outlet).max(0) as f64;
     let n_i = n_outlet.max(0) as f64;
     let n_j = (n_all - n_outlet).max(0) as f64;
-    let odds = |y: f64, n: f64| ((y + alpha) / (n + alpha0 - y - alpha).max(f64::MIN_POSITIVE)).ln();
+    let odds =
+        |y: f64, n: f64| ((y + alpha) / (n + alpha0 - y - alpha).max(f64::MIN_POSITIVE)).ln();
     let delta = odds(y_i, n_i) - odds(y_j, n_j);
     let variance = 1.0 / (y_i + alpha) + 1.0 / (y_j + alpha);
     let z = if variance.is_finite() && variance > 0.0 {

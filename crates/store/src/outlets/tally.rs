@@ -160,11 +160,16 @@ pub fn tally(article: &Article) -> ArticleTally {
     // "the outlet's" counts as "the outlet".
     let words = words
         .into_iter()
-        .fold(BTreeMap::new(), |mut folded: BTreeMap<String, i64>, (word, n)| {
-            let stem = word.strip_suffix("'s").unwrap_or(word.trim_end_matches('\''));
-            *folded.entry(stem.to_string()).or_default() += n;
-            folded
-        })
+        .fold(
+            BTreeMap::new(),
+            |mut folded: BTreeMap<String, i64>, (word, n)| {
+                let stem = word
+                    .strip_suffix("'s")
+                    .unwrap_or(word.trim_end_matches('\''));
+                *folded.entry(stem.to_string()).or_default() += n;
+                folded
+            },
+        )
         .into_iter()
         .filter(|(word, _)| word.chars().count() >= 3 && !STOP_WORDS.contains(word.as_str()))
         .collect::<Vec<(String, i64)>>();

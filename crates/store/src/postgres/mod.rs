@@ -246,8 +246,17 @@ impl Store for PostgresStore {
         self.with_client(|client| outlets::term_counts(client, kind, source, keys))
     }
 
-    fn outlet_coverage(&self) -> Result<Vec<crate::outlets::Coverage>> {
-        self.with_client(|client| outlets::coverage(client))
+    fn outlet_stories(&self, source: &str) -> Result<Vec<crate::outlets::Coverage>> {
+        self.with_client(|client| outlets::outlet_stories(client, source))
+    }
+
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<crate::outlets::Coverage>> {
+        self.with_client(|client| outlets::stories_reaching(client, min_sources, first, last))
     }
 
     fn add_articles(&mut self, batch: &[ArticleRecord]) -> Result<AddOutcome> {
@@ -763,6 +772,7 @@ impl PostgresStore {
             &insert_story,
             &[&rowid, &(article.quotes.len() as i64), &rows.story_entities],
         )?;
+        outlets::add_story_of_one(transaction, &article.id, &rows.outlet)?;
         Ok(Added::Yes)
     }
 }

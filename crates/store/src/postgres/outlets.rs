@@ -7,7 +7,7 @@ use ::postgres::{GenericClient, Transaction};
 
 use super::Failure;
 use crate::outlets::{
-    tally, BatchTally, Coverage, SourceWeek, TermCount, TermKind, WeekCounts, WeekRow,
+    tally, ArticleTally, BatchTally, Coverage, SourceWeek, TermCount, TermKind, WeekCounts, WeekRow,
 };
 use crate::record::decompress_json;
 
@@ -147,6 +147,63 @@ pub(super) fn write_tally(
     Ok(())
 }
 
+/// Records a new article's story of one as covered by its source.
+pub(super) fn add_story_of_one(
+    transaction: &mut Transaction<'_>,
+    story: &str,
+    article: &ArticleTally,
+) -> Result<(), ::postgres::Error> {
+    if article.source.is_empty() {
+        return Ok(());
+    }
+    transaction.execute(
+        "INSERT INTO story_sources (story, source, first, last) VALUES ($1, $2, $3, $3)
+         ON CONFLICT (story, source) DO UPDATE SET first = excluded.first, last = excluded.last",
+        &[&story, &article.source, &article.day],
+    )?;
+    transaction.execute(
+        "INSERT INTO story_reach (story, sources, first) VALUES ($1, 1, $2)
+         ON CONFLICT (story) DO UPDATE SET sources = 1, first = excluded.first",
+        &[&story, &article.day],
+    )?;
+    Ok(())
+}
+
+/// Rewrites which sources covered the stories `filter` selects (with `ids` bound as `$1`, as
+/// the story summaries' refresh passes them), from their articles.
+pub(super) fn refresh_story_sources(
+    transaction: &mut Transaction<'_>,
+    filter: &str,
+    ids: &[&str],
+) -> Result<(), ::postgres::Error> {
+    transaction.execute(
+        &format!("DELETE FROM story_sources WHERE story {filter}"),
+        &[&ids],
+    )?;
+    transaction.execute(
+        &format!("DELETE FROM story_reach WHERE story {filter}"),
+        &[&ids],
+    )?;
+    transaction.execute(
+        &format!(
+            "INSERT INTO story_sources (story, source, first, last)
+             SELECT story, outlet_source, min(substr(published, 1, 10)), max(substr(published, 1, 10))
+             FROM articles WHERE story {filter} AND outlet_source != ''
+             GROUP BY story, outlet_source"
+        ),
+        &[&ids],
+    )?;
+    transaction.execute(
+        &format!(
+            "INSERT INTO story_reach (story, sources, first)
+             SELECT story, count(*), min(first) FROM story_sources WHERE story {filter}
+             GROUP BY story"
+        ),
+        &[&ids],
+    )?;
+    Ok(())
+}
+
 /// Adds the aggregates of articles stored before migration V4, a chunk per transaction, under
 /// the story lock held exclusively (no article is added meanwhile, so none is counted twice).
 pub(super) fn backfill(client: &mut ::postgres::Client) -> Result<(), Failure> {
@@ -186,6 +243,21 @@ pub(super) fn backfill(client: &mut ::postgres::Client) -> Result<(), Failure> {
             &[&rowids, &sources],
         )?;
         write_tally(&mut transaction, &batch)?;
+        let done = transaction
+            .query_opt(
+                "SELECT rowid FROM articles WHERE outlet_source IS NULL LIMIT 1",
+                &[],
+            )?
+            .is_none();
+        if done {
+            // Every source is known now: which covered each story.
+            let none: [&str; 0] = [];
+            refresh_story_sources(
+                &mut transaction,
+                "IS NOT NULL AND cardinality($1::text[]) >= 0",
+                &none,
+            )?;
+        }
         transaction.commit()?;
     }
 }
@@ -281,20 +353,38 @@ fn term_row(row: &::postgres::Row) -> TermCount {
     }
 }
 
-pub(super) fn coverage(client: &mut impl GenericClient) -> Result<Vec<Coverage>, ::postgres::Error> {
+pub(super) fn outlet_stories(
+    client: &mut impl GenericClient,
+    source: &str,
+) -> Result<Vec<Coverage>, ::postgres::Error> {
     let rows = client.query(
-        "SELECT story, outlet_source, min(substr(published, 1, 10)), max(substr(published, 1, 10))
-         FROM articles WHERE outlet_source != ''
-         GROUP BY story, outlet_source ORDER BY story, outlet_source",
-        &[],
+        "SELECT story, source, first, last FROM story_sources WHERE source = $1 ORDER BY story",
+        &[&source],
     )?;
-    Ok(rows
-        .iter()
-        .map(|row| Coverage {
-            story: row.get(0),
-            source: row.get(1),
-            first: row.get(2),
-            last: row.get(3),
-        })
-        .collect())
+    Ok(rows.iter().map(coverage_row).collect())
+}
+
+pub(super) fn stories_reaching(
+    client: &mut impl GenericClient,
+    min_sources: usize,
+    first: &str,
+    last: &str,
+) -> Result<Vec<Coverage>, ::postgres::Error> {
+    let rows = client.query(
+        "SELECT s.story, s.source, r.first, s.last
+         FROM story_reach r JOIN story_sources s ON s.story = r.story
+         WHERE r.sources >= $1 AND r.first >= $2 AND r.first <= $3
+         ORDER BY s.story, s.source",
+        &[&(min_sources as i64), &first, &last],
+    )?;
+    Ok(rows.iter().map(coverage_row).collect())
+}
+
+fn coverage_row(row: &::postgres::Row) -> Coverage {
+    Coverage {
+        story: row.get(0),
+        source: row.get(1),
+        first: row.get(2),
+        last: row.get(3),
+    }
 }

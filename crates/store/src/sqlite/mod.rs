@@ -213,8 +213,7 @@ impl Store for SqliteStore {
         source: &str,
         limit: usize,
     ) -> Result<Vec<crate::outlets::TermCount>> {
-        outlets::top_terms(&self.connection, kind, source, limit)
-            .map_err(|error| self.error(error))
+        outlets::top_terms(&self.connection, kind, source, limit).map_err(|error| self.error(error))
     }
 
     fn outlet_term_counts(
@@ -227,8 +226,18 @@ impl Store for SqliteStore {
             .map_err(|error| self.error(error))
     }
 
-    fn outlet_coverage(&self) -> Result<Vec<crate::outlets::Coverage>> {
-        outlets::coverage(&self.connection).map_err(|source| self.error(source))
+    fn outlet_stories(&self, source: &str) -> Result<Vec<crate::outlets::Coverage>> {
+        outlets::outlet_stories(&self.connection, source).map_err(|error| self.error(error))
+    }
+
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<crate::outlets::Coverage>> {
+        outlets::stories_reaching(&self.connection, min_sources, first, last)
+            .map_err(|error| self.error(error))
     }
 
     /// Settings for a long run of writes (an ingest): a write-ahead log of 32 MB instead of 4
@@ -610,6 +619,7 @@ fn add_article(
              FROM articles a WHERE a.rowid = ?1"
         ))?
         .execute(params![rowid, article.quotes.len() as i64, rows.story_entities])?;
+    outlets::add_story_of_one(transaction, &article.id, &rows.outlet)?;
     Ok(Added::Yes)
 }
 
