@@ -191,14 +191,14 @@ fn spread(idx: usize) -> u64 {
 fn day_of(idx: usize) -> String {
     let day = (spread(idx ^ 0x5555) % 730) as u32;
     let (mut year, mut remaining) = (2019, day);
-    let days_in = |year: u32| if year % 4 == 0 { 366 } else { 365 };
+    let days_in = |year: u32| if year.is_multiple_of(4) { 366 } else { 365 };
     while remaining >= days_in(year) {
         remaining -= days_in(year);
         year += 1;
     }
     let month_days = [
         31,
-        if year % 4 == 0 { 29 } else { 28 },
+        if year.is_multiple_of(4) { 29 } else { 28 },
         31,
         30,
         31,

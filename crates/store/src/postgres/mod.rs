@@ -225,7 +225,7 @@ pub(crate) fn describe(error: &::postgres::Error) -> String {
 
 impl Store for PostgresStore {
     fn outlet_weeks(&self) -> Result<Vec<crate::outlets::SourceWeek>> {
-        self.with_client(|client| outlets::weeks(client))
+        self.with_client(outlets::weeks)
     }
 
     fn outlet_top_terms(
