@@ -27,7 +27,7 @@ use super::{contract_word, LISTED_ARTICLE};
 pub(crate) struct DfCache {
     /// The `originals` counter the entries go with.
     originals: Option<i64>,
-    df: std::collections::HashMap<u32, u32>,
+    df: foldhash::HashMap<u32, u32>,
 }
 
 /// Most terms a [`DfCache`] holds before it starts again (about 20 bytes each).
