@@ -24,6 +24,8 @@ pub enum BenchCommand {
     Serve(crate::bench_serve::BenchServeArgs),
     /// Time listing stories and searching in an existing corpus.
     Views(BenchViewsArgs),
+    /// Time one outlet's profile (GET /v1/outlets/{name}) on a corpus of N articles.
+    Outlets(crate::bench_outlets::BenchOutletsArgs),
     /// Serve a corpus on loopback and probe it as an attacker would (costly searches, thousands
     /// of connections, idle and slow clients); report each probe's outcome and time.
     Hostile(BenchHostileArgs),
@@ -95,6 +97,7 @@ pub fn run(command: &BenchCommand) -> Result<()> {
         }
         BenchCommand::Serve(args) => crate::bench_serve::run(args),
         BenchCommand::Export(args) => crate::bench_export::run(args),
+        BenchCommand::Outlets(args) => crate::bench_outlets::run(args),
         BenchCommand::Hostile(args) => run_hostile(args),
         #[cfg(feature = "queue")]
         BenchCommand::Queue(args) => crate::bench_queue::run(args),

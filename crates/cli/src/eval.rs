@@ -26,6 +26,8 @@ pub enum EvalCommand {
     Stories(crate::eval_stories::EvalStoriesArgs),
     /// Reading real web pages: body shingle F1, publication day, author in the byline, title, CPU time.
     Extraction(EvalExtractionArgs),
+    /// Outlets: profiles against BASIL's lexical-bias phrases, blindspots against AllSides.
+    Outlets(crate::eval_outlets::EvalOutletsArgs),
 }
 
 #[derive(Args)]
@@ -155,6 +157,7 @@ pub fn run(command: &EvalCommand) -> Result<()> {
         EvalCommand::Quotes(args) => eval_quotes(args),
         EvalCommand::Stories(args) => crate::eval_stories::eval_stories(args),
         EvalCommand::Extraction(args) => eval_extraction(args),
+        EvalCommand::Outlets(args) => crate::eval_outlets::eval_outlets(args),
     }
 }
 

@@ -7,16 +7,19 @@
 mod analyze;
 mod bench;
 mod bench_export;
+mod bench_outlets;
 #[cfg(feature = "queue")]
 mod bench_queue;
 mod bench_serve;
 mod corpus;
 mod database;
 mod eval;
+mod eval_outlets;
 mod eval_stories;
 mod export;
 mod follow;
 mod ingest;
+mod outlets;
 mod output;
 #[cfg(feature = "queue")]
 mod queue;
@@ -94,6 +97,10 @@ enum Command {
     /// Write a corpus table (articles, quotes, entities, mentions, stories, loaded) as JSON
     /// lines, CSV, Parquet or GDELT GKG-style TSV, streamed.
     Export(export::ExportArgs),
+    /// Every outlet's profile across its stories (`outlets compare A B`: two side by side).
+    Outlets(outlets::OutletsArgs),
+    /// One outlet's profile: whom it quotes, its own voice, its blindspots, week by week.
+    Outlet(outlets::OutletArgs),
     /// Serve the JSON API and the web pages over the corpus (default http://127.0.0.1:8080/).
     Serve(serve::ServeArgs),
     /// Score an extractor against gold data (precision, recall, F1).
@@ -144,6 +151,8 @@ fn main() -> ExitCode {
         Command::Entity(args) => corpus::entity(&args).map(|()| 0),
         Command::Search(args) => corpus::search(&args).map(|()| 0),
         Command::Export(args) => export::run(&args).map(|()| 0),
+        Command::Outlets(args) => outlets::outlets(&args).map(|()| 0),
+        Command::Outlet(args) => outlets::outlet(&args).map(|()| 0),
         Command::Serve(args) => serve::run(&args).map(|()| 0),
         Command::Eval(command) => eval::run(&command).map(|()| 0),
         Command::Bench(command) => bench::run(&command).map(|()| 0),

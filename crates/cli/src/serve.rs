@@ -14,7 +14,7 @@ use clap::Args;
 
 use newslens_fetch::parse_duration;
 use newslens_read::printable;
-use newslens_server::{runtime, serve, Limits, Settings, DEFAULT_MAX_BODY};
+use newslens_server::{runtime, serve_with_outlets, Limits, Settings, DEFAULT_MAX_BODY};
 
 use crate::database::{shown, DEFAULT_DB};
 
@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// Address to listen on. Beyond loopback, a token is required.
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Outlet names of your own for the outlet pages and /v1/outlets (the format of
+    /// `newslens outlets --outlets`).
+    #[arg(long, value_name = "FILE")]
+    outlets: Option<String>,
     /// Bearer token POST /v1/ingest requires (off by default on loopback). Others on the machine
     /// can read a command line (`ps`): prefer --token-file or the NEWSLENS_TOKEN variable.
     #[arg(long, value_name = "TOKEN", conflicts_with = "token_file")]
@@ -112,6 +116,10 @@ impl LimitArgs {
 pub fn run(args: &ServeArgs) -> Result<()> {
     // Read before the runtime starts, so a bad token is the only thing said.
     let token = token(args)?;
+    let outlet_names = match &args.outlets {
+        Some(path) => newslens_store::OutletNames::with_file(path)?,
+        None => newslens_store::OutletNames::built_in(),
+    };
     let limits = args.limits.limits();
     let runtime = runtime(args.jobs, &limits).context("cannot start the server's threads")?;
     let settings = Settings {
@@ -122,9 +130,14 @@ pub fn run(args: &ServeArgs) -> Result<()> {
     };
     let db = shown(&args.db);
     runtime
-        .block_on(serve(settings, args.addr, |bound| {
-            eprintln!("newslens: serving {db} on http://{bound}/ (Ctrl-C to stop)");
-        }))
+        .block_on(serve_with_outlets(
+            settings,
+            outlet_names,
+            args.addr,
+            |bound| {
+                eprintln!("newslens: serving {db} on http://{bound}/ (Ctrl-C to stop)");
+            },
+        ))
         .with_context(|| format!("cannot serve {db}"))
 }
 

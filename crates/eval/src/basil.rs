@@ -37,12 +37,24 @@ pub struct BasilArticle {
     pub text: String,
     /// The phrase-level bias spans that could be placed (all of them, in the released data).
     pub spans: Vec<BiasSpan>,
+    /// The outlet as BASIL names it, lower-cased: `fox`, `nyt` or `hpo`.
+    pub source: String,
+    /// The publication day.
+    pub date: Option<String>,
+    /// The headline.
+    pub title: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct ArticleFile {
     #[serde(rename = "body-paragraphs")]
     body_paragraphs: Vec<Vec<String>>,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -144,7 +156,14 @@ pub fn read(dir: &str) -> Result<(Vec<BasilArticle>, usize), GoldError> {
                 _ => n_unplaced += 1,
             }
         }
-        articles.push(BasilArticle { name, text, spans });
+        articles.push(BasilArticle {
+            name,
+            text,
+            spans,
+            source: article.source.to_lowercase(),
+            date: article.date,
+            title: article.title,
+        });
     }
     Ok((articles, n_unplaced))
 }

@@ -126,6 +126,9 @@ pub enum RunError {
     /// The pipeline's analysis threads could not be started.
     #[error(transparent)]
     Pipeline(#[from] newslens_pipeline::PipelineError),
+    /// The store refused.
+    #[error(transparent)]
+    Store(#[from] newslens_store::StoreError),
     /// A seed file held no article.
     #[error("{path}: no article read")]
     NoArticle {

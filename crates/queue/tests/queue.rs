@@ -348,6 +348,39 @@ impl Store for RestartingStore {
     fn is_page_known(&self, url: &str) -> newslens_store::Result<bool> {
         self.inner.is_page_known(url)
     }
+    fn outlet_weeks(&self) -> newslens_store::Result<Vec<newslens_store::outlets::SourceWeek>> {
+        self.inner.outlet_weeks()
+    }
+    fn outlet_top_terms(
+        &self,
+        kind: newslens_store::outlets::TermKind,
+        source: &str,
+        limit: usize,
+    ) -> newslens_store::Result<Vec<newslens_store::outlets::TermCount>> {
+        self.inner.outlet_top_terms(kind, source, limit)
+    }
+    fn outlet_term_counts(
+        &self,
+        kind: newslens_store::outlets::TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> newslens_store::Result<Vec<newslens_store::outlets::TermCount>> {
+        self.inner.outlet_term_counts(kind, source, keys)
+    }
+    fn outlet_stories(
+        &self,
+        source: &str,
+    ) -> newslens_store::Result<Vec<newslens_store::outlets::Coverage>> {
+        self.inner.outlet_stories(source)
+    }
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> newslens_store::Result<Vec<newslens_store::outlets::Coverage>> {
+        self.inner.stories_reaching(min_sources, first, last)
+    }
     fn write_fetch_log(
         &mut self,
         feeds: &[newslens_store::FeedValidators],

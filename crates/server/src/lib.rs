@@ -5,7 +5,8 @@
 //! same reader and analysis as the CLI, and renders pages on the server (no front-end build step;
 //! the stylesheet is embedded in the binary, and the pages run no script).
 //!
-//! - [`api`]: the `/v1` handlers; their attributes generate the OpenAPI document.
+//! - [`api`]: the `/v1` handlers; their attributes generate the OpenAPI document;
+//!   [`outlets_api`]: the outlet profiles' handlers.
 //! - [`routes`]: the pages' handlers; [`pages`]: the pages themselves, rendered from the views.
 //! - [`state`]: the shared connections and settings.
 //! - [`limits`]: what the server takes on at once and for how long, and the gate of every
@@ -23,6 +24,7 @@ pub mod error;
 pub mod hostile;
 pub mod limits;
 pub mod load;
+pub mod outlets_api;
 pub mod pages;
 pub mod routes;
 pub mod state;
@@ -96,6 +98,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::search))
         .routes(routes!(api::ingest))
         .routes(routes!(api::corpus))
+        .routes(routes!(outlets_api::outlets))
+        .routes(routes!(outlets_api::outlet))
+        .routes(routes!(outlets_api::outlets_vs))
 }
 
 /// The API routes and the OpenAPI document generated from them.
@@ -206,6 +211,22 @@ pub async fn serve(
     addr: SocketAddr,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
+    serve_with_outlets(
+        settings,
+        newslens_store::OutletNames::built_in(),
+        addr,
+        ready,
+    )
+    .await
+}
+
+/// [`serve`] with the outlet names a user's file extended (`newslens serve --outlets FILE`).
+pub async fn serve_with_outlets(
+    settings: Settings,
+    outlet_names: newslens_store::OutletNames,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
     if settings
         .token
         .as_deref()
@@ -217,7 +238,7 @@ pub async fn serve(
         return Err(ServeError::TokenRequired(addr));
     }
     let limits = settings.limits.clone();
-    let state = AppState::open(settings)?;
+    let state = AppState::open_with_outlets(settings, outlet_names)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Io { addr, source })?;

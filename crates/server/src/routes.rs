@@ -1,5 +1,6 @@
-//! The pages' handlers: `/`, `/articles/{id}`, `/stories/{id}`, `/entities/{name}` and the
-//! embedded stylesheet. Each reads one view from the store and renders it with [`crate::pages`];
+//! The pages' handlers: `/`, `/articles/{id}`, `/stories/{id}`, `/entities/{name}`,
+//! `/outlets`, `/outlets/{name}` (with its evidence pages `…/quotes?speaker=` and
+//! `…/words?word=`) and the embedded stylesheet. Each reads one view from the store and renders it with [`crate::pages`];
 //! errors become an HTML error page with the same status the API would give.
 
 use axum::extract::{Path, Query, State};
@@ -9,10 +10,14 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use newslens_store::{SearchQuery, StoryFilter};
+use newslens_store::outlets::OutletQuery;
+use newslens_store::{
+    outlet_profiles, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
+};
 
 use crate::api::{entity_report, story_detail, Paging};
 use crate::error::ApiError;
+use crate::outlets_api::{one_outlet, OutletParams};
 use crate::pages;
 use crate::state::AppState;
 
@@ -30,6 +35,10 @@ pub fn pages(state: AppState) -> Router {
         .route("/articles/{id}", get(article))
         .route("/stories/{id}", get(story))
         .route("/entities/{name}", get(entity))
+        .route("/outlets", get(outlets))
+        .route("/outlets/{name}", get(outlet))
+        .route("/outlets/{name}/quotes", get(outlet_quotes))
+        .route("/outlets/{name}/words", get(outlet_words))
         .route("/assets/app.css", get(stylesheet))
         .fallback(not_found)
         .with_state(state)
@@ -129,6 +138,135 @@ async fn entity(State(state): State<AppState>, Path(name): Path<String>) -> Page
     let paging = Paging::new(Some(ENTITY_QUOTES), None)?;
     let markup = state
         .read(move |store| Ok(pages::entity(&entity_report(store, &name, paging)?)))
+        .await?;
+    Ok(page(markup))
+}
+
+async fn outlets(State(state): State<AppState>, Query(params): Query<OutletParams>) -> PageResult {
+    let query = params.query()?;
+    let names = state.outlet_names().clone();
+    let min_outlets = query.min_outlets;
+    let markup = state
+        .read(move |store| {
+            Ok(pages::outlets(
+                &outlet_profiles(store, &names, &query)?,
+                min_outlets,
+            ))
+        })
+        .await?;
+    Ok(page(markup))
+}
+
+async fn outlet(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(params): Query<OutletParams>,
+) -> PageResult {
+    let query = params.query()?;
+    let names = state.outlet_names().clone();
+    let markup = state
+        .read(move |store| Ok(pages::outlet(&one_outlet(store, &names, &name, &query)?)))
+        .await?;
+    Ok(page(markup))
+}
+
+#[derive(Debug, Deserialize)]
+struct EvidenceParams {
+    speaker: Option<String>,
+    word: Option<String>,
+}
+
+/// Evidence rows read per source of the outlet.
+const EVIDENCE_ROWS: usize = 50;
+
+/// The quotes of one speaker in one outlet: the evidence behind a speaker ranking's entry.
+async fn outlet_quotes(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(params): Query<EvidenceParams>,
+) -> PageResult {
+    let speaker = params
+        .speaker
+        .filter(|speaker| !speaker.trim().is_empty())
+        .ok_or_else(|| ApiError::bad_request("give ?speaker=NAME"))?;
+    let names = state.outlet_names().clone();
+    let markup = state
+        .read(move |store| {
+            let profile = one_outlet(
+                store,
+                &names,
+                &name,
+                &OutletQuery {
+                    top: 1,
+                    ..OutletQuery::default()
+                },
+            )?;
+            let mut quotes: Vec<QuoteRecord> = Vec::new();
+            for source in &profile.sources {
+                for quote in store.quotes(&QuoteFilter {
+                    speaker: Some(speaker.clone()),
+                    outlet: Some(source.clone()),
+                    limit: Some(EVIDENCE_ROWS),
+                    ..QuoteFilter::default()
+                })? {
+                    let same_outlet = quote.outlet.as_deref().is_some_and(|written| {
+                        names.outlet_name(&written.trim().to_lowercase(), written) == profile.name
+                    });
+                    if same_outlet
+                        && !quotes
+                            .iter()
+                            .any(|known| known.article == quote.article && known.text == quote.text)
+                    {
+                        quotes.push(quote);
+                    }
+                }
+            }
+            Ok(pages::outlet_quotes(&profile.name, &speaker, &quotes))
+        })
+        .await?;
+    Ok(page(markup))
+}
+
+/// The articles where one outlet's own voice uses a word: the evidence behind a word's entry.
+async fn outlet_words(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(params): Query<EvidenceParams>,
+) -> PageResult {
+    let word = params
+        .word
+        .filter(|word| !word.trim().is_empty() && word.chars().all(char::is_alphabetic))
+        .ok_or_else(|| ApiError::bad_request("give ?word=WORD (letters only)"))?;
+    let names = state.outlet_names().clone();
+    let markup = state
+        .read(move |store| {
+            let profile = one_outlet(
+                store,
+                &names,
+                &name,
+                &OutletQuery {
+                    top: 1,
+                    ..OutletQuery::default()
+                },
+            )?;
+            let mut hits: Vec<SearchHit> = Vec::new();
+            for source in &profile.sources {
+                for hit in store.search(&SearchQuery {
+                    text: word.clone(),
+                    outlet: Some(source.clone()),
+                    limit: Some(EVIDENCE_ROWS),
+                    ..SearchQuery::default()
+                })? {
+                    let same_outlet = hit.outlet.as_deref().is_some_and(|written| {
+                        names.outlet_name(&written.trim().to_lowercase(), written) == profile.name
+                    });
+                    if same_outlet && !hits.iter().any(|known| known.id == hit.id) {
+                        hits.push(hit);
+                    }
+                }
+            }
+            Ok(pages::outlet_words(&profile.name, &word, &hits))
+        })
         .await?;
     Ok(page(markup))
 }

@@ -63,11 +63,22 @@ struct Inner {
     writer: Arc<tokio::sync::Mutex<Box<dyn Store + Send>>>,
     /// The analysis threads `POST /v1/analyze` and `/v1/ingest` share, as the CLI's commands do.
     pipeline: Pipeline,
+    /// Which sources are one outlet (built in, plus `serve --outlets FILE`).
+    outlet_names: newslens_store::OutletNames,
 }
 
 impl AppState {
-    /// Opens the corpus (creating an empty one if missing) and checks it can be read.
+    /// Opens the corpus (creating an empty one if missing) and checks it can be read; outlets are
+    /// named by the built-in list.
     pub fn open(settings: Settings) -> Result<AppState, newslens_pipeline::PipelineError> {
+        AppState::open_with_outlets(settings, newslens_store::OutletNames::built_in())
+    }
+
+    /// [`AppState::open`] with the outlet names a user's file extended.
+    pub fn open_with_outlets(
+        settings: Settings,
+        outlet_names: newslens_store::OutletNames,
+    ) -> Result<AppState, newslens_pipeline::PipelineError> {
         let writer = newslens_store::open(&settings.db)?;
         let pipeline = Pipeline::new(newslens_pipeline::Settings {
             jobs: None,
@@ -84,6 +95,7 @@ impl AppState {
                 readers: Mutex::new(Vec::new()),
                 writer: Arc::new(tokio::sync::Mutex::new(writer)),
                 pipeline,
+                outlet_names,
             }),
         })
     }
@@ -91,6 +103,11 @@ impl AppState {
     /// The one read → analyse → store flow, with the server's reading settings.
     pub fn pipeline(&self) -> &Pipeline {
         &self.inner.pipeline
+    }
+
+    /// Which sources are one outlet.
+    pub fn outlet_names(&self) -> &newslens_store::OutletNames {
+        &self.inner.outlet_names
     }
 
     /// The server's settings.

@@ -142,7 +142,17 @@ async fn every_documented_operation_answers_with_a_documented_status() {
                         &article
                     },
                 )
-                .replace("{name}", "Greaves");
+                .replace(
+                    "{name}",
+                    if path.starts_with("/v1/outlets") {
+                        "Portmere Post"
+                    } else {
+                        "Greaves"
+                    },
+                )
+                .replace("{a}", "Portmere Post")
+                .replace("{b}", "Eastern Shore Herald")
+                .replace(' ', "%20");
             let uri = if path == "/v1/search" {
                 format!("{uri}?q=bridge")
             } else {
@@ -187,6 +197,9 @@ async fn the_served_document_is_the_generated_one_and_names_every_route() {
         "/v1/entities/{name}",
         "/v1/search",
         "/v1/ingest",
+        "/v1/outlets",
+        "/v1/outlets/{name}",
+        "/v1/outlets/{a}/vs/{b}",
     ] {
         assert!(served["paths"].get(path).is_some(), "{path} undocumented");
     }
@@ -733,4 +746,44 @@ async fn a_postgres_corpus_answers_the_api_and_the_pages_as_an_sqlite_one() {
         refused.json(),
         get(&sqlite.app, "/v1/search?q=a*").await.json()
     );
+}
+
+#[tokio::test]
+async fn outlets_answer_their_profiles_and_name_what_is_missing_or_wrong() {
+    let fixture = fixture(None, newslens_server::DEFAULT_MAX_BODY);
+    let list = get(&fixture.app, "/v1/outlets").await.json();
+    let names: Vec<&str> = list["outlets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|outlet| outlet["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Portmere Post"), "{names:?}");
+    let profile = get(&fixture.app, "/v1/outlets/portmere%20post?top=5")
+        .await
+        .json();
+    assert_eq!(profile["name"], "Portmere Post");
+    for field in [
+        "articles",
+        "stories",
+        "quotes",
+        "tone_narrative_mean",
+        "loaded_per_1k_words",
+        "non_neutral_verbs_share",
+        "top_speakers",
+        "blindspots",
+        "weeks",
+    ] {
+        assert!(profile.get(field).is_some(), "no {field}: {profile}");
+    }
+    assert!(profile["gender"].get("unknown_share").is_some());
+    let missing = get(&fixture.app, "/v1/outlets/Nowhere%20Times").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8_lossy(&missing.body).contains("no outlet Nowhere Times"));
+    let vs_missing = get(&fixture.app, "/v1/outlets/Portmere%20Post/vs/Nowhere").await;
+    assert_eq!(vs_missing.status, StatusCode::NOT_FOUND);
+    let bad = get(&fixture.app, "/v1/outlets?top=0").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let bad_date = get(&fixture.app, "/v1/outlets?since=yesterday").await;
+    assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
 }

@@ -8,7 +8,9 @@
 //! - near-duplicate detection and story clustering ([`stories`]), a pure function of the stored
 //!   articles' [`features`];
 //! - the views: story summaries, quotes by speaker or subject, entity timelines, full-text search
-//!   ([`views`]) and the side-by-side comparison of a story's outlets ([`compare`]).
+//!   ([`views`]) and the side-by-side comparison of a story's outlets ([`compare`]);
+//! - outlet profiles across all their stories ([`outlets`]), read from aggregates kept up to date
+//!   as articles are stored.
 //!
 //! It never reads input files or analyses text: it takes [`newslens_contract::Article`]s.
 //!
@@ -34,6 +36,7 @@ pub mod budget;
 pub mod compare;
 pub mod features;
 pub mod fetch_log;
+pub mod outlets;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod scan;
@@ -51,6 +54,10 @@ pub use budget::ReadBudget;
 pub use compare::{compare_story, Comparison, RewordingKind};
 pub use fetch_log::FeedValidators;
 pub use open::{is_postgres_url, open, redact_url};
+pub use outlets::{
+    compare_outlets, outlet_profile, outlet_profiles, OutletComparison, OutletNames, OutletProfile,
+    OutletQuery,
+};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use record::{prepare, quote_subjects, ArticleRecord, StoredArticle};

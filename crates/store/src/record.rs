@@ -42,6 +42,8 @@ pub(crate) struct Rows {
     pub quotes: Vec<QuoteKeys>,
     /// The article's top entities as JSON (its story's, while it is a story of one).
     pub story_entities: String,
+    /// What it adds to its outlet's aggregates.
+    pub outlet: crate::outlets::ArticleTally,
 }
 
 /// Match keys of one entity.
@@ -101,6 +103,7 @@ pub fn prepare(article: Article) -> ArticleRecord {
             .collect(),
         story_entities: serde_json::to_string(&article_entities(&article))
             .unwrap_or_else(|_| "[]".into()),
+        outlet: crate::outlets::tally(&article),
     };
     ArticleRecord {
         article,

@@ -13,6 +13,7 @@
 
 use crate::budget::ReadBudget;
 use crate::fetch_log::FeedValidators;
+use crate::outlets::{Coverage, SourceWeek, TermCount, TermKind};
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::scan::{ArticleCursor, ArticlePage, ArticleScan, StoryPage};
 use crate::stories::StoryConfig;
@@ -120,6 +121,11 @@ pub(crate) const CONSISTENCY_CHECKS: &[(&str, &str)] = &[
         "SELECT count(*) FROM story_aliases x WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = x.story)",
     ),
     (
+        "articles missing from the outlet aggregates",
+        "SELECT (SELECT count(*) FROM articles)
+                 - CAST((SELECT coalesce(sum(articles), 0) FROM outlet_weeks WHERE source = '') AS BIGINT)",
+    ),
+    (
         "story counts out of step",
         "SELECT count(*) FROM stories s WHERE s.articles + s.duplicates !=
                  (SELECT count(*) FROM articles a WHERE a.story = s.id)",
@@ -224,6 +230,38 @@ pub trait Store {
     /// is back to unbounded work afterwards. Calls `work` exactly once. [`within_budget`] is the
     /// convenient form.
     fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store));
+
+    /// Outlet aggregates: every source's counts per week (source `""` is the whole corpus).
+    fn outlet_weeks(&self) -> Result<Vec<SourceWeek>>;
+
+    /// Outlet aggregates: a source's most frequent speakers or own-voice words, most first (ties
+    /// by key).
+    fn outlet_top_terms(
+        &self,
+        kind: TermKind,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<TermCount>>;
+
+    /// Outlet aggregates: a source's counts of the given speakers or words (those it has).
+    fn outlet_term_counts(
+        &self,
+        kind: TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<TermCount>>;
+
+    /// The stories a source covered, with its first and last day in each.
+    fn outlet_stories(&self, source: &str) -> Result<Vec<Coverage>>;
+
+    /// Every source of the stories at least `min_sources` sources covered and that began
+    /// between the days `first` and `last` (`first` in each row is the story's first day).
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<Coverage>>;
 }
 
 /// Runs `work` on `store` under `budget` ([`Store::read_within`]) and returns what it returned.
@@ -320,6 +358,36 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn read_within(&mut self, budget: &ReadBudget, work: &mut dyn FnMut(&dyn Store)) {
         (**self).read_within(budget, work)
+    }
+    fn outlet_weeks(&self) -> Result<Vec<SourceWeek>> {
+        (**self).outlet_weeks()
+    }
+    fn outlet_top_terms(
+        &self,
+        kind: TermKind,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<TermCount>> {
+        (**self).outlet_top_terms(kind, source, limit)
+    }
+    fn outlet_term_counts(
+        &self,
+        kind: TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<TermCount>> {
+        (**self).outlet_term_counts(kind, source, keys)
+    }
+    fn outlet_stories(&self, source: &str) -> Result<Vec<Coverage>> {
+        (**self).outlet_stories(source)
+    }
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<Coverage>> {
+        (**self).stories_reaching(min_sources, first, last)
     }
 }
 

@@ -18,6 +18,7 @@
 pub mod extraction;
 pub mod loaded;
 pub mod ner;
+pub mod outlets;
 pub mod quotes;
 pub mod seeds;
 pub mod stories;

@@ -18,6 +18,7 @@ use crate::pages::charts::tone_bar;
 use crate::pages::layout::{
     article_path, class_token, display_date, entity_path, layout, plural, story_path, web_url,
 };
+use crate::pages::outlets::outlet_path;
 use crate::pages::segment::{Annotation, Node, Segmenter};
 
 /// Colours speakers cycle through (`speaker-0` … `speaker-9`).
@@ -154,7 +155,7 @@ pub fn article(stored: &StoredArticle, story: Option<&StorySummary>) -> Markup {
                     }
                     h1 { (title) }
                     p.byline {
-                        @if let Some(outlet) = &article.source.outlet { span.outlet { (outlet) } }
+                        @if let Some(outlet) = &article.source.outlet { a.outlet.outlet-link href=(outlet_path(outlet)) { (outlet) } }
                         @if let Some(published) = &article.published {
                             " " time datetime=(published) { (display_date(published)) }
                         }
@@ -385,7 +386,9 @@ fn metadata_panel(stored: &StoredArticle, story: Option<&StorySummary>) -> Marku
             h2 #metadata-heading { "About this article" }
             dl {
                 dt { "Title" } dd { (article.title.as_deref().unwrap_or("–")) }
-                dt { "Outlet" } dd { (article.source.outlet.as_deref().unwrap_or("–")) }
+                dt { "Outlet" } dd {
+                    @if let Some(outlet) = &article.source.outlet { a.outlet-link href=(outlet_path(outlet)) { (outlet) } } @else { "–" }
+                }
                 dt { "Published" } dd {
                     @if let Some(published) = &article.published { time datetime=(published) { (display_date(published)) } } @else { "–" }
                 }

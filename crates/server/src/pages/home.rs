@@ -151,7 +151,7 @@ fn paging(page: &Paging, query: Option<&str>) -> Markup {
 /// A search snippet with its `[matches]` as `<mark>`: the pieces are spliced as text (so escaped)
 /// and only the brackets become elements. A `[` inside a match or a `]` outside one is text; an
 /// unclosed match ends with the snippet.
-fn marked_snippet(snippet: &str) -> Markup {
+pub(crate) fn marked_snippet(snippet: &str) -> Markup {
     let mut pieces: Vec<(bool, &str)> = Vec::new();
     let mut in_match = false;
     let mut piece_start = 0;

@@ -20,6 +20,7 @@
 //! | story   | `div.outlets`, `section.outlet-column`, `svg.tone-bar`, `section.only-one-outlet`, `section.worded-differently`, `svg.timeline` |
 //! | entity  | `svg.mentions-chart`, `section.quotes-by`, `section.quotes-about` |
 //! | home    | `ol.stories`, `ol.search-hits`, `nav.paging` |
+//! | outlets | `table.outlet-table` with `a.outlet-link`; one outlet: `dl.figures` (`dd.gender-women`, `.gender-men`, `.gender-unknown`), `svg.week-chart.week-{articles,tone,loaded,women}` of `rect.week-bar`, `section.ranking.{speakers-more,speakers-less,distinctive-words}` with `a.evidence`, `section.blindspots` with `a.blindspot`, `span.user-label` |
 //! | error   | `section.error` |
 
 mod article;
@@ -28,6 +29,7 @@ mod entity;
 mod error;
 mod home;
 mod layout;
+mod outlets;
 mod segment;
 mod story;
 
@@ -36,6 +38,7 @@ pub use entity::entity;
 pub use error::error_page;
 pub use home::{home, Paging};
 pub use layout::{article_path, entity_path, percent_encode, story_path};
+pub use outlets::{outlet, outlet_path, outlet_quotes, outlet_words, outlets};
 pub use segment::{Annotation, Node, Segmenter, MAX_DEPTH};
 pub use story::story;
 

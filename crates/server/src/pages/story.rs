@@ -14,6 +14,7 @@ use newslens_store::{Comparison, EventKind, StorySummary};
 
 use crate::pages::charts::{timeline, tone_bar};
 use crate::pages::layout::{article_path, display_date, entity_path, layout, plural, story_path};
+use crate::pages::outlets::outlet_path;
 
 /// Loaded words shown per outlet.
 const MAX_LOADED_WORDS: usize = 12;
@@ -135,7 +136,10 @@ fn outlet_column(coverage: &OutletCoverage) -> Markup {
         .sum();
     html! {
         section.outlet-column {
-            h3.outlet-name { (coverage.outlet) }
+            h3.outlet-name {
+                @if coverage.outlet == "unknown outlet" { (coverage.outlet) }
+                @else { a.outlet-link href=(outlet_path(&coverage.outlet)) { (coverage.outlet) } }
+            }
             ul.headlines {
                 @for article in &coverage.articles {
                     li {

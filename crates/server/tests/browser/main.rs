@@ -259,3 +259,85 @@ async fn markup_in_an_ingested_article_is_shown_as_text_and_never_runs() {
 
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_goes_from_a_story_to_an_outlets_profile_and_its_evidence() {
+    if !browser_installed() {
+        return;
+    }
+    let corpus = example_corpus();
+    let base = start_server(&corpus).await;
+    let browser = Browser::start(&base).await;
+
+    // Every outlet in one table, each linking to its page.
+    browser.open("/outlets").await;
+    let table = browser.wait_for("table.outlet-table").await;
+    let listed = table.text().await.expect("the table's text");
+    assert!(
+        listed.contains("Eastern Shore Herald"),
+        "the Herald is not listed: {listed}"
+    );
+    browser.screenshot("outlets").await;
+    browser.assert_fits_the_window().await;
+
+    // From the bridge story's column, the outlet's name leads to its profile.
+    browser.open("/").await;
+    browser
+        .wait_for_xpath(
+            "//ol[contains(@class,'stories')]//h3//a[contains(translate(., 'BRIDGE', 'bridge'), 'bridge')]",
+        )
+        .await
+        .click()
+        .await
+        .expect("open the bridge story");
+    browser
+        .wait_for_xpath(
+            "//section[contains(@class,'outlet-column')]//a[contains(@class,'outlet-link')][contains(., 'Eastern Shore Herald')]",
+        )
+        .await
+        .click()
+        .await
+        .expect("open the Herald's profile");
+    browser.wait_for("dl.figures").await;
+    assert!(
+        browser
+            .url()
+            .await
+            .contains("/outlets/Eastern%20Shore%20Herald"),
+        "not on the outlet's page: {}",
+        browser.url().await
+    );
+    // The unknown share is always shown, next to women's and men's.
+    let unknown = browser.wait_for("dd.gender-unknown").await;
+    assert!(!unknown.text().await.expect("text").trim().is_empty());
+    for chart in ["articles", "tone", "loaded", "women"] {
+        browser
+            .wait_for(&format!("svg.week-chart.week-{chart}"))
+            .await;
+    }
+    browser
+        .wait_for("svg.week-chart.week-articles rect.week-bar")
+        .await;
+    browser.wait_for("section.blindspots").await;
+    browser.screenshot("outlet-herald").await;
+    browser.assert_fits_the_window().await;
+
+    // A ranking's entry leads to the quotes or sentences behind it.
+    let evidence = browser.find_all("section.ranking a.evidence").await;
+    assert!(
+        !evidence.is_empty(),
+        "no ranking entry links to its evidence"
+    );
+    evidence[0].click().await.expect("open the evidence");
+    let found = browser
+        .wait_for("section.evidence-quotes, section.evidence-words")
+        .await;
+    let text = found.text().await.expect("the evidence's text");
+    assert!(
+        !text.contains("No quotes found") && !text.contains("No articles found"),
+        "the evidence page is empty: {text}"
+    );
+    browser.screenshot("outlet-evidence").await;
+    browser.assert_fits_the_window().await;
+    browser.close().await;
+}

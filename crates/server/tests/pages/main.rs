@@ -7,5 +7,6 @@
 mod escaping;
 mod fixtures;
 mod html;
+mod outlets;
 mod structure;
 mod write_pages;

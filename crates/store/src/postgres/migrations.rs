@@ -31,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "V3__incremental_stories",
         include_str!("../../migrations/postgres/V3__incremental_stories.sql"),
     ),
+    (
+        "V4__outlet_aggregates",
+        include_str!("../../migrations/postgres/V4__outlet_aggregates.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -18,6 +18,7 @@
 mod budget;
 mod migrations;
 mod scan;
+mod outlets;
 mod stories;
 mod tsquery;
 mod views;
@@ -79,6 +80,15 @@ impl PostgresStore {
                 .spawn(|| {
                     let mut client = config.connect(NoTls).map_err(wrap)?;
                     migrations::migrate(&mut client, &shown)?;
+                    // Corpora stored before the outlet aggregates get theirs now, once.
+                    outlets::backfill(&mut client).map_err(|failure| match failure {
+                        Failure::Postgres(source) => wrap(source),
+                        Failure::Invalid(message) => StoreError::Invalid {
+                            url: shown.clone(),
+                            message,
+                        },
+                        Failure::Store(error) => error,
+                    })?;
                     Ok::<_, StoreError>(client)
                 })
                 .join()
@@ -216,6 +226,41 @@ pub(crate) fn describe(error: &::postgres::Error) -> String {
 }
 
 impl Store for PostgresStore {
+    fn outlet_weeks(&self) -> Result<Vec<crate::outlets::SourceWeek>> {
+        self.with_client(outlets::weeks)
+    }
+
+    fn outlet_top_terms(
+        &self,
+        kind: crate::outlets::TermKind,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::outlets::TermCount>> {
+        self.with_client(|client| outlets::top_terms(client, kind, source, limit))
+    }
+
+    fn outlet_term_counts(
+        &self,
+        kind: crate::outlets::TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<crate::outlets::TermCount>> {
+        self.with_client(|client| outlets::term_counts(client, kind, source, keys))
+    }
+
+    fn outlet_stories(&self, source: &str) -> Result<Vec<crate::outlets::Coverage>> {
+        self.with_client(|client| outlets::outlet_stories(client, source))
+    }
+
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<crate::outlets::Coverage>> {
+        self.with_client(|client| outlets::stories_reaching(client, min_sources, first, last))
+    }
+
     fn add_articles(&mut self, batch: &[ArticleRecord]) -> Result<AddOutcome> {
         let mut guard = self.client.borrow_mut();
         let client = guard.as_mut().ok_or_else(|| self.closed())?;
@@ -223,13 +268,18 @@ impl Store for PostgresStore {
             let mut transaction = client.transaction()?;
             transaction.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&STORY_LOCK])?;
             let mut outcome = AddOutcome::default();
+            let mut outlet_tally = crate::outlets::BatchTally::default();
             for record in batch {
                 match self.add_article(&mut transaction, record)? {
-                    Added::Yes => outcome.added += 1,
+                    Added::Yes => {
+                        outcome.added += 1;
+                        outlet_tally.add(&record.rows.outlet);
+                    }
                     Added::SameText => outcome.same_text += 1,
                     Added::SameUrl => outcome.same_url += 1,
                 }
             }
+            outlets::write_tally(&mut transaction, &outlet_tally)?;
             transaction.commit()?;
             Ok(outcome)
         })();
@@ -541,8 +591,8 @@ impl PostgresStore {
         };
         let insert = self.prepared(
             transaction,
-            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json, placed)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $1, $8, $9, $10, false)
+            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json, placed, outlet_source)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $1, $8, $9, $10, false, $11)
              ON CONFLICT DO NOTHING RETURNING rowid",
         )?;
         let tone = article.tone.as_ref().map(|tone| tone.tone);
@@ -559,6 +609,7 @@ impl PostgresStore {
                 &rows.terms,
                 &rows.minhash,
                 json,
+                &rows.outlet.source,
             ],
         )?;
         let Some(inserted) = inserted else {
@@ -736,6 +787,7 @@ impl PostgresStore {
             &insert_story,
             &[&rowid, &(article.quotes.len() as i64), &rows.story_entities],
         )?;
+        outlets::add_story_of_one(transaction, &article.id, &rows.outlet)?;
         Ok(Added::Yes)
     }
 }

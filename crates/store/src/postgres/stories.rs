@@ -449,6 +449,8 @@ pub(super) fn refresh_stories(
          FROM unnest($1::text[], $2::text[]) AS v(id, entities) WHERE s.id = v.id",
         &[&story_ids, &story_entities],
     )?;
+    // Which sources covered each story, for the outlet profiles.
+    super::outlets::refresh_story_sources(transaction, filter, &ids)?;
     Ok(())
 }
 

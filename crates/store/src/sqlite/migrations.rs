@@ -23,6 +23,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         7,
         include_str!("../../migrations/0007_incremental_stories.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/0008_outlet_aggregates.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

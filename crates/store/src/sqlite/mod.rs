@@ -13,6 +13,7 @@ mod budget;
 mod fetch_log;
 mod migrations;
 mod scan;
+mod outlets;
 mod stories;
 mod views;
 
@@ -120,6 +121,8 @@ impl SqliteStore {
                 })
             }
         }
+        // Corpora stored before the outlet aggregates get theirs now, once.
+        outlets::backfill(&mut connection, &path)?;
         Ok(SqliteStore {
             connection,
             path,
@@ -202,6 +205,43 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn outlet_weeks(&self) -> Result<Vec<crate::outlets::SourceWeek>> {
+        outlets::weeks(&self.connection).map_err(|source| self.error(source))
+    }
+
+    fn outlet_top_terms(
+        &self,
+        kind: crate::outlets::TermKind,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::outlets::TermCount>> {
+        outlets::top_terms(&self.connection, kind, source, limit).map_err(|error| self.error(error))
+    }
+
+    fn outlet_term_counts(
+        &self,
+        kind: crate::outlets::TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<crate::outlets::TermCount>> {
+        outlets::term_counts(&self.connection, kind, source, keys)
+            .map_err(|error| self.error(error))
+    }
+
+    fn outlet_stories(&self, source: &str) -> Result<Vec<crate::outlets::Coverage>> {
+        outlets::outlet_stories(&self.connection, source).map_err(|error| self.error(error))
+    }
+
+    fn stories_reaching(
+        &self,
+        min_sources: usize,
+        first: &str,
+        last: &str,
+    ) -> Result<Vec<crate::outlets::Coverage>> {
+        outlets::stories_reaching(&self.connection, min_sources, first, last)
+            .map_err(|error| self.error(error))
+    }
+
     /// Settings for a long run of writes (an ingest): a write-ahead log of 32 MB instead of 4
     /// before it is copied into the database, so index pages written in many transactions are
     /// copied (and synced) once instead of each time. (A larger page cache was tried too: at
@@ -226,13 +266,18 @@ impl Store for SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(wrap)?;
         let mut outcome = AddOutcome::default();
+        let mut outlet_tally = crate::outlets::BatchTally::default();
         for record in batch {
             match add_article(&transaction, record).map_err(wrap)? {
-                Added::Yes => outcome.added += 1,
+                Added::Yes => {
+                    outcome.added += 1;
+                    outlet_tally.add(&record.rows.outlet);
+                }
                 Added::SameText => outcome.same_text += 1,
                 Added::SameUrl => outcome.same_url += 1,
             }
         }
+        outlets::write_tally(&transaction, &outlet_tally).map_err(wrap)?;
         transaction.commit().map_err(wrap)?;
         Ok(outcome)
     }
@@ -509,8 +554,8 @@ fn add_article(
     })?;
     transaction
         .prepare_cached(
-            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json, placed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1, ?8, ?9, ?10, 0)",
+            "INSERT INTO articles (id, url, path, outlet, title, published, tone, story, terms, minhash, json, placed, outlet_source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1, ?8, ?9, ?10, 0, ?11)",
         )?
         .execute(params![
             article.id,
@@ -523,6 +568,7 @@ fn add_article(
             rows.terms,
             rows.minhash,
             json,
+            rows.outlet.source,
         ])?;
     let rowid = transaction.last_insert_rowid();
 
@@ -590,6 +636,7 @@ fn add_article(
              FROM articles a WHERE a.rowid = ?1"
         ))?
         .execute(params![rowid, article.quotes.len() as i64, rows.story_entities])?;
+    outlets::add_story_of_one(transaction, &article.id, &rows.outlet)?;
     Ok(Added::Yes)
 }
 

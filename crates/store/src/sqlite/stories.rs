@@ -525,7 +525,8 @@ pub(super) fn refresh_stories(
     if !entities.is_empty() {
         write(&story, &entities)?;
     }
-    Ok(())
+    // Which sources covered each story, for the outlet profiles.
+    super::outlets::refresh_story_sources(transaction, filter)
 }
 
 /// The merges and splits a story took part in, oldest first.
