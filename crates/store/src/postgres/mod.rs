@@ -17,8 +17,8 @@
 
 mod budget;
 mod migrations;
-mod scan;
 mod outlets;
+mod scan;
 mod stories;
 mod tsquery;
 mod views;

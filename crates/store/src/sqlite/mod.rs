@@ -12,8 +12,8 @@
 mod budget;
 mod fetch_log;
 mod migrations;
-mod scan;
 mod outlets;
+mod scan;
 mod stories;
 mod views;
 
