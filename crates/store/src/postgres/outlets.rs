@@ -132,7 +132,7 @@ pub(super) fn write_tally(
         let mut sources = Vec::new();
         let mut words = Vec::new();
         let mut counts = Vec::new();
-        for ((source, word), count) in &batch.words {
+        for ((source, word), count) in batch.words_in_order() {
             sources.push(source.as_str());
             words.push(word.as_str());
             counts.push(*count);

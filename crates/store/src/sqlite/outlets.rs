@@ -77,7 +77,7 @@ pub(super) fn write_tally(transaction: &Transaction, batch: &BatchTally) -> rusq
         "INSERT INTO outlet_words (source, word, count) VALUES (?1, ?2, ?3)
          ON CONFLICT (source, word) DO UPDATE SET count = count + excluded.count",
     )?;
-    for ((source, word), count) in &batch.words {
+    for ((source, word), count) in batch.words_in_order() {
         upsert_word.execute(params![source, word, count])?;
     }
     Ok(())
