@@ -141,13 +141,7 @@ fn walk(value: &Value, article: &mut Vec<String>, other: &mut Vec<String>, depth
             .iter()
             .for_each(|item| walk(item, article, other, depth + 1)),
         Value::Object(object) => {
-            let is_article = match object.get("@type") {
-                Some(Value::String(t)) => ARTICLE_TYPES.contains(&t.as_str()),
-                Some(Value::Array(types)) => types
-                    .iter()
-                    .any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
-                _ => false,
-            };
+            let is_article = super::metadata::has_type(object, ARTICLE_TYPES);
             let slot = if is_article {
                 &mut *article
             } else {

@@ -91,6 +91,17 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
     found
 }
 
+/// Whether a JSON-LD object's `@type` (one name or a list) is one of `types`.
+pub(super) fn has_type(object: &serde_json::Map<String, Value>, types: &[&str]) -> bool {
+    match object.get("@type") {
+        Some(Value::String(t)) => types.contains(&t.as_str()),
+        Some(Value::Array(names)) => names
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| types.contains(&t))),
+        _ => false,
+    }
+}
+
 /// Walks a JSON-LD value (objects, arrays, `@graph`) and fills what article objects say.
 fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
     if depth > 8 {
@@ -104,13 +115,7 @@ fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
             if let Some(graph) = object.get("@graph") {
                 json_ld(graph, found, depth + 1);
             }
-            let is_article = match object.get("@type") {
-                Some(Value::String(t)) => ARTICLE_TYPES.contains(&t.as_str()),
-                Some(Value::Array(types)) => types
-                    .iter()
-                    .any(|t| t.as_str().is_some_and(|t| ARTICLE_TYPES.contains(&t))),
-                _ => false,
-            };
+            let is_article = has_type(object, ARTICLE_TYPES);
             if !is_article {
                 return;
             }
