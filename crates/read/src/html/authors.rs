@@ -112,15 +112,7 @@ pub fn page_authors(page: &Html) -> Vec<String> {
 fn json_ld_authors(page: &Html) -> Vec<String> {
     let mut article = Vec::new();
     let mut other = Vec::new();
-    for script in page.select(&selector("script")) {
-        let is_ld = script
-            .value()
-            .attr("type")
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
-        if !is_ld {
-            continue;
-        }
-        let json: String = script.text().collect();
+    for json in super::metadata::json_ld_texts(page) {
         if let Ok(value) = serde_json::from_str::<Value>(json.trim()) {
             walk(&value, &mut article, &mut other, 0);
         }

@@ -275,15 +275,7 @@ fn json_ld_dates(
 ) {
     let mut article = PageDates::default();
     let mut other = PageDates::default();
-    for script in page.select(&selector("script")) {
-        let is_ld = script
-            .value()
-            .attr("type")
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
-        if !is_ld {
-            continue;
-        }
-        let json: String = script.text().collect();
+    for json in super::metadata::json_ld_texts(page) {
         match serde_json::from_str::<Value>(json.trim()) {
             Ok(value) => {
                 walk_json_ld(&value, window, &mut article, &mut other, 0);

@@ -45,11 +45,24 @@ fn selector(css: &str) -> Selector {
     Selector::parse(css).expect("metadata selectors are valid CSS")
 }
 
+/// The text of every JSON-LD script of a page (its `type` matched without regard to case or
+/// surrounding spaces, as pages write it), for the title, author and date readers alike.
+pub(super) fn json_ld_texts(page: &Html) -> Vec<String> {
+    page.select(&selector("script"))
+        .filter(|script| {
+            script
+                .value()
+                .attr("type")
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+        })
+        .map(|script| script.text().collect())
+        .collect()
+}
+
 /// Reads the metadata of a parsed page.
 pub fn page_metadata(page: &Html) -> PageMetadata {
     let mut found = PageMetadata::default();
-    for script in page.select(&selector(r#"script[type="application/ld+json"]"#)) {
-        let json: String = script.text().collect();
+    for json in json_ld_texts(page) {
         if let Ok(value) = serde_json::from_str::<Value>(json.trim()) {
             json_ld(&value, &mut found, 0);
         }
