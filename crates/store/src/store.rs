@@ -13,7 +13,7 @@
 
 use crate::budget::ReadBudget;
 use crate::fetch_log::FeedValidators;
-use crate::outlets::{Coverage, SourceWeek, TermCount, TermKind};
+use crate::outlets::{Coverage, SharedTerm, SourceWeek, TermCount, TermKind};
 use crate::record::{ArticleRecord, StoredArticle};
 use crate::scan::{ArticleCursor, ArticlePage, ArticleScan, StoryPage};
 use crate::stories::StoryConfig;
@@ -124,6 +124,15 @@ pub(crate) const CONSISTENCY_CHECKS: &[(&str, &str)] = &[
         "articles missing from the outlet aggregates",
         "SELECT (SELECT count(*) FROM articles)
                  - CAST((SELECT coalesce(sum(articles), 0) FROM outlet_weeks WHERE source = '') AS BIGINT)",
+    ),
+    (
+        "articles missing from the outlet counts on shared stories",
+        "SELECT (SELECT count(*) FROM articles) - (SELECT count(*) FROM outlet_counted)",
+    ),
+    (
+        "articles counted on shared stories under another story",
+        "SELECT count(*) FROM outlet_counted c JOIN articles a ON a.id = c.article
+                 WHERE c.story != a.story",
     ),
     (
         "story counts out of step",
@@ -251,6 +260,38 @@ pub trait Store {
         keys: &[String],
     ) -> Result<Vec<TermCount>>;
 
+    /// Outlet aggregates on shared stories: a source's speakers or own-voice words with the
+    /// most own (`by_others` false) or other sources' (`by_others` true) occurrences over the
+    /// stories it covered with other sources, most first (ties by key; totals left out).
+    fn outlet_shared_top(
+        &self,
+        kind: TermKind,
+        source: &str,
+        by_others: bool,
+        limit: usize,
+    ) -> Result<Vec<SharedTerm>> {
+        let _ = (kind, source, by_others, limit);
+        Err(crate::StoreError::Unsupported {
+            url: "this store".into(),
+            message: "it keeps no outlet aggregates on shared stories".into(),
+        })
+    }
+
+    /// Outlet aggregates on shared stories: a source's own and other sources' counts of the
+    /// given speakers or words (those it has; the key `""` gives the totals).
+    fn outlet_shared_counts(
+        &self,
+        kind: TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<SharedTerm>> {
+        let _ = (kind, source, keys);
+        Err(crate::StoreError::Unsupported {
+            url: "this store".into(),
+            message: "it keeps no outlet aggregates on shared stories".into(),
+        })
+    }
+
     /// The stories a source covered, with its first and last day in each.
     fn outlet_stories(&self, source: &str) -> Result<Vec<Coverage>>;
 
@@ -377,6 +418,23 @@ impl<S: Store + ?Sized> Store for Box<S> {
         keys: &[String],
     ) -> Result<Vec<TermCount>> {
         (**self).outlet_term_counts(kind, source, keys)
+    }
+    fn outlet_shared_top(
+        &self,
+        kind: TermKind,
+        source: &str,
+        by_others: bool,
+        limit: usize,
+    ) -> Result<Vec<SharedTerm>> {
+        (**self).outlet_shared_top(kind, source, by_others, limit)
+    }
+    fn outlet_shared_counts(
+        &self,
+        kind: TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<SharedTerm>> {
+        (**self).outlet_shared_counts(kind, source, keys)
     }
     fn outlet_stories(&self, source: &str) -> Result<Vec<Coverage>> {
         (**self).outlet_stories(source)

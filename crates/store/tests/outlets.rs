@@ -3,7 +3,9 @@
 //! corpus stored before the aggregates existed, and the same answers on SQLite and PostgreSQL.
 
 use newslens_core::{analyze, Article, Document};
-use newslens_store::outlets::OutletQuery;
+use std::collections::{BTreeMap, BTreeSet};
+
+use newslens_store::outlets::{tally, OutletQuery, TermKind};
 use newslens_store::{
     compare_outlets, outlet_profile, outlet_profiles, prepare, update_stories, OutletNames,
     SqliteStore, Store, StoryConfig,
@@ -24,6 +26,14 @@ const LIBRARY: [&str; 4] = [
     "Dunmore councillors voted on Tuesday to shut the Elm Street library to save money. Peter Quinn, who gathered a petition, said the Dunmore library closure was a mistake.",
     "The Elm Street library in Dunmore will close after the council voted on Tuesday in a budget debate. \"We will fight this,\" said Peter Quinn, who organised a petition for the Dunmore library.",
     "Councillors in Dunmore agreed on Tuesday to close the Elm Street library as part of budget cuts, despite a petition. Peter Quinn said readers in Dunmore would fight the closure.",
+];
+
+/// The bridge story, told by three outlets, none of them Harbour Gazette or Fox News; the
+/// engineer is "Nora Vance" in two and only "Vance" in the third.
+const BRIDGE: [&str; 3] = [
+    "Engineers closed the Kelso river bridge on Wednesday after finding cracks in its main span. \"The cracks are deep and we cannot take risks,\" said Nora Vance, the county engineer. The Kelso bridge carries nine thousand cars a day.",
+    "The Kelso river bridge was shut on Wednesday when inspectors found cracks in the main span. \"Nobody should cross it until we know more,\" said Nora Vance, the county engineer, adding that repairs to the Kelso bridge could take months.",
+    "Cracks in the main span have closed the Kelso river bridge since Wednesday, leaving nine thousand drivers a day looking for detours. \"We will reopen the Kelso bridge only when it is safe,\" Vance said.",
 ];
 
 fn article(text: &str, outlet: Option<&str>, url: &str, published: &str, title: &str) -> Article {
@@ -63,6 +73,16 @@ fn corpus() -> Vec<Article> {
             "Dunmore library to close",
         ));
     }
+    let bridge_outlets = ["Coast Herald", "Reuters", "Dunmore Post"];
+    for (idx, (text, outlet)) in BRIDGE.iter().zip(bridge_outlets).enumerate() {
+        articles.push(article(
+            text,
+            Some(outlet),
+            &format!("https://bridge{idx}.example/"),
+            "2023-03-08",
+            "Kelso bridge closed",
+        ));
+    }
     articles
 }
 
@@ -100,11 +120,11 @@ fn one_outlet_under_three_names_is_profiled_once_on_both_backends_alike() {
         assert_eq!(
             listed,
             [
+                ("Coast Herald", 3),
                 ("Fox News", 3),
-                ("Coast Herald", 2),
+                ("Dunmore Post", 2),
                 ("Harbour Gazette", 2),
-                ("Dunmore Post", 1),
-                ("Reuters", 1)
+                ("Reuters", 2)
             ]
         );
         let fox = outlet_profile(&store, &names, "foxnews.com", &query)
@@ -114,7 +134,8 @@ fn one_outlet_under_three_names_is_profiled_once_on_both_backends_alike() {
         assert_eq!(fox.sources, ["FOX", "Fox News", "video.foxnews.com"]);
         assert_eq!(fox.stories, 1);
         assert!(fox.labels.is_empty(), "no built-in labels");
-        // The library story was covered by four other outlets and not by Fox News.
+        // The library story was covered by four other outlets and not by Fox News (the bridge
+        // by three, but it began after Fox News's last day).
         assert_eq!(fox.blindspots.count, 1, "{:?}", fox.blindspots);
         assert_eq!(
             fox.blindspots.stories[0].title.as_deref(),
@@ -129,14 +150,16 @@ fn one_outlet_under_three_names_is_profiled_once_on_both_backends_alike() {
         assert!(fox.own_words > 0);
         assert_eq!(fox.weeks.len(), 1);
         assert_eq!(fox.weeks[0].week, "2023-02-27");
-        // Peter Quinn speaks only on the story Fox News skipped: quoted less than elsewhere.
-        assert!(
-            fox.speakers_less
-                .iter()
-                .any(|ranked| ranked.name == "Peter Quinn"),
-            "{:?}",
-            fox.speakers_less
-        );
+        // Peter Quinn speaks only on a story Fox News skipped: not counted against it, since
+        // the rankings compare outlets on the stories this one covered.
+        let ranked_names: Vec<&str> = fox
+            .speakers_more
+            .iter()
+            .chain(&fox.speakers_less)
+            .map(|ranked| ranked.name.as_str())
+            .collect();
+        assert!(!ranked_names.contains(&"Peter Quinn"), "{ranked_names:?}");
+        assert!(fox.same_stories.as_ref().unwrap().other_quotes > 0);
         assert!(fox.distinctive_words.iter().all(|ranked| ranked.z > 0.0));
         answers.push(serde_json::to_string(&(profiles, fox)).unwrap());
     }
@@ -183,8 +206,8 @@ fn a_users_file_renames_and_labels_an_outlet_without_touching_the_corpus() {
         let merged = outlet_profile(&store, &names, "gazette & herald", &OutletQuery::default())
             .unwrap()
             .unwrap();
-        assert_eq!(merged.articles, 4);
-        assert_eq!(merged.stories, 2);
+        assert_eq!(merged.articles, 5);
+        assert_eq!(merged.stories, 3);
         assert_eq!(merged.labels, ["my label: local press"]);
     }
 }
@@ -199,8 +222,7 @@ fn a_corpus_stored_before_the_aggregates_gets_them_when_opened() {
         let records: Vec<_> = corpus().into_iter().map(prepare).collect();
         store.add_articles(&records).unwrap();
         update_stories(&mut store, &StoryConfig::default()).unwrap();
-        serde_json::to_string(&outlet_profiles(&store, &names, &OutletQuery::default()).unwrap())
-            .unwrap()
+        profiles_and_rankings(&store, &names)
     };
     {
         // As an ingest before migration 0008 left it: no aggregates, no sources.
@@ -208,14 +230,232 @@ fn a_corpus_stored_before_the_aggregates_gets_them_when_opened() {
         connection
             .execute_batch(
                 "DELETE FROM outlet_sources; DELETE FROM outlet_weeks; DELETE FROM outlet_speakers;
-                 DELETE FROM outlet_words; UPDATE articles SET outlet_source = NULL;",
+                 DELETE FROM outlet_words; UPDATE articles SET outlet_source = NULL;
+                 DELETE FROM outlet_counted; DELETE FROM outlet_story_terms;
+                 DELETE FROM outlet_shared_terms;",
             )
             .unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
     assert!(store.check().unwrap().is_empty());
-    let rebuilt =
-        serde_json::to_string(&outlet_profiles(&store, &names, &OutletQuery::default()).unwrap())
+    assert_eq!(profiles_and_rankings(&store, &names), expected);
+    {
+        // As migration 0009 found a corpus of 0008: the speakers emptied, nothing on stories.
+        let connection = rusqlite::Connection::open(&path).unwrap();
+        connection
+            .execute_batch(
+                "DELETE FROM outlet_speakers; DELETE FROM outlet_counted;
+                 DELETE FROM outlet_story_terms; DELETE FROM outlet_shared_terms;",
+            )
             .unwrap();
-    assert_eq!(rebuilt, expected);
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert!(store.check().unwrap().is_empty());
+    assert_eq!(profiles_and_rankings(&store, &names), expected);
+}
+
+/// Every profile and each outlet's rankings, as JSON.
+fn profiles_and_rankings(store: &dyn Store, names: &OutletNames) -> String {
+    let profiles = outlet_profiles(store, names, &OutletQuery::default()).unwrap();
+    let full: Vec<_> = profiles
+        .iter()
+        .map(|profile| {
+            outlet_profile(store, names, &profile.name, &OutletQuery::default())
+                .unwrap()
+                .unwrap()
+        })
+        .collect();
+    serde_json::to_string(&(profiles, full)).unwrap()
+}
+
+#[test]
+fn rankings_compare_an_outlet_with_the_others_on_the_stories_it_covered() {
+    let names = OutletNames::built_in();
+    let mut answers = Vec::new();
+    for (store, _server) in stores() {
+        let gazette = outlet_profile(&store, &names, "Harbour Gazette", &OutletQuery::default())
+            .unwrap()
+            .unwrap();
+        let less: Vec<(&str, i64, i64)> = gazette
+            .speakers_less
+            .iter()
+            .map(|ranked| (ranked.name.as_str(), ranked.outlet, ranked.rest))
+            .collect();
+        // The others quote Mary Holt on the lifeboat story; the Gazette quoted John Barker.
+        assert!(
+            less.iter()
+                .any(|(name, outlet, rest)| *name == "Mary Holt" && *outlet == 0 && *rest >= 2),
+            "{less:?}"
+        );
+        // Nora Vance speaks only on the bridge story, which the Gazette did not cover.
+        assert!(
+            !less.iter().any(|(name, ..)| name.contains("Vance")),
+            "{less:?}"
+        );
+        let same = gazette.same_stories.unwrap();
+        assert!(
+            same.quotes >= 2 && same.other_quotes > same.quotes,
+            "{same:?}"
+        );
+        assert!(same.words > 0 && same.other_words > same.words, "{same:?}");
+
+        // Dunmore Post calls the engineer "Vance" only; the other outlets on its story name her
+        // in full: one speaker.
+        let post = outlet_profile(&store, &names, "Dunmore Post", &OutletQuery::default())
+            .unwrap()
+            .unwrap();
+        let ranked: Vec<(&str, i64, i64)> = post
+            .speakers_more
+            .iter()
+            .chain(&post.speakers_less)
+            .map(|ranked| (ranked.name.as_str(), ranked.outlet, ranked.rest))
+            .collect();
+        assert!(
+            !ranked.iter().any(|(name, ..)| *name == "Vance"),
+            "{ranked:?}"
+        );
+        assert!(
+            ranked
+                .iter()
+                .any(|(name, outlet, rest)| *name == "Nora Vance" && *outlet == 1 && *rest >= 2),
+            "{ranked:?}"
+        );
+        answers.push(serde_json::to_string(&(gazette.speakers_less, post.speakers_more)).unwrap());
+    }
+    if answers.len() == 2 {
+        assert_eq!(answers[0], answers[1], "SQLite and PostgreSQL differ");
+    }
+}
+
+/// Every source's shared-story counts as the store keeps them: (source, kind, term) → (own,
+/// others), totals under term "".
+fn shared_counts(store: &dyn Store) -> BTreeMap<(String, &'static str, String), (i64, i64)> {
+    let mut counts = BTreeMap::new();
+    let sources: BTreeSet<String> = store
+        .outlet_weeks()
+        .unwrap()
+        .into_iter()
+        .map(|week| week.source)
+        .filter(|source| !source.is_empty())
+        .collect();
+    for source in sources {
+        for kind in [TermKind::Speaker, TermKind::Word] {
+            let mut keys: Vec<String> = vec![String::new()];
+            for by_others in [false, true] {
+                for term in store
+                    .outlet_shared_top(kind, &source, by_others, 10_000)
+                    .unwrap()
+                {
+                    keys.push(term.key);
+                }
+            }
+            for term in store.outlet_shared_counts(kind, &source, &keys).unwrap() {
+                if term.own != 0 || term.others != 0 {
+                    counts.insert(
+                        (source.clone(), kind.as_str(), term.key),
+                        (term.own, term.others),
+                    );
+                }
+            }
+        }
+    }
+    counts
+}
+
+/// The same counts worked out from scratch: every article's tally, summed per story as the
+/// stories stand now.
+fn shared_counts_from_scratch(
+    store: &dyn Store,
+    articles: &[Article],
+) -> BTreeMap<(String, &'static str, String), (i64, i64)> {
+    // story → source → (speakers, words)
+    type Terms = (BTreeMap<String, i64>, BTreeMap<String, i64>);
+    let mut stories: BTreeMap<String, BTreeMap<String, Terms>> = BTreeMap::new();
+    for article in articles {
+        let story = store.article(&article.id).unwrap().unwrap().story;
+        let counted = tally(article);
+        let terms = stories
+            .entry(story)
+            .or_default()
+            .entry(counted.source)
+            .or_default();
+        for (key, _, n) in counted.speakers {
+            *terms.0.entry(key).or_default() += n;
+        }
+        for (word, n) in counted.words {
+            *terms.1.entry(word).or_default() += n;
+        }
+    }
+    let mut counts: BTreeMap<(String, &'static str, String), (i64, i64)> = BTreeMap::new();
+    for sources in stories.values() {
+        if sources.len() < 2 {
+            continue;
+        }
+        for (source, own_terms) in sources {
+            for (kind, pick) in [
+                (
+                    "speaker",
+                    (|terms: &Terms| &terms.0) as fn(&Terms) -> &BTreeMap<String, i64>,
+                ),
+                ("word", |terms: &Terms| &terms.1),
+            ] {
+                for (other_source, terms) in sources {
+                    for (term, n) in pick(terms) {
+                        for key in [term.clone(), String::new()] {
+                            let entry = counts.entry((source.clone(), kind, key)).or_default();
+                            if other_source == source {
+                                entry.0 += n;
+                            } else {
+                                entry.1 += n;
+                            }
+                        }
+                    }
+                }
+                let _ = own_terms;
+            }
+        }
+    }
+    counts.retain(|_, (own, others)| *own != 0 || *others != 0);
+    counts
+}
+
+#[test]
+fn shared_story_counts_follow_placement_splits_and_merges_on_both_backends() {
+    let articles = corpus();
+    let mut stores: Vec<(Box<dyn Store + Send>, Option<TempPostgres>)> =
+        vec![(Box::new(SqliteStore::open_in_memory().unwrap()), None)];
+    if let Some(server) = TempPostgres::start() {
+        let url = server.create_database("outlets_moves");
+        stores.push((newslens_store::open(&url).unwrap(), Some(server)));
+    }
+    for (store, _server) in &mut stores {
+        // Placed a few articles at a time, as a stream arrives.
+        let mut n_stored = 0;
+        for chunk in articles.chunks(4) {
+            let records: Vec<_> = chunk.iter().cloned().map(prepare).collect();
+            store.add_articles(&records).unwrap();
+            n_stored += chunk.len();
+            update_stories(store, &StoryConfig::default()).unwrap();
+            assert_eq!(
+                shared_counts(&**store),
+                shared_counts_from_scratch(&**store, &articles[..n_stored])
+            );
+        }
+        let placed = shared_counts(&**store);
+        assert!(!placed.is_empty());
+        // Every story split into articles of their own: nothing is shared.
+        let apart = StoryConfig {
+            threshold: 10.0,
+            ..StoryConfig::default()
+        };
+        store.rebuild_stories(&apart).unwrap();
+        assert_eq!(
+            shared_counts(&**store),
+            shared_counts_from_scratch(&**store, &articles)
+        );
+        // Merged back.
+        store.rebuild_stories(&StoryConfig::default()).unwrap();
+        assert_eq!(shared_counts(&**store), placed);
+        assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
+    }
 }

@@ -7,6 +7,8 @@
 //!   in the transaction that stores the batch;
 //! - [`gender`]: a quoted person's gender from the article's pronouns, else the census
 //!   first-name list, else unknown;
+//! - [`shared`]: speakers and words on the stories a source shared with others, moved with the
+//!   articles when the story engine places, merges or splits stories;
 //! - [`profile`]: profiles, comparisons, rankings (weighted log-odds with an informative
 //!   Dirichlet prior) and blindspots, computed from the aggregates the [`crate::Store`] returns.
 //!
@@ -17,12 +19,13 @@
 pub mod gender;
 pub mod names;
 pub mod profile;
+pub mod shared;
 pub mod tally;
 
 pub use names::{source_key, NamesError, Outlet, OutletNames};
 pub use profile::{
     compare_outlets, log_odds, outlet_profile, outlet_profiles, Blindspot, Blindspots, Coverage,
-    GenderShares, OutletComparison, OutletProfile, OutletQuery, Ranked, SourceWeek, SpeakerCount,
-    TermCount, TermKind, WeekPoint,
+    GenderShares, OutletComparison, OutletProfile, OutletQuery, Ranked, SameStories, SharedTerm,
+    SourceWeek, SpeakerCount, TermCount, TermKind, WeekPoint,
 };
-pub use tally::{tally, ArticleTally, BatchTally, WeekCounts, WeekRow};
+pub use tally::{fold_surnames, speaker_key, tally, ArticleTally, BatchTally, WeekCounts, WeekRow};

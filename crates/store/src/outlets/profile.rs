@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::names::OutletNames;
-use super::tally::{monday_of, WeekCounts, WeekRow};
+use super::tally::{fold_surnames, monday_of, WeekCounts, WeekRow};
 use crate::store::Store;
 use crate::Result;
 
@@ -30,6 +30,30 @@ pub enum TermKind {
     Speaker,
     /// Own-voice words.
     Word,
+}
+
+impl TermKind {
+    /// The word the stores' `kind` columns use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TermKind::Speaker => super::shared::SPEAKER,
+            TermKind::Word => super::shared::WORD,
+        }
+    }
+}
+
+/// A speaker's or word's counts on the stories a source shared with other sources, as a store
+/// returns them (`outlets/shared.rs` says how they are kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedTerm {
+    /// The key (lower-cased; `""` for the totals).
+    pub key: String,
+    /// As first written.
+    pub name: String,
+    /// The source's own count over the stories it shared with at least one other source.
+    pub own: i64,
+    /// The other sources' count over the stories the source covered.
+    pub others: i64,
 }
 
 /// A source's aggregates in one week, as a store returns them.
@@ -72,7 +96,8 @@ pub struct Coverage {
 /// What to profile.
 #[derive(Debug, Clone)]
 pub struct OutletQuery {
-    /// Only weeks from the one holding this day (`YYYY-MM-DD`).
+    /// Only weeks from the one holding this day (`YYYY-MM-DD`). The speaker and word rankings
+    /// are over all the outlet's stories: their aggregates are kept per story, not per week.
     pub since: Option<String>,
     /// Only weeks up to the one holding this day.
     pub until: Option<String>,
@@ -121,20 +146,38 @@ pub struct SpeakerCount {
     pub quotes: i64,
 }
 
-/// A speaker or word ranked by weighted log-odds against the rest of the corpus.
+/// A speaker or word ranked by weighted log-odds: this outlet against the other outlets on the
+/// stories it covered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ranked {
     /// The speaker's name or the word.
     pub name: String,
-    /// Its count in this outlet (quotes, or own-voice occurrences).
+    /// Its count in this outlet on the stories it shared with other outlets (quotes, or
+    /// own-voice occurrences).
     pub outlet: i64,
-    /// Its count in every other outlet.
+    /// Its count in the other outlets' articles on the stories this outlet covered.
     pub rest: i64,
-    /// Log-odds ratio, this outlet against the rest, with the informative Dirichlet prior.
+    /// Log-odds ratio, this outlet against the rest on the same stories, with the informative
+    /// Dirichlet prior.
     pub log_odds: f64,
     /// The log-odds over its standard deviation: |z| > 1.96 is the usual 95 % bar.
     pub z: f64,
+}
+
+/// What the rankings compare: the outlet's quotes and own-voice words on the stories it shared
+/// with other outlets, and the other outlets' on the stories it covered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SameStories {
+    /// The outlet's quotes of named speakers on the stories it shared.
+    pub quotes: i64,
+    /// The other outlets' quotes of named speakers on the stories it covered.
+    pub other_quotes: i64,
+    /// The outlet's counted own-voice words on the stories it shared.
+    pub words: i64,
+    /// The other outlets' counted own-voice words on the stories it covered.
+    pub other_words: i64,
 }
 
 /// A story others covered and this outlet did not.
@@ -213,13 +256,16 @@ pub struct OutletProfile {
     pub gender: GenderShares,
     /// Its most quoted speakers.
     pub top_speakers: Vec<SpeakerCount>,
-    /// Speakers it quotes more than the rest of the corpus does (highest z first).
+    /// What the rankings below compare (given with them, in one outlet's profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_stories: Option<SameStories>,
+    /// Speakers it quotes more than the other outlets do on the same stories (highest z first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub speakers_more: Vec<Ranked>,
-    /// Speakers it quotes less (lowest z first).
+    /// Speakers it quotes less than the other outlets do on the same stories (lowest z first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub speakers_less: Vec<Ranked>,
-    /// Words its own voice uses more than the rest of the corpus does.
+    /// Words its own voice uses more than the other outlets' on the same stories.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distinctive_words: Vec<Ranked>,
     /// Stories it did not cover.
@@ -395,7 +441,7 @@ fn full(
 ) -> Result<OutletProfile> {
     let sources = corpus.outlets.get(name).cloned().unwrap_or_default();
     let mut profile = summary(store, names, corpus, name, &sources, query)?;
-    let speakers = rank(store, corpus, TermKind::Speaker, &sources)?;
+    let (speakers, speaker_totals) = rank(store, TermKind::Speaker, &sources)?;
     profile.speakers_more = speakers
         .iter()
         .filter(|ranked| ranked.z > 0.0 && ranked.outlet > 0)
@@ -409,11 +455,18 @@ fn full(
         .take(query.top)
         .cloned()
         .collect();
-    profile.distinctive_words = rank(store, corpus, TermKind::Word, &sources)?
+    let (words, word_totals) = rank(store, TermKind::Word, &sources)?;
+    profile.distinctive_words = words
         .into_iter()
         .filter(|ranked| ranked.z > 0.0 && ranked.outlet > 0)
         .take(query.top)
         .collect();
+    profile.same_stories = Some(SameStories {
+        quotes: speaker_totals.0,
+        other_quotes: speaker_totals.1,
+        words: word_totals.0,
+        other_words: word_totals.1,
+    });
     Ok(profile)
 }
 
@@ -471,13 +524,7 @@ fn summary(
         men_share: ratio(totals.men as f64, people),
         unknown_share: ratio(totals.unknown_gender as f64, people),
     };
-    let top_speakers = top_terms(store, TermKind::Speaker, sources, query.top)?
-        .into_iter()
-        .map(|term| SpeakerCount {
-            name: term.name,
-            quotes: term.count,
-        })
-        .collect();
+    let top_speakers = top_speakers(store, sources, query.top)?;
 
     let since = query.since.as_deref().and_then(monday_of);
     let overlaps = |row: &Coverage| {
@@ -515,6 +562,7 @@ fn summary(
         non_neutral_verbs_share: ratio(totals.non_neutral_verbs as f64, totals.verbs as f64),
         gender,
         top_speakers,
+        same_stories: None,
         speakers_more: Vec::new(),
         speakers_less: Vec::new(),
         distinctive_words: Vec::new(),
@@ -588,71 +636,104 @@ fn blindspots(
     })
 }
 
-/// The outlet's speakers or words against the rest of the corpus, highest z first.
+/// The outlet's most quoted speakers, a surname-only speaker joined to the one full name among
+/// them that ends with it ("Obama" to "Barack Obama").
+fn top_speakers(store: &dyn Store, sources: &[String], top: usize) -> Result<Vec<SpeakerCount>> {
+    let terms = top_terms(store, TermKind::Speaker, sources, (top * 5).max(50))?;
+    let folded = fold_surnames(terms.iter().map(|term| term.key.as_str()));
+    let mut merged: BTreeMap<String, (String, i64)> = BTreeMap::new();
+    for term in &terms {
+        let key = folded.get(&term.key).unwrap_or(&term.key);
+        let entry = merged.entry(key.clone()).or_insert((String::new(), 0));
+        if key == &term.key {
+            entry.0 = term.name.clone();
+        } else if entry.0.is_empty() {
+            entry.0 = key.clone();
+        }
+        entry.1 += term.count;
+    }
+    let mut speakers: Vec<SpeakerCount> = merged
+        .into_values()
+        .map(|(name, quotes)| SpeakerCount { name, quotes })
+        .collect();
+    speakers.sort_by(|a, b| b.quotes.cmp(&a.quotes).then(a.name.cmp(&b.name)));
+    speakers.truncate(top);
+    Ok(speakers)
+}
+
+/// The outlet's speakers or words against the other outlets on the stories it covered, highest
+/// z first, and the two totals compared (the outlet's, the others').
+///
+/// Candidates are each source's most frequent items on either side; their counts are exact.
+/// Speakers known by surname only join the one full name among the candidates that ends with
+/// it, on both sides.
 fn rank(
     store: &dyn Store,
-    corpus_weeks: &Corpus,
     kind: TermKind,
     sources: &[String],
-) -> Result<Vec<Ranked>> {
-    let outlet_top = top_terms(store, kind, sources, CANDIDATES)?;
-    let corpus_top = store.outlet_top_terms(kind, "", CANDIDATES)?;
-    let mut outlet: HashMap<String, (String, i64)> = outlet_top
-        .into_iter()
-        .map(|term| (term.key, (term.name, term.count)))
-        .collect();
-    let mut corpus: HashMap<String, (String, i64)> = corpus_top
-        .into_iter()
-        .map(|term| (term.key, (term.name, term.count)))
-        .collect();
-    let missing_in_outlet: Vec<String> = corpus
-        .keys()
-        .filter(|key| !outlet.contains_key(*key))
-        .cloned()
-        .collect();
-    for term in term_counts(store, kind, sources, &missing_in_outlet)? {
-        outlet.insert(term.key, (term.name, term.count));
+) -> Result<(Vec<Ranked>, (i64, i64))> {
+    let mut per_source: Vec<BTreeMap<String, SharedTerm>> = Vec::new();
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    for source in sources {
+        let mut found: BTreeMap<String, SharedTerm> = BTreeMap::new();
+        for by_others in [false, true] {
+            for term in store.outlet_shared_top(kind, source, by_others, CANDIDATES)? {
+                keys.insert(term.key.clone());
+                found.insert(term.key.clone(), term);
+            }
+        }
+        per_source.push(found);
     }
-    let missing_in_corpus: Vec<String> = outlet
-        .keys()
-        .filter(|key| !corpus.contains_key(*key))
-        .cloned()
-        .collect();
-    for term in store.outlet_term_counts(kind, "", &missing_in_corpus)? {
-        corpus.insert(term.key, (term.name, term.count));
+    let mut counts: BTreeMap<String, (String, i64, i64)> = BTreeMap::new();
+    let (mut n_own, mut n_others) = (0, 0);
+    for (source, found) in sources.iter().zip(&mut per_source) {
+        let mut missing: Vec<String> = keys
+            .iter()
+            .filter(|key| !found.contains_key(*key))
+            .cloned()
+            .collect();
+        missing.push(String::new());
+        for term in store.outlet_shared_counts(kind, source, &missing)? {
+            found.insert(term.key.clone(), term);
+        }
+        for (key, term) in found.iter() {
+            if key.is_empty() {
+                n_own += term.own;
+                n_others += term.others;
+                continue;
+            }
+            let entry = counts
+                .entry(key.clone())
+                .or_insert_with(|| (term.name.clone(), 0, 0));
+            entry.1 += term.own;
+            entry.2 += term.others;
+        }
     }
-    let total = |week: &SourceWeek| match kind {
-        TermKind::Speaker => week.row.counts.speaker_quotes,
-        TermKind::Word => week.row.counts.content_words,
-    };
-    let n_outlet: i64 = corpus_weeks
-        .weeks
-        .iter()
-        .filter(|week| sources.contains(&week.source))
-        .map(total)
-        .sum();
-    let n_corpus: i64 = corpus_weeks
-        .weeks
-        .iter()
-        .filter(|week| week.source.is_empty())
-        .map(total)
-        .sum();
-    let mut ranked: Vec<Ranked> = corpus
-        .iter()
-        .map(|(key, (name, y_all))| {
-            let y_outlet = outlet.get(key).map_or(0, |(_, count)| *count);
-            let (log_odds, z) = log_odds(y_outlet, *y_all, n_outlet, n_corpus);
+    if kind == TermKind::Speaker {
+        let folded = fold_surnames(keys.iter().map(String::as_str));
+        for (surname, full) in folded {
+            if let Some((_, own, others)) = counts.remove(&surname) {
+                let entry = counts.entry(full.clone()).or_insert((full, 0, 0));
+                entry.1 += own;
+                entry.2 += others;
+            }
+        }
+    }
+    let mut ranked: Vec<Ranked> = counts
+        .into_iter()
+        .map(|(_, (name, own, others))| {
+            let (log_odds, z) = log_odds(own, own + others, n_own, n_own + n_others);
             Ranked {
-                name: name.clone(),
-                outlet: y_outlet,
-                rest: y_all - y_outlet,
+                name,
+                outlet: own,
+                rest: others,
                 log_odds,
                 z,
             }
         })
         .collect();
     ranked.sort_by(|a, b| b.z.total_cmp(&a.z).then(a.name.cmp(&b.name)));
-    Ok(ranked)
+    Ok((ranked, (n_own, n_others)))
 }
 
 /// The most frequent speakers or words over several sources: each source's top `limit` are the
@@ -698,9 +779,10 @@ fn term_counts(
     Ok(merged.into_values().collect())
 }
 
-/// Weighted log-odds of an item in an outlet against the rest of the corpus with an informative
-/// Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 16 and 18): the prior gives the item
-/// `PRIOR_COUNTS × y_all / n_all` pseudo-counts in both groups. Returns (δ, z).
+/// Weighted log-odds of an item in an outlet against the other outlets on the same stories with
+/// an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 16 and 18): the prior
+/// gives the item `PRIOR_COUNTS × y_all / n_all` pseudo-counts in both groups, `y_all` and
+/// `n_all` being the two groups together. Returns (δ, z).
 pub fn log_odds(y_outlet: i64, y_all: i64, n_outlet: i64, n_all: i64) -> (f64, f64) {
     let n_all_f = n_all.max(1) as f64;
     let alpha = PRIOR_COUNTS * (y_all.max(0) as f64) / n_all_f;

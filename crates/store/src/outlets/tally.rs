@@ -224,6 +224,42 @@ pub fn tally(article: &Article) -> ArticleTally {
                 .1 += 1;
         }
     }
+    // "Obama" in an article that also quotes or names "Barack Obama" is him.
+    let people: Vec<String> = article
+        .entities
+        .iter()
+        .filter(|entity| entity.entity_type == EntityType::Person)
+        .map(|entity| speaker_key(&entity.name))
+        .collect();
+    let in_quotes = fold_surnames(speakers.keys().map(String::as_str));
+    let in_article = fold_surnames(
+        speakers
+            .keys()
+            .map(String::as_str)
+            .chain(people.iter().map(String::as_str)),
+    );
+    let surnames: Vec<String> = speakers
+        .keys()
+        .filter(|key| !key.contains(' '))
+        .cloned()
+        .collect();
+    for surname in surnames {
+        let Some(full) = in_quotes.get(&surname).or_else(|| in_article.get(&surname)) else {
+            continue;
+        };
+        let Some((_, n)) = speakers.remove(&surname) else {
+            continue;
+        };
+        let full_name = article
+            .entities
+            .iter()
+            .find(|entity| &speaker_key(&entity.name) == full)
+            .map(|entity| entity.name.clone());
+        speakers
+            .entry(full.clone())
+            .or_insert_with(|| (full_name.unwrap_or_else(|| full.clone()), 0))
+            .1 += n;
+    }
     counts.speaker_quotes = speakers.values().map(|(_, n)| n).sum();
     counts.content_words = words.iter().map(|(_, n)| n).sum();
     ArticleTally {
@@ -240,21 +276,66 @@ pub fn tally(article: &Article) -> ArticleTally {
     }
 }
 
-/// The key a speaker is counted under: the name lower-cased without abbreviated titles and
-/// initials, so that house styles agree ("Sen. Marco Rubio" and "Marco Rubio", "Donald J.
-/// Trump" and "Donald Trump" are one speaker). A bare surname stays its own key: "Clinton" may
-/// be either of two people.
+/// Titles and office words that open a name ("President", "Sen.", "Lord"): the core's lists.
+static TITLES: LazyLock<foldhash::HashSet<String>> = LazyLock::new(|| {
+    include_str!("../../../core/data/titles.txt")
+        .lines()
+        .chain(include_str!("../../../core/data/personal_titles.txt").lines())
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_lowercase)
+        .collect()
+});
+
+/// The key a speaker is counted under: the name lower-cased without the titles that open it
+/// and without abbreviated titles and initials, so that house styles agree ("Sen. Marco
+/// Rubio", "Senator Marco Rubio" and "Marco Rubio", "Donald J. Trump" and "Donald Trump",
+/// "President Obama" and "Obama" are one speaker). A bare surname stays its own key here
+/// ("Clinton" may be either of two people); [`fold_surnames`] joins it to the full name when
+/// the article or the outlet names only one person of that surname.
 pub fn speaker_key(name: &str) -> String {
-    let words: Vec<String> = name
+    let mut words: Vec<String> = name
         .split_whitespace()
         .map(str::to_lowercase)
         .filter(|word| !(word.ends_with('.') && word.chars().count() <= 5))
         .filter(|word| word.chars().filter(|c| c.is_alphabetic()).count() > 1)
         .collect();
+    let n_titles = words
+        .iter()
+        .take_while(|word| TITLES.contains(word.trim_end_matches('.')))
+        .count();
+    if n_titles < words.len() {
+        words.drain(..n_titles);
+    }
     if words.is_empty() {
         return name.trim().to_lowercase();
     }
     words.join(" ")
+}
+
+/// Joins each one-word speaker key ("obama") to the one longer key ending in that word
+/// ("barack obama") among `known`, when there is exactly one; returns one-word key → full key.
+/// Two people of one surname ("bill clinton", "hillary clinton") leave the surname alone.
+pub fn fold_surnames<'a>(known: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
+    let mut surnames: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut single: Vec<&str> = Vec::new();
+    for key in known {
+        match key.rsplit_once(' ') {
+            Some((_, surname)) => surnames.entry(surname).or_default().push(key),
+            None => single.push(key),
+        }
+    }
+    let mut folded = BTreeMap::new();
+    for key in single {
+        if let Some(full) = surnames.get_mut(key) {
+            full.sort_unstable();
+            full.dedup();
+            if let [only] = full.as_slice() {
+                folded.insert(key.to_string(), only.to_string());
+            }
+        }
+    }
+    folded
 }
 
 /// One row of the weekly aggregates: a source's counts in a week and its first and last day.
@@ -396,6 +477,59 @@ mod tests {
         assert_eq!(speaker_key("Mrs. Clinton"), "clinton");
         assert_eq!(speaker_key("Hillary Clinton"), "hillary clinton");
         assert_eq!(speaker_key("Dr."), "dr.");
+        assert_eq!(speaker_key("President Obama"), "obama");
+        assert_eq!(
+            speaker_key("Former Vice President Walter Pike"),
+            "walter pike"
+        );
+        assert_eq!(speaker_key("The President"), "the president");
+    }
+
+    #[test]
+    fn a_surname_folds_into_the_one_full_name_that_ends_with_it() {
+        let folded = fold_surnames([
+            "obama",
+            "barack obama",
+            "clinton",
+            "bill clinton",
+            "hillary clinton",
+            "pike",
+        ]);
+        assert_eq!(
+            folded.get("obama").map(String::as_str),
+            Some("barack obama")
+        );
+        assert_eq!(folded.get("clinton"), None);
+        assert_eq!(folded.get("pike"), None);
+    }
+
+    #[test]
+    fn a_surname_speaker_in_an_article_naming_the_full_name_is_one_speaker() {
+        let mut document = newslens_core::Document::new(
+            "Governor Edwina Marsh opened the new bridge on Tuesday. \"This bridge joins two \
+             towns that needed each other,\" Marsh said. Residents cheered. \"We waited ten \
+             years,\" said Tom Bell, a ferry pilot. \"It was worth it,\" Governor Marsh added.",
+        );
+        document.source.outlet = Some("Harbour Gazette".into());
+        let mut article = newslens_core::analyze(&document);
+        // As a quote layer that did not link "Marsh" to the governor would leave it.
+        let mut n_unlinked = 0;
+        for quote in &mut article.quotes {
+            if let Some(speaker) = quote.speaker.as_mut().filter(|s| s.name.contains("Marsh")) {
+                speaker.name = "Marsh".into();
+                speaker.entity = None;
+                n_unlinked += 1;
+            }
+        }
+        assert_eq!(n_unlinked, 2, "{:?}", article.quotes);
+        let tally = tally(&article);
+        assert_eq!(
+            tally.speakers,
+            [
+                ("edwina marsh".to_string(), "Edwina Marsh".to_string(), 2),
+                ("tom bell".to_string(), "Tom Bell".to_string(), 1)
+            ]
+        );
     }
 
     #[test]

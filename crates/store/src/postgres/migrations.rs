@@ -35,6 +35,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "V4__outlet_aggregates",
         include_str!("../../migrations/postgres/V4__outlet_aggregates.sql"),
     ),
+    (
+        "V5__outlet_shared_stories",
+        include_str!("../../migrations/postgres/V5__outlet_shared_stories.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -81,14 +81,16 @@ impl PostgresStore {
                     let mut client = config.connect(NoTls).map_err(wrap)?;
                     migrations::migrate(&mut client, &shown)?;
                     // Corpora stored before the outlet aggregates get theirs now, once.
-                    outlets::backfill(&mut client).map_err(|failure| match failure {
-                        Failure::Postgres(source) => wrap(source),
-                        Failure::Invalid(message) => StoreError::Invalid {
-                            url: shown.clone(),
-                            message,
-                        },
-                        Failure::Store(error) => error,
-                    })?;
+                    outlets::backfill(&mut client)
+                        .and_then(|()| outlets::backfill_shared(&mut client))
+                        .map_err(|failure| match failure {
+                            Failure::Postgres(source) => wrap(source),
+                            Failure::Invalid(message) => StoreError::Invalid {
+                                url: shown.clone(),
+                                message,
+                            },
+                            Failure::Store(error) => error,
+                        })?;
                     Ok::<_, StoreError>(client)
                 })
                 .join()
@@ -246,6 +248,25 @@ impl Store for PostgresStore {
         keys: &[String],
     ) -> Result<Vec<crate::outlets::TermCount>> {
         self.with_client(|client| outlets::term_counts(client, kind, source, keys))
+    }
+
+    fn outlet_shared_top(
+        &self,
+        kind: crate::outlets::TermKind,
+        source: &str,
+        by_others: bool,
+        limit: usize,
+    ) -> Result<Vec<crate::outlets::SharedTerm>> {
+        self.with_client(|client| outlets::shared_top(client, kind, source, by_others, limit))
+    }
+
+    fn outlet_shared_counts(
+        &self,
+        kind: crate::outlets::TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<crate::outlets::SharedTerm>> {
+        self.with_client(|client| outlets::shared_counts(client, kind, source, keys))
     }
 
     fn outlet_stories(&self, source: &str) -> Result<Vec<crate::outlets::Coverage>> {

@@ -6,8 +6,10 @@
 use ::postgres::{GenericClient, Transaction};
 
 use super::Failure;
+use crate::outlets::shared::{plan_moves, Move, SharedPlan, StoryTerms};
 use crate::outlets::{
-    tally, ArticleTally, BatchTally, Coverage, SourceWeek, TermCount, TermKind, WeekCounts, WeekRow,
+    tally, ArticleTally, BatchTally, Coverage, SharedTerm, SourceWeek, TermCount, TermKind,
+    WeekCounts, WeekRow,
 };
 use crate::record::decompress_json;
 
@@ -109,25 +111,7 @@ pub(super) fn write_tally(
             &lasts,
         ],
     )?;
-    if !batch.speakers.is_empty() {
-        let mut sources = Vec::new();
-        let mut keys = Vec::new();
-        let mut names = Vec::new();
-        let mut counts = Vec::new();
-        for ((source, key), (name, count)) in &batch.speakers {
-            sources.push(source.as_str());
-            keys.push(key.as_str());
-            names.push(name.as_str());
-            counts.push(*count);
-        }
-        transaction.execute(
-            "INSERT INTO outlet_speakers (source, speaker, name, quotes)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-             ON CONFLICT (source, speaker) DO UPDATE SET
-                 quotes = outlet_speakers.quotes + excluded.quotes",
-            &[&sources, &keys, &names, &counts],
-        )?;
-    }
+    write_speakers(transaction, batch)?;
     if !batch.words.is_empty() {
         let mut sources = Vec::new();
         let mut words = Vec::new();
@@ -147,15 +131,56 @@ pub(super) fn write_tally(
     Ok(())
 }
 
+/// Adds a batch's quotes per speaker.
+fn write_speakers(
+    transaction: &mut Transaction<'_>,
+    batch: &BatchTally,
+) -> Result<(), ::postgres::Error> {
+    if !batch.speakers.is_empty() {
+        let mut sources = Vec::new();
+        let mut keys = Vec::new();
+        let mut names = Vec::new();
+        let mut counts = Vec::new();
+        for ((source, key), (name, count)) in &batch.speakers {
+            sources.push(source.as_str());
+            keys.push(key.as_str());
+            names.push(name.as_str());
+            counts.push(*count);
+        }
+        transaction.execute(
+            "INSERT INTO outlet_speakers (source, speaker, name, quotes)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+             ON CONFLICT (source, speaker) DO UPDATE SET
+                 quotes = outlet_speakers.quotes + excluded.quotes",
+            &[&sources, &keys, &names, &counts],
+        )?;
+    }
+    Ok(())
+}
+
 /// Records a new article's story of one as covered by its source.
 pub(super) fn add_story_of_one(
     transaction: &mut Transaction<'_>,
     story: &str,
     article: &ArticleTally,
 ) -> Result<(), ::postgres::Error> {
+    transaction.execute(
+        "INSERT INTO outlet_counted (article, story) VALUES ($1, $1)
+         ON CONFLICT (article) DO UPDATE SET story = excluded.story",
+        &[&story],
+    )?;
     if article.source.is_empty() {
         return Ok(());
     }
+    transaction.execute(
+        "INSERT INTO outlet_story_terms (story, source, terms) VALUES ($1, $2, $3)
+         ON CONFLICT (story, source) DO UPDATE SET terms = excluded.terms",
+        &[
+            &story,
+            &article.source,
+            &StoryTerms::of_article(article).encode(),
+        ],
+    )?;
     transaction.execute(
         "INSERT INTO story_sources (story, source, first, last) VALUES ($1, $2, $3, $3)
          ON CONFLICT (story, source) DO UPDATE SET first = excluded.first, last = excluded.last",
@@ -175,7 +200,7 @@ pub(super) fn refresh_story_sources(
     transaction: &mut Transaction<'_>,
     filter: &str,
     ids: &[&str],
-) -> Result<(), ::postgres::Error> {
+) -> Result<(), Failure> {
     transaction.execute(
         &format!("DELETE FROM story_sources WHERE story {filter}"),
         &[&ids],
@@ -201,7 +226,203 @@ pub(super) fn refresh_story_sources(
         ),
         &[&ids],
     )?;
+    refresh_shared(transaction, filter, ids)
+}
+
+/// Moves in chunks of this many articles (as SQLite's).
+const MOVES_CHUNK: usize = 2000;
+
+/// Follows the articles the story engine moved in or out of the stories `filter` selects, as
+/// SQLite's `refresh_shared`.
+fn refresh_shared(
+    transaction: &mut Transaction<'_>,
+    filter: &str,
+    ids: &[&str],
+) -> Result<(), Failure> {
+    let rows = transaction.query(
+        &format!(
+            "SELECT c.article, a.outlet_source, c.story, a.story
+             FROM outlet_counted c JOIN articles a ON a.id = c.article
+             WHERE a.story {filter} AND c.story != a.story
+             UNION
+             SELECT c.article, a.outlet_source, c.story, a.story
+             FROM outlet_counted c JOIN articles a ON a.id = c.article
+             WHERE c.story {filter} AND c.story != a.story
+             ORDER BY 4, 1"
+        ),
+        &[&ids],
+    )?;
+    let moves: Vec<Move> = rows
+        .iter()
+        .map(|row| Move {
+            article: row.get(0),
+            source: row.get::<_, Option<String>>(1).unwrap_or_default(),
+            old: row.get(2),
+            new: row.get(3),
+            terms: None,
+        })
+        .collect();
+    let mut moves = moves.into_iter().peekable();
+    while moves.peek().is_some() {
+        let chunk: Vec<Move> = moves.by_ref().take(MOVES_CHUNK).collect();
+        apply_moves(transaction, chunk)?;
+    }
     Ok(())
+}
+
+/// Plans and writes one chunk of moves.
+fn apply_moves(transaction: &mut Transaction<'_>, moves: Vec<Move>) -> Result<(), Failure> {
+    let mut stories: Vec<&str> = moves
+        .iter()
+        .flat_map(|found| found.old.as_deref().into_iter().chain([found.new.as_str()]))
+        .collect();
+    stories.sort_unstable();
+    stories.dedup();
+    let mut stored = Vec::new();
+    for row in transaction.query(
+        "SELECT story, source, terms FROM outlet_story_terms WHERE story = ANY($1)",
+        &[&stories],
+    )? {
+        let story: String = row.get(0);
+        let terms = StoryTerms::decode(row.get(2)).map_err(|message| {
+            Failure::Invalid(format!("outlet terms of story {story}: {message}"))
+        })?;
+        stored.push((story, row.get(1), terms));
+    }
+    let plan = {
+        let mut read_article = |article: &str| -> Result<StoryTerms, Failure> {
+            let row =
+                transaction.query_one("SELECT json FROM articles WHERE id = $1", &[&article])?;
+            let json = decompress_json(row.get(0)).map_err(|message| {
+                Failure::Invalid(format!("stored article {article}: {message}"))
+            })?;
+            let parsed: newslens_contract::Article = serde_json::from_str(&json)
+                .map_err(|error| Failure::Invalid(format!("stored article {article}: {error}")))?;
+            Ok(StoryTerms::of_article(&tally(&parsed)))
+        };
+        plan_moves(moves, stored, &mut read_article)?
+    };
+    write_plan(transaction, &plan)?;
+    Ok(())
+}
+
+fn write_plan(
+    transaction: &mut Transaction<'_>,
+    plan: &SharedPlan,
+) -> Result<(), ::postgres::Error> {
+    let (mut write_stories, mut write_sources, mut write_terms) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let (mut delete_stories, mut delete_sources) = (Vec::new(), Vec::new());
+    for ((story, source), terms) in &plan.story_terms {
+        match terms {
+            Some(terms) => {
+                write_stories.push(story.as_str());
+                write_sources.push(source.as_str());
+                write_terms.push(terms.encode());
+            }
+            None => {
+                delete_stories.push(story.as_str());
+                delete_sources.push(source.as_str());
+            }
+        }
+    }
+    transaction.execute(
+        "DELETE FROM outlet_story_terms t USING unnest($1::text[], $2::text[]) AS d(story, source)
+         WHERE t.story = d.story AND t.source = d.source",
+        &[&delete_stories, &delete_sources],
+    )?;
+    transaction.execute(
+        "INSERT INTO outlet_story_terms (story, source, terms)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[])
+         ON CONFLICT (story, source) DO UPDATE SET terms = excluded.terms",
+        &[&write_stories, &write_sources, &write_terms],
+    )?;
+    let (mut sources, mut kinds, mut terms, mut names, mut owns, mut others) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for ((source, kind, term), delta) in &plan.deltas {
+        sources.push(source.as_str());
+        kinds.push(*kind);
+        terms.push(term.as_str());
+        names.push(delta.name.as_str());
+        owns.push(delta.own);
+        others.push(delta.others);
+    }
+    transaction.execute(
+        "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+         ON CONFLICT (source, kind, term) DO UPDATE SET
+             own = outlet_shared_terms.own + excluded.own,
+             others = outlet_shared_terms.others + excluded.others",
+        &[&sources, &kinds, &terms, &names, &owns, &others],
+    )?;
+    let (articles, stories): (Vec<&str>, Vec<&str>) = plan
+        .counted
+        .iter()
+        .map(|(article, story)| (article.as_str(), story.as_str()))
+        .unzip();
+    transaction.execute(
+        "INSERT INTO outlet_counted (article, story)
+         SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (article) DO UPDATE SET story = excluded.story",
+        &[&articles, &stories],
+    )?;
+    Ok(())
+}
+
+/// Counts the articles stored before migration V5 under their speakers and stories, a chunk
+/// per transaction under the story lock held exclusively (as `backfill`).
+pub(super) fn backfill_shared(client: &mut ::postgres::Client) -> Result<(), Failure> {
+    let pending: bool = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM articles) != (SELECT count(*) FROM outlet_counted)",
+            &[],
+        )?
+        .get(0);
+    if !pending {
+        return Ok(());
+    }
+    let mut after_rowid = 0_i64;
+    loop {
+        let mut transaction = client.transaction()?;
+        transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&super::STORY_LOCK])?;
+        let rows = transaction.query(
+            "SELECT a.rowid, a.id, a.story, a.json FROM articles a
+             WHERE a.rowid > $1 AND NOT EXISTS (SELECT 1 FROM outlet_counted c WHERE c.article = a.id)
+             ORDER BY a.rowid LIMIT $2",
+            &[&after_rowid, &BACKFILL_CHUNK],
+        )?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after_rowid = last.get(0);
+        let mut batch = BatchTally::default();
+        let mut moves = Vec::new();
+        for row in rows {
+            let id: String = row.get(1);
+            let json = decompress_json(row.get(3))
+                .map_err(|message| Failure::Invalid(format!("stored article {id}: {message}")))?;
+            let article: newslens_contract::Article = serde_json::from_str(&json)
+                .map_err(|error| Failure::Invalid(format!("stored article {id}: {error}")))?;
+            let article_tally = tally(&article);
+            batch.add(&article_tally);
+            moves.push(Move {
+                article: id,
+                source: article_tally.source.clone(),
+                old: None,
+                new: row.get(2),
+                terms: Some(StoryTerms::of_article(&article_tally)),
+            });
+        }
+        write_speakers(&mut transaction, &batch)?;
+        apply_moves(&mut transaction, moves)?;
+        transaction.commit()?;
+    }
 }
 
 /// Adds the aggregates of articles stored before migration V4, a chunk per transaction, under
@@ -237,6 +458,8 @@ pub(super) fn backfill(client: &mut ::postgres::Client) -> Result<(), Failure> {
             sources.push(article_tally.source.clone());
             batch.add(&article_tally);
         }
+        // Speakers are counted with the stories (`backfill_shared`), under migration V5's keys.
+        batch.speakers.clear();
         transaction.execute(
             "UPDATE articles a SET outlet_source = u.source
              FROM unnest($1::bigint[], $2::text[]) AS u(rowid, source) WHERE a.rowid = u.rowid",
@@ -386,5 +609,50 @@ fn coverage_row(row: &::postgres::Row) -> Coverage {
         source: row.get(1),
         first: row.get(2),
         last: row.get(3),
+    }
+}
+
+pub(super) fn shared_top(
+    client: &mut impl GenericClient,
+    kind: TermKind,
+    source: &str,
+    by_others: bool,
+    limit: usize,
+) -> Result<Vec<SharedTerm>, ::postgres::Error> {
+    let column = if by_others { "others" } else { "own" };
+    let rows = client.query(
+        &format!(
+            "SELECT term, name, own, others FROM outlet_shared_terms
+             WHERE source = $1 AND kind = $2 AND term != '' AND {column} > 0
+             ORDER BY {column} DESC, term LIMIT $3"
+        ),
+        &[&source, &kind.as_str(), &(limit as i64)],
+    )?;
+    Ok(rows.iter().map(shared_row).collect())
+}
+
+pub(super) fn shared_counts(
+    client: &mut impl GenericClient,
+    kind: TermKind,
+    source: &str,
+    keys: &[String],
+) -> Result<Vec<SharedTerm>, ::postgres::Error> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = client.query(
+        "SELECT term, name, own, others FROM outlet_shared_terms
+         WHERE source = $1 AND kind = $2 AND term = ANY($3) ORDER BY term",
+        &[&source, &kind.as_str(), &keys],
+    )?;
+    Ok(rows.iter().map(shared_row).collect())
+}
+
+fn shared_row(row: &::postgres::Row) -> SharedTerm {
+    SharedTerm {
+        key: row.get(0),
+        name: row.get(1),
+        own: row.get(2),
+        others: row.get(3),
     }
 }

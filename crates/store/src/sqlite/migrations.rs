@@ -27,6 +27,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         8,
         include_str!("../../migrations/0008_outlet_aggregates.sql"),
     ),
+    (
+        9,
+        include_str!("../../migrations/0009_outlet_shared_stories.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -123,6 +123,7 @@ impl SqliteStore {
         }
         // Corpora stored before the outlet aggregates get theirs now, once.
         outlets::backfill(&mut connection, &path)?;
+        outlets::backfill_shared(&mut connection, &path)?;
         Ok(SqliteStore {
             connection,
             path,
@@ -225,6 +226,27 @@ impl Store for SqliteStore {
         keys: &[String],
     ) -> Result<Vec<crate::outlets::TermCount>> {
         outlets::term_counts(&self.connection, kind, source, keys)
+            .map_err(|error| self.error(error))
+    }
+
+    fn outlet_shared_top(
+        &self,
+        kind: crate::outlets::TermKind,
+        source: &str,
+        by_others: bool,
+        limit: usize,
+    ) -> Result<Vec<crate::outlets::SharedTerm>> {
+        outlets::shared_top(&self.connection, kind, source, by_others, limit)
+            .map_err(|error| self.error(error))
+    }
+
+    fn outlet_shared_counts(
+        &self,
+        kind: crate::outlets::TermKind,
+        source: &str,
+        keys: &[String],
+    ) -> Result<Vec<crate::outlets::SharedTerm>> {
+        outlets::shared_counts(&self.connection, kind, source, keys)
             .map_err(|error| self.error(error))
     }
 

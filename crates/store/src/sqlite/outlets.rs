@@ -7,8 +7,10 @@
 
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
+use crate::outlets::shared::{plan_moves, Move, SharedPlan, StoryTerms};
 use crate::outlets::{
-    tally, ArticleTally, BatchTally, Coverage, SourceWeek, TermCount, TermKind, WeekCounts, WeekRow,
+    tally, ArticleTally, BatchTally, Coverage, SharedTerm, SourceWeek, TermCount, TermKind,
+    WeekCounts, WeekRow,
 };
 
 /// Articles whose aggregates one backfill transaction adds.
@@ -66,13 +68,7 @@ pub(super) fn write_tally(transaction: &Transaction, batch: &BatchTally) -> rusq
             row.last,
         ])?;
     }
-    let mut upsert_speaker = transaction.prepare_cached(
-        "INSERT INTO outlet_speakers (source, speaker, name, quotes) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (source, speaker) DO UPDATE SET quotes = quotes + excluded.quotes",
-    )?;
-    for ((source, key), (name, quotes)) in &batch.speakers {
-        upsert_speaker.execute(params![source, key, name, quotes])?;
-    }
+    write_speakers(transaction, batch)?;
     let mut upsert_word = transaction.prepare_cached(
         "INSERT INTO outlet_words (source, word, count) VALUES (?1, ?2, ?3)
          ON CONFLICT (source, word) DO UPDATE SET count = count + excluded.count",
@@ -83,15 +79,39 @@ pub(super) fn write_tally(transaction: &Transaction, batch: &BatchTally) -> rusq
     Ok(())
 }
 
+/// Adds a batch's quotes per speaker.
+fn write_speakers(transaction: &Transaction, batch: &BatchTally) -> rusqlite::Result<()> {
+    let mut upsert_speaker = transaction.prepare_cached(
+        "INSERT INTO outlet_speakers (source, speaker, name, quotes) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (source, speaker) DO UPDATE SET quotes = quotes + excluded.quotes",
+    )?;
+    for ((source, key), (name, quotes)) in &batch.speakers {
+        upsert_speaker.execute(params![source, key, name, quotes])?;
+    }
+    Ok(())
+}
+
 /// Records a new article's story of one as covered by its source.
 pub(super) fn add_story_of_one(
     transaction: &Transaction,
     story: &str,
     article: &ArticleTally,
 ) -> rusqlite::Result<()> {
+    transaction
+        .prepare_cached("INSERT OR REPLACE INTO outlet_counted (article, story) VALUES (?1, ?1)")?
+        .execute([story])?;
     if article.source.is_empty() {
         return Ok(());
     }
+    transaction
+        .prepare_cached(
+            "INSERT OR REPLACE INTO outlet_story_terms (story, source, terms) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![
+            story,
+            article.source,
+            StoryTerms::of_article(article).encode()
+        ])?;
     transaction
         .prepare_cached(
             "INSERT OR REPLACE INTO story_sources (story, source, first, last) VALUES (?1, ?2, ?3, ?3)",
@@ -121,7 +141,192 @@ pub(super) fn refresh_story_sources(
          INSERT INTO story_reach (story, sources, first)
          SELECT story, count(*), min(first) FROM story_sources WHERE story {filter}
          GROUP BY story;"
-    ))
+    ))?;
+    refresh_shared(transaction, filter)
+}
+
+/// Moves in chunks of this many articles: a rebuild moves every article, and each chunk holds
+/// the rows of the stories its moves touch.
+const MOVES_CHUNK: usize = 2000;
+
+/// Follows the articles the story engine moved in or out of the stories `filter` selects:
+/// their counts move between the stories' rows and the shared-story aggregates change by what
+/// the changed stories give (`outlets/shared.rs`).
+fn refresh_shared(transaction: &Transaction, filter: &str) -> rusqlite::Result<()> {
+    let moves: Vec<Move> = transaction
+        .prepare(&format!(
+            "SELECT c.article, a.outlet_source, c.story, a.story
+             FROM outlet_counted c JOIN articles a ON a.id = c.article
+             WHERE a.story {filter} AND c.story != a.story
+             UNION
+             SELECT c.article, a.outlet_source, c.story, a.story
+             FROM outlet_counted c JOIN articles a ON a.id = c.article
+             WHERE c.story {filter} AND c.story != a.story
+             ORDER BY 4, 1"
+        ))?
+        .query_map([], |row| {
+            Ok(Move {
+                article: row.get(0)?,
+                source: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                old: row.get(2)?,
+                new: row.get(3)?,
+                terms: None,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut moves = moves.into_iter().peekable();
+    while moves.peek().is_some() {
+        let chunk: Vec<Move> = moves.by_ref().take(MOVES_CHUNK).collect();
+        apply_moves(transaction, chunk)?;
+    }
+    Ok(())
+}
+
+/// Plans and writes one chunk of moves.
+fn apply_moves(transaction: &Transaction, moves: Vec<Move>) -> rusqlite::Result<()> {
+    let mut stories: Vec<&str> = moves
+        .iter()
+        .flat_map(|found| found.old.as_deref().into_iter().chain([found.new.as_str()]))
+        .collect();
+    stories.sort_unstable();
+    stories.dedup();
+    let mut stored = Vec::new();
+    let mut read_rows = transaction
+        .prepare_cached("SELECT source, terms FROM outlet_story_terms WHERE story = ?1")?;
+    for story in &stories {
+        let rows = read_rows.query_map([story], |row| {
+            let terms = StoryTerms::decode(row.get_ref(1)?.as_blob()?).map_err(|message| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    1,
+                    rusqlite::types::Type::Blob,
+                    message.into(),
+                )
+            })?;
+            Ok((story.to_string(), row.get::<_, String>(0)?, terms))
+        })?;
+        for row in rows {
+            stored.push(row?);
+        }
+    }
+    let mut read_article = |article: &str| -> rusqlite::Result<StoryTerms> {
+        let json: String = transaction
+            .prepare_cached("SELECT json FROM articles WHERE id = ?1")?
+            .query_row([article], |row| super::stored_json(row.get_ref(0)?))?;
+        let article: newslens_contract::Article = serde_json::from_str(&json).map_err(|error| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, error.into())
+        })?;
+        Ok(StoryTerms::of_article(&tally(&article)))
+    };
+    let plan = plan_moves(moves, stored, &mut read_article)?;
+    write_plan(transaction, &plan)
+}
+
+fn write_plan(transaction: &Transaction, plan: &SharedPlan) -> rusqlite::Result<()> {
+    let mut write_row = transaction.prepare_cached(
+        "INSERT OR REPLACE INTO outlet_story_terms (story, source, terms) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut delete_row = transaction
+        .prepare_cached("DELETE FROM outlet_story_terms WHERE story = ?1 AND source = ?2")?;
+    for ((story, source), terms) in &plan.story_terms {
+        match terms {
+            Some(terms) => write_row.execute(params![story, source, terms.encode()])?,
+            None => delete_row.execute(params![story, source])?,
+        };
+    }
+    let mut upsert = transaction.prepare_cached(
+        "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (source, kind, term) DO UPDATE SET
+             own = own + excluded.own, others = others + excluded.others",
+    )?;
+    for ((source, kind, term), delta) in &plan.deltas {
+        upsert.execute(params![
+            source,
+            kind,
+            term,
+            delta.name,
+            delta.own,
+            delta.others
+        ])?;
+    }
+    let mut counted = transaction
+        .prepare_cached("INSERT OR REPLACE INTO outlet_counted (article, story) VALUES (?1, ?2)")?;
+    for (article, story) in &plan.counted {
+        counted.execute(params![article, story])?;
+    }
+    Ok(())
+}
+
+/// Counts the articles stored before migration 0009 (those without an `outlet_counted` row)
+/// under their speakers and stories, a chunk of stories per transaction.
+pub(super) fn backfill_shared(
+    connection: &mut rusqlite::Connection,
+    path: &str,
+) -> crate::Result<()> {
+    let wrap = |source| crate::StoreError::Database {
+        path: path.to_string(),
+        source,
+    };
+    let pending: bool = connection
+        .query_row(
+            "SELECT (SELECT count(*) FROM articles) != (SELECT count(*) FROM outlet_counted)",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(wrap)?;
+    if !pending {
+        return Ok(());
+    }
+    let mut after_rowid = 0_i64;
+    loop {
+        let transaction = connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        let rows: Vec<(i64, String, String, String)> = transaction
+            .prepare(
+                "SELECT a.rowid, a.id, a.story, a.json FROM articles a
+                 WHERE a.rowid > ?1 AND NOT EXISTS (SELECT 1 FROM outlet_counted c WHERE c.article = a.id)
+                 ORDER BY a.rowid LIMIT ?2",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_map(params![after_rowid, BACKFILL_CHUNK as i64], |row| {
+                        Ok((
+                            row.get(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            super::stored_json(row.get_ref(3)?)?,
+                        ))
+                    })?
+                    .collect()
+            })
+            .map_err(wrap)?;
+        let Some((last_rowid, ..)) = rows.last() else {
+            return Ok(());
+        };
+        after_rowid = *last_rowid;
+        let mut batch = BatchTally::default();
+        let mut moves = Vec::new();
+        for (_, id, story, json) in rows {
+            let article: newslens_contract::Article =
+                serde_json::from_str(&json).map_err(|source| crate::StoreError::Json {
+                    id: id.clone(),
+                    source,
+                })?;
+            let article_tally = tally(&article);
+            batch.add(&article_tally);
+            moves.push(Move {
+                article: id,
+                source: article_tally.source.clone(),
+                old: None,
+                new: story,
+                terms: Some(StoryTerms::of_article(&article_tally)),
+            });
+        }
+        write_speakers(&transaction, &batch).map_err(wrap)?;
+        apply_moves(&transaction, moves).map_err(wrap)?;
+        transaction.commit().map_err(wrap)?;
+    }
 }
 
 /// Adds the aggregates of articles stored before migration 0008 (those whose `outlet_source`
@@ -177,6 +382,8 @@ pub(super) fn backfill(connection: &mut rusqlite::Connection, path: &str) -> cra
                 .map_err(wrap)?;
             batch.add(&article_tally);
         }
+        // Speakers are counted with the stories (`backfill_shared`), under migration 0009's keys.
+        batch.speakers.clear();
         write_tally(&transaction, &batch).map_err(wrap)?;
         let done: Option<i64> = transaction
             .query_row(
@@ -320,5 +527,54 @@ fn coverage_row(row: &rusqlite::Row) -> rusqlite::Result<Coverage> {
         source: row.get(1)?,
         first: row.get(2)?,
         last: row.get(3)?,
+    })
+}
+
+/// `(column to order by)` of a side of the shared-story aggregates.
+pub(super) fn shared_top(
+    connection: &rusqlite::Connection,
+    kind: TermKind,
+    source: &str,
+    by_others: bool,
+    limit: usize,
+) -> rusqlite::Result<Vec<SharedTerm>> {
+    let column = if by_others { "others" } else { "own" };
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT term, name, own, others FROM outlet_shared_terms
+         WHERE source = ?1 AND kind = ?2 AND term != '' AND {column} > 0
+         ORDER BY {column} DESC, term LIMIT ?3"
+    ))?;
+    let rows = statement.query_map(params![source, kind.as_str(), limit as i64], shared_row)?;
+    rows.collect()
+}
+
+pub(super) fn shared_counts(
+    connection: &rusqlite::Connection,
+    kind: TermKind,
+    source: &str,
+    keys: &[String],
+) -> rusqlite::Result<Vec<SharedTerm>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT term, name, own, others FROM outlet_shared_terms
+         WHERE source = ?1 AND kind = ?2 AND term = ?3",
+    )?;
+    let mut found = Vec::new();
+    for wanted in keys {
+        if let Some(term) = statement
+            .query_row(params![source, kind.as_str(), wanted], shared_row)
+            .optional()?
+        {
+            found.push(term);
+        }
+    }
+    Ok(found)
+}
+
+fn shared_row(row: &rusqlite::Row) -> rusqlite::Result<SharedTerm> {
+    Ok(SharedTerm {
+        key: row.get(0)?,
+        name: row.get(1)?,
+        own: row.get(2)?,
+        others: row.get(3)?,
     })
 }
