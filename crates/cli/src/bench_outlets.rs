@@ -8,7 +8,9 @@
 //! as an ingested article does. By default stories are not placed (every article stays a story
 //! of its own, with one source: the outlet's own stories are as many as its articles);
 //! `--stories` places them, and since copies of one text are near-copies, every story is then
-//! covered by every outlet. This module prints; the timing is of `newslens_store::outlet_profile`.
+//! covered by every outlet (and the speaker and word rankings, which compare an outlet with the
+//! others on the stories it covered, have the most to read). This module prints; the timing is
+//! of `newslens_store::outlet_profile`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -107,9 +109,16 @@ pub fn run(args: &BenchOutletsArgs) -> Result<()> {
         article_idx = end;
     }
     store.end_bulk_writes()?;
+    let stored_in = started.elapsed();
     if args.stories {
         // Copies of one template are near-copies of its first: 210 stories, each in every outlet.
+        let placing = Instant::now();
         newslens_store::update_stories(&mut store, &newslens_store::StoryConfig::default())?;
+        println!(
+            "  stories placed in {:.0} s (the shared-story counts moved with them); articles stored in {:.0} s",
+            placing.elapsed().as_secs_f64(),
+            stored_in.as_secs_f64()
+        );
     }
     let built = started.elapsed();
     let counts = store.counts()?;
@@ -144,6 +153,19 @@ pub fn run(args: &BenchOutletsArgs) -> Result<()> {
         ms(one.0),
         ms(one.1)
     );
+    if let Some(profile) = outlet_profile(&store, &names, "Fox News", &query)? {
+        let same = profile.same_stories.unwrap_or_default();
+        println!(
+            "    rankings on the same stories: {} quotes and {} words of its own against {} and {} of the others; {} speakers more, {} less, {} words",
+            same.quotes,
+            same.words,
+            same.other_quotes,
+            same.other_words,
+            profile.speakers_more.len(),
+            profile.speakers_less.len(),
+            profile.distinctive_words.len()
+        );
+    }
     println!(
         "    of which stories_reaching(3) (blindspot candidates, {} source rows): median {:.1} ms; outlet_weeks: {:.1} ms",
         n_reaching,

@@ -244,7 +244,10 @@ fn write_ranked(out: &mut impl Write, title: &str, ranked: &[Ranked]) -> Result<
     if ranked.is_empty() {
         return Ok(());
     }
-    writeln!(out, "  {title} (here / elsewhere, log-odds, z):")?;
+    writeln!(
+        out,
+        "  {title} (here / others on the same stories, log-odds, z):"
+    )?;
     for entry in ranked {
         writeln!(
             out,
@@ -297,8 +300,23 @@ fn write_profile(out: &mut impl Write, profile: &OutletProfile) -> Result<()> {
             .collect();
         writeln!(out, "  most quoted: {}", speakers.join(", "))?;
     }
-    write_ranked(out, "quoted more than elsewhere", &profile.speakers_more)?;
-    write_ranked(out, "quoted less than elsewhere", &profile.speakers_less)?;
+    if let Some(same) = &profile.same_stories {
+        writeln!(
+            out,
+            "  on the stories it shared: {} quotes and {} counted words of its own; the other outlets on its stories: {} and {}",
+            same.quotes, same.words, same.other_quotes, same.other_words
+        )?;
+    }
+    write_ranked(
+        out,
+        "quoted more than by the others",
+        &profile.speakers_more,
+    )?;
+    write_ranked(
+        out,
+        "quoted less than by the others",
+        &profile.speakers_less,
+    )?;
     write_ranked(out, "own-voice words used more", &profile.distinctive_words)?;
     let blindspots = &profile.blindspots;
     writeln!(

@@ -24,7 +24,8 @@ const MAX_TOP: usize = 100;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OutletParams {
-    /// Only weeks from the one holding this day (YYYY-MM-DD).
+    /// Only weeks from the one holding this day (YYYY-MM-DD): counts, series, stories and
+    /// blindspots (the speaker and word rankings are over all dates).
     pub since: Option<String>,
     /// Only weeks up to the one holding this day (YYYY-MM-DD).
     pub until: Option<String>,
@@ -97,7 +98,10 @@ pub async fn outlets(
     Ok(Json(list))
 }
 
-/// One outlet's profile, as `newslens outlet NAME`.
+/// One outlet's profile, as `newslens outlet NAME`: with it, the speakers it quotes more and
+/// less and the words its own voice uses more than the other outlets on the stories it covered
+/// (`same_stories` gives what was compared; these rankings are over all its dates, whatever
+/// `since` and `until` say).
 #[utoipa::path(
     get,
     path = "/v1/outlets/{name}",

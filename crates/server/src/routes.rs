@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 
-use newslens_store::outlets::OutletQuery;
+use newslens_store::outlets::{speaker_key, OutletQuery};
 use newslens_store::{
     outlet_profiles, QuoteFilter, QuoteRecord, SearchHit, SearchQuery, StoryFilter,
 };
@@ -201,10 +201,19 @@ async fn outlet_quotes(
                     ..OutletQuery::default()
                 },
             )?;
+            // The ranking counts "Vance", "Mayor Vance" and "Nora Vance" as one speaker when
+            // she is the one Vance: read every quote of the surname, keep those whose speaker
+            // key is hers or the bare surname.
+            let wanted = speaker_key(&speaker);
+            let surname = wanted.rsplit(' ').next().unwrap_or(&wanted).to_string();
+            let is_hers = |name: &str| {
+                let key = speaker_key(name);
+                key == wanted || (wanted.contains(' ') && key == surname)
+            };
             let mut quotes: Vec<QuoteRecord> = Vec::new();
             for source in &profile.sources {
                 for quote in store.quotes(&QuoteFilter {
-                    speaker: Some(speaker.clone()),
+                    speaker: Some(surname.clone()),
                     outlet: Some(source.clone()),
                     limit: Some(EVIDENCE_ROWS),
                     ..QuoteFilter::default()
@@ -213,6 +222,7 @@ async fn outlet_quotes(
                         names.outlet_name(&written.trim().to_lowercase(), written) == profile.name
                     });
                     if same_outlet
+                        && quote.speaker.as_deref().is_some_and(is_hers)
                         && !quotes
                             .iter()
                             .any(|known| known.article == quote.article && known.text == quote.text)

@@ -252,6 +252,31 @@ impl fmt::Display for BasilOutlets {
                 row.outlet,
                 words.join(", ")
             )?;
+            let speakers = |ranked: &[newslens_store::outlets::Ranked]| -> String {
+                ranked
+                    .iter()
+                    .take(5)
+                    .map(|speaker| {
+                        format!(
+                            "{} {}/{} ({:.1})",
+                            speaker.name, speaker.outlet, speaker.rest, speaker.z
+                        )
+                    })
+                    .collect::<Vec<String>>()
+                    .join(", ")
+            };
+            writeln!(
+                f,
+                "  {} quotes more than the others on its stories (here/others, z): {}",
+                row.outlet,
+                speakers(&row.profile.speakers_more)
+            )?;
+            writeln!(
+                f,
+                "  {} quotes less: {}",
+                row.outlet,
+                speakers(&row.profile.speakers_less)
+            )?;
         }
         writeln!(f)
     }

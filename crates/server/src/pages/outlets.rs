@@ -1,6 +1,7 @@
 //! The outlet pages: `/outlets` (every outlet in a table) and `/outlets/{name}` (one outlet's
-//! profile: its figures, weekly charts, whom it quotes more and less than the rest of the
-//! corpus, the words its own voice uses more, its blindspots), and the evidence pages behind the
+//! profile: its figures, weekly charts, whom it quotes more and less than the other outlets on
+//! the stories it covered, the words its own voice uses more, its blindspots), and the evidence
+//! pages behind the
 //! rankings: the quotes of a speaker in the outlet, the sentences where its own voice uses a word.
 //!
 //! It shows what the store's outlet profiles computed; it does not query anything. Labels come
@@ -137,9 +138,18 @@ pub fn outlet(profile: &OutletProfile) -> Markup {
                 }
             }
         }
-        (ranking("speakers-more", "Quoted more than in the rest of the corpus", &profile.speakers_more, &path, "quotes?speaker="))
-        (ranking("speakers-less", "Quoted less than in the rest of the corpus", &profile.speakers_less, &path, "quotes?speaker="))
-        (ranking("distinctive-words", "Words its own voice uses more", &profile.distinctive_words, &path, "words?word="))
+        @if let Some(same) = &profile.same_stories {
+            p.figure-label.same-stories {
+                "The rankings below compare its " (plural(same.quotes as usize, "quote", "quotes"))
+                " and " (plural(same.words as usize, "counted word", "counted words"))
+                " on the stories it shared with other outlets against the other outlets' "
+                (plural(same.other_quotes as usize, "quote", "quotes")) " and "
+                (plural(same.other_words as usize, "word", "words")) " on the stories it covered."
+            }
+        }
+        (ranking("speakers-more", "Quoted more than by the others on the same stories", &profile.speakers_more, &path, "quotes?speaker="))
+        (ranking("speakers-less", "Quoted less than by the others on the same stories", &profile.speakers_less, &path, "quotes?speaker="))
+        (ranking("distinctive-words", "Words its own voice uses more than the others on the same stories", &profile.distinctive_words, &path, "words?word="))
         section.blindspots aria-labelledby="blindspots-heading" {
             h2 #blindspots-heading { "Blindspots" }
             p.figure-label {
@@ -159,7 +169,7 @@ pub fn outlet(profile: &OutletProfile) -> Markup {
             }
         }
         p.method {
-            "Rankings: log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008) against every other outlet; z above 1.96 is the usual 95% bar. Each entry links to the quotes or sentences behind it."
+            "Rankings: log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), this outlet against the other outlets on the stories it covered, over all its dates; z above 1.96 is the usual 95% bar. A speaker named by surname only counts as the one full name with that surname in the article or among the outlet's and its stories' speakers. Each entry links to the quotes or sentences behind it."
         }
     };
     layout(&profile.name, None, content)
@@ -175,7 +185,7 @@ fn ranking(class: &str, title: &str, ranked: &[Ranked], path: &str, evidence: &s
                 p.empty { "Nothing stands out." }
             } @else {
                 table.ranking-table {
-                    thead { tr { th scope="col" { "" } th scope="col" { "Here" } th scope="col" { "Elsewhere" } th scope="col" { "Log-odds" } th scope="col" { "z" } } }
+                    thead { tr { th scope="col" { "" } th scope="col" { "Here" } th scope="col" { "Others, same stories" } th scope="col" { "Log-odds" } th scope="col" { "z" } } }
                     tbody {
                         @for entry in ranked {
                             tr {

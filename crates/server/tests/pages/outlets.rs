@@ -6,7 +6,8 @@ use crate::fixtures::*;
 use crate::html::*;
 use newslens_server::pages;
 use newslens_store::outlets::{
-    Blindspot, Blindspots, GenderShares, OutletProfile, Ranked, SpeakerCount, WeekPoint,
+    Blindspot, Blindspots, GenderShares, OutletProfile, Ranked, SameStories, SpeakerCount,
+    WeekPoint,
 };
 use newslens_store::SearchHit;
 
@@ -54,6 +55,12 @@ fn profile(payload: &str) -> OutletProfile {
             name: payload.to_string(),
             quotes: 4,
         }],
+        same_stories: Some(SameStories {
+            quotes: 20,
+            other_quotes: 70,
+            words: 3000,
+            other_words: 9000,
+        }),
         speakers_more: vec![ranked(payload, 2.5)],
         speakers_less: vec![ranked(payload, -2.5)],
         distinctive_words: vec![ranked(payload, 3.1)],
@@ -135,6 +142,11 @@ fn the_outlet_page_has_its_charts_rankings_blindspots_and_the_unknown_share() {
         assert!(has_class(&html, "section", ranking), "no {ranking} ranking");
     }
     assert!(has_class(&html, "a", "evidence"));
+    assert!(
+        has_class(&html, "p", "same-stories"),
+        "what the rankings compare is said"
+    );
+    assert!(html.contains("Others, same stories"));
     assert!(html.contains("/outlets/Harbour%20Gazette/quotes?speaker=Harbour%20Gazette"));
     assert!(has_class(&html, "a", "blindspot"));
     assert!(has_class(&html, "dd", "gender-unknown"));

@@ -154,6 +154,25 @@ pub struct SharedPlan {
     pub counted: Vec<(String, String)>,
 }
 
+/// Cuts moves (sorted by the story they join) into chunks of at least `size` moves, never
+/// between two moves into one story: each story's new contribution is then worked out once,
+/// however many articles join it (a first placement moves hundreds into one story).
+pub fn chunk_by_story(moves: Vec<Move>, size: usize) -> Vec<Vec<Move>> {
+    let mut chunks: Vec<Vec<Move>> = Vec::new();
+    let mut current: Vec<Move> = Vec::new();
+    for found in moves {
+        let story_changes = current.last().is_some_and(|last| last.new != found.new);
+        if current.len() >= size && story_changes {
+            chunks.push(std::mem::take(&mut current));
+        }
+        current.push(found);
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    chunks
+}
+
 /// Plans a batch of moves.
 ///
 /// `stored` holds the rows of every story a move leaves or joins, as the store has them;

@@ -6,7 +6,7 @@
 use ::postgres::{GenericClient, Transaction};
 
 use super::Failure;
-use crate::outlets::shared::{plan_moves, Move, SharedPlan, StoryTerms};
+use crate::outlets::shared::{chunk_by_story, plan_moves, Move, SharedPlan, StoryTerms};
 use crate::outlets::{
     tally, ArticleTally, BatchTally, Coverage, SharedTerm, SourceWeek, TermCount, TermKind,
     WeekCounts, WeekRow,
@@ -262,9 +262,7 @@ fn refresh_shared(
             terms: None,
         })
         .collect();
-    let mut moves = moves.into_iter().peekable();
-    while moves.peek().is_some() {
-        let chunk: Vec<Move> = moves.by_ref().take(MOVES_CHUNK).collect();
+    for chunk in chunk_by_story(moves, MOVES_CHUNK) {
         apply_moves(transaction, chunk)?;
     }
     Ok(())

@@ -7,7 +7,7 @@
 
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::outlets::shared::{plan_moves, Move, SharedPlan, StoryTerms};
+use crate::outlets::shared::{chunk_by_story, plan_moves, Move, SharedPlan, StoryTerms};
 use crate::outlets::{
     tally, ArticleTally, BatchTally, Coverage, SharedTerm, SourceWeek, TermCount, TermKind,
     WeekCounts, WeekRow,
@@ -145,8 +145,8 @@ pub(super) fn refresh_story_sources(
     refresh_shared(transaction, filter)
 }
 
-/// Moves in chunks of this many articles: a rebuild moves every article, and each chunk holds
-/// the rows of the stories its moves touch.
+/// Moves in chunks of about this many articles: a rebuild moves every article, and each chunk
+/// holds the rows of the stories its moves touch.
 const MOVES_CHUNK: usize = 2000;
 
 /// Follows the articles the story engine moved in or out of the stories `filter` selects:
@@ -174,9 +174,7 @@ fn refresh_shared(transaction: &Transaction, filter: &str) -> rusqlite::Result<(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut moves = moves.into_iter().peekable();
-    while moves.peek().is_some() {
-        let chunk: Vec<Move> = moves.by_ref().take(MOVES_CHUNK).collect();
+    for chunk in chunk_by_story(moves, MOVES_CHUNK) {
         apply_moves(transaction, chunk)?;
     }
     Ok(())
