@@ -787,3 +787,59 @@ async fn outlets_answer_their_profiles_and_name_what_is_missing_or_wrong() {
     let bad_date = get(&fixture.app, "/v1/outlets?since=yesterday").await;
     assert_eq!(bad_date.status, StatusCode::BAD_REQUEST);
 }
+
+/// Bridge reports written for this test: two outlets name the engineer in full, the third calls
+/// her "Vance" only.
+const VANCE_REPORTS: [(&str, &str); 3] = [
+    ("Coast Herald", "Engineers closed the Kelso river bridge on Wednesday after finding cracks in its main span. \"The cracks are deep and we cannot take risks,\" said Nora Vance, the county engineer. The Kelso bridge carries nine thousand cars a day."),
+    ("Reuters", "The Kelso river bridge was shut on Wednesday when inspectors found cracks in the main span. \"Nobody should cross it until we know more,\" said Nora Vance, the county engineer, adding that repairs to the Kelso bridge could take months. \"I drive over it every morning,\" said Tom Reed, a van driver."),
+    ("Dunmore Post", "Cracks in the main span have closed the Kelso river bridge since Wednesday, leaving nine thousand drivers a day looking for detours. \"We will reopen the Kelso bridge only when it is safe,\" Vance said."),
+];
+
+#[tokio::test]
+async fn a_speakers_evidence_page_holds_her_quotes_under_her_surname_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("vance.jsonl");
+    let lines: Vec<String> = VANCE_REPORTS
+        .iter()
+        .enumerate()
+        .map(|(idx, (outlet, text))| {
+            serde_json::json!({
+                "text": text, "outlet": outlet, "url": format!("https://bridge{idx}.example/"),
+                "published": "2023-03-08", "title": "Kelso bridge closed"
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let db = dir.path().join("corpus.db").display().to_string();
+    {
+        let pipeline = Pipeline::new(PipelineSettings::default()).unwrap();
+        let mut store = newslens_store::open(&db).unwrap();
+        let records = records_of(&[input.display().to_string()], &pipeline.settings().read);
+        ingest(&pipeline, &mut store, Chunks::new(records), &mut |_| {}).unwrap();
+    }
+    let state = AppState::open(Settings {
+        db,
+        token: None,
+        max_body: newslens_server::DEFAULT_MAX_BODY,
+        limits: Limits::default(),
+    })
+    .unwrap();
+    let app = app(state);
+    let profile = get(&app, "/v1/outlets/Dunmore%20Post").await.json();
+    let ranked: Vec<&str> = profile["speakers_more"]
+        .as_array()
+        .into_iter()
+        .chain(profile["speakers_less"].as_array())
+        .flatten()
+        .map(|entry| entry["name"].as_str().unwrap())
+        .collect();
+    assert!(ranked.contains(&"Nora Vance"), "{profile}");
+    assert!(!ranked.contains(&"Vance"), "{profile}");
+    let page = get(&app, "/outlets/Dunmore%20Post/quotes?speaker=Nora%20Vance").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(html.contains("only when it is safe"), "{html}");
+    assert!(!html.contains("cannot take risks"), "another outlet's quote");
+}
