@@ -841,5 +841,8 @@ async fn a_speakers_evidence_page_holds_her_quotes_under_her_surname_too() {
     assert_eq!(page.status, StatusCode::OK);
     let html = String::from_utf8_lossy(&page.body);
     assert!(html.contains("only when it is safe"), "{html}");
-    assert!(!html.contains("cannot take risks"), "another outlet's quote");
+    assert!(
+        !html.contains("cannot take risks"),
+        "another outlet's quote"
+    );
 }

@@ -287,26 +287,31 @@ static TITLES: LazyLock<foldhash::HashSet<String>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The key a speaker is counted under: the name lower-cased without the titles that open it
-/// and without abbreviated titles and initials, so that house styles agree ("Sen. Marco
+/// The key a speaker is counted under: the name lower-cased from after its last title (and an
+/// "of …" word after it) on, without abbreviated titles and initials, so that house styles agree ("Sen. Marco
 /// Rubio", "Senator Marco Rubio" and "Marco Rubio", "Donald J. Trump" and "Donald Trump",
 /// "President Obama" and "Obama" are one speaker). A bare surname stays its own key here
 /// ("Clinton" may be either of two people); [`fold_surnames`] joins it to the full name when
 /// the article or the outlet names only one person of that surname.
 pub fn speaker_key(name: &str) -> String {
-    let mut words: Vec<String> = name
-        .split_whitespace()
-        .map(str::to_lowercase)
+    let mut words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    // A name follows its title: "New Jersey Gov. Chris Christie", "Vermont Sen. Sanders" and
+    // "Secretary of State John Kerry" are "chris christie", "sanders" and "john kerry".
+    let is_title = |word: &String| TITLES.contains(word.trim_end_matches('.'));
+    if let Some(last_title) = words[..words.len().saturating_sub(1)]
+        .iter()
+        .rposition(is_title)
+    {
+        words.drain(..=last_title);
+        if words.len() > 2 && words[0] == "of" {
+            words.drain(..2);
+        }
+    }
+    let words: Vec<String> = words
+        .into_iter()
         .filter(|word| !(word.ends_with('.') && word.chars().count() <= 5))
         .filter(|word| word.chars().filter(|c| c.is_alphabetic()).count() > 1)
         .collect();
-    let n_titles = words
-        .iter()
-        .take_while(|word| TITLES.contains(word.trim_end_matches('.')))
-        .count();
-    if n_titles < words.len() {
-        words.drain(..n_titles);
-    }
     if words.is_empty() {
         return name.trim().to_lowercase();
     }
@@ -483,6 +488,13 @@ mod tests {
             "walter pike"
         );
         assert_eq!(speaker_key("The President"), "the president");
+        assert_eq!(
+            speaker_key("New Jersey Gov. Chris Christie"),
+            "chris christie"
+        );
+        assert_eq!(speaker_key("Vermont Sen. Sanders"), "sanders");
+        assert_eq!(speaker_key("Secretary of State John Kerry"), "john kerry");
+        assert_eq!(speaker_key("President"), "president");
     }
 
     #[test]
