@@ -637,10 +637,10 @@ fn blindspots(
 }
 
 /// The outlet's most quoted speakers, a surname-only speaker joined to the one full name among
-/// them that ends with it ("Obama" to "Barack Obama").
+/// them that ends with it ("Obama" to "Barack Obama"; see [`fold_surnames`]).
 fn top_speakers(store: &dyn Store, sources: &[String], top: usize) -> Result<Vec<SpeakerCount>> {
     let terms = top_terms(store, TermKind::Speaker, sources, (top * 5).max(50))?;
-    let folded = fold_surnames(terms.iter().map(|term| term.key.as_str()));
+    let folded = fold_surnames(terms.iter().map(|term| (term.key.as_str(), term.count)));
     let mut merged: BTreeMap<String, (String, i64)> = BTreeMap::new();
     for term in &terms {
         let key = folded.get(&term.key).unwrap_or(&term.key);
@@ -666,7 +666,7 @@ fn top_speakers(store: &dyn Store, sources: &[String], top: usize) -> Result<Vec
 ///
 /// Candidates are each source's most frequent items on either side; their counts are exact.
 /// Speakers known by surname only join the one full name among the candidates that ends with
-/// it, on both sides.
+/// it (or the one quoted ten times as often as the others with that surname), on both sides.
 fn rank(
     store: &dyn Store,
     kind: TermKind,
@@ -710,7 +710,11 @@ fn rank(
         }
     }
     if kind == TermKind::Speaker {
-        let folded = fold_surnames(keys.iter().map(String::as_str));
+        let folded = fold_surnames(
+            counts
+                .iter()
+                .map(|(key, (_, own, others))| (key.as_str(), own + others)),
+        );
         for (surname, full) in folded {
             if let Some((_, own, others)) = counts.remove(&surname) {
                 let entry = counts.entry(full.clone()).or_insert((full, 0, 0));

@@ -231,12 +231,12 @@ pub fn tally(article: &Article) -> ArticleTally {
         .filter(|entity| entity.entity_type == EntityType::Person)
         .map(|entity| speaker_key(&entity.name))
         .collect();
-    let in_quotes = fold_surnames(speakers.keys().map(String::as_str));
+    let in_quotes = fold_surnames(speakers.iter().map(|(key, (_, n))| (key.as_str(), *n)));
     let in_article = fold_surnames(
         speakers
-            .keys()
-            .map(String::as_str)
-            .chain(people.iter().map(String::as_str)),
+            .iter()
+            .map(|(key, (_, n))| (key.as_str(), *n))
+            .chain(people.iter().map(|key| (key.as_str(), 0))),
     );
     let surnames: Vec<String> = speakers
         .keys()
@@ -318,26 +318,39 @@ pub fn speaker_key(name: &str) -> String {
     words.join(" ")
 }
 
-/// Joins each one-word speaker key ("obama") to the one longer key ending in that word
-/// ("barack obama") among `known`, when there is exactly one; returns one-word key → full key.
-/// Two people of one surname ("bill clinton", "hillary clinton") leave the surname alone.
-pub fn fold_surnames<'a>(known: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
-    let mut surnames: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+/// How many times the quotes of all other full names with a surname the most quoted one needs
+/// to take the bare surname when it is not the only one ("Barack Obama" against a stray "Sasha
+/// Obama").
+const DOMINANCE: i64 = 10;
+
+/// Joins each one-word speaker key ("obama") to a longer key ending in that word ("barack
+/// obama") among `known` (keys with their quotes): the only one, else one quoted at least ten
+/// times as often as all the others together. Two people of one surname quoted alike ("bill
+/// clinton", "hillary clinton") leave the surname alone. Returns one-word key → full key.
+pub fn fold_surnames<'a>(
+    known: impl IntoIterator<Item = (&'a str, i64)>,
+) -> BTreeMap<String, String> {
+    let mut surnames: BTreeMap<&str, BTreeMap<&str, i64>> = BTreeMap::new();
     let mut single: Vec<&str> = Vec::new();
-    for key in known {
+    for (key, quotes) in known {
         match key.rsplit_once(' ') {
-            Some((_, surname)) => surnames.entry(surname).or_default().push(key),
+            Some((_, surname)) => {
+                *surnames.entry(surname).or_default().entry(key).or_default() += quotes
+            }
             None => single.push(key),
         }
     }
     let mut folded = BTreeMap::new();
     for key in single {
-        if let Some(full) = surnames.get_mut(key) {
-            full.sort_unstable();
-            full.dedup();
-            if let [only] = full.as_slice() {
-                folded.insert(key.to_string(), only.to_string());
-            }
+        let Some(full) = surnames.get(key) else {
+            continue;
+        };
+        let mut ranked: Vec<(&str, i64)> = full.iter().map(|(name, n)| (*name, *n)).collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let others: i64 = ranked.iter().skip(1).map(|(_, n)| n).sum();
+        let (best, best_quotes) = ranked[0];
+        if ranked.len() == 1 || (best_quotes > 0 && best_quotes >= DOMINANCE * others) {
+            folded.insert(key.to_string(), best.to_string());
         }
     }
     folded
@@ -500,18 +513,22 @@ mod tests {
     #[test]
     fn a_surname_folds_into_the_one_full_name_that_ends_with_it() {
         let folded = fold_surnames([
-            "obama",
-            "barack obama",
-            "clinton",
-            "bill clinton",
-            "hillary clinton",
-            "pike",
+            ("obama", 5),
+            ("barack obama", 40),
+            ("sasha obama", 2),
+            ("clinton", 9),
+            ("bill clinton", 10),
+            ("hillary clinton", 30),
+            ("pike", 1),
+            ("vance", 1),
+            ("nora vance", 0),
         ]);
         assert_eq!(
             folded.get("obama").map(String::as_str),
             Some("barack obama")
         );
         assert_eq!(folded.get("clinton"), None);
+        assert_eq!(folded.get("vance").map(String::as_str), Some("nora vance"));
         assert_eq!(folded.get("pike"), None);
     }
 
