@@ -11,6 +11,7 @@ pub mod dates;
 mod metadata;
 pub mod shape;
 mod text;
+mod title;
 
 use scraper::{Html, Selector};
 
