@@ -47,9 +47,6 @@ const PUBLISHED_META: &[&str] = &[
     "dcterms.issued",
     "dc.date.created",
     "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
     "bt:pubdate",
     "sailthru.date",
     "parsely-pub-date",
@@ -65,6 +62,11 @@ const PUBLISHED_META: &[&str] = &[
     "og:pubdate",
     "release_date",
 ];
+
+/// Meta tag names that carry a date without saying which: content systems fill them with the day a
+/// page was made, changed or exported as often as with its publication day, so they are taken only
+/// when the page neither gives a named date nor prints one.
+const GENERIC_DATE_META: &[&str] = &["dc.date", "dcterms.date", "date"];
 
 /// Meta tag names that carry the last-modified date, most trusted first.
 const UPDATED_META: &[&str] = &[
@@ -112,7 +114,7 @@ fn selector(css: &str) -> Selector {
 pub fn page_dates(page: &Html, today: Date) -> PageDates {
     let window = Window { today };
     let month_first = month_first(page);
-    let (structured, alternates) = structured_dates(page, &window);
+    let (structured, alternates, generic) = structured_dates(page, &window);
     let printed = printed_dates(page, &window, month_first);
 
     let mut dates = PageDates {
@@ -121,14 +123,15 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
     };
     match (&structured.published, &printed.published) {
         (None, Some(shown)) => dates.published = Some(shown.clone()),
+        (None, None) => dates.published = generic,
         (Some(given), shown) if is_utc_time(given) => {
             // The page's own zone, when another of its dates gives it, or the day it prints.
             let local = alternates
                 .iter()
-                .find(|other| !is_utc_time(other) && days_apart(given, other) == Some(1))
+                .find(|other| !is_utc_time(other) && could_be_local_day(given, other))
                 .or(shown
                     .as_ref()
-                    .filter(|shown| days_apart(given, shown) == Some(1)));
+                    .filter(|shown| could_be_local_day(given, shown)));
             if let Some(local) = local {
                 dates.published = Some(local.clone());
             }
@@ -139,8 +142,31 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
     if let (Some(shown), Some(given), Some(changed)) =
         (&printed.published, &dates.published, &structured.updated)
     {
-        if days_apart(shown, changed) == Some(0) && days_apart(shown, given) != Some(0) {
+        if days_apart(shown, changed) == Some(0)
+            && days_apart(shown, given) != Some(0)
+            && structured.published.as_ref() == Some(given)
+        {
             dates.published = Some(changed.clone());
+        }
+    }
+    // A day in the page's own address (`/2021/10/20/`, `-20211020.html`) is the day the outlet
+    // filed it under: it beats a printed date, and a UTC time one day away.
+    if let Some(filed) = address_date(page, &window) {
+        match &dates.published {
+            None => dates.published = Some(filed),
+            Some(chosen) if days_apart(chosen, &filed) != Some(0) => {
+                let chosen_is_structured = structured.published.as_ref() == Some(chosen);
+                if !chosen_is_structured {
+                    dates.published = structured
+                        .published
+                        .clone()
+                        .filter(|given| days_apart(given, &filed) == Some(0))
+                        .or(Some(filed));
+                } else if is_utc_time(chosen) && could_be_local_day(chosen, &filed) {
+                    dates.published = Some(filed);
+                }
+            }
+            _ => {}
         }
     }
     if dates.updated.is_some() && dates.updated == dates.published {
@@ -164,8 +190,9 @@ impl Window {
 }
 
 /// Dates from JSON-LD, meta tags, `itemprop` and `<time>` elements, with every other publication
-/// date these give (to find the page's own zone when the one taken is in UTC).
-fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>) {
+/// date these give (to find the page's own zone when the one taken is in UTC), and the date of a
+/// generic `date` meta tag apart (see [`GENERIC_DATE_META`]).
+fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>, Option<String>) {
     let mut found = PageDates::default();
     let mut alternates = Vec::new();
     json_ld_dates(page, window, &mut found, &mut alternates);
@@ -193,10 +220,13 @@ fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>) {
     if found.published.is_none() {
         found.published = from_meta(PUBLISHED_META);
     }
+    let generic = from_meta(GENERIC_DATE_META);
     alternates.extend(
         metas
             .iter()
-            .filter(|(key, _)| PUBLISHED_META.contains(&key.as_str()))
+            .filter(|(key, _)| {
+                PUBLISHED_META.contains(&key.as_str()) || GENERIC_DATE_META.contains(&key.as_str())
+            })
             .filter_map(|(_, value)| parse_value(value)),
     );
     if found.updated.is_none() {
@@ -263,7 +293,7 @@ fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>) {
                 .find_map(|el| attr_date(*el));
         }
     }
-    (found, alternates)
+    (found, alternates, generic)
 }
 
 /// Dates in JSON-LD blocks: article objects first, then any object with `datePublished`.
@@ -412,6 +442,63 @@ fn parse_value(value: &str) -> Option<String> {
 /// Whether an ISO timestamp is a time in UTC (`Z`, `+00:00`).
 fn is_utc_time(iso: &str) -> bool {
     iso.len() > 10 && (iso.ends_with('Z') || iso.ends_with("+00:00") || iso.ends_with("+0000"))
+}
+
+/// Whether `other`, one day away from the UTC time `utc`, can be the same moment's day in a zone
+/// people live in (UTC−10 to UTC+14): the day before only when the UTC time is before 10:00, the
+/// day after only from 10:00 on.
+fn could_be_local_day(utc: &str, other: &str) -> bool {
+    let (Some(utc_day), Some(other_day)) = (
+        utc.get(..10).and_then(|d| d.parse::<Date>().ok()),
+        other.get(..10).and_then(|d| d.parse::<Date>().ok()),
+    ) else {
+        return false;
+    };
+    let Some(hour) = utc.get(11..13).and_then(|h| h.parse::<u8>().ok()) else {
+        return false;
+    };
+    match (other_day - utc_day).get_days() {
+        -1 => hour < 10,
+        1 => hour >= 10,
+        _ => false,
+    }
+}
+
+/// The day in the page's own address (`og:url` or the canonical link): `/2021/10/20/`,
+/// `/2020/4/7/`, `-20211020.html`, `/20211020/`.
+fn address_date(page: &Html, window: &Window) -> Option<String> {
+    static IN_PATH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:[/_-]|$)",
+            r"|[/_-]((?:19|20)\d\d)(\d\d)(\d\d)(?:[/_.-]|$)"
+        ))
+        .expect("valid pattern")
+    });
+    let (og_url, canonical) = (
+        selector(r#"meta[property="og:url"]"#),
+        selector(r#"link[rel="canonical"]"#),
+    );
+    let addresses = page
+        .select(&og_url)
+        .filter_map(|el| el.value().attr("content"))
+        .chain(
+            page.select(&canonical)
+                .filter_map(|el| el.value().attr("href")),
+        );
+    let caps = addresses
+        .filter_map(|address| {
+            let path = address.split_once("://").map_or(address, |(_, rest)| rest);
+            path.split(['?', '#']).next()
+        })
+        .find_map(|path| IN_PATH.captures(path))?;
+    let part = |a: usize, b: usize| caps.get(a).or(caps.get(b)).map(|m| m.as_str());
+    let (year, month, day): (i16, i8, i8) = (
+        part(1, 4)?.parse().ok()?,
+        part(2, 5)?.parse().ok()?,
+        part(3, 6)?.parse().ok()?,
+    );
+    let date = Date::new(year, month, day).ok()?;
+    window.keep(date.to_string())
 }
 
 fn days_apart(a: &str, b: &str) -> Option<i32> {
@@ -711,6 +798,45 @@ mod tests {
             .into_iter()
             .map(|d| d.date.to_string())
             .collect()
+    }
+
+    #[test]
+    fn the_day_in_the_pages_address_beats_a_utc_time_a_day_later() {
+        let html = r#"<head><meta property="og:url" content="">
+        <link rel="canonical" href="https://news.example/2023/11/08/council-vote/">
+        <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T05:30:59Z"}</script>
+        </head><body><h1>Council votes</h1></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2023-11-08"));
+    }
+
+    #[test]
+    fn the_day_in_the_pages_address_leaves_a_utc_time_no_zone_can_shift() {
+        // 10:04 UTC is the same day everywhere from UTC−10 on.
+        let html = r#"<head><link rel="canonical" href="https://news.example/politics/2020/07/08/offices-reopen/">
+        <meta property="article:published_time" content="2020-07-09T10:04:04Z"></head>"#;
+        assert_eq!(
+            dates(html).published.as_deref(),
+            Some("2020-07-09T10:04:04Z")
+        );
+    }
+
+    #[test]
+    fn the_day_in_the_pages_address_beats_a_printed_date_and_fills_a_gap() {
+        let printed = r#"<head><link rel="canonical" href="https://club.example/2021/10/20/hall-opens/"></head>
+        <body><h1>Hall opens</h1><p class="date">18.10.2021</p></body>"#;
+        assert_eq!(dates(printed).published.as_deref(), Some("2021-10-20"));
+        let bare = r#"<head><link rel="canonical" href="https://club.example/news/hall-opens-20211020.html"></head>"#;
+        assert_eq!(dates(bare).published.as_deref(), Some("2021-10-20"));
+    }
+
+    #[test]
+    fn a_generic_date_meta_tag_gives_way_to_the_printed_date() {
+        let html = r#"<head><meta name="date" content="2020-02-12"></head>
+        <body><h1>Fair supply chains</h1><div class="news-date">05.02.2020</div></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2020-02-05"));
+        let alone =
+            r#"<head><meta name="date" content="2020-02-12"></head><body><h1>T</h1></body>"#;
+        assert_eq!(dates(alone).published.as_deref(), Some("2020-02-12"));
     }
 
     #[test]
