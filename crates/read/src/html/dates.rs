@@ -115,7 +115,10 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
     let window = Window { today };
     let month_first = month_first(page);
     let (structured, alternates, generic) = structured_dates(page, &window);
-    let printed = printed_dates(page, &window, month_first);
+    let Printed {
+        dates: printed,
+        update_shown_first,
+    } = printed_dates(page, &window, month_first);
 
     let mut dates = PageDates {
         published: structured.published.clone(),
@@ -169,11 +172,23 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
             _ => {}
         }
     }
+    // The day the page shows readers is its update day: the update is the first date printed by
+    // the headline, or the only date the page gives at all.
+    if let Some(changed) = &dates.updated {
+        let same_day_structured = structured
+            .updated
+            .clone()
+            .filter(|given| days_apart(given, changed) == Some(0));
+        if update_shown_first || dates.published.is_none() {
+            dates.published = same_day_structured.or(Some(changed.clone()));
+        }
+    }
     if dates.updated.is_some() && dates.updated == dates.published {
         dates.updated = None;
     }
     dates
 }
+
 
 /// The bounds a date must fall in.
 struct Window {
@@ -528,7 +543,19 @@ fn in_skipped(element: ElementRef<'_>) -> bool {
     std::iter::once(*element)
         .chain(element.ancestors())
         .filter_map(|node| node.value().as_element())
-        .any(|el| SKIPPED.contains(&el.name()))
+        .any(|el| SKIPPED.contains(&el.name()) || is_comment(el))
+}
+
+/// A reader comment's box (`class="comment-body"`, `id="comments"`): its dates are the
+/// comments', not the article's.
+fn is_comment(element: &scraper::node::Element) -> bool {
+    ["class", "id"].iter().any(|attr| {
+        element.attr(attr).is_some_and(|marks| {
+            marks
+                .split_whitespace()
+                .any(|mark| mark.to_ascii_lowercase().contains("comment"))
+        })
+    })
 }
 
 pub(crate) fn element_text(element: ElementRef<'_>) -> String {
@@ -548,7 +575,7 @@ const AFTER_HEADLINE: usize = 2000;
 
 /// The dates the page prints for readers near its headline: a date in an element marked as a date
 /// or byline wins over one in plain text; one labelled as an update is kept as `updated`.
-fn printed_dates(page: &Html, window: &Window, month_first: bool) -> PageDates {
+fn printed_dates(page: &Html, window: &Window, month_first: bool) -> Printed {
     let text = VisibleText::of(page);
     let at = text.headline.unwrap_or(0);
     let (from, to) = (at.saturating_sub(BEFORE_HEADLINE), at + AFTER_HEADLINE);
@@ -586,7 +613,19 @@ fn printed_dates(page: &Html, window: &Window, month_first: bool) -> PageDates {
         .iter()
         .find(|(d, _)| d.updated)
         .map(|(d, _)| d.date.to_string());
-    PageDates { published, updated }
+    let update_shown_first = near.first().is_some_and(|(d, _)| d.updated);
+    Printed {
+        dates: PageDates { published, updated },
+        update_shown_first,
+    }
+}
+
+/// The dates a page prints near its headline.
+struct Printed {
+    dates: PageDates,
+    /// The first date near the headline is labelled as an update ("Updated 4 June 2020"): that is
+    /// the day the page shows readers.
+    update_shown_first: bool,
 }
 
 /// A page's visible text in document order (scripts, navigation, asides and footers left out),
@@ -716,7 +755,7 @@ static TEXT_DATE: LazyLock<(Regex, Months)> = LazyLock::new(|| {
 
 /// Words before a date that say it is an update.
 static UPDATED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:updat|aktualisiert|geändert|mis à jour|modifi|actualiza|aggiornat|atualizad|bijgewerkt|zaktualizowano|aktualizováno|päivitetty|обновл|last edited)[^0-9]{0,25}$")
+    Regex::new(r"(?i)(?:updat|aktualisiert|geändert|änderung|mis à jour|modifi|actualiza|aggiornat|atualizad|bijgewerkt|zaktualizowano|aktualizováno|päivitetty|обновл|last edited)[^0-9]{0,25}$")
         .expect("valid pattern")
 });
 
@@ -837,6 +876,36 @@ mod tests {
         let alone =
             r#"<head><meta name="date" content="2020-02-12"></head><body><h1>T</h1></body>"#;
         assert_eq!(dates(alone).published.as_deref(), Some("2020-02-12"));
+    }
+
+    #[test]
+    fn an_update_printed_first_by_the_headline_is_the_day_readers_see() {
+        let html = r#"<head><meta property="article:published_time" content="2019-06-17T09:00:00+02:00">
+        <meta property="article:modified_time" content="2020-06-04T16:41:46+02:00"></head>
+        <body><h1>Faster builds</h1><p class="meta">Last updated 04 June 2020, first published 17 June 2019</p></body>"#;
+        let found = dates(html);
+        assert_eq!(
+            found.published.as_deref(),
+            Some("2020-06-04T16:41:46+02:00")
+        );
+        assert_eq!(found.updated, None);
+        // Printed after the publication day, the update stays apart.
+        let later = r#"<head><meta property="article:published_time" content="2019-06-17T09:00:00+02:00">
+        <meta property="article:modified_time" content="2020-06-04T16:41:46+02:00"></head>
+        <body><h1>Faster builds</h1><p class="meta">17 June 2019 (updated 04 June 2020)</p></body>"#;
+        let found = dates(later);
+        assert_eq!(
+            found.published.as_deref(),
+            Some("2019-06-17T09:00:00+02:00")
+        );
+        assert_eq!(found.updated.as_deref(), Some("2020-06-04T16:41:46+02:00"));
+    }
+
+    #[test]
+    fn dates_of_reader_comments_are_not_the_articles() {
+        let html = r#"<body><h1>Cutting tomatoes</h1><p class="byline">am 20.09.2020</p>
+        <div class="comment-box"><time datetime="2020-09-23T18:19:06+02:00">23.09.20</time></div></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2020-09-20"));
     }
 
     #[test]
