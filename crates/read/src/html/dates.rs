@@ -118,6 +118,7 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
     let Printed {
         dates: printed,
         update_shown_first,
+        only_day,
     } = printed_dates(page, &window, month_first);
 
     let mut dates = PageDates {
@@ -183,12 +184,14 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
             dates.published = same_day_structured.or(Some(changed.clone()));
         }
     }
+    if dates.published.is_none() {
+        dates.published = only_day;
+    }
     if dates.updated.is_some() && dates.updated == dates.published {
         dates.updated = None;
     }
     dates
 }
-
 
 /// The bounds a date must fall in.
 struct Window {
@@ -614,9 +617,22 @@ fn printed_dates(page: &Html, window: &Window, month_first: bool) -> Printed {
         .find(|(d, _)| d.updated)
         .map(|(d, _)| d.date.to_string());
     let update_shown_first = near.first().is_some_and(|(d, _)| d.updated);
+    // Nothing by the headline: a page that prints one day only, anywhere, shows readers that day.
+    let only_day = if published.is_none() && updated.is_none() {
+        let mut days = find_dates(&text.text, month_first)
+            .into_iter()
+            .filter(kept)
+            .map(|d| d.date);
+        days.next()
+            .filter(|first| days.all(|other| other == *first))
+            .map(|day| day.to_string())
+    } else {
+        None
+    };
     Printed {
         dates: PageDates { published, updated },
         update_shown_first,
+        only_day,
     }
 }
 
@@ -626,6 +642,8 @@ struct Printed {
     /// The first date near the headline is labelled as an update ("Updated 4 June 2020"): that is
     /// the day the page shows readers.
     update_shown_first: bool,
+    /// The one day the whole visible text prints, when nothing is printed by the headline.
+    only_day: Option<String>,
 }
 
 /// A page's visible text in document order (scripts, navigation, asides and footers left out),
@@ -899,6 +917,18 @@ mod tests {
             Some("2019-06-17T09:00:00+02:00")
         );
         assert_eq!(found.updated.as_deref(), Some("2020-06-04T16:41:46+02:00"));
+    }
+
+    #[test]
+    fn the_one_day_a_page_prints_far_from_its_headline_is_taken_when_nothing_else_is() {
+        let filler = "The hall reopened to visitors. ".repeat(120);
+        let html =
+            format!("<body><h1>Hall opens</h1><p>{filler}</p><p>Posted 23 May 2019</p></body>");
+        assert_eq!(dates(&html).published.as_deref(), Some("2019-05-23"));
+        let two = format!(
+            "<body><h1>Hall opens</h1><p>{filler}</p><p>23 May 2019, 24 May 2019</p></body>"
+        );
+        assert_eq!(dates(&two).published, None);
     }
 
     #[test]
