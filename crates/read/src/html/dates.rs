@@ -6,7 +6,9 @@
 //! before its day is taken. Dates after the reading day (plus one, for zones ahead of it) or before
 //! 1995 are not dates of the article, and nothing is read from a `<script>` but JSON-LD. Where
 //! structured data gives a UTC time one day away from the day the page prints for readers, the
-//! printed day wins: the page's readers live in its zone, not in UTC.
+//! printed day wins (the page's readers live in its zone, not in UTC), but only where a real zone
+//! allows that day. The day in the page's own address (`/2021/10/20/`) beats a printed date, and
+//! where the page shows readers its update day first, that day is the one taken as published.
 
 use std::sync::LazyLock;
 
