@@ -280,27 +280,34 @@ fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>, Op
         .select(&selector("time[datetime]"))
         .filter(|el| !in_skipped(*el))
         .collect();
-    alternates.extend(times.iter().take(5).filter_map(|el| attr_date(*el)));
+    let kind = |el: &ElementRef<'_>| {
+        let mut marks = String::new();
+        for node in std::iter::once(**el).chain(el.ancestors().take(2)) {
+            if let Some(element) = node.value().as_element() {
+                marks.push_str(element.attr("class").unwrap_or(""));
+                marks.push(' ');
+                marks.push_str(element.attr("id").unwrap_or(""));
+                marks.push(' ');
+            }
+        }
+        let marks = marks.to_ascii_lowercase();
+        if marks.contains("upd") || marks.contains("modif") {
+            "updated"
+        } else if el.value().attr("pubdate").is_some() || marks.contains("publi") {
+            "published"
+        } else {
+            "plain"
+        }
+    };
+    // An update's time is no other form of the publication date.
+    alternates.extend(
+        times
+            .iter()
+            .filter(|el| kind(el) != "updated")
+            .take(5)
+            .filter_map(|el| attr_date(*el)),
+    );
     if found.published.is_none() {
-        let kind = |el: &ElementRef<'_>| {
-            let mut marks = String::new();
-            for node in std::iter::once(**el).chain(el.ancestors().take(2)) {
-                if let Some(element) = node.value().as_element() {
-                    marks.push_str(element.attr("class").unwrap_or(""));
-                    marks.push(' ');
-                    marks.push_str(element.attr("id").unwrap_or(""));
-                    marks.push(' ');
-                }
-            }
-            let marks = marks.to_ascii_lowercase();
-            if marks.contains("updat") || marks.contains("modif") {
-                "updated"
-            } else if el.value().attr("pubdate").is_some() || marks.contains("publi") {
-                "published"
-            } else {
-                "plain"
-            }
-        };
         found.published = times
             .iter()
             .filter(|el| kind(el) == "published")
@@ -931,6 +938,18 @@ mod tests {
             "<body><h1>Hall opens</h1><p>{filler}</p><p>23 May 2019, 24 May 2019</p></body>"
         );
         assert_eq!(dates(&two).published, None);
+    }
+
+    #[test]
+    fn an_update_time_is_no_zone_hint_for_the_publication() {
+        // 22:57 UTC on the 28th; the update's time on the 29th is not the same moment's local day.
+        let html = r#"<head><meta name="pubdate" content="2020-04-28T22:57:38Z"></head><body><h1>T</h1>
+        <time class="refs-date" datetime="2020-04-28T22:57">22:57 GMT 28.04.2020</time>
+        <time class="refs-date-upd" datetime="2020-04-29T11:14">(updated 11:14 GMT 29.04.2020)</time></body>"#;
+        assert_eq!(
+            dates(html).published.as_deref(),
+            Some("2020-04-28T22:57:38Z")
+        );
     }
 
     #[test]
