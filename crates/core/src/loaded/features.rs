@@ -17,7 +17,7 @@ use foldhash::HashMap;
 
 use super::lexicon::LexiconMatch;
 use super::LoadedCategory;
-use crate::ner::{hash_shape, step, VectorCode};
+use crate::ner::{hash_folded, hash_shape, step, VectorCode};
 use crate::offsets::Span;
 use crate::tone::{inside, valence, word_key};
 
@@ -322,16 +322,19 @@ fn fill_columns(
     }
     for token in tokens {
         let word = &text[token.start..token.end];
-        let classes = clusters
-            .of(word)
-            .map_or([OUTSIDE; 3], |levels| levels.map(u64::from));
+        // One folded hash for the three lookups; 0 is "not clustered" in the classes.
+        let folded = hash_folded(word);
+        let known = |levels: [u16; 3]| {
+            if levels[0] == 0 {
+                [OUTSIDE; 3]
+            } else {
+                levels.map(|class| u64::from(class - 1))
+            }
+        };
+        let classes = known(clusters.of_hash(folded));
         token_clusters.push(classes);
-        vectors.push(
-            vector_clusters
-                .of(word)
-                .map_or([OUTSIDE; 3], |levels| levels.map(u64::from)),
-        );
-        codes.push(vector_codes.of(word).unwrap_or(VectorCode {
+        vectors.push(known(vector_clusters.of_hash(folded)));
+        codes.push(vector_codes.of_hash(folded).unwrap_or(VectorCode {
             affect: 8,
             axes: 0,
         }));

@@ -155,6 +155,12 @@ impl VectorCodes {
     pub fn of(&self, word: &str) -> Option<VectorCode> {
         self.codes.get(&hash_folded(word)).copied()
     }
+
+    /// The code of a word by the hash of its folded form.
+    #[inline]
+    pub(crate) fn of_hash(&self, folded_hash: u64) -> Option<VectorCode> {
+        self.codes.get(&folded_hash).copied()
+    }
 }
 
 const VECTOR_FILE: &str = include_str!("../../data/vector_clusters.txt");

@@ -13,7 +13,7 @@ mod train;
 mod word_hash;
 
 /// Hashing pieces the loaded-language tagger shares with the entity tagger.
-pub(crate) use word_hash::{hash_shape, step};
+pub(crate) use word_hash::{hash_folded, hash_shape, step};
 
 pub use clusters::{
     shipped_clusters, shipped_vector_clusters, shipped_vector_codes, VectorCode, VectorCodes,
