@@ -334,10 +334,11 @@ fn fill_columns(
         let classes = known(clusters.of_hash(folded));
         token_clusters.push(classes);
         vectors.push(known(vector_clusters.of_hash(folded)));
-        codes.push(vector_codes.of_hash(folded).unwrap_or(VectorCode {
-            affect: 8,
-            axes: 0,
-        }));
+        codes.push(
+            vector_codes
+                .of_hash(folded)
+                .unwrap_or(VectorCode { affect: 8, axes: 0 }),
+        );
         let key = word_key(word, buffer);
         contexts.push(TokenContext {
             word: hash_str(key),

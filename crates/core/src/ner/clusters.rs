@@ -114,8 +114,7 @@ pub fn shipped_clusters() -> &'static WordClusters {
     &SHIPPED
 }
 
-static SHIPPED_VECTORS: LazyLock<WordClusters> =
-    LazyLock::new(|| WordClusters::parse(VECTOR_FILE));
+static SHIPPED_VECTORS: LazyLock<WordClusters> = LazyLock::new(|| WordClusters::parse(VECTOR_FILE));
 
 /// What the loaded-language tagger reads of a word's pretrained vector besides its classes: its
 /// affect class (0–7: how much the vector looks like those of the lexicons' emotive, subjective

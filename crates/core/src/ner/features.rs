@@ -4,7 +4,7 @@
 //! sentence; the features that depend on earlier decisions (previous tags) are hashed while
 //! decoding. Hashing is allocation-free: strings are folded byte by byte. It does not hold weights.
 
-use super::clusters::{shipped_clusters, shipped_vector_clusters, LEVELS};
+use super::clusters::{shipped_clusters, LEVELS};
 use super::word_hash::{hash_exact, hash_folded, hash_prefix, hash_shape, hash_suffix, mix};
 use super::Tag;
 
@@ -18,8 +18,6 @@ struct TokenHashes {
     is_capitalised: bool,
     /// Word classes from the shipped clusters (0: not clustered), finest first.
     clusters: [u16; LEVELS],
-    /// Classes of the word's pretrained vector (0: no vector), finest first.
-    vectors: [u16; LEVELS],
 }
 
 /// Hashes features of a sentence's tokens into weight rows.
@@ -33,7 +31,7 @@ pub struct FeatureHasher {
 }
 
 /// Static features per token.
-pub const STATIC_FEATURES: usize = 45;
+pub const STATIC_FEATURES: usize = 38;
 /// Tag-dependent features per token.
 pub const DYNAMIC_FEATURES: usize = 5;
 
@@ -60,7 +58,6 @@ impl FeatureHasher {
     pub fn load(&mut self, words: &[&str]) {
         self.tokens.clear();
         let clusters = shipped_clusters();
-        let vector_clusters = shipped_vector_clusters();
         self.tokens.extend(words.iter().map(|word| {
             let lower = hash_folded(word);
             TokenHashes {
@@ -68,7 +65,6 @@ impl FeatureHasher {
                 shape: hash_shape(word),
                 is_capitalised: word.chars().next().is_some_and(char::is_uppercase),
                 clusters: clusters.of_hash(lower),
-                vectors: vector_clusters.of_hash(lower),
             }
         }));
         let n_letters: usize = words
@@ -131,8 +127,6 @@ impl FeatureHasher {
         let shout = self.shouting as u64;
         let cluster_at =
             |offset: isize, level: usize| neighbour(offset, &|t| t.clusters[level] as u64);
-        let vector_at =
-            |offset: isize, level: usize| neighbour(offset, &|t| t.vectors[level] as u64);
         let gazetteer_at = |offset: isize| -> u64 {
             let at = idx as isize + offset;
             if at < 0 {
@@ -185,13 +179,6 @@ impl FeatureHasher {
             (36, mix(cluster_at(0, 0), token.shape)),
             (37, mix(cluster_at(-1, 1), cluster_at(0, 1))),
             (38, mix(cluster_at(0, 1), cluster_at(1, 1))),
-            (39, vector_at(0, 0)),
-            (40, vector_at(0, 1)),
-            (41, vector_at(0, 2)),
-            (42, vector_at(-1, 1)),
-            (43, vector_at(1, 1)),
-            (44, mix(vector_at(0, 0), token.shape)),
-            (45, mix(vector_at(-1, 2), vector_at(0, 1))),
         ];
         features.map(|(template, value)| self.row(template, value))
     }
