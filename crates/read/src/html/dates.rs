@@ -6,7 +6,9 @@
 //! before its day is taken. Dates after the reading day (plus one, for zones ahead of it) or before
 //! 1995 are not dates of the article, and nothing is read from a `<script>` but JSON-LD. Where
 //! structured data gives a UTC time one day away from the day the page prints for readers, the
-//! printed day wins: the page's readers live in its zone, not in UTC.
+//! printed day wins (the page's readers live in its zone, not in UTC), but only where a real zone
+//! allows that day. The day in the page's own address (`/2021/10/20/`) beats a printed date, and
+//! where the page shows readers its update day first, that day is the one taken as published.
 
 use std::sync::LazyLock;
 
@@ -47,9 +49,6 @@ const PUBLISHED_META: &[&str] = &[
     "dcterms.issued",
     "dc.date.created",
     "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
     "bt:pubdate",
     "sailthru.date",
     "parsely-pub-date",
@@ -65,6 +64,11 @@ const PUBLISHED_META: &[&str] = &[
     "og:pubdate",
     "release_date",
 ];
+
+/// Meta tag names that carry a date without saying which: content systems fill them with the day a
+/// page was made, changed or exported as often as with its publication day, so they are taken only
+/// when the page neither gives a named date nor prints one.
+const GENERIC_DATE_META: &[&str] = &["dc.date", "dcterms.date", "date"];
 
 /// Meta tag names that carry the last-modified date, most trusted first.
 const UPDATED_META: &[&str] = &[
@@ -112,8 +116,12 @@ fn selector(css: &str) -> Selector {
 pub fn page_dates(page: &Html, today: Date) -> PageDates {
     let window = Window { today };
     let month_first = month_first(page);
-    let (structured, alternates) = structured_dates(page, &window);
-    let printed = printed_dates(page, &window, month_first);
+    let (structured, alternates, generic) = structured_dates(page, &window);
+    let Printed {
+        dates: printed,
+        update_shown_first,
+        only_day,
+    } = printed_dates(page, &window, month_first);
 
     let mut dates = PageDates {
         published: structured.published.clone(),
@@ -121,14 +129,15 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
     };
     match (&structured.published, &printed.published) {
         (None, Some(shown)) => dates.published = Some(shown.clone()),
+        (None, None) => dates.published = generic,
         (Some(given), shown) if is_utc_time(given) => {
             // The page's own zone, when another of its dates gives it, or the day it prints.
             let local = alternates
                 .iter()
-                .find(|other| !is_utc_time(other) && days_apart(given, other) == Some(1))
+                .find(|other| !is_utc_time(other) && could_be_local_day(given, other))
                 .or(shown
                     .as_ref()
-                    .filter(|shown| days_apart(given, shown) == Some(1)));
+                    .filter(|shown| could_be_local_day(given, shown)));
             if let Some(local) = local {
                 dates.published = Some(local.clone());
             }
@@ -139,9 +148,46 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
     if let (Some(shown), Some(given), Some(changed)) =
         (&printed.published, &dates.published, &structured.updated)
     {
-        if days_apart(shown, changed) == Some(0) && days_apart(shown, given) != Some(0) {
+        if days_apart(shown, changed) == Some(0)
+            && days_apart(shown, given) != Some(0)
+            && structured.published.as_ref() == Some(given)
+        {
             dates.published = Some(changed.clone());
         }
+    }
+    // A day in the page's own address (`/2021/10/20/`, `-20211020.html`) is the day the outlet
+    // filed it under: it beats a printed date, and a UTC time one day away.
+    if let Some(filed) = address_date(page, &window) {
+        match &dates.published {
+            None => dates.published = Some(filed),
+            Some(chosen) if days_apart(chosen, &filed) != Some(0) => {
+                let chosen_is_structured = structured.published.as_ref() == Some(chosen);
+                if !chosen_is_structured {
+                    dates.published = structured
+                        .published
+                        .clone()
+                        .filter(|given| days_apart(given, &filed) == Some(0))
+                        .or(Some(filed));
+                } else if is_utc_time(chosen) && could_be_local_day(chosen, &filed) {
+                    dates.published = Some(filed);
+                }
+            }
+            _ => {}
+        }
+    }
+    // The day the page shows readers is its update day: the update is the first date printed by
+    // the headline, or the only date the page gives at all.
+    if let Some(changed) = &dates.updated {
+        let same_day_structured = structured
+            .updated
+            .clone()
+            .filter(|given| days_apart(given, changed) == Some(0));
+        if update_shown_first || dates.published.is_none() {
+            dates.published = same_day_structured.or(Some(changed.clone()));
+        }
+    }
+    if dates.published.is_none() {
+        dates.published = only_day;
     }
     if dates.updated.is_some() && dates.updated == dates.published {
         dates.updated = None;
@@ -164,8 +210,9 @@ impl Window {
 }
 
 /// Dates from JSON-LD, meta tags, `itemprop` and `<time>` elements, with every other publication
-/// date these give (to find the page's own zone when the one taken is in UTC).
-fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>) {
+/// date these give (to find the page's own zone when the one taken is in UTC), and the date of a
+/// generic `date` meta tag apart (see [`GENERIC_DATE_META`]).
+fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>, Option<String>) {
     let mut found = PageDates::default();
     let mut alternates = Vec::new();
     json_ld_dates(page, window, &mut found, &mut alternates);
@@ -193,10 +240,13 @@ fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>) {
     if found.published.is_none() {
         found.published = from_meta(PUBLISHED_META);
     }
+    let generic = from_meta(GENERIC_DATE_META);
     alternates.extend(
         metas
             .iter()
-            .filter(|(key, _)| PUBLISHED_META.contains(&key.as_str()))
+            .filter(|(key, _)| {
+                PUBLISHED_META.contains(&key.as_str()) || GENERIC_DATE_META.contains(&key.as_str())
+            })
             .filter_map(|(_, value)| parse_value(value)),
     );
     if found.updated.is_none() {
@@ -230,27 +280,34 @@ fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>) {
         .select(&selector("time[datetime]"))
         .filter(|el| !in_skipped(*el))
         .collect();
-    alternates.extend(times.iter().take(5).filter_map(|el| attr_date(*el)));
+    let kind = |el: &ElementRef<'_>| {
+        let mut marks = String::new();
+        for node in std::iter::once(**el).chain(el.ancestors().take(2)) {
+            if let Some(element) = node.value().as_element() {
+                marks.push_str(element.attr("class").unwrap_or(""));
+                marks.push(' ');
+                marks.push_str(element.attr("id").unwrap_or(""));
+                marks.push(' ');
+            }
+        }
+        let marks = marks.to_ascii_lowercase();
+        if marks.contains("upd") || marks.contains("modif") {
+            "updated"
+        } else if el.value().attr("pubdate").is_some() || marks.contains("publi") {
+            "published"
+        } else {
+            "plain"
+        }
+    };
+    // An update's time is no other form of the publication date.
+    alternates.extend(
+        times
+            .iter()
+            .filter(|el| kind(el) != "updated")
+            .take(5)
+            .filter_map(|el| attr_date(*el)),
+    );
     if found.published.is_none() {
-        let kind = |el: &ElementRef<'_>| {
-            let mut marks = String::new();
-            for node in std::iter::once(**el).chain(el.ancestors().take(2)) {
-                if let Some(element) = node.value().as_element() {
-                    marks.push_str(element.attr("class").unwrap_or(""));
-                    marks.push(' ');
-                    marks.push_str(element.attr("id").unwrap_or(""));
-                    marks.push(' ');
-                }
-            }
-            let marks = marks.to_ascii_lowercase();
-            if marks.contains("updat") || marks.contains("modif") {
-                "updated"
-            } else if el.value().attr("pubdate").is_some() || marks.contains("publi") {
-                "published"
-            } else {
-                "plain"
-            }
-        };
         found.published = times
             .iter()
             .filter(|el| kind(el) == "published")
@@ -263,7 +320,7 @@ fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>) {
                 .find_map(|el| attr_date(*el));
         }
     }
-    (found, alternates)
+    (found, alternates, generic)
 }
 
 /// Dates in JSON-LD blocks: article objects first, then any object with `datePublished`.
@@ -414,6 +471,63 @@ fn is_utc_time(iso: &str) -> bool {
     iso.len() > 10 && (iso.ends_with('Z') || iso.ends_with("+00:00") || iso.ends_with("+0000"))
 }
 
+/// Whether `other`, one day away from the UTC time `utc`, can be the same moment's day in a zone
+/// people live in (UTC−10 to UTC+14): the day before only when the UTC time is before 10:00, the
+/// day after only from 10:00 on.
+fn could_be_local_day(utc: &str, other: &str) -> bool {
+    let (Some(utc_day), Some(other_day)) = (
+        utc.get(..10).and_then(|d| d.parse::<Date>().ok()),
+        other.get(..10).and_then(|d| d.parse::<Date>().ok()),
+    ) else {
+        return false;
+    };
+    let Some(hour) = utc.get(11..13).and_then(|h| h.parse::<u8>().ok()) else {
+        return false;
+    };
+    match (other_day - utc_day).get_days() {
+        -1 => hour < 10,
+        1 => hour >= 10,
+        _ => false,
+    }
+}
+
+/// The day in the page's own address (`og:url` or the canonical link): `/2021/10/20/`,
+/// `/2020/4/7/`, `-20211020.html`, `/20211020/`.
+fn address_date(page: &Html, window: &Window) -> Option<String> {
+    static IN_PATH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:[/_-]|$)",
+            r"|[/_-]((?:19|20)\d\d)(\d\d)(\d\d)(?:[/_.-]|$)"
+        ))
+        .expect("valid pattern")
+    });
+    let (og_url, canonical) = (
+        selector(r#"meta[property="og:url"]"#),
+        selector(r#"link[rel="canonical"]"#),
+    );
+    let addresses = page
+        .select(&og_url)
+        .filter_map(|el| el.value().attr("content"))
+        .chain(
+            page.select(&canonical)
+                .filter_map(|el| el.value().attr("href")),
+        );
+    let caps = addresses
+        .filter_map(|address| {
+            let path = address.split_once("://").map_or(address, |(_, rest)| rest);
+            path.split(['?', '#']).next()
+        })
+        .find_map(|path| IN_PATH.captures(path))?;
+    let part = |a: usize, b: usize| caps.get(a).or(caps.get(b)).map(|m| m.as_str());
+    let (year, month, day): (i16, i8, i8) = (
+        part(1, 4)?.parse().ok()?,
+        part(2, 5)?.parse().ok()?,
+        part(3, 6)?.parse().ok()?,
+    );
+    let date = Date::new(year, month, day).ok()?;
+    window.keep(date.to_string())
+}
+
 fn days_apart(a: &str, b: &str) -> Option<i32> {
     let a: Date = a.get(..10)?.parse().ok()?;
     let b: Date = b.get(..10)?.parse().ok()?;
@@ -441,7 +555,19 @@ fn in_skipped(element: ElementRef<'_>) -> bool {
     std::iter::once(*element)
         .chain(element.ancestors())
         .filter_map(|node| node.value().as_element())
-        .any(|el| SKIPPED.contains(&el.name()))
+        .any(|el| SKIPPED.contains(&el.name()) || is_comment(el))
+}
+
+/// A reader comment's box (`class="comment-body"`, `id="comments"`): its dates are the
+/// comments', not the article's.
+fn is_comment(element: &scraper::node::Element) -> bool {
+    ["class", "id"].iter().any(|attr| {
+        element.attr(attr).is_some_and(|marks| {
+            marks
+                .split_whitespace()
+                .any(|mark| mark.to_ascii_lowercase().contains("comment"))
+        })
+    })
 }
 
 pub(crate) fn element_text(element: ElementRef<'_>) -> String {
@@ -461,7 +587,7 @@ const AFTER_HEADLINE: usize = 2000;
 
 /// The dates the page prints for readers near its headline: a date in an element marked as a date
 /// or byline wins over one in plain text; one labelled as an update is kept as `updated`.
-fn printed_dates(page: &Html, window: &Window, month_first: bool) -> PageDates {
+fn printed_dates(page: &Html, window: &Window, month_first: bool) -> Printed {
     let text = VisibleText::of(page);
     let at = text.headline.unwrap_or(0);
     let (from, to) = (at.saturating_sub(BEFORE_HEADLINE), at + AFTER_HEADLINE);
@@ -499,7 +625,34 @@ fn printed_dates(page: &Html, window: &Window, month_first: bool) -> PageDates {
         .iter()
         .find(|(d, _)| d.updated)
         .map(|(d, _)| d.date.to_string());
-    PageDates { published, updated }
+    let update_shown_first = near.first().is_some_and(|(d, _)| d.updated);
+    // Nothing by the headline: a page that prints one day only, anywhere, shows readers that day.
+    let only_day = if published.is_none() && updated.is_none() {
+        let mut days = find_dates(&text.text, month_first)
+            .into_iter()
+            .filter(kept)
+            .map(|d| d.date);
+        days.next()
+            .filter(|first| days.all(|other| other == *first))
+            .map(|day| day.to_string())
+    } else {
+        None
+    };
+    Printed {
+        dates: PageDates { published, updated },
+        update_shown_first,
+        only_day,
+    }
+}
+
+/// The dates a page prints near its headline.
+struct Printed {
+    dates: PageDates,
+    /// The first date near the headline is labelled as an update ("Updated 4 June 2020"): that is
+    /// the day the page shows readers.
+    update_shown_first: bool,
+    /// The one day the whole visible text prints, when nothing is printed by the headline.
+    only_day: Option<String>,
 }
 
 /// A page's visible text in document order (scripts, navigation, asides and footers left out),
@@ -629,7 +782,7 @@ static TEXT_DATE: LazyLock<(Regex, Months)> = LazyLock::new(|| {
 
 /// Words before a date that say it is an update.
 static UPDATED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:updat|aktualisiert|geändert|mis à jour|modifi|actualiza|aggiornat|atualizad|bijgewerkt|zaktualizowano|aktualizováno|päivitetty|обновл|last edited)[^0-9]{0,25}$")
+    Regex::new(r"(?i)(?:updat|aktualisiert|geändert|änderung|mis à jour|modifi|actualiza|aggiornat|atualizad|bijgewerkt|zaktualizowano|aktualizováno|päivitetty|обновл|last edited)[^0-9]{0,25}$")
         .expect("valid pattern")
 });
 
@@ -711,6 +864,99 @@ mod tests {
             .into_iter()
             .map(|d| d.date.to_string())
             .collect()
+    }
+
+    #[test]
+    fn the_day_in_the_pages_address_beats_a_utc_time_a_day_later() {
+        let html = r#"<head><meta property="og:url" content="">
+        <link rel="canonical" href="https://news.example/2023/11/08/council-vote/">
+        <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T05:30:59Z"}</script>
+        </head><body><h1>Council votes</h1></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2023-11-08"));
+    }
+
+    #[test]
+    fn the_day_in_the_pages_address_leaves_a_utc_time_no_zone_can_shift() {
+        // 10:04 UTC is the same day everywhere from UTC−10 on.
+        let html = r#"<head><link rel="canonical" href="https://news.example/politics/2020/07/08/offices-reopen/">
+        <meta property="article:published_time" content="2020-07-09T10:04:04Z"></head>"#;
+        assert_eq!(
+            dates(html).published.as_deref(),
+            Some("2020-07-09T10:04:04Z")
+        );
+    }
+
+    #[test]
+    fn the_day_in_the_pages_address_beats_a_printed_date_and_fills_a_gap() {
+        let printed = r#"<head><link rel="canonical" href="https://club.example/2021/10/20/hall-opens/"></head>
+        <body><h1>Hall opens</h1><p class="date">18.10.2021</p></body>"#;
+        assert_eq!(dates(printed).published.as_deref(), Some("2021-10-20"));
+        let bare = r#"<head><link rel="canonical" href="https://club.example/news/hall-opens-20211020.html"></head>"#;
+        assert_eq!(dates(bare).published.as_deref(), Some("2021-10-20"));
+    }
+
+    #[test]
+    fn a_generic_date_meta_tag_gives_way_to_the_printed_date() {
+        let html = r#"<head><meta name="date" content="2020-02-12"></head>
+        <body><h1>Fair supply chains</h1><div class="news-date">05.02.2020</div></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2020-02-05"));
+        let alone =
+            r#"<head><meta name="date" content="2020-02-12"></head><body><h1>T</h1></body>"#;
+        assert_eq!(dates(alone).published.as_deref(), Some("2020-02-12"));
+    }
+
+    #[test]
+    fn an_update_printed_first_by_the_headline_is_the_day_readers_see() {
+        let html = r#"<head><meta property="article:published_time" content="2019-06-17T09:00:00+02:00">
+        <meta property="article:modified_time" content="2020-06-04T16:41:46+02:00"></head>
+        <body><h1>Faster builds</h1><p class="meta">Last updated 04 June 2020, first published 17 June 2019</p></body>"#;
+        let found = dates(html);
+        assert_eq!(
+            found.published.as_deref(),
+            Some("2020-06-04T16:41:46+02:00")
+        );
+        assert_eq!(found.updated, None);
+        // Printed after the publication day, the update stays apart.
+        let later = r#"<head><meta property="article:published_time" content="2019-06-17T09:00:00+02:00">
+        <meta property="article:modified_time" content="2020-06-04T16:41:46+02:00"></head>
+        <body><h1>Faster builds</h1><p class="meta">17 June 2019 (updated 04 June 2020)</p></body>"#;
+        let found = dates(later);
+        assert_eq!(
+            found.published.as_deref(),
+            Some("2019-06-17T09:00:00+02:00")
+        );
+        assert_eq!(found.updated.as_deref(), Some("2020-06-04T16:41:46+02:00"));
+    }
+
+    #[test]
+    fn the_one_day_a_page_prints_far_from_its_headline_is_taken_when_nothing_else_is() {
+        let filler = "The hall reopened to visitors. ".repeat(120);
+        let html =
+            format!("<body><h1>Hall opens</h1><p>{filler}</p><p>Posted 23 May 2019</p></body>");
+        assert_eq!(dates(&html).published.as_deref(), Some("2019-05-23"));
+        let two = format!(
+            "<body><h1>Hall opens</h1><p>{filler}</p><p>23 May 2019, 24 May 2019</p></body>"
+        );
+        assert_eq!(dates(&two).published, None);
+    }
+
+    #[test]
+    fn an_update_time_is_no_zone_hint_for_the_publication() {
+        // 22:57 UTC on the 28th; the update's time on the 29th is not the same moment's local day.
+        let html = r#"<head><meta name="pubdate" content="2020-04-28T22:57:38Z"></head><body><h1>T</h1>
+        <time class="refs-date" datetime="2020-04-28T22:57">22:57 GMT 28.04.2020</time>
+        <time class="refs-date-upd" datetime="2020-04-29T11:14">(updated 11:14 GMT 29.04.2020)</time></body>"#;
+        assert_eq!(
+            dates(html).published.as_deref(),
+            Some("2020-04-28T22:57:38Z")
+        );
+    }
+
+    #[test]
+    fn dates_of_reader_comments_are_not_the_articles() {
+        let html = r#"<body><h1>Cutting tomatoes</h1><p class="byline">am 20.09.2020</p>
+        <div class="comment-box"><time datetime="2020-09-23T18:19:06+02:00">23.09.20</time></div></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2020-09-20"));
     }
 
     #[test]

@@ -55,16 +55,36 @@ pub(super) fn json_ld_texts(page: &Html) -> Vec<String> {
                 .attr("type")
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
         })
-        .map(|script| script.text().collect())
+        .map(|script| without_cdata(&script.text().collect::<String>()).to_string())
         .collect()
+}
+
+/// A script's text without the `<![CDATA[ … ]]>` wrapping (bare or behind `//`) that some pages
+/// put around JSON-LD, which no JSON parser accepts.
+fn without_cdata(script: &str) -> &str {
+    let mut text = script.trim();
+    for opening in ["//<![CDATA[", "<![CDATA["] {
+        if let Some(rest) = text.strip_prefix(opening) {
+            text = rest.trim_start();
+            break;
+        }
+    }
+    for closing in ["//]]>", "]]>"] {
+        if let Some(rest) = text.strip_suffix(closing) {
+            text = rest.trim_end();
+            break;
+        }
+    }
+    text
 }
 
 /// Reads the metadata of a parsed page.
 pub fn page_metadata(page: &Html) -> PageMetadata {
     let mut found = PageMetadata::default();
+    let mut headlines = Vec::new();
     for json in json_ld_texts(page) {
         if let Ok(value) = serde_json::from_str::<Value>(json.trim()) {
-            json_ld(&value, &mut found, 0);
+            json_ld(&value, &mut found, &mut headlines, 0);
         }
     }
 
@@ -79,18 +99,15 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
         })
     };
 
-    if found.title.is_none() {
-        found.title = meta(&["og:title", "twitter:title", "headline"])
-            .or_else(|| first_text(page, "h1"))
-            .or_else(|| first_text(page, "title"));
+    if found.outlet.is_none() {
+        found.outlet = meta(&["og:site_name", "application-name", "publisher"]);
     }
+    let headline = json_ld_headline(page, &headlines, found.outlet.as_deref());
+    found.title = super::title::page_title(page, headline.as_deref(), found.outlet.as_deref());
     let dates = super::dates::page_dates(page, jiff::Zoned::now().date());
     found.published = dates.published;
     found.updated = dates.updated;
     found.authors = super::authors::page_authors(page);
-    if found.outlet.is_none() {
-        found.outlet = meta(&["og:site_name", "application-name", "publisher"]);
-    }
     if found.url.is_none() {
         found.url = meta(&["og:url"]).or_else(|| {
             page.select(&selector(r#"link[rel="canonical"]"#))
@@ -115,29 +132,74 @@ pub(super) fn has_type(object: &serde_json::Map<String, Value>, types: &[&str]) 
     }
 }
 
-/// Walks a JSON-LD value (objects, arrays, `@graph`) and fills what article objects say.
-fn json_ld(value: &Value, found: &mut PageMetadata, depth: usize) {
+/// The headline of the first JSON-LD article object. Where it gives a `headline` and a different
+/// `name` (a list page's "Wikimedia list article" beside its real title), the one the document
+/// `<title>` holds wins; a `name` that is the outlet's own is never taken.
+fn json_ld_headline(
+    page: &Html,
+    headlines: &[(Option<String>, Option<String>)],
+    outlet: Option<&str>,
+) -> Option<String> {
+    let fold = |text: &str| text.to_lowercase().split_whitespace().collect::<String>();
+    let (headline, name) = headlines.iter().find_map(|(headline, name)| {
+        // An article's `name` that is the outlet's own name is no headline.
+        let name = name
+            .as_ref()
+            .filter(|name| outlet.is_none_or(|outlet| fold(outlet) != fold(name)));
+        (headline.is_some() || name.is_some()).then_some((headline, name))
+    })?;
+    match (headline, name) {
+        (Some(headline), Some(name)) if headline != name => {
+            let document_title = super::title::document_title(page).map(|t| fold(&t));
+            let in_title = |text: &str| {
+                document_title
+                    .as_ref()
+                    .is_some_and(|title| title.contains(&fold(text)))
+            };
+            if !in_title(headline) && in_title(name) {
+                Some(name.clone())
+            } else {
+                Some(headline.clone())
+            }
+        }
+        (Some(headline), _) => Some(headline.clone()),
+        (None, name) => name.cloned(),
+    }
+}
+
+/// Walks a JSON-LD value (objects, arrays, `@graph`): the outlet and URL of article objects, and
+/// their `(headline, name)` in `headlines`.
+fn json_ld(
+    value: &Value,
+    found: &mut PageMetadata,
+    headlines: &mut Vec<(Option<String>, Option<String>)>,
+    depth: usize,
+) {
     if depth > 8 {
         return;
     }
     match value {
         Value::Array(items) => items
             .iter()
-            .for_each(|item| json_ld(item, found, depth + 1)),
+            .for_each(|item| json_ld(item, found, headlines, depth + 1)),
         Value::Object(object) => {
             if let Some(graph) = object.get("@graph") {
-                json_ld(graph, found, depth + 1);
+                json_ld(graph, found, headlines, depth + 1);
             }
             let is_article = has_type(object, ARTICLE_TYPES);
             if !is_article {
                 return;
             }
             let is_web_page = object.get("@type").and_then(Value::as_str) == Some("WebPage");
-            if found.title.is_none() && !is_web_page {
-                found.title = object
-                    .get("headline")
-                    .and_then(Value::as_str)
-                    .map(clean_space);
+            if !is_web_page {
+                let text = |key: &str| {
+                    object
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .map(clean_space)
+                        .filter(|t| !t.is_empty())
+                };
+                headlines.push((text("headline"), text("name")));
             }
             if found.outlet.is_none() {
                 found.outlet = names(object.get("publisher")).into_iter().next();
@@ -169,12 +231,6 @@ fn names(value: Option<&Value>) -> Vec<String> {
     .into_iter()
     .filter(|name| !name.is_empty())
     .collect()
-}
-
-fn first_text(page: &Html, css: &str) -> Option<String> {
-    page.select(&selector(css))
-        .map(element_text)
-        .find(|text| !text.is_empty())
 }
 
 pub(crate) fn element_text(element: ElementRef<'_>) -> String {
@@ -281,6 +337,37 @@ mod tests {
         );
         assert_eq!(found.authors, ["Mara Ellison"]);
         assert_eq!(found.outlet.as_deref(), Some("The Courier"));
+    }
+
+    #[test]
+    fn json_ld_wrapped_in_cdata_is_read() {
+        let html = r#"<head><title>Pier reopened - The Courier</title>
+        <script type="application/ld+json">
+        //<![CDATA[
+        {"@type":"NewsArticle","headline":"Pier reopens after the storm","author":{"name":"Mara Ellison"}}
+        //]]>
+        </script></head>"#;
+        let found = page_metadata(&Html::parse_document(html));
+        assert_eq!(found.title.as_deref(), Some("Pier reopens after the storm"));
+        assert_eq!(found.authors, ["Mara Ellison"]);
+    }
+
+    #[test]
+    fn json_ld_name_the_document_title_holds_beats_a_generic_headline() {
+        let html = r#"<head><title>Films set in one day - Elm Wiki</title>
+        <script type="application/ld+json">{"@type":"Article","headline":"Wiki list article",
+        "name":"Films set in one day"}</script></head>"#;
+        let found = page_metadata(&Html::parse_document(html));
+        assert_eq!(found.title.as_deref(), Some("Films set in one day"));
+    }
+
+    #[test]
+    fn json_ld_name_that_is_the_outlet_is_no_headline() {
+        let html = r#"<head><title>Pier reopened | The Courier</title>
+        <script type="application/ld+json">{"@type":"NewsArticle","headline":"Pier reopens",
+        "name":"The Courier","publisher":{"name":"The Courier"}}</script></head>"#;
+        let found = page_metadata(&Html::parse_document(html));
+        assert_eq!(found.title.as_deref(), Some("Pier reopens"));
     }
 
     #[test]

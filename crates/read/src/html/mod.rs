@@ -11,6 +11,7 @@ pub mod dates;
 mod metadata;
 pub mod shape;
 mod text;
+mod title;
 
 use scraper::{Html, Selector};
 
@@ -20,7 +21,7 @@ use crate::normalize::normalize;
 use crate::plain::{self, Known};
 
 pub use metadata::{embedded_posts, page_metadata, EmbeddedPost, PageMetadata};
-pub use text::fragment_text;
+pub use text::{fragment_text, without_markup};
 
 /// Reads an HTML page into a document. `None` when the page holds no article text.
 pub fn read_html(html: &str) -> Option<Document> {
@@ -37,7 +38,7 @@ pub fn read_html(html: &str) -> Option<Document> {
     if raw_text.split_whitespace().count() < 5 {
         raw_text = fallback_paragraphs(&page);
     }
-    let text = normalize(&raw_text);
+    let text = normalize(&text::without_markup(&raw_text));
     if text.is_empty() {
         return None;
     }
@@ -194,6 +195,27 @@ mod tests {
             ),
             "Pier reopens\n\nThe old pier reopened.\n\nThe mayor was glad."
         );
+    }
+
+    #[test]
+    fn tracking_pixels_in_noscript_never_reach_the_text() {
+        let html = r#"<html><head><title>Pier reopens</title></head><body>
+        <noscript><img height="1" width="1" style="display:none" src="https://pixel.example/tr?id=7&amp;ev=PageView"></noscript>
+        <noscript><iframe src="https://tags.example/ns.html?id=T-1" height="0" width="0"></iframe></noscript>
+        <div>Pier reopens after storm. The old pier on the east shore reopened on Monday after three
+        months of repairs, the harbour office said. Fishing boats were the first to tie up, and a
+        crowd of about two hundred people walked its length before noon.</div>
+        <div><noscript><img src="https://pixel.example/b.gif"></noscript>Repairs cost the town
+        four hundred thousand pounds, most of it from the coastal fund.</div></body></html>"#;
+        let document = read_html(html).expect("the page has text");
+        assert!(
+            !document.text.contains('<') && !document.text.contains("iframe"),
+            "{}",
+            document.text
+        );
+        assert!(document
+            .text
+            .contains("Fishing boats were the first to tie up"));
     }
 
     #[test]

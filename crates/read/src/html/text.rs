@@ -2,9 +2,14 @@
 //! inline elements run together with their spaces as HTML renders them.
 //!
 //! A `<blockquote>` becomes one paragraph, so an embedded post keeps its text and signature
-//! together. Scripts, styles and forms are skipped. It does not decide what the main text is: that
-//! is the extractor's job before this.
+//! together. Scripts, styles and forms are skipped, and markup that reached a text node as
+//! characters (a `<noscript>` read as raw text: `<img src=…>`, `<iframe …></iframe>`) is taken out
+//! by [`without_markup`]. It does not decide what the main text is: that is the extractor's job
+//! before this.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use scraper::{ElementRef, Html, Node};
 
 /// Elements that start and end a paragraph.
@@ -151,9 +156,52 @@ impl TextWriter {
     }
 }
 
+/// `text` with every HTML tag, comment and `<script>`/`<style>` body written out as characters
+/// replaced by a space: the parser reads a `<noscript>` as raw text, and an extractor that falls
+/// back to a page's text hands those characters on. Only real element names count as tags, so
+/// "a < b" and "<3" stay.
+///
+/// ```
+/// let text = newslens_read::html::without_markup(r#"Pier <img src="p.gif" width="1"> reopens<iframe src="x"></iframe>"#);
+/// assert_eq!(text, "Pier   reopens  ");
+/// ```
+pub fn without_markup(text: &str) -> std::borrow::Cow<'_, str> {
+    static MARKUP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?is)<!--.*?-->",
+            r"|<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>",
+            r"|</?(?:a|abbr|address|article|aside|audio|b|blockquote|body|br|button|canvas|center",
+            r"|code|dd|div|dl|dt|em|embed|figcaption|figure|font|footer|form|h[1-6]|head|header",
+            r"|hr|html|i|iframe|img|input|ins|label|li|link|main|meta|nav|noscript|object|ol",
+            r"|option|p|param|picture|pre|script|section|select|small|source|span|strong|style",
+            r"|sub|sup|svg|table|tbody|td|textarea|th|thead|time|tr|track|u|ul|video)",
+            r#"(?:\s+[^<>]*)?/?>"#,
+        ))
+        .expect("the markup pattern is valid")
+    });
+    MARKUP.replace_all(text, " ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fragment_text;
+    use super::{fragment_text, without_markup};
+
+    #[test]
+    fn tags_written_out_as_characters_are_taken_out() {
+        let noscript_text = r#"<img height="1" width="1" style="display:none" src="https://t.example/px?id=1&amp;ev=view"> <iframe src="https://t.example/ns.html" height="0" width="0"></iframe> Pier reopens"#;
+        assert_eq!(without_markup(noscript_text).trim(), "Pier reopens");
+        assert_eq!(
+            without_markup("<!-- tag --><script>var a = '<p>';</script>Text<br/>").trim(),
+            "Text"
+        );
+    }
+
+    #[test]
+    fn angle_brackets_in_prose_are_not_markup() {
+        for prose in ["a < b and c > d", "I <3 piers", "x<y", "the <pier> club"] {
+            assert_eq!(without_markup(prose), prose);
+        }
+    }
 
     #[test]
     fn paragraphs_and_list_items_are_separated_by_blank_lines() {

@@ -504,9 +504,14 @@ pub fn settle(
         home.insert(story, group_idx);
         size.insert(story, per_group.iter().map(|(_, n)| n).sum());
     }
-    // Ids a new story could take, checked at once.
+    // Ids a new story could take (only a group with no story at home needs one), checked at once.
+    let homes: HashSet<usize> = home.values().copied().collect();
     let mut possible_names: Vec<String> = Vec::new();
-    for group in groups {
+    for (_, group) in groups
+        .iter()
+        .enumerate()
+        .filter(|(group_idx, _)| !homes.contains(group_idx))
+    {
         let mut members: Vec<&Local> = group.iter().map(|&m| &local[m]).collect();
         members.sort_by(|a, b| seniority(&a.input).cmp(&seniority(&b.input)));
         possible_names.extend(
@@ -542,6 +547,9 @@ pub fn settle(
                 .map_or_else(|| derived_id(&members), |item| item.input.article.clone()),
         };
         named.insert(target.clone());
+        // A group whose articles all stay in the one story they are in changes nothing: its story
+        // is not touched (its summary is not rewritten).
+        let changes_before = (changes.placements.len(), changes.merges.len());
         for merged in at_home.iter().skip(1) {
             changes.merges.push((merged.to_string(), target.clone()));
             changes.touched.insert(merged.to_string());
@@ -552,7 +560,6 @@ pub fn settle(
                 articles: size[merged],
             });
         }
-        changes.touched.insert(target.clone());
         let mut split_from: BTreeMap<&str, usize> = BTreeMap::new();
         for item in &members {
             match &item.story {
@@ -572,6 +579,9 @@ pub fn settle(
                 }
                 Some(_) => {}
             }
+        }
+        if (changes.placements.len(), changes.merges.len()) != changes_before {
+            changes.touched.insert(target.clone());
         }
         for (story, n) in split_from {
             changes.events.push(StoryEvent {
