@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
-use newslens_core::loaded::{DecodeOptions, IdentityWords, ScareQuoteSpans, TrainOptions};
+use newslens_core::loaded::{
+    DecodeOptions, IdentityWords, LexiconSpans, ScareQuoteSpans, TrainOptions,
+};
 use newslens_core::ner::{shipped_model, Model};
 use newslens_eval::evaluate::{extraction, loaded, ner, quotes, seeds};
 
@@ -135,9 +137,10 @@ pub struct EvalLoadedArgs {
     /// With --folds: untagged runs of at most N tokens between tagged ones take their class.
     #[arg(long, default_value_t = DecodeOptions::default().gap_tokens)]
     gap_tokens: usize,
-    /// With --folds: lexicon matches are only features of the tagger, not spans of their own.
-    #[arg(long)]
-    no_lexicon_spans: bool,
+    /// With --folds: which lexicon matches are spans (all; confirmed: those the tagger also
+    /// finds; ignored: the lexicon is only a feature of the tagger).
+    #[arg(long, default_value = "confirmed")]
+    lexicon_spans: String,
     /// With --folds: which scare quotes are spans (all, confirmed, ignored).
     #[arg(long, default_value = "confirmed")]
     scare_quotes: String,
@@ -283,7 +286,11 @@ impl EvalLoadedArgs {
                 join_lexicon: !self.drop_at_lexicon,
                 trim_edges: !self.keep_edges,
                 phrase_words: self.phrase_words,
-                lexicon_spans: !self.no_lexicon_spans,
+                lexicon_spans: match self.lexicon_spans.as_str() {
+                    "all" => LexiconSpans::All,
+                    "ignored" => LexiconSpans::Ignored,
+                    _ => LexiconSpans::Confirmed,
+                },
                 gap_tokens: self.gap_tokens,
                 scare_quotes: match self.scare_quotes.as_str() {
                     "all" => ScareQuoteSpans::All,

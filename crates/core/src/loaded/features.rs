@@ -17,12 +17,12 @@ use foldhash::HashMap;
 
 use super::lexicon::LexiconMatch;
 use super::LoadedCategory;
-use crate::ner::{hash_shape, step};
+use crate::ner::{hash_folded, hash_shape, step, VectorCode};
 use crate::offsets::Span;
 use crate::tone::{inside, valence, word_key};
 
 /// Static features per token.
-pub(super) const N_STATIC: usize = 53;
+pub(super) const N_STATIC: usize = 85;
 /// Features per token that depend on the previous token's class.
 pub(super) const N_DYNAMIC: usize = 3;
 
@@ -65,6 +65,10 @@ pub(super) struct FeatureScratch {
     valences: Vec<u64>,
     subjectivity: Vec<u64>,
     clusters: Vec<[u64; 3]>,
+    /// Per token: its classes of pretrained word vectors, finest first.
+    vectors: Vec<[u64; 3]>,
+    /// Per token: its vector's affect class and principal-axis quarters.
+    codes: Vec<VectorCode>,
     /// Per token: hashes of its last 3 letters, its stem, its last 2 and last 4 letters.
     affixes: Vec<[u64; 4]>,
 }
@@ -248,6 +252,8 @@ pub(super) fn sentence_features(
         valences: &scratch.valences,
         subjectivity: &scratch.subjectivity,
         clusters: &scratch.clusters,
+        vectors: &scratch.vectors,
+        codes: &scratch.codes,
         contexts,
     };
     let n_valenced = columns
@@ -281,14 +287,20 @@ fn fill_columns(
     contexts: &mut Vec<TokenContext>,
 ) {
     let clusters = crate::ner::shipped_clusters();
+    let vector_clusters = crate::ner::shipped_vector_clusters();
     let FeatureScratch {
         buffer,
         lexicon,
         valences,
         subjectivity,
         clusters: token_clusters,
+        vectors,
+        codes,
         affixes,
     } = scratch;
+    let vector_codes = crate::ner::shipped_vector_codes();
+    vectors.clear();
+    codes.clear();
     subjectivity.clear();
     affixes.clear();
     lexicon.clear();
@@ -310,10 +322,23 @@ fn fill_columns(
     }
     for token in tokens {
         let word = &text[token.start..token.end];
-        let classes = clusters
-            .of(word)
-            .map_or([OUTSIDE; 3], |levels| levels.map(u64::from));
+        // One folded hash for the three lookups; 0 is "not clustered" in the classes.
+        let folded = hash_folded(word);
+        let known = |levels: [u16; 3]| {
+            if levels[0] == 0 {
+                [OUTSIDE; 3]
+            } else {
+                levels.map(|class| u64::from(class - 1))
+            }
+        };
+        let classes = known(clusters.of_hash(folded));
         token_clusters.push(classes);
+        vectors.push(known(vector_clusters.of_hash(folded)));
+        codes.push(
+            vector_codes
+                .of_hash(folded)
+                .unwrap_or(VectorCode { affect: 8, axes: 0 }),
+        );
         let key = word_key(word, buffer);
         contexts.push(TokenContext {
             word: hash_str(key),
@@ -336,6 +361,8 @@ struct SentenceColumns<'s> {
     valences: &'s [u64],
     subjectivity: &'s [u64],
     clusters: &'s [[u64; 3]],
+    vectors: &'s [[u64; 3]],
+    codes: &'s [VectorCode],
     contexts: &'s [TokenContext],
 }
 
@@ -370,6 +397,22 @@ impl SentenceColumns<'_> {
         }
     }
 
+    fn vector_at(&self, idx: isize, level: usize) -> u64 {
+        if idx < 0 || idx as usize >= self.vectors.len() {
+            OUTSIDE
+        } else {
+            self.vectors[idx as usize][level]
+        }
+    }
+
+    fn affect_at(&self, idx: isize) -> u64 {
+        if idx < 0 || idx as usize >= self.codes.len() {
+            OUTSIDE
+        } else {
+            u64::from(self.codes[idx as usize].affect)
+        }
+    }
+
     fn cluster_at(&self, idx: isize, level: usize) -> u64 {
         if idx < 0 || idx as usize >= self.clusters.len() {
             OUTSIDE
@@ -398,6 +441,19 @@ impl SentenceColumns<'_> {
         let article_rates = article.lexicon_rate * 8 + article.valence_rate;
         let word_at = |idx: isize| self.word_at(idx);
         let cluster_at = |idx: isize, level: usize| self.cluster_at(idx, level);
+        let [v_fine, v_middle, v_coarse] = self.vectors[token_idx];
+        let vector_at = |idx: isize, level: usize| self.vector_at(idx, level);
+        let code = self.codes[token_idx];
+        let affect = u64::from(code.affect);
+        // A word's quarter on one principal axis of the vectors (words without one: none).
+        let axis = |n: u64| {
+            let quarter = if code.affect > 7 {
+                OUTSIDE
+            } else {
+                u64::from((code.axes >> (2 * n)) & 3)
+            };
+            mix(70 + n, quarter, 0)
+        };
         [
             mix(1, 0, 0),
             mix(2, w, 0),
@@ -452,6 +508,38 @@ impl SentenceColumns<'_> {
             mix(51, repeat, lexicon[token_idx]),
             mix(52, repeat, middle),
             mix(53, repeat >> 2, w),
+            mix(54, v_fine, 0),
+            mix(55, v_middle, 0),
+            mix(56, v_coarse, 0),
+            mix(57, vector_at(i - 1, 1), 0),
+            mix(58, vector_at(i + 1, 1), 0),
+            mix(59, v_fine, valences[token_idx]),
+            mix(60, v_middle, quoted_flag),
+            mix(61, vector_at(i - 1, 1), v_middle),
+            mix(62, v_fine, repeat),
+            mix(63, v_middle, capital),
+            mix(64, affect, 0),
+            mix(65, self.affect_at(i - 1), 0),
+            mix(66, self.affect_at(i + 1), 0),
+            mix(67, affect, lexicon[token_idx]),
+            mix(68, affect, quoted_flag * 2 + capital),
+            mix(69, affect, repeat),
+            axis(0),
+            axis(1),
+            axis(2),
+            axis(3),
+            axis(4),
+            axis(5),
+            axis(6),
+            axis(7),
+            axis(8),
+            axis(9),
+            axis(10),
+            axis(11),
+            axis(12),
+            axis(13),
+            axis(14),
+            axis(15),
         ]
     }
 }

@@ -55,10 +55,11 @@ pub struct TrainOptions {
 }
 
 /// The reader's operating point: the tuned bias must reach this byte precision on the tuning
-/// folds. Every span is shown as the outlet's framing, so precision comes first; held out on PTC,
-/// 0.35 costs about two points of F1 against the best-F1 bias (the curve of `eval loaded --folds 4
-/// --curve`, in README.md) and halves the spans a BASIL article shows beyond its annotated rate.
-pub const MIN_PRECISION: f64 = 0.35;
+/// folds. Every span is shown as the outlet's framing, so precision comes first, and the floor
+/// for readers is 0.45 on unseen text. Tuning folds are trained on less text than the shipped
+/// tagger and read lower: held out on PTC, 0.42 gives precision 0.46 (0.40 gives 0.44, 0.45
+/// gives 0.49 at 3.8 points less F1; `eval loaded --folds 4 --min-precision P`).
+pub const MIN_PRECISION: f64 = 0.42;
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {

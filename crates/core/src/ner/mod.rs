@@ -13,9 +13,12 @@ mod train;
 mod word_hash;
 
 /// Hashing pieces the loaded-language tagger shares with the entity tagger.
-pub(crate) use word_hash::{hash_shape, step};
+pub(crate) use word_hash::{hash_folded, hash_shape, step};
 
-pub use clusters::{shipped_clusters, WordClusters};
+pub use clusters::{
+    shipped_clusters, shipped_vector_clusters, shipped_vector_codes, VectorCode, VectorCodes,
+    WordClusters,
+};
 pub use exchange::{fold_word, learn_clusters, ClusterOptions, ClusteredWord};
 pub use features::FeatureHasher;
 pub use model::{can_begin_mention, Model, ModelError};
