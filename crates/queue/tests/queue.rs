@@ -351,21 +351,19 @@ impl Store for RestartingStore {
     fn outlet_weeks(&self) -> newslens_store::Result<Vec<newslens_store::outlets::SourceWeek>> {
         self.inner.outlet_weeks()
     }
-    fn outlet_top_terms(
+    fn outlet_top_speakers(
         &self,
-        kind: newslens_store::outlets::TermKind,
         source: &str,
         limit: usize,
     ) -> newslens_store::Result<Vec<newslens_store::outlets::TermCount>> {
-        self.inner.outlet_top_terms(kind, source, limit)
+        self.inner.outlet_top_speakers(source, limit)
     }
-    fn outlet_term_counts(
+    fn outlet_speaker_counts(
         &self,
-        kind: newslens_store::outlets::TermKind,
         source: &str,
         keys: &[String],
     ) -> newslens_store::Result<Vec<newslens_store::outlets::TermCount>> {
-        self.inner.outlet_term_counts(kind, source, keys)
+        self.inner.outlet_speaker_counts(source, keys)
     }
     fn outlet_stories(
         &self,

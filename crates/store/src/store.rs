@@ -243,22 +243,11 @@ pub trait Store {
     /// Outlet aggregates: every source's counts per week (source `""` is the whole corpus).
     fn outlet_weeks(&self) -> Result<Vec<SourceWeek>>;
 
-    /// Outlet aggregates: a source's most frequent speakers or own-voice words, most first (ties
-    /// by key).
-    fn outlet_top_terms(
-        &self,
-        kind: TermKind,
-        source: &str,
-        limit: usize,
-    ) -> Result<Vec<TermCount>>;
+    /// Outlet aggregates: a source's most quoted speakers, most first (ties by key).
+    fn outlet_top_speakers(&self, source: &str, limit: usize) -> Result<Vec<TermCount>>;
 
-    /// Outlet aggregates: a source's counts of the given speakers or words (those it has).
-    fn outlet_term_counts(
-        &self,
-        kind: TermKind,
-        source: &str,
-        keys: &[String],
-    ) -> Result<Vec<TermCount>>;
+    /// Outlet aggregates: a source's quote counts of the given speakers (those it has).
+    fn outlet_speaker_counts(&self, source: &str, keys: &[String]) -> Result<Vec<TermCount>>;
 
     /// Outlet aggregates on shared stories: a source's speakers or own-voice words with the
     /// most own (`by_others` false) or other sources' (`by_others` true) occurrences over the
@@ -403,21 +392,11 @@ impl<S: Store + ?Sized> Store for Box<S> {
     fn outlet_weeks(&self) -> Result<Vec<SourceWeek>> {
         (**self).outlet_weeks()
     }
-    fn outlet_top_terms(
-        &self,
-        kind: TermKind,
-        source: &str,
-        limit: usize,
-    ) -> Result<Vec<TermCount>> {
-        (**self).outlet_top_terms(kind, source, limit)
+    fn outlet_top_speakers(&self, source: &str, limit: usize) -> Result<Vec<TermCount>> {
+        (**self).outlet_top_speakers(source, limit)
     }
-    fn outlet_term_counts(
-        &self,
-        kind: TermKind,
-        source: &str,
-        keys: &[String],
-    ) -> Result<Vec<TermCount>> {
-        (**self).outlet_term_counts(kind, source, keys)
+    fn outlet_speaker_counts(&self, source: &str, keys: &[String]) -> Result<Vec<TermCount>> {
+        (**self).outlet_speaker_counts(source, keys)
     }
     fn outlet_shared_top(
         &self,

@@ -230,7 +230,7 @@ fn a_corpus_stored_before_the_aggregates_gets_them_when_opened() {
         connection
             .execute_batch(
                 "DELETE FROM outlet_sources; DELETE FROM outlet_weeks; DELETE FROM outlet_speakers;
-                 DELETE FROM outlet_words; UPDATE articles SET outlet_source = NULL;
+                 UPDATE articles SET outlet_source = NULL;
                  DELETE FROM outlet_counted; DELETE FROM outlet_story_terms;
                  DELETE FROM outlet_shared_terms;",
             )

@@ -639,7 +639,7 @@ fn blindspots(
 /// The outlet's most quoted speakers, a surname-only speaker joined to the one full name among
 /// them that ends with it ("Obama" to "Barack Obama"; see [`fold_surnames`]).
 fn top_speakers(store: &dyn Store, sources: &[String], top: usize) -> Result<Vec<SpeakerCount>> {
-    let terms = top_terms(store, TermKind::Speaker, sources, (top * 5).max(50))?;
+    let terms = top_terms(store, sources, (top * 5).max(50))?;
     let folded = fold_surnames(terms.iter().map(|term| (term.key.as_str(), term.count)));
     let mut merged: BTreeMap<String, (String, i64)> = BTreeMap::new();
     for term in &terms {
@@ -740,40 +740,30 @@ fn rank(
     Ok((ranked, (n_own, n_others)))
 }
 
-/// The most frequent speakers or words over several sources: each source's top `limit` are the
-/// candidates, counted exactly over all of them.
-fn top_terms(
-    store: &dyn Store,
-    kind: TermKind,
-    sources: &[String],
-    limit: usize,
-) -> Result<Vec<TermCount>> {
+/// The most quoted speakers over several sources: each source's top `limit` are the candidates,
+/// counted exactly over all of them.
+fn top_terms(store: &dyn Store, sources: &[String], limit: usize) -> Result<Vec<TermCount>> {
     if let [source] = sources {
-        return store.outlet_top_terms(kind, source, limit);
+        return store.outlet_top_speakers(source, limit);
     }
     let mut keys = BTreeSet::new();
     for source in sources {
-        for term in store.outlet_top_terms(kind, source, limit)? {
+        for term in store.outlet_top_speakers(source, limit)? {
             keys.insert(term.key);
         }
     }
     let keys: Vec<String> = keys.into_iter().collect();
-    let mut merged = term_counts(store, kind, sources, &keys)?;
+    let mut merged = term_counts(store, sources, &keys)?;
     merged.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
     merged.truncate(limit);
     Ok(merged)
 }
 
-/// The counts of some speakers or words summed over several sources.
-fn term_counts(
-    store: &dyn Store,
-    kind: TermKind,
-    sources: &[String],
-    keys: &[String],
-) -> Result<Vec<TermCount>> {
+/// The quote counts of some speakers summed over several sources.
+fn term_counts(store: &dyn Store, sources: &[String], keys: &[String]) -> Result<Vec<TermCount>> {
     let mut merged: BTreeMap<String, TermCount> = BTreeMap::new();
     for source in sources {
-        for term in store.outlet_term_counts(kind, source, keys)? {
+        for term in store.outlet_speaker_counts(source, keys)? {
             merged
                 .entry(term.key.clone())
                 .and_modify(|known| known.count += term.count)

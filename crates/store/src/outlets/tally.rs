@@ -377,10 +377,6 @@ pub struct BatchTally {
     pub weeks: BTreeMap<(String, String), WeekRow>,
     /// (source, speaker key) → (name, quotes).
     pub speakers: BTreeMap<(String, String), (String, i64)>,
-    /// (source, word) → own-voice occurrences. Hashed, not ordered: a batch adds some 300 words
-    /// an article twice over, and a B-tree of string pairs was a tenth of the storing thread's
-    /// time; [`BatchTally::words_in_order`] sorts them once for writing.
-    pub words: foldhash::HashMap<(String, String), i64>,
 }
 
 impl BatchTally {
@@ -413,20 +409,7 @@ impl BatchTally {
                     .or_insert_with(|| (name.clone(), 0))
                     .1 += n;
             }
-            for (word, n) in &tally.words {
-                *self
-                    .words
-                    .entry((source.to_string(), word.clone()))
-                    .or_default() += n;
-            }
         }
-    }
-
-    /// The words' counts in key order, so a store's upserts walk its index page by page.
-    pub fn words_in_order(&self) -> Vec<(&(String, String), &i64)> {
-        let mut words: Vec<_> = self.words.iter().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        words
     }
 
     /// Whether nothing was added.

@@ -39,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "V5__outlet_shared_stories",
         include_str!("../../migrations/postgres/V5__outlet_shared_stories.sql"),
     ),
+    (
+        "V6__drop_outlet_words",
+        include_str!("../../migrations/postgres/V6__drop_outlet_words.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -232,22 +232,20 @@ impl Store for PostgresStore {
         self.with_client(outlets::weeks)
     }
 
-    fn outlet_top_terms(
+    fn outlet_top_speakers(
         &self,
-        kind: crate::outlets::TermKind,
         source: &str,
         limit: usize,
     ) -> Result<Vec<crate::outlets::TermCount>> {
-        self.with_client(|client| outlets::top_terms(client, kind, source, limit))
+        self.with_client(|client| outlets::top_speakers(client, source, limit))
     }
 
-    fn outlet_term_counts(
+    fn outlet_speaker_counts(
         &self,
-        kind: crate::outlets::TermKind,
         source: &str,
         keys: &[String],
     ) -> Result<Vec<crate::outlets::TermCount>> {
-        self.with_client(|client| outlets::term_counts(client, kind, source, keys))
+        self.with_client(|client| outlets::speaker_counts(client, source, keys))
     }
 
     fn outlet_shared_top(

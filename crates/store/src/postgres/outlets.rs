@@ -111,24 +111,7 @@ pub(super) fn write_tally(
             &lasts,
         ],
     )?;
-    write_speakers(transaction, batch)?;
-    if !batch.words.is_empty() {
-        let mut sources = Vec::new();
-        let mut words = Vec::new();
-        let mut counts = Vec::new();
-        for ((source, word), count) in batch.words_in_order() {
-            sources.push(source.as_str());
-            words.push(word.as_str());
-            counts.push(*count);
-        }
-        transaction.execute(
-            "INSERT INTO outlet_words (source, word, count)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-             ON CONFLICT (source, word) DO UPDATE SET count = outlet_words.count + excluded.count",
-            &[&sources, &words, &counts],
-        )?;
-    }
-    Ok(())
+    write_speakers(transaction, batch)
 }
 
 /// Adds a batch's quotes per speaker.
@@ -483,14 +466,6 @@ pub(super) fn backfill(client: &mut ::postgres::Client) -> Result<(), Failure> {
     }
 }
 
-/// `(table, key column, name column, count column)` of a kind of term.
-fn term_table(kind: TermKind) -> (&'static str, &'static str, &'static str, &'static str) {
-    match kind {
-        TermKind::Speaker => ("outlet_speakers", "speaker", "name", "quotes"),
-        TermKind::Word => ("outlet_words", "word", "word", "count"),
-    }
-}
-
 pub(super) fn weeks(client: &mut impl GenericClient) -> Result<Vec<SourceWeek>, ::postgres::Error> {
     let rows = client.query(
         "SELECT w.source, coalesce(s.written, ''), w.week, w.articles, w.quotes, w.own_words,
@@ -529,38 +504,30 @@ pub(super) fn weeks(client: &mut impl GenericClient) -> Result<Vec<SourceWeek>, 
         .collect())
 }
 
-pub(super) fn top_terms(
+pub(super) fn top_speakers(
     client: &mut impl GenericClient,
-    kind: TermKind,
     source: &str,
     limit: usize,
 ) -> Result<Vec<TermCount>, ::postgres::Error> {
-    let (table, key, name, count) = term_table(kind);
     let rows = client.query(
-        &format!(
-            "SELECT {key}, {name}, {count} FROM {table} WHERE source = $1
-             ORDER BY {count} DESC, {key} LIMIT $2"
-        ),
+        "SELECT speaker, name, quotes FROM outlet_speakers WHERE source = $1
+         ORDER BY quotes DESC, speaker LIMIT $2",
         &[&source, &(limit as i64)],
     )?;
     Ok(rows.iter().map(term_row).collect())
 }
 
-pub(super) fn term_counts(
+pub(super) fn speaker_counts(
     client: &mut impl GenericClient,
-    kind: TermKind,
     source: &str,
     keys: &[String],
 ) -> Result<Vec<TermCount>, ::postgres::Error> {
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let (table, key, name, count) = term_table(kind);
     let rows = client.query(
-        &format!(
-            "SELECT {key}, {name}, {count} FROM {table} WHERE source = $1 AND {key} = ANY($2)
-             ORDER BY {key}"
-        ),
+        "SELECT speaker, name, quotes FROM outlet_speakers WHERE source = $1 AND speaker = ANY($2)
+         ORDER BY speaker",
         &[&source, &keys],
     )?;
     Ok(rows.iter().map(term_row).collect())

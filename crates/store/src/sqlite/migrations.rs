@@ -31,6 +31,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         9,
         include_str!("../../migrations/0009_outlet_shared_stories.sql"),
     ),
+    (
+        10,
+        include_str!("../../migrations/0010_drop_outlet_words.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

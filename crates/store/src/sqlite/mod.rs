@@ -217,23 +217,20 @@ impl Store for SqliteStore {
         outlets::weeks(&self.connection).map_err(|source| self.error(source))
     }
 
-    fn outlet_top_terms(
+    fn outlet_top_speakers(
         &self,
-        kind: crate::outlets::TermKind,
         source: &str,
         limit: usize,
     ) -> Result<Vec<crate::outlets::TermCount>> {
-        outlets::top_terms(&self.connection, kind, source, limit).map_err(|error| self.error(error))
+        outlets::top_speakers(&self.connection, source, limit).map_err(|error| self.error(error))
     }
 
-    fn outlet_term_counts(
+    fn outlet_speaker_counts(
         &self,
-        kind: crate::outlets::TermKind,
         source: &str,
         keys: &[String],
     ) -> Result<Vec<crate::outlets::TermCount>> {
-        outlets::term_counts(&self.connection, kind, source, keys)
-            .map_err(|error| self.error(error))
+        outlets::speaker_counts(&self.connection, source, keys).map_err(|error| self.error(error))
     }
 
     fn outlet_shared_top(

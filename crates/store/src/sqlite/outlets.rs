@@ -68,15 +68,7 @@ pub(super) fn write_tally(transaction: &Transaction, batch: &BatchTally) -> rusq
             row.last,
         ])?;
     }
-    write_speakers(transaction, batch)?;
-    let mut upsert_word = transaction.prepare_cached(
-        "INSERT INTO outlet_words (source, word, count) VALUES (?1, ?2, ?3)
-         ON CONFLICT (source, word) DO UPDATE SET count = count + excluded.count",
-    )?;
-    for ((source, word), count) in batch.words_in_order() {
-        upsert_word.execute(params![source, word, count])?;
-    }
-    Ok(())
+    write_speakers(transaction, batch)
 }
 
 /// Adds a batch's quotes per speaker.
@@ -399,14 +391,6 @@ pub(super) fn backfill(connection: &mut rusqlite::Connection, path: &str) -> cra
     }
 }
 
-/// `(table, key column, name column, count column)` of a kind of term.
-fn term_table(kind: TermKind) -> (&'static str, &'static str, &'static str, &'static str) {
-    match kind {
-        TermKind::Speaker => ("outlet_speakers", "speaker", "name", "quotes"),
-        TermKind::Word => ("outlet_words", "word", "word", "count"),
-    }
-}
-
 pub(super) fn weeks(connection: &rusqlite::Connection) -> rusqlite::Result<Vec<SourceWeek>> {
     let mut statement = connection.prepare_cached(
         "SELECT w.source, coalesce(s.written, ''), w.week, w.articles, w.quotes, w.own_words,
@@ -444,31 +428,27 @@ pub(super) fn weeks(connection: &rusqlite::Connection) -> rusqlite::Result<Vec<S
     rows.collect()
 }
 
-pub(super) fn top_terms(
+pub(super) fn top_speakers(
     connection: &rusqlite::Connection,
-    kind: TermKind,
     source: &str,
     limit: usize,
 ) -> rusqlite::Result<Vec<TermCount>> {
-    let (table, key, name, count) = term_table(kind);
-    let mut statement = connection.prepare_cached(&format!(
-        "SELECT {key}, {name}, {count} FROM {table} WHERE source = ?1
-         ORDER BY {count} DESC, {key} LIMIT ?2"
-    ))?;
+    let mut statement = connection.prepare_cached(
+        "SELECT speaker, name, quotes FROM outlet_speakers WHERE source = ?1
+         ORDER BY quotes DESC, speaker LIMIT ?2",
+    )?;
     let rows = statement.query_map(params![source, limit as i64], term_row)?;
     rows.collect()
 }
 
-pub(super) fn term_counts(
+pub(super) fn speaker_counts(
     connection: &rusqlite::Connection,
-    kind: TermKind,
     source: &str,
     keys: &[String],
 ) -> rusqlite::Result<Vec<TermCount>> {
-    let (table, key, name, count) = term_table(kind);
-    let mut statement = connection.prepare_cached(&format!(
-        "SELECT {key}, {name}, {count} FROM {table} WHERE source = ?1 AND {key} = ?2"
-    ))?;
+    let mut statement = connection.prepare_cached(
+        "SELECT speaker, name, quotes FROM outlet_speakers WHERE source = ?1 AND speaker = ?2",
+    )?;
     let mut found = Vec::new();
     for wanted in keys {
         if let Some(term) = statement
