@@ -27,20 +27,8 @@ const AUTHOR_META: &[&str] = &[
     "citation_author",
 ];
 
-/// JSON-LD types of an article (their `author` wins over another object's).
-const ARTICLE_TYPES: &[&str] = &[
-    "Article",
-    "NewsArticle",
-    "ReportageNewsArticle",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "BackgroundNewsArticle",
-    "BlogPosting",
-    "LiveBlogPosting",
-    "Report",
-    "TechArticle",
-    "ScholarlyArticle",
-];
+/// Types the author reader also takes as the article (their `author` wins over another object's).
+const AUTHOR_ARTICLE_TYPES: &[&str] = &["TechArticle", "ScholarlyArticle"];
 
 /// Words that name a desk, not a person.
 const DESKS: &[&str] = &[
@@ -133,7 +121,7 @@ fn walk(value: &Value, article: &mut Vec<String>, other: &mut Vec<String>, depth
             .iter()
             .for_each(|item| walk(item, article, other, depth + 1)),
         Value::Object(object) => {
-            let is_article = super::metadata::has_type(object, ARTICLE_TYPES);
+            let is_article = super::metadata::is_article(object, AUTHOR_ARTICLE_TYPES);
             let slot = if is_article {
                 &mut *article
             } else {

@@ -88,17 +88,8 @@ const UPDATED_META: &[&str] = &[
     "updated_time",
 ];
 
-/// JSON-LD `@type`s of an article (its dates win over a web page's).
-const ARTICLE_TYPES: &[&str] = &[
-    "Article",
-    "NewsArticle",
-    "ReportageNewsArticle",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "BackgroundNewsArticle",
-    "BlogPosting",
-    "LiveBlogPosting",
-    "Report",
+/// Types the date reader also takes as the article (its dates win over a web page's).
+const DATE_ARTICLE_TYPES: &[&str] = &[
     "SocialMediaPosting",
     "TechArticle",
     "ScholarlyArticle",
@@ -386,7 +377,7 @@ fn walk_json_ld(
             }
         }
         Value::Object(object) => {
-            let is_article = super::metadata::has_type(object, ARTICLE_TYPES);
+            let is_article = super::metadata::is_article(object, DATE_ARTICLE_TYPES);
             let slot = if is_article {
                 &mut *article
             } else {

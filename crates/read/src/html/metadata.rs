@@ -26,8 +26,9 @@ pub struct PageMetadata {
     pub url: Option<String>,
 }
 
-/// JSON-LD `@type`s that describe an article.
-const ARTICLE_TYPES: &[&str] = &[
+/// JSON-LD `@type`s of a news article, which every reader of JSON-LD takes as the page's article
+/// (each adds the types it also accepts: [`is_article`]).
+const NEWS_ARTICLE_TYPES: &[&str] = &[
     "Article",
     "NewsArticle",
     "ReportageNewsArticle",
@@ -37,9 +38,10 @@ const ARTICLE_TYPES: &[&str] = &[
     "BlogPosting",
     "LiveBlogPosting",
     "Report",
-    "WebPage",
-    "SocialMediaPosting",
 ];
+
+/// Types the metadata reader also takes as the article: a page described as a whole, a post.
+const METADATA_ARTICLE_TYPES: &[&str] = &["WebPage", "SocialMediaPosting"];
 
 fn selector(css: &str) -> Selector {
     Selector::parse(css).expect("metadata selectors are valid CSS")
@@ -122,6 +124,11 @@ pub fn page_metadata(page: &Html) -> PageMetadata {
 }
 
 /// Whether a JSON-LD object's `@type` (one name or a list) is one of `types`.
+/// Whether a JSON-LD object is a news article or one of the `extra` types a reader also accepts.
+pub(super) fn is_article(object: &serde_json::Map<String, Value>, extra: &[&str]) -> bool {
+    has_type(object, NEWS_ARTICLE_TYPES) || has_type(object, extra)
+}
+
 pub(super) fn has_type(object: &serde_json::Map<String, Value>, types: &[&str]) -> bool {
     match object.get("@type") {
         Some(Value::String(t)) => types.contains(&t.as_str()),
@@ -186,7 +193,7 @@ fn json_ld(
             if let Some(graph) = object.get("@graph") {
                 json_ld(graph, found, headlines, depth + 1);
             }
-            let is_article = has_type(object, ARTICLE_TYPES);
+            let is_article = is_article(object, METADATA_ARTICLE_TYPES);
             if !is_article {
                 return;
             }
