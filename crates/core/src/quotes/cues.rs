@@ -22,6 +22,10 @@ pub struct Cue {
     /// Whether its object is whom or what is judged ("attacked the embassy", "praised the
     /// regime"): such a verb reports speech only with "that", a colon or quoted words.
     pub takes_target: bool,
+    /// Whether, used without quotation marks, it names an act more often than it reports words
+    /// ("spoke at the rally", "continued his tour", "pledged support"): such a verb reports
+    /// speech only with "that", a colon or quoted words.
+    pub names_an_act: bool,
     /// Words that must follow the verb ("into" for "rip into").
     particle: Vec<&'static str>,
 }
@@ -48,8 +52,9 @@ static CUES: LazyLock<CueTable> = LazyLock::new(|| {
         let idx = cues.len();
         cues.push(Cue {
             lemma,
-            neutral: class == "neutral",
+            neutral: class == "neutral" || class == "act",
             takes_target: class == "target",
+            names_an_act: class == "act",
             channel: (channel != "-").then_some(channel),
             particle: words.collect(),
         });

@@ -3,13 +3,13 @@
 //! say the words are someone's; in political news they are nearly always the sentence subject's.
 //!
 //! A fragment becomes a mixed quote of the few words around it — the phrase it completes, up to a
-//! comma or another mark — spoken by the subject of its sentence, or else by the speaker of the
-//! quote just before; a fragment no one can have said is a scare quote and left out, as are titles
-//! and names (every word capitalised), numbers, lone pronouns and headlines. This module does not read attribution clauses; `clauses.rs` does, and
+//! comma or another mark — spoken by the subject of its sentence; a fragment whose sentence has no
+//! subject that can speak, or of a single word, is a scare quote and left out, as are titles and
+//! names (every word capitalised), numbers, lone pronouns and headlines. This module does not read attribution clauses; `clauses.rs` does, and
 //! hands over only the passages it could not place.
 
-use super::{Reader, Tok, SPEAKER_REACH};
-use crate::quotes::{FoundQuote, FoundSpeaker, Passage, QuoteKind};
+use super::{Reader, Tok};
+use crate::quotes::{FoundQuote, Passage, QuoteKind};
 
 /// Words before a fragment taken into the quote: the phrase it completes ("Trump as a “…”").
 const MAX_LEAD_WORDS: usize = 4;
@@ -77,10 +77,18 @@ impl Reader<'_> {
         if to > last {
             spans.push(self.span_of(last..to));
         }
+        // “quack”, “reform”: one word in marks is a scare quote far more often than a
+        // fragment of speech (on PolNeAR train, one-word fragments matched an attribution
+        // about a third of the time).
+        if words.len() <= 1 {
+            return None;
+        }
+        // A fragment whose sentence has no subject that can speak ("The “sex tape” reference
+        // was apparently …") is the writer's scare quote. Handing such fragments to the last
+        // speaker matched a PolNeAR train attribution about a third of the time.
         let speaker = self
             .main_subject(sentence.start, first)
-            .and_then(|source| self.speaker_of(source, s_idx, quotes))
-            .or_else(|| self.recent_speaker(passage.outer.start, s_idx, quotes))?;
+            .and_then(|source| self.speaker_of(source, s_idx, quotes))?;
         Some((
             s_idx,
             FoundQuote {
@@ -92,28 +100,6 @@ impl Reader<'_> {
                 channel: None,
             },
         ))
-    }
-
-    /// The speaker of the last quote before `start`, if it is at most [`SPEAKER_REACH`]
-    /// sentences back; without a mention, since the text names no one here.
-    fn recent_speaker(
-        &self,
-        start: usize,
-        s_idx: usize,
-        quotes: &[(usize, FoundQuote)],
-    ) -> Option<FoundSpeaker> {
-        quotes
-            .iter()
-            .rev()
-            .find(|(q_idx, quote)| {
-                quote.spans.first().is_some_and(|s| s.start < start)
-                    && q_idx + SPEAKER_REACH >= s_idx
-            })
-            .and_then(|(_, quote)| quote.speaker.clone())
-            .map(|speaker| FoundSpeaker {
-                mention: None,
-                ..speaker
-            })
     }
 }
 
@@ -145,12 +131,17 @@ mod tests {
     }
 
     #[test]
-    fn a_fragment_with_no_subject_takes_the_speaker_before_it() {
-        let text = "“The pier is safe,” harbour master Tom Reddy said. Critics were not convinced by the “quick inspection” at all.";
+    fn a_fragment_with_no_speaking_subject_is_a_scare_quote() {
+        let text = "“The pier is safe,” harbour master Tom Reddy said. The “quick inspection” report was filed on Monday.";
         let found = summary(text);
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert_eq!(found[1].1, "mixed");
-        assert_eq!(found[1].2.as_deref(), Some("Tom Reddy"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, "direct");
+    }
+
+    #[test]
+    fn one_word_in_marks_is_a_scare_quote() {
+        let text = "Ana Lopez has been promoting “miracle” ferry timetables all week.";
+        assert!(summary(text).is_empty(), "{:?}", summary(text));
     }
 
     #[test]

@@ -32,6 +32,10 @@ impl Reader<'_> {
                 // "said he hopes the vote sends a message that …": a subject after the cue
                 // starts the content; a "that" further on belongs to it.
                 "he" | "she" | "they" | "we" | "i" | "it" => break,
+                // "said officials are in possession of video that shows …": a verb after the
+                // cue means the content has begun; a "that" further on is a relative.
+                "is" | "are" | "was" | "were" | "has" | "have" | "had" | "will" | "would"
+                | "can" | "could" | "should" | "may" | "might" | "must" => break,
                 _ => {}
             }
         }
@@ -130,6 +134,48 @@ impl Reader<'_> {
             }
             let next = self.toks.get(t + 1).filter(|_| t + 1 < sentence_end);
             let next_is_cue = |n: &Tok| !n.capital && cue_at(&[n.lower.as_str()]).is_some();
+            // "…; they only learned on Friday …": a semicolon ends the reported clause.
+            if t > start + 1 && tok.lower == ";" {
+                return t;
+            }
+            // "… more intense — and he noted …", "…, although it may take days …": an aside
+            // or a concession of the writer's.
+            if t > start + 1 {
+                let dash = matches!(tok.lower.as_str(), "—" | "–" | "--" | "―");
+                if let Some(next) = next {
+                    let w = next.lower.as_str();
+                    if dash
+                        && matches!(
+                            w,
+                            "and" | "but" | "although" | "though" | "while" | "which" | "who" | "even" | "a" | "an" | "the"
+                        )
+                    {
+                        return t;
+                    }
+                    if tok.lower == "," && matches!(w, "although" | "though" | "even") {
+                        return t;
+                    }
+                }
+            }
+            if t > start + 1 && matches!(tok.lower.as_str(), "and" | "but") {
+                // "…, and human rights groups warned …", "… but noted that …": a new clause of
+                // speech joins; its cue lies a few words on, before any punctuation.
+                // "and the demand for …": a cue word after a determiner is a noun.
+                let joins_cue = (t + 1..sentence_end.min(t + 5))
+                    .take_while(|&u| self.toks[u].word && self.toks[u].passage.is_none())
+                    .any(|u| {
+                        next_is_cue(&self.toks[u])
+                            && !self.toks[u].lower.ends_with("ing")
+                            && !matches!(
+                                self.toks[u - 1].lower.as_str(),
+                                "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our"
+                                    | "this" | "that" | "any" | "no"
+                            )
+                    });
+                if joins_cue {
+                    return if t > 0 && self.toks[t - 1].lower == "," { t - 1 } else { t };
+                }
+            }
             match tok.lower.as_str() {
                 "," => {
                     if let Some(next) = next {
