@@ -533,7 +533,10 @@ mod tests {
         let found = summary(
             "Ana Lopez said the talks would be harder this time — and she noted that the vote was weeks away.",
         );
-        assert_eq!(found[0].0, "the talks would be harder this time", "{found:?}");
+        assert_eq!(
+            found[0].0, "the talks would be harder this time",
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -147,7 +147,17 @@ impl Reader<'_> {
                     if dash
                         && matches!(
                             w,
-                            "and" | "but" | "although" | "though" | "while" | "which" | "who" | "even" | "a" | "an" | "the"
+                            "and"
+                                | "but"
+                                | "although"
+                                | "though"
+                                | "while"
+                                | "which"
+                                | "who"
+                                | "even"
+                                | "a"
+                                | "an"
+                                | "the"
                         )
                     {
                         return t;
@@ -168,12 +178,26 @@ impl Reader<'_> {
                             && !self.toks[u].lower.ends_with("ing")
                             && !matches!(
                                 self.toks[u - 1].lower.as_str(),
-                                "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our"
-                                    | "this" | "that" | "any" | "no"
+                                "the"
+                                    | "a"
+                                    | "an"
+                                    | "his"
+                                    | "her"
+                                    | "their"
+                                    | "its"
+                                    | "our"
+                                    | "this"
+                                    | "that"
+                                    | "any"
+                                    | "no"
                             )
                     });
                 if joins_cue {
-                    return if t > 0 && self.toks[t - 1].lower == "," { t - 1 } else { t };
+                    return if t > 0 && self.toks[t - 1].lower == "," {
+                        t - 1
+                    } else {
+                        t
+                    };
                 }
             }
             match tok.lower.as_str() {
