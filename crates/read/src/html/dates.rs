@@ -793,6 +793,17 @@ struct VisibleText {
     short: Vec<(usize, usize)>,
 }
 
+/// Where a walk over the page's elements stands.
+#[derive(Debug, Clone, Copy, Default)]
+struct Walk {
+    /// Elements above, from `<body>`.
+    depth: usize,
+    /// Inside an `<article>`.
+    in_article: bool,
+    /// The depth of the nearest element above marked as a date.
+    marked_at: Option<usize>,
+}
+
 /// Characters of a piece of text that stands alone as a date line, at most.
 const SHORT_PIECE: usize = 48;
 
@@ -808,55 +819,71 @@ impl VisibleText {
             return out;
         };
         let headline = headline_boxes(page);
-        for node in body.descendants() {
-            if let Some(element) = node.value().as_element() {
-                if element.name() == "h1" && out.headline.is_none() {
-                    out.headline = Some(out.text.len());
+        out.walk(body, &headline, Walk::default());
+        out
+    }
+
+    /// Adds the visible text under `element`, skipping whole boxes that are not read.
+    fn walk(&mut self, element: ElementRef<'_>, headline: &[ElementRef<'_>], walk: Walk) {
+        // Deeper than any page the shape check lets through: no date is read there.
+        if walk.depth > super::shape::MAX_DEPTH * 2 {
+            return;
+        }
+        for child in element.children() {
+            if self.text.len() > 400_000 {
+                return;
+            }
+            if let Some(child_element) = ElementRef::wrap(child) {
+                let value = child_element.value();
+                if value.name() == "h1" && self.headline.is_none() {
+                    self.headline = Some(self.text.len());
                 }
+                let skipped = is_skipped_element(value, walk.in_article)
+                    || is_unseen_or_today(value)
+                    || ((is_comment(value) || is_banner(child_element, walk.in_article, headline))
+                        && !headline.contains(&child_element));
+                if skipped {
+                    continue;
+                }
+                let depth = walk.depth + 1;
+                let marks = format!(
+                    "{} {}",
+                    value.attr("class").unwrap_or(""),
+                    value.attr("id").unwrap_or("")
+                );
+                let marked = value.name() == "time" || DATE_MARK.is_match(&marks);
+                self.walk(
+                    child_element,
+                    headline,
+                    Walk {
+                        depth,
+                        in_article: walk.in_article || value.name() == "article",
+                        marked_at: if marked { Some(depth) } else { walk.marked_at },
+                    },
+                );
                 continue;
             }
-            let Some(piece) = node.value().as_text() else {
+            let Some(piece) = child.value().as_text() else {
                 continue;
             };
             let piece = piece.trim();
             if piece.is_empty() {
                 continue;
             }
-            let around: Vec<ElementRef<'_>> =
-                node.ancestors().filter_map(ElementRef::wrap).collect();
-            let in_article = around.iter().any(|el| el.value().name() == "article");
-            let skipped = around.iter().any(|el| {
-                let value = el.value();
-                is_skipped_element(value, in_article)
-                    || is_unseen_or_today(value)
-                    || ((is_comment(value) || is_banner(*el, in_article, &headline))
-                        && !headline.contains(el))
-            });
-            if skipped {
-                continue;
-            }
-            let marked = around.iter().map(|el| el.value()).take(4).any(|element| {
-                let marks = format!(
-                    "{} {}",
-                    element.attr("class").unwrap_or(""),
-                    element.attr("id").unwrap_or("")
-                );
-                element.name() == "time" || DATE_MARK.is_match(&marks)
-            });
-            let start = out.text.len();
-            out.text.push_str(piece);
-            out.text.push(' ');
+            // Marked when one of the four elements nearest the text is.
+            let marked = walk
+                .marked_at
+                .is_some_and(|marked_at| walk.depth - marked_at < 4);
+            let start = self.text.len();
+            self.text.push_str(piece);
+            self.text.push(' ');
             if marked {
-                out.marked.push((start, out.text.len()));
+                self.marked.push((start, self.text.len()));
             }
             if piece.chars().count() <= SHORT_PIECE {
-                out.short.push((start, out.text.len()));
-            }
-            if out.text.len() > 400_000 {
-                break;
+                self.short.push((start, self.text.len()));
             }
         }
-        out
     }
 
     /// The dates written between two byte offsets of the text, in order: any written in full,
