@@ -7,8 +7,15 @@
 //! 1995 are not dates of the article, and nothing is read from a `<script>` but JSON-LD. Where
 //! structured data gives a UTC time one day away from the day the page prints for readers, the
 //! printed day wins (the page's readers live in its zone, not in UTC), but only where a real zone
-//! allows that day. The day in the page's own address (`/2021/10/20/`) beats a printed date, and
-//! where the page shows readers its update day first, that day is the one taken as published.
+//! allows that day; where structured dates disagree, the one the printed day confirms wins. The
+//! day in the page's own address (`/2021/10/20/`) beats a printed date, and where the page shows
+//! readers its update day first, that day is the one taken as published.
+//!
+//! Printed dates are read from the visible text only: not from navigation, asides and footers
+//! outside the article, reader comments, embedded posts (`<blockquote>`), hidden boxes, the site's
+//! banner or a today's-date box. Near the headline, a date labelled as the publication
+//! ("Published", "Erstellt am") comes first, then one in an element marked as a date, then one on a
+//! line of its own (unless there are many: a list of other articles), then any.
 
 use std::sync::LazyLock;
 
@@ -86,6 +93,7 @@ const UPDATED_META: &[&str] = &[
     "bt:moddate",
     "article.updated",
     "updated_time",
+    "dateupdate",
 ];
 
 /// Types the date reader also takes as the article (its dates win over a web page's).
@@ -121,10 +129,27 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
     match (&structured.published, &printed.published) {
         (None, Some(shown)) => dates.published = Some(shown.clone()),
         (None, None) => dates.published = generic,
+        // Structured dates disagree, and the day the page prints confirms another of them.
+        (Some(given), Some(shown))
+            if days_apart(given, shown) != Some(0)
+                && alternates
+                    .iter()
+                    .any(|other| days_apart(other, shown) == Some(0)) =>
+        {
+            dates.published = alternates
+                .iter()
+                .find(|other| days_apart(other, shown) == Some(0))
+                .cloned();
+        }
         (Some(given), shown) if is_utc_time(given) => {
             // The page's own zone, when another of its dates gives it, or the day it prints.
+            // A date in the page's zone on the same day confirms the UTC day.
+            let confirmed = alternates
+                .iter()
+                .any(|other| !is_utc_time(other) && days_apart(given, other) == Some(0));
             let local = alternates
                 .iter()
+                .filter(|_| !confirmed)
                 .find(|other| !is_utc_time(other) && could_be_local_day(given, other))
                 .or(shown
                     .as_ref()
@@ -159,7 +184,10 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
                         .clone()
                         .filter(|given| days_apart(given, &filed) == Some(0))
                         .or(Some(filed));
-                } else if is_utc_time(chosen) && could_be_local_day(chosen, &filed) {
+                } else if (is_utc_time(chosen) && could_be_local_day(chosen, &filed))
+                    || (filed.as_str() < chosen.as_str()
+                        && days_apart(chosen, &filed).is_some_and(|days| days > 1))
+                {
                     dates.published = Some(filed);
                 }
             }
@@ -168,7 +196,14 @@ pub fn page_dates(page: &Html, today: Date) -> PageDates {
     }
     // The day the page shows readers is its update day: the update is the first date printed by
     // the headline, or the only date the page gives at all.
-    if let Some(changed) = &dates.updated {
+    // When the update is shown first, the day printed is the one readers see, whatever day the
+    // structured data gives for the change.
+    let shown_update = printed
+        .updated
+        .as_ref()
+        .filter(|_| update_shown_first)
+        .or(dates.updated.as_ref());
+    if let Some(changed) = shown_update {
         let same_day_structured = structured
             .updated
             .clone()
@@ -267,9 +302,10 @@ fn structured_dates(page: &Html, window: &Window) -> (PageDates, Vec<String>, Op
             .select(&selector(r#"[itemprop="dateModified"]"#))
             .find_map(attr_date);
     }
+    let headline = headline_boxes(page);
     let times: Vec<ElementRef<'_>> = page
         .select(&selector("time[datetime]"))
-        .filter(|el| !in_skipped(*el))
+        .filter(|el| !in_skipped(*el, &headline))
         .collect();
     let kind = |el: &ElementRef<'_>| {
         let mut marks = String::new();
@@ -483,12 +519,14 @@ fn could_be_local_day(utc: &str, other: &str) -> bool {
 }
 
 /// The day in the page's own address (`og:url` or the canonical link): `/2021/10/20/`,
-/// `/2020/4/7/`, `-20211020.html`, `/20211020/`.
+/// `/2020/4/7/`, `-20211020.html`, `/20211020/`, `/29-10-2021` (day first, as the rest of the
+/// world writes it).
 fn address_date(page: &Html, window: &Window) -> Option<String> {
     static IN_PATH: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(concat!(
-            r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:[/_-]|$)",
-            r"|[/_-]((?:19|20)\d\d)(\d\d)(\d\d)(?:[/_.-]|$)"
+            r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:[/_-]|$)",
+            r"|[/_-](?P<y2>(?:19|20)\d\d)(?P<m2>\d\d)(?P<d2>\d\d)(?:[/_.-]|$)",
+            r"|/(?P<d3>\d{1,2})-(?P<m3>\d{1,2})-(?P<y3>(?:19|20)\d\d)(?:[/_.-]|$)"
         ))
         .expect("valid pattern")
     });
@@ -509,11 +547,16 @@ fn address_date(page: &Html, window: &Window) -> Option<String> {
             path.split(['?', '#']).next()
         })
         .find_map(|path| IN_PATH.captures(path))?;
-    let part = |a: usize, b: usize| caps.get(a).or(caps.get(b)).map(|m| m.as_str());
+    let part = |names: [&str; 3]| {
+        names
+            .iter()
+            .find_map(|name| caps.name(name))
+            .map(|m| m.as_str())
+    };
     let (year, month, day): (i16, i8, i8) = (
-        part(1, 4)?.parse().ok()?,
-        part(2, 5)?.parse().ok()?,
-        part(3, 6)?.parse().ok()?,
+        part(["y", "y2", "y3"])?.parse().ok()?,
+        part(["m", "m2", "m3"])?.parse().ok()?,
+        part(["d", "d2", "d3"])?.parse().ok()?,
     );
     let date = Date::new(year, month, day).ok()?;
     window.keep(date.to_string())
@@ -536,17 +579,90 @@ fn month_first(page: &Html) -> bool {
         })
 }
 
-/// Elements never read for printed dates: scripts, navigation, asides, footers.
+/// Elements never read for printed dates: scripts, navigation, asides, footers, and quoted or
+/// embedded posts (`<blockquote>`: an embedded tweet's or Instagram post's date is its own).
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "nav", "footer", "aside", "select", "option",
-    "textarea", "iframe",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "footer",
+    "aside",
+    "select",
+    "option",
+    "textarea",
+    "iframe",
+    "blockquote",
 ];
 
-fn in_skipped(element: ElementRef<'_>) -> bool {
-    std::iter::once(*element)
-        .chain(element.ancestors())
-        .filter_map(|node| node.value().as_element())
-        .any(|el| SKIPPED.contains(&el.name()) || is_comment(el))
+/// Whether an element's dates are not the article's: it (or an element around it) is skipped
+/// (see [`SKIPPED`]) or holds reader comments. An `<aside>` or `<footer>` inside the `<article>`
+/// is the article's own box of facts (date, category, tags), so it is read.
+fn in_skipped(element: ElementRef<'_>, headline: &[ElementRef<'_>]) -> bool {
+    let around: Vec<ElementRef<'_>> = std::iter::once(element)
+        .chain(element.ancestors().filter_map(ElementRef::wrap))
+        .collect();
+    let in_article = around.iter().any(|el| el.value().name() == "article");
+    around.iter().any(|el| {
+        is_skipped_element(el.value(), in_article)
+            || (is_comment(el.value()) && !headline.contains(el))
+    })
+}
+
+/// The page's first `<h1>` and the elements around it. None of them is a reader comment or the
+/// site's banner, whatever their classes say (`class="ArticleHeaderComment"` on an opinion
+/// piece).
+fn headline_boxes(page: &Html) -> Vec<ElementRef<'_>> {
+    page.select(&selector("h1"))
+        .next()
+        .map(|h1| {
+            std::iter::once(h1)
+                .chain(h1.ancestors().filter_map(ElementRef::wrap))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The site's banner: `role="banner"`, or a `<header>` outside the article that does not hold
+/// the headline. A date in it is today's or the edition's, not the article's.
+fn is_banner(element: ElementRef<'_>, in_article: bool, headline: &[ElementRef<'_>]) -> bool {
+    let value = element.value();
+    let banner = value.attr("role") == Some("banner") || (value.name() == "header" && !in_article);
+    banner && !headline.contains(&element)
+}
+
+fn is_skipped_element(element: &scraper::node::Element, in_article: bool) -> bool {
+    let name = element.name();
+    SKIPPED.contains(&name) && !(matches!(name, "aside" | "footer") && in_article)
+}
+
+/// An element readers do not see (`hidden`, `display:none`, a `hidden` class) or a box showing
+/// today's date (`class="today"`, `id="current-date"`): no date printed in it is the article's.
+fn is_unseen_or_today(element: &scraper::node::Element) -> bool {
+    if element.attr("hidden").is_some()
+        || element.attr("style").is_some_and(|style| {
+            let style: String = style
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            style.contains("display:none")
+        })
+    {
+        return true;
+    }
+    ["class", "id"].iter().any(|attr| {
+        element.attr(attr).is_some_and(|marks| {
+            marks.split_whitespace().any(|mark| {
+                let mark = mark.to_ascii_lowercase();
+                matches!(mark.as_str(), "hidden" | "d-none" | "hide" | "is-hidden")
+                    || mark.contains("today")
+                    || mark.contains("current-date")
+                    || mark.contains("currentdate")
+            })
+        })
+    })
 }
 
 /// A reader comment's box (`class="comment-body"`, `id="comments"`): its dates are the
@@ -582,47 +698,66 @@ fn printed_dates(page: &Html, window: &Window, month_first: bool) -> Printed {
     let text = VisibleText::of(page);
     let at = text.headline.unwrap_or(0);
     let (from, to) = (at.saturating_sub(BEFORE_HEADLINE), at + AFTER_HEADLINE);
-    let (from, to) = (
-        floor_char(&text.text, from),
-        floor_char(&text.text, to.min(text.text.len())),
-    );
-    let is_marked = |at: usize| text.marked.iter().any(|(s, e)| at >= *s && at < *e);
     let kept = |d: &TextDate| window.keep(d.date.to_string()).is_some();
-    let near: Vec<(TextDate, bool)> = find_dates(&text.text[from..to], month_first)
+    let near: Vec<TextDate> = text
+        .dates_between(from, to, month_first)
         .into_iter()
-        .map(|mut d| {
-            d.start += from;
-            (d, is_marked(d.start))
-        })
-        .filter(|(d, _)| kept(d))
+        .filter(kept)
         .collect();
-    // Marked near the headline, then any near it, then marked anywhere (a byline under the text).
-    let marked_anywhere = || {
-        text.marked
-            .iter()
-            .filter(|(s, e)| e - s <= 300)
-            .flat_map(|(s, e)| find_dates(&text.text[*s..*e], month_first))
-            .find(|d| !d.updated && kept(d))
+    // How much a date near the headline says it is the publication's: labelled so ("Published",
+    // "Erstellt am"), then in an element marked as a date or on a line of its own, then any.
+    // A date line of its own counts only where there are few: many are a list of other articles.
+    let n_date_lines = near.iter().filter(|d| text.is_date_line(d.start)).count();
+    let rank = |d: &TextDate| {
+        if d.published_label {
+            0
+        } else {
+            let line = n_date_lines <= 2 && text.is_date_line(d.start);
+            match (text.is_marked(d.start), line) {
+                (true, true) => 1,
+                (true, false) => 2,
+                (false, true) => 3,
+                (false, false) => 4,
+            }
+        }
+    };
+    // Elsewhere on the page: in a short element marked as a date (a byline under the text), or
+    // labelled as the publication.
+    let everywhere = || text.dates_between(0, text.text.len(), month_first);
+    let published_elsewhere = || {
+        everywhere()
+            .into_iter()
+            .filter(|d| !d.updated && kept(d))
+            .find(|d| {
+                d.published_label
+                    || text
+                        .marked
+                        .iter()
+                        .any(|(s, e)| d.start >= *s && d.start < *e && e - s <= 300)
+            })
             .map(|d| d.date.to_string())
     };
     let published = near
         .iter()
-        .filter(|(d, marked)| !d.updated && *marked)
-        .chain(near.iter().filter(|(d, marked)| !d.updated && !*marked))
-        .map(|(d, _)| d.date.to_string())
-        .next()
-        .or_else(marked_anywhere);
+        .filter(|d| !d.updated)
+        .min_by_key(|d| (rank(d), d.start))
+        .map(|d| d.date.to_string())
+        .or_else(published_elsewhere);
     let updated = near
         .iter()
-        .find(|(d, _)| d.updated)
-        .map(|(d, _)| d.date.to_string());
-    let update_shown_first = near.first().is_some_and(|(d, _)| d.updated);
+        .find(|d| d.updated)
+        .map(|d| d.date.to_string())
+        .or_else(|| {
+            // An update labelled anywhere ("Letzte Änderung: 14.01.2022" under the text).
+            everywhere()
+                .into_iter()
+                .find(|d| d.updated && kept(d))
+                .map(|d| d.date.to_string())
+        });
+    let update_shown_first = near.first().is_some_and(|d| d.updated);
     // Nothing by the headline: a page that prints one day only, anywhere, shows readers that day.
     let only_day = if published.is_none() && updated.is_none() {
-        let mut days = find_dates(&text.text, month_first)
-            .into_iter()
-            .filter(kept)
-            .map(|d| d.date);
+        let mut days = everywhere().into_iter().filter(kept).map(|d| d.date);
         days.next()
             .filter(|first| days.all(|other| other == *first))
             .map(|day| day.to_string())
@@ -646,13 +781,31 @@ struct Printed {
     only_day: Option<String>,
 }
 
-/// A page's visible text in document order (scripts, navigation, asides and footers left out),
-/// where its first `<h1>` starts, and the byte ranges that lie in elements marked as dates.
+/// A page's visible text in document order (scripts, navigation, asides, footers, reader
+/// comments, hidden boxes and today's-date boxes left out), where its first `<h1>` starts, the
+/// byte ranges that lie in elements marked as dates, and those of short pieces of text standing
+/// alone in their element (`<p>January 18, 2020</p>`), where a date is a line of its own rather
+/// than part of a sentence.
 struct VisibleText {
     text: String,
     headline: Option<usize>,
     marked: Vec<(usize, usize)>,
+    short: Vec<(usize, usize)>,
 }
+
+/// Where a walk over the page's elements stands.
+#[derive(Debug, Clone, Copy, Default)]
+struct Walk {
+    /// Elements above, from `<body>`.
+    depth: usize,
+    /// Inside an `<article>`.
+    in_article: bool,
+    /// The depth of the nearest element above marked as a date.
+    marked_at: Option<usize>,
+}
+
+/// Characters of a piece of text that stands alone as a date line, at most.
+const SHORT_PIECE: usize = 48;
 
 impl VisibleText {
     fn of(page: &Html) -> VisibleText {
@@ -660,58 +813,132 @@ impl VisibleText {
             text: String::new(),
             headline: None,
             marked: Vec::new(),
+            short: Vec::new(),
         };
         let Some(body) = page.select(&selector("body")).next() else {
             return out;
         };
-        for node in body.descendants() {
-            if let Some(element) = node.value().as_element() {
-                if element.name() == "h1" && out.headline.is_none() {
-                    out.headline = Some(out.text.len());
+        let headline = headline_boxes(page);
+        out.walk(body, &headline, Walk::default());
+        out
+    }
+
+    /// Adds the visible text under `element`, skipping whole boxes that are not read.
+    fn walk(&mut self, element: ElementRef<'_>, headline: &[ElementRef<'_>], walk: Walk) {
+        // Deeper than any page the shape check lets through: no date is read there.
+        if walk.depth > super::shape::MAX_DEPTH * 2 {
+            return;
+        }
+        for child in element.children() {
+            if self.text.len() > 400_000 {
+                return;
+            }
+            if let Some(child_element) = ElementRef::wrap(child) {
+                let value = child_element.value();
+                if value.name() == "h1" && self.headline.is_none() {
+                    self.headline = Some(self.text.len());
                 }
+                let skipped = is_skipped_element(value, walk.in_article)
+                    || is_unseen_or_today(value)
+                    || ((is_comment(value) || is_banner(child_element, walk.in_article, headline))
+                        && !headline.contains(&child_element));
+                if skipped {
+                    continue;
+                }
+                let depth = walk.depth + 1;
+                let marks = format!(
+                    "{} {}",
+                    value.attr("class").unwrap_or(""),
+                    value.attr("id").unwrap_or("")
+                );
+                let marked = value.name() == "time" || DATE_MARK.is_match(&marks);
+                self.walk(
+                    child_element,
+                    headline,
+                    Walk {
+                        depth,
+                        in_article: walk.in_article || value.name() == "article",
+                        marked_at: if marked { Some(depth) } else { walk.marked_at },
+                    },
+                );
                 continue;
             }
-            let Some(piece) = node.value().as_text() else {
+            let Some(piece) = child.value().as_text() else {
                 continue;
             };
             let piece = piece.trim();
             if piece.is_empty() {
                 continue;
             }
-            let mut marked = false;
-            let mut skipped = false;
-            for (depth, element) in node
-                .ancestors()
-                .filter_map(|a| a.value().as_element())
-                .enumerate()
-            {
-                if SKIPPED.contains(&element.name()) {
-                    skipped = true;
-                    break;
-                }
-                if depth < 4 && !marked {
-                    let marks = format!(
-                        "{} {}",
-                        element.attr("class").unwrap_or(""),
-                        element.attr("id").unwrap_or("")
-                    );
-                    marked = element.name() == "time" || DATE_MARK.is_match(&marks);
-                }
-            }
-            if skipped {
-                continue;
-            }
-            let start = out.text.len();
-            out.text.push_str(piece);
-            out.text.push(' ');
+            // Marked when one of the four elements nearest the text is.
+            let marked = walk
+                .marked_at
+                .is_some_and(|marked_at| walk.depth - marked_at < 4);
+            let start = self.text.len();
+            self.text.push_str(piece);
+            self.text.push(' ');
             if marked {
-                out.marked.push((start, out.text.len()));
+                self.marked.push((start, self.text.len()));
             }
-            if out.text.len() > 400_000 {
-                break;
+            if piece.chars().count() <= SHORT_PIECE {
+                self.short.push((start, self.text.len()));
             }
         }
-        out
+    }
+
+    /// The dates written between two byte offsets of the text, in order: any written in full,
+    /// and those with a two-digit year (`28.01.22`) where they stand in a short piece of their
+    /// own or in an element marked as a date (elsewhere `1.2.22` is as often a version number).
+    fn dates_between(&self, from: usize, to: usize, month_first: bool) -> Vec<TextDate> {
+        let (from, to) = (
+            floor_char(&self.text, from),
+            floor_char(&self.text, to.min(self.text.len())),
+        );
+        let mut found: Vec<TextDate> = find_dates(&self.text[from..to], month_first)
+            .into_iter()
+            .map(|mut d| {
+                d.start += from;
+                d
+            })
+            .collect();
+        for (start, end) in self.short.iter().chain(self.marked.iter()) {
+            if *end <= from || *start >= to {
+                continue;
+            }
+            let (start, end) = ((*start).max(from), (*end).min(to));
+            for mut d in find_short_year_dates(&self.text[start..end], month_first) {
+                d.start += start;
+                if !found.iter().any(|other| other.start == d.start) {
+                    found.push(d);
+                }
+            }
+        }
+        found.sort_by_key(|d| d.start);
+        // Labels may stand in an element of their own before the date's: read them in the text.
+        for d in &mut found {
+            let before = &self.text[floor_char(&self.text, d.start.saturating_sub(40))..d.start];
+            d.updated = UPDATED_LABEL.is_match(before);
+            d.published_label = !d.updated && PUBLISHED_LABEL.is_match(before);
+        }
+        found
+    }
+
+    fn is_marked(&self, at: usize) -> bool {
+        self.marked.iter().any(|(s, e)| at >= *s && at < *e)
+    }
+
+    /// Whether the date at `at` opens a short piece of text of its own (a weekday may come
+    /// first: "Tuesday, January 18, 2020").
+    fn is_date_line(&self, at: usize) -> bool {
+        self.short.iter().any(|(s, e)| {
+            at >= *s && at < *e && {
+                let before = self.text[*s..at].trim_end();
+                before.is_empty()
+                    || before
+                        .strip_suffix(',')
+                        .is_some_and(|word| word.chars().all(char::is_alphabetic))
+            }
+        })
     }
 }
 
@@ -731,6 +958,8 @@ pub struct TextDate {
     pub date: Date,
     /// The words before it say it is when the page was updated.
     pub updated: bool,
+    /// The words before it say it is when the page was published ("Published", "Erstellt am").
+    pub published_label: bool,
 }
 
 type Months = Vec<(i8, Vec<&'static str>)>;
@@ -776,6 +1005,58 @@ static UPDATED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:updat|aktualisiert|geändert|änderung|mis à jour|modifi|actualiza|aggiornat|atualizad|bijgewerkt|zaktualizowano|aktualizováno|päivitetty|обновл|last edited)[^0-9]{0,25}$")
         .expect("valid pattern")
 });
+
+/// Words before a date that say it is the publication's.
+static PUBLISHED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:publi|posted|veröffentlicht|erstellt|erschienen|publicado|pubblicato|opublikowano|gepubliceerd|julkaistu|publikováno|опубликован)[^0-9]{0,25}$")
+        .expect("valid pattern")
+});
+
+/// Numeric dates with a two-digit year, day first unless `month_first` (`28.01.22`, `26/10/13`);
+/// a year from 95 on is in the 1900s.
+fn find_short_year_dates(text: &str, month_first: bool) -> Vec<TextDate> {
+    static SHORT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)([0-3]?\d)([./])([01]?\d)[./](\d{2})(?-u:\b)").expect("valid pattern")
+    });
+    let mut found = Vec::new();
+    for caps in SHORT.captures_iter(text) {
+        let whole = caps.get(0).expect("group 0 is the match");
+        // Part of a longer run of numbers (a version `1.2.22.4`, an address `10.1.22.7`).
+        let before = text[..whole.start()].chars().next_back();
+        let after = text[whole.end()..].chars().take(2).collect::<String>();
+        if before.is_some_and(|c| c.is_ascii_digit() || c == '.' || c == '/')
+            || after.starts_with(|c: char| c.is_ascii_digit())
+            || (after.len() == 2
+                && (after.starts_with('.') || after.starts_with('/'))
+                && after[1..].starts_with(|c: char| c.is_ascii_digit()))
+        {
+            continue;
+        }
+        let (Ok(a), Ok(b), Ok(yy)) = (
+            caps[1].parse::<i8>(),
+            caps[3].parse::<i8>(),
+            caps[4].parse::<i16>(),
+        ) else {
+            continue;
+        };
+        let (day, month) = if b > 12 || (&caps[2] == "/" && month_first && a <= 12) {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        let year = if yy >= 95 { 1900 + yy } else { 2000 + yy };
+        let Ok(date) = Date::new(year, month, day) else {
+            continue;
+        };
+        found.push(TextDate {
+            start: whole.start(),
+            date,
+            updated: false,
+            published_label: false,
+        });
+    }
+    found
+}
 
 /// Every date written in `text`, in order: ISO, numeric (day first unless `month_first`, as US
 /// pages write them; a day over 12 settles it), and with month names in the main European
@@ -829,10 +1110,12 @@ pub fn find_dates(text: &str, month_first: bool) -> Vec<TextDate> {
             continue;
         };
         let before = &text[floor_char(text, whole.start().saturating_sub(40))..whole.start()];
+        let updated = UPDATED_LABEL.is_match(before);
         found.push(TextDate {
             start: whole.start(),
             date,
-            updated: UPDATED_LABEL.is_match(before),
+            updated,
+            published_label: !updated && PUBLISHED_LABEL.is_match(before),
         });
     }
     found
@@ -948,6 +1231,90 @@ mod tests {
         let html = r#"<body><h1>Cutting tomatoes</h1><p class="byline">am 20.09.2020</p>
         <div class="comment-box"><time datetime="2020-09-23T18:19:06+02:00">23.09.20</time></div></body>"#;
         assert_eq!(dates(html).published.as_deref(), Some("2020-09-20"));
+    }
+
+    #[test]
+    fn a_date_labelled_as_the_publication_beats_a_list_of_other_articles() {
+        let html = r#"<body><div class="teaser"><span class="date">01.02.2022 16:28</span> Ferry timetable changes</div>
+        <div class="teaser"><span class="date">31.01.2022 09:10</span> Harbour fees rise</div>
+        <p>Pier reopens after storm</p><p>Erstellt am: 30.01.2022 18:36</p><p>The pier reopened.</p></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2022-01-30"));
+    }
+
+    #[test]
+    fn a_date_on_a_line_of_its_own_beats_one_inside_a_caption() {
+        let html = r#"<body><h1>Pier reopens</h1><div class="entry-meta">
+        <div>The pier before the storm, on January 16, 2020, seen from the east shore. Photo: harbour office</div>
+        <p>January 18, 2020</p><p>The old pier reopened on Saturday.</p></div></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2020-01-18"));
+    }
+
+    #[test]
+    fn a_two_digit_year_is_read_only_where_a_date_stands_alone() {
+        let html = r#"<body><h1>Pier reopens</h1><span class="post-created"> 28.01.22</span>
+        <p>Version 1.2.22 of the harbour app was released.</p></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2022-01-28"));
+        assert!(find_short_year_dates("build 10.1.22.7 and 1.2.22.4", false).is_empty());
+        assert_eq!(
+            find_short_year_dates("am 26/10/13, 03:48", false)[0].date,
+            Date::new(2013, 10, 26).unwrap()
+        );
+    }
+
+    #[test]
+    fn comments_banners_today_boxes_and_hidden_text_give_no_printed_date() {
+        let html = r#"<body><header role="banner"><span class="date">Monday, 5 August 2019</span></header>
+        <div class="today">Monday, 5 August 2019</div>
+        <main><h1>Pier reopens</h1><span class="date hidden">2019-08-04</span>
+        <p>Text of the article about the pier that reopened after the storm.</p>
+        <p class="byline">27 June 2019 by Mara</p>
+        <div id="comments"><p class="comment-date">28 June 2019</p></div></main></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2019-06-27"));
+    }
+
+    #[test]
+    fn an_aside_or_footer_inside_the_article_is_the_articles_own() {
+        let html = r#"<body><article><header><h2>Pier reopens</h2></header>
+        <aside class="facts"><dl><dt>Datum</dt><dd>12.01.2017</dd></dl></aside><p>The pier reopened.</p>
+        </article><aside><p>Other news, 14.01.2017</p></aside></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2017-01-12"));
+    }
+
+    #[test]
+    fn an_embedded_posts_time_is_not_the_articles() {
+        let html = r#"<body><h1>Pier reopens</h1><div class="PublishDate">Dienstag, 29. Januar 2019</div>
+        <blockquote class="instagram-media"><p>Post shared on <time datetime="2018-03-12T19:30:12+00:00">12 March 2018</time></p></blockquote></body>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2019-01-29"));
+    }
+
+    #[test]
+    fn the_printed_day_settles_structured_dates_that_disagree() {
+        let html = r#"<head><meta property="article:published_time" content="2022-01-06T08:29:34">
+        <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2022-01-04T07:29:00.000Z"}</script></head>
+        <body><h1>Vanlife in the north</h1><p class="meta">06.01.2022</p></body>"#;
+        assert_eq!(
+            dates(html).published.as_deref(),
+            Some("2022-01-06T08:29:34")
+        );
+    }
+
+    #[test]
+    fn an_update_shown_first_is_the_printed_day_even_when_the_data_changed_later() {
+        let html = r#"<head><script type="application/ld+json">{"@type":"Article","datePublished":"2016-08-29T21:54:39Z","dateModified":"2020-10-01T13:23:47Z"}</script></head>
+        <body><h1>Caring for roses</h1><p>By Mara Ellison Updated May 06, 2019</p><p>Text.</p></body>"#;
+        let found = dates(html);
+        assert_eq!(found.published.as_deref(), Some("2019-05-06"));
+        assert_eq!(found.updated.as_deref(), Some("2020-10-01T13:23:47Z"));
+    }
+
+    #[test]
+    fn an_address_day_long_before_the_structured_date_is_the_filing_day() {
+        let html = r#"<head><link rel="canonical" href="https://blog.example/home/2017/7/12/end-of-the-world">
+        <script type="application/ld+json">{"@type":"BlogPosting","datePublished":"2019-06-17T18:28:00+0200"}</script></head>"#;
+        assert_eq!(dates(html).published.as_deref(), Some("2017-07-12"));
+        let day_first =
+            r#"<head><link rel="canonical" href="https://club.example/news/29-10-2021"></head>"#;
+        assert_eq!(dates(day_first).published.as_deref(), Some("2021-10-29"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! HTML pages to documents: main text by `trafilatura`, metadata from structured data, embedded
-//! tweets as posts, then the same line cleaning as plain text.
+//! HTML pages to documents: main text by `trafilatura` (less a trailing list of other headlines),
+//! metadata from structured data, embedded tweets as posts, then the same line cleaning as plain
+//! text.
 //!
 //! The main-text extractor is the `trafilatura` crate (a port of go-trafilatura; the best F1 of the
 //! crates measured, see ARCHITECTURE.md). Its HTML output is turned into text here so paragraphs
@@ -10,6 +11,7 @@ pub mod authors;
 pub mod dates;
 mod metadata;
 pub mod shape;
+mod teasers;
 mod text;
 mod title;
 
@@ -34,7 +36,8 @@ pub fn read_html(html: &str) -> Option<Document> {
         .ok()
         .map(|result| result.content_html)
         .unwrap_or_default();
-    let mut raw_text = resegment(&fragment_text(&main_html), &page);
+    let mut raw_text =
+        teasers::without_trailing_headlines(&resegment(&fragment_text(&main_html), &page), &page);
     if raw_text.split_whitespace().count() < 5 {
         raw_text = fallback_paragraphs(&page);
     }
