@@ -125,8 +125,8 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
         args.data.display()
     );
     println!(
-        "{:>9} {:>11} {:>11} {:>11} {:>9} {:>9}",
-        "corpus", "batch ms", "stories ms", "before MB", "peak MB", "stories"
+        "{:>9} {:>11} {:>11} {:>11} {:>11} {:>9} {:>9}",
+        "corpus", "batch ms", "stories ms", "CPU ms", "before MB", "peak MB", "stories"
     );
     let mut recent: std::collections::VecDeque<newslens_pipeline::bench::BatchPoint> =
         Default::default();
@@ -137,11 +137,12 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
         let n = recent.len().max(1) as f64;
         let wall = recent.iter().map(|p| p.wall.as_secs_f64()).sum::<f64>() / n * 1000.0;
         let stories = recent.iter().map(|p| p.stories.as_secs_f64()).sum::<f64>() / n * 1000.0;
+        let cpu = recent.iter().map(|p| p.cpu.as_secs_f64()).sum::<f64>() / n * 1000.0;
         let peak = recent.iter().map(|p| p.peak_kib).max().unwrap_or(0) as f64 / 1024.0;
         if let Some(last) = recent.back() {
             let before = last.before_kib as f64 / 1024.0;
             println!(
-                "{:>9} {wall:>11.1} {stories:>11.1} {before:>11.1} {peak:>9.1} {:>9}",
+                "{:>9} {wall:>11.1} {stories:>11.1} {cpu:>11.1} {before:>11.1} {peak:>9.1} {:>9}",
                 last.corpus, last.n_stories
             );
         }

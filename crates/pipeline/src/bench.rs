@@ -195,6 +195,9 @@ pub struct BatchPoint {
     pub wall: Duration,
     /// Of it, the story placement.
     pub stories: Duration,
+    /// CPU time of the whole process during the batch (every thread): unlike wall time, it
+    /// hardly moves when other programs share the cores.
+    pub cpu: Duration,
     /// Peak resident memory during the batch, in KiB (the peak is reset before each batch), or
     /// the process's peak so far where the kernel cannot reset it.
     pub peak_kib: u64,
@@ -251,14 +254,17 @@ pub fn bench_growth(
         peak_per_batch &= reset_peak_memory();
         let before_kib = resident_memory_kib();
         let started = Instant::now();
+        let cpu_before = process_cpu_time();
         let report = ingest(&pipeline, &mut store, Chunks::new(records), &mut |_| {})?;
         let elapsed = started.elapsed();
+        let cpu = process_cpu_time().saturating_sub(cpu_before);
         wall += elapsed;
         corpus = report.counts.articles;
         on_batch(&BatchPoint {
             corpus,
             wall: elapsed,
             stories: report.story_time,
+            cpu,
             peak_kib: peak_memory_kib(),
             before_kib,
             n_stories: report.counts.stories,

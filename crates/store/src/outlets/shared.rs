@@ -178,6 +178,12 @@ pub fn chunk_by_story(moves: Vec<Move>, size: usize) -> Vec<Vec<Move>> {
 /// `stored` holds the rows of every story a move leaves or joins, as the store has them;
 /// `article_terms` tallies one article again from its stored JSON (only called for an article
 /// leaving a story while others of its source stay, as in a split).
+///
+/// The work follows what moved, not the stories' size: each (story, source) row gathers the
+/// signed counts that moved in and out of it, and in a story shared before and after, a source
+/// that stays changes by those counts only (its own by its row's change, its others' by every
+/// other row's change). Only a source that joins or leaves such a story is counted whole, and a
+/// story that becomes shared or stops being shared is counted whole before and after.
 pub fn plan_moves<E>(
     moves: Vec<Move>,
     stored: Vec<(String, String, StoryTerms)>,
@@ -187,8 +193,9 @@ pub fn plan_moves<E>(
     for (story, source, terms) in stored {
         before.insert((story, source), terms);
     }
-    let mut after = before.clone();
     let mut plan = SharedPlan::default();
+    // Per (story, source) row, the signed counts that moved in and out.
+    let mut changes: BTreeMap<(String, String), StoryTerms> = BTreeMap::new();
     // Moves out of one (story, source) row, by where they go.
     let mut groups: BTreeMap<(Option<String>, String), Vec<Move>> = BTreeMap::new();
     for found in moves {
@@ -206,14 +213,11 @@ pub fn plan_moves<E>(
         let whole_row = old.as_ref().and_then(|old| {
             let row = before.get(&(old.clone(), source.clone()))?;
             let one_destination = group.iter().all(|found| found.new == group[0].new);
-            (one_destination && row.articles == group.len() as i64).then(|| row.clone())
+            (one_destination && row.articles == group.len() as i64).then_some(row)
         });
         if let (Some(old), Some(row)) = (&old, whole_row) {
-            after.remove(&(old.clone(), source.clone()));
-            after
-                .entry((group[0].new.clone(), source.clone()))
-                .or_default()
-                .add(&row);
+            change_of(&mut changes, old, &source).add_signed(row, -1);
+            change_of(&mut changes, &group[0].new, &source).add_signed(row, 1);
             continue;
         }
         for found in group {
@@ -222,92 +226,191 @@ pub fn plan_moves<E>(
                 None => article_terms(&found.article)?,
             };
             if let Some(old) = &found.old {
-                if let Some(row) = after.get_mut(&(old.clone(), source.clone())) {
-                    row.subtract(&terms);
-                    if row.articles <= 0 {
-                        after.remove(&(old.clone(), source.clone()));
-                    }
+                if before.contains_key(&(old.clone(), source.clone())) {
+                    change_of(&mut changes, old, &source).add_signed(&terms, -1);
                 }
             }
-            after
-                .entry((found.new.clone(), source.clone()))
-                .or_default()
-                .add(&terms);
+            change_of(&mut changes, &found.new, &source).add_signed(&terms, 1);
         }
     }
 
-    let stories: BTreeSet<&String> = before.keys().chain(after.keys()).map(|(s, _)| s).collect();
+    // Every changed row as it will be (`None`: no article left, the row goes).
+    let mut after: BTreeMap<(String, String), Option<StoryTerms>> = BTreeMap::new();
+    for (key, change) in &changes {
+        let old_row = before.get(key);
+        let new_row = applied(old_row, change);
+        if old_row != new_row.as_ref() {
+            after.insert(key.clone(), new_row);
+        }
+    }
+
     let mut deltas: HashMap<(String, &'static str, String), SharedDelta> = HashMap::new();
+    let stories: BTreeSet<&String> = after.keys().map(|(story, _)| story).collect();
+    let empty = StoryTerms::default();
     for story in stories {
-        let of_story =
-            |rows: &BTreeMap<(String, String), StoryTerms>| -> Vec<(String, StoryTerms)> {
-                rows.range((story.clone(), String::new())..)
-                    .take_while(|((row_story, _), _)| row_story == story)
-                    .map(|((_, source), terms)| (source.clone(), terms.clone()))
-                    .collect()
+        let old_rows: BTreeMap<&String, &StoryTerms> = of_story(&before, story).collect();
+        let mut new_rows = old_rows.clone();
+        for (source, row) in of_story(&after, story) {
+            match row {
+                Some(row) => new_rows.insert(source, row),
+                None => new_rows.remove(source),
             };
-        let old_rows = of_story(&before);
-        let new_rows = of_story(&after);
-        if old_rows == new_rows {
+        }
+        if old_rows.len() < 2 || new_rows.len() < 2 {
+            contribute(&mut deltas, &old_rows, -1);
+            contribute(&mut deltas, &new_rows, 1);
             continue;
         }
-        contribute(&mut deltas, &old_rows, -1);
-        contribute(&mut deltas, &new_rows, 1);
+        let mut story_change = StoryTerms::default();
+        for (_, change) in of_story(&changes, story) {
+            story_change.add_signed(change, 1);
+        }
+        let (old_total, new_total) = (sum(&old_rows), sum(&new_rows));
+        for (source, row) in &old_rows {
+            if !new_rows.contains_key(source) {
+                contribute_source(&mut deltas, source, row, &old_total, -1);
+            }
+        }
+        for (source, row) in &new_rows {
+            if !old_rows.contains_key(source) {
+                contribute_source(&mut deltas, source, row, &new_total, 1);
+            } else {
+                let change = changes
+                    .get(&(story.clone(), (*source).clone()))
+                    .unwrap_or(&empty);
+                contribute_source(&mut deltas, source, change, &story_change, 1);
+            }
+        }
     }
     plan.deltas = deltas
         .into_iter()
         .filter(|(_, delta)| delta.own != 0 || delta.others != 0)
         .collect();
-    for (key, terms) in &after {
-        if before.get(key) != Some(terms) {
-            plan.story_terms.insert(key.clone(), Some(terms.clone()));
-        }
-    }
-    for key in before.keys() {
-        if !after.contains_key(key) {
-            plan.story_terms.insert(key.clone(), None);
-        }
-    }
+    plan.story_terms = after;
     Ok(plan)
+}
+
+impl StoryTerms {
+    /// Adds `sign` × another's counts, keeping counts that reach zero out (a row's change may
+    /// hold negative counts).
+    fn add_signed(&mut self, other: &StoryTerms, sign: i64) {
+        self.articles += sign * other.articles;
+        for (key, (name, n)) in &other.speakers {
+            let entry = self
+                .speakers
+                .entry(key.clone())
+                .or_insert_with(|| (name.clone(), 0));
+            entry.1 += sign * n;
+            if entry.1 == 0 {
+                self.speakers.remove(key);
+            }
+        }
+        for (word, n) in &other.words {
+            let count = self.words.entry(word.clone()).or_default();
+            *count += sign * n;
+            if *count == 0 {
+                self.words.remove(word);
+            }
+        }
+    }
+}
+
+/// A row once a change is made: `None` when no article is left; counts that reach zero go.
+fn applied(row: Option<&StoryTerms>, change: &StoryTerms) -> Option<StoryTerms> {
+    let mut row = row.cloned().unwrap_or_default();
+    row.add_signed(change, 1);
+    if row.articles <= 0 {
+        return None;
+    }
+    row.speakers.retain(|_, (_, n)| *n > 0);
+    row.words.retain(|_, n| *n > 0);
+    Some(row)
+}
+
+fn change_of<'a>(
+    changes: &'a mut BTreeMap<(String, String), StoryTerms>,
+    story: &str,
+    source: &str,
+) -> &'a mut StoryTerms {
+    changes
+        .entry((story.to_string(), source.to_string()))
+        .or_default()
+}
+
+/// The rows of one story, by source.
+fn of_story<'a, T>(
+    rows: &'a BTreeMap<(String, String), T>,
+    story: &'a String,
+) -> impl Iterator<Item = (&'a String, &'a T)> + 'a {
+    rows.range((story.clone(), String::new())..)
+        .take_while(move |((row_story, _), _)| row_story == story)
+        .map(|((_, source), row)| (source, row))
+}
+
+/// A story's counts, every source together.
+fn sum(rows: &BTreeMap<&String, &StoryTerms>) -> StoryTerms {
+    let mut story = StoryTerms::default();
+    for terms in rows.values() {
+        story.add(terms);
+    }
+    story
 }
 
 /// Adds `sign` × what one story with these sources' rows gives each source: its own counts
 /// (when another source covered the story too) and the others' counts.
 fn contribute(
     deltas: &mut HashMap<(String, &'static str, String), SharedDelta>,
-    rows: &[(String, StoryTerms)],
+    rows: &BTreeMap<&String, &StoryTerms>,
     sign: i64,
 ) {
     if rows.len() < 2 {
         return;
     }
-    let mut story = StoryTerms::default();
-    for (_, terms) in rows {
-        story.add(terms);
-    }
-    let (story_speakers, story_words) = (story.speaker_total(), story.word_total());
+    let story = sum(rows);
     for (source, terms) in rows {
-        let mut add = |kind: &'static str, term: &str, name: &str, own: i64, all: i64| {
-            let delta = deltas
-                .entry((source.clone(), kind, term.to_string()))
-                .or_insert_with(|| SharedDelta {
-                    name: name.to_string(),
-                    ..SharedDelta::default()
-                });
-            delta.own += sign * own;
-            delta.others += sign * (all - own);
-        };
-        for (key, (name, all)) in &story.speakers {
-            let own = terms.speakers.get(key).map_or(0, |(_, n)| *n);
-            add(SPEAKER, key, name, own, *all);
-        }
-        add(SPEAKER, "", "", terms.speaker_total(), story_speakers);
-        for (word, all) in &story.words {
-            let own = terms.words.get(word).copied().unwrap_or(0);
-            add(WORD, word, word, own, *all);
-        }
-        add(WORD, "", "", terms.word_total(), story_words);
+        contribute_source(deltas, source, terms, &story, sign);
     }
+}
+
+/// Adds `sign` × one source's share of a shared story: its own counts `own`, and the others'
+/// counts, `story − own`. Works as well on changes (signed counts) as on whole rows.
+fn contribute_source(
+    deltas: &mut HashMap<(String, &'static str, String), SharedDelta>,
+    source: &str,
+    own: &StoryTerms,
+    story: &StoryTerms,
+    sign: i64,
+) {
+    let mut add = |kind: &'static str, term: &str, name: &str, own: i64, all: i64| {
+        let delta = deltas
+            .entry((source.to_string(), kind, term.to_string()))
+            .or_insert_with(|| SharedDelta {
+                name: name.to_string(),
+                ..SharedDelta::default()
+            });
+        delta.own += sign * own;
+        delta.others += sign * (all - own);
+    };
+    for (key, (name, all)) in &story.speakers {
+        let mine = own.speakers.get(key).map_or(0, |(_, n)| *n);
+        add(SPEAKER, key, name, mine, *all);
+    }
+    for (key, (name, mine)) in &own.speakers {
+        if !story.speakers.contains_key(key) {
+            add(SPEAKER, key, name, *mine, 0);
+        }
+    }
+    add(SPEAKER, "", "", own.speaker_total(), story.speaker_total());
+    for (word, all) in &story.words {
+        let mine = own.words.get(word).copied().unwrap_or(0);
+        add(WORD, word, word, mine, *all);
+    }
+    for (word, mine) in &own.words {
+        if !story.words.contains_key(word) {
+            add(WORD, word, word, *mine, 0);
+        }
+    }
+    add(WORD, "", "", own.word_total(), story.word_total());
 }
 
 #[cfg(test)]
@@ -481,6 +584,149 @@ mod tests {
                 .map(|delta| (delta.own, delta.others)),
             Some((0, 1))
         );
+    }
+
+    /// A small deterministic generator for the randomised test below.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Every story's contribution counted whole, before and after: what the rows' changes must
+    /// add up to.
+    fn counted_whole(
+        before: &BTreeMap<(String, String), StoryTerms>,
+        after: &BTreeMap<(String, String), StoryTerms>,
+    ) -> BTreeMap<(String, &'static str, String), (i64, i64)> {
+        let mut deltas = HashMap::new();
+        for (rows, sign) in [(before, -1), (after, 1)] {
+            let stories: BTreeSet<&String> = rows.keys().map(|(story, _)| story).collect();
+            for story in stories {
+                contribute(&mut deltas, &of_story(rows, story).collect(), sign);
+            }
+        }
+        deltas
+            .into_iter()
+            .filter(|(_, delta)| delta.own != 0 || delta.others != 0)
+            .map(|(key, delta)| (key, (delta.own, delta.others)))
+            .collect()
+    }
+
+    fn rows_from(
+        articles: &[(String, String, String, StoryTerms)],
+    ) -> BTreeMap<(String, String), StoryTerms> {
+        let mut rows: BTreeMap<(String, String), StoryTerms> = BTreeMap::new();
+        for (_, source, story, terms) in articles {
+            rows.entry((story.clone(), source.clone()))
+                .or_default()
+                .add(terms);
+        }
+        rows
+    }
+
+    #[test]
+    fn moves_change_the_aggregates_as_counting_every_story_again_would() {
+        let mut random = XorShift(0x9e37_79b9_7f4a_7c15);
+        let vocabulary = ["storm", "flood", "vote", "court", "fire", "rail"];
+        let speakers = ["jane roe", "john doe", "ann lee"];
+        for round in 0..200 {
+            let n_sources = 1 + random.below(4);
+            let n_stories = 1 + random.below(5);
+            let mut articles: Vec<(String, String, String, StoryTerms)> = (0..2 + random.below(10))
+                .map(|idx| {
+                    let mut t = StoryTerms {
+                        articles: 1,
+                        ..StoryTerms::default()
+                    };
+                    for _ in 0..random.below(4) {
+                        let key = speakers[random.below(speakers.len())];
+                        t.speakers
+                            .entry(key.to_string())
+                            .or_insert((key.to_string(), 0))
+                            .1 += 1;
+                    }
+                    for _ in 0..random.below(6) {
+                        *t.words
+                            .entry(vocabulary[random.below(vocabulary.len())].to_string())
+                            .or_default() += 1;
+                    }
+                    (
+                        format!("a{idx}"),
+                        format!("src{}", random.below(n_sources)),
+                        format!("s{}", random.below(n_stories)),
+                        t,
+                    )
+                })
+                .collect();
+            let before = rows_from(&articles);
+            // Either a few articles move one by one, or a whole story merges into another.
+            let mut moves = Vec::new();
+            if round % 3 == 0 {
+                let (from, into) = (
+                    format!("s{}", random.below(n_stories)),
+                    format!("s{}", n_stories),
+                );
+                for article in articles.iter_mut().filter(|a| a.2 == from) {
+                    moves.push(Move {
+                        article: article.0.clone(),
+                        source: article.1.clone(),
+                        old: Some(from.clone()),
+                        new: into.clone(),
+                        terms: None,
+                    });
+                    article.2 = into.clone();
+                }
+            } else {
+                for article in articles.iter_mut() {
+                    if random.below(3) == 0 {
+                        let new = format!("s{}", random.below(n_stories + 1));
+                        moves.push(Move {
+                            article: article.0.clone(),
+                            source: article.1.clone(),
+                            old: Some(article.2.clone()),
+                            new: new.clone(),
+                            terms: (random.below(2) == 0).then(|| article.3.clone()),
+                        });
+                        article.2 = new;
+                    }
+                }
+            }
+            moves.sort_by(|a, b| a.new.cmp(&b.new));
+            let all = articles.clone();
+            let mut read = |id: &str| -> Result<StoryTerms, String> {
+                Ok(all.iter().find(|a| a.0 == id).unwrap().3.clone())
+            };
+            let stored_rows = before
+                .iter()
+                .map(|((story, source), t)| (story.clone(), source.clone(), t.clone()))
+                .collect();
+            let plan = plan_moves(moves, stored_rows, &mut read).unwrap();
+            let after = rows_from(&articles);
+            let mut written = before.clone();
+            for (key, row) in &plan.story_terms {
+                match row {
+                    Some(row) => written.insert(key.clone(), row.clone()),
+                    None => written.remove(key),
+                };
+            }
+            assert_eq!(written, after, "rows, round {round}");
+            let planned: BTreeMap<_, _> = plan
+                .deltas
+                .iter()
+                .map(|(key, delta)| (key.clone(), (delta.own, delta.others)))
+                .collect();
+            assert_eq!(
+                planned,
+                counted_whole(&before, &after),
+                "deltas, round {round}"
+            );
+        }
     }
 
     #[test]
