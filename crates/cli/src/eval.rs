@@ -151,6 +151,10 @@ pub struct EvalLoadedArgs {
     /// With --folds: write the held-out predicted and gold spans here, as --errors does.
     #[arg(long, value_name = "PATH")]
     fold_errors: Option<String>,
+    /// With --folds N: teacher-labelled texts added to each fold's training, read from
+    /// DIR/fold-K-of-N (labelled by a teacher that never saw fold K; `scripts/loaded_teacher.py`).
+    #[arg(long, value_name = "DIR")]
+    silver: Option<String>,
 }
 
 pub fn run(command: &EvalCommand) -> Result<()> {
@@ -256,7 +260,8 @@ fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
                 n_folds,
                 train: args.train_options(),
                 sweep_biases: args.sweep || args.curve,
-            });
+                silver: args.silver.clone(),
+            })?;
             print!("{folds}");
             if let Some(path) = &args.fold_errors {
                 std::fs::write(path, &folds.errors)

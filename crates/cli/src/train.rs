@@ -95,6 +95,10 @@ pub struct TrainLoadedArgs {
     /// this (the reader's operating point: precision first).
     #[arg(long, default_value_t = LoadedTrainOptions::default().min_precision)]
     min_precision: f64,
+    /// Teacher-labelled texts in the corpus's layout, added to the training but never to the
+    /// tuning's scores (`scripts/loaded_teacher.py` writes them).
+    #[arg(long, value_name = "DIR")]
+    silver: Option<String>,
 }
 
 impl TrainLoadedArgs {
@@ -197,6 +201,7 @@ fn train_loaded(args: &TrainLoadedArgs) -> Result<()> {
     let started = Instant::now();
     loaded::train_tagger(
         &args.ptc,
+        args.silver.as_deref(),
         &args.out,
         &args.options(),
         |progress| match progress {

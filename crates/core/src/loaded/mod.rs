@@ -22,7 +22,9 @@ mod scare_quotes;
 mod train;
 
 pub use model::{shipped_model, LoadedModel, ModelError, CLASS_LABEL, CLASS_LOADED, CLASS_NONE};
-pub use train::{classes_of_tokens, train, train_tuned, TrainOptions, TrainingText};
+pub use train::{
+    classes_of_tokens, train, train_tuned, train_tuned_with_silver, TrainOptions, TrainingText,
+};
 
 use crate::offsets::Span;
 use crate::tone::{inside, sorted_spans};

@@ -235,6 +235,19 @@ const TUNING_STEP: f32 = 5.0;
 pub fn train_tuned(
     texts: &[TrainingText<'_>],
     options: &TrainOptions,
+    progress: impl FnMut(Option<usize>, usize, f64),
+    tuned: impl FnMut(f32, f64),
+) -> LoadedModel {
+    train_tuned_with_silver(texts, &[], options, progress, tuned)
+}
+
+/// [`train_tuned`] with `silver` texts added to every training run (each tuning fold's and the
+/// final one) but never scored: texts labelled by a teacher model rather than by annotators, so
+/// the bias is still chosen on gold alone.
+pub fn train_tuned_with_silver(
+    texts: &[TrainingText<'_>],
+    silver: &[TrainingText<'_>],
+    options: &TrainOptions,
     mut progress: impl FnMut(Option<usize>, usize, f64),
     mut tuned: impl FnMut(f32, f64),
 ) -> LoadedModel {
@@ -248,6 +261,7 @@ pub fn train_tuned(
                 .enumerate()
                 .filter(|(idx, _)| idx % n_folds != fold)
                 .map(|(_, text)| text.clone())
+                .chain(silver.iter().cloned())
                 .collect();
             let model = train(&training, options, |epoch, accuracy| {
                 progress(Some(fold), epoch, accuracy)
@@ -269,7 +283,8 @@ pub fn train_tuned(
             }
         }
     }
-    let model = train(texts, options, |epoch, accuracy| {
+    let all: Vec<TrainingText<'_>> = texts.iter().chain(silver).cloned().collect();
+    let model = train(&all, options, |epoch, accuracy| {
         progress(None, epoch, accuracy)
     });
     if n_folds < 2 {

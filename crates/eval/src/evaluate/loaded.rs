@@ -14,12 +14,13 @@ use std::fmt;
 use std::time::Instant;
 
 use newslens_core::loaded::{
-    find_loaded_with, shipped_model, train_tuned, DecodeOptions, LoadedModel, TrainOptions,
+    find_loaded_with, shipped_model, train_tuned_with_silver, DecodeOptions, LoadedModel,
+    TrainOptions,
 };
 use newslens_core::offsets::CharOffsets;
 use newslens_core::{analyze, analyze_with_loaded, Article, Document};
 
-use crate::train::loaded::{layers_of, names_of, training_text};
+use crate::train::loaded::{layers_of, names_of, read_ptc, silver_fold_dir, training_text};
 use crate::{basil, ptc, RunError};
 
 /// Characters counted for one predicted set against one gold set.
@@ -125,6 +126,9 @@ pub struct CrossValidation {
     /// Also score the held-out folds at every bias from -72 to 36 (a diagnostic of the tuning,
     /// not a held-out figure).
     pub sweep_biases: bool,
+    /// A folder of teacher-labelled texts per fold ([`silver_fold_dir`]), added to each fold's
+    /// training but never scored.
+    pub silver: Option<String>,
 }
 
 impl PtcGold {
@@ -347,7 +351,7 @@ pub struct FoldScore {
 impl PtcGold {
     /// Trains on all folds but one (tuning the bias on those folds only) and scores the tagger
     /// (with the lexicon, as shipped) on that one.
-    pub fn cross_validate(&self, options: &CrossValidation) -> FoldScore {
+    pub fn cross_validate(&self, options: &CrossValidation) -> Result<FoldScore, RunError> {
         let n_folds = options.n_folds.max(2);
         let train = &options.train;
         let texts: Vec<_> = self.articles.iter().map(training_text).collect();
@@ -375,8 +379,14 @@ impl PtcGold {
                 .filter(|(idx, _)| idx % n_folds != fold)
                 .map(|(_, text)| text.clone())
                 .collect();
-            let model = train_tuned(
+            let silver_articles = match &options.silver {
+                Some(dir) => read_ptc(&silver_fold_dir(dir, fold, n_folds))?,
+                None => Vec::new(),
+            };
+            let silver: Vec<_> = silver_articles.iter().map(training_text).collect();
+            let model = train_tuned_with_silver(
                 &training,
+                &silver,
                 train,
                 |_, _, _| {},
                 |bias, f1| {
@@ -389,7 +399,7 @@ impl PtcGold {
                 score.add_held_out(article, &model, train);
             }
         }
-        score
+        Ok(score)
     }
 }
 

@@ -7,7 +7,8 @@
 //! [`crate::evaluate::loaded`] cross-validates the same training.
 
 use newslens_core::loaded::{
-    classes_of_tokens, train_tuned, TrainOptions, TrainingText, CLASS_LABEL, CLASS_LOADED,
+    classes_of_tokens, train_tuned_with_silver, TrainOptions, TrainingText, CLASS_LABEL,
+    CLASS_LOADED,
 };
 use newslens_core::{entities, segment, tokens, Span};
 
@@ -109,19 +110,23 @@ pub enum TaggerProgress {
 
 /// Trains the tagger on the corpus folder `ptc` (holding `articles/` and `techniques.labels`),
 /// tuning its bias by cross-validation when `options.tuning_folds` asks, and writes the model to
-/// `out`.
+/// `out`. `silver`, when given, is a folder in the same layout whose spans a teacher model
+/// labelled (`scripts/loaded_teacher.py`): its texts join every training run but never the
+/// tuning's scores.
 pub fn train_tagger(
     ptc: &str,
+    silver: Option<&str>,
     out: &str,
     options: &TrainOptions,
     mut progress: impl FnMut(TaggerProgress),
 ) -> Result<(), RunError> {
-    let articles = ptc::read(ptc).map_err(|source| RunError::Corpus {
-        corpus: "PTC",
-        path: ptc.to_string(),
-        source,
-    })?;
+    let articles = read_ptc(ptc)?;
     let texts: Vec<TrainingText<'_>> = articles.iter().map(training_text).collect();
+    let silver_articles = match silver {
+        Some(dir) => read_ptc(dir)?,
+        None => Vec::new(),
+    };
+    let silver_texts: Vec<TrainingText<'_>> = silver_articles.iter().map(training_text).collect();
     progress(TaggerProgress::Read {
         n_articles: texts.len(),
         n_tokens: texts
@@ -132,8 +137,9 @@ pub fn train_tagger(
     });
     // Both callbacks report through `progress`; a cell lets them share it.
     let progress = std::cell::RefCell::new(progress);
-    let model = train_tuned(
+    let model = train_tuned_with_silver(
         &texts,
+        &silver_texts,
         options,
         |fold, epoch, accuracy| {
             (progress.borrow_mut())(TaggerProgress::Epoch {
@@ -148,4 +154,19 @@ pub fn train_tagger(
         path: out.to_string(),
         source,
     })
+}
+
+/// Reads a folder in the Propaganda Techniques Corpus's layout (gold or silver).
+pub fn read_ptc(dir: &str) -> Result<Vec<ptc::PtcArticle>, RunError> {
+    ptc::read(dir).map_err(|source| RunError::Corpus {
+        corpus: "PTC",
+        path: dir.to_string(),
+        source,
+    })
+}
+
+/// The silver folder for one fold of an `n_folds`-fold cross-validation: `<dir>/fold-K-of-N`,
+/// labelled by a teacher that never saw fold K's articles.
+pub fn silver_fold_dir(dir: &str, fold: usize, n_folds: usize) -> String {
+    format!("{dir}/fold-{fold}-of-{n_folds}")
 }
