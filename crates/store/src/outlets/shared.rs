@@ -265,15 +265,18 @@ pub fn plan_moves<E>(
         for (_, change) in of_story(&changes, story) {
             story_change.add_signed(change, 1);
         }
-        let (old_total, new_total) = (sum(&old_rows), sum(&new_rows));
+        // A whole story's counts only where a source leaves or joins it.
+        let (mut old_total, mut new_total) = (None, None);
         for (source, row) in &old_rows {
             if !new_rows.contains_key(source) {
-                contribute_source(&mut deltas, source, row, &old_total, -1);
+                let total = old_total.get_or_insert_with(|| sum(&old_rows));
+                contribute_source(&mut deltas, source, row, total, -1);
             }
         }
         for (source, row) in &new_rows {
             if !old_rows.contains_key(source) {
-                contribute_source(&mut deltas, source, row, &new_total, 1);
+                let total = new_total.get_or_insert_with(|| sum(&new_rows));
+                contribute_source(&mut deltas, source, row, total, 1);
             } else {
                 let change = changes
                     .get(&(story.clone(), (*source).clone()))
