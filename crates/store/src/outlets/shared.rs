@@ -154,6 +154,26 @@ pub struct SharedPlan {
     pub counted: Vec<(String, String)>,
 }
 
+/// Moves planned together, about this many articles: a rebuild moves every article, and each
+/// chunk holds the rows of the stories its moves touch.
+pub const MOVES_CHUNK: usize = 2000;
+
+/// The query both backends run for the articles whose story is not the one their counts are
+/// under, among the stories `filter` selects (`IN (…)` or `= ANY($1)`): `(article, source,
+/// counted story, story)`, by the story they joined.
+pub fn moved_articles_sql(filter: &str) -> String {
+    format!(
+        "SELECT c.article, a.outlet_source, c.story, a.story
+         FROM outlet_counted c JOIN articles a ON a.id = c.article
+         WHERE a.story {filter} AND c.story != a.story
+         UNION
+         SELECT c.article, a.outlet_source, c.story, a.story
+         FROM outlet_counted c JOIN articles a ON a.id = c.article
+         WHERE c.story {filter} AND c.story != a.story
+         ORDER BY 4, 1"
+    )
+}
+
 /// Cuts moves (sorted by the story they join) into chunks of at least `size` moves, never
 /// between two moves into one story: each story's new contribution is then worked out once,
 /// however many articles join it (a first placement moves hundreds into one story).

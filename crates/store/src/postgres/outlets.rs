@@ -6,7 +6,9 @@
 use ::postgres::{GenericClient, Transaction};
 
 use super::Failure;
-use crate::outlets::shared::{chunk_by_story, plan_moves, Move, SharedPlan, StoryTerms};
+use crate::outlets::shared::{
+    chunk_by_story, moved_articles_sql, plan_moves, Move, SharedPlan, StoryTerms, MOVES_CHUNK,
+};
 use crate::outlets::{
     tally, ArticleTally, BatchTally, Coverage, SharedTerm, SourceWeek, TermCount, TermKind,
     WeekCounts, WeekRow,
@@ -212,9 +214,6 @@ pub(super) fn refresh_story_sources(
     refresh_shared(transaction, filter, ids)
 }
 
-/// Moves in chunks of this many articles (as SQLite's).
-const MOVES_CHUNK: usize = 2000;
-
 /// Follows the articles the story engine moved in or out of the stories `filter` selects, as
 /// SQLite's `refresh_shared`.
 fn refresh_shared(
@@ -222,19 +221,7 @@ fn refresh_shared(
     filter: &str,
     ids: &[&str],
 ) -> Result<(), Failure> {
-    let rows = transaction.query(
-        &format!(
-            "SELECT c.article, a.outlet_source, c.story, a.story
-             FROM outlet_counted c JOIN articles a ON a.id = c.article
-             WHERE a.story {filter} AND c.story != a.story
-             UNION
-             SELECT c.article, a.outlet_source, c.story, a.story
-             FROM outlet_counted c JOIN articles a ON a.id = c.article
-             WHERE c.story {filter} AND c.story != a.story
-             ORDER BY 4, 1"
-        ),
-        &[&ids],
-    )?;
+    let rows = transaction.query(&moved_articles_sql(filter), &[&ids])?;
     let moves: Vec<Move> = rows
         .iter()
         .map(|row| Move {

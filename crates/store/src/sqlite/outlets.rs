@@ -7,7 +7,9 @@
 
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::outlets::shared::{chunk_by_story, plan_moves, Move, SharedPlan, StoryTerms};
+use crate::outlets::shared::{
+    chunk_by_story, moved_articles_sql, plan_moves, Move, SharedPlan, StoryTerms, MOVES_CHUNK,
+};
 use crate::outlets::{
     tally, ArticleTally, BatchTally, Coverage, SharedTerm, SourceWeek, TermCount, TermKind,
     WeekCounts, WeekRow,
@@ -137,25 +139,12 @@ pub(super) fn refresh_story_sources(
     refresh_shared(transaction, filter)
 }
 
-/// Moves in chunks of about this many articles: a rebuild moves every article, and each chunk
-/// holds the rows of the stories its moves touch.
-const MOVES_CHUNK: usize = 2000;
-
 /// Follows the articles the story engine moved in or out of the stories `filter` selects:
 /// their counts move between the stories' rows and the shared-story aggregates change by what
 /// the changed stories give (`outlets/shared.rs`).
 fn refresh_shared(transaction: &Transaction, filter: &str) -> rusqlite::Result<()> {
     let moves: Vec<Move> = transaction
-        .prepare(&format!(
-            "SELECT c.article, a.outlet_source, c.story, a.story
-             FROM outlet_counted c JOIN articles a ON a.id = c.article
-             WHERE a.story {filter} AND c.story != a.story
-             UNION
-             SELECT c.article, a.outlet_source, c.story, a.story
-             FROM outlet_counted c JOIN articles a ON a.id = c.article
-             WHERE c.story {filter} AND c.story != a.story
-             ORDER BY 4, 1"
-        ))?
+        .prepare(&moved_articles_sql(filter))?
         .query_map([], |row| {
             Ok(Move {
                 article: row.get(0)?,
