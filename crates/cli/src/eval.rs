@@ -80,6 +80,9 @@ pub struct EvalQuotesArgs {
     /// system quote (for error analysis).
     #[arg(long)]
     misses: bool,
+    /// Score every quote the rules find, before the learned quote filter drops any.
+    #[arg(long)]
+    no_filter: bool,
 }
 
 #[derive(Args)]
@@ -214,7 +217,12 @@ fn eval_quotes(args: &EvalQuotesArgs) -> Result<()> {
         anyhow::bail!("give --polnear DIR and/or --seeds DIR to score against");
     }
     if let Some(dir) = &args.polnear {
-        let run = quotes::polnear(dir)?;
+        let which = if args.no_filter {
+            quotes::Quotes::Unfiltered
+        } else {
+            quotes::Quotes::Shipped
+        };
+        let run = quotes::polnear_with(dir, which)?;
         for error in &run.skipped {
             eprintln!("newslens: {error} (article left out)");
         }

@@ -3,18 +3,20 @@
 //!
 //! `train ner` trains the entity tagger on GMB and writes the model file the binary ships; `train
 //! clusters` learns the word clusters the tagger uses as features from unlabelled text; `train
-//! loaded` trains the loaded-language tagger on the Propaganda Techniques Corpus. The reading,
+//! loaded` trains the loaded-language tagger on the Propaganda Techniques Corpus; `train quotes`
+//! the quote filter on PolNeAR's train split. The reading,
 //! training and writing are `newslens_eval::train`'s; the exact commands that reproduce the
 //! committed files are in README.md. Nothing here evaluates; see `newslens eval`.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
 use newslens_core::loaded::TrainOptions as LoadedTrainOptions;
 use newslens_core::ner::{ClusterOptions, TrainOptions};
-use newslens_eval::train::{loaded, ner};
+use newslens_eval::train::{loaded, ner, quotes};
 
 #[derive(Subcommand)]
 pub enum TrainCommand {
@@ -22,9 +24,33 @@ pub enum TrainCommand {
     Ner(TrainNerArgs),
     /// Train the loaded-language tagger on the Propaganda Techniques Corpus.
     Loaded(TrainLoadedArgs),
+    /// Train the quote filter on a PolNeAR split (the train split; never dev).
+    Quotes(TrainQuotesArgs),
     /// Learn word clusters from unlabelled text (files and folders of .txt, .json, .jsonl) and GMB's
     /// words (its held-out tenth left out).
     Clusters(TrainClustersArgs),
+}
+
+#[derive(Args)]
+pub struct TrainQuotesArgs {
+    /// A PolNeAR split folder (with `text/` and `attributions/`): ../shared/data/quotes/polnear/train.
+    #[arg(long, value_name = "DIR")]
+    polnear: PathBuf,
+    /// Where to write the filter.
+    #[arg(long, value_name = "PATH", default_value = "models/quote_filter.txt")]
+    out: PathBuf,
+    /// Folds of the split for choosing the threshold by cross-validation.
+    #[arg(long, default_value_t = quotes::FilterOptions::default().folds)]
+    folds: usize,
+    /// Recall of quoted attributions the threshold may lose against the rules alone.
+    #[arg(long, default_value_t = quotes::FilterOptions::default().max_quoted_recall_loss)]
+    max_quoted_recall_loss: f64,
+    /// L2 penalty on the weights.
+    #[arg(long, default_value_t = quotes::FilterOptions::default().train.l2)]
+    l2: f64,
+    /// Features seen in fewer quotes get no weight.
+    #[arg(long, default_value_t = quotes::FilterOptions::default().train.min_count)]
+    min_count: usize,
 }
 
 #[derive(Args)]
@@ -119,6 +145,7 @@ pub fn run(command: &TrainCommand) -> Result<()> {
     match command {
         TrainCommand::Ner(args) => train_ner(args),
         TrainCommand::Loaded(args) => train_loaded(args),
+        TrainCommand::Quotes(args) => train_quotes(args),
         TrainCommand::Clusters(args) => train_clusters(args),
     }
 }
@@ -226,5 +253,55 @@ fn train_loaded(args: &TrainLoadedArgs) -> Result<()> {
         },
     )?;
     eprintln!("wrote {} ({:.0?})", args.out, started.elapsed());
+    Ok(())
+}
+
+fn train_quotes(args: &TrainQuotesArgs) -> Result<()> {
+    let started = Instant::now();
+    let defaults = quotes::FilterOptions::default();
+    let options = quotes::FilterOptions {
+        train: newslens_core::quotes::filter::TrainOptions {
+            l2: args.l2,
+            min_count: args.min_count,
+            ..defaults.train
+        },
+        folds: args.folds,
+        max_quoted_recall_loss: args.max_quoted_recall_loss,
+    };
+    let trained = quotes::train_filter(&args.polnear, &options, &mut |line| {
+        eprintln!("{line} ({:.0?})", started.elapsed())
+    })?;
+    let table = trained.curve_table();
+    print!(
+        "cross-validated on {} ({} folds):\n{table}",
+        args.polnear.display(),
+        options.folds
+    );
+    let header = format!(
+        "The quote filter: a logistic regression over the quote rules' features\n\
+         (newslens_core::quotes::filter). Written by\n\
+         newslens train quotes --polnear {}{}\n\
+         from {} rule quotes ({} matching an attribution); the threshold (a log-odds) has the\n\
+         best cross-validated F1 ({} folds) losing at most {} of quoted recall:\n{}",
+        args.polnear.display(),
+        if args.out == std::path::Path::new("models/quote_filter.txt") {
+            String::new()
+        } else {
+            format!(" --out {}", args.out.display())
+        },
+        trained.n_examples.0,
+        trained.n_examples.1,
+        options.folds,
+        options.max_quoted_recall_loss,
+        table.trim_end()
+    );
+    std::fs::write(&args.out, trained.filter.to_text(&header))
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    eprintln!(
+        "wrote {} ({} features, {:.0?})",
+        args.out.display(),
+        trained.filter.n_features(),
+        started.elapsed()
+    );
     Ok(())
 }

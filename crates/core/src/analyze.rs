@@ -55,6 +55,7 @@ pub fn analyze_within(document: &Document, deadline: Deadline) -> Result<Article
         deadline,
         loaded::shipped_model(),
         &loaded::DecodeOptions::default(),
+        None,
     )
 }
 
@@ -66,18 +67,38 @@ pub fn analyze_with_loaded(
     model: &loaded::LoadedModel,
     decode: &loaded::DecodeOptions,
 ) -> Article {
-    match analyze_layers(document, Deadline::NEVER, model, decode) {
+    match analyze_layers(document, Deadline::NEVER, model, decode, None) {
         Ok(article) => article,
         Err(OverBudget { .. }) => unreachable!("a deadline that never comes never passes"),
     }
 }
 
-/// The layers, in order, with the given loaded-language tagger and decoding.
+/// [`analyze`] with every quote the rules find, before the quote filter drops any, and each
+/// quote's filter features (in the order of `article.quotes`): what `newslens train quotes`
+/// learns from and `eval quotes --no-filter` scores.
+pub fn analyze_quote_candidates(document: &Document) -> (Article, Vec<Vec<String>>) {
+    let mut features = Vec::new();
+    match analyze_layers(
+        document,
+        Deadline::NEVER,
+        loaded::shipped_model(),
+        &loaded::DecodeOptions::default(),
+        Some(&mut features),
+    ) {
+        Ok(article) => (article, features),
+        Err(OverBudget { .. }) => unreachable!("a deadline that never comes never passes"),
+    }
+}
+
+/// The layers, in order, with the given loaded-language tagger and decoding. With
+/// `quote_features`, the quotes are every candidate the rules find, unfiltered, and each one's
+/// filter features are pushed there.
 fn analyze_layers(
     document: &Document,
     deadline: Deadline,
     loaded_model: &loaded::LoadedModel,
     loaded_decode: &loaded::DecodeOptions,
+    quote_features: Option<&mut Vec<Vec<String>>>,
 ) -> Result<Article, OverBudget> {
     let text = document.text.as_str();
     deadline.check()?;
@@ -97,15 +118,32 @@ fn analyze_layers(
     let found_entities = entities::find_entities_within(text, sentence_tokens.clone(), deadline);
     deadline.check()?;
     let post_words = post_words(document, &pasted_posts);
-    let found_quotes = quotes::find_quotes_within(
-        text,
-        &paragraphs,
-        &sentences,
-        &sentence_tokens,
-        &found_entities,
-        &post_words,
-        deadline,
-    );
+    let found_quotes = match quote_features {
+        None => quotes::find_quotes_within(
+            text,
+            &paragraphs,
+            &sentences,
+            &sentence_tokens,
+            &found_entities,
+            &post_words,
+            deadline,
+        ),
+        Some(features) => {
+            let candidates = quotes::find_quote_candidates_within(
+                text,
+                &paragraphs,
+                &sentences,
+                &sentence_tokens,
+                &found_entities,
+                &post_words,
+                deadline,
+            );
+            features.extend(candidates.iter().map(|quote| {
+                quotes::filter::features(text, &paragraphs, &sentences, &found_entities, quote)
+            }));
+            candidates
+        }
+    };
     deadline.check()?;
     // Source words in quotation marks and posts: not the outlet's own voice.
     let mut quoted: Vec<Span> = found_quotes

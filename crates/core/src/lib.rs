@@ -32,7 +32,9 @@ pub mod tone;
 mod analyze;
 mod deadline;
 
-pub use analyze::{analyze, analyze_with_loaded, analyze_within, article_id, warm_up};
+pub use analyze::{
+    analyze, analyze_quote_candidates, analyze_with_loaded, analyze_within, article_id, warm_up,
+};
 pub use deadline::{Deadline, OverBudget};
 /// The article contract and the document readers hand in, from `newslens-contract`: the types live
 /// in their own crate so that the store, the server and exports need not compile the analysis.

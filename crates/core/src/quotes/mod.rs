@@ -13,6 +13,7 @@
 
 mod clauses;
 pub mod cues;
+pub mod filter;
 pub(crate) mod marks;
 mod speaker;
 
@@ -51,6 +52,42 @@ pub struct FoundQuote {
     pub verb: Option<(Span, &'static Cue)>,
     /// Twitter, statement, interview … when the text says.
     pub channel: Option<&'static str>,
+    /// Which rule found it.
+    pub origin: Origin,
+}
+
+/// Which rule found a quote: what the quote filter (`filter.rs`) weighs first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// An attribution clause: a cue with its source and content.
+    Clause,
+    /// A transcript turn ("PENCE: Well, …").
+    Transcript,
+    /// A passage signed with a dash and a name (`“…” ― Ana Lopez`).
+    Signature,
+    /// A passage after a colon, given to its sentence's subject.
+    ColonSubject,
+    /// A passage no clause claimed, given to the speaker before it.
+    LastSpeaker,
+    /// A quoted fragment given to its sentence's subject.
+    Fragment,
+    /// An embedded post.
+    Post,
+}
+
+impl Origin {
+    /// Its name in feature names and listings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Clause => "clause",
+            Origin::Transcript => "transcript",
+            Origin::Signature => "signature",
+            Origin::ColonSubject => "colon_subject",
+            Origin::LastSpeaker => "last_speaker",
+            Origin::Fragment => "fragment",
+            Origin::Post => "post",
+        }
+    }
 }
 
 /// A post the article embeds, in byte offsets: its words and its author.
@@ -118,6 +155,36 @@ pub fn find_quotes_within(
     posts: &[PostWords],
     deadline: Deadline,
 ) -> Vec<FoundQuote> {
+    let mut quotes = find_quote_candidates_within(
+        text,
+        paragraphs,
+        sentences,
+        sentence_tokens,
+        entities,
+        posts,
+        deadline,
+    );
+    let shipped = filter::QuoteFilter::shipped();
+    quotes.retain(|quote| {
+        quote.origin == Origin::Post
+            || shipped.keeps(&filter::features(
+                text, paragraphs, sentences, entities, quote,
+            ))
+    });
+    quotes
+}
+
+/// Every quote the rules find, before the quote filter (`filter.rs`) drops the unlikely ones:
+/// what the filter is trained on.
+pub fn find_quote_candidates_within(
+    text: &str,
+    paragraphs: &[Span],
+    sentences: &[Span],
+    sentence_tokens: &[Vec<Span>],
+    entities: &[FoundEntity],
+    posts: &[PostWords],
+    deadline: Deadline,
+) -> Vec<FoundQuote> {
     let passages = quoted_passages(text, paragraphs);
     if deadline.passed() {
         return Vec::new();
@@ -154,6 +221,7 @@ pub fn find_quotes_within(
                 .map(|author| speaker::named(author, post.handle.as_deref(), entities)),
             verb: None,
             channel: Some(post.channel),
+            origin: Origin::Post,
         }
     }));
     quotes.sort_by_key(|quote| quote.spans.first().map_or(0, |span| span.start));

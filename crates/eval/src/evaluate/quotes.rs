@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use newslens_core::quotes::cues::is_speech_verb;
 use newslens_core::quotes::QuoteKind;
-use newslens_core::{analyze, Article, Document};
+use newslens_core::{analyze, analyze_quote_candidates, Article, Document};
 
 use crate::polnear::{self, GoldArticle, GoldAttribution, QuoteScore, SystemQuote};
 use crate::{GoldError, RunError};
@@ -49,6 +49,20 @@ pub struct PolnearArticle {
 /// Reads a PolNeAR split folder (`text/` and `attributions/`), analyses every article on all
 /// cores and scores its quotes.
 pub fn polnear(dir: &Path) -> Result<PolnearRun, RunError> {
+    polnear_with(dir, Quotes::Shipped)
+}
+
+/// Which quotes [`polnear_with`] scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quotes {
+    /// The analysis's, as shipped (the rules, then the learned filter).
+    Shipped,
+    /// Every quote the rules find, before the filter.
+    Unfiltered,
+}
+
+/// [`polnear`] over the shipped quotes or the rules' quotes before the filter.
+pub fn polnear_with(dir: &Path, which: Quotes) -> Result<PolnearRun, RunError> {
     let (gold_articles, skipped) = polnear::read_split(dir).map_err(|source| RunError::Gold {
         path: dir.display().to_string(),
         source,
@@ -56,7 +70,13 @@ pub fn polnear(dir: &Path) -> Result<PolnearRun, RunError> {
     let started = Instant::now();
     let analysed: Vec<Article> = gold_articles
         .par_iter()
-        .map(|gold| analyze(&Document::new(gold.text.clone())))
+        .map(|gold| {
+            let document = Document::new(gold.text.clone());
+            match which {
+                Quotes::Shipped => analyze(&document),
+                Quotes::Unfiltered => analyze_quote_candidates(&document).0,
+            }
+        })
         .collect();
     let seconds = started.elapsed().as_secs_f64();
     let mut score = QuoteScore::default();
@@ -108,7 +128,7 @@ impl fmt::Display for PolnearRun {
 }
 
 /// The analysis's quotes as the PolNeAR scorer takes them.
-fn system_quotes(article: &Article) -> Vec<SystemQuote> {
+pub(crate) fn system_quotes(article: &Article) -> Vec<SystemQuote> {
     article
         .quotes
         .iter()

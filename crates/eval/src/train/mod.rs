@@ -4,6 +4,7 @@
 //! - [`ner`]: the entity tagger from GMB, and the word clusters it uses as features from
 //!   unlabelled text.
 //! - [`loaded`]: the loaded-language tagger from the Propaganda Techniques Corpus.
+//! - [`quotes`]: the quote filter from PolNeAR's train split.
 //!
 //! The learning itself is the core's (`newslens_core::ner::train`, `learn_clusters`,
 //! `newslens_core::loaded::train_tuned`), which does no I/O; this module does the reading and
@@ -12,3 +13,4 @@
 
 pub mod loaded;
 pub mod ner;
+pub mod quotes;

@@ -505,6 +505,28 @@ mod tests {
     }
 
     #[test]
+    fn content_in_an_opening_subordinate_clause_ends_at_its_comma() {
+        let found = summary(
+            "After the harbour board promised to rebuild the pier within a year, the council cut its budget by half.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "to rebuild the pier within a year");
+    }
+
+    #[test]
+    fn an_apposition_or_a_second_predicate_after_a_comma_is_not_what_was_said() {
+        let found = summary(
+            "Mayor Ana Lopez said the town would keep the ferry levy, a charge first set in 1990.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the town would keep the ferry levy");
+        let found = summary(
+            "Councillor Tom Reddy urged the board to sell the pier, proposed that the ferry run at night and left early.",
+        );
+        assert_eq!(found[0].0, "the board to sell the pier", "{found:?}");
+    }
+
+    #[test]
     fn a_second_speech_clause_after_and_ends_the_first() {
         let found = summary(
             "Ana Lopez said the ferry would run again in May, and harbour groups warned that the pier was unsafe.",

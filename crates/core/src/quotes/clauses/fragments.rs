@@ -9,7 +9,7 @@
 //! hands over only the passages it could not place.
 
 use super::{Reader, Tok};
-use crate::quotes::{FoundQuote, Passage, QuoteKind};
+use crate::quotes::{FoundQuote, Origin, Passage, QuoteKind};
 
 /// Words before a fragment taken into the quote: the phrase it completes ("Trump as a “…”").
 const MAX_LEAD_WORDS: usize = 4;
@@ -98,6 +98,7 @@ impl Reader<'_> {
                 speaker: Some(speaker),
                 verb: None,
                 channel: None,
+                origin: Origin::Fragment,
             },
         ))
     }

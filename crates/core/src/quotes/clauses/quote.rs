@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use foldhash::HashMap;
 
 use super::super::speaker;
-use super::super::{FoundQuote, FoundSpeaker, PostWords, QuoteKind};
+use super::super::{FoundQuote, FoundSpeaker, Origin, PostWords, QuoteKind};
 use super::{Clause, Content, Reader, SPEAKER_REACH};
 use crate::entities::MentionKind;
 use crate::lexicon;
@@ -84,6 +84,12 @@ impl Reader<'_> {
             }
             None => (None, None),
         };
+        // A clause without a cue is a transcript turn's.
+        let origin = if verb.is_some() {
+            Origin::Clause
+        } else {
+            Origin::Transcript
+        };
         Some(FoundQuote {
             spans,
             marked,
@@ -91,6 +97,7 @@ impl Reader<'_> {
             speaker,
             verb,
             channel,
+            origin,
         })
     }
 

@@ -7,7 +7,7 @@
 //! clause themselves.
 
 use super::super::cues::cue_at;
-use super::words::is_quote_mark;
+use super::words::{is_quote_mark, opens_subordinate_clause};
 use super::{Reader, Tok};
 use crate::offsets::Span;
 
@@ -96,6 +96,16 @@ impl Reader<'_> {
     /// Where content after a cue ends: at the sentence end, or where a new clause joins it (",
     /// saying", "and added", ", which", ", but").
     pub(super) fn content_end(&self, start: usize, sentence_end: usize) -> usize {
+        // "After Republicans vowed to court Latinos …, the party has done the opposite": content
+        // inside a sentence's opening subordinate clause ends at the comma that closes it.
+        let in_subordinate_clause = self
+            .sentences
+            .get(self.sentences.partition_point(|r| r.end <= start))
+            .is_some_and(|sentence| {
+                sentence.start < start
+                    && opens_subordinate_clause(&self.toks[sentence.start].lower)
+                    && !(sentence.start..start).any(|u| self.toks[u].lower == ",")
+            });
         for t in start + 1..sentence_end {
             let tok = &self.toks[t];
             if let Some(p) = tok.passage {
@@ -201,15 +211,34 @@ impl Reader<'_> {
                 }
             }
             match tok.lower.as_str() {
+                "," if in_subordinate_clause && t > start + 1 => return t,
                 "," => {
                     if let Some(next) = next {
+                        // ", compared with …", ", a longstanding provision …", ", where he
+                        // trailed …": the writer's comparison, apposition or relative; "…,
+                        // proposed that …", "…, said one candidate …": a second predicate or
+                        // a tag, not more of what was said.
                         let opens = matches!(
                             next.lower.as_str(),
-                            "which" | "who" | "while" | "but" | "whereas"
-                        ) || (next.lower.ends_with("ing")
-                            && next.passage.is_none()
-                            && !next.capital
-                            && next.lower.len() > 5)
+                            "which"
+                                | "who"
+                                | "whose"
+                                | "whom"
+                                | "where"
+                                | "while"
+                                | "but"
+                                | "whereas"
+                                | "compared"
+                                | "with"
+                                | "a"
+                                | "an"
+                        ) || (next_is_cue(next)
+                            && !next.lower.ends_with("ing")
+                            && next.passage.is_none())
+                            || (next.lower.ends_with("ing")
+                                && next.passage.is_none()
+                                && !next.capital
+                                && next.lower.len() > 5)
                             || (next.lower == "and"
                                 && self
                                     .toks

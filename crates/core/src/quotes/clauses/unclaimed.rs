@@ -6,7 +6,7 @@
 //! It does not read clauses; it only places what the clause reader left over.
 
 use super::super::speaker;
-use super::super::{FoundQuote, FoundSpeaker, Passage, QuoteKind};
+use super::super::{FoundQuote, FoundSpeaker, Origin, Passage, QuoteKind};
 use super::words::{is_quote_mark, names_a_title};
 use super::{Reader, Tok};
 use crate::entities::MentionKind;
@@ -51,7 +51,7 @@ impl Reader<'_> {
             let paragraph = self.paragraph_of(start);
             // `“…” ― Sonya Herridge`: a dash and a name after the passage sign it.
             if let Some(speaker) = self.signature_after(passage) {
-                push_passage(quotes, s_idx, passage, Some(speaker));
+                push_passage(quotes, s_idx, passage, Some(speaker), Origin::Signature);
                 continue;
             }
             // "Thornberry launched a scathing attack: “…”": a colon hands the passage to the
@@ -65,7 +65,7 @@ impl Reader<'_> {
                         speaker::resolve(self.text, source, self.entities, &self.index)
                     });
                     if speaker.is_some() {
-                        push_passage(quotes, s_idx, passage, speaker);
+                        push_passage(quotes, s_idx, passage, speaker, Origin::ColonSubject);
                         continue;
                     }
                 }
@@ -96,7 +96,7 @@ impl Reader<'_> {
                     let speaker = previous
                         .and_then(|(_, q)| q.speaker.clone())
                         .map(|s| FoundSpeaker { mention: None, ..s });
-                    push_passage(quotes, s_idx, passage, speaker);
+                    push_passage(quotes, s_idx, passage, speaker, Origin::LastSpeaker);
                 }
             }
         }
@@ -215,6 +215,7 @@ fn push_passage(
     s_idx: usize,
     passage: &Passage,
     speaker: Option<FoundSpeaker>,
+    origin: Origin,
 ) {
     let quote = (
         s_idx,
@@ -225,6 +226,7 @@ fn push_passage(
             speaker,
             verb: None,
             channel: None,
+            origin,
         },
     );
     let key = first_start(&quote.1);

@@ -29,6 +29,8 @@ fn word_set(file: &'static str) -> HashSet<&'static str> {
 
 static CLAUSE_OPENERS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/clause_openers.txt")));
+static SUBORDINATORS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/subordinators.txt")));
 static ADVERBIAL_OPENERS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/adverbial_openers.txt")));
 static SOURCE_CUE_FILLERS: WordSet =
@@ -54,6 +56,12 @@ static PASSIVE_AUXILIARIES: WordSet =
 /// Words that end a source on its left: clause openers (`data/quotes/clause_openers.txt`).
 pub(super) fn opens_clause(word: &str) -> bool {
     CLAUSE_OPENERS.contains(word)
+}
+
+/// Conjunctions that, opening a sentence, make its first clause subordinate ("After …, the party
+/// …"; `data/quotes/subordinators.txt`).
+pub(super) fn opens_subordinate_clause(word: &str) -> bool {
+    SUBORDINATORS.contains(word)
 }
 
 /// Prepositions and participles that open a fronted adverbial ("At the rally, …", "Asked
