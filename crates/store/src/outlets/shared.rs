@@ -58,16 +58,7 @@ impl StoryTerms {
 
     /// Adds another's counts.
     pub fn add(&mut self, other: &StoryTerms) {
-        self.articles += other.articles;
-        for (key, (name, n)) in &other.speakers {
-            self.speakers
-                .entry(key.clone())
-                .or_insert_with(|| (name.clone(), 0))
-                .1 += n;
-        }
-        for (word, n) in &other.words {
-            *self.words.entry(word.clone()).or_default() += n;
-        }
+        self.add_signed(other, 1);
     }
 
     /// Takes another's counts away (an article that left); counts that reach zero go.
@@ -193,26 +184,97 @@ pub fn chunk_by_story(moves: Vec<Move>, size: usize) -> Vec<Vec<Move>> {
     chunks
 }
 
+/// A stored row of `outlet_story_terms` that does not decode.
+#[derive(Debug)]
+pub struct CorruptRow {
+    /// The row's story.
+    pub story: String,
+    /// The row's source.
+    pub source: String,
+    /// What the decoder said.
+    pub message: String,
+}
+
+/// The stored rows of the stories a chunk of moves touches, as the store has them (compressed),
+/// decoded only when the plan needs one: a source that stays in a shared story needs none of
+/// the other sources' rows, so a large story costs the rows that changed, not all of them.
+struct StoredRows {
+    raw: BTreeMap<(String, String), Vec<u8>>,
+    decoded: BTreeMap<(String, String), StoryTerms>,
+}
+
+impl StoredRows {
+    fn new(stored: Vec<(String, String, Vec<u8>)>) -> StoredRows {
+        StoredRows {
+            raw: stored
+                .into_iter()
+                .map(|(story, source, bytes)| ((story, source), bytes))
+                .collect(),
+            decoded: BTreeMap::new(),
+        }
+    }
+
+    fn contains(&self, key: &(String, String)) -> bool {
+        self.raw.contains_key(key)
+    }
+
+    /// Decodes one row (if stored) so that [`StoredRows::get`] finds it.
+    fn load(&mut self, key: &(String, String)) -> Result<(), CorruptRow> {
+        if self.decoded.contains_key(key) {
+            return Ok(());
+        }
+        if let Some(bytes) = self.raw.get(key) {
+            let terms = StoryTerms::decode(bytes).map_err(|message| CorruptRow {
+                story: key.0.clone(),
+                source: key.1.clone(),
+                message,
+            })?;
+            self.decoded.insert(key.clone(), terms);
+        }
+        Ok(())
+    }
+
+    /// Decodes every row of one story.
+    fn load_story(&mut self, story: &String) -> Result<(), CorruptRow> {
+        let keys: Vec<(String, String)> = of_story(&self.raw, story)
+            .map(|(source, _)| (story.clone(), source.clone()))
+            .collect();
+        for key in &keys {
+            self.load(key)?;
+        }
+        Ok(())
+    }
+
+    /// A row [`StoredRows::load`]ed before.
+    fn get(&self, key: &(String, String)) -> Option<&StoryTerms> {
+        self.decoded.get(key)
+    }
+
+    /// The sources with a stored row in one story.
+    fn sources_of<'a>(&'a self, story: &'a String) -> impl Iterator<Item = &'a String> + 'a {
+        of_story(&self.raw, story).map(|(source, _)| source)
+    }
+}
+
 /// Plans a batch of moves.
 ///
-/// `stored` holds the rows of every story a move leaves or joins, as the store has them;
-/// `article_terms` tallies one article again from its stored JSON (only called for an article
-/// leaving a story while others of its source stay, as in a split).
+/// `stored` holds the rows of every story a move leaves or joins, as the store has them
+/// (compressed; decoded here only where needed); `article_terms` tallies one article again from
+/// its stored JSON (only called for an article leaving a story while others of its source stay,
+/// as in a split).
 ///
 /// The work follows what moved, not the stories' size: each (story, source) row gathers the
 /// signed counts that moved in and out of it, and in a story shared before and after, a source
 /// that stays changes by those counts only (its own by its row's change, its others' by every
-/// other row's change). Only a source that joins or leaves such a story is counted whole, and a
-/// story that becomes shared or stops being shared is counted whole before and after.
-pub fn plan_moves<E>(
+/// other row's change), so only the changed rows are decoded. Only a source that joins or leaves
+/// such a story is counted whole, and a story that becomes shared or stops being shared is counted
+/// whole before and after: those stories' rows are all decoded.
+pub fn plan_moves<E: From<CorruptRow>>(
     moves: Vec<Move>,
-    stored: Vec<(String, String, StoryTerms)>,
+    stored: Vec<(String, String, Vec<u8>)>,
     article_terms: &mut dyn FnMut(&str) -> Result<StoryTerms, E>,
 ) -> Result<SharedPlan, E> {
-    let mut before: BTreeMap<(String, String), StoryTerms> = BTreeMap::new();
-    for (story, source, terms) in stored {
-        before.insert((story, source), terms);
-    }
+    let mut before = StoredRows::new(stored);
     let mut plan = SharedPlan::default();
     // Per (story, source) row, the signed counts that moved in and out.
     let mut changes: BTreeMap<(String, String), StoryTerms> = BTreeMap::new();
@@ -230,11 +292,17 @@ pub fn plan_moves<E>(
             .push(found);
     }
     for ((old, source), group) in groups {
-        let whole_row = old.as_ref().and_then(|old| {
-            let row = before.get(&(old.clone(), source.clone()))?;
-            let one_destination = group.iter().all(|found| found.new == group[0].new);
-            (one_destination && row.articles == group.len() as i64).then_some(row)
-        });
+        let whole_row = match &old {
+            Some(old) => {
+                let key = (old.clone(), source.clone());
+                before.load(&key)?;
+                let one_destination = group.iter().all(|found| found.new == group[0].new);
+                before
+                    .get(&key)
+                    .filter(|row| one_destination && row.articles == group.len() as i64)
+            }
+            None => None,
+        };
         if let (Some(old), Some(row)) = (&old, whole_row) {
             change_of(&mut changes, old, &source).add_signed(row, -1);
             change_of(&mut changes, &group[0].new, &source).add_signed(row, 1);
@@ -246,7 +314,7 @@ pub fn plan_moves<E>(
                 None => article_terms(&found.article)?,
             };
             if let Some(old) = &found.old {
-                if before.contains_key(&(old.clone(), source.clone())) {
+                if before.contains(&(old.clone(), source.clone())) {
                     change_of(&mut changes, old, &source).add_signed(&terms, -1);
                 }
             }
@@ -257,6 +325,7 @@ pub fn plan_moves<E>(
     // Every changed row as it will be (`None`: no article left, the row goes).
     let mut after: BTreeMap<(String, String), Option<StoryTerms>> = BTreeMap::new();
     for (key, change) in &changes {
+        before.load(key)?;
         let old_row = before.get(key);
         let new_row = applied(old_row, change);
         if old_row != new_row.as_ref() {
@@ -264,21 +333,45 @@ pub fn plan_moves<E>(
         }
     }
 
-    let mut deltas: HashMap<(String, &'static str, String), SharedDelta> = HashMap::new();
+    let mut deltas = Deltas::default();
     let stories: BTreeSet<&String> = after.keys().map(|(story, _)| story).collect();
     let empty = StoryTerms::default();
     for story in stories {
-        let old_rows: BTreeMap<&String, &StoryTerms> = of_story(&before, story).collect();
-        let mut new_rows = old_rows.clone();
-        for (source, row) in of_story(&after, story) {
-            match row {
-                Some(row) => new_rows.insert(source, row),
-                None => new_rows.remove(source),
-            };
+        let (shared_both, joins_or_leaves) = {
+            let old_sources: BTreeSet<&String> = before.sources_of(story).collect();
+            let new_sources = sources_after(&old_sources, &after, story);
+            (
+                old_sources.len() >= 2 && new_sources.len() >= 2,
+                old_sources != new_sources,
+            )
+        };
+        if !shared_both || joins_or_leaves {
+            before.load_story(story)?;
         }
-        if old_rows.len() < 2 || new_rows.len() < 2 {
-            contribute(&mut deltas, &old_rows, -1);
-            contribute(&mut deltas, &new_rows, 1);
+        let old_sources: BTreeSet<&String> = before.sources_of(story).collect();
+        let new_sources = sources_after(&old_sources, &after, story);
+        let old_rows = || -> BTreeMap<&String, &StoryTerms> {
+            old_sources
+                .iter()
+                .filter_map(|source| {
+                    let row = before.get(&(story.clone(), (*source).clone()))?;
+                    Some((*source, row))
+                })
+                .collect()
+        };
+        let new_rows = || -> BTreeMap<&String, &StoryTerms> {
+            let mut rows = old_rows();
+            for (source, row) in of_story(&after, story) {
+                match row {
+                    Some(row) => rows.insert(source, row),
+                    None => rows.remove(source),
+                };
+            }
+            rows
+        };
+        if !shared_both {
+            contribute(&mut deltas, &old_rows(), -1);
+            contribute(&mut deltas, &new_rows(), 1);
             continue;
         }
         let mut story_change = StoryTerms::default();
@@ -286,29 +379,26 @@ pub fn plan_moves<E>(
             story_change.add_signed(change, 1);
         }
         // A whole story's counts only where a source leaves or joins it.
-        let (mut old_total, mut new_total) = (None, None);
-        for (source, row) in &old_rows {
-            if !new_rows.contains_key(source) {
-                let total = old_total.get_or_insert_with(|| sum(&old_rows));
-                contribute_source(&mut deltas, source, row, total, -1);
+        if joins_or_leaves {
+            let (old_rows, new_rows) = (old_rows(), new_rows());
+            for (rows, other, sign) in [(&old_rows, &new_rows, -1), (&new_rows, &old_rows, 1)] {
+                let mut total = None;
+                for (source, row) in rows {
+                    if !other.contains_key(source) {
+                        let total = total.get_or_insert_with(|| sum(rows));
+                        contribute_source(&mut deltas, source, row, total, sign);
+                    }
+                }
             }
         }
-        for (source, row) in &new_rows {
-            if !old_rows.contains_key(source) {
-                let total = new_total.get_or_insert_with(|| sum(&new_rows));
-                contribute_source(&mut deltas, source, row, total, 1);
-            } else {
-                let change = changes
-                    .get(&(story.clone(), (*source).clone()))
-                    .unwrap_or(&empty);
-                contribute_source(&mut deltas, source, change, &story_change, 1);
-            }
+        for source in new_sources.intersection(&old_sources) {
+            let change = changes
+                .get(&(story.clone(), (*source).clone()))
+                .unwrap_or(&empty);
+            contribute_source(&mut deltas, source, change, &story_change, 1);
         }
     }
-    plan.deltas = deltas
-        .into_iter()
-        .filter(|(_, delta)| delta.own != 0 || delta.others != 0)
-        .collect();
+    plan.deltas = deltas.into_changes();
     plan.story_terms = after;
     Ok(plan)
 }
@@ -316,26 +406,54 @@ pub fn plan_moves<E>(
 impl StoryTerms {
     /// Adds `sign` × another's counts, keeping counts that reach zero out (a row's change may
     /// hold negative counts).
+    /// (A key already present is found by reference: no `String` is built for it.)
     fn add_signed(&mut self, other: &StoryTerms, sign: i64) {
         self.articles += sign * other.articles;
         for (key, (name, n)) in &other.speakers {
-            let entry = self
-                .speakers
-                .entry(key.clone())
-                .or_insert_with(|| (name.clone(), 0));
-            entry.1 += sign * n;
-            if entry.1 == 0 {
-                self.speakers.remove(key);
+            match self.speakers.get_mut(key) {
+                Some(entry) => {
+                    entry.1 += sign * n;
+                    if entry.1 == 0 {
+                        self.speakers.remove(key);
+                    }
+                }
+                None if *n != 0 => {
+                    self.speakers.insert(key.clone(), (name.clone(), sign * n));
+                }
+                None => {}
             }
         }
         for (word, n) in &other.words {
-            let count = self.words.entry(word.clone()).or_default();
-            *count += sign * n;
-            if *count == 0 {
-                self.words.remove(word);
+            match self.words.get_mut(word) {
+                Some(count) => {
+                    *count += sign * n;
+                    if *count == 0 {
+                        self.words.remove(word);
+                    }
+                }
+                None if *n != 0 => {
+                    self.words.insert(word.clone(), sign * n);
+                }
+                None => {}
             }
         }
     }
+}
+
+/// The sources of a story once its changed rows are written.
+fn sources_after<'a>(
+    before: &BTreeSet<&'a String>,
+    after: &'a BTreeMap<(String, String), Option<StoryTerms>>,
+    story: &'a String,
+) -> BTreeSet<&'a String> {
+    let mut sources = before.clone();
+    for (source, row) in of_story(after, story) {
+        match row {
+            Some(_) => sources.insert(source),
+            None => sources.remove(source),
+        };
+    }
+    sources
 }
 
 /// A row once a change is made: `None` when no article is left; counts that reach zero go.
@@ -379,13 +497,61 @@ fn sum(rows: &BTreeMap<&String, &StoryTerms>) -> StoryTerms {
     story
 }
 
+/// Changes to the aggregates being gathered: kind → source → term → change. Looked up by
+/// borrowed keys, so a term already seen costs no allocation (a placement adds each of its words
+/// to every source of the story).
+#[derive(Default)]
+struct Deltas {
+    by_kind: HashMap<&'static str, HashMap<String, HashMap<String, SharedDelta>>>,
+}
+
+impl Deltas {
+    fn add(
+        &mut self,
+        source: &str,
+        kind: &'static str,
+        term: &str,
+        name: &str,
+        own: i64,
+        others: i64,
+    ) {
+        let sources = self.by_kind.entry(kind).or_default();
+        let terms = match sources.get_mut(source) {
+            Some(terms) => terms,
+            None => sources.entry(source.to_string()).or_default(),
+        };
+        let delta = match terms.get_mut(term) {
+            Some(delta) => delta,
+            None => terms
+                .entry(term.to_string())
+                .or_insert_with(|| SharedDelta {
+                    name: name.to_string(),
+                    ..SharedDelta::default()
+                }),
+        };
+        delta.own += own;
+        delta.others += others;
+    }
+
+    /// The changes in key order, those that came to nothing left out.
+    fn into_changes(self) -> BTreeMap<(String, &'static str, String), SharedDelta> {
+        let mut changes = BTreeMap::new();
+        for (kind, sources) in self.by_kind {
+            for (source, terms) in sources {
+                for (term, delta) in terms {
+                    if delta.own != 0 || delta.others != 0 {
+                        changes.insert((source.clone(), kind, term), delta);
+                    }
+                }
+            }
+        }
+        changes
+    }
+}
+
 /// Adds `sign` × what one story with these sources' rows gives each source: its own counts
 /// (when another source covered the story too) and the others' counts.
-fn contribute(
-    deltas: &mut HashMap<(String, &'static str, String), SharedDelta>,
-    rows: &BTreeMap<&String, &StoryTerms>,
-    sign: i64,
-) {
+fn contribute(deltas: &mut Deltas, rows: &BTreeMap<&String, &StoryTerms>, sign: i64) {
     if rows.len() < 2 {
         return;
     }
@@ -398,21 +564,14 @@ fn contribute(
 /// Adds `sign` × one source's share of a shared story: its own counts `own`, and the others'
 /// counts, `story − own`. Works as well on changes (signed counts) as on whole rows.
 fn contribute_source(
-    deltas: &mut HashMap<(String, &'static str, String), SharedDelta>,
+    deltas: &mut Deltas,
     source: &str,
     own: &StoryTerms,
     story: &StoryTerms,
     sign: i64,
 ) {
     let mut add = |kind: &'static str, term: &str, name: &str, own: i64, all: i64| {
-        let delta = deltas
-            .entry((source.to_string(), kind, term.to_string()))
-            .or_insert_with(|| SharedDelta {
-                name: name.to_string(),
-                ..SharedDelta::default()
-            });
-        delta.own += sign * own;
-        delta.others += sign * (all - own);
+        deltas.add(source, kind, term, name, sign * own, sign * (all - own));
     };
     for (key, (name, all)) in &story.speakers {
         let mine = own.speakers.get(key).map_or(0, |(_, n)| *n);
@@ -461,6 +620,25 @@ mod tests {
         }
     }
 
+    impl From<CorruptRow> for String {
+        fn from(row: CorruptRow) -> String {
+            format!("{} {}: {}", row.story, row.source, row.message)
+        }
+    }
+
+    /// [`plan_moves`] over rows given decoded, stored as the backends store them.
+    fn plan_with(
+        moves: Vec<Move>,
+        rows: Vec<(String, String, StoryTerms)>,
+        read: &mut dyn FnMut(&str) -> Result<StoryTerms, String>,
+    ) -> Result<SharedPlan, String> {
+        let stored = rows
+            .into_iter()
+            .map(|(story, source, terms)| (story, source, terms.encode()))
+            .collect();
+        plan_moves(moves, stored, read)
+    }
+
     fn no_reads(article: &str) -> Result<StoryTerms, String> {
         Err(format!("{article} read"))
     }
@@ -487,7 +665,7 @@ mod tests {
     #[test]
     fn a_story_of_one_source_gives_nothing_and_a_second_source_brings_both_sides() {
         let first = terms(&[("jane roe", 2)], &[("storm", 3)]);
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![moved("a1", "gazette", None, "s1", first.clone())],
             vec![],
             &mut no_reads,
@@ -497,7 +675,7 @@ mod tests {
         let mut rows = Vec::new();
         stored(&plan, &mut rows);
         let second = terms(&[("john doe", 1)], &[("storm", 1), ("flood", 2)]);
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![moved("a2", "herald", Some("a2"), "s1", second.clone())],
             rows.clone(),
             &mut no_reads,
@@ -524,7 +702,7 @@ mod tests {
         let b = terms(&[("john doe", 1)], &[("storm", 1)]);
         let c = terms(&[("jane roe", 1)], &[("flood", 1)]);
         // a and c (gazette) and b (herald) in s1.
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![
                 moved("a", "gazette", None, "s1", a.clone()),
                 moved("b", "herald", None, "s1", b.clone()),
@@ -548,7 +726,7 @@ mod tests {
             reads.push(article.to_string());
             Ok(c.clone())
         };
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![Move {
                 article: "c".into(),
                 source: "gazette".into(),
@@ -563,7 +741,7 @@ mod tests {
         assert_eq!(reads, ["c"]);
         apply(&mut totals, &plan);
         // As if only a and b had ever been together.
-        let only_ab = plan_moves(
+        let only_ab = plan_with(
             vec![
                 moved("a", "gazette", None, "t", a),
                 moved("b", "herald", None, "t", b),
@@ -585,7 +763,7 @@ mod tests {
             ("s1".to_string(), "gazette".to_string(), a.clone()),
             ("s2".to_string(), "herald".to_string(), b.clone()),
         ];
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![Move {
                 article: "b".into(),
                 source: "herald".into(),
@@ -627,7 +805,7 @@ mod tests {
         before: &BTreeMap<(String, String), StoryTerms>,
         after: &BTreeMap<(String, String), StoryTerms>,
     ) -> BTreeMap<(String, &'static str, String), (i64, i64)> {
-        let mut deltas = HashMap::new();
+        let mut deltas = Deltas::default();
         for (rows, sign) in [(before, -1), (after, 1)] {
             let stories: BTreeSet<&String> = rows.keys().map(|(story, _)| story).collect();
             for story in stories {
@@ -635,8 +813,8 @@ mod tests {
             }
         }
         deltas
+            .into_changes()
             .into_iter()
-            .filter(|(_, delta)| delta.own != 0 || delta.others != 0)
             .map(|(key, delta)| (key, (delta.own, delta.others)))
             .collect()
     }
@@ -729,7 +907,7 @@ mod tests {
                 .iter()
                 .map(|((story, source), t)| (story.clone(), source.clone(), t.clone()))
                 .collect();
-            let plan = plan_moves(moves, stored_rows, &mut read).unwrap();
+            let plan = plan_with(moves, stored_rows, &mut read).unwrap();
             let after = rows_from(&articles);
             let mut written = before.clone();
             for (key, row) in &plan.story_terms {
