@@ -67,6 +67,9 @@ const CHROME: &[&str] = &[
     "subscribe",
     "author",
     "authors",
+    "autoren",
+    "auteurs",
+    "autores",
     "by",
     "comments",
     "updated",
@@ -74,7 +77,18 @@ const CHROME: &[&str] = &[
     "photo",
     "photos",
     "image",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
+
+/// Meta names whose values are written "Surname, Given" by convention (Dublin Core, Highwire /
+/// Google Scholar), one tag a person.
+const SURNAME_FIRST_META: &[&str] = &["dc.creator", "dcterms.creator", "citation_author"];
 
 fn selector(css: &str) -> Selector {
     Selector::parse(css).expect("author selectors are valid CSS")
@@ -94,7 +108,73 @@ pub fn page_authors(page: &Html) -> Vec<String> {
             return names;
         }
     }
-    Vec::new()
+    json_ld_organisation_authors(page)
+}
+
+/// The last resort: an organisation the page's JSON-LD names as the author ("Contributors to
+/// Wikimedia projects"), which the name filter refuses for not being written like a person's
+/// name. Taken only when nothing else names anyone.
+fn json_ld_organisation_authors(page: &Html) -> Vec<String> {
+    fn organisations(value: &Value, found: &mut Vec<String>, depth: usize) {
+        if depth > 10 {
+            return;
+        }
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .for_each(|item| organisations(item, found, depth + 1)),
+            Value::Object(object) => {
+                if super::metadata::is_article(object, AUTHOR_ARTICLE_TYPES) {
+                    let authors = match object.get("author") {
+                        Some(Value::Array(items)) => items.iter().collect(),
+                        Some(one) => vec![one],
+                        None => Vec::new(),
+                    };
+                    for author in authors.into_iter().filter_map(Value::as_object) {
+                        let is_organisation = match author.get("@type") {
+                            Some(Value::String(t)) => t.ends_with("Organization"),
+                            _ => false,
+                        };
+                        if let Some(name) = author.get("name").and_then(Value::as_str) {
+                            if is_organisation {
+                                found.extend(organisation_name(name));
+                            }
+                        }
+                    }
+                }
+                for (key, child) in object {
+                    if matches!(child, Value::Object(_) | Value::Array(_))
+                        && !matches!(key.as_str(), "author" | "creator" | "publisher")
+                    {
+                        organisations(child, found, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for json in super::metadata::json_ld_texts(page) {
+        if let Ok(value) = serde_json::from_str::<Value>(json.trim()) {
+            organisations(&value, &mut found, 0);
+        }
+    }
+    found.dedup();
+    found
+}
+
+/// An organisation's name as kept: a few words, no link, handle or digits, no chrome word.
+fn organisation_name(raw: &str) -> Option<String> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = name.to_lowercase();
+    let fits = (3..=80).contains(&name.len())
+        && name.split_whitespace().count() <= 8
+        && !name.contains(['@', '/', '<', '>', '=', '{'])
+        && !name.contains(|c: char| c.is_ascii_digit())
+        && !lower
+            .split_whitespace()
+            .any(|w| CHROME.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())));
+    fits.then_some(name)
 }
 
 fn json_ld_authors(page: &Html) -> Vec<String> {
@@ -167,14 +247,39 @@ fn meta_authors(page: &Html) -> Vec<String> {
         })
         .collect();
     for name in AUTHOR_META {
+        // Several tags of one name are several authors (`citation_author` is one tag a person).
+        let mut found = Vec::new();
         for (_, value) in metas.iter().filter(|(key, _)| key == name) {
-            let found = byline_names(value);
-            if !found.is_empty() {
-                return found;
+            match surname_first(value).filter(|_| SURNAME_FIRST_META.contains(name)) {
+                Some(person) => found.push(person),
+                None => found.extend(byline_names(value)),
             }
+        }
+        if !found.is_empty() {
+            return found;
         }
     }
     Vec::new()
+}
+
+/// "Jong, Michiel de" → "Michiel de Jong", "Kooman, F." → "F. Kooman": one comma, a surname of one
+/// word before it (a particle may follow the given names), given names or initials after it.
+fn surname_first(value: &str) -> Option<String> {
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (surname, given) = value.split_once(',')?;
+    let (surname, given) = (surname.trim(), given.trim());
+    let is_one_word = |s: &str| {
+        s.split_whitespace().count() == 1 && s.chars().next().is_some_and(char::is_uppercase)
+    };
+    let given_ok = !given.is_empty()
+        && !given.contains([',', ';', '&'])
+        && given.split_whitespace().count() <= 4
+        && given
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && !SPLIT.is_match(&format!(" {given} "));
+    (is_one_word(surname) && given_ok).then(|| format!("{given} {surname}"))
 }
 
 /// `itemprop="author"` (its `name`, or its text) and `rel="author"` links: the first such element
@@ -277,6 +382,13 @@ static STOP: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
+/// Month and weekday names ending a text (English, German, French, Spanish), left when a date is
+/// cut at its day.
+static MONTH_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:[\s,]+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\.?)+[\s,]*$")
+        .expect("valid pattern")
+});
+
 static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*(?:,|;|&|\sand\s|\sund\s|\set\s|\sy\s|\se\s|\sen\s|\sog\s|\soch\s|\sa\s)\s*")
         .expect("valid pattern")
@@ -291,11 +403,17 @@ pub fn byline_names(text: &str) -> Vec<String> {
     let text = ASIDE.replace_all(&text, " ");
     let text = PREFIX.replace(text.trim(), "");
     let text = match STOP.find(&text) {
-        Some(stop) => &text[..stop.start()],
-        None => &text[..],
+        // A date cut at its day leaves its month behind: "GILLIAN MOHNEY March 11, 2015".
+        Some(stop) if stop.as_str().starts_with(|c: char| c.is_ascii_digit()) => {
+            MONTH_TAIL.replace(&text[..stop.start()], "").into_owned()
+        }
+        Some(stop) => text[..stop.start()].to_string(),
+        None => text.to_string(),
     };
     SPLIT
-        .split(text)
+        .split(&text)
+        // A label with nothing after it ("回答者：", "Autor:") names nobody.
+        .filter(|part| !part.trim_end().ends_with([':', '：']))
         .map(|part| {
             part.trim()
                 .trim_matches(|c: char| !c.is_alphanumeric() && c != ')')
@@ -310,7 +428,7 @@ pub fn clean_name(raw: &str) -> Option<String> {
     let name = PREFIX.replace(&name, "").trim().to_string();
     if name.len() < 3
         || name.len() > 60
-        || name.contains(['@', '/', '<', '>', '=', '{'])
+        || name.contains(['@', '/', '<', '>', '=', '{', '／', '：'])
         || name.contains(|c: char| c.is_ascii_digit())
     {
         return None;
@@ -328,7 +446,12 @@ pub fn clean_name(raw: &str) -> Option<String> {
     }
     let name = title_case_if_shouting(&name);
     let is_desk = lower.split_whitespace().any(|w| DESKS.contains(&w));
-    (looks_like_name(&name) || is_desk).then_some(name)
+    // A part in brackets is a middle name or nickname, "Bruno (Henrique Zecchin) Rodrigues":
+    // the rest must read as a name, and the name is kept whole.
+    static ASIDE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s*\([^)]*\)").expect("valid pattern"));
+    let outside = ASIDE.replace_all(&name, "");
+    (looks_like_name(&outside) || is_desk).then_some(name)
 }
 
 /// Drops duplicates, and desks when a person is named.
@@ -410,5 +533,65 @@ mod tests {
         assert_eq!(authors(html), ["Ana Ruiz"]);
         let html = r#"<div class="byline">by <a href="/a/tom">Tom Best</a>22 Dec 2016 | 651 comments</div>"#;
         assert_eq!(authors(html), ["Tom Best"]);
+    }
+
+    #[test]
+    fn a_month_left_by_a_date_cut_at_its_day_is_not_a_name() {
+        assert_eq!(
+            byline_names("By MARA ELLISON March 11, 2015 3:46 PM"),
+            ["Mara Ellison"]
+        );
+        assert_eq!(byline_names("Von Tom Best 3. März 2021"), ["Tom Best"]);
+        // A month word with no day after it is left alone.
+        assert_eq!(byline_names("By Theresa May"), ["Theresa May"]);
+        assert_eq!(byline_names("By Ana Ruiz Monday, 3 May"), ["Ana Ruiz"]);
+    }
+
+    #[test]
+    fn a_name_with_a_part_in_brackets_is_kept_whole() {
+        let html = r#"<script type="application/ld+json">{"@type":"NewsArticle","author":[{"@type":"Person","name":"Ana (Maria Luz) Ruiz "}],"publisher":{"@type":"Organization","name":"The Courier"}}</script>
+            <meta name="author" content="The Courier">"#;
+        assert_eq!(authors(html), ["Ana (Maria Luz) Ruiz"]);
+        assert_eq!(clean_name("Courier Autoren (CA)"), None);
+    }
+
+    #[test]
+    fn names_in_scripts_without_capitals() {
+        assert_eq!(
+            authors(r#"<meta name="author" content="李明华">"#),
+            ["李明华"]
+        );
+        assert_eq!(
+            authors(r#"<meta name="author" content="سارة حسن">"#),
+            ["سارة حسن"]
+        );
+        // A label, with or without a name after it, is not a name.
+        assert_eq!(clean_name("質問者： ゆき"), None);
+        assert_eq!(byline_names("回答者："), Vec::<String>::new());
+    }
+
+    #[test]
+    fn one_tag_a_person_and_surname_first() {
+        let html = r#"<meta name="citation_author" content="Ellison, Mara">
+            <meta name="citation_author" content="Best, T.">
+            <meta name="citation_author" content="Jong, Pieter de">"#;
+        assert_eq!(authors(html), ["Mara Ellison", "T. Best", "Pieter de Jong"]);
+        // A plain author tag with two people stays two people.
+        let html = r#"<meta name="author" content="Mara Ellison, Tom Best">"#;
+        assert_eq!(authors(html), ["Mara Ellison", "Tom Best"]);
+    }
+
+    #[test]
+    fn an_organisation_is_the_author_only_when_nobody_else_is_named() {
+        let page = |byline: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"Article","author":{{"@type":"Organization","name":"Friends of the river archive"}}}}</script>{byline}"#
+            )
+        };
+        assert_eq!(authors(&page("")), ["Friends of the river archive"]);
+        assert_eq!(
+            authors(&page(r#"<p class="byline">By Tom Best</p>"#)),
+            ["Tom Best"]
+        );
     }
 }

@@ -4,8 +4,9 @@
 //!
 //! The main-text extractor is the `trafilatura` crate (a port of go-trafilatura; the best F1 of the
 //! crates measured, see ARCHITECTURE.md). Its HTML output is turned into text here so paragraphs
-//! survive. When it finds nothing, the page's `<p>` elements are the fallback. It does not decode
-//! bytes (see `decode`).
+//! survive. When it returns the whole page as one long paragraph (its fallback on short pages), the
+//! article is Readability's (`dom_smoothie`); when it finds nothing, the page's `<p>` elements are
+//! the fallback. It does not decode bytes (see `decode`).
 
 pub mod authors;
 pub mod dates;
@@ -36,8 +37,8 @@ pub fn read_html(html: &str) -> Option<Document> {
         .ok()
         .map(|result| result.content_html)
         .unwrap_or_default();
-    let mut raw_text =
-        teasers::without_trailing_headlines(&resegment(&fragment_text(&main_html), &page), &page);
+    let extracted = glued_fallback(html, fragment_text(&main_html));
+    let mut raw_text = teasers::without_trailing_headlines(&resegment(&extracted, &page), &page);
     if raw_text.split_whitespace().count() < 5 {
         raw_text = fallback_paragraphs(&page);
     }
@@ -78,6 +79,34 @@ pub fn read_html(html: &str) -> Option<Document> {
     document.source.url = found.url.or(document.source.url.take());
     document.posts = locate_posts(&document.text, tweets);
     Some(document)
+}
+
+/// Words from which a text of one paragraph is a whole page run together, not a short article.
+const GLUED_WORDS: usize = 100;
+
+/// The article by Readability (`dom_smoothie`) when trafilatura returned the page as one long
+/// paragraph. On short pages trafilatura finds no main block and falls back to the whole body:
+/// menus, the article and the sidebar come back glued into one paragraph, so no paragraph can be
+/// dropped afterwards. Readability scores the page's blocks instead and usually finds the article.
+/// Its answer is taken when it holds some text and less than the glued one.
+fn glued_fallback(html: &str, extracted: String) -> String {
+    let words = extracted.split_whitespace().count();
+    if words < GLUED_WORDS || extracted.trim().contains("\n\n") {
+        return extracted;
+    }
+    let Some(article) = dom_smoothie::Readability::new(html, None, None)
+        .ok()
+        .and_then(|mut reader| reader.parse().ok())
+    else {
+        return extracted;
+    };
+    let readable = fragment_text(&article.content);
+    let readable_words = readable.split_whitespace().count();
+    if readable_words >= 30 && readable_words < words {
+        readable
+    } else {
+        extracted
+    }
 }
 
 /// Embedded tweets placed in the final text: each post spans its text through its signature.
@@ -219,6 +248,47 @@ mod tests {
         assert!(document
             .text
             .contains("Fishing boats were the first to tie up"));
+    }
+
+    fn glued_page() -> (String, String) {
+        let menu =
+            "Home World Business Sport Weather Shop Login Subscribe Contact Archive ".repeat(4);
+        let paragraphs = [
+            "The harbour board voted on Tuesday to rebuild the old pier, which storms closed two winters ago, with money the town set aside over five years.",
+            "Fishermen who moor along the pier said the vote came late but welcome, and that the season's catch had suffered since the closure.",
+            "The new deck will stand a metre higher than the old one, so that winter waves pass under it, and the cafe at its end will reopen.",
+            "Engineers found last year that the iron piles had rusted through in places and that patching them would cost nearly as much as new ones.",
+            "Work is due to start in the spring and to last about eight months, the board's chair told a meeting of residents in the town hall.",
+        ];
+        let sidebar = "Most read Pier reopening date Council tax rises Weekend weather ".repeat(3);
+        let html = format!(
+            "<html><body><div class=\"menu\">{menu}</div><article><h1>Pier to be rebuilt</h1>{}</article><div class=\"sidebar\">{sidebar}</div></body></html>",
+            paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect::<String>()
+        );
+        let glued = format!(
+            "{menu} Pier to be rebuilt {} {sidebar}",
+            paragraphs.join(" ")
+        );
+        (html, glued)
+    }
+
+    #[test]
+    fn a_page_returned_as_one_glued_paragraph_is_read_again_by_readability() {
+        let (html, glued) = glued_page();
+        let text = glued_fallback(&html, glued);
+        assert!(text.contains("The harbour board voted"), "{text}");
+        assert!(text.contains("town hall."), "{text}");
+        assert!(!text.contains("Subscribe"), "{text}");
+        assert!(!text.contains("Most read"), "{text}");
+    }
+
+    #[test]
+    fn an_extraction_in_paragraphs_or_a_short_one_is_kept() {
+        let (html, glued) = glued_page();
+        let apart = glued.replacen("Pier to be rebuilt", "\n\nPier to be rebuilt", 1);
+        assert_eq!(glued_fallback(&html, apart.clone()), apart);
+        let short = "Pier to be rebuilt. The board voted.".to_string();
+        assert_eq!(glued_fallback(&html, short.clone()), short);
     }
 
     #[test]

@@ -91,10 +91,12 @@ pub(crate) fn looks_like_name(part: &str) -> bool {
     if words.is_empty() || words.len() > 5 || is_role(part) {
         return false;
     }
-    // Every word capitalised, allowing particles ("de", "van", "bin").
+    // Every word capitalised, allowing particles ("de", "van", "bin"); a script without capitals
+    // (Chinese, Arabic, Hebrew…) has nothing to check.
     words.iter().all(|word| {
         let first = word.chars().next().unwrap_or(' ');
         first.is_uppercase()
+            || (first.is_alphabetic() && !first.is_lowercase())
             || matches!(
                 *word,
                 "de" | "van" | "der" | "von" | "bin" | "al" | "da" | "la" | "le" | "di"
