@@ -9,9 +9,9 @@
 use super::consistency::make_types_consistent;
 use super::named::{is_initial, surface_key, NamedMention};
 use super::untagged::{add_untagged_groups, add_untagged_organisations, add_untagged_repeats};
-use super::{boundaries, patterns, teams, SentenceTokens};
+use super::{boundaries, datelines, office_titles, patterns, teams, SentenceTokens};
 use crate::deadline::Deadline;
-use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
+use crate::ner::{spans_of, tagging_model, EntityType, FeatureHasher, Tag};
 use crate::offsets::Span;
 
 /// The named mentions of an article, typed consistently, in text order.
@@ -20,7 +20,7 @@ pub fn named_mentions(
     sentences: &[SentenceTokens],
     deadline: Deadline,
 ) -> Vec<NamedMention> {
-    let model = shipped_model();
+    let model = tagging_model();
     let mut hasher = FeatureHasher::new(model.bits());
     let mut tags: Vec<Tag> = Vec::new();
     let mut mentions: Vec<NamedMention> = Vec::new();
@@ -56,6 +56,7 @@ pub fn named_mentions(
     patterns::named_events(text, sentences, &mut mentions);
     patterns::peer_names(text, sentences, &mut mentions);
     patterns::honorific_titles(text, sentences, &mut mentions);
+    office_titles::people_after_office_titles(text, sentences, &mut mentions);
     patterns::split_place_before_city(text, sentences, &mut mentions);
     patterns::street_names(text, sentences, &mut mentions);
     patterns::organisations_named_by_context(text, sentences, &mut mentions);
@@ -65,6 +66,9 @@ pub fn named_mentions(
     join_organisation_runs(text, &mut mentions);
     boundaries::institutions_across_of(text, sentences, &mut mentions);
     boundaries::titles_ending_organisations(text, sentences, &mut mentions);
+    boundaries::organisations_by_legal_form(text, sentences, &mut mentions);
+    boundaries::groups_named_by_people_nouns(text, sentences, &mut mentions);
+    datelines::dateline_places(text, sentences, &mut mentions);
     boundaries::drop_generic_place_words(text, &mut mentions);
     mentions
 }

@@ -7,7 +7,8 @@
 //! word ("beat", "drew with", "v", `data/gazetteer/result_verbs.txt`) or followed by a score in a
 //! results line is a team, and every mention of that name in the article becomes an organisation.
 //! Countries stay places (a national side is named by its country), and names the tagger holds
-//! for people are never teams. It does nothing outside sports reports.
+//! for people are never teams (nor, outside a results line, a name of two words or more it
+//! holds for a person elsewhere in the report: "Waqar Younis 15" in a scorecard). It does nothing outside sports reports.
 
 use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -192,6 +193,13 @@ pub(super) fn sports_teams(
             }
         }
     }
+    // Names of two words or more typed as people anywhere in the report: a player's name
+    // followed by his figures ("Waqar Younis 15") where the tagger missed it there.
+    let people: HashSet<String> = mentions
+        .iter()
+        .filter(|m| m.entity_type == EntityType::Person && m.token_end - m.token_start >= 2)
+        .map(|m| surface_key(&text[m.span.start..m.span.end]))
+        .collect();
     let mut team_forms: HashMap<String, ()> = HashMap::default();
     for (sentence_idx, start, end, beside_result_word) in teams {
         let sentence = &sentences[sentence_idx];
@@ -200,12 +208,14 @@ pub(super) fn sports_teams(
             .map(|t| &text[t.start..t.end])
             .collect();
         let person = !is_result_line(&sentence.words(text))
-            && mentions.iter().any(|m| {
+            && (mentions.iter().any(|m| {
                 m.sentence_idx == sentence_idx
                     && m.token_start < end
                     && m.token_end > start
                     && m.entity_type == EntityType::Person
-            });
+            }) || people.contains(&surface_key(
+                &text[sentence.tokens[start].start..sentence.tokens[end - 1].end],
+            )));
         // A side's name with an initial or a first name is a player ("P. Simmons 4-38").
         let player = words.iter().any(|w| w.len() <= 2 && w.ends_with('.'));
         let bowler = !beside_result_word && is_only_a_personal_name(&words);
