@@ -4,8 +4,9 @@
 //! The tagger learnt from general news, where "Somerset" and "Chicago" are places, and it reads a
 //! sentence at a time. Here an article is first judged a sports report (scores such as "2-1" and
 //! sports words from `data/gazetteer/sports_words.txt`); then a capitalised name beside a result
-//! word ("beat", "drew with", "v", `data/gazetteer/result_verbs.txt`) or followed by a score in a
-//! results line is a team, and every mention of that name in the article becomes an organisation.
+//! word ("beat", "drew with", "v", `data/gazetteer/result_verbs.txt`), before a player's role
+//! ("Surrey captain", "Cubs shortstop", `data/gazetteer/team_roles.txt`), before "'s" and a
+//! player ("Atlanta 's Tom Glavine") or followed by a score in a results line is a team, and every mention of that name in the article becomes an organisation.
 //! Countries stay places (a national side is named by its country), and names the tagger holds
 //! for people are never teams (nor, outside a results line, a name of two words or more it
 //! holds for a person elsewhere in the report: "Waqar Younis 15" in a scorecard). It does nothing outside sports reports.
@@ -24,6 +25,8 @@ use crate::offsets::Span;
 static SPORTS_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/gazetteer/sports_words.txt")).collect()
 });
+static TEAM_ROLES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(include_str!("../../data/gazetteer/team_roles.txt")).collect());
 static RESULT_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/gazetteer/result_verbs.txt")).collect()
 });
@@ -57,10 +60,13 @@ fn is_score(word: &str) -> bool {
     })
 }
 
-/// Whether the article reads as a sports report: two scores and a sports word, or three sports
-/// words of different kinds.
+/// Whether the article reads as a sports report: two scores (a results line, "San Diego 3 New
+/// York 2", counts as one) and a sports word, or three sports words of different kinds.
 fn is_sports_report(text: &str, sentences: &[SentenceTokens]) -> bool {
-    let mut n_scores = 0;
+    let mut n_scores = sentences
+        .iter()
+        .filter(|sentence| is_result_line(&sentence.words(text)))
+        .count();
     let mut sports_words: HashSet<String> = HashSet::default();
     for token in sentences.iter().flat_map(|s| &s.tokens) {
         let word = &text[token.start..token.end];
@@ -183,6 +189,22 @@ pub(super) fn sports_teams(
                     _ => idx + 1,
                 };
                 teams.extend(name_after(&words, after).map(|(s, e)| (sentence_idx, s, e, true)));
+            } else if TEAM_ROLES.contains(lower.as_str())
+                || (lower == "team" && words.get(idx + 1).is_some_and(|w| *w == "mate"))
+            {
+                // "Surrey captain Chris Lewis", "Cubs shortstop", "Newcastle team mate".
+                teams.extend(name_before(&words, idx).map(|(s, e)| (sentence_idx, s, e, true)));
+            } else if matches!(*word, "'s" | "’s") && idx > 0 {
+                // "Atlanta 's Tom Glavine": a side's player.
+                let player_follows = mentions.iter().any(|m| {
+                    m.sentence_idx == sentence_idx
+                        && m.token_start == idx + 1
+                        && m.entity_type == EntityType::Person
+                });
+                if player_follows {
+                    teams
+                        .extend(name_before(&words, idx).map(|(s, e)| (sentence_idx, s, e, false)));
+                }
             } else if is_score_or_figure(word) && idx > 0 {
                 // "Somerset 83 and 174", "San Diego 3 New York 2", "CHICAGO 74 58 .561"; not
                 // "c Vaas b Chandana 50", a scorecard's batsman after a lower-case word.
