@@ -187,6 +187,8 @@ fn is_legal_form(word: &str) -> bool {
 
 /// At most this many words before a legal form make a company's name.
 const MAX_WORDS_BEFORE_LEGAL_FORM: usize = 6;
+/// At most this many capitalised words after "&" in a company's name.
+const MAX_WORDS_AFTER_AMPERSAND: usize = 3;
 
 /// A word of a company's name before its legal form: a capitalised word ("Roosevelt",
 /// "D."), or "&" between two ("Bear Stearns & Co"); not a word that opens sentences only, nor
@@ -200,8 +202,9 @@ fn company_name_word(words: &[&str], idx: usize) -> bool {
 }
 
 /// Makes the capitalised words before a company's legal form, with the form, one organisation
-/// ("Roosevelt Financial Group Inc", "Hindustan Copper Ltd", "Bear Stearns & Co Inc"): a tagger
-/// that has not seen the name reads it as a person or a place, or cuts it. Only where the tagger
+/// ("Roosevelt Financial Group Inc", "Hindustan Copper Ltd", "Bear Stearns & Co Inc"), and so
+/// names joined by "&" ("Douglas & Lomason"): a tagger that has not seen the name reads it as a
+/// person or a place, or cuts it. Only where the tagger
 /// found a mention in those words; a legal form alone is no mention, and one followed by a name
 /// is no legal form ("Co Durham").
 pub(super) fn organisations_by_legal_form(
@@ -214,15 +217,29 @@ pub(super) fn organisations_by_legal_form(
         let words = sentence.words(text);
         let mut idx = 1;
         while idx < words.len() {
-            if !is_legal_form(words[idx]) || !name_word(words[idx - 1]) {
+            let joins_names = words[idx] == "&"
+                && idx + 1 < words.len()
+                && company_name_word(&words, idx + 1)
+                && name_word(words[idx - 1]);
+            if !(is_legal_form(words[idx]) || joins_names) || !name_word(words[idx - 1]) {
                 idx += 1;
                 continue;
             }
             let mut end = idx + 1;
+            if joins_names {
+                // "Douglas & Lomason", "A.G. Edwards & Sons Inc".
+                while end < words.len()
+                    && end - idx <= MAX_WORDS_AFTER_AMPERSAND
+                    && company_name_word(&words, end)
+                    && !is_legal_form(words[end])
+                {
+                    end += 1;
+                }
+            }
             while end < words.len() && is_legal_form(words[end]) {
                 end += 1;
             }
-            if words.get(end).is_some_and(|w| name_word(w)) {
+            if !joins_names && words.get(end).is_some_and(|w| name_word(w)) {
                 idx = end;
                 continue;
             }
@@ -392,6 +409,7 @@ mod tests {
             at(&sentences, 9..10, EntityType::Person),
             at(&sentences, 13..14, EntityType::Gpe),
             at(&sentences, 15..16, EntityType::Gpe),
+            mention_at(&sentences, 1, 2, 3, EntityType::Person),
         ];
         organisations_by_legal_form(text, &sentences, &mut mentions);
         assert_eq!(
@@ -401,6 +419,7 @@ mod tests {
                 ("Quill Ltd".to_string(), EntityType::Org),
                 ("Seaham".to_string(), EntityType::Gpe),
                 ("Durham".to_string(), EntityType::Gpe),
+                ("Harlow & Pike".to_string(), EntityType::Org),
             ]
         );
     }

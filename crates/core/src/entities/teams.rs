@@ -6,7 +6,8 @@
 //! sports words from `data/gazetteer/sports_words.txt`); then a capitalised name beside a result
 //! word ("beat", "drew with", "v", `data/gazetteer/result_verbs.txt`), before a player's role
 //! ("Surrey captain", "Cubs shortstop", `data/gazetteer/team_roles.txt`), before "'s" and a
-//! player ("Atlanta 's Tom Glavine") or followed by a score in a results line is a team, and every mention of that name in the article becomes an organisation.
+//! player ("Atlanta 's Tom Glavine"), a nickname after "the" ("the Braves") or followed by a
+//! score in a results line is a team, and every mention of that name in the article becomes an organisation.
 //! Countries stay places (a national side is named by its country), and names the tagger holds
 //! for people are never teams (nor, outside a results line, a name of two words or more it
 //! holds for a person elsewhere in the report: "Waqar Younis 15" in a scorecard). It does nothing outside sports reports.
@@ -17,7 +18,7 @@ use std::sync::LazyLock;
 use super::named::{surface_key, NamedMention};
 use super::SentenceTokens;
 use crate::gazetteer::written_form as gazetteer_form;
-use crate::gazetteer::{self, CONTINUES, COUNTRY, NATIONALITY, REGION};
+use crate::gazetteer::{self, CITY, CONTINUES, COUNTRY, NATIONALITY, REGION};
 use crate::lexicon;
 use crate::ner::EntityType;
 use crate::offsets::Span;
@@ -103,10 +104,22 @@ fn is_name_word(word: &str) -> bool {
         && !MONTHS.contains(lower.trim_end_matches('.'))
 }
 
+/// A side's nickname after "the": one capitalised plural word ("Braves", "Expos"), no place or
+/// people ("the Netherlands", "the Americans").
+fn is_nickname(word: &str) -> bool {
+    let form = gazetteer_form(word);
+    word.len() >= 4
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && word.starts_with(char::is_uppercase)
+        && word.chars().skip(1).all(char::is_lowercase)
+        && gazetteer::classify(&[form.as_ref()])[0] & (COUNTRY | NATIONALITY | REGION | CITY) == 0
+}
+
 /// Whether a one-word name is only a person's name in the gazetteers (a surname or first name
 /// and no place): "Gough 4" in a scorecard is a bowler, "Somerset 83" a side.
 fn is_only_a_personal_name(words: &[&str]) -> bool {
-    use crate::gazetteer::{CITY, FIRST_NAME, SURNAME};
+    use crate::gazetteer::{FIRST_NAME, SURNAME};
     let [word] = words else {
         return false;
     };
@@ -204,6 +217,18 @@ pub(super) fn sports_teams(
                 if player_follows {
                     teams
                         .extend(name_before(&words, idx).map(|(s, e)| (sentence_idx, s, e, false)));
+                }
+            } else if lower == "the" && words.get(idx + 1).is_some_and(|w| is_nickname(w)) {
+                // "the Braves", "the Expos": a side by its nickname, unless something else
+                // already names it ("the Olympics", an event).
+                let named_otherwise = mentions.iter().any(|m| {
+                    m.sentence_idx == sentence_idx
+                        && m.token_start <= idx + 1
+                        && idx + 1 < m.token_end
+                        && m.entity_type != EntityType::Org
+                });
+                if !named_otherwise {
+                    teams.push((sentence_idx, idx + 1, idx + 2, true));
                 }
             } else if is_score_or_figure(word) && idx > 0 {
                 // "Somerset 83 and 174", "San Diego 3 New York 2", "CHICAGO 74 58 .561"; not
