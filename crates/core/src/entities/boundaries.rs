@@ -401,8 +401,8 @@ mod tests {
 
     #[test]
     fn a_name_ending_in_a_legal_form_is_an_organisation() {
-        let text =
-            "Talbot Marsh & Sons Inc said it would buy Quill Ltd shares in Seaham Co Durham .";
+        let text = "Talbot Marsh & Sons Inc said it would buy Quill Ltd shares in Seaham Co Durham .\n\
+                    Harlow & Pike said so .";
         let sentences = sentence_tokens(text);
         let mut mentions = vec![
             at(&sentences, 0..2, EntityType::Person),
