@@ -193,26 +193,97 @@ pub fn chunk_by_story(moves: Vec<Move>, size: usize) -> Vec<Vec<Move>> {
     chunks
 }
 
+/// A stored row of `outlet_story_terms` that does not decode.
+#[derive(Debug)]
+pub struct CorruptRow {
+    /// The row's story.
+    pub story: String,
+    /// The row's source.
+    pub source: String,
+    /// What the decoder said.
+    pub message: String,
+}
+
+/// The stored rows of the stories a chunk of moves touches, as the store has them (compressed),
+/// decoded only when the plan needs one: a source that stays in a shared story needs none of
+/// the other sources' rows, so a large story costs the rows that changed, not all of them.
+struct StoredRows {
+    raw: BTreeMap<(String, String), Vec<u8>>,
+    decoded: BTreeMap<(String, String), StoryTerms>,
+}
+
+impl StoredRows {
+    fn new(stored: Vec<(String, String, Vec<u8>)>) -> StoredRows {
+        StoredRows {
+            raw: stored
+                .into_iter()
+                .map(|(story, source, bytes)| ((story, source), bytes))
+                .collect(),
+            decoded: BTreeMap::new(),
+        }
+    }
+
+    fn contains(&self, key: &(String, String)) -> bool {
+        self.raw.contains_key(key)
+    }
+
+    /// Decodes one row (if stored) so that [`StoredRows::get`] finds it.
+    fn load(&mut self, key: &(String, String)) -> Result<(), CorruptRow> {
+        if self.decoded.contains_key(key) {
+            return Ok(());
+        }
+        if let Some(bytes) = self.raw.get(key) {
+            let terms = StoryTerms::decode(bytes).map_err(|message| CorruptRow {
+                story: key.0.clone(),
+                source: key.1.clone(),
+                message,
+            })?;
+            self.decoded.insert(key.clone(), terms);
+        }
+        Ok(())
+    }
+
+    /// Decodes every row of one story.
+    fn load_story(&mut self, story: &String) -> Result<(), CorruptRow> {
+        let keys: Vec<(String, String)> = of_story(&self.raw, story)
+            .map(|(source, _)| (story.clone(), source.clone()))
+            .collect();
+        for key in &keys {
+            self.load(key)?;
+        }
+        Ok(())
+    }
+
+    /// A row [`StoredRows::load`]ed before.
+    fn get(&self, key: &(String, String)) -> Option<&StoryTerms> {
+        self.decoded.get(key)
+    }
+
+    /// The sources with a stored row in one story.
+    fn sources_of<'a>(&'a self, story: &'a String) -> impl Iterator<Item = &'a String> + 'a {
+        of_story(&self.raw, story).map(|(source, _)| source)
+    }
+}
+
 /// Plans a batch of moves.
 ///
-/// `stored` holds the rows of every story a move leaves or joins, as the store has them;
-/// `article_terms` tallies one article again from its stored JSON (only called for an article
-/// leaving a story while others of its source stay, as in a split).
+/// `stored` holds the rows of every story a move leaves or joins, as the store has them
+/// (compressed; decoded here only where needed); `article_terms` tallies one article again from
+/// its stored JSON (only called for an article leaving a story while others of its source stay,
+/// as in a split).
 ///
 /// The work follows what moved, not the stories' size: each (story, source) row gathers the
 /// signed counts that moved in and out of it, and in a story shared before and after, a source
 /// that stays changes by those counts only (its own by its row's change, its others' by every
-/// other row's change). Only a source that joins or leaves such a story is counted whole, and a
-/// story that becomes shared or stops being shared is counted whole before and after.
-pub fn plan_moves<E>(
+/// other row's change), so only the changed rows are decoded. Only a source that joins or leaves
+/// such a story is counted whole, and a story that becomes shared or stops being shared is counted
+/// whole before and after: those stories' rows are all decoded.
+pub fn plan_moves<E: From<CorruptRow>>(
     moves: Vec<Move>,
-    stored: Vec<(String, String, StoryTerms)>,
+    stored: Vec<(String, String, Vec<u8>)>,
     article_terms: &mut dyn FnMut(&str) -> Result<StoryTerms, E>,
 ) -> Result<SharedPlan, E> {
-    let mut before: BTreeMap<(String, String), StoryTerms> = BTreeMap::new();
-    for (story, source, terms) in stored {
-        before.insert((story, source), terms);
-    }
+    let mut before = StoredRows::new(stored);
     let mut plan = SharedPlan::default();
     // Per (story, source) row, the signed counts that moved in and out.
     let mut changes: BTreeMap<(String, String), StoryTerms> = BTreeMap::new();
@@ -230,11 +301,17 @@ pub fn plan_moves<E>(
             .push(found);
     }
     for ((old, source), group) in groups {
-        let whole_row = old.as_ref().and_then(|old| {
-            let row = before.get(&(old.clone(), source.clone()))?;
-            let one_destination = group.iter().all(|found| found.new == group[0].new);
-            (one_destination && row.articles == group.len() as i64).then_some(row)
-        });
+        let whole_row = match &old {
+            Some(old) => {
+                let key = (old.clone(), source.clone());
+                before.load(&key)?;
+                let one_destination = group.iter().all(|found| found.new == group[0].new);
+                before
+                    .get(&key)
+                    .filter(|row| one_destination && row.articles == group.len() as i64)
+            }
+            None => None,
+        };
         if let (Some(old), Some(row)) = (&old, whole_row) {
             change_of(&mut changes, old, &source).add_signed(row, -1);
             change_of(&mut changes, &group[0].new, &source).add_signed(row, 1);
@@ -246,7 +323,7 @@ pub fn plan_moves<E>(
                 None => article_terms(&found.article)?,
             };
             if let Some(old) = &found.old {
-                if before.contains_key(&(old.clone(), source.clone())) {
+                if before.contains(&(old.clone(), source.clone())) {
                     change_of(&mut changes, old, &source).add_signed(&terms, -1);
                 }
             }
@@ -257,6 +334,7 @@ pub fn plan_moves<E>(
     // Every changed row as it will be (`None`: no article left, the row goes).
     let mut after: BTreeMap<(String, String), Option<StoryTerms>> = BTreeMap::new();
     for (key, change) in &changes {
+        before.load(key)?;
         let old_row = before.get(key);
         let new_row = applied(old_row, change);
         if old_row != new_row.as_ref() {
@@ -268,17 +346,41 @@ pub fn plan_moves<E>(
     let stories: BTreeSet<&String> = after.keys().map(|(story, _)| story).collect();
     let empty = StoryTerms::default();
     for story in stories {
-        let old_rows: BTreeMap<&String, &StoryTerms> = of_story(&before, story).collect();
-        let mut new_rows = old_rows.clone();
-        for (source, row) in of_story(&after, story) {
-            match row {
-                Some(row) => new_rows.insert(source, row),
-                None => new_rows.remove(source),
-            };
+        let (shared_both, joins_or_leaves) = {
+            let old_sources: BTreeSet<&String> = before.sources_of(story).collect();
+            let new_sources = sources_after(&old_sources, &after, story);
+            (
+                old_sources.len() >= 2 && new_sources.len() >= 2,
+                old_sources != new_sources,
+            )
+        };
+        if !shared_both || joins_or_leaves {
+            before.load_story(story)?;
         }
-        if old_rows.len() < 2 || new_rows.len() < 2 {
-            contribute(&mut deltas, &old_rows, -1);
-            contribute(&mut deltas, &new_rows, 1);
+        let old_sources: BTreeSet<&String> = before.sources_of(story).collect();
+        let new_sources = sources_after(&old_sources, &after, story);
+        let old_rows = || -> BTreeMap<&String, &StoryTerms> {
+            old_sources
+                .iter()
+                .filter_map(|source| {
+                    let row = before.get(&(story.clone(), (*source).clone()))?;
+                    Some((*source, row))
+                })
+                .collect()
+        };
+        let new_rows = || -> BTreeMap<&String, &StoryTerms> {
+            let mut rows = old_rows();
+            for (source, row) in of_story(&after, story) {
+                match row {
+                    Some(row) => rows.insert(source, row),
+                    None => rows.remove(source),
+                };
+            }
+            rows
+        };
+        if !shared_both {
+            contribute(&mut deltas, &old_rows(), -1);
+            contribute(&mut deltas, &new_rows(), 1);
             continue;
         }
         let mut story_change = StoryTerms::default();
@@ -286,23 +388,23 @@ pub fn plan_moves<E>(
             story_change.add_signed(change, 1);
         }
         // A whole story's counts only where a source leaves or joins it.
-        let (mut old_total, mut new_total) = (None, None);
-        for (source, row) in &old_rows {
-            if !new_rows.contains_key(source) {
-                let total = old_total.get_or_insert_with(|| sum(&old_rows));
-                contribute_source(&mut deltas, source, row, total, -1);
+        if joins_or_leaves {
+            let (old_rows, new_rows) = (old_rows(), new_rows());
+            for (rows, other, sign) in [(&old_rows, &new_rows, -1), (&new_rows, &old_rows, 1)] {
+                let mut total = None;
+                for (source, row) in rows {
+                    if !other.contains_key(source) {
+                        let total = total.get_or_insert_with(|| sum(rows));
+                        contribute_source(&mut deltas, source, row, total, sign);
+                    }
+                }
             }
         }
-        for (source, row) in &new_rows {
-            if !old_rows.contains_key(source) {
-                let total = new_total.get_or_insert_with(|| sum(&new_rows));
-                contribute_source(&mut deltas, source, row, total, 1);
-            } else {
-                let change = changes
-                    .get(&(story.clone(), (*source).clone()))
-                    .unwrap_or(&empty);
-                contribute_source(&mut deltas, source, change, &story_change, 1);
-            }
+        for source in new_sources.intersection(&old_sources) {
+            let change = changes
+                .get(&(story.clone(), (*source).clone()))
+                .unwrap_or(&empty);
+            contribute_source(&mut deltas, source, change, &story_change, 1);
         }
     }
     plan.deltas = deltas
@@ -336,6 +438,22 @@ impl StoryTerms {
             }
         }
     }
+}
+
+/// The sources of a story once its changed rows are written.
+fn sources_after<'a>(
+    before: &BTreeSet<&'a String>,
+    after: &'a BTreeMap<(String, String), Option<StoryTerms>>,
+    story: &'a String,
+) -> BTreeSet<&'a String> {
+    let mut sources = before.clone();
+    for (source, row) in of_story(after, story) {
+        match row {
+            Some(_) => sources.insert(source),
+            None => sources.remove(source),
+        };
+    }
+    sources
 }
 
 /// A row once a change is made: `None` when no article is left; counts that reach zero go.
@@ -461,6 +579,25 @@ mod tests {
         }
     }
 
+    impl From<CorruptRow> for String {
+        fn from(row: CorruptRow) -> String {
+            format!("{} {}: {}", row.story, row.source, row.message)
+        }
+    }
+
+    /// [`plan_moves`] over rows given decoded, stored as the backends store them.
+    fn plan_with(
+        moves: Vec<Move>,
+        rows: Vec<(String, String, StoryTerms)>,
+        read: &mut dyn FnMut(&str) -> Result<StoryTerms, String>,
+    ) -> Result<SharedPlan, String> {
+        let stored = rows
+            .into_iter()
+            .map(|(story, source, terms)| (story, source, terms.encode()))
+            .collect();
+        plan_moves(moves, stored, read)
+    }
+
     fn no_reads(article: &str) -> Result<StoryTerms, String> {
         Err(format!("{article} read"))
     }
@@ -487,7 +624,7 @@ mod tests {
     #[test]
     fn a_story_of_one_source_gives_nothing_and_a_second_source_brings_both_sides() {
         let first = terms(&[("jane roe", 2)], &[("storm", 3)]);
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![moved("a1", "gazette", None, "s1", first.clone())],
             vec![],
             &mut no_reads,
@@ -497,7 +634,7 @@ mod tests {
         let mut rows = Vec::new();
         stored(&plan, &mut rows);
         let second = terms(&[("john doe", 1)], &[("storm", 1), ("flood", 2)]);
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![moved("a2", "herald", Some("a2"), "s1", second.clone())],
             rows.clone(),
             &mut no_reads,
@@ -524,7 +661,7 @@ mod tests {
         let b = terms(&[("john doe", 1)], &[("storm", 1)]);
         let c = terms(&[("jane roe", 1)], &[("flood", 1)]);
         // a and c (gazette) and b (herald) in s1.
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![
                 moved("a", "gazette", None, "s1", a.clone()),
                 moved("b", "herald", None, "s1", b.clone()),
@@ -548,7 +685,7 @@ mod tests {
             reads.push(article.to_string());
             Ok(c.clone())
         };
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![Move {
                 article: "c".into(),
                 source: "gazette".into(),
@@ -563,7 +700,7 @@ mod tests {
         assert_eq!(reads, ["c"]);
         apply(&mut totals, &plan);
         // As if only a and b had ever been together.
-        let only_ab = plan_moves(
+        let only_ab = plan_with(
             vec![
                 moved("a", "gazette", None, "t", a),
                 moved("b", "herald", None, "t", b),
@@ -585,7 +722,7 @@ mod tests {
             ("s1".to_string(), "gazette".to_string(), a.clone()),
             ("s2".to_string(), "herald".to_string(), b.clone()),
         ];
-        let plan = plan_moves(
+        let plan = plan_with(
             vec![Move {
                 article: "b".into(),
                 source: "herald".into(),
@@ -729,7 +866,7 @@ mod tests {
                 .iter()
                 .map(|((story, source), t)| (story.clone(), source.clone(), t.clone()))
                 .collect();
-            let plan = plan_moves(moves, stored_rows, &mut read).unwrap();
+            let plan = plan_with(moves, stored_rows, &mut read).unwrap();
             let after = rows_from(&articles);
             let mut written = before.clone();
             for (key, row) in &plan.story_terms {

@@ -43,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "V6__drop_outlet_words",
         include_str!("../../migrations/postgres/V6__drop_outlet_words.sql"),
     ),
+    (
+        "V7__outlet_shared_terms_unindexed_others",
+        include_str!("../../migrations/postgres/V7__outlet_shared_terms_unindexed_others.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -7,7 +7,8 @@ use ::postgres::{GenericClient, Transaction};
 
 use super::Failure;
 use crate::outlets::shared::{
-    chunk_by_story, moved_articles_sql, plan_moves, Move, SharedPlan, StoryTerms, MOVES_CHUNK,
+    chunk_by_story, moved_articles_sql, plan_moves, CorruptRow, Move, SharedPlan, StoryTerms,
+    MOVES_CHUNK,
 };
 use crate::outlets::{
     tally, ArticleTally, BatchTally, Coverage, SharedTerm, SourceWeek, TermCount, TermKind,
@@ -239,6 +240,15 @@ fn refresh_shared(
 }
 
 /// Plans and writes one chunk of moves.
+impl From<CorruptRow> for Failure {
+    fn from(row: CorruptRow) -> Failure {
+        Failure::Invalid(format!(
+            "outlet terms of story {} and source {}: {}",
+            row.story, row.source, row.message
+        ))
+    }
+}
+
 fn apply_moves(transaction: &mut Transaction<'_>, moves: Vec<Move>) -> Result<(), Failure> {
     let mut stories: Vec<&str> = moves
         .iter()
@@ -251,11 +261,7 @@ fn apply_moves(transaction: &mut Transaction<'_>, moves: Vec<Move>) -> Result<()
         "SELECT story, source, terms FROM outlet_story_terms WHERE story = ANY($1)",
         &[&stories],
     )? {
-        let story: String = row.get(0);
-        let terms = StoryTerms::decode(row.get(2)).map_err(|message| {
-            Failure::Invalid(format!("outlet terms of story {story}: {message}"))
-        })?;
-        stored.push((story, row.get(1), terms));
+        stored.push((row.get(0), row.get(1), row.get(2)));
     }
     let plan = {
         let mut read_article = |article: &str| -> Result<StoryTerms, Failure> {
@@ -305,30 +311,44 @@ fn write_plan(
          ON CONFLICT (story, source) DO UPDATE SET terms = excluded.terms",
         &[&write_stories, &write_sources, &write_terms],
     )?;
-    let (mut sources, mut kinds, mut terms, mut names, mut owns, mut others) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
-    for ((source, kind, term), delta) in &plan.deltas {
-        sources.push(source.as_str());
-        kinds.push(*kind);
-        terms.push(term.as_str());
-        names.push(delta.name.as_str());
-        owns.push(delta.own);
-        others.push(delta.others);
+    // A row whose own count stays is written without `own` in the update: with no indexed
+    // column changed, PostgreSQL can update it in place (HOT) and leave the index by own count
+    // alone (most rows: the other sources' side of a placement).
+    for own_moves in [true, false] {
+        let (mut sources, mut kinds, mut terms, mut names, mut owns, mut others) = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
+        for ((source, kind, term), delta) in &plan.deltas {
+            if (delta.own != 0) != own_moves {
+                continue;
+            }
+            sources.push(source.as_str());
+            kinds.push(*kind);
+            terms.push(term.as_str());
+            names.push(delta.name.as_str());
+            owns.push(delta.own);
+            others.push(delta.others);
+        }
+        let update = if own_moves {
+            "own = outlet_shared_terms.own + excluded.own,
+             others = outlet_shared_terms.others + excluded.others"
+        } else {
+            "others = outlet_shared_terms.others + excluded.others"
+        };
+        transaction.execute(
+            &format!(
+                "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+                 ON CONFLICT (source, kind, term) DO UPDATE SET {update}"
+            ),
+            &[&sources, &kinds, &terms, &names, &owns, &others],
+        )?;
     }
-    transaction.execute(
-        "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
-         ON CONFLICT (source, kind, term) DO UPDATE SET
-             own = outlet_shared_terms.own + excluded.own,
-             others = outlet_shared_terms.others + excluded.others",
-        &[&sources, &kinds, &terms, &names, &owns, &others],
-    )?;
     let (articles, stories): (Vec<&str>, Vec<&str>) = plan
         .counted
         .iter()

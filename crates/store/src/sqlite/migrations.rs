@@ -35,6 +35,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         10,
         include_str!("../../migrations/0010_drop_outlet_words.sql"),
     ),
+    (
+        11,
+        include_str!("../../migrations/0011_outlet_shared_terms_unindexed_others.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -8,7 +8,8 @@
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::outlets::shared::{
-    chunk_by_story, moved_articles_sql, plan_moves, Move, SharedPlan, StoryTerms, MOVES_CHUNK,
+    chunk_by_story, moved_articles_sql, plan_moves, CorruptRow, Move, SharedPlan, StoryTerms,
+    MOVES_CHUNK,
 };
 use crate::outlets::{
     tally, ArticleTally, BatchTally, Coverage, SharedTerm, SourceWeek, TermCount, TermKind,
@@ -17,6 +18,20 @@ use crate::outlets::{
 
 /// Articles whose aggregates one backfill transaction adds.
 const BACKFILL_CHUNK: usize = 1000;
+
+impl From<CorruptRow> for rusqlite::Error {
+    fn from(row: CorruptRow) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(
+            2,
+            rusqlite::types::Type::Blob,
+            format!(
+                "outlet terms of story {} and source {}: {}",
+                row.story, row.source, row.message
+            )
+            .into(),
+        )
+    }
+}
 
 /// Adds a batch's sums to the aggregate tables.
 pub(super) fn write_tally(transaction: &Transaction, batch: &BatchTally) -> rusqlite::Result<()> {
@@ -174,14 +189,7 @@ fn apply_moves(transaction: &Transaction, moves: Vec<Move>) -> rusqlite::Result<
         .prepare_cached("SELECT source, terms FROM outlet_story_terms WHERE story = ?1")?;
     for story in &stories {
         let rows = read_rows.query_map([story], |row| {
-            let terms = StoryTerms::decode(row.get_ref(1)?.as_blob()?).map_err(|message| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    1,
-                    rusqlite::types::Type::Blob,
-                    message.into(),
-                )
-            })?;
-            Ok((story.to_string(), row.get::<_, String>(0)?, terms))
+            Ok((story.to_string(), row.get::<_, String>(0)?, row.get(1)?))
         })?;
         for row in rows {
             stored.push(row?);
@@ -212,13 +220,25 @@ fn write_plan(transaction: &Transaction, plan: &SharedPlan) -> rusqlite::Result<
             None => delete_row.execute(params![story, source])?,
         };
     }
-    let mut upsert = transaction.prepare_cached(
+    // A row whose own count stays is written without `own` in the update, so SQLite leaves
+    // the index by own count alone (most rows: the other sources' side of a placement).
+    let mut upsert_both = transaction.prepare_cached(
         "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (source, kind, term) DO UPDATE SET
              own = own + excluded.own, others = others + excluded.others",
     )?;
+    let mut upsert_others = transaction.prepare_cached(
+        "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (source, kind, term) DO UPDATE SET others = others + excluded.others",
+    )?;
     for ((source, kind, term), delta) in &plan.deltas {
+        let upsert = if delta.own == 0 {
+            &mut upsert_others
+        } else {
+            &mut upsert_both
+        };
         upsert.execute(params![
             source,
             kind,
