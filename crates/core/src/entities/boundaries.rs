@@ -5,17 +5,19 @@
 //! noun of a state's name on its own ("the West", "States") is no place; a name ending in a
 //! company's legal form ("Caltex Petroleum Corp") is an organisation, and takes in the legal
 //! form the tagger left after it; a "person" whose name ends in a plural noun for people
-//! ("East Shore Residents") is a group of them.
+//! ("East Shore Residents") is a group of them; an organisation's name the article writes whole
+//! once is whole wherever the tagger cut it ("Islamic" + "Guard Corps" after "Islamic
+//! Revolutionary Guard Corps").
 //!
 //! The words these passes rely on are lists in `data/gazetteer/` (`institution_heads.txt`,
 //! `generic_place_words.txt`, `legal_forms.txt`), the titles of `data/titles.txt` and the nouns
 //! for people of `data/identity_nouns.txt`. They do not decide types
 //! across the article (`consistency.rs` does) nor group mentions (`grouping.rs`).
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::named::{mention_at, replace_overlapping, NamedMention};
+use super::named::{mention_at, replace_overlapping, surface_key, NamedMention};
 use super::SentenceTokens;
 use crate::gazetteer::{self, CITY, CONTINUES, COUNTRY};
 use crate::lexicon;
@@ -316,6 +318,92 @@ pub(super) fn groups_named_by_people_nouns(
     }
 }
 
+/// Makes every place where the article writes an organisation's name of two words or more, and
+/// the tagger found only pieces of it ("Islamic" and "Guard Corps" inside "Islamic Revolutionary
+/// Guard Corps"), that organisation. Mentions reaching outside the name are left alone; where no
+/// piece was found, `untagged.rs` adds the repeat.
+pub(super) fn whole_organisation_names(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
+    let has_long_organisation = mentions
+        .iter()
+        .any(|m| m.entity_type == EntityType::Org && m.token_end - m.token_start >= 2);
+    if !has_long_organisation {
+        return;
+    }
+    let keys: Vec<Vec<String>> = sentences
+        .iter()
+        .map(|sentence| {
+            sentence
+                .tokens
+                .iter()
+                .map(|token| surface_key(&text[token.start..token.end]))
+                .collect()
+        })
+        .collect();
+    // Names by their first word, longest first, so that a name inside a longer one never cuts
+    // the longer.
+    let mut names: HashMap<&str, Vec<&[String]>> = HashMap::default();
+    for m in mentions
+        .iter()
+        .filter(|m| m.entity_type == EntityType::Org && m.token_end - m.token_start >= 2)
+    {
+        let name = &keys[m.sentence_idx][m.token_start..m.token_end];
+        let entry = names.entry(name[0].as_str()).or_default();
+        if !entry.contains(&name) {
+            entry.push(name);
+        }
+    }
+    for entry in names.values_mut() {
+        entry.sort_by_key(|name| std::cmp::Reverse(name.len()));
+    }
+    let mut found: Vec<NamedMention> = Vec::new();
+    for (sentence_idx, words) in keys.iter().enumerate() {
+        let mut start = 0;
+        while start < words.len() {
+            let Some(candidates) = names.get(words[start].as_str()) else {
+                start += 1;
+                continue;
+            };
+            let mut next = start + 1;
+            for name in candidates {
+                let end = start + name.len();
+                if end > words.len() || words[start..end] != **name {
+                    continue;
+                }
+                let inside = |m: &&NamedMention| {
+                    m.sentence_idx == sentence_idx && m.token_start < end && start < m.token_end
+                };
+                let pieces: Vec<&NamedMention> = mentions.iter().filter(inside).collect();
+                let cut = !pieces.is_empty()
+                    && pieces
+                        .iter()
+                        .all(|m| m.token_start >= start && m.token_end <= end)
+                    && !pieces
+                        .iter()
+                        .any(|m| m.token_start == start && m.token_end == end);
+                if cut {
+                    found.push(mention_at(
+                        sentences,
+                        sentence_idx,
+                        start,
+                        end,
+                        EntityType::Org,
+                    ));
+                }
+                next = end;
+                break;
+            }
+            start = next;
+        }
+    }
+    for organisation in found {
+        replace_overlapping(mentions, organisation);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,7 +489,8 @@ mod tests {
 
     #[test]
     fn a_name_ending_in_a_legal_form_is_an_organisation() {
-        let text = "Talbot Marsh & Sons Inc said it would buy Quill Ltd shares in Seaham Co Durham .\n\
+        let text =
+            "Talbot Marsh & Sons Inc said it would buy Quill Ltd shares in Seaham Co Durham .\n\
                     Harlow & Pike said so .";
         let sentences = sentence_tokens(text);
         let mut mentions = vec![
@@ -436,6 +525,26 @@ mod tests {
         assert_eq!(
             surfaces(text, &mentions),
             [("East Shore Residents".to_string(), EntityType::Org)]
+        );
+    }
+
+    #[test]
+    fn an_organisation_cut_by_the_tagger_is_whole_where_the_article_writes_it_whole() {
+        let text = "He led the Northern Harbour Guard Corps for years .\n\
+                    The Northern Harbour Guard Corps said so .";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            at(&sentences, 3..7, EntityType::Org),
+            mention_at(&sentences, 1, 1, 2, EntityType::Norp),
+            mention_at(&sentences, 1, 3, 5, EntityType::Org),
+        ];
+        whole_organisation_names(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [
+                ("Northern Harbour Guard Corps".to_string(), EntityType::Org),
+                ("Northern Harbour Guard Corps".to_string(), EntityType::Org),
+            ]
         );
     }
 }

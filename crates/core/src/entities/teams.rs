@@ -2,15 +2,16 @@
 //! "Chicago 3 Atlanta 2") is an organisation, not the place.
 //!
 //! The tagger learnt from general news, where "Somerset" and "Chicago" are places, and it reads a
-//! sentence at a time. Here an article is first judged a sports report (scores such as "2-1" and
-//! sports words from `data/gazetteer/sports_words.txt`); then a capitalised name beside a result
-//! word ("beat", "drew with", "v", `data/gazetteer/result_verbs.txt`), before a player's role
-//! ("Surrey captain", "Cubs shortstop", `data/gazetteer/team_roles.txt`), before "'s" and a
-//! player ("Atlanta 's Tom Glavine"), a nickname after "the" ("the Braves") or followed by a
-//! score in a results line is a team, and every mention of that name in the article becomes an organisation.
-//! Countries stay places (a national side is named by its country), and names the tagger holds
-//! for people are never teams (nor, outside a results line, a name of two words or more it
-//! holds for a person elsewhere in the report: "Waqar Younis 15" in a scorecard). It does nothing outside sports reports.
+//! sentence at a time. Here an article is first judged a sports report (scores such as "2-1",
+//! results lines and sports words from `data/gazetteer/sports_words.txt`); then a capitalised
+//! name beside a result word ("beat", "drew with", "v", `data/gazetteer/result_verbs.txt`),
+//! before a player's role ("Surrey captain", "Cubs shortstop", `data/gazetteer/team_roles.txt`),
+//! before "'s" and a player ("Atlanta 's Tom Glavine"), a nickname after "the" ("the Braves") or
+//! a name followed by a score in a results line is a team, and every mention of that name in the
+//! article becomes an organisation. Countries stay places (a national side is named by its
+//! country), and names the tagger holds for people are never teams (nor, outside a results line,
+//! a name of two words or more it holds for a person elsewhere in the report: "Waqar Younis 15"
+//! in a scorecard). It does nothing outside sports reports.
 
 use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
