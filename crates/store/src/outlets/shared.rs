@@ -58,16 +58,7 @@ impl StoryTerms {
 
     /// Adds another's counts.
     pub fn add(&mut self, other: &StoryTerms) {
-        self.articles += other.articles;
-        for (key, (name, n)) in &other.speakers {
-            self.speakers
-                .entry(key.clone())
-                .or_insert_with(|| (name.clone(), 0))
-                .1 += n;
-        }
-        for (word, n) in &other.words {
-            *self.words.entry(word.clone()).or_default() += n;
-        }
+        self.add_signed(other, 1);
     }
 
     /// Takes another's counts away (an article that left); counts that reach zero go.
@@ -342,7 +333,7 @@ pub fn plan_moves<E: From<CorruptRow>>(
         }
     }
 
-    let mut deltas: HashMap<(String, &'static str, String), SharedDelta> = HashMap::new();
+    let mut deltas = Deltas::default();
     let stories: BTreeSet<&String> = after.keys().map(|(story, _)| story).collect();
     let empty = StoryTerms::default();
     for story in stories {
@@ -407,10 +398,7 @@ pub fn plan_moves<E: From<CorruptRow>>(
             contribute_source(&mut deltas, source, change, &story_change, 1);
         }
     }
-    plan.deltas = deltas
-        .into_iter()
-        .filter(|(_, delta)| delta.own != 0 || delta.others != 0)
-        .collect();
+    plan.deltas = deltas.into_changes();
     plan.story_terms = after;
     Ok(plan)
 }
@@ -418,23 +406,35 @@ pub fn plan_moves<E: From<CorruptRow>>(
 impl StoryTerms {
     /// Adds `sign` × another's counts, keeping counts that reach zero out (a row's change may
     /// hold negative counts).
+    /// (A key already present is found by reference: no `String` is built for it.)
     fn add_signed(&mut self, other: &StoryTerms, sign: i64) {
         self.articles += sign * other.articles;
         for (key, (name, n)) in &other.speakers {
-            let entry = self
-                .speakers
-                .entry(key.clone())
-                .or_insert_with(|| (name.clone(), 0));
-            entry.1 += sign * n;
-            if entry.1 == 0 {
-                self.speakers.remove(key);
+            match self.speakers.get_mut(key) {
+                Some(entry) => {
+                    entry.1 += sign * n;
+                    if entry.1 == 0 {
+                        self.speakers.remove(key);
+                    }
+                }
+                None if *n != 0 => {
+                    self.speakers.insert(key.clone(), (name.clone(), sign * n));
+                }
+                None => {}
             }
         }
         for (word, n) in &other.words {
-            let count = self.words.entry(word.clone()).or_default();
-            *count += sign * n;
-            if *count == 0 {
-                self.words.remove(word);
+            match self.words.get_mut(word) {
+                Some(count) => {
+                    *count += sign * n;
+                    if *count == 0 {
+                        self.words.remove(word);
+                    }
+                }
+                None if *n != 0 => {
+                    self.words.insert(word.clone(), sign * n);
+                }
+                None => {}
             }
         }
     }
@@ -497,13 +497,61 @@ fn sum(rows: &BTreeMap<&String, &StoryTerms>) -> StoryTerms {
     story
 }
 
+/// Changes to the aggregates being gathered: kind → source → term → change. Looked up by
+/// borrowed keys, so a term already seen costs no allocation (a placement adds each of its words
+/// to every source of the story).
+#[derive(Default)]
+struct Deltas {
+    by_kind: HashMap<&'static str, HashMap<String, HashMap<String, SharedDelta>>>,
+}
+
+impl Deltas {
+    fn add(
+        &mut self,
+        source: &str,
+        kind: &'static str,
+        term: &str,
+        name: &str,
+        own: i64,
+        others: i64,
+    ) {
+        let sources = self.by_kind.entry(kind).or_default();
+        let terms = match sources.get_mut(source) {
+            Some(terms) => terms,
+            None => sources.entry(source.to_string()).or_default(),
+        };
+        let delta = match terms.get_mut(term) {
+            Some(delta) => delta,
+            None => terms
+                .entry(term.to_string())
+                .or_insert_with(|| SharedDelta {
+                    name: name.to_string(),
+                    ..SharedDelta::default()
+                }),
+        };
+        delta.own += own;
+        delta.others += others;
+    }
+
+    /// The changes in key order, those that came to nothing left out.
+    fn into_changes(self) -> BTreeMap<(String, &'static str, String), SharedDelta> {
+        let mut changes = BTreeMap::new();
+        for (kind, sources) in self.by_kind {
+            for (source, terms) in sources {
+                for (term, delta) in terms {
+                    if delta.own != 0 || delta.others != 0 {
+                        changes.insert((source.clone(), kind, term), delta);
+                    }
+                }
+            }
+        }
+        changes
+    }
+}
+
 /// Adds `sign` × what one story with these sources' rows gives each source: its own counts
 /// (when another source covered the story too) and the others' counts.
-fn contribute(
-    deltas: &mut HashMap<(String, &'static str, String), SharedDelta>,
-    rows: &BTreeMap<&String, &StoryTerms>,
-    sign: i64,
-) {
+fn contribute(deltas: &mut Deltas, rows: &BTreeMap<&String, &StoryTerms>, sign: i64) {
     if rows.len() < 2 {
         return;
     }
@@ -516,21 +564,14 @@ fn contribute(
 /// Adds `sign` × one source's share of a shared story: its own counts `own`, and the others'
 /// counts, `story − own`. Works as well on changes (signed counts) as on whole rows.
 fn contribute_source(
-    deltas: &mut HashMap<(String, &'static str, String), SharedDelta>,
+    deltas: &mut Deltas,
     source: &str,
     own: &StoryTerms,
     story: &StoryTerms,
     sign: i64,
 ) {
     let mut add = |kind: &'static str, term: &str, name: &str, own: i64, all: i64| {
-        let delta = deltas
-            .entry((source.to_string(), kind, term.to_string()))
-            .or_insert_with(|| SharedDelta {
-                name: name.to_string(),
-                ..SharedDelta::default()
-            });
-        delta.own += sign * own;
-        delta.others += sign * (all - own);
+        deltas.add(source, kind, term, name, sign * own, sign * (all - own));
     };
     for (key, (name, all)) in &story.speakers {
         let mine = own.speakers.get(key).map_or(0, |(_, n)| *n);
@@ -764,7 +805,7 @@ mod tests {
         before: &BTreeMap<(String, String), StoryTerms>,
         after: &BTreeMap<(String, String), StoryTerms>,
     ) -> BTreeMap<(String, &'static str, String), (i64, i64)> {
-        let mut deltas = HashMap::new();
+        let mut deltas = Deltas::default();
         for (rows, sign) in [(before, -1), (after, 1)] {
             let stories: BTreeSet<&String> = rows.keys().map(|(story, _)| story).collect();
             for story in stories {
@@ -772,8 +813,8 @@ mod tests {
             }
         }
         deltas
+            .into_changes()
             .into_iter()
-            .filter(|(_, delta)| delta.own != 0 || delta.others != 0)
             .map(|(key, delta)| (key, (delta.own, delta.others)))
             .collect()
     }
