@@ -22,7 +22,7 @@
 //!
 //! This module plans; the backends read and write (`sqlite/outlets.rs`, `postgres/outlets.rs`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -502,7 +502,10 @@ fn sum(rows: &BTreeMap<&String, &StoryTerms>) -> StoryTerms {
 /// to every source of the story).
 #[derive(Default)]
 struct Deltas {
-    by_kind: HashMap<&'static str, HashMap<String, HashMap<String, SharedDelta>>>,
+    by_kind: foldhash::HashMap<
+        &'static str,
+        foldhash::HashMap<String, foldhash::HashMap<String, SharedDelta>>,
+    >,
 }
 
 impl Deltas {
@@ -535,17 +538,18 @@ impl Deltas {
 
     /// The changes in key order, those that came to nothing left out.
     fn into_changes(self) -> BTreeMap<(String, &'static str, String), SharedDelta> {
-        let mut changes = BTreeMap::new();
+        let mut changes = Vec::new();
         for (kind, sources) in self.by_kind {
             for (source, terms) in sources {
                 for (term, delta) in terms {
                     if delta.own != 0 || delta.others != 0 {
-                        changes.insert((source.clone(), kind, term), delta);
+                        changes.push(((source.clone(), kind, term), delta));
                     }
                 }
             }
         }
-        changes
+        // Built from a list (sorted once, then laid out in one pass), not insert by insert.
+        changes.into_iter().collect()
     }
 }
 
