@@ -13,7 +13,7 @@ use clap::{Args, Subcommand};
 use newslens_core::loaded::{
     DecodeOptions, IdentityWords, LexiconSpans, ScareQuoteSpans, TrainOptions,
 };
-use newslens_core::ner::{shipped_model, Model};
+use newslens_core::ner as ner_model;
 use newslens_eval::evaluate::{extraction, loaded, ner, quotes, seeds};
 
 #[derive(Subcommand)]
@@ -51,7 +51,8 @@ pub struct EvalNerArgs {
     /// GMB `ner_dataset.csv`: score on its held-out tenth.
     #[arg(long, value_name = "CSV")]
     gmb: Option<String>,
-    /// A model file to score instead of the shipped one.
+    /// A model file to score instead of the shipped one: the tagger alone and through the whole
+    /// entities layer (seeds included), as it would ship.
     #[arg(long, value_name = "PATH")]
     model: Option<String>,
     /// A folder of seed articles with their `gold.json`: list the reference entities missed (no
@@ -172,30 +173,27 @@ pub fn run(command: &EvalCommand) -> Result<()> {
 }
 
 fn eval_ner(args: &EvalNerArgs) -> Result<()> {
-    let loaded;
-    let model: &Model = match &args.model {
-        Some(path) => {
-            loaded = ner::read_model(path)?;
-            &loaded
-        }
-        None => shipped_model(),
-    };
     if args.conll.is_empty() && args.gmb.is_none() && args.seeds.is_none() {
         anyhow::bail!("give CoNLL files, --gmb CSV and/or --seeds DIR to score against");
     }
+    // A candidate model is scored through the whole entities layer too, as it would ship.
+    if let Some(path) = &args.model {
+        if ner_model::tag_with_for_process(ner::read_model(path)?).is_err() {
+            anyhow::bail!("a tagging model was set already; cannot score {path}");
+        }
+    }
+    let model = ner_model::tagging_model();
     if let Some(dir) = &args.seeds {
         print!("{}", seeds::entities(dir)?);
     }
     for path in &args.conll {
         let gold = ner::ConllGold::read(path)?;
         print!("{}", gold.tagger_score(model));
-        if args.model.is_none() {
-            let score = gold.entities_score();
-            if args.misses {
-                print!("{}", score.differences());
-            }
-            print!("{score}");
+        let score = gold.entities_score();
+        if args.misses {
+            print!("{}", score.differences());
         }
+        print!("{score}");
     }
     if let Some(path) = &args.gmb {
         print!("{}", ner::gmb_held_out(model, path)?);

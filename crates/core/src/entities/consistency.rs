@@ -175,9 +175,12 @@ fn vote_gazetteer_entries(votes: &mut Votes) {
             None
         };
         // A country's name is the country whatever the sentence made of it ("France" after a
-        // player's name in a results list), and a party's the party ("Labour" typed a place in
-        // "Labour heartlands"): their vote outweighs the tagger's.
-        let outweighs = class & COUNTRY != 0 || prior == Some(EntityType::Org);
+        // player's name in a results list), a party's the party ("Labour" typed a place in
+        // "Labour heartlands") and a faith's or a people's the group ("Islam", never a place):
+        // their vote outweighs the tagger's.
+        let outweighs = class & COUNTRY != 0
+            || prior == Some(EntityType::Org)
+            || prior == Some(EntityType::Norp);
         let weight = if outweighs { total(counts) + 2 } else { 2 };
         if let Some(entity_type) = prior {
             add_vote(counts, entity_type, weight);

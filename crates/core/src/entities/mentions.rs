@@ -9,9 +9,9 @@
 use super::consistency::make_types_consistent;
 use super::named::{is_initial, surface_key, NamedMention};
 use super::untagged::{add_untagged_groups, add_untagged_organisations, add_untagged_repeats};
-use super::{boundaries, patterns, teams, SentenceTokens};
+use super::{boundaries, datelines, office_titles, patterns, teams, SentenceTokens};
 use crate::deadline::Deadline;
-use crate::ner::{shipped_model, spans_of, EntityType, FeatureHasher, Tag};
+use crate::ner::{spans_of, tagging_model, EntityType, FeatureHasher, Tag};
 use crate::offsets::Span;
 
 /// The named mentions of an article, typed consistently, in text order.
@@ -20,7 +20,7 @@ pub fn named_mentions(
     sentences: &[SentenceTokens],
     deadline: Deadline,
 ) -> Vec<NamedMention> {
-    let model = shipped_model();
+    let model = tagging_model();
     let mut hasher = FeatureHasher::new(model.bits());
     let mut tags: Vec<Tag> = Vec::new();
     let mut mentions: Vec<NamedMention> = Vec::new();
@@ -56,15 +56,20 @@ pub fn named_mentions(
     patterns::named_events(text, sentences, &mut mentions);
     patterns::peer_names(text, sentences, &mut mentions);
     patterns::honorific_titles(text, sentences, &mut mentions);
+    office_titles::people_after_office_titles(text, sentences, &mut mentions);
     patterns::split_place_before_city(text, sentences, &mut mentions);
     patterns::street_names(text, sentences, &mut mentions);
     patterns::organisations_named_by_context(text, sentences, &mut mentions);
     make_types_consistent(text, &mut mentions);
     teams::sports_teams(text, sentences, &mut mentions);
     add_untagged_repeats(text, sentences, &mut mentions);
-    join_organisation_runs(text, &mut mentions);
+    join_organisation_runs(text, sentences, &mut mentions);
     boundaries::institutions_across_of(text, sentences, &mut mentions);
     boundaries::titles_ending_organisations(text, sentences, &mut mentions);
+    boundaries::organisations_by_legal_form(text, sentences, &mut mentions);
+    boundaries::groups_named_by_people_nouns(text, sentences, &mut mentions);
+    boundaries::whole_organisation_names(text, sentences, &mut mentions);
+    datelines::dateline_places(text, sentences, &mut mentions);
     boundaries::drop_generic_place_words(text, &mut mentions);
     mentions
 }
@@ -177,6 +182,9 @@ fn is_first_name_not_country(word: &str) -> bool {
     flags & FIRST_NAME != 0 && flags & COUNTRY == 0
 }
 
+/// At most this many untagged capitalised words between two mentions of one organisation.
+const MAX_UNTAGGED_INSIDE_ORGANISATION: usize = 2;
+
 /// "Kata'ib Hezbollah", "Breitbart London": a name run straight into an organisation's name (or
 /// an organisation's into a place's) is one organisation.
 fn organisation_run(previous: &NamedMention, next: &NamedMention) -> bool {
@@ -187,16 +195,44 @@ fn organisation_run(previous: &NamedMention, next: &NamedMention) -> bool {
         && (previous.entity_type == EntityType::Org || next.entity_type == EntityType::Org)
 }
 
+/// A group's, place's or organisation's name run into an organisation's over capitalised words
+/// the tagger left out ("Islamic" + "Revolutionary" + "Guard Corps") is one organisation, when
+/// none of those words is a title ("Russian Foreign Ministry" stays two).
+fn organisation_run_over_untagged_words(
+    text: &str,
+    sentences: &[SentenceTokens],
+    previous: &NamedMention,
+    next: &NamedMention,
+) -> bool {
+    let tokens = &sentences[previous.sentence_idx].tokens;
+    previous.sentence_idx == next.sentence_idx
+        && previous.entity_type != EntityType::Person
+        && next.entity_type == EntityType::Org
+        && previous.token_end < next.token_start
+        && next.token_start - previous.token_end <= MAX_UNTAGGED_INSIDE_ORGANISATION
+        && (previous.token_end..next.token_start).all(|idx| {
+            let word = &text[tokens[idx].start..tokens[idx].end];
+            is_capitalised_name_word(word) && !crate::lexicon::is_title(word)
+        })
+}
+
 /// Joins mentions that [`organisation_run`] makes one organisation, once every mention is known:
 /// the untagged repeats and gazetteer organisations are added after `join_initials` ("Hezbollah"
-/// after a "Kata'ib" the tagger took for an event, "London" after "Breitbart").
-fn join_organisation_runs(text: &str, mentions: &mut Vec<NamedMention>) {
+/// after a "Kata'ib" the tagger took for an event, "London" after "Breitbart"), and over untagged
+/// words ([`organisation_run_over_untagged_words`]).
+fn join_organisation_runs(
+    text: &str,
+    sentences: &[SentenceTokens],
+    mentions: &mut Vec<NamedMention>,
+) {
     mentions.sort_by_key(|m| (m.sentence_idx, m.token_start));
     let mut joined: Vec<NamedMention> = Vec::with_capacity(mentions.len());
     for mention in mentions.drain(..) {
         if let Some(previous) = joined.last_mut() {
             let initial = is_initial(&text[previous.span.start..previous.span.end]);
-            if organisation_run(previous, &mention) && !initial {
+            let run = organisation_run(previous, &mention)
+                || organisation_run_over_untagged_words(text, sentences, previous, &mention);
+            if run && !initial {
                 previous.token_end = mention.token_end;
                 previous.span = Span::new(previous.span.start, mention.span.end);
                 previous.entity_type = EntityType::Org;
@@ -520,6 +556,31 @@ mod tests {
         assert_eq!(
             surfaces(text, &mentions),
             [("Labour".to_string(), EntityType::Org)]
+        );
+    }
+
+    #[test]
+    fn a_group_and_an_organisation_over_untagged_capitalised_words_are_one_organisation() {
+        let text =
+            "head of the Northern Revolutionary Harbour Guard and the Danish Foreign Ministry";
+        let sentences = sentence_tokens(text);
+        let mut mentions = vec![
+            mention(&sentences, 0, 3..4, EntityType::Norp),
+            mention(&sentences, 0, 5..7, EntityType::Org),
+            mention(&sentences, 0, 9..10, EntityType::Norp),
+            mention(&sentences, 0, 11..12, EntityType::Org),
+        ];
+        join_organisation_runs(text, &sentences, &mut mentions);
+        assert_eq!(
+            surfaces(text, &mentions),
+            [
+                (
+                    "Northern Revolutionary Harbour Guard".to_string(),
+                    EntityType::Org
+                ),
+                ("Danish".to_string(), EntityType::Norp),
+                ("Ministry".to_string(), EntityType::Org),
+            ]
         );
     }
 }

@@ -14,9 +14,11 @@
 mod boundaries;
 mod consistency;
 mod coref;
+mod datelines;
 mod grouping;
 mod mentions;
 mod named;
+mod office_titles;
 mod patterns;
 mod roles;
 mod teams;

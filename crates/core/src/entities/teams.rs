@@ -2,12 +2,16 @@
 //! "Chicago 3 Atlanta 2") is an organisation, not the place.
 //!
 //! The tagger learnt from general news, where "Somerset" and "Chicago" are places, and it reads a
-//! sentence at a time. Here an article is first judged a sports report (scores such as "2-1" and
-//! sports words from `data/gazetteer/sports_words.txt`); then a capitalised name beside a result
-//! word ("beat", "drew with", "v", `data/gazetteer/result_verbs.txt`) or followed by a score in a
-//! results line is a team, and every mention of that name in the article becomes an organisation.
-//! Countries stay places (a national side is named by its country), and names the tagger holds
-//! for people are never teams. It does nothing outside sports reports.
+//! sentence at a time. Here an article is first judged a sports report (scores such as "2-1",
+//! results lines and sports words from `data/gazetteer/sports_words.txt`); then a capitalised
+//! name beside a result word ("beat", "drew with", "v", `data/gazetteer/result_verbs.txt`),
+//! before a player's role ("Surrey captain", "Cubs shortstop", `data/gazetteer/team_roles.txt`),
+//! before "'s" and a player ("Atlanta 's Tom Glavine"), a nickname after "the" ("the Braves") or
+//! a name followed by a score in a results line is a team, and every mention of that name in the
+//! article becomes an organisation. Countries stay places (a national side is named by its
+//! country), and names the tagger holds for people are never teams (nor, outside a results line,
+//! a name of two words or more it holds for a person elsewhere in the report: "Waqar Younis 15"
+//! in a scorecard). It does nothing outside sports reports.
 
 use foldhash::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -15,7 +19,7 @@ use std::sync::LazyLock;
 use super::named::{surface_key, NamedMention};
 use super::SentenceTokens;
 use crate::gazetteer::written_form as gazetteer_form;
-use crate::gazetteer::{self, CONTINUES, COUNTRY, NATIONALITY, REGION};
+use crate::gazetteer::{self, CITY, CONTINUES, COUNTRY, NATIONALITY, REGION};
 use crate::lexicon;
 use crate::ner::EntityType;
 use crate::offsets::Span;
@@ -23,6 +27,8 @@ use crate::offsets::Span;
 static SPORTS_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/gazetteer/sports_words.txt")).collect()
 });
+static TEAM_ROLES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lexicon::items(include_str!("../../data/gazetteer/team_roles.txt")).collect());
 static RESULT_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     lexicon::items(include_str!("../../data/gazetteer/result_verbs.txt")).collect()
 });
@@ -56,10 +62,13 @@ fn is_score(word: &str) -> bool {
     })
 }
 
-/// Whether the article reads as a sports report: two scores and a sports word, or three sports
-/// words of different kinds.
+/// Whether the article reads as a sports report: two scores (a results line, "San Diego 3 New
+/// York 2", counts as one) and a sports word, or three sports words of different kinds.
 fn is_sports_report(text: &str, sentences: &[SentenceTokens]) -> bool {
-    let mut n_scores = 0;
+    let mut n_scores = sentences
+        .iter()
+        .filter(|sentence| is_result_line(&sentence.words(text)))
+        .count();
     let mut sports_words: HashSet<String> = HashSet::default();
     for token in sentences.iter().flat_map(|s| &s.tokens) {
         let word = &text[token.start..token.end];
@@ -96,10 +105,22 @@ fn is_name_word(word: &str) -> bool {
         && !MONTHS.contains(lower.trim_end_matches('.'))
 }
 
+/// A side's nickname after "the": one capitalised plural word ("Braves", "Expos"), no place or
+/// people ("the Netherlands", "the Americans").
+fn is_nickname(word: &str) -> bool {
+    let form = gazetteer_form(word);
+    word.len() >= 4
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && word.starts_with(char::is_uppercase)
+        && word.chars().skip(1).all(char::is_lowercase)
+        && gazetteer::classify(&[form.as_ref()])[0] & (COUNTRY | NATIONALITY | REGION | CITY) == 0
+}
+
 /// Whether a one-word name is only a person's name in the gazetteers (a surname or first name
 /// and no place): "Gough 4" in a scorecard is a bowler, "Somerset 83" a side.
 fn is_only_a_personal_name(words: &[&str]) -> bool {
-    use crate::gazetteer::{CITY, FIRST_NAME, SURNAME};
+    use crate::gazetteer::{FIRST_NAME, SURNAME};
     let [word] = words else {
         return false;
     };
@@ -182,6 +203,34 @@ pub(super) fn sports_teams(
                     _ => idx + 1,
                 };
                 teams.extend(name_after(&words, after).map(|(s, e)| (sentence_idx, s, e, true)));
+            } else if TEAM_ROLES.contains(lower.as_str())
+                || (lower == "team" && words.get(idx + 1).is_some_and(|w| *w == "mate"))
+            {
+                // "Surrey captain Chris Lewis", "Cubs shortstop", "Newcastle team mate".
+                teams.extend(name_before(&words, idx).map(|(s, e)| (sentence_idx, s, e, true)));
+            } else if matches!(*word, "'s" | "’s") && idx > 0 {
+                // "Atlanta 's Tom Glavine": a side's player.
+                let player_follows = mentions.iter().any(|m| {
+                    m.sentence_idx == sentence_idx
+                        && m.token_start == idx + 1
+                        && m.entity_type == EntityType::Person
+                });
+                if player_follows {
+                    teams
+                        .extend(name_before(&words, idx).map(|(s, e)| (sentence_idx, s, e, false)));
+                }
+            } else if lower == "the" && words.get(idx + 1).is_some_and(|w| is_nickname(w)) {
+                // "the Braves", "the Expos": a side by its nickname, unless something else
+                // already names it ("the Olympics", an event).
+                let named_otherwise = mentions.iter().any(|m| {
+                    m.sentence_idx == sentence_idx
+                        && m.token_start <= idx + 1
+                        && idx + 1 < m.token_end
+                        && m.entity_type != EntityType::Org
+                });
+                if !named_otherwise {
+                    teams.push((sentence_idx, idx + 1, idx + 2, true));
+                }
             } else if is_score_or_figure(word) && idx > 0 {
                 // "Somerset 83 and 174", "San Diego 3 New York 2", "CHICAGO 74 58 .561"; not
                 // "c Vaas b Chandana 50", a scorecard's batsman after a lower-case word.
@@ -192,6 +241,13 @@ pub(super) fn sports_teams(
             }
         }
     }
+    // Names of two words or more typed as people anywhere in the report: a player's name
+    // followed by his figures ("Waqar Younis 15") where the tagger missed it there.
+    let people: HashSet<String> = mentions
+        .iter()
+        .filter(|m| m.entity_type == EntityType::Person && m.token_end - m.token_start >= 2)
+        .map(|m| surface_key(&text[m.span.start..m.span.end]))
+        .collect();
     let mut team_forms: HashMap<String, ()> = HashMap::default();
     for (sentence_idx, start, end, beside_result_word) in teams {
         let sentence = &sentences[sentence_idx];
@@ -200,12 +256,14 @@ pub(super) fn sports_teams(
             .map(|t| &text[t.start..t.end])
             .collect();
         let person = !is_result_line(&sentence.words(text))
-            && mentions.iter().any(|m| {
+            && (mentions.iter().any(|m| {
                 m.sentence_idx == sentence_idx
                     && m.token_start < end
                     && m.token_end > start
                     && m.entity_type == EntityType::Person
-            });
+            }) || people.contains(&surface_key(
+                &text[sentence.tokens[start].start..sentence.tokens[end - 1].end],
+            )));
         // A side's name with an initial or a first name is a player ("P. Simmons 4-38").
         let player = words.iter().any(|w| w.len() <= 2 && w.ends_with('.'));
         let bowler = !beside_result_word && is_only_a_personal_name(&words);

@@ -4,7 +4,7 @@
 //! sentence; the features that depend on earlier decisions (previous tags) are hashed while
 //! decoding. Hashing is allocation-free: strings are folded byte by byte. It does not hold weights.
 
-use super::clusters::{shipped_clusters, LEVELS};
+use super::clusters::{shipped_clusters, shipped_vector_clusters, shipped_vector_codes, LEVELS};
 use super::word_hash::{hash_exact, hash_folded, hash_prefix, hash_shape, hash_suffix, mix};
 use super::Tag;
 
@@ -18,6 +18,11 @@ struct TokenHashes {
     is_capitalised: bool,
     /// Word classes from the shipped clusters (0: not clustered), finest first.
     clusters: [u16; LEVELS],
+    /// Classes of the word's pretrained vector (0: no vector), finest first.
+    vectors: [u16; LEVELS],
+    /// The vector's quarters on its first 16 principal axes, two bits an axis (0: no vector,
+    /// told apart from all-first-quarter by `vectors`).
+    axes: u32,
 }
 
 /// Hashes features of a sentence's tokens into weight rows.
@@ -31,9 +36,9 @@ pub struct FeatureHasher {
 }
 
 /// Static features per token.
-pub const STATIC_FEATURES: usize = 38;
+pub const STATIC_FEATURES: usize = 49;
 /// Tag-dependent features per token.
-pub const DYNAMIC_FEATURES: usize = 5;
+pub const DYNAMIC_FEATURES: usize = 6;
 
 const BOUNDARY_BEFORE: u64 = 0x1111;
 const BOUNDARY_AFTER: u64 = 0x2222;
@@ -58,6 +63,8 @@ impl FeatureHasher {
     pub fn load(&mut self, words: &[&str]) {
         self.tokens.clear();
         let clusters = shipped_clusters();
+        let vector_clusters = shipped_vector_clusters();
+        let vector_codes = shipped_vector_codes();
         self.tokens.extend(words.iter().map(|word| {
             let lower = hash_folded(word);
             TokenHashes {
@@ -65,6 +72,8 @@ impl FeatureHasher {
                 shape: hash_shape(word),
                 is_capitalised: word.chars().next().is_some_and(char::is_uppercase),
                 clusters: clusters.of_hash(lower),
+                vectors: vector_clusters.of_hash(lower),
+                axes: vector_codes.of_hash(lower).map_or(0, |code| code.axes),
             }
         }));
         let n_letters: usize = words
@@ -127,6 +136,9 @@ impl FeatureHasher {
         let shout = self.shouting as u64;
         let cluster_at =
             |offset: isize, level: usize| neighbour(offset, &|t| t.clusters[level] as u64);
+        let vector_at =
+            |offset: isize, level: usize| neighbour(offset, &|t| t.vectors[level] as u64);
+        let has_vector = (token.vectors[0] != 0) as u64;
         let gazetteer_at = |offset: isize| -> u64 {
             let at = idx as isize + offset;
             if at < 0 {
@@ -179,6 +191,19 @@ impl FeatureHasher {
             (36, mix(cluster_at(0, 0), token.shape)),
             (37, mix(cluster_at(-1, 1), cluster_at(0, 1))),
             (38, mix(cluster_at(0, 1), cluster_at(1, 1))),
+            (39, vector_at(0, 0)),
+            (40, vector_at(0, 1)),
+            (41, vector_at(0, 2)),
+            (42, vector_at(-1, 1)),
+            (43, vector_at(1, 1)),
+            (44, mix(vector_at(0, 0), token.shape)),
+            (45, mix(vector_at(-1, 2), vector_at(0, 1))),
+            // Where the vector lies on the principal axes, four axes a feature: a word the
+            // classes put with few others still has a neighbourhood here.
+            (46, mix(has_vector, (token.axes & 0xff) as u64)),
+            (47, mix(has_vector, ((token.axes >> 8) & 0xff) as u64)),
+            (48, mix(has_vector, ((token.axes >> 16) & 0xff) as u64)),
+            (49, mix(has_vector, (token.axes >> 24) as u64)),
         ];
         features.map(|(template, value)| self.row(template, value))
     }
@@ -199,6 +224,7 @@ impl FeatureHasher {
             self.row(103, mix(prev, token.lower)),
             self.row(104, mix(prev, token.shape)),
             self.row(105, mix(prev, token.clusters[1] as u64)),
+            self.row(106, mix(prev, token.vectors[1] as u64)),
         ]
     }
 }

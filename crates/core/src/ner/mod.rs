@@ -24,7 +24,7 @@ pub use features::FeatureHasher;
 pub use model::{can_begin_mention, Model, ModelError};
 pub use train::{train, TrainOptions, TrainingSentence};
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 pub use newslens_contract::EntityType;
 
@@ -136,6 +136,23 @@ static SHIPPED: LazyLock<Model> = LazyLock::new(|| {
 /// The shipped model.
 pub fn shipped_model() -> &'static Model {
     &SHIPPED
+}
+
+/// A model set for the whole process in place of the shipped one (see [`tag_with_for_process`]).
+static CANDIDATE: OnceLock<Model> = OnceLock::new();
+
+/// Makes the entities layer tag with `model` instead of the shipped one for the rest of the
+/// process, so that a candidate model is scored through every pass and on whole articles
+/// before it is shipped (`newslens eval ner --model`). Only the first call takes effect; it
+/// returns the model back when one was set already.
+pub fn tag_with_for_process(model: Model) -> Result<(), Model> {
+    CANDIDATE.set(model)
+}
+
+/// The model the entities layer tags with: the one set by [`tag_with_for_process`], else the
+/// shipped one.
+pub fn tagging_model() -> &'static Model {
+    CANDIDATE.get().unwrap_or(&SHIPPED)
 }
 
 #[cfg(test)]
