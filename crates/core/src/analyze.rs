@@ -118,32 +118,28 @@ fn analyze_layers(
     let found_entities = entities::find_entities_within(text, sentence_tokens.clone(), deadline);
     deadline.check()?;
     let post_words = post_words(document, &pasted_posts);
-    let found_quotes = match quote_features {
-        None => quotes::find_quotes_within(
+    let mut found_quotes = quotes::find_quote_candidates_within(
+        text,
+        &paragraphs,
+        &sentences,
+        &sentence_tokens,
+        &found_entities,
+        &post_words,
+        deadline,
+    );
+    match quote_features {
+        // Training the filter: every candidate is kept, with its features.
+        Some(features) => features.extend(found_quotes.iter().map(|quote| {
+            quotes::filter::features(text, &paragraphs, &sentences, &found_entities, quote)
+        })),
+        None => quotes::drop_unlikely(
             text,
             &paragraphs,
             &sentences,
-            &sentence_tokens,
             &found_entities,
-            &post_words,
-            deadline,
+            &mut found_quotes,
         ),
-        Some(features) => {
-            let candidates = quotes::find_quote_candidates_within(
-                text,
-                &paragraphs,
-                &sentences,
-                &sentence_tokens,
-                &found_entities,
-                &post_words,
-                deadline,
-            );
-            features.extend(candidates.iter().map(|quote| {
-                quotes::filter::features(text, &paragraphs, &sentences, &found_entities, quote)
-            }));
-            candidates
-        }
-    };
+    }
     deadline.check()?;
     // Source words in quotation marks and posts: not the outlet's own voice.
     let mut quoted: Vec<Span> = found_quotes

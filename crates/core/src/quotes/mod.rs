@@ -164,6 +164,19 @@ pub fn find_quotes_within(
         posts,
         deadline,
     );
+    drop_unlikely(text, paragraphs, sentences, entities, &mut quotes);
+    quotes
+}
+
+/// Drops the rules' quotes the shipped quote filter (`filter.rs`) finds unlikely; quotes from
+/// embedded posts always stay.
+pub fn drop_unlikely(
+    text: &str,
+    paragraphs: &[Span],
+    sentences: &[Span],
+    entities: &[FoundEntity],
+    quotes: &mut Vec<FoundQuote>,
+) {
     let shipped = filter::QuoteFilter::shipped();
     quotes.retain(|quote| {
         quote.origin == Origin::Post
@@ -171,7 +184,6 @@ pub fn find_quotes_within(
                 text, paragraphs, sentences, entities, quote,
             ))
     });
-    quotes
 }
 
 /// Every quote the rules find, before the quote filter (`filter.rs`) drops the unlikely ones:
