@@ -409,142 +409,153 @@ mod tests {
     use super::*;
     use crate::entities::test_support::{sentence_tokens, surfaces};
 
-    fn at(
-        sentences: &[SentenceTokens],
-        tokens: std::ops::Range<usize>,
-        entity_type: EntityType,
-    ) -> NamedMention {
-        mention_at(sentences, 0, tokens.start, tokens.end, entity_type)
+    type Pass = fn(&str, &[SentenceTokens], &mut Vec<NamedMention>);
+
+    /// The tagger's mentions, given as (sentence, tokens, type), as `pass` leaves them: (surface,
+    /// type) each.
+    fn after(
+        pass: Pass,
+        text: &str,
+        tagged: &[(usize, std::ops::Range<usize>, EntityType)],
+    ) -> Vec<(String, EntityType)> {
+        let sentences = sentence_tokens(text);
+        let mut mentions = tagged
+            .iter()
+            .map(|(sentence, tokens, entity_type)| {
+                mention_at(
+                    &sentences,
+                    *sentence,
+                    tokens.start,
+                    tokens.end,
+                    *entity_type,
+                )
+            })
+            .collect();
+        pass(text, &sentences, &mut mentions);
+        surfaces(text, &mentions)
+    }
+
+    fn named(surfaces: &[(&str, EntityType)]) -> Vec<(String, EntityType)> {
+        surfaces
+            .iter()
+            .map(|(surface, entity_type)| (surface.to_string(), *entity_type))
+            .collect()
     }
 
     #[test]
     fn an_institution_goes_on_over_of_and_the_place_after_it() {
-        let text = "She spoke at the Baptist College of Wales on Monday.";
-        let sentences = sentence_tokens(text);
         // "the"=3, "Baptist"=4, "College"=5, "of"=6, "Wales"=7
-        let mut mentions = vec![
-            at(&sentences, 4..6, EntityType::Org),
-            at(&sentences, 7..8, EntityType::Gpe),
-        ];
-        institutions_across_of(text, &sentences, &mut mentions);
+        let found = after(
+            institutions_across_of,
+            "She spoke at the Baptist College of Wales on Monday.",
+            &[(0, 4..6, EntityType::Org), (0, 7..8, EntityType::Gpe)],
+        );
         assert_eq!(
-            surfaces(text, &mentions),
-            [("Baptist College of Wales".to_string(), EntityType::Org)]
+            found,
+            named(&[("Baptist College of Wales", EntityType::Org)])
         );
     }
 
     #[test]
     fn an_institution_the_tagger_missed_is_found_by_its_noun() {
-        let text = "They met at the Baptist Centre of Wales yesterday";
-        let sentences = sentence_tokens(text);
-        let mut mentions = vec![at(&sentences, 4..5, EntityType::Norp)];
-        institutions_across_of(text, &sentences, &mut mentions);
+        let found = after(
+            institutions_across_of,
+            "They met at the Baptist Centre of Wales yesterday",
+            &[(0, 4..5, EntityType::Norp)],
+        );
         assert_eq!(
-            surfaces(text, &mentions),
-            [("Baptist Centre of Wales".to_string(), EntityType::Org)]
+            found,
+            named(&[("Baptist Centre of Wales", EntityType::Org)])
         );
     }
 
     #[test]
     fn a_person_or_plain_organisation_before_of_is_left_alone() {
-        let text = "Acme Holdings of Ohio sued Mary Lane of Dayton.";
-        let sentences = sentence_tokens(text);
-        let mut mentions = vec![
-            at(&sentences, 0..2, EntityType::Org),
-            at(&sentences, 3..4, EntityType::Gpe),
-            at(&sentences, 5..7, EntityType::Person),
-            at(&sentences, 8..9, EntityType::Gpe),
+        let tagged = [
+            (0, 0..2, EntityType::Org),
+            (0, 3..4, EntityType::Gpe),
+            (0, 5..7, EntityType::Person),
+            (0, 8..9, EntityType::Gpe),
         ];
-        let before = mentions.clone();
-        institutions_across_of(text, &sentences, &mut mentions);
-        assert_eq!(mentions, before);
+        let text = "Acme Holdings of Ohio sued Mary Lane of Dayton.";
+        let untouched = after(|_, _, _| {}, text, &tagged);
+        assert_eq!(after(institutions_across_of, text, &tagged), untouched);
     }
 
     #[test]
     fn a_headline_phrase_ending_in_a_title_keeps_only_its_place() {
-        let text = "Crowds Mourn Fallen Peru General";
-        let sentences = sentence_tokens(text);
-        let mut mentions = vec![at(&sentences, 2..5, EntityType::Org)];
-        titles_ending_organisations(text, &sentences, &mut mentions);
-        assert_eq!(
-            surfaces(text, &mentions),
-            [("Peru".to_string(), EntityType::Gpe)]
+        let found = after(
+            titles_ending_organisations,
+            "Crowds Mourn Fallen Peru General",
+            &[(0, 2..5, EntityType::Org)],
         );
+        assert_eq!(found, named(&[("Peru", EntityType::Gpe)]));
     }
 
     #[test]
     fn a_compass_point_alone_is_no_place() {
-        let text = "Ties with the West and Western Australia";
-        let sentences = sentence_tokens(text);
-        let mut mentions = vec![
-            at(&sentences, 3..4, EntityType::Loc),
-            at(&sentences, 5..7, EntityType::Gpe),
-        ];
-        drop_generic_place_words(text, &mut mentions);
-        assert_eq!(
-            surfaces(text, &mentions),
-            [("Western Australia".to_string(), EntityType::Gpe)]
+        let found = after(
+            |text, _, mentions| drop_generic_place_words(text, mentions),
+            "Ties with the West and Western Australia",
+            &[(0, 3..4, EntityType::Loc), (0, 5..7, EntityType::Gpe)],
         );
+        assert_eq!(found, named(&[("Western Australia", EntityType::Gpe)]));
     }
 
     #[test]
     fn a_name_ending_in_a_legal_form_is_an_organisation() {
-        let text =
+        let found = after(
+            organisations_by_legal_form,
             "Talbot Marsh & Sons Inc said it would buy Quill Ltd shares in Seaham Co Durham .\n\
-                    Harlow & Pike said so .";
-        let sentences = sentence_tokens(text);
-        let mut mentions = vec![
-            at(&sentences, 0..2, EntityType::Person),
-            at(&sentences, 9..10, EntityType::Person),
-            at(&sentences, 13..14, EntityType::Gpe),
-            at(&sentences, 15..16, EntityType::Gpe),
-            mention_at(&sentences, 1, 2, 3, EntityType::Person),
-        ];
-        organisations_by_legal_form(text, &sentences, &mut mentions);
+             Harlow & Pike said so .",
+            &[
+                (0, 0..2, EntityType::Person),
+                (0, 9..10, EntityType::Person),
+                (0, 13..14, EntityType::Gpe),
+                (0, 15..16, EntityType::Gpe),
+                (1, 2..3, EntityType::Person),
+            ],
+        );
         assert_eq!(
-            surfaces(text, &mentions),
-            [
-                ("Talbot Marsh & Sons Inc".to_string(), EntityType::Org),
-                ("Quill Ltd".to_string(), EntityType::Org),
-                ("Seaham".to_string(), EntityType::Gpe),
-                ("Durham".to_string(), EntityType::Gpe),
-                ("Harlow & Pike".to_string(), EntityType::Org),
-            ]
+            found,
+            named(&[
+                ("Talbot Marsh & Sons Inc", EntityType::Org),
+                ("Quill Ltd", EntityType::Org),
+                ("Seaham", EntityType::Gpe),
+                ("Durham", EntityType::Gpe),
+                ("Harlow & Pike", EntityType::Org),
+            ])
         );
     }
 
     #[test]
     fn a_person_ending_in_residents_is_a_group_with_the_words_before_it() {
-        let text = "This is not good enough — East Shore Residents ( @EastShorePM )";
-        let sentences = sentence_tokens(text);
-        let mut mentions = vec![
-            at(&sentences, 6..7, EntityType::Loc),
-            at(&sentences, 7..9, EntityType::Person),
-        ];
-        groups_named_by_people_nouns(text, &sentences, &mut mentions);
-        assert_eq!(
-            surfaces(text, &mentions),
-            [("East Shore Residents".to_string(), EntityType::Org)]
+        let found = after(
+            groups_named_by_people_nouns,
+            "This is not good enough — East Shore Residents ( @EastShorePM )",
+            &[(0, 6..7, EntityType::Loc), (0, 7..9, EntityType::Person)],
         );
+        assert_eq!(found, named(&[("East Shore Residents", EntityType::Org)]));
     }
 
     #[test]
     fn an_organisation_cut_by_the_tagger_is_whole_where_the_article_writes_it_whole() {
-        let text = "He led the Northern Harbour Guard Corps for years .\n\
-                    The Northern Harbour Guard Corps said so .";
-        let sentences = sentence_tokens(text);
-        let mut mentions = vec![
-            at(&sentences, 3..7, EntityType::Org),
-            mention_at(&sentences, 1, 1, 2, EntityType::Norp),
-            mention_at(&sentences, 1, 3, 5, EntityType::Org),
-        ];
-        whole_organisation_names(text, &sentences, &mut mentions);
+        let found = after(
+            whole_organisation_names,
+            "He led the Northern Harbour Guard Corps for years .\n\
+             The Northern Harbour Guard Corps said so .",
+            &[
+                (0, 3..7, EntityType::Org),
+                (1, 1..2, EntityType::Norp),
+                (1, 3..5, EntityType::Org),
+            ],
+        );
         assert_eq!(
-            surfaces(text, &mentions),
-            [
-                ("Northern Harbour Guard Corps".to_string(), EntityType::Org),
-                ("Northern Harbour Guard Corps".to_string(), EntityType::Org),
-            ]
+            found,
+            named(&[
+                ("Northern Harbour Guard Corps", EntityType::Org),
+                ("Northern Harbour Guard Corps", EntityType::Org),
+            ])
         );
     }
 }
