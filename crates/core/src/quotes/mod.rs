@@ -13,6 +13,7 @@
 
 mod clauses;
 pub mod cues;
+pub mod bounds;
 pub mod filter;
 pub(crate) mod marks;
 mod speaker;

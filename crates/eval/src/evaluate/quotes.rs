@@ -74,7 +74,7 @@ pub fn polnear_with(dir: &Path, which: Quotes) -> Result<PolnearRun, RunError> {
             let document = Document::new(gold.text.clone());
             match which {
                 Quotes::Shipped => analyze(&document),
-                Quotes::Unfiltered => analyze_quote_candidates(&document).0,
+                Quotes::Unfiltered => analyze_quote_candidates(&document).article,
             }
         })
         .collect();
