@@ -316,10 +316,10 @@ fn train_quotes(args: &TrainQuotesArgs) -> Result<()> {
         "The quote boundary chooser: a logistic regression over the features of each place a\n\
          quote's content could end (or start) (newslens_core::quotes::bounds). Written by\n\
          {command}\n\
-         from {} candidates of {} rule quotes ({} matching an attribution); the threshold is\n\
-         the margin by which another candidate must outscore the rules' span, the one with the\n\
-         best cross-validated F1 ({} folds, over the held-out filter's quotes) losing at most\n\
-         {} of quoted recall:\n{}",
+         from the {} candidates, of {} rule quotes' others, that would change whether their\n\
+         quote matches an attribution ({} for the better); the threshold (a log-odds) that a\n\
+         candidate is better than the rules' span has the best cross-validated F1 ({} folds,\n\
+         over the held-out filter's quotes) losing at most {} of quoted recall:\n{}",
         bounds.n_examples.0,
         bounds.n_examples.2,
         bounds.n_examples.1,

@@ -491,4 +491,3 @@ fn folding_the_pending_outlet_changes_changes_no_count_or_profile() {
     assert_eq!(shared_counts(&store), expected);
     assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }
-

@@ -10,15 +10,17 @@
 //! sentence end — and the rule's own end; each candidate gets named features (the mark or word
 //! there, the word after it, whether it is shorter or longer than the rule's, the words on each
 //! side, how many passages it takes in, a cue inside it …). A logistic regression over those
-//! features (the same learner and file format as the quote filter, `filter.rs`) scores each
-//! candidate as "this content matches an annotated attribution"; the rule's end is replaced only
-//! when another candidate outscores it by the model's margin (its `threshold` line). Content
-//! before a tag ("…, the mayor said") gets the same treatment for its start.
+//! features (the same learner and file format as the quote filter, `filter.rs`) gives the
+//! log-odds that a candidate is better than the rules' span (trained on the candidates that would
+//! change whether their quote matches an annotated attribution); the rules' span is replaced only
+//! when the best other candidate reaches the model's threshold. Content before a tag ("…, the
+//! mayor said") gets the same treatment for its start, and a mixed quote (from any rule but a
+//! transcript) has one more candidate: its marked words alone, as a direct quote.
 //!
 //! The weights are `models/quote_bounds.txt`, trained by `newslens train quotes` on PolNeAR's
-//! train split with the margin chosen by cross-validation on train (README.md, Models). The
-//! chooser moves one edge of a quote the rules and the filter kept; it never adds or drops a
-//! quote and never changes its speaker. It does no I/O.
+//! train split with the threshold chosen by cross-validation on train (README.md, Models). The
+//! chooser moves one edge of a quote the rules and the filter kept, or keeps only its marked
+//! words; it never adds or drops a quote and never changes its speaker. It does no I/O.
 
 use std::sync::LazyLock;
 
@@ -42,8 +44,7 @@ static SHIPPED: LazyLock<QuoteFilter> = LazyLock::new(|| {
         .unwrap_or_else(|error| panic!("models/quote_bounds.txt: {error}"))
 });
 
-/// The boundary model shipped in the binary: weights over candidate features, the margin as its
-/// threshold.
+/// The boundary model shipped in the binary: weights over candidate features and the threshold.
 pub fn shipped() -> &'static QuoteFilter {
     &SHIPPED
 }
@@ -387,9 +388,7 @@ fn end_candidates(words: &SentenceWords, span: Span, context: &Context) -> Vec<B
     let tokens = words.tokens;
     let mut ends: Vec<usize> = Vec::new();
     for k in 1..tokens.len() {
-        if tokens[k].start > span.start
-            && tokens[k - 1].start >= span.start
-            && words.is_boundary(k)
+        if tokens[k].start > span.start && tokens[k - 1].start >= span.start && words.is_boundary(k)
         {
             ends.push(tokens[k - 1].end);
         }
@@ -413,13 +412,17 @@ fn end_candidates(words: &SentenceWords, span: Span, context: &Context) -> Vec<B
     let n_ends = ends.len();
     let rule_next = tokens.iter().position(|t| t.start >= span.end);
     let rule_boundary = words.boundary_name(rule_next);
-    let rule_after = words.word_class(rule_next.map(|k| {
-        if rule_boundary == "other" || rule_boundary == "mark" {
-            k
-        } else {
-            k + 1
-        }
-    }).filter(|&k| k < tokens.len()));
+    let rule_after = words.word_class(
+        rule_next
+            .map(|k| {
+                if rule_boundary == "other" || rule_boundary == "mark" {
+                    k
+                } else {
+                    k + 1
+                }
+            })
+            .filter(|&k| k < tokens.len()),
+    );
     ends.iter()
         .enumerate()
         .map(|(nth, &end)| {
@@ -538,7 +541,10 @@ fn start_candidates(words: &SentenceWords, span: Span, context: &Context) -> Vec
                 format!("start:words{}", bucket(n_content, WORD_BUCKETS)),
                 format!("start:words{}&rel={rel}", bucket(n_content, WORD_BUCKETS)),
                 format!("start:before{}", bucket(n_before, WORD_BUCKETS)),
-                format!("start:before{}&b={boundary}", bucket(n_before, WORD_BUCKETS)),
+                format!(
+                    "start:before{}&b={boundary}",
+                    bucket(n_before, WORD_BUCKETS)
+                ),
                 format!("start:nth={}", (n_starts - 1 - nth).min(5)),
                 format!("start:passages={}&kind={}", n_passages.min(2), context.kind),
                 format!("start:rule_b={rule_boundary}&rel={rel}"),
@@ -696,10 +702,18 @@ mod tests {
              voted for it.",
         );
         let texts: Vec<&str> = found[0].iter().map(|(t, _)| t.as_str()).collect();
-        assert!(texts.contains(&"the pier would reopen in June"), "{texts:?}");
-        assert!(texts.contains(&"the pier would reopen in June, after repairs"), "{texts:?}");
         assert!(
-            texts.contains(&"the pier would reopen in June, after repairs, because the council voted for it"),
+            texts.contains(&"the pier would reopen in June"),
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(&"the pier would reopen in June, after repairs"),
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(
+                &"the pier would reopen in June, after repairs, because the council voted for it"
+            ),
             "{texts:?}"
         );
         assert_eq!(found[0].iter().filter(|(_, rule)| *rule).count(), 1);
@@ -721,11 +735,7 @@ mod tests {
     fn a_mixed_quote_may_keep_its_marked_words_alone() {
         let found =
             candidate_texts("The mayor said the pier was “old and unsafe” and would close soon.");
-        let all: Vec<&str> = found
-            .iter()
-            .flatten()
-            .map(|(t, _)| t.as_str())
-            .collect();
+        let all: Vec<&str> = found.iter().flatten().map(|(t, _)| t.as_str()).collect();
         assert!(all.contains(&"old and unsafe"), "{all:?}");
     }
 
@@ -737,8 +747,14 @@ mod tests {
             features: Vec::new(),
         };
         let candidates = [candidate(true), candidate(false), candidate(false)];
-        assert_eq!(choose_by_scores(&candidates, &[9.0, 0.5, 1.5], 1.0), Some(2));
-        assert_eq!(choose_by_scores(&candidates, &[-9.0, 0.5, 0.9], 1.0), Some(0));
+        assert_eq!(
+            choose_by_scores(&candidates, &[9.0, 0.5, 1.5], 1.0),
+            Some(2)
+        );
+        assert_eq!(
+            choose_by_scores(&candidates, &[-9.0, 0.5, 0.9], 1.0),
+            Some(0)
+        );
         assert_eq!(choose_by_scores(&[], &[], 1.0), None);
     }
 
@@ -760,7 +776,11 @@ mod tests {
         rebound(&mut quote, &[Span::new(8, end)], &passages);
         assert_eq!(quote.kind, QuoteKind::Mixed);
         assert_eq!(
-            quote.marked.iter().map(|s| &text[s.start..s.end]).collect::<Vec<_>>(),
+            quote
+                .marked
+                .iter()
+                .map(|s| &text[s.start..s.end])
+                .collect::<Vec<_>>(),
             ["grim"]
         );
     }

@@ -11,9 +11,9 @@
 //! and titles, names or scare quotes no one can have said are dropped. Spans are byte offsets; the
 //! analysis converts them.
 
+pub mod bounds;
 mod clauses;
 pub mod cues;
-pub mod bounds;
 pub mod filter;
 pub(crate) mod marks;
 mod speaker;

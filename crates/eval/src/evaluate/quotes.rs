@@ -55,9 +55,9 @@ pub fn polnear(dir: &Path) -> Result<PolnearRun, RunError> {
 /// Which quotes [`polnear_with`] scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quotes {
-    /// The analysis's, as shipped (the rules, then the learned filter).
+    /// The analysis's, as shipped (the rules, then the learned filter and boundary chooser).
     Shipped,
-    /// Every quote the rules find, before the filter.
+    /// Every quote the rules find, before the filter and the boundary chooser.
     Unfiltered,
 }
 

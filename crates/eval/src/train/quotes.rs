@@ -13,9 +13,11 @@
 //!
 //! The boundary chooser learns from the same analysis: each rule quote's boundary candidates
 //! (`newslens_core::quotes::bounds`), positive when the quote with that span would match a gold
-//! attribution. Its margin (how far another candidate must outscore the rules' span) is chosen
+//! attribution; it learns from the candidates that would change whether their quote matches
+//! (better or worse than the rules' span). Its threshold (the probability that the best other
+//! candidate is better than the rules' span) is chosen
 //! the same way, on held-out folds: the quotes the held-out filter keeps, re-bounded by a chooser
-//! that never saw their article, scored over the whole split; the margin with the best F1 losing
+//! that never saw their article, scored over the whole split; the threshold with the best F1 losing
 //! at most `max_quoted_recall_loss` of quoted recall against the rules' bounds wins.
 
 use std::path::Path;
@@ -78,18 +80,20 @@ pub struct TrainedFilter {
     pub n_examples: (usize, usize),
 }
 
-/// The trained boundary chooser with what chose its margin.
+/// The trained boundary chooser with what chose its threshold.
 #[derive(Debug)]
 pub struct TrainedBounds {
-    /// Trained on every train article's candidates, with the chosen margin as its threshold.
+    /// Trained on every train article's candidates, with the chosen threshold (a log-odds).
     pub model: QuoteFilter,
     /// The held-out filter's quotes with the rules' bounds.
     pub rule_bounds: QuoteScore,
-    /// The cross-validated curve: a margin and the split's score with the quotes re-bounded.
+    /// The cross-validated curve: a threshold (a probability), the split's score with the
+    /// quotes re-bounded, and how many quotes moved.
     pub curve: Vec<(f32, QuoteScore, usize)>,
     /// The chosen point of the curve.
     pub chosen: usize,
-    /// Candidates, how many would match an attribution, and the quotes they belong to.
+    /// Training candidates (those that would change whether their quote matches), how many
+    /// for the better, and the rule quotes with candidates.
     pub n_examples: (usize, usize, usize),
 }
 
@@ -281,9 +285,9 @@ fn bound_labels(gold: &GoldArticle, bounds: &[Vec<BoundCandidate>]) -> Vec<Vec<b
 }
 
 /// Thresholds tried: the probability that another candidate is better than the rules' span.
-const MARGINS: [f32; 10] = [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+const THRESHOLDS: [f32; 10] = [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
 
-/// Trains the boundary chooser and chooses its margin by cross-validation over `kept` quotes.
+/// Trains the boundary chooser and chooses its threshold by cross-validation over `kept` quotes.
 fn train_bounds(
     articles: &[ArticleExamples],
     kept: &[Vec<bool>],
@@ -321,7 +325,7 @@ fn train_bounds(
         .filter(|c| !c.is_empty())
         .count();
     progress(format!(
-        "{} boundary candidates of {n_quotes} quotes ({n_positive} match an attribution)",
+        "{} boundary candidates of {n_quotes} quotes change whether their quote matches ({n_positive} for the better)",
         all.len()
     ));
     let (mut n_rule_right, mut n_fixable) = (0, 0);
@@ -360,7 +364,7 @@ fn train_bounds(
         }
         progress(format!("boundary fold {} of {folds} trained", fold + 1));
     }
-    let score_at = |margin: Option<f32>| -> (QuoteScore, usize) {
+    let score_at = |threshold: Option<f32>| -> (QuoteScore, usize) {
         let mut score = QuoteScore::default();
         let mut n_moved = 0;
         for ((article, scores), kept) in articles.iter().zip(&held_out).zip(kept) {
@@ -371,7 +375,7 @@ fn train_bounds(
                 }
                 let mut quote = quote.clone();
                 let candidates = &article.bounds[q_idx];
-                let chosen = margin.and_then(|p| {
+                let chosen = threshold.and_then(|p| {
                     let logit = (p / (1.0 - p)).ln();
                     bounds::choose_by_scores(candidates, &scores[q_idx], logit)
                 });
@@ -395,7 +399,7 @@ fn train_bounds(
         (score, n_moved)
     };
     let (rule_bounds, _) = score_at(None);
-    let curve: Vec<(f32, QuoteScore, usize)> = MARGINS
+    let curve: Vec<(f32, QuoteScore, usize)> = THRESHOLDS
         .iter()
         .map(|&m| {
             let (score, n_moved) = score_at(Some(m));
@@ -411,8 +415,8 @@ fn train_bounds(
         .max_by(|a, b| a.1 .1.overall.f1().total_cmp(&b.1 .1.overall.f1()))
         .map_or(curve.len() - 1, |(idx, _)| idx);
     let probability = curve[chosen].0;
-    let model =
-        filter::train(&all, &options.train).with_threshold((probability / (1.0 - probability)).ln());
+    let model = filter::train(&all, &options.train)
+        .with_threshold((probability / (1.0 - probability)).ln());
     TrainedBounds {
         model,
         rule_bounds,
@@ -423,7 +427,7 @@ fn train_bounds(
 }
 
 impl TrainedBounds {
-    /// The curve as a table: margin, P, R, F1, quoted recall, speaker accuracy, quotes moved;
+    /// The curve as a table: threshold, P, R, F1, quoted recall, speaker accuracy, quotes moved;
     /// the chosen row marked.
     pub fn curve_table(&self) -> String {
         let mut out = String::from("threshold    P      R     F1  quoted  speaker  moved\n");
@@ -439,13 +443,13 @@ impl TrainedBounds {
             )
         };
         out.push_str(&row("rules".to_string(), &self.rule_bounds, 0, ""));
-        for (idx, (margin, score, moved)) in self.curve.iter().enumerate() {
+        for (idx, (probability, score, moved)) in self.curve.iter().enumerate() {
             let mark = if idx == self.chosen {
                 "  ← chosen"
             } else {
                 ""
             };
-            out.push_str(&row(format!("p≥{margin:.2}"), score, *moved, mark));
+            out.push_str(&row(format!("p≥{probability:.2}"), score, *moved, mark));
         }
         out
     }
