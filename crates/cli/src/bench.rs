@@ -77,6 +77,10 @@ pub struct BenchIngestArgs {
     /// time and peak memory of batches as the corpus grows.
     #[arg(long, value_name = "N")]
     batch: Option<usize>,
+    /// With `--batch`: date the articles as a stream, N a day in date order from 1 January
+    /// 2024. By default dates cycle over 84 days, so every day grows denser with the corpus.
+    #[arg(long, value_name = "N", requires = "batch")]
+    per_day: Option<usize>,
 }
 
 pub fn run(command: &BenchCommand) -> Result<()> {
@@ -120,9 +124,13 @@ pub fn run(command: &BenchCommand) -> Result<()> {
 fn run_growth(args: &BenchIngestArgs) -> Result<()> {
     let batch = args.batch.unwrap_or(100);
     println!(
-        "bench ingest: {} articles in batches of {batch} (built from {})",
+        "bench ingest: {} articles in batches of {batch} (built from {}; {})",
         args.articles,
-        args.data.display()
+        args.data.display(),
+        match args.per_day {
+            Some(per_day) => format!("{per_day} a day in date order"),
+            None => "dates cycling over 84 days".to_string(),
+        }
     );
     println!(
         "{:>9} {:>11} {:>11} {:>11} {:>11} {:>9} {:>9}",
@@ -147,9 +155,14 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
             );
         }
     };
+    let dates = match args.per_day {
+        Some(per_day) => newslens_pipeline::bench::BenchDates::PerDay(per_day),
+        None => newslens_pipeline::bench::BenchDates::Cycle,
+    };
     let bench = newslens_pipeline::bench::bench_growth(
         &args.data,
         total,
+        dates,
         batch,
         args.jobs,
         &mut |point| {

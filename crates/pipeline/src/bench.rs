@@ -111,8 +111,48 @@ pub fn bench_ingest(
     })
 }
 
+/// How the benchmark's articles are dated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BenchDates {
+    /// 84 days of 2024 in turn (month `1 + i % 12`, day `1 + i % 28`): every day of the corpus
+    /// grows denser as it grows, so its stories and their candidates grow with it.
+    #[default]
+    Cycle,
+    /// A stream in date order: this many articles a day from 1 January 2024, as a desk following
+    /// the same outlets adds them; the days before stay as they were.
+    PerDay(usize),
+}
+
+impl BenchDates {
+    fn date_of(self, article_idx: usize) -> String {
+        match self {
+            BenchDates::Cycle => {
+                format!("2024-{:02}-{:02}", 1 + article_idx % 12, 1 + article_idx % 28)
+            }
+            BenchDates::PerDay(per_day) => {
+                let day = (article_idx / per_day.max(1)) as i64;
+                let start = jiff::civil::date(2024, 1, 1);
+                start
+                    .checked_add(jiff::Span::new().days(day))
+                    .unwrap_or(start)
+                    .to_string()
+            }
+        }
+    }
+}
+
 /// Writes the benchmark's articles as JSON lines to `out`; returns its size in bytes.
 pub fn write_bench_input(data: &Path, n_articles: usize, out: &Path) -> crate::Result<u64> {
+    write_dated_bench_input(data, n_articles, BenchDates::Cycle, out)
+}
+
+/// [`write_bench_input`], dated as `dates` says.
+pub fn write_dated_bench_input(
+    data: &Path,
+    n_articles: usize,
+    dates: BenchDates,
+    out: &Path,
+) -> crate::Result<u64> {
     let mut texts = Vec::new();
     for folder in TEXT_FOLDERS {
         texts_in(&data.join(folder), &mut texts);
@@ -142,7 +182,7 @@ pub fn write_bench_input(data: &Path, n_articles: usize, out: &Path) -> crate::R
             "text": body.join("\n\n"),
             "outlet": format!("Bench Outlet {}", article_idx % N_OUTLETS),
             "url": format!("https://bench{}.example/{article_idx}", article_idx % N_OUTLETS),
-            "published": format!("2024-{:02}-{:02}", 1 + article_idx % 12, 1 + article_idx % 28),
+            "published": dates.date_of(article_idx),
         });
         serde_json::to_writer(&mut writer, &line)
             .map_err(|error| io_error(out, std::io::Error::other(error)))?;
@@ -227,6 +267,7 @@ pub struct GrowthBench {
 pub fn bench_growth(
     data: &Path,
     n_articles: usize,
+    dates: BenchDates,
     batch: usize,
     jobs: Option<usize>,
     on_batch: &mut dyn FnMut(&BatchPoint),
@@ -234,7 +275,7 @@ pub fn bench_growth(
     let dir = tempfile::tempdir().map_err(|source| io_error("a temporary folder", source))?;
     let input = dir.path().join("bench.jsonl");
     let db = dir.path().join("bench.db");
-    write_bench_input(data, n_articles, &input)?;
+    write_dated_bench_input(data, n_articles, dates, &input)?;
     let pipeline = Pipeline::new(Settings {
         jobs,
         read: ReadOptions::default(),
@@ -283,4 +324,21 @@ pub fn bench_growth(
 /// is the peak since now; false where the kernel does not allow it.
 fn reset_peak_memory() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BenchDates;
+
+    #[test]
+    fn a_stream_advances_a_day_every_n_articles_and_the_cycle_repeats_every_84() {
+        let stream = BenchDates::PerDay(1000);
+        assert_eq!(stream.date_of(0), "2024-01-01");
+        assert_eq!(stream.date_of(999), "2024-01-01");
+        assert_eq!(stream.date_of(1000), "2024-01-02");
+        // 31 days of January and 29 of February (2024 is a leap year).
+        assert_eq!(stream.date_of(60_000), "2024-03-01");
+        assert_eq!(BenchDates::Cycle.date_of(13), "2024-02-14");
+        assert_eq!(BenchDates::Cycle.date_of(13 + 84), "2024-02-14");
+    }
 }

@@ -232,7 +232,7 @@ fn a_corpus_stored_before_the_aggregates_gets_them_when_opened() {
                 "DELETE FROM outlet_sources; DELETE FROM outlet_weeks; DELETE FROM outlet_speakers;
                  UPDATE articles SET outlet_source = NULL;
                  DELETE FROM outlet_counted; DELETE FROM outlet_story_terms;
-                 DELETE FROM outlet_shared_terms; DELETE FROM outlet_shared_pending;",
+                 DELETE FROM outlet_shared_terms;",
             )
             .unwrap();
     }
@@ -245,7 +245,7 @@ fn a_corpus_stored_before_the_aggregates_gets_them_when_opened() {
         connection
             .execute_batch(
                 "DELETE FROM outlet_speakers; DELETE FROM outlet_counted;
-                 DELETE FROM outlet_story_terms; DELETE FROM outlet_shared_terms; DELETE FROM outlet_shared_pending;",
+                 DELETE FROM outlet_story_terms; DELETE FROM outlet_shared_terms;",
             )
             .unwrap();
     }
@@ -458,36 +458,4 @@ fn shared_story_counts_follow_placement_splits_and_merges_on_both_backends() {
         assert_eq!(shared_counts(&**store), placed);
         assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
     }
-}
-
-#[test]
-fn folding_the_pending_outlet_changes_changes_no_count_or_profile() {
-    let articles = corpus();
-    let names = OutletNames::built_in();
-    let mut store = SqliteStore::open_in_memory().unwrap();
-    let (first, rest) = articles.split_at(articles.len() / 2);
-    for (n_stored, chunk) in [(first.len(), first), (articles.len(), rest)] {
-        let records: Vec<_> = chunk.iter().cloned().map(prepare).collect();
-        store.add_articles(&records).unwrap();
-        update_stories(&mut store, &StoryConfig::default()).unwrap();
-        let pending = (shared_counts(&store), profiles_and_rankings(&store, &names));
-        store.fold_outlet_changes().unwrap();
-        let folded = (shared_counts(&store), profiles_and_rankings(&store, &names));
-        assert_eq!(pending, folded);
-        assert_eq!(
-            folded.0,
-            shared_counts_from_scratch(&store, &articles[..n_stored])
-        );
-    }
-    // Split apart, the counts fall (many to nothing), pending or folded.
-    let apart = StoryConfig {
-        threshold: 10.0,
-        ..StoryConfig::default()
-    };
-    store.rebuild_stories(&apart).unwrap();
-    let expected = shared_counts_from_scratch(&store, &articles);
-    assert_eq!(shared_counts(&store), expected);
-    store.fold_outlet_changes().unwrap();
-    assert_eq!(shared_counts(&store), expected);
-    assert!(store.check().unwrap().is_empty(), "{:?}", store.check());
 }

@@ -39,10 +39,6 @@ const MIGRATIONS: &[(u32, &str)] = &[
         11,
         include_str!("../../migrations/0011_outlet_shared_terms_unindexed_others.sql"),
     ),
-    (
-        12,
-        include_str!("../../migrations/0012_outlet_shared_pending.sql"),
-    ),
 ];
 
 /// The newest schema version this build knows.

@@ -155,18 +155,6 @@ impl SqliteStore {
             .map_err(|source| self.error(source))
     }
 
-    /// Adds the outlet changes still pending (migration 0012) to the outlet aggregates now,
-    /// as a fold every 200,000 pending rows does; what profiles read does not change.
-    pub fn fold_outlet_changes(&mut self) -> Result<()> {
-        let wrap = database_error(&self.path);
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(wrap)?;
-        outlets::fold_pending(&transaction).map_err(wrap)?;
-        transaction.commit().map_err(wrap)
-    }
-
     /// Runs SQLite's own consistency check and ours (every article in exactly one existing story,
     /// every near-copy's original stored and in the same story, the search index in step);
     /// returns the problems found.

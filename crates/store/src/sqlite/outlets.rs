@@ -220,49 +220,6 @@ fn write_plan(transaction: &Transaction, plan: &SharedPlan) -> rusqlite::Result<
             None => delete_row.execute(params![story, source])?,
         };
     }
-    // Appended, to be added to `outlet_shared_terms` by a later fold (migration 0012).
-    let mut append = transaction.prepare_cached(
-        "INSERT INTO outlet_shared_pending (source, kind, term, name, own, others)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for ((source, kind, term), delta) in &plan.deltas {
-        append.execute(params![
-            source,
-            kind,
-            term,
-            delta.name,
-            delta.own,
-            delta.others
-        ])?;
-    }
-    let mut counted = transaction
-        .prepare_cached("INSERT OR REPLACE INTO outlet_counted (article, story) VALUES (?1, ?2)")?;
-    for (article, story) in &plan.counted {
-        counted.execute(params![article, story])?;
-    }
-    fold_pending_when_due(transaction)
-}
-
-/// Pending changes (rows of `outlet_shared_pending`) at which they are folded into
-/// `outlet_shared_terms`: some ten batches of 100 articles on a large corpus, a few megabytes
-/// that stay in the page cache.
-const FOLD_ROWS: i64 = 200_000;
-
-/// Folds the pending changes once there are [`FOLD_ROWS`] of them.
-fn fold_pending_when_due(transaction: &Transaction) -> rusqlite::Result<()> {
-    // Rowids start again at 1 once the table is emptied, so the largest is the count.
-    let pending: i64 = transaction
-        .prepare_cached("SELECT coalesce(max(rowid), 0) FROM outlet_shared_pending")?
-        .query_row([], |row| row.get(0))?;
-    if pending >= FOLD_ROWS {
-        fold_pending(transaction)?;
-    }
-    Ok(())
-}
-
-/// Adds the pending changes to `outlet_shared_terms`, summed per row and in key order (each page
-/// of the table is written once), and empties the pending table.
-pub(super) fn fold_pending(transaction: &Transaction) -> rusqlite::Result<()> {
     // A row whose own count stays is written without `own` in the update, so SQLite leaves
     // the index by own count alone (most rows: the other sources' side of a placement).
     let mut upsert_both = transaction.prepare_cached(
@@ -276,33 +233,26 @@ pub(super) fn fold_pending(transaction: &Transaction) -> rusqlite::Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (source, kind, term) DO UPDATE SET others = others + excluded.others",
     )?;
-    // `name` is a bare column beside min(rowid): SQLite takes it from the first pending row.
-    let mut summed = transaction.prepare_cached(
-        "SELECT source, kind, term, name, sum(own), sum(others), min(rowid)
-         FROM outlet_shared_pending GROUP BY source, kind, term
-         HAVING sum(own) != 0 OR sum(others) != 0 ORDER BY source, kind, term",
-    )?;
-    let mut rows = summed.query([])?;
-    while let Some(row) = rows.next()? {
-        let own: i64 = row.get(4)?;
-        let upsert = if own == 0 {
+    for ((source, kind, term), delta) in &plan.deltas {
+        let upsert = if delta.own == 0 {
             &mut upsert_others
         } else {
             &mut upsert_both
         };
         upsert.execute(params![
-            row.get_ref(0)?.as_str()?,
-            row.get_ref(1)?.as_str()?,
-            row.get_ref(2)?.as_str()?,
-            row.get_ref(3)?.as_str()?,
-            own,
-            row.get::<_, i64>(5)?
+            source,
+            kind,
+            term,
+            delta.name,
+            delta.own,
+            delta.others
         ])?;
     }
-    drop(rows);
-    transaction
-        .prepare_cached("DELETE FROM outlet_shared_pending")?
-        .execute([])?;
+    let mut counted = transaction
+        .prepare_cached("INSERT OR REPLACE INTO outlet_counted (article, story) VALUES (?1, ?2)")?;
+    for (article, story) in &plan.counted {
+        counted.execute(params![article, story])?;
+    }
     Ok(())
 }
 
@@ -567,8 +517,7 @@ fn coverage_row(row: &rusqlite::Row) -> rusqlite::Result<Coverage> {
     })
 }
 
-/// The `limit` terms of a source that one side (`by_others`: the other sources') uses most on
-/// the stories it shared, with the changes still pending added.
+/// `(column to order by)` of a side of the shared-story aggregates.
 pub(super) fn shared_top(
     connection: &rusqlite::Connection,
     kind: TermKind,
@@ -577,87 +526,33 @@ pub(super) fn shared_top(
     limit: usize,
 ) -> rusqlite::Result<Vec<SharedTerm>> {
     let column = if by_others { "others" } else { "own" };
-    let pending: bool = connection
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM outlet_shared_pending WHERE source = ?1 AND kind = ?2)",
-        )?
-        .query_row(params![source, kind.as_str()], |row| row.get(0))?;
-    // Without pending rows the index by own count answers at once; with them both sides are
-    // summed over the source's rows (as the others' side always is: it has no index).
-    let sql = if pending {
-        format!(
-            "SELECT term, name, sum(own), sum(others), min(ord) FROM (
-                 SELECT term, name, own, others, 0 AS ord FROM outlet_shared_terms
-                 WHERE source = ?1 AND kind = ?2 AND term != ''
-                 UNION ALL
-                 SELECT term, name, own, others, rowid AS ord FROM outlet_shared_pending
-                 WHERE source = ?1 AND kind = ?2 AND term != ''
-             ) GROUP BY term HAVING sum({column}) > 0 ORDER BY sum({column}) DESC, term LIMIT ?3"
-        )
-    } else {
-        format!(
-            "SELECT term, name, own, others FROM outlet_shared_terms
-             WHERE source = ?1 AND kind = ?2 AND term != '' AND {column} > 0
-             ORDER BY {column} DESC, term LIMIT ?3"
-        )
-    };
-    let mut statement = connection.prepare_cached(&sql)?;
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT term, name, own, others FROM outlet_shared_terms
+         WHERE source = ?1 AND kind = ?2 AND term != '' AND {column} > 0
+         ORDER BY {column} DESC, term LIMIT ?3"
+    ))?;
     let rows = statement.query_map(params![source, kind.as_str(), limit as i64], shared_row)?;
     rows.collect()
 }
 
-/// The counts of the given terms of a source (those it has), with the pending changes added.
 pub(super) fn shared_counts(
     connection: &rusqlite::Connection,
     kind: TermKind,
     source: &str,
     keys: &[String],
 ) -> rusqlite::Result<Vec<SharedTerm>> {
-    let wanted: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
-    let mut pending: std::collections::HashMap<String, SharedTerm> = Default::default();
-    {
-        let mut statement = connection.prepare_cached(
-            "SELECT term, name, own, others FROM outlet_shared_pending
-             WHERE source = ?1 AND kind = ?2 ORDER BY rowid",
-        )?;
-        let mut rows = statement.query(params![source, kind.as_str()])?;
-        while let Some(row) = rows.next()? {
-            let term = row.get_ref(0)?.as_str()?;
-            if !wanted.contains(term) {
-                continue;
-            }
-            let change = shared_row(row)?;
-            match pending.get_mut(term) {
-                Some(sum) => {
-                    sum.own += change.own;
-                    sum.others += change.others;
-                }
-                None => {
-                    pending.insert(change.key.clone(), change);
-                }
-            }
-        }
-    }
     let mut statement = connection.prepare_cached(
         "SELECT term, name, own, others FROM outlet_shared_terms
          WHERE source = ?1 AND kind = ?2 AND term = ?3",
     )?;
     let mut found = Vec::new();
     for wanted in keys {
-        let stored = statement
+        if let Some(term) = statement
             .query_row(params![source, kind.as_str(), wanted], shared_row)
-            .optional()?;
-        let term = match (stored, pending.get(wanted.as_str()).cloned()) {
-            (Some(mut stored), Some(change)) => {
-                stored.own += change.own;
-                stored.others += change.others;
-                Some(stored)
-            }
-            (Some(stored), None) => Some(stored),
-            // Changes that sum to nothing make no row, as the fold leaves them.
-            (None, change) => change.filter(|change| change.own != 0 || change.others != 0),
-        };
-        found.extend(term);
+            .optional()?
+        {
+            found.push(term);
+        }
     }
     Ok(found)
 }
