@@ -127,7 +127,11 @@ impl BenchDates {
     fn date_of(self, article_idx: usize) -> String {
         match self {
             BenchDates::Cycle => {
-                format!("2024-{:02}-{:02}", 1 + article_idx % 12, 1 + article_idx % 28)
+                format!(
+                    "2024-{:02}-{:02}",
+                    1 + article_idx % 12,
+                    1 + article_idx % 28
+                )
             }
             BenchDates::PerDay(per_day) => {
                 let day = (article_idx / per_day.max(1)) as i64;
