@@ -81,7 +81,8 @@ pub struct EvalQuotesArgs {
     /// system quote (for error analysis).
     #[arg(long)]
     misses: bool,
-    /// Score every quote the rules find, before the learned quote filter drops any.
+    /// Score every quote the rules find, before the learned quote filter drops any or the
+    /// boundary chooser moves any.
     #[arg(long)]
     no_filter: bool,
 }

@@ -4,7 +4,7 @@
 //! `train ner` trains the entity tagger on GMB and writes the model file the binary ships; `train
 //! clusters` learns the word clusters the tagger uses as features from unlabelled text; `train
 //! loaded` trains the loaded-language tagger on the Propaganda Techniques Corpus; `train quotes`
-//! the quote filter on PolNeAR's train split. The reading,
+//! the quote filter and the quote boundary chooser on PolNeAR's train split. The reading,
 //! training and writing are `newslens_eval::train`'s; the exact commands that reproduce the
 //! committed files are in README.md. Nothing here evaluates; see `newslens eval`.
 
@@ -24,7 +24,8 @@ pub enum TrainCommand {
     Ner(TrainNerArgs),
     /// Train the loaded-language tagger on the Propaganda Techniques Corpus.
     Loaded(TrainLoadedArgs),
-    /// Train the quote filter on a PolNeAR split (the train split; never dev).
+    /// Train the quote filter and the boundary chooser on a PolNeAR split (the train split; never
+    /// dev).
     Quotes(TrainQuotesArgs),
     /// Learn word clusters from unlabelled text (files and folders of .txt, .json, .jsonl) and GMB's
     /// words (its held-out tenth left out).
@@ -39,6 +40,9 @@ pub struct TrainQuotesArgs {
     /// Where to write the filter.
     #[arg(long, value_name = "PATH", default_value = "models/quote_filter.txt")]
     out: PathBuf,
+    /// Where to write the boundary chooser.
+    #[arg(long, value_name = "PATH", default_value = "models/quote_bounds.txt")]
+    bounds_out: PathBuf,
     /// Folds of the split for choosing the threshold by cross-validation.
     #[arg(long, default_value_t = quotes::FilterOptions::default().folds)]
     folds: usize,
@@ -268,39 +272,67 @@ fn train_quotes(args: &TrainQuotesArgs) -> Result<()> {
         folds: args.folds,
         max_quoted_recall_loss: args.max_quoted_recall_loss,
     };
-    let trained = quotes::train_filter(&args.polnear, &options, &mut |line| {
+    let trained = quotes::train_quotes(&args.polnear, &options, &mut |line| {
         eprintln!("{line} ({:.0?})", started.elapsed())
     })?;
-    let table = trained.curve_table();
+    let table = trained.filter.curve_table();
+    let bounds_table = trained.bounds.curve_table();
     print!(
-        "cross-validated on {} ({} folds):\n{table}",
+        "cross-validated on {} ({} folds):\n{table}\nboundary chooser, over the held-out \
+         filter's quotes:\n{bounds_table}",
         args.polnear.display(),
         options.folds
     );
+    let mut command = format!("newslens train quotes --polnear {}", args.polnear.display());
+    if args.out != std::path::Path::new("models/quote_filter.txt") {
+        command.push_str(&format!(" --out {}", args.out.display()));
+    }
+    if args.bounds_out != std::path::Path::new("models/quote_bounds.txt") {
+        command.push_str(&format!(" --bounds-out {}", args.bounds_out.display()));
+    }
+    let filter = &trained.filter;
     let header = format!(
         "The quote filter: a logistic regression over the quote rules' features\n\
          (newslens_core::quotes::filter). Written by\n\
-         newslens train quotes --polnear {}{}\n\
+         {command}\n\
          from {} rule quotes ({} matching an attribution); the threshold (a log-odds) has the\n\
          best cross-validated F1 ({} folds) losing at most {} of quoted recall:\n{}",
-        args.polnear.display(),
-        if args.out == std::path::Path::new("models/quote_filter.txt") {
-            String::new()
-        } else {
-            format!(" --out {}", args.out.display())
-        },
-        trained.n_examples.0,
-        trained.n_examples.1,
+        filter.n_examples.0,
+        filter.n_examples.1,
         options.folds,
         options.max_quoted_recall_loss,
         table.trim_end()
     );
-    std::fs::write(&args.out, trained.filter.to_text(&header))
+    std::fs::write(&args.out, filter.filter.to_text(&header))
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!(
         "wrote {} ({} features, {:.0?})",
         args.out.display(),
-        trained.filter.n_features(),
+        filter.filter.n_features(),
+        started.elapsed()
+    );
+    let bounds = &trained.bounds;
+    let bounds_header = format!(
+        "The quote boundary chooser: a logistic regression over the features of each place a\n\
+         quote's content could end (or start) (newslens_core::quotes::bounds). Written by\n\
+         {command}\n\
+         from the {} candidates, of {} rule quotes' others, that would change whether their\n\
+         quote matches an attribution ({} for the better); the threshold (a log-odds) that a\n\
+         candidate is better than the rules' span has the best cross-validated F1 ({} folds,\n\
+         over the held-out filter's quotes) losing at most {} of quoted recall:\n{}",
+        bounds.n_examples.0,
+        bounds.n_examples.2,
+        bounds.n_examples.1,
+        options.folds,
+        options.max_quoted_recall_loss,
+        bounds_table.trim_end()
+    );
+    std::fs::write(&args.bounds_out, bounds.model.to_text(&bounds_header))
+        .with_context(|| format!("cannot write {}", args.bounds_out.display()))?;
+    eprintln!(
+        "wrote {} ({} features, {:.0?})",
+        args.bounds_out.display(),
+        bounds.model.n_features(),
         started.elapsed()
     );
     Ok(())

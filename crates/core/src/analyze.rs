@@ -73,32 +73,56 @@ pub fn analyze_with_loaded(
     }
 }
 
-/// [`analyze`] with every quote the rules find, before the quote filter drops any, and each
-/// quote's filter features (in the order of `article.quotes`): what `newslens train quotes`
-/// learns from and `eval quotes --no-filter` scores.
-pub fn analyze_quote_candidates(document: &Document) -> (Article, Vec<Vec<String>>) {
-    let mut features = Vec::new();
+/// The rules' quotes with what the quote models learn from: what `newslens train quotes` trains
+/// on and `eval quotes --no-filter` scores.
+#[derive(Debug, Clone)]
+pub struct QuoteCandidates {
+    /// The article with every quote the rules find, before the filter drops any and before the
+    /// boundary chooser moves any edge.
+    pub article: Article,
+    /// Each quote's filter features, in the order of `article.quotes`.
+    pub filter_features: Vec<Vec<String>>,
+    /// Each quote's boundary candidates, in the order of `article.quotes` (empty for a quote the
+    /// chooser does not move); their spans are in characters, like the article's.
+    pub bounds: Vec<Vec<quotes::bounds::BoundCandidate>>,
+}
+
+/// [`analyze`] with every quote the rules find, before the quote filter drops any or the
+/// boundary chooser moves any edge, with each quote's filter features and boundary candidates.
+pub fn analyze_quote_candidates(document: &Document) -> QuoteCandidates {
+    let mut training = QuoteTraining::default();
     match analyze_layers(
         document,
         Deadline::NEVER,
         loaded::shipped_model(),
         &loaded::DecodeOptions::default(),
-        Some(&mut features),
+        Some(&mut training),
     ) {
-        Ok(article) => (article, features),
+        Ok(article) => QuoteCandidates {
+            article,
+            filter_features: training.filter_features,
+            bounds: training.bounds,
+        },
         Err(OverBudget { .. }) => unreachable!("a deadline that never comes never passes"),
     }
 }
 
+/// What [`analyze_quote_candidates`] collects on the way, in byte offsets until the end.
+#[derive(Default)]
+struct QuoteTraining {
+    filter_features: Vec<Vec<String>>,
+    bounds: Vec<Vec<quotes::bounds::BoundCandidate>>,
+}
+
 /// The layers, in order, with the given loaded-language tagger and decoding. With
-/// `quote_features`, the quotes are every candidate the rules find, unfiltered, and each one's
-/// filter features are pushed there.
+/// `quote_training`, the quotes are every candidate the rules find, unfiltered and with the
+/// rules' bounds, and each one's filter features and boundary candidates are collected there.
 fn analyze_layers(
     document: &Document,
     deadline: Deadline,
     loaded_model: &loaded::LoadedModel,
     loaded_decode: &loaded::DecodeOptions,
-    quote_features: Option<&mut Vec<Vec<String>>>,
+    quote_training: Option<&mut QuoteTraining>,
 ) -> Result<Article, OverBudget> {
     let text = document.text.as_str();
     deadline.check()?;
@@ -127,18 +151,49 @@ fn analyze_layers(
         &post_words,
         deadline,
     );
-    match quote_features {
-        // Training the filter: every candidate is kept, with its features.
-        Some(features) => features.extend(found_quotes.iter().map(|quote| {
-            quotes::filter::features(text, &paragraphs, &sentences, &found_entities, quote)
-        })),
-        None => quotes::drop_unlikely(
-            text,
-            &paragraphs,
-            &sentences,
-            &found_entities,
-            &mut found_quotes,
-        ),
+    let passages = quotes::quoted_passages(text, &paragraphs);
+    let offsets = CharOffsets::new(text);
+    match quote_training {
+        // Training the quote models: every candidate is kept as the rules bound it, with its
+        // features.
+        Some(training) => {
+            training
+                .filter_features
+                .extend(found_quotes.iter().map(|quote| {
+                    quotes::filter::features(text, &paragraphs, &sentences, &found_entities, quote)
+                }));
+            training.bounds.extend(found_quotes.iter().map(|quote| {
+                let mut found = quotes::bounds::candidates(
+                    text,
+                    &sentences,
+                    &sentence_tokens,
+                    &passages,
+                    quote,
+                );
+                for candidate in &mut found {
+                    for span in &mut candidate.spans {
+                        *span = offsets.span(*span);
+                    }
+                }
+                found
+            }));
+        }
+        None => {
+            quotes::drop_unlikely(
+                text,
+                &paragraphs,
+                &sentences,
+                &found_entities,
+                &mut found_quotes,
+            );
+            quotes::bounds::choose_bounds(
+                text,
+                &sentences,
+                &sentence_tokens,
+                &passages,
+                &mut found_quotes,
+            );
+        }
     }
     deadline.check()?;
     // Source words in quotation marks and posts: not the outlet's own voice.
@@ -160,7 +215,6 @@ fn analyze_layers(
     );
     deadline.check()?;
 
-    let offsets = CharOffsets::new(text);
     let posts_in_text = pasted_posts
         .into_iter()
         .map(|post| {

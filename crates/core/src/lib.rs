@@ -34,6 +34,7 @@ mod deadline;
 
 pub use analyze::{
     analyze, analyze_quote_candidates, analyze_with_loaded, analyze_within, article_id, warm_up,
+    QuoteCandidates,
 };
 pub use deadline::{Deadline, OverBudget};
 /// The article contract and the document readers hand in, from `newslens-contract`: the types live

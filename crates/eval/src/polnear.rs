@@ -224,7 +224,7 @@ pub fn words_in(words: &[(usize, usize)], ranges: &[(usize, usize)]) -> Vec<usiz
 }
 
 /// Whether two word sets overlap by at least half of each.
-fn half_overlap(a: &[usize], b: &[usize]) -> (bool, usize) {
+pub(crate) fn half_overlap(a: &[usize], b: &[usize]) -> (bool, usize) {
     if a.is_empty() || b.is_empty() {
         return (false, 0);
     }

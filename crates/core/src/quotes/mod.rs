@@ -11,6 +11,7 @@
 //! and titles, names or scare quotes no one can have said are dropped. Spans are byte offsets; the
 //! analysis converts them.
 
+pub mod bounds;
 mod clauses;
 pub mod cues;
 pub mod filter;

@@ -55,9 +55,9 @@ pub fn polnear(dir: &Path) -> Result<PolnearRun, RunError> {
 /// Which quotes [`polnear_with`] scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quotes {
-    /// The analysis's, as shipped (the rules, then the learned filter).
+    /// The analysis's, as shipped (the rules, then the learned filter and boundary chooser).
     Shipped,
-    /// Every quote the rules find, before the filter.
+    /// Every quote the rules find, before the filter and the boundary chooser.
     Unfiltered,
 }
 
@@ -74,7 +74,7 @@ pub fn polnear_with(dir: &Path, which: Quotes) -> Result<PolnearRun, RunError> {
             let document = Document::new(gold.text.clone());
             match which {
                 Quotes::Shipped => analyze(&document),
-                Quotes::Unfiltered => analyze_quote_candidates(&document).0,
+                Quotes::Unfiltered => analyze_quote_candidates(&document).article,
             }
         })
         .collect();
