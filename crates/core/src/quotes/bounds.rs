@@ -340,15 +340,7 @@ fn edge_candidates(
         passages: &passages[first_passage..last_passage.max(first_passage)],
         sentence,
     };
-    let class = if cue.names_an_act {
-        "act"
-    } else if cue.takes_target {
-        "target"
-    } else if cue.neutral {
-        "neutral"
-    } else {
-        "evaluative"
-    };
+    let class = cue.class_name();
     let opener = tokens
         .iter()
         .position(|t| text[t.start..t.end].chars().any(char::is_alphanumeric))
@@ -652,24 +644,18 @@ pub fn choose_bounds(
 mod tests {
     use super::*;
     use crate::deadline::Deadline;
-    use crate::entities::find_entities;
+    use crate::quotes::test_support::{segmented, Segmented};
     use crate::quotes::{find_quote_candidates_within, quoted_passages};
-    use crate::segment::{paragraphs, sentences};
-    use crate::tokens::tokenize_into;
+    use crate::segment::paragraphs;
 
     /// Each rule quote's candidates, as (text of the spans, whether the rules').
     fn candidate_texts(text: &str) -> Vec<Vec<(String, bool)>> {
-        let paragraphs = paragraphs(text);
-        let sentences = sentences(text, &paragraphs);
-        let tokens: Vec<Vec<Span>> = sentences
-            .iter()
-            .map(|s| {
-                let mut tokens = Vec::new();
-                tokenize_into(text, s.start, s.end, &mut tokens);
-                tokens
-            })
-            .collect();
-        let entities = find_entities(text, &sentences);
+        let Segmented {
+            paragraphs,
+            sentences,
+            tokens,
+            entities,
+        } = segmented(text);
         let passages = quoted_passages(text, &paragraphs);
         let quotes = find_quote_candidates_within(
             text,

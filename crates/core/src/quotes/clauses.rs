@@ -322,23 +322,16 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use crate::deadline::Deadline;
-    use crate::entities::find_entities;
+    use crate::quotes::test_support::{segmented, Segmented};
     use crate::quotes::{find_quote_candidates_within, FoundQuote};
-    use crate::segment::{paragraphs, sentences};
-    use crate::tokens::tokenize_into;
 
     pub(super) fn quotes(text: &str) -> Vec<FoundQuote> {
-        let paragraphs = paragraphs(text);
-        let sentences = sentences(text, &paragraphs);
-        let tokens: Vec<_> = sentences
-            .iter()
-            .map(|s| {
-                let mut tokens = Vec::new();
-                tokenize_into(text, s.start, s.end, &mut tokens);
-                tokens
-            })
-            .collect();
-        let entities = find_entities(text, &sentences);
+        let Segmented {
+            paragraphs,
+            sentences,
+            tokens,
+            entities,
+        } = segmented(text);
         // The rules' quotes, before the learned filter: these tests specify the rules.
         find_quote_candidates_within(
             text,

@@ -30,6 +30,22 @@ pub struct Cue {
     particle: Vec<&'static str>,
 }
 
+impl Cue {
+    /// Its class, as the learned quote models name it: "act", "target", "neutral" or
+    /// "evaluative".
+    pub fn class_name(&self) -> &'static str {
+        if self.names_an_act {
+            "act"
+        } else if self.takes_target {
+            "target"
+        } else if self.neutral {
+            "neutral"
+        } else {
+            "evaluative"
+        }
+    }
+}
+
 struct CueTable {
     cues: Vec<Cue>,
     /// Lower-case verb form → cues that start with it, longest particle first.

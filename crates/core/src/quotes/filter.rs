@@ -273,15 +273,7 @@ pub fn features(
     };
     // The cue: which, its class, its form, the word before it and how the content hangs on it.
     if let Some((verb, cue)) = &quote.verb {
-        let class = if cue.names_an_act {
-            "act"
-        } else if cue.takes_target {
-            "target"
-        } else if cue.neutral {
-            "neutral"
-        } else {
-            "evaluative"
-        };
+        let class = cue.class_name();
         out.push(format!("cue={}", cue.lemma));
         out.push(format!("class={class}"));
         out.push(format!("class={class}&kind={kind}"));

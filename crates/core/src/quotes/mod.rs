@@ -17,6 +17,8 @@ pub mod cues;
 pub mod filter;
 pub(crate) mod marks;
 mod speaker;
+#[cfg(test)]
+mod test_support;
 
 pub use marks::{quoted_passages, Passage};
 
@@ -243,10 +245,8 @@ pub fn find_quote_candidates_within(
 
 #[cfg(test)]
 mod tests {
+    use super::test_support::{segmented, Segmented};
     use super::*;
-    use crate::entities::find_entities;
-    use crate::segment::{paragraphs, sentences};
-    use crate::tokens::tokenize_into;
 
     #[test]
     fn titles_in_quotation_marks_inside_a_post_are_not_quotes_of_their_own() {
@@ -254,17 +254,12 @@ mod tests {
                     Last year you gave a talk at the ‘Harbour Institute of Leeds’ titled \
                     ‘Why the Pier Must Go’ and you still defend it.\n\n\
                     The post was later deleted.";
-        let paragraphs = paragraphs(text);
-        let sentences = sentences(text, &paragraphs);
-        let tokens: Vec<Vec<Span>> = sentences
-            .iter()
-            .map(|s| {
-                let mut tokens = Vec::new();
-                tokenize_into(text, s.start, s.end, &mut tokens);
-                tokens
-            })
-            .collect();
-        let entities = find_entities(text, &sentences);
+        let Segmented {
+            paragraphs,
+            sentences,
+            tokens,
+            entities,
+        } = segmented(text);
         let post = paragraphs[1];
         let posts = [PostWords {
             span: post,

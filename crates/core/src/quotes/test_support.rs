@@ -1,0 +1,35 @@
+//! Helpers for the quotes layer's unit tests: a text cut as `analyze` cuts it.
+
+use crate::entities::{find_entities, FoundEntity};
+use crate::offsets::Span;
+use crate::segment::{paragraphs, sentences};
+use crate::tokens::tokenize_into;
+
+/// A text's paragraphs, sentences, each sentence's tokens and the entities found in it.
+pub struct Segmented {
+    pub paragraphs: Vec<Span>,
+    pub sentences: Vec<Span>,
+    pub tokens: Vec<Vec<Span>>,
+    pub entities: Vec<FoundEntity>,
+}
+
+/// Cuts `text` into paragraphs, sentences and tokens, and finds its entities.
+pub fn segmented(text: &str) -> Segmented {
+    let paragraphs = paragraphs(text);
+    let sentences = sentences(text, &paragraphs);
+    let tokens = sentences
+        .iter()
+        .map(|s| {
+            let mut tokens = Vec::new();
+            tokenize_into(text, s.start, s.end, &mut tokens);
+            tokens
+        })
+        .collect();
+    let entities = find_entities(text, &sentences);
+    Segmented {
+        paragraphs,
+        sentences,
+        tokens,
+        entities,
+    }
+}
