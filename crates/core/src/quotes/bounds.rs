@@ -643,33 +643,19 @@ pub fn choose_bounds(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deadline::Deadline;
-    use crate::quotes::test_support::{segmented, Segmented};
-    use crate::quotes::{find_quote_candidates_within, quoted_passages};
+    use crate::quotes::quoted_passages;
+    use crate::quotes::test_support::segmented;
     use crate::segment::paragraphs;
 
     /// Each rule quote's candidates, as (text of the spans, whether the rules').
     fn candidate_texts(text: &str) -> Vec<Vec<(String, bool)>> {
-        let Segmented {
-            paragraphs,
-            sentences,
-            tokens,
-            entities,
-        } = segmented(text);
-        let passages = quoted_passages(text, &paragraphs);
-        let quotes = find_quote_candidates_within(
-            text,
-            &paragraphs,
-            &sentences,
-            &tokens,
-            &entities,
-            &[],
-            Deadline::NEVER,
-        );
+        let cut = segmented(text);
+        let passages = quoted_passages(text, &cut.paragraphs);
+        let quotes = cut.rule_quotes(text);
         quotes
             .iter()
             .map(|quote| {
-                candidates(text, &sentences, &tokens, &passages, quote)
+                candidates(text, &cut.sentences, &cut.tokens, &passages, quote)
                     .into_iter()
                     .map(|c| {
                         let words: Vec<&str> =

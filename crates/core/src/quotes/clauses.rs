@@ -321,27 +321,12 @@ impl<'a> Reader<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::deadline::Deadline;
-    use crate::quotes::test_support::{segmented, Segmented};
-    use crate::quotes::{find_quote_candidates_within, FoundQuote};
+    use crate::quotes::test_support::segmented;
+    use crate::quotes::FoundQuote;
 
     pub(super) fn quotes(text: &str) -> Vec<FoundQuote> {
-        let Segmented {
-            paragraphs,
-            sentences,
-            tokens,
-            entities,
-        } = segmented(text);
         // The rules' quotes, before the learned filter: these tests specify the rules.
-        find_quote_candidates_within(
-            text,
-            &paragraphs,
-            &sentences,
-            &tokens,
-            &entities,
-            &[],
-            Deadline::NEVER,
-        )
+        segmented(text).rule_quotes(text)
     }
 
     pub(super) fn summary(

@@ -245,7 +245,7 @@ pub fn find_quote_candidates_within(
 
 #[cfg(test)]
 mod tests {
-    use super::test_support::{segmented, Segmented};
+    use super::test_support::segmented;
     use super::*;
 
     #[test]
@@ -254,20 +254,22 @@ mod tests {
                     Last year you gave a talk at the ‘Harbour Institute of Leeds’ titled \
                     ‘Why the Pier Must Go’ and you still defend it.\n\n\
                     The post was later deleted.";
-        let Segmented {
-            paragraphs,
-            sentences,
-            tokens,
-            entities,
-        } = segmented(text);
-        let post = paragraphs[1];
+        let cut = segmented(text);
+        let post = cut.paragraphs[1];
         let posts = [PostWords {
             span: post,
             author: Some("Dana Welk".to_string()),
             handle: Some("@danawelk".to_string()),
             channel: "twitter",
         }];
-        let quotes = find_quotes(text, &paragraphs, &sentences, &tokens, &entities, &posts);
+        let quotes = find_quotes(
+            text,
+            &cut.paragraphs,
+            &cut.sentences,
+            &cut.tokens,
+            &cut.entities,
+            &posts,
+        );
         let kinds: Vec<&str> = quotes.iter().map(|q| q.kind.as_str()).collect();
         assert_eq!(kinds, ["post"], "{quotes:?}");
     }

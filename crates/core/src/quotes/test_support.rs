@@ -1,7 +1,9 @@
 //! Helpers for the quotes layer's unit tests: a text cut as `analyze` cuts it.
 
+use crate::deadline::Deadline;
 use crate::entities::{find_entities, FoundEntity};
 use crate::offsets::Span;
+use crate::quotes::{find_quote_candidates_within, FoundQuote};
 use crate::segment::{paragraphs, sentences};
 use crate::tokens::tokenize_into;
 
@@ -31,5 +33,20 @@ pub fn segmented(text: &str) -> Segmented {
         sentences,
         tokens,
         entities,
+    }
+}
+
+impl Segmented {
+    /// The rules' quotes, before the learned filter and the boundary chooser.
+    pub fn rule_quotes(&self, text: &str) -> Vec<FoundQuote> {
+        find_quote_candidates_within(
+            text,
+            &self.paragraphs,
+            &self.sentences,
+            &self.tokens,
+            &self.entities,
+            &[],
+            Deadline::NEVER,
+        )
     }
 }
