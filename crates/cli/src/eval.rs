@@ -160,6 +160,10 @@ pub struct EvalLoadedArgs {
     /// DIR/fold-K-of-N (labelled by a teacher that never saw fold K; `scripts/loaded_teacher.py`).
     #[arg(long, value_name = "DIR")]
     silver: Option<String>,
+    /// With --folds N: train and score only fold K (0-based), e.g. to compare with a teacher
+    /// measured on that fold (`scripts/loaded_finetune.py --run-folds K`).
+    #[arg(long, value_name = "K")]
+    only_fold: Option<usize>,
 }
 
 pub fn run(command: &EvalCommand) -> Result<()> {
@@ -268,6 +272,7 @@ fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
                 train: args.train_options(),
                 sweep_biases: args.sweep || args.curve,
                 silver: args.silver.clone(),
+                only_fold: args.only_fold,
             })?;
             print!("{folds}");
             if let Some(path) = &args.fold_errors {

@@ -129,6 +129,8 @@ pub struct CrossValidation {
     /// A folder of teacher-labelled texts per fold ([`silver_fold_dir`]), added to each fold's
     /// training but never scored.
     pub silver: Option<String>,
+    /// Train and score only this fold (to compare with a teacher measured on one fold).
+    pub only_fold: Option<usize>,
 }
 
 impl PtcGold {
@@ -373,6 +375,9 @@ impl PtcGold {
             errors: String::new(),
         };
         for fold in 0..n_folds {
+            if options.only_fold.is_some_and(|only| only != fold) {
+                continue;
+            }
             let training: Vec<_> = texts
                 .iter()
                 .enumerate()
