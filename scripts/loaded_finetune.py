@@ -271,18 +271,24 @@ def probabilities(model, tokenizer, text):
     return np.array(starts), np.array(ends), np.concatenate(probs)
 
 
-def write_silver(folder, texts, model, tokenizer, threshold):
-    os.makedirs(os.path.join(folder, "articles"), exist_ok=True)
-    with open(os.path.join(folder, "techniques.labels"), "w", encoding="utf-8") as labels:
-        for k, text in enumerate(texts):
-            aid = 900000000 + k
+def write_silver(folders, texts, model, tokenizer):
+    """Labels every text once and writes, for each (folder, threshold), the spans above it."""
+    outs = []
+    for folder, _ in folders:
+        os.makedirs(os.path.join(folder, "articles"), exist_ok=True)
+        outs.append(open(os.path.join(folder, "techniques.labels"), "w", encoding="utf-8"))
+    for k, text in enumerate(texts):
+        aid = 900000000 + k
+        s, e, p = probabilities(model, tokenizer, text)
+        for (folder, threshold), labels in zip(folders, outs):
             with open(os.path.join(folder, "articles", f"article{aid}.txt"), "w", encoding="utf-8") as out:
                 out.write(text)
-            s, e, p = probabilities(model, tokenizer, text)
             if len(s):
                 for start, end, technique in spans(text, s, e, p, threshold):
                     labels.write(f"{aid}\t{technique}\t{start}\t{end}\n")
-    print(f"wrote {folder}", file=sys.stderr, flush=True)
+    for (folder, _), labels in zip(folders, outs):
+        labels.close()
+        print(f"wrote {folder}", file=sys.stderr, flush=True)
 
 
 def read_basil(basil):
@@ -394,7 +400,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--text", help="a folder of unlabelled .txt news to label")
     parser.add_argument("--every", type=int, default=3, help="label every Nth file (sorted)")
-    parser.add_argument("--threshold", type=float, default=0.5, help="silver labels: P(not none) above")
+    parser.add_argument("--threshold", default="0.5",
+                        help="silver labels: P(not none) above this; several (0.3,0.5) write OUT-t0.30/… each")
     parser.add_argument("--out", help="where the silver folders go")
     parser.add_argument("--probs", help="keep held-out probabilities in this .npz prefix")
     parser.add_argument("--save", help="keep each trained teacher as PREFIX-fold<K>.pt")
@@ -448,7 +455,10 @@ def main():
             score_basil(model, tokenizer, args.basil)
         if texts:
             name = "all" if fold == "all" else f"fold-{fold}-of-{args.folds}"
-            write_silver(os.path.join(args.out, name), texts, model, tokenizer, args.threshold)
+            thresholds = [float(t) for t in args.threshold.split(",")]
+            outs = [args.out] if len(thresholds) == 1 else [f"{args.out}-t{t:.2f}" for t in thresholds]
+            write_silver([(os.path.join(o, name), t) for o, t in zip(outs, thresholds)],
+                         texts, model, tokenizer)
 
 
 if __name__ == "__main__":

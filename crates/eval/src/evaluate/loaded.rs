@@ -795,6 +795,62 @@ mod tests {
     }
 
     #[test]
+    fn only_fold_trains_and_scores_that_fold_alone() {
+        let sentences = [
+            "The senator gave a shameful, disgraceful speech to the committee on Tuesday.",
+            "Officials said the budget would be published in the spring after a review.",
+            "Critics called the plan a reckless disaster that would ruin the town.",
+            "The council met on Monday and approved the minutes of the last meeting.",
+        ];
+        let articles: Vec<ptc::PtcArticle> = sentences
+            .iter()
+            .enumerate()
+            .map(|(idx, text)| {
+                let spans = ["shameful, disgraceful", "reckless disaster"]
+                    .iter()
+                    .filter_map(|phrase| text.find(phrase).map(|at| (at, phrase.len())))
+                    .map(|(start, len)| ptc::TechniqueSpan {
+                        technique: "Loaded_Language".to_string(),
+                        start,
+                        end: start + len,
+                    })
+                    .collect();
+                ptc::PtcArticle {
+                    id: format!("{idx}"),
+                    text: text.to_string(),
+                    spans,
+                }
+            })
+            .collect();
+        let gold = PtcGold {
+            dir: "in memory".to_string(),
+            articles,
+        };
+        let options = CrossValidation {
+            n_folds: 2,
+            train: TrainOptions {
+                epochs: 2,
+                tuning_folds: 0,
+                ..TrainOptions::default()
+            },
+            sweep_biases: false,
+            silver: None,
+            only_fold: Some(1),
+        };
+        let score = gold.cross_validate(&options).unwrap();
+        // Fold 1 holds articles 1 and 3, neither of which has a gold span; fold 0's two spans
+        // (38 characters) would be counted had it been scored.
+        assert_eq!(score.all.gold, 0);
+        let all_folds = gold
+            .cross_validate(&CrossValidation {
+                only_fold: None,
+                ..options
+            })
+            .unwrap();
+        assert_eq!(all_folds.all.gold, 21 + 17);
+    }
+
+    #[test]
     fn char_counts_score_characters_in_both_masks() {
         let mut counts = CharCounts::default();
         counts.add_masks(&[true, true, false, false], &[true, false, true, false]);
