@@ -9,9 +9,7 @@ use std::ops::Range;
 
 use super::super::cues::{cue_at, CueMatch};
 use super::reach::Tail;
-use super::words::{
-    ends_right_source, is_aux_or_adverb, is_quote_mark, opens_adverbial, opens_circumstance,
-};
+use super::words::{ends_right_source, is_aux_or_adverb, is_quote_mark, opens_circumstance};
 use super::{ranges_of, Clause, Content, Reader};
 use crate::offsets::Span;
 
@@ -144,7 +142,7 @@ impl Reader<'_> {
         Some((site, source))
     }
 
-    /// "…, saying …" and "… and said …": the cue shares the main clause's subject.
+    /// "…, saying …", "… and said …", "… but said …": the cue shares the main clause's subject.
     fn shares_main_subject(&self, cue_idx: usize, sentence_start: usize) -> bool {
         if cue_idx <= sentence_start {
             return false;
@@ -154,6 +152,7 @@ impl Reader<'_> {
         (cue_word.ends_with("ing")
             && matches!(previous, "," | "and" | "while" | "before" | "after" | "by"))
             || (previous == "and" && !cue_word.ends_with("ing"))
+            || (matches!(previous, "but" | "then") && !cue_word.ends_with("ing"))
     }
 
     /// "speaking to reporters", "talking at a rally": circumstance, not what was said.
@@ -204,9 +203,10 @@ impl Reader<'_> {
                             >= MIN_CONTENT_WORDS)
             });
         // Words before the tag that are no quote: "Asked about it, O’Neill said “…”", "At a
-        // breakfast the next morning, Cruz said he …". Before a plain comma, a split quote needs
-        // the passage right after the tag's comma; a fronted adverbial (a preposition or a
-        // participle opening the sentence) gives way to content after the tag.
+        // breakfast the next morning, Cruz said he …", "Moments later, in his remarks, Cruz said
+        // he …". Before a plain comma, a split quote needs the passage right after the tag's
+        // comma; plain words before the tag give way to content after it when the tag goes on
+        // with words that report (not a circumstance such as "on Tuesday" or "in a statement").
         let before_is_plain = site.boundary.is_some_and(|boundary_idx| {
             !(sentence_start..=boundary_idx)
                 .any(|t| self.toks[t].passage.is_some() || is_quote_mark(&self.toks[t].lower))
@@ -220,12 +220,7 @@ impl Reader<'_> {
             .filter(|_| after < sentence_end)
             .is_some_and(|t| t.passage.is_some() || (t.word && !ends_right_source(&t.lower)))
             && (tail.words >= MIN_CONTENT_WORDS || tail.split_passage_at.is_some());
-        let fronted_adverbial = opens_adverbial(&self.toks[sentence_start].lower)
-            && site.boundary.is_some_and(|boundary_idx| {
-                !(sentence_start..boundary_idx).any(|t| self.toks[t].lower == ",")
-            })
-            && tail_reports;
-        separated && !(before_is_plain && (split_after_plain || fronted_adverbial))
+        separated && !(before_is_plain && (split_after_plain || tail_reports))
     }
 
     /// The content before the tag, with a split quote's second part or the rest of a sentence
@@ -640,5 +635,36 @@ mod tests {
             "he hopes the vote sends a message that | the harbour belongs to everyone."
         );
         assert_eq!(found[0].1, "mixed");
+    }
+
+    #[test]
+    fn plain_words_before_a_tag_that_goes_on_are_not_what_was_said() {
+        let text =
+            "Moments later, in her closing remarks, Mayor Lena Ortiz said the council would \
+                    vote again in March.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the council would vote again in March");
+        assert_eq!(found[0].2.as_deref(), Some("Lena Ortiz"));
+        let text =
+            "Noting that she trained as an engineer, Ortiz said she reads every tender twice.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "she reads every tender twice");
+        // A circumstance after the tag leaves the words before it the content.
+        let text = "The bridge will reopen in May, Ortiz said on Tuesday at the harbour office.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "The bridge will reopen in May");
+    }
+
+    #[test]
+    fn a_second_predicate_after_but_shares_the_subject() {
+        let text = "Mayor Lena Ortiz admitted the budget was late but said the new bridge would \
+                    open in May.";
+        let found = summary(text);
+        let last = found.last().expect("a quote");
+        assert_eq!(last.0, "the new bridge would open in May", "{found:?}");
+        assert_eq!(last.2.as_deref(), Some("Lena Ortiz"));
     }
 }
