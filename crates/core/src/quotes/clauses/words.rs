@@ -48,6 +48,8 @@ static CUE_SUBJECT_WORDS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/cue_subject_words.txt")));
 static CUE_NON_VERB_WORDS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/cue_non_verb_words.txt")));
+static QUESTION_OPENERS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/question_openers.txt")));
 static SOURCE_WORDS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/source_words.txt")));
 static CLOSED_CLASS_WORDS: WordSet =
@@ -77,6 +79,12 @@ pub(super) fn opens_circumstance(word: &str) -> bool {
 /// `data/quotes/source_cue_fillers.txt`.
 pub(super) fn is_aux_or_adverb(word: &str) -> bool {
     SOURCE_CUE_FILLERS.contains(word)
+}
+
+/// Words that open the question after "asked" ("whether", "about", "to"), from
+/// `data/quotes/question_openers.txt`.
+pub(super) fn opens_question(word: &str) -> bool {
+    QUESTION_OPENERS.contains(word)
 }
 
 /// Determiners, group nouns and shares of people that make a run of words a possible source
