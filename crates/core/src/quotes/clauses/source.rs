@@ -196,7 +196,23 @@ impl Reader<'_> {
                     None => continue,
                 }
             }
-            if let Some((name, idx)) = self.index.name_ending_at(self.toks[name_end].span.end) {
+            // "The official, who spoke on the condition of anonymity, said": a phrase that opens
+            // the sentence before a relative pronoun, when no name stands there.
+            let relative = matches!(self.toks[t + 1].lower.as_str(), "who" | "whose" | "which");
+            let named = self.index.name_ending_at(self.toks[name_end].span.end);
+            if named.is_none() && relative {
+                let phrase_start = self.np_start(name_end + 1, sentence_start);
+                if phrase_start == sentence_start
+                    && self.looks_like_source(phrase_start..name_end + 1)
+                {
+                    not_a_person.get_or_insert((
+                        Some(self.span_of(phrase_start..name_end + 1)),
+                        phrase_start,
+                    ));
+                }
+                continue;
+            }
+            if let Some((name, idx)) = named {
                 let entity_type = self.entities[idx].entity_type;
                 if !matches!(
                     entity_type,
@@ -305,6 +321,7 @@ impl Reader<'_> {
                     || t.lower.starts_with(|c: char| c.is_ascii_digit())
             })
             || toks.last().is_some_and(|t| is_plural_noun(&t.lower))
+            || toks.first().is_some_and(|t| is_plural_noun(&t.lower))
     }
 
     /// The source right of a cue ("said the spokesman"), as a token range.
@@ -452,5 +469,19 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "the repairs would take a month");
         assert_eq!(found[0].2.as_deref(), Some("The inspectors"));
+    }
+
+    #[test]
+    fn a_phrase_before_a_relative_clause_is_the_source() {
+        let text = "The inspector, who spoke on the condition of anonymity because the report is \
+                    not yet public, said the pier had been unsafe for years.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the pier had been unsafe for years");
+        assert_eq!(found[0].2.as_deref(), Some("The inspector"));
+        let text = "Backers of the new toll on the bridge say it will pay for the repairs.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "it will pay for the repairs");
     }
 }
