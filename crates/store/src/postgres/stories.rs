@@ -15,7 +15,7 @@ use newslens_contract::EntityType;
 
 use super::{Failure, LISTED_ARTICLE};
 use crate::features::{day_number, decode_minhash, decode_terms, StoryFeatures};
-use crate::stories::incremental::{self, Changes, Placed, StoryState};
+use crate::stories::incremental::{self, Changes, Placed, Posting, StoryState};
 use crate::stories::{StoryConfig, StoryInput};
 use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
 use crate::views::StoryEventRecord;
@@ -94,11 +94,11 @@ impl StoryState for PostgresStoryState<'_, '_> {
         Ok((documents as u32, df))
     }
 
-    fn posted(&mut self, terms: &[u32]) -> crate::Result<Vec<(u32, String)>> {
+    fn posted(&mut self, terms: &[u32]) -> crate::Result<Vec<Posting>> {
         let rows = self
             .transaction
             .query(
-                "SELECT t.term, a.id
+                "SELECT t.term, a.id, a.published
                  FROM unnest($1::bigint[]) WITH ORDINALITY AS t(term, idx)
                  JOIN story_postings p ON p.term = t.term
                  JOIN articles a ON a.rowid = p.article
@@ -108,7 +108,14 @@ impl StoryState for PostgresStoryState<'_, '_> {
             .map_err(|e| self.wrap(e))?;
         Ok(rows
             .iter()
-            .map(|row| (row.get::<_, i64>(0) as u32, row.get(1)))
+            .map(|row| Posting {
+                term: row.get::<_, i64>(0) as u32,
+                article: row.get(1),
+                day: row
+                    .get::<_, Option<String>>(2)
+                    .as_deref()
+                    .and_then(day_number),
+            })
             .collect())
     }
 

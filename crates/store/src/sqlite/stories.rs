@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use newslens_contract::EntityType;
 
 use crate::features::{day_number, decode_minhash, decode_terms, StoryFeatures};
-use crate::stories::incremental::{self, Changes, Placed, StoryState};
+use crate::stories::incremental::{self, Changes, Placed, Posting, StoryState};
 use crate::stories::{StoryConfig, StoryInput};
 use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
 use crate::views::StoryEventRecord;
@@ -128,21 +128,30 @@ impl StoryState for SqliteStoryState<'_, '_> {
         Ok((documents as u32, df))
     }
 
-    fn posted(&mut self, terms: &[u32]) -> crate::Result<Vec<(u32, String)>> {
+    fn posted(&mut self, terms: &[u32]) -> crate::Result<Vec<Posting>> {
         let mut statement = self
             .transaction
             .prepare_cached(
-                "SELECT a.id FROM story_postings p JOIN articles a ON a.rowid = p.article
+                "SELECT a.id, a.published FROM story_postings p JOIN articles a ON a.rowid = p.article
                  WHERE p.term = ?1",
             )
             .map_err(|e| self.wrap(e))?;
         let mut found = Vec::new();
         for &term in terms {
             let rows = statement
-                .query_map([term as i64], |row| row.get::<_, String>(0))
+                .query_map([term as i64], |row| {
+                    Ok(Posting {
+                        term,
+                        article: row.get(0)?,
+                        day: row
+                            .get::<_, Option<String>>(1)?
+                            .as_deref()
+                            .and_then(day_number),
+                    })
+                })
                 .map_err(|e| self.wrap(e))?;
-            for id in rows {
-                found.push((term, id.map_err(|e| self.wrap(e))?));
+            for posting in rows {
+                found.push(posting.map_err(|e| self.wrap(e))?);
             }
         }
         Ok(found)

@@ -170,14 +170,25 @@ impl Changes {
     }
 }
 
+/// A placed original found under one of its key terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posting {
+    /// The key term.
+    pub term: u32,
+    /// The article id.
+    pub article: String,
+    /// Its publication day (days since 1970-01-01), when known.
+    pub day: Option<i32>,
+}
+
 /// What the engine reads from a backend, inside the transaction that will apply its changes.
 pub trait StoryState {
     /// Articles stored but not placed yet, in the order they were stored, at most `limit`.
     fn unplaced(&mut self, limit: usize) -> Result<Vec<Placed>>;
     /// Originals placed so far, and how many of them hold each term.
     fn frequencies(&mut self, terms: &[u32]) -> Result<(u32, Vec<u32>)>;
-    /// `(term, article)` for placed originals having one of these among their key terms.
-    fn posted(&mut self, terms: &[u32]) -> Result<Vec<(u32, String)>>;
+    /// The placed originals having one of these among their key terms.
+    fn posted(&mut self, terms: &[u32]) -> Result<Vec<Posting>>;
     /// Placed articles with a MinHash band among these, at most `per_band` a band.
     fn banded(&mut self, bands: &[u64], per_band: usize) -> Result<Vec<String>>;
     /// These placed articles (unknown ids are left out).
@@ -298,19 +309,31 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
             frequencies.df.get(term).copied().unwrap_or(0) as usize <= config.max_postings
         })
     }));
-    let mut postings: HashMap<u32, Vec<String>> = HashMap::new();
-    for (term, article) in state.posted(&lookup)? {
-        postings.entry(term).or_default().push(article);
+    let mut postings: HashMap<u32, Vec<(String, Option<i32>)>> = HashMap::new();
+    for posting in state.posted(&lookup)? {
+        postings
+            .entry(posting.term)
+            .or_default()
+            .push((posting.article, posting.day));
     }
-    // Each candidate with the best share of weight it had with any new original.
+    // Each candidate with the best share of weight it had with any new original. A stored
+    // article dated beyond the reach of a new one can never be its neighbour: over years of
+    // archive, the old stories that share its words cost nothing.
+    let reach = config.reach_days();
+    let within_reach = |a: Option<i32>, b: Option<i32>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= reach,
+        _ => true,
+    };
     let mut candidates: BTreeMap<String, f32> = BTreeMap::new();
     for (live_idx, &idx) in live.iter().enumerate() {
         let input = &pending[idx].input;
         let mut scores: HashMap<&str, f32> = HashMap::new();
         for term in &key_terms[live_idx] {
             let weight = term_weight(input, *term, &frequencies);
-            for article in postings.get(term).into_iter().flatten() {
-                *scores.entry(article.as_str()).or_default() += weight;
+            for (article, day) in postings.get(term).into_iter().flatten() {
+                if within_reach(input.features.day, *day) {
+                    *scores.entry(article.as_str()).or_default() += weight;
+                }
             }
         }
         let mut scored: Vec<(&str, f32)> = scores.into_iter().collect();
@@ -833,7 +856,7 @@ mod tests {
         fn frequencies(&mut self, terms: &[u32]) -> Result<(u32, Vec<u32>)> {
             Ok((0, vec![0; terms.len()]))
         }
-        fn posted(&mut self, _: &[u32]) -> Result<Vec<(u32, String)>> {
+        fn posted(&mut self, _: &[u32]) -> Result<Vec<Posting>> {
             Ok(Vec::new())
         }
         fn banded(&mut self, _: &[u64], _: usize) -> Result<Vec<String>> {

@@ -61,6 +61,34 @@ pub struct StoryConfig {
     pub second_order: bool,
 }
 
+/// The best neighbour of an article is kept down to this share of `neighbour_floor`.
+const BEST_NEIGHBOUR_SHARE: f32 = 0.25;
+
+impl StoryConfig {
+    /// Least similarity of an article's best neighbour (the others need `neighbour_floor`).
+    pub fn best_neighbour_floor(&self) -> f32 {
+        self.neighbour_floor * BEST_NEIGHBOUR_SHARE
+    }
+
+    /// Most days apart two dated articles can be and still be neighbours: beyond the window
+    /// the date factor scales a similarity (at most 1) by `window_days / gap`, which falls below
+    /// [`StoryConfig::best_neighbour_floor`] past `window_days / floor` days. Candidates further
+    /// away than this are never read into a neighbourhood.
+    pub fn reach_days(&self) -> i32 {
+        let floor = self.best_neighbour_floor();
+        if floor <= 0.0 {
+            return i32::MAX;
+        }
+        // (Rounded down, with room for a quotient that should be whole.)
+        let reach = (self.window_days.max(0) as f32 / floor + 1e-3).floor();
+        if reach >= i32::MAX as f32 {
+            i32::MAX
+        } else {
+            reach as i32
+        }
+    }
+}
+
 impl Default for StoryConfig {
     fn default() -> StoryConfig {
         StoryConfig {
@@ -459,7 +487,7 @@ pub(crate) fn group_articles(
                     .copied()
                     .enumerate()
                     .filter(|(rank, (_, similarity))| {
-                        (*rank == 0 && *similarity >= config.neighbour_floor * 0.25)
+                        (*rank == 0 && *similarity >= config.best_neighbour_floor())
                             || *similarity >= config.neighbour_floor
                     })
                     .map(|(_, neighbour)| neighbour)
@@ -752,5 +780,28 @@ mod tests {
         assert_eq!(date_factor(Some(10), Some(12), 3), 1.0);
         assert_eq!(date_factor(Some(0), Some(30), 3), 0.1);
         assert_eq!(date_factor(None, Some(30), 3), 1.0);
+    }
+
+    #[test]
+    fn past_the_reach_even_identical_articles_cannot_be_neighbours() {
+        for config in [
+            StoryConfig::default(),
+            StoryConfig {
+                window_days: 7,
+                neighbour_floor: 0.3,
+                ..StoryConfig::default()
+            },
+        ] {
+            let reach = config.reach_days();
+            let floor = config.best_neighbour_floor();
+            assert!(date_factor(Some(0), Some(reach), config.window_days) >= floor * 0.99);
+            assert!(date_factor(Some(0), Some(reach + 1), config.window_days) < floor);
+        }
+        assert_eq!(StoryConfig::default().reach_days(), 53);
+        let no_floor = StoryConfig {
+            neighbour_floor: 0.0,
+            ..StoryConfig::default()
+        };
+        assert_eq!(no_floor.reach_days(), i32::MAX);
     }
 }
