@@ -877,6 +877,105 @@ mod tests {
         }
     }
 
+    /// Stored articles found under every key term of one new article, and which of them the
+    /// engine asks to read.
+    struct Postings {
+        stored: Vec<(&'static str, Option<i32>)>,
+        read: Vec<String>,
+    }
+
+    fn features(day: Option<i32>) -> StoryFeatures {
+        StoryFeatures {
+            terms: vec![(1, 3), (2, 2), (3, 1)],
+            minhash: Vec::new(),
+            day,
+        }
+    }
+
+    impl StoryState for Postings {
+        fn unplaced(&mut self, _: usize) -> Result<Vec<Placed>> {
+            Ok(vec![Placed {
+                input: StoryInput {
+                    article: "new".into(),
+                    published: None,
+                    features: features(Some(20_000)),
+                },
+                story: "new".into(),
+                duplicate_of: None,
+                placed: false,
+            }])
+        }
+        fn frequencies(&mut self, terms: &[u32]) -> Result<(u32, Vec<u32>)> {
+            Ok((100, vec![5; terms.len()]))
+        }
+        fn posted(&mut self, terms: &[u32]) -> Result<Vec<Posting>> {
+            let mut found = Vec::new();
+            for &term in terms {
+                for (article, day) in &self.stored {
+                    found.push(Posting {
+                        term,
+                        article: article.to_string(),
+                        day: *day,
+                    });
+                }
+            }
+            Ok(found)
+        }
+        fn banded(&mut self, _: &[u64], _: usize) -> Result<Vec<String>> {
+            Ok(Vec::new())
+        }
+        fn placed(&mut self, articles: &[String]) -> Result<Vec<Placed>> {
+            self.read.extend(articles.iter().cloned());
+            Ok(self
+                .stored
+                .iter()
+                .filter(|(id, _)| articles.iter().any(|wanted| wanted == id))
+                .map(|(id, day)| Placed {
+                    input: StoryInput {
+                        article: id.to_string(),
+                        published: None,
+                        features: features(*day),
+                    },
+                    story: id.to_string(),
+                    duplicate_of: None,
+                    placed: true,
+                })
+                .collect())
+        }
+        fn members(&mut self, _: &[String], _: usize) -> Result<Vec<String>> {
+            Ok(Vec::new())
+        }
+        fn story_ids_in_use(&mut self, ids: &[String]) -> Result<HashSet<String>> {
+            Ok(ids
+                .iter()
+                .filter(|id| self.stored.iter().any(|(stored, _)| stored == id))
+                .cloned()
+                .collect())
+        }
+    }
+
+    #[test]
+    fn stored_articles_beyond_the_reach_are_never_read_as_candidates() {
+        let config = StoryConfig::default();
+        let reach = config.reach_days();
+        let mut state = Postings {
+            stored: vec![
+                ("near", Some(20_000 - reach)),
+                ("far", Some(20_000 + reach + 1)),
+                ("undated", None),
+            ],
+            read: Vec::new(),
+        };
+        place(&mut state, &config).unwrap();
+        assert!(state.read.iter().any(|id| id == "near"), "{:?}", state.read);
+        assert!(
+            state.read.iter().any(|id| id == "undated"),
+            "{:?}",
+            state.read
+        );
+        assert!(!state.read.iter().any(|id| id == "far"), "{:?}", state.read);
+    }
+
     fn local(article: &str, day: &str, story: Option<&str>) -> Local {
         Local {
             input: StoryInput {

@@ -10,7 +10,8 @@ use std::ops::Range;
 use super::super::cues::{cue_at, CueMatch};
 use super::reach::Tail;
 use super::words::{
-    ends_right_source, is_aux_or_adverb, is_quote_mark, opens_adverbial, opens_circumstance,
+    ends_right_source, is_aux_or_adverb, is_boundary_punct, is_quote_mark, opens_circumstance,
+    opens_question,
 };
 use super::{ranges_of, Clause, Content, Reader};
 use crate::offsets::Span;
@@ -43,16 +44,27 @@ impl Reader<'_> {
         if cue.cue.lemma == "according to" {
             return self.according_to(cue_idx, cue, sentence);
         }
+        if cue.cue.lemma == "ask" {
+            if let Some(clause) = self.asked_question(cue_idx, cue, &sentence) {
+                return Some(clause);
+            }
+        }
         if !self.is_verb_use(cue_idx, &sentence) {
             return None;
         }
         let (site, source) = self.locate_cue(cue, cue_idx, &sentence)?;
         let (that_at, colon_at) = self.find_that_or_colon(site.after, site.sentence_end);
         let tail = self.tail_after_tag(&site);
+        // `“Absolutely not,” he said of the chance that …`: a quoted passage closing right before
+        // the tag is what was said, however long the tag goes on.
+        let quote_before_tag = site.boundary.is_some_and(|boundary_idx| {
+            self.toks[boundary_idx].passage.is_some()
+                || is_quote_mark(&self.toks[boundary_idx].lower)
+        });
         let content = if self.content_before_tag_possible(&site, &tail)
             && that_at.is_none()
             && colon_at.is_none()
-            && tail.words <= MAX_TAIL_WORDS
+            && (tail.words <= MAX_TAIL_WORDS || quote_before_tag)
         {
             self.content_before_tag(&site, &tail)
         } else {
@@ -77,6 +89,74 @@ impl Reader<'_> {
             source: Some(source),
             content,
             resume,
+        })
+    }
+
+    /// A question put to someone: "Asked whether he would run, …", "When asked about the vote, …",
+    /// "she was asked to name one". The question is the content, up to the comma closing a
+    /// fronted clause, else where reported content ends; the source is the one who asked when
+    /// "by …" names them ("asked by a reporter if …"), else none (the one asked is not the
+    /// speaker of the question).
+    fn asked_question(
+        &self,
+        cue_idx: usize,
+        cue: CueMatch,
+        sentence: &Range<usize>,
+    ) -> Option<Clause> {
+        if self.toks[cue_idx].lower != "asked" {
+            return None;
+        }
+        let previous = (cue_idx > sentence.start).then(|| self.toks[cue_idx - 1].lower.as_str());
+        let fronted = match previous {
+            None => true,
+            Some(word) => {
+                matches!(word, "when" | "if" | "once" | "after" | "before" | "while")
+                    && (cue_idx - 1 == sentence.start || self.toks[cue_idx - 2].lower == ",")
+            }
+        };
+        let passive = previous
+            .is_some_and(|word| matches!(word, "was" | "were" | "been" | "being" | "is" | "are"));
+        if !(fronted || passive) {
+            return None;
+        }
+        // Adverbs, a day or the one who asked may come before the question.
+        let limit = (cue_idx + 10).min(sentence.end);
+        let mut agent: Option<Range<usize>> = None;
+        let mut t = cue_idx + 1;
+        while t < limit && !opens_question(&self.toks[t].lower) {
+            let tok = &self.toks[t];
+            if tok.passage.is_some() || is_boundary_punct(&tok.lower) {
+                return None;
+            }
+            match agent.as_mut() {
+                None if tok.lower == "by" => agent = Some(t + 1..t + 1),
+                Some(range) => range.end = t + 1,
+                None => {}
+            }
+            t += 1;
+        }
+        if t >= limit {
+            return None;
+        }
+        let start = t;
+        let end = if fronted {
+            (start + 1..sentence.end)
+                .find(|&u| self.toks[u].lower == "," && self.toks[u].passage.is_none())
+                .unwrap_or_else(|| self.content_end(start, sentence.end))
+        } else {
+            self.content_end(start, sentence.end)
+        };
+        let end = self.trim_end(start, end);
+        if end < start + MIN_CONTENT_WORDS {
+            return None;
+        }
+        Some(Clause {
+            cue: Some((cue_idx..cue_idx + cue.len, cue)),
+            source: agent
+                .filter(|range| !range.is_empty())
+                .map(|range| self.span_of(range)),
+            content: Content::Tokens(ranges_of(start..end)),
+            resume: end,
         })
     }
 
@@ -144,7 +224,7 @@ impl Reader<'_> {
         Some((site, source))
     }
 
-    /// "…, saying …" and "… and said …": the cue shares the main clause's subject.
+    /// "…, saying …", "… and said …", "… but said …": the cue shares the main clause's subject.
     fn shares_main_subject(&self, cue_idx: usize, sentence_start: usize) -> bool {
         if cue_idx <= sentence_start {
             return false;
@@ -154,6 +234,7 @@ impl Reader<'_> {
         (cue_word.ends_with("ing")
             && matches!(previous, "," | "and" | "while" | "before" | "after" | "by"))
             || (previous == "and" && !cue_word.ends_with("ing"))
+            || (matches!(previous, "but" | "then") && !cue_word.ends_with("ing"))
     }
 
     /// "speaking to reporters", "talking at a rally": circumstance, not what was said.
@@ -204,9 +285,10 @@ impl Reader<'_> {
                             >= MIN_CONTENT_WORDS)
             });
         // Words before the tag that are no quote: "Asked about it, O’Neill said “…”", "At a
-        // breakfast the next morning, Cruz said he …". Before a plain comma, a split quote needs
-        // the passage right after the tag's comma; a fronted adverbial (a preposition or a
-        // participle opening the sentence) gives way to content after the tag.
+        // breakfast the next morning, Cruz said he …", "Moments later, in his remarks, Cruz said
+        // he …". Before a plain comma, a split quote needs the passage right after the tag's
+        // comma; plain words before the tag give way to content after it when the tag goes on
+        // with words that report (not a circumstance such as "on Tuesday" or "in a statement").
         let before_is_plain = site.boundary.is_some_and(|boundary_idx| {
             !(sentence_start..=boundary_idx)
                 .any(|t| self.toks[t].passage.is_some() || is_quote_mark(&self.toks[t].lower))
@@ -220,12 +302,7 @@ impl Reader<'_> {
             .filter(|_| after < sentence_end)
             .is_some_and(|t| t.passage.is_some() || (t.word && !ends_right_source(&t.lower)))
             && (tail.words >= MIN_CONTENT_WORDS || tail.split_passage_at.is_some());
-        let fronted_adverbial = opens_adverbial(&self.toks[sentence_start].lower)
-            && site.boundary.is_some_and(|boundary_idx| {
-                !(sentence_start..boundary_idx).any(|t| self.toks[t].lower == ",")
-            })
-            && tail_reports;
-        separated && !(before_is_plain && (split_after_plain || fronted_adverbial))
+        separated && !(before_is_plain && (split_after_plain || tail_reports))
     }
 
     /// The content before the tag, with a split quote's second part or the rest of a sentence
@@ -617,9 +694,12 @@ mod tests {
         let text =
             "Asked about the cause of the fire, Chief Ana Lopez said “We are not going into that.”";
         let found = summary(text);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, "We are not going into that.");
-        assert_eq!(found[0].1, "direct");
+        // The question put to her is a quote of its own, without her as its speaker.
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "about the cause of the fire");
+        assert_eq!(found[1].0, "We are not going into that.");
+        assert_eq!(found[1].1, "direct");
+        assert_eq!(found[1].2.as_deref(), Some("Ana Lopez"));
     }
 
     #[test]
@@ -640,5 +720,78 @@ mod tests {
             "he hopes the vote sends a message that | the harbour belongs to everyone."
         );
         assert_eq!(found[0].1, "mixed");
+    }
+
+    #[test]
+    fn plain_words_before_a_tag_that_goes_on_are_not_what_was_said() {
+        let text =
+            "Moments later, in her closing remarks, Mayor Lena Ortiz said the council would \
+                    vote again in March.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the council would vote again in March");
+        assert_eq!(found[0].2.as_deref(), Some("Lena Ortiz"));
+        let text =
+            "Noting that she trained as an engineer, Ortiz said she reads every tender twice.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "she reads every tender twice");
+        // A circumstance after the tag leaves the words before it the content.
+        let text = "The bridge will reopen in May, Ortiz said on Tuesday at the harbour office.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "The bridge will reopen in May");
+    }
+
+    #[test]
+    fn a_second_predicate_after_but_shares_the_subject() {
+        let text = "Mayor Lena Ortiz admitted the budget was late but said the new bridge would \
+                    open in May.";
+        let found = summary(text);
+        let last = found.last().expect("a quote");
+        assert_eq!(last.0, "the new bridge would open in May", "{found:?}");
+        assert_eq!(last.2.as_deref(), Some("Lena Ortiz"));
+    }
+
+    #[test]
+    fn a_quote_closing_right_before_its_tag_is_what_was_said_however_long_the_tag() {
+        let text = "“Absolutely not,” Mayor Lena Ortiz said of the plan to reopen the old ferry \
+                    terminal at the north pier before the end of next year.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "Absolutely not,");
+        assert_eq!(found[0].1, "direct");
+        assert_eq!(found[0].2.as_deref(), Some("Lena Ortiz"));
+    }
+
+    #[test]
+    fn a_question_put_to_someone_is_what_was_asked() {
+        let text = "Asked whether the ferry would run in winter, Ortiz said the council had not \
+                    decided.";
+        let found = summary(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "whether the ferry would run in winter");
+        assert_eq!(found[0].2, None, "the one asked did not ask");
+        assert_eq!(found[0].3, Some("ask"));
+        assert_eq!(found[1].0, "the council had not decided");
+        assert_eq!(found[1].2.as_deref(), Some("Ortiz"));
+
+        let text = "The harbour master was asked about the delays at the north pier.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "about the delays at the north pier");
+        assert_eq!(found[0].2, None);
+
+        let text = "When asked by a reporter if the toll would rise, Ortiz shook her head.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "if the toll would rise");
+        assert_eq!(found[0].2.as_deref(), Some("a reporter"));
+
+        // "asked" with no question after it puts no question.
+        let text = "Asked for a comment, Ortiz said the council had not decided.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the council had not decided");
     }
 }

@@ -1,4 +1,5 @@
-//! The source of a clause: the noun phrase before its cue ("a senior official said"), the name
+//! The source of a clause: the noun phrase before its cue ("a senior official said", "economists
+//! say", "47 percent of voters said", a long subject opening the sentence), the name
 //! before an apposition ("Kemp, former commander of …, said", "Ana Lopez, a lawyer at …, who …,
 //! said"), the phrase before a relative ("the official who spoke"), the phrase between commas ("The
 //! mayor, Ana Lopez, insisted"), the noun phrase after the cue ("said the spokesman"), and the main
@@ -11,13 +12,19 @@ use std::ops::Range;
 
 use super::super::cues::cue_at;
 use super::super::speaker::is_personal_pronoun;
-use super::words::{ends_right_source, is_aux_or_adverb, is_boundary_punct, opens_clause};
+use super::words::{
+    ends_right_source, is_aux_or_adverb, is_boundary_punct, is_plural_noun, is_source_word,
+    opens_clause,
+};
 use super::Reader;
 use crate::ner::EntityType;
 use crate::offsets::Span;
 
 /// Tokens a source may have.
 const MAX_SOURCE_TOKENS: usize = 10;
+/// Tokens a source that opens its sentence may have ("Large majorities of Republican voters in
+/// six states going to the polls on Tuesday said").
+const MAX_LONG_SOURCE_TOKENS: usize = 20;
 /// Tokens an apposition between a name and its tag may have.
 const MAX_APPOSITION_TOKENS: usize = 40;
 
@@ -36,6 +43,17 @@ impl Reader<'_> {
                     && left_end - 1 > sentence_start))
         {
             left_end -= 1;
+        }
+        // "Officials, however, said": an adverb between commas.
+        if left_end >= sentence_start + 4
+            && self.toks[left_end - 1].lower == ","
+            && self.toks[left_end - 3].lower == ","
+            && matches!(
+                self.toks[left_end - 2].lower.as_str(),
+                "however" | "though" | "too" | "meanwhile" | "instead" | "also" | "moreover"
+            )
+        {
+            left_end -= 3;
         }
         let mut source_start = self.np_start(left_end, sentence_start);
         // "the official who spoke": the source is before the relative pronoun.
@@ -113,9 +131,20 @@ impl Reader<'_> {
                 return (Some(name), name_start);
             }
         }
-        if left_end - source_start > MAX_SOURCE_TOKENS
-            || !self.looks_like_source(source_start..left_end)
-        {
+        if left_end - source_start > MAX_SOURCE_TOKENS {
+            // "Large majorities of voters in six states going to the polls said": a long subject
+            // is taken when it opens the sentence.
+            let long_start = self.np_start_within(left_end, sentence_start, MAX_LONG_SOURCE_TOKENS);
+            if long_start == sentence_start {
+                source_start = long_start;
+            }
+        }
+        let too_long = if source_start == sentence_start {
+            left_end - source_start > MAX_LONG_SOURCE_TOKENS
+        } else {
+            left_end - source_start > MAX_SOURCE_TOKENS
+        };
+        if too_long || !self.looks_like_source(source_start..left_end) {
             return (None, source_start);
         }
         // Trim a leading conjunction or adverbial opener the walk took in ("And officials").
@@ -167,7 +196,23 @@ impl Reader<'_> {
                     None => continue,
                 }
             }
-            if let Some((name, idx)) = self.index.name_ending_at(self.toks[name_end].span.end) {
+            // "The official, who spoke on the condition of anonymity, said": a phrase that opens
+            // the sentence before a relative pronoun, when no name stands there.
+            let relative = matches!(self.toks[t + 1].lower.as_str(), "who" | "whose" | "which");
+            let named = self.index.name_ending_at(self.toks[name_end].span.end);
+            if named.is_none() && relative {
+                let phrase_start = self.np_start(name_end + 1, sentence_start);
+                if phrase_start == sentence_start
+                    && self.looks_like_source(phrase_start..name_end + 1)
+                {
+                    not_a_person.get_or_insert((
+                        Some(self.span_of(phrase_start..name_end + 1)),
+                        phrase_start,
+                    ));
+                }
+                continue;
+            }
+            if let Some((name, idx)) = named {
                 let entity_type = self.entities[idx].entity_type;
                 if !matches!(
                     entity_type,
@@ -190,8 +235,13 @@ impl Reader<'_> {
 
     /// Walks left from `end` over a noun phrase; returns its first token.
     fn np_start(&self, end: usize, sentence_start: usize) -> usize {
+        self.np_start_within(end, sentence_start, MAX_SOURCE_TOKENS)
+    }
+
+    /// [`Self::np_start`] over at most `max_tokens` (and one more) tokens.
+    fn np_start_within(&self, end: usize, sentence_start: usize, max_tokens: usize) -> usize {
         let mut phrase_start = end;
-        while phrase_start > sentence_start && end - phrase_start <= MAX_SOURCE_TOKENS {
+        while phrase_start > sentence_start && end - phrase_start <= max_tokens {
             let tok = &self.toks[phrase_start - 1];
             // "Rep. Gwen Moore (D-Wis.)": a short parenthesis belongs to the name.
             if tok.lower == ")" {
@@ -262,42 +312,16 @@ impl Reader<'_> {
             return false;
         }
         let span = self.span_of(range.clone());
+        // "officials", "47 percent", "most", "economists", "polls": lower-case sources too.
         self.index.within(span).next().is_some()
             || toks.iter().any(|t| t.capital)
             || toks.iter().any(|t| {
                 is_personal_pronoun(&t.lower)
-                    || matches!(
-                        t.lower.as_str(),
-                        "the"
-                            | "a"
-                            | "an"
-                            | "my"
-                            | "our"
-                            | "his"
-                            | "her"
-                            | "their"
-                            | "your"
-                            | "some"
-                            | "many"
-                            | "others"
-                            | "officials"
-                            | "sources"
-                            | "critics"
-                            | "experts"
-                            | "analysts"
-                            | "aides"
-                            | "supporters"
-                            | "residents"
-                            | "witnesses"
-                            | "police"
-                            | "authorities"
-                            | "investigators"
-                            | "prosecutors"
-                            | "lawmakers"
-                            | "democrats"
-                            | "republicans"
-                    )
+                    || is_source_word(&t.lower)
+                    || t.lower.starts_with(|c: char| c.is_ascii_digit())
             })
+            || toks.last().is_some_and(|t| is_plural_noun(&t.lower))
+            || toks.first().is_some_and(|t| is_plural_noun(&t.lower))
     }
 
     /// The source right of a cue ("said the spokesman"), as a token range.
@@ -403,5 +427,61 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].2.as_deref(), Some("my uncle"));
         assert_eq!(found[0].1, "direct");
+    }
+
+    #[test]
+    fn a_group_or_a_share_of_people_is_a_source() {
+        let text = "Economists say the ferry levy will slow hiring in the port.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the ferry levy will slow hiring in the port");
+        assert_eq!(found[0].2.as_deref(), Some("Economists"));
+        let text = "In the harbour survey, 47 percent of commuters said they would pay the toll.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "they would pay the toll");
+        assert_eq!(found[0].2.as_deref(), Some("47 percent of commuters"));
+        // A lower-case word that is no noun of people or of a share makes no source.
+        let text = "It was cold when said plans were drawn up.";
+        assert!(summary(text).is_empty(), "{:?}", summary(text));
+    }
+
+    #[test]
+    fn a_long_subject_opening_the_sentence_is_the_source() {
+        let text = "Large majorities of ferry passengers in three coastal towns surveyed over the \
+                    summer said they want the late crossing restored.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "they want the late crossing restored");
+        assert!(
+            found[0]
+                .2
+                .as_deref()
+                .is_some_and(|s| s.contains("ferry passengers")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_adverb_between_commas_leaves_the_source_before_it() {
+        let text = "The inspectors, however, said the repairs would take a month.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the repairs would take a month");
+        assert_eq!(found[0].2.as_deref(), Some("The inspectors"));
+    }
+
+    #[test]
+    fn a_phrase_before_a_relative_clause_is_the_source() {
+        let text = "The inspector, who spoke on the condition of anonymity because the report is \
+                    not yet public, said the pier had been unsafe for years.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the pier had been unsafe for years");
+        assert_eq!(found[0].2.as_deref(), Some("The inspector"));
+        let text = "Backers of the new toll on the bridge say it will pay for the repairs.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "it will pay for the repairs");
     }
 }

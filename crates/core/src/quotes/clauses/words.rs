@@ -31,8 +31,6 @@ static CLAUSE_OPENERS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/clause_openers.txt")));
 static SUBORDINATORS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/subordinators.txt")));
-static ADVERBIAL_OPENERS: WordSet =
-    LazyLock::new(|| word_set(include_str!("../../../data/quotes/adverbial_openers.txt")));
 static SOURCE_CUE_FILLERS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/source_cue_fillers.txt")));
 static RIGHT_SOURCE_ENDERS: WordSet =
@@ -50,6 +48,12 @@ static CUE_SUBJECT_WORDS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/cue_subject_words.txt")));
 static CUE_NON_VERB_WORDS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/cue_non_verb_words.txt")));
+static QUESTION_OPENERS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/question_openers.txt")));
+static SOURCE_WORDS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/quotes/source_words.txt")));
+static CLOSED_CLASS_WORDS: WordSet =
+    LazyLock::new(|| word_set(include_str!("../../../data/closed_class_words.txt")));
 static PASSIVE_AUXILIARIES: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/passive_auxiliaries.txt")));
 
@@ -64,12 +68,6 @@ pub(super) fn opens_subordinate_clause(word: &str) -> bool {
     SUBORDINATORS.contains(word)
 }
 
-/// Prepositions and participles that open a fronted adverbial ("At the rally, …", "Asked
-/// about it, …"), never a quoted statement (`data/quotes/adverbial_openers.txt`).
-pub(super) fn opens_adverbial(word: &str) -> bool {
-    ADVERBIAL_OPENERS.contains(word)
-}
-
 /// Prepositions and conjunctions that, first after a cue with no "that", open a circumstance of
 /// the act, not what was said ("spoke on Saturday at the gala"), from
 /// `data/quotes/circumstance_openers.txt`.
@@ -81,6 +79,30 @@ pub(super) fn opens_circumstance(word: &str) -> bool {
 /// `data/quotes/source_cue_fillers.txt`.
 pub(super) fn is_aux_or_adverb(word: &str) -> bool {
     SOURCE_CUE_FILLERS.contains(word)
+}
+
+/// Words that open the question after "asked" ("whether", "about", "to"), from
+/// `data/quotes/question_openers.txt`.
+pub(super) fn opens_question(word: &str) -> bool {
+    QUESTION_OPENERS.contains(word)
+}
+
+/// Determiners, group nouns and shares of people that make a run of words a possible source
+/// ("critics", "47 percent", "most"), from `data/quotes/source_words.txt`.
+pub(super) fn is_source_word(word: &str) -> bool {
+    SOURCE_WORDS.contains(word)
+}
+
+/// Whether a lower-case word looks like a plural noun ("voters", "economists", "polls"): letters
+/// ending in one "s", not "-ss", "-us" or "-is", and no closed-class word ("this", "its").
+/// Without a part-of-speech tagger this also takes a verb in "-s"; the clause reader asks it only
+/// of the last word of a possible source, next to a reporting verb, where a verb rarely stands.
+pub(super) fn is_plural_noun(word: &str) -> bool {
+    word.len() >= 4
+        && word.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        && word.ends_with('s')
+        && !(word.ends_with("ss") || word.ends_with("us") || word.ends_with("is"))
+        && !CLOSED_CLASS_WORDS.contains(word)
 }
 
 /// Words that end a source on its right ("said Corbyn in a statement"), from
