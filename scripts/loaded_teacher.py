@@ -35,6 +35,8 @@ from scipy.special import erf
 from sklearn.linear_model import LogisticRegression
 from tokenizers import Tokenizer
 
+from ptc_pieces import mask, piece_classes, spans, words
+
 HIDDEN, HEADS, LAYERS = 384, 12, 6
 TECHNIQUES = {"Loaded_Language": 1, "Name_Calling,Labeling": 2}
 
@@ -120,60 +122,12 @@ def read_ptc(ptc):
              gold[aid]) for aid in ids]
 
 
-def piece_classes(starts, ends, gold):
-    """Each piece takes the class of the gold span covering most of it (loaded language first)."""
-    gold = sorted(gold, key=lambda g: (g[2] != 1, g[0]))
-    classes = np.zeros(len(starts), int)
-    for i, (s, e) in enumerate(zip(starts, ends)):
-        best = 0
-        for gs, ge, c in gold:
-            overlap = min(e, ge) - max(s, gs)
-            if overlap > best:
-                best, classes[i] = overlap, c
-    return classes
-
-
-def words(text, starts, ends):
-    """Runs of pieces that make one word (no gap, letters or digits on both sides)."""
-    runs, i = [], 0
-    while i < len(starts):
-        j = i
-        while (j + 1 < len(starts) and starts[j + 1] == ends[j]
-               and text[starts[j + 1]].isalnum() and text[ends[j] - 1].isalnum()):
-            j += 1
-        runs.append((i, j))
-        i = j + 1
-    return runs
-
-
-def spans(text, starts, ends, probabilities, threshold):
-    """Character spans of words whose pieces are mostly loaded (P(not none) > threshold), adjacent
-    words joined over whitespace; each span's technique is the likelier of the two."""
-    loaded = 1 - probabilities[:, 0] > threshold
-    marked = [(a, b) for a, b in words(text, starts, ends) if loaded[a:b + 1].mean() >= 0.5]
-    found = []
-    for a, b in marked:
-        start, end = starts[a], ends[b]
-        if found and text[found[-1][1]:start].strip() == "":
-            found[-1][1], found[-1][2] = end, found[-1][2] + probabilities[a:b + 1, 1:].sum(0)
-        else:
-            found.append([start, end, probabilities[a:b + 1, 1:].sum(0)])
-    return [(s, e, "Loaded_Language" if p[0] >= p[1] else "Name_Calling,Labeling") for s, e, p in found]
-
-
 def class_probabilities(teacher, features):
     """P(none), P(Loaded_Language), P(Name_Calling,Labeling) per piece, whichever classes the
     training data held."""
     full = np.zeros((len(features), 3))
     full[:, teacher.classes_] = teacher.predict_proba(features)
     return full
-
-
-def mask(n, spans_):
-    m = np.zeros(n, bool)
-    for s, e, *_ in spans_:
-        m[s:e] = True
-    return m
 
 
 def main():
