@@ -35,7 +35,6 @@ labels (threshold .72) lower the student's fold-1 F1 by 1-2 points there: not sh
       --text ../shared/data/quotes/polnear/train/text --every 1 --threshold 0.5,0.65,0.72,0.8 --out /tmp/silver
 """
 import argparse
-import collections
 import json
 import math
 import os
@@ -49,10 +48,9 @@ from safetensors.torch import load_file
 from tokenizers import Tokenizer
 from torch import nn
 
-from ptc_pieces import mask, piece_classes, spans, words
+from ptc_pieces import mask, piece_classes, read_ptc, spans, words
 
 HIDDEN, HEADS, LAYERS, FFN = 384, 12, 6, 1536
-TECHNIQUES = {"Loaded_Language": 1, "Name_Calling,Labeling": 2}
 WINDOW = 254
 THRESHOLDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]
 
@@ -121,19 +119,6 @@ class Tagger(nn.Module):
         for layer in self.layers:
             x = layer(x, pad_bias)
         return self.head(self.dropout(x))
-
-
-def read_ptc(ptc):
-    """Articles sorted by id (as the Rust reader sorts them) with their loaded gold spans."""
-    gold = collections.defaultdict(list)
-    for line in open(os.path.join(ptc, "techniques.labels"), encoding="utf-8"):
-        aid, technique, start, end = line.rstrip("\n").split("\t")
-        if technique in TECHNIQUES:
-            gold[aid].append((int(start), int(end), TECHNIQUES[technique]))
-    ids = sorted(n[len("article"):-len(".txt")] for n in os.listdir(os.path.join(ptc, "articles"))
-                 if n.endswith(".txt"))
-    return [(aid, open(os.path.join(ptc, "articles", f"article{aid}.txt"), encoding="utf-8").read(),
-             gold[aid]) for aid in ids]
 
 
 def windows(tokenizer, text):

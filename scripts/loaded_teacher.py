@@ -25,7 +25,6 @@ reads any of this: only a tagger retrained with --silver would carry it. Determi
       --text ../shared/data/quotes/polnear/train/text --every 3 --threshold 0.3 --out /tmp/silver
 """
 import argparse
-import collections
 import os
 import sys
 
@@ -35,10 +34,9 @@ from scipy.special import erf
 from sklearn.linear_model import LogisticRegression
 from tokenizers import Tokenizer
 
-from ptc_pieces import mask, piece_classes, spans, words
+from ptc_pieces import mask, piece_classes, read_ptc, spans, words
 
 HIDDEN, HEADS, LAYERS = 384, 12, 6
-TECHNIQUES = {"Loaded_Language": 1, "Name_Calling,Labeling": 2}
 
 
 class MiniLM:
@@ -107,19 +105,6 @@ class MiniLM:
         if not features:
             return np.zeros(0, int), np.zeros(0, int), np.zeros((0, 2 * HIDDEN), np.float32)
         return np.array(starts), np.array(ends), np.concatenate(features)
-
-
-def read_ptc(ptc):
-    """Articles sorted by id (as the Rust reader sorts them) with their loaded gold spans."""
-    gold = collections.defaultdict(list)
-    for line in open(os.path.join(ptc, "techniques.labels"), encoding="utf-8"):
-        aid, technique, start, end = line.rstrip("\n").split("\t")
-        if technique in TECHNIQUES:
-            gold[aid].append((int(start), int(end), TECHNIQUES[technique]))
-    names = sorted(f for f in os.listdir(os.path.join(ptc, "articles")) if f.endswith(".txt"))
-    ids = sorted(n[len("article"):-len(".txt")] for n in names)
-    return [(aid, open(os.path.join(ptc, "articles", f"article{aid}.txt"), encoding="utf-8").read(),
-             gold[aid]) for aid in ids]
 
 
 def class_probabilities(teacher, features):

@@ -1,13 +1,17 @@
 """Pieces of PTC text shared by the loaded-language teacher scripts (`loaded_teacher.py`,
-`loaded_finetune.py`): gold classes per wordpiece, wordpieces joined into words, and predicted
+`loaded_finetune.py`): the PTC reader, gold classes per wordpiece, wordpieces joined into words, and predicted
 probabilities turned back into character spans. numpy only.
 
 Written for newslens. Licence: MIT OR Apache-2.0.
 """
 
+import collections
+import os
+
 import numpy as np
 
 NAMES = {1: "Loaded_Language", 2: "Name_Calling,Labeling"}
+TECHNIQUES = {name: label for label, name in NAMES.items()}
 
 
 def piece_classes(starts, ends, gold):
@@ -57,3 +61,16 @@ def mask(n, spans_):
     for s, e, *_ in spans_:
         m[s:e] = True
     return m
+
+
+def read_ptc(ptc):
+    """Articles sorted by id (as the Rust reader sorts them) with their loaded gold spans."""
+    gold = collections.defaultdict(list)
+    for line in open(os.path.join(ptc, "techniques.labels"), encoding="utf-8"):
+        aid, technique, start, end = line.rstrip("\n").split("\t")
+        if technique in TECHNIQUES:
+            gold[aid].append((int(start), int(end), TECHNIQUES[technique]))
+    ids = sorted(n[len("article"):-len(".txt")] for n in os.listdir(os.path.join(ptc, "articles"))
+                 if n.endswith(".txt"))
+    return [(aid, open(os.path.join(ptc, "articles", f"article{aid}.txt"), encoding="utf-8").read(),
+             gold[aid]) for aid in ids]
