@@ -282,13 +282,17 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
         .into_iter()
         .map(|placed| (placed.input.article.clone(), placed))
         .collect();
+    // Only the bands the batch has matter (a stored article's others would never be looked up).
+    let batch_bands: HashSet<u64> = all_bands.iter().copied().collect();
     let mut stored_buckets: HashMap<u64, Vec<String>> = HashMap::new();
     for placed in known.values() {
         for key in band_keys(&placed.input.features.minhash) {
-            stored_buckets
-                .entry(key)
-                .or_default()
-                .push(placed.input.article.clone());
+            if batch_bands.contains(&key) {
+                stored_buckets
+                    .entry(key)
+                    .or_default()
+                    .push(placed.input.article.clone());
+            }
         }
     }
     let mut batch_buckets: HashMap<u64, Vec<usize>> = HashMap::new();
