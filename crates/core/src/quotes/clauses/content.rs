@@ -195,6 +195,19 @@ impl Reader<'_> {
         } else {
             self.left_source(cue_idx, sentence_start)
         };
+        // "Bus service will stop on Sundays, said a spokesman": a short sentence-opening phrase
+        // before the tag's comma is what was said when a source follows the cue.
+        let inverted_tag = !shares_subject
+            && left_start == sentence_start
+            && cue_idx >= sentence_start + 2
+            && self.toks[cue_idx - 1].lower == ","
+            && left_source.is_some_and(|s| s.end == self.toks[cue_idx - 2].span.end)
+            && !self.right_source(cue_end, sentence_end).is_empty();
+        let (left_source, left_start) = if inverted_tag {
+            (None, cue_idx)
+        } else {
+            (left_source, left_start)
+        };
         let mut after = cue_end;
         let source = match left_source {
             Some(source) => source,
@@ -374,7 +387,16 @@ impl Reader<'_> {
             return None;
         }
         let start = self.skip_punct(quote_at.unwrap_or(start), sentence_end);
-        let end = self.content_end(start, sentence_end);
+        let mut end = self.content_end(start, sentence_end);
+        // "Ortiz, who said the ferry would be late, left early": content inside a relative
+        // clause between commas ends at the comma that closes it.
+        if self.in_relative_between_commas(site.cue_end - site.cue.len, site.sentence_start) {
+            if let Some(comma) = (start + 1..end)
+                .find(|&t| self.toks[t].lower == "," && self.toks[t].passage.is_none())
+            {
+                end = comma;
+            }
+        }
         let end = self.trim_end(start, end);
         Some(if start < end {
             Content::Tokens(ranges_of(start..end))
@@ -383,6 +405,18 @@ impl Reader<'_> {
         } else {
             Content::Preceding
         })
+    }
+
+    /// Whether the cue at `cue_idx` is the verb of a relative clause set off by a comma (",
+    /// who said …", ", who has long argued …").
+    fn in_relative_between_commas(&self, cue_idx: usize, sentence_start: usize) -> bool {
+        let mut t = cue_idx;
+        while t > sentence_start && is_aux_or_adverb(&self.toks[t - 1].lower) {
+            t -= 1;
+        }
+        t >= sentence_start + 2
+            && matches!(self.toks[t - 1].lower.as_str(), "who" | "which")
+            && self.toks[t - 2].lower == ","
     }
 
     /// Whether content in the sentence reports a statement: enough words, and for a participle

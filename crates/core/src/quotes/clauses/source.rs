@@ -13,8 +13,8 @@ use std::ops::Range;
 use super::super::cues::cue_at;
 use super::super::speaker::is_personal_pronoun;
 use super::words::{
-    ends_right_source, is_aux_or_adverb, is_boundary_punct, is_plural_noun, is_source_word,
-    opens_clause,
+    ends_right_source, is_aux_or_adverb, is_boundary_punct, is_plural_noun, is_quote_mark,
+    is_source_word, opens_clause,
 };
 use super::Reader;
 use crate::ner::EntityType;
@@ -27,6 +27,10 @@ const MAX_SOURCE_TOKENS: usize = 10;
 const MAX_LONG_SOURCE_TOKENS: usize = 20;
 /// Tokens an apposition between a name and its tag may have.
 const MAX_APPOSITION_TOKENS: usize = 40;
+
+fn is_dash(word: &str) -> bool {
+    matches!(word, "—" | "–" | "--" | "―")
+}
 
 impl Reader<'_> {
     /// The source left of a cue at `cue_idx`, and the token where its clause starts.
@@ -54,6 +58,17 @@ impl Reader<'_> {
             )
         {
             left_end -= 3;
+        }
+        // "Many residents — teachers, nurses, retirees — said": the source is before the aside.
+        if left_end >= sentence_start + 3 && is_dash(&self.toks[left_end - 1].lower) {
+            let open = (sentence_start + 1..left_end - 1)
+                .rev()
+                .take(MAX_SOURCE_TOKENS * 2)
+                .take_while(|&t| self.toks[t].passage.is_none())
+                .find(|&t| is_dash(&self.toks[t].lower));
+            if let Some(open) = open {
+                left_end = open;
+            }
         }
         let mut source_start = self.np_start(left_end, sentence_start);
         // "the official who spoke": the source is before the relative pronoun.
@@ -175,8 +190,26 @@ impl Reader<'_> {
         while t > sentence_start + 1 && comma - t < MAX_APPOSITION_TOKENS {
             t -= 1;
             let tok = &self.toks[t];
-            if tok.passage.is_some()
-                || matches!(tok.lower.as_str(), ";" | ":" | "“" | "”" | "\"")
+            // "Lee, citing “the worst deficit in a decade,” said": a passage inside the
+            // apposition, after one of its words, is crossed.
+            if let Some(passage) = tok.passage {
+                let mut first = t;
+                while first > sentence_start && self.toks[first - 1].passage == Some(passage) {
+                    first -= 1;
+                }
+                while first > sentence_start && is_quote_mark(&self.toks[first - 1].lower) {
+                    first -= 1;
+                }
+                let embedded = first > sentence_start + 1
+                    && self.toks[first - 1].word
+                    && !self.toks[first - 1].capital;
+                if embedded {
+                    t = first;
+                    continue;
+                }
+                break;
+            }
+            if matches!(tok.lower.as_str(), ";" | ":" | "“" | "”" | "\"")
                 || (tok.lower == "." && !self.is_abbreviation_point(t))
             {
                 break;
@@ -265,7 +298,12 @@ impl Reader<'_> {
                     break;
                 }
             }
-            if cue_at(&[tok.lower.as_str()]).is_some() && tok.lower.ends_with("ed") {
+            // "… said Ana Ortiz, who predicted …": a verb of the tag before is no part of a name.
+            if cue_at(&[tok.lower.as_str()]).is_some()
+                && !tok.capital
+                && (tok.lower.ends_with("ed")
+                    || matches!(tok.lower.as_str(), "said" | "says" | "told" | "wrote"))
+            {
                 break;
             }
             phrase_start -= 1;
@@ -339,7 +377,29 @@ impl Reader<'_> {
             return start..start;
         }
         let range = self.right_source_np(start, sentence_end);
-        if range.is_empty() || !self.looks_like_source(range.clone()) {
+        // "said the city could not afford …": a verb makes the words what was said, not who.
+        let has_verb = self.toks[range.clone()].iter().any(|t| {
+            matches!(
+                t.lower.as_str(),
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "will"
+                    | "would"
+                    | "could"
+                    | "can"
+                    | "should"
+                    | "may"
+                    | "might"
+                    | "must"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "did"
+                    | "does"
+            )
+        });
+        if range.is_empty() || has_verb || !self.looks_like_source(range.clone()) {
             return start..start;
         }
         range
