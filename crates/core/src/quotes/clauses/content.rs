@@ -306,15 +306,29 @@ impl Reader<'_> {
             !(sentence_start..=boundary_idx)
                 .any(|t| self.toks[t].passage.is_some() || is_quote_mark(&self.toks[t].lower))
         });
-        let split_after_plain = tail
-            .split_passage_at
-            .is_some_and(|t| t < 1 || tail.words > 0 || self.toks[t - 1].lower != ",");
+        // "Asked about the fare, Ortiz said, “It will stay.”": a passage after the tag that opens
+        // a sentence of its own is all that was said; the writer's words before the tag are
+        // no first part of it ("To cut costs, he said, “the line must close”" may be).
+        let split_opens_sentence = tail.split_passage_at.is_some_and(|t| {
+            (t..sentence_end)
+                .find(|&u| self.toks[u].word)
+                .is_some_and(|u| self.toks[u].passage.is_some() && self.toks[u].capital)
+        });
+        let split_after_plain = tail.split_passage_at.is_some_and(|t| {
+            t < 1 || tail.words > 0 || self.toks[t - 1].lower != ","
+        }) || split_opens_sentence;
+        // "…, a spokesman told The Daily Record.": the one told is no report of what was said.
+        let after_object = self.skip_object(site.cue.cue.lemma, after, sentence_end);
+        let object_words = (after..after_object)
+            .filter(|&t| self.toks[t].word)
+            .count();
         let tail_reports = self
             .toks
-            .get(after)
-            .filter(|_| after < sentence_end)
+            .get(after_object)
+            .filter(|_| after_object < sentence_end)
             .is_some_and(|t| t.passage.is_some() || (t.word && !ends_right_source(&t.lower)))
-            && (tail.words >= MIN_CONTENT_WORDS || tail.split_passage_at.is_some());
+            && (tail.words.saturating_sub(object_words) >= MIN_CONTENT_WORDS
+                || tail.split_passage_at.is_some());
         separated && !(before_is_plain && (split_after_plain || tail_reports))
     }
 

@@ -49,10 +49,21 @@ impl Reader<'_> {
         for t in from..sentence_end {
             let tok = &self.toks[t];
             if tok.passage.is_some() {
-                return Tail {
-                    words,
-                    split_passage_at: Some(t),
-                };
+                // "…, he said on MSNBC’s “Morning Joe.”": a passage right after a word of the
+                // tail is a title in it, not a split quote's second part.
+                let mut before = t;
+                while before > from && is_quote_mark(&self.toks[before - 1].lower) {
+                    before -= 1;
+                }
+                let in_tail = before > from
+                    && self.toks[before - 1].word
+                    && !is_quote_mark(&self.toks[before - 1].lower);
+                if !in_tail {
+                    return Tail {
+                        words,
+                        split_passage_at: Some(t),
+                    };
+                }
             }
             // "…,” Corbyn gushed — despite …": an aside, not more of what was said.
             if matches!(tok.lower.as_str(), "—" | "–" | "--" | "(") {
@@ -83,7 +94,8 @@ impl Reader<'_> {
                     }
                 }
             }
-            if tok.word {
+            // A title's words in the tail ("on “Morning Hour”") are no more of what was said.
+            if tok.word && tok.passage.is_none() {
                 words += 1;
             }
         }

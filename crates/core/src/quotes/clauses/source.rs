@@ -123,7 +123,25 @@ impl Reader<'_> {
                     }
                 }
                 if self.looks_like_source(start..end) && !self.is_description(start) {
-                    return (Some(self.span_of(start..end)), start);
+                    // "…, its owner, Tom Reyes, told …": a short description between commas
+                    // before the name belongs to the tag, not to what was said.
+                    let mut clause_start = start;
+                    if start >= sentence_start + 2 && self.toks[start - 1].lower == "," {
+                        let description = self.np_start(start - 1, sentence_start);
+                        if description < start - 1
+                            && start - 1 - description <= 4
+                            && description > sentence_start
+                            && self.toks[description - 1].lower == ","
+                            && self.is_description(description)
+                            && matches!(
+                                self.toks[description].lower.as_str(),
+                                "a" | "an" | "the" | "his" | "her" | "its" | "their" | "our"
+                            )
+                        {
+                            clause_start = description;
+                        }
+                    }
+                    return (Some(self.span_of(start..end)), clause_start);
                 }
             }
         }
@@ -221,6 +239,19 @@ impl Reader<'_> {
                 || matches!(self.toks[t + 1].lower.as_str(), "who" | "whose" | "which");
             if !opens_description {
                 continue;
+            }
+            // "In Decatur, the steel plant is hanging on, said …": a finite verb outside a
+            // relative makes the words after the comma a clause, not an apposition.
+            let finite = (t + 1..comma)
+                .take_while(|&u| !matches!(self.toks[u].lower.as_str(), "who" | "whose" | "which" | "that"))
+                .any(|u| {
+                    matches!(
+                        self.toks[u].lower.as_str(),
+                        "is" | "are" | "was" | "were" | "will" | "would" | "has" | "have" | "had"
+                    )
+                });
+            if finite {
+                break;
             }
             let mut name_end = t - 1;
             if self.toks[name_end].lower == ")" {
