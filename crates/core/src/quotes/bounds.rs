@@ -715,6 +715,33 @@ mod tests {
     }
 
     #[test]
+    fn an_end_before_and_knows_a_past_form_or_a_new_tag_after_it() {
+        let text = "The mayor said the pier would reopen in June and thanked the crews, and \
+                    the council said it agreed.";
+        let cut = segmented(text);
+        let passages = quoted_passages(text, &cut.paragraphs);
+        let quotes = cut.rule_quotes(text);
+        let found = candidates(text, &cut.sentences, &cut.tokens, &passages, &quotes[0]);
+        let features_at = |content: &str| -> Vec<String> {
+            found
+                .iter()
+                .find(|c| &text[c.spans[0].start..c.spans[0].end] == content)
+                .map(|c| c.features.clone())
+                .unwrap_or_default()
+        };
+        let before_thanked = features_at("the pier would reopen in June");
+        assert!(
+            before_thanked.iter().any(|f| f == "b=and&next=ed"),
+            "{before_thanked:?}"
+        );
+        let before_council = features_at("the pier would reopen in June and thanked the crews");
+        assert!(
+            before_council.iter().any(|f| f.starts_with("cue_ahead&b=,")),
+            "{before_council:?}"
+        );
+    }
+
+    #[test]
     fn reported_content_may_end_at_each_comma_and_boundary_word_or_the_sentence_end() {
         let found = candidate_texts(
             "The mayor said the pier would reopen in June, after repairs, because the council \

@@ -842,4 +842,63 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "the council had not decided");
     }
+
+    #[test]
+    fn content_in_a_relative_clause_ends_at_its_closing_comma() {
+        let text = "Ortiz, who said the ferry would be late again, left the meeting early.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the ferry would be late again");
+        assert_eq!(found[0].2.as_deref(), Some("Ortiz"));
+    }
+
+    #[test]
+    fn a_passage_opening_a_sentence_after_the_tag_is_all_that_was_said() {
+        let text = "As the crowd booed, the mayor said, “Please let me finish.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "Please let me finish.");
+        assert_eq!(found[0].1, "direct");
+        // A passage that goes on from the words before the tag is a second part of them.
+        let text = "To cut costs, he said, “the line must close on Sundays.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "To cut costs | the line must close on Sundays.");
+    }
+
+    #[test]
+    fn the_one_told_is_no_report_of_what_was_said() {
+        let text = "The ferry line will keep running through the winter, a port official told \
+                    The Harbour Times.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "The ferry line will keep running through the winter"
+        );
+        assert_eq!(found[0].2.as_deref(), Some("a port official"));
+    }
+
+    #[test]
+    fn a_title_in_the_tail_of_a_tag_is_no_split_quote() {
+        let text = "Ana Ortiz was against the toll while the bridge was built, he said on the \
+                    station's “Harbour Hour.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "Ana Ortiz was against the toll while the bridge was built"
+        );
+    }
+
+    #[test]
+    fn an_infinitive_or_a_passive_after_a_passage_is_no_new_tag() {
+        let text = "Ortiz said it was “totally wrong” for the court to criticize the council.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "it was | totally wrong | for the court to criticize the council"
+        );
+    }
 }

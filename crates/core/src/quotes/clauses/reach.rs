@@ -127,9 +127,13 @@ impl Reader<'_> {
                     let ahead = (t + 1..sentence_end.min(t + 6))
                         .take_while(|&u| self.toks[u].passage.is_none())
                         .any(|u| {
+                            // "“totally wrong” for the court to criticize …", "“professionalism”
+                            // displayed by …": an infinitive or a passive is no new tag.
                             !self.toks[u].capital
                                 && cue_at(&[self.toks[u].lower.as_str()]).is_some()
                                 && !self.toks[u].lower.ends_with("ing")
+                                && self.toks[u - 1].lower != "to"
+                                && self.toks.get(u + 1).is_none_or(|n| n.lower != "by")
                         });
                     if ahead {
                         return t + 1;

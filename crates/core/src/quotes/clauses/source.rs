@@ -575,4 +575,87 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "it will pay for the repairs");
     }
+
+    #[test]
+    fn a_short_opening_phrase_before_a_tag_with_its_source_is_what_was_said() {
+        let text = "Bus service will stop on Sundays, said a spokesman for the transit agency.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "Bus service will stop on Sundays");
+        assert_eq!(
+            found[0].2.as_deref(),
+            Some("a spokesman for the transit agency")
+        );
+    }
+
+    #[test]
+    fn one_person_or_a_speaker_for_others_is_a_source() {
+        let text = "However, one official said some of the numbers were wrong from the start.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "some of the numbers were wrong from the start");
+        assert_eq!(found[0].2.as_deref(), Some("one official"));
+        let text = "That person said the mayor had not read the report before the vote.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the mayor had not read the report before the vote");
+    }
+
+    #[test]
+    fn a_dash_aside_leaves_the_source_before_it() {
+        let text = "Several members of the audience — teachers, nurses and retirees among them — \
+                    said the cuts would hurt the poorest families.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the cuts would hurt the poorest families");
+        assert_eq!(
+            found[0].2.as_deref(),
+            Some("Several members of the audience")
+        );
+    }
+
+    #[test]
+    fn a_relative_after_a_source_written_after_its_tag_is_that_source_speaking() {
+        let text = "“We will fill every seat on the boat,” said Ana Ortiz, who predicted about \
+                    half of the town will vote before Friday.";
+        let found = summary(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].0, "about half of the town will vote before Friday");
+        assert_eq!(found[1].2.as_deref(), Some("Ana Ortiz"));
+    }
+
+    #[test]
+    fn a_clause_after_a_comma_is_no_apposition() {
+        let text = "In the old port, the ferry line is barely holding on, but it is losing money \
+                    every week, said the company's owner, Tom Reyes.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.starts_with("In the old port"), "{found:?}");
+        assert!(
+            found[0].2.as_deref().is_some_and(|s| s.contains("owner")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_description_before_a_name_between_commas_belongs_to_the_tag() {
+        let text = "The ferry will run all winter, the company's owner, Tom Reyes, said.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "The ferry will run all winter");
+        assert_eq!(found[0].2.as_deref(), Some("Tom Reyes"));
+    }
+
+    #[test]
+    fn words_with_a_verb_after_the_cue_are_no_source() {
+        let text =
+            "Mr. Lee, citing \"the worst deficit in a decade,\" said the city could not afford buses.";
+        let found = summary(text);
+        assert!(
+            found
+                .iter()
+                .all(|q| !q.2.as_deref().is_some_and(|s| s.contains("city"))),
+            "{found:?}"
+        );
+    }
 }
