@@ -393,10 +393,17 @@ impl Reader<'_> {
                     || self.toks[t].lower.ends_with("ly")
             })
             .find(|&t| self.toks[t].passage.is_some());
+        // "But, Ortiz added, the fare will rise": a tag set off by commas inside the sentence
+        // interrupts what was said, whatever its verb.
+        let interrupting = site
+            .boundary
+            .is_some_and(|boundary_idx| self.toks[boundary_idx].lower == ",")
+            && self.toks.get(site.after).is_some_and(|t| t.lower == ",");
         if site.cue.cue.lemma == "add"
             && that_at.is_none()
             && colon_at.is_none()
             && quote_at.is_none()
+            && !interrupting
         {
             return None;
         }
@@ -900,5 +907,20 @@ mod tests {
             found[0].0,
             "it was | totally wrong | for the court to criticize the council"
         );
+    }
+
+    #[test]
+    fn a_tag_set_off_by_commas_interrupts_what_was_said_whatever_its_verb() {
+        let text = "But, Ortiz added, the fare will rise again in the spring.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].0.ends_with("the fare will rise again in the spring"),
+            "{found:?}"
+        );
+        assert_eq!(found[0].2.as_deref(), Some("Ortiz"));
+        // Without the commas, "add" still needs "that", a colon or a quote.
+        let text = "The detour adds 14 km to the trip.";
+        assert!(summary(text).is_empty(), "{:?}", summary(text));
     }
 }
