@@ -502,7 +502,14 @@ impl Reader<'_> {
             .flat_map(|r| r.clone())
             .filter(|&t| self.toks[t].word || self.toks[t].passage.is_some())
             .count();
-        n_words >= MIN_CONTENT_WORDS
+        // `Priebus said, "Probably."`: a passage that is all the content is what was said,
+        // however short.
+        let only_passage = ranges
+            .iter()
+            .flat_map(|r| r.clone())
+            .filter(|&t| self.toks[t].word)
+            .all(|t| self.toks[t].passage.is_some());
+        n_words >= MIN_CONTENT_WORDS || (only_passage && quotes_words)
     }
 
     /// "According to X, …" / "…, according to X."
@@ -922,5 +929,28 @@ mod tests {
         // Without the commas, "add" still needs "that", a colon or a quote.
         let text = "The detour adds 14 km to the trip.";
         assert!(summary(text).is_empty(), "{:?}", summary(text));
+    }
+
+    #[test]
+    fn a_short_passage_that_is_all_the_content_is_what_was_said() {
+        let text = "Asked whether he would sell the ferry, Reyes said, \"Probably.\"";
+        let found = summary(text);
+        assert!(
+            found
+                .iter()
+                .any(|q| q.0 == "Probably." && q.2.as_deref() == Some("Reyes")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_that_after_a_subordinate_clause_in_the_tail_belongs_to_it() {
+        let text = "\"Absolutely,\" he said when asked by a reporter if that was still his plan.";
+        let found = summary(text);
+        assert!(found.iter().any(|q| q.0 == "Absolutely,"), "{found:?}");
+        assert!(
+            found.iter().all(|q| q.0 != "was still his plan"),
+            "{found:?}"
+        );
     }
 }

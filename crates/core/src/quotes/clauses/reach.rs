@@ -29,6 +29,10 @@ impl Reader<'_> {
                 "that" => return (Some(t), None),
                 ":" => return (None, Some(t)),
                 "," | ";" | "." => break,
+                // "said when asked by a reporter if that …": a "that" inside a subordinate
+                // clause of the tag is no opener of what was said.
+                "when" | "if" | "whether" | "because" | "while" | "after" | "before"
+                | "although" | "though" | "since" | "until" | "unless" => break,
                 // "said he hopes the vote sends a message that …": a subject after the cue
                 // starts the content; a "that" further on belongs to it.
                 "he" | "she" | "they" | "we" | "i" | "it" => break,

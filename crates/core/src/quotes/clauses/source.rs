@@ -402,7 +402,17 @@ impl Reader<'_> {
         if !(first.capital
             || matches!(
                 first.lower.as_str(),
-                "the" | "a" | "an" | "one" | "two" | "three" | "several" | "some"
+                "the"
+                    | "a"
+                    | "an"
+                    | "one"
+                    | "two"
+                    | "three"
+                    | "several"
+                    | "some"
+                    | "former"
+                    | "then"
+                    | "fellow"
             ))
         {
             return start..start;
@@ -655,6 +665,18 @@ mod tests {
             found
                 .iter()
                 .all(|q| !q.2.as_deref().is_some_and(|s| s.contains("city"))),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_source_after_its_tag_may_open_with_former() {
+        let text = "\"The fare will rise,\" said former harbour master Tom Reyes.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, "direct");
+        assert!(
+            found[0].2.as_deref().is_some_and(|s| s.contains("Tom Reyes")),
             "{found:?}"
         );
     }
