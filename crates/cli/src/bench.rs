@@ -70,8 +70,9 @@ pub struct BenchIngestArgs {
     /// Threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
-    /// Keep the corpus database here (for `bench serve`); by default it is deleted.
-    #[arg(long, value_name = "PATH", conflicts_with = "batch")]
+    /// Keep the corpus database here (for `bench serve`, or to time one more batch on the
+    /// grown corpus); by default it is deleted.
+    #[arg(long, value_name = "PATH")]
     keep_db: Option<PathBuf>,
     /// Ingest in batches of N articles, as a desk following the news would, and print the
     /// time and peak memory of batches as the corpus grows.
@@ -165,6 +166,7 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
         dates,
         batch,
         args.jobs,
+        args.keep_db.as_deref(),
         &mut |point| {
             recent.push_back(point.clone());
             if recent.len() > 10 {
@@ -195,6 +197,9 @@ fn run_growth(args: &BenchIngestArgs) -> Result<()> {
             "; peak memory is the process's so far (the kernel refused to reset VmHWM)"
         }
     );
+    if let Some(keep) = &args.keep_db {
+        println!("  corpus kept at {}", keep.display());
+    }
     Ok(())
 }
 

@@ -268,12 +268,14 @@ pub struct GrowthBench {
 
 /// Builds `n_articles` from the texts under `data` and ingests them `batch` at a time into a new
 /// corpus, as a desk following the news would; `on_batch` hears of every batch as it is done.
+/// With `keep`, the grown corpus is kept there.
 pub fn bench_growth(
     data: &Path,
     n_articles: usize,
     dates: BenchDates,
     batch: usize,
     jobs: Option<usize>,
+    keep: Option<&Path>,
     on_batch: &mut dyn FnMut(&BatchPoint),
 ) -> crate::Result<GrowthBench> {
     let dir = tempfile::tempdir().map_err(|source| io_error("a temporary folder", source))?;
@@ -314,6 +316,10 @@ pub fn bench_growth(
             before_kib,
             n_stories: report.counts.stories,
         });
+    }
+    drop(store);
+    if let Some(keep) = keep {
+        keep_database(&db, keep)?;
     }
     Ok(GrowthBench {
         n_articles: corpus,

@@ -47,6 +47,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "V7__outlet_shared_terms_unindexed_others",
         include_str!("../../migrations/postgres/V7__outlet_shared_terms_unindexed_others.sql"),
     ),
+    (
+        "V8__story_postings_by_period",
+        include_str!("../../migrations/postgres/V8__story_postings_by_period.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -14,8 +14,10 @@ use postgres::Transaction;
 use newslens_contract::EntityType;
 
 use super::{Failure, LISTED_ARTICLE};
-use crate::features::{day_number, decode_minhash, decode_terms, StoryFeatures};
-use crate::stories::incremental::{self, Changes, Placed, Posting, StoryState};
+use crate::features::{
+    day_number, decode_minhash, decode_terms, posting_bucket, StoryFeatures, UNDATED_BUCKET,
+};
+use crate::stories::incremental::{self, buckets_within, Changes, Placed, Posting, StoryState};
 use crate::stories::{StoryConfig, StoryInput};
 use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
 use crate::views::StoryEventRecord;
@@ -94,16 +96,26 @@ impl StoryState for PostgresStoryState<'_, '_> {
         Ok((documents as u32, df))
     }
 
-    fn posted(&mut self, terms: &[u32]) -> crate::Result<Vec<Posting>> {
+    fn posted(&mut self, terms: &[u32], days: Option<(i32, i32)>) -> crate::Result<Vec<Posting>> {
+        let bounds = self
+            .transaction
+            .query_one(
+                "SELECT (SELECT min(bucket) FROM story_postings WHERE bucket > $1),
+                        (SELECT max(bucket) FROM story_postings),
+                        EXISTS (SELECT 1 FROM story_postings WHERE bucket = $1)",
+                &[&UNDATED_BUCKET],
+            )
+            .map_err(|e| self.wrap(e))?;
+        let buckets = buckets_within(bounds.get(0), bounds.get(1), days, bounds.get(2));
         let rows = self
             .transaction
             .query(
-                "SELECT t.term, a.id, a.published
+                "SELECT t.term, a.id, p.day
                  FROM unnest($1::bigint[]) WITH ORDINALITY AS t(term, idx)
-                 JOIN story_postings p ON p.term = t.term
+                 JOIN story_postings p ON p.term = t.term AND p.bucket = ANY($2::bigint[])
                  JOIN articles a ON a.rowid = p.article
                  ORDER BY t.idx, p.article",
-                &[&terms_i64(terms)],
+                &[&terms_i64(terms), &buckets],
             )
             .map_err(|e| self.wrap(e))?;
         Ok(rows
@@ -111,10 +123,7 @@ impl StoryState for PostgresStoryState<'_, '_> {
             .map(|row| Posting {
                 term: row.get::<_, i64>(0) as u32,
                 article: row.get(1),
-                day: row
-                    .get::<_, Option<String>>(2)
-                    .as_deref()
-                    .and_then(day_number),
+                day: row.get(2),
             })
             .collect())
     }
@@ -339,9 +348,14 @@ fn apply_without_counts(transaction: &mut Transaction<'_>, changes: &Changes) ->
             )?
             .get(0);
         transaction.execute(
-            "INSERT INTO story_postings (term, article)
-             SELECT term, $2 FROM unnest($1::bigint[]) AS term ON CONFLICT DO NOTHING",
-            &[&terms_i64(&indexed.key_terms), &rowid],
+            "INSERT INTO story_postings (bucket, term, article, day)
+             SELECT $3, term, $2, $4 FROM unnest($1::bigint[]) AS term ON CONFLICT DO NOTHING",
+            &[
+                &terms_i64(&indexed.key_terms),
+                &rowid,
+                &posting_bucket(indexed.day),
+                &indexed.day,
+            ],
         )?;
         let bands: Vec<i64> = indexed.bands.iter().map(|&band| band as i64).collect();
         transaction.execute(

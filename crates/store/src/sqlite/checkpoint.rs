@@ -18,9 +18,23 @@ use rusqlite::{Connection, OpenFlags};
 /// How many times the threshold the log may reach before a commit checkpoints itself.
 const BACKSTOP: u32 = 4;
 
-/// The log size, in pages, at which a checkpoint starts; shared with the store, which raises it
-/// for bulk writes.
-pub(super) type Threshold = Arc<AtomicU32>;
+/// What the store and the hook share about the log.
+#[derive(Debug, Default)]
+pub(super) struct Log {
+    /// The log size, in pages, at which a checkpoint starts (the store sets it).
+    pub threshold: AtomicU32,
+    /// The log's pages after the last commit (the hook records it).
+    pub frames: AtomicU32,
+}
+
+impl Log {
+    pub fn new(threshold: u32) -> Arc<Log> {
+        Arc::new(Log {
+            threshold: AtomicU32::new(threshold),
+            frames: AtomicU32::new(0),
+        })
+    }
+}
 
 /// Installs the hook on `connection` (the store's own; a database in memory has no log and never
 /// calls it). The checkpointing thread starts at the first checkpoint and stops, after finishing
@@ -28,13 +42,14 @@ pub(super) type Threshold = Arc<AtomicU32>;
 pub(super) fn install(
     connection: &mut Connection,
     path: &str,
-    threshold: Threshold,
+    log: Arc<Log>,
 ) -> rusqlite::Result<()> {
     let path = path.to_string();
     let mut worker: Option<Worker> = None;
     connection.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages| {
-        let threshold = threshold.load(Ordering::Relaxed);
+        let threshold = log.threshold.load(Ordering::Relaxed);
         let pages = u32::try_from(pages).unwrap_or(0);
+        log.frames.store(pages, Ordering::Relaxed);
         if pages < threshold {
             return Ok(());
         }
@@ -120,12 +135,7 @@ mod tests {
                  CREATE TABLE t (x BLOB);",
             )
             .unwrap();
-        install(
-            &mut connection,
-            path.to_str().unwrap(),
-            Arc::new(AtomicU32::new(64)),
-        )
-        .unwrap();
+        install(&mut connection, path.to_str().unwrap(), Log::new(64)).unwrap();
         // 50 commits of about 3 pages: past the threshold, far from the backstop (256 pages), so
         // only the thread can have copied the rows into the database file.
         for _ in 0..50 {

@@ -39,6 +39,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         11,
         include_str!("../../migrations/0011_outlet_shared_terms_unindexed_others.sql"),
     ),
+    (
+        12,
+        include_str!("../../migrations/0012_story_postings_by_period.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
@@ -47,6 +51,7 @@ pub fn latest_version() -> u32 {
 }
 
 /// Why migrating stopped.
+#[derive(Debug)]
 pub enum MigrationError {
     /// SQLite refused.
     Sqlite(rusqlite::Error),
@@ -87,4 +92,63 @@ pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
         transaction.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{day_number, posting_bucket};
+
+    #[test]
+    fn postings_stored_before_periods_get_their_articles_day_and_bucket() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        for (version, sql) in &MIGRATIONS[..11] {
+            connection.execute_batch(sql).unwrap();
+            connection
+                .pragma_update(None, "user_version", version)
+                .unwrap();
+        }
+        let published = [
+            Some("1970-01-01"),
+            Some("1999-12-31T23:59:00Z"),
+            Some("2000-02-29"),
+            Some("2000-03-01T00:00:00Z"),
+            Some("2020-02-31"),
+            Some("1969-12-31"),
+            Some("2024-01-15T10:00:00+05:00"),
+            Some("0001-01-01"),
+            Some("2020-13-01"),
+            Some("2020-1-01"),
+            Some("yesterday"),
+            None,
+        ];
+        for (rowid, published) in published.iter().enumerate() {
+            connection
+                .execute(
+                    "INSERT INTO articles (rowid, id, published, story, terms, minhash, json)
+                     VALUES (?1, ?2, ?3, 's', x'', x'', '{}')",
+                    rusqlite::params![rowid as i64, format!("a{rowid}"), published],
+                )
+                .unwrap();
+            connection
+                .execute(
+                    "INSERT INTO story_postings (term, article) VALUES (7, ?1)",
+                    [rowid as i64],
+                )
+                .unwrap();
+        }
+        migrate(&mut connection).unwrap();
+        for (rowid, published) in published.iter().enumerate() {
+            let (bucket, day): (i64, Option<i32>) = connection
+                .query_row(
+                    "SELECT bucket, day FROM story_postings WHERE article = ?1 AND term = 7",
+                    [rowid as i64],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .unwrap();
+            let expected = published.and_then(day_number);
+            assert_eq!(day, expected, "{published:?}");
+            assert_eq!(bucket, posting_bucket(expected), "{published:?}");
+        }
+    }
 }

@@ -10,8 +10,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use newslens_contract::EntityType;
 
-use crate::features::{day_number, decode_minhash, decode_terms, StoryFeatures};
-use crate::stories::incremental::{self, Changes, Placed, Posting, StoryState};
+use crate::features::{
+    day_number, decode_minhash, decode_terms, posting_bucket, StoryFeatures, UNDATED_BUCKET,
+};
+use crate::stories::incremental::{self, buckets_within, Changes, Placed, Posting, StoryState};
 use crate::stories::{StoryConfig, StoryInput};
 use crate::story_entities::{top_entities, ArticleEntity, STORY_ENTITIES};
 use crate::views::StoryEventRecord;
@@ -51,6 +53,27 @@ pub(super) struct SqliteStoryState<'a, 't> {
 }
 
 impl SqliteStoryState<'_, '_> {
+    /// The stored posting buckets that can hold an article dated within `days` (every stored
+    /// bucket when `None`), the undated articles' bucket included when it holds any.
+    fn posting_buckets(&mut self, days: Option<(i32, i32)>) -> crate::Result<Vec<i64>> {
+        let (first, last): (Option<i64>, Option<i64>) = self
+            .transaction
+            .prepare_cached(
+                "SELECT (SELECT min(bucket) FROM story_postings WHERE bucket > ?1),
+                        (SELECT max(bucket) FROM story_postings)",
+            )
+            .and_then(|mut statement| {
+                statement.query_row([UNDATED_BUCKET], |row| Ok((row.get(0)?, row.get(1)?)))
+            })
+            .map_err(|e| self.wrap(e))?;
+        let any_undated: bool = self
+            .transaction
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM story_postings WHERE bucket = ?1)")
+            .and_then(|mut statement| statement.query_row([UNDATED_BUCKET], |row| row.get(0)))
+            .map_err(|e| self.wrap(e))?;
+        Ok(buckets_within(first, last, days, any_undated))
+    }
+
     fn wrap(&self, source: rusqlite::Error) -> StoreError {
         StoreError::Database {
             path: self.path.to_string(),
@@ -128,30 +151,33 @@ impl StoryState for SqliteStoryState<'_, '_> {
         Ok((documents as u32, df))
     }
 
-    fn posted(&mut self, terms: &[u32]) -> crate::Result<Vec<Posting>> {
+    fn posted(&mut self, terms: &[u32], days: Option<(i32, i32)>) -> crate::Result<Vec<Posting>> {
+        let buckets = self.posting_buckets(days)?;
+        let mut terms = terms.to_vec();
+        terms.sort_unstable();
         let mut statement = self
             .transaction
             .prepare_cached(
-                "SELECT a.id, a.published FROM story_postings p JOIN articles a ON a.rowid = p.article
-                 WHERE p.term = ?1",
+                "SELECT a.id, p.day FROM story_postings p JOIN articles a ON a.rowid = p.article
+                 WHERE p.bucket = ?1 AND p.term = ?2",
             )
             .map_err(|e| self.wrap(e))?;
         let mut found = Vec::new();
-        for &term in terms {
-            let rows = statement
-                .query_map([term as i64], |row| {
-                    Ok(Posting {
-                        term,
-                        article: row.get(0)?,
-                        day: row
-                            .get::<_, Option<String>>(1)?
-                            .as_deref()
-                            .and_then(day_number),
+        // Bucket by bucket, terms in order: each bucket's pages are walked once, front to back.
+        for &bucket in &buckets {
+            for &term in &terms {
+                let rows = statement
+                    .query_map(params![bucket, term as i64], |row| {
+                        Ok(Posting {
+                            term,
+                            article: row.get(0)?,
+                            day: row.get(1)?,
+                        })
                     })
-                })
-                .map_err(|e| self.wrap(e))?;
-            for posting in rows {
-                found.push(posting.map_err(|e| self.wrap(e))?);
+                    .map_err(|e| self.wrap(e))?;
+                for posting in rows {
+                    found.push(posting.map_err(|e| self.wrap(e))?);
+                }
             }
         }
         Ok(found)
@@ -429,10 +455,12 @@ fn apply_without_counts(transaction: &Transaction<'_>, changes: &Changes) -> rus
             .prepare_cached("UPDATE articles SET placed = 1 WHERE rowid = ?1 AND placed = 0")?
             .execute([rowid])?;
         let mut posting = transaction.prepare_cached(
-            "INSERT OR IGNORE INTO story_postings (term, article) VALUES (?1, ?2)",
+            "INSERT OR IGNORE INTO story_postings (bucket, term, article, day)
+             VALUES (?1, ?2, ?3, ?4)",
         )?;
+        let bucket = posting_bucket(indexed.day);
         for &term in &indexed.key_terms {
-            posting.execute(params![term as i64, rowid])?;
+            posting.execute(params![bucket, term as i64, rowid, indexed.day])?;
         }
         let mut band = transaction
             .prepare_cached("INSERT OR IGNORE INTO copy_bands (band, article) VALUES (?1, ?2)")?;

@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use crate::features::minhash_similarity;
+use crate::features::{minhash_similarity, posting_bucket, UNDATED_BUCKET};
 use crate::stories::{
     band_keys, cluster, group_articles, seniority, StoryConfig, StoryInput, Weighting,
 };
@@ -100,6 +100,8 @@ pub struct Indexed {
     pub key_terms: Vec<u32>,
     /// Its MinHash bands.
     pub bands: Vec<u64>,
+    /// Its publication day (days since 1970-01-01), when known: where its postings go.
+    pub day: Option<i32>,
 }
 
 /// What happened to a story.
@@ -181,14 +183,58 @@ pub struct Posting {
     pub day: Option<i32>,
 }
 
+/// The posting buckets to read for articles dated within `days` (`None`: any day), given the
+/// stored dated buckets `first..=last` and whether undated articles have postings: the buckets of
+/// the days in range that are stored, in order, then the undated articles' bucket.
+pub fn buckets_within(
+    first: Option<i64>,
+    last: Option<i64>,
+    days: Option<(i32, i32)>,
+    any_undated: bool,
+) -> Vec<i64> {
+    let mut buckets: Vec<i64> = match (first, last) {
+        (Some(first), Some(last)) if first <= last => {
+            let (low, high) = match days {
+                Some((low, high)) => (
+                    posting_bucket(Some(low)).max(first),
+                    posting_bucket(Some(high)).min(last),
+                ),
+                None => (first, last),
+            };
+            (low..=high).collect()
+        }
+        _ => Vec::new(),
+    };
+    if any_undated {
+        buckets.push(UNDATED_BUCKET);
+    }
+    buckets
+}
+
+/// The days a batch's candidates can be dated within: `reach` days around its articles' days;
+/// `None` (any day) when one of them is undated or the reach is unbounded.
+fn days_within_reach(days: impl Iterator<Item = Option<i32>>, reach: i32) -> Option<(i32, i32)> {
+    if reach == i32::MAX {
+        return None;
+    }
+    let mut range: Option<(i32, i32)> = None;
+    for day in days {
+        let day = day?;
+        range = Some(range.map_or((day, day), |(low, high)| (low.min(day), high.max(day))));
+    }
+    range.map(|(low, high)| (low.saturating_sub(reach), high.saturating_add(reach)))
+}
+
 /// What the engine reads from a backend, inside the transaction that will apply its changes.
 pub trait StoryState {
     /// Articles stored but not placed yet, in the order they were stored, at most `limit`.
     fn unplaced(&mut self, limit: usize) -> Result<Vec<Placed>>;
     /// Originals placed so far, and how many of them hold each term.
     fn frequencies(&mut self, terms: &[u32]) -> Result<(u32, Vec<u32>)>;
-    /// The placed originals having one of these among their key terms.
-    fn posted(&mut self, terms: &[u32]) -> Result<Vec<Posting>>;
+    /// The placed originals having one of these among their key terms: every undated one, and
+    /// the dated ones published within `days` (inclusive; all of them when `None`). A backend
+    /// may return more (its postings are kept by period); the engine checks each day.
+    fn posted(&mut self, terms: &[u32], days: Option<(i32, i32)>) -> Result<Vec<Posting>>;
     /// Placed articles with a MinHash band among these, at most `per_band` a band.
     fn banded(&mut self, bands: &[u64], per_band: usize) -> Result<Vec<String>>;
     /// These placed articles (unknown ids are left out).
@@ -309,17 +355,21 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
             frequencies.df.get(term).copied().unwrap_or(0) as usize <= config.max_postings
         })
     }));
+    // Each candidate with the best share of weight it had with any new original. A stored
+    // article dated beyond the reach of a new one can never be its neighbour: over years of
+    // archive, the old stories that share its words cost nothing, and are not even read.
+    let reach = config.reach_days();
+    let days = days_within_reach(
+        live.iter().map(|&idx| pending[idx].input.features.day),
+        reach,
+    );
     let mut postings: HashMap<u32, Vec<(String, Option<i32>)>> = HashMap::new();
-    for posting in state.posted(&lookup)? {
+    for posting in state.posted(&lookup, days)? {
         postings
             .entry(posting.term)
             .or_default()
             .push((posting.article, posting.day));
     }
-    // Each candidate with the best share of weight it had with any new original. A stored
-    // article dated beyond the reach of a new one can never be its neighbour: over years of
-    // archive, the old stories that share its words cost nothing.
-    let reach = config.reach_days();
     let within_reach = |a: Option<i32>, b: Option<i32>| match (a, b) {
         (Some(a), Some(b)) => (a - b).abs() <= reach,
         _ => true,
@@ -475,6 +525,7 @@ pub fn place(state: &mut dyn StoryState, config: &StoryConfig) -> Result<Changes
             terms,
             key_terms,
             bands: pending_bands[idx].clone(),
+            day: placed.input.features.day,
         });
     }
     Ok(changes)
@@ -774,6 +825,7 @@ pub fn rebuild(
                 Vec::new()
             },
             bands: band_keys(&placed.input.features.minhash),
+            day: placed.input.features.day,
         });
     }
     Ok((changes, frequencies))
@@ -856,7 +908,7 @@ mod tests {
         fn frequencies(&mut self, terms: &[u32]) -> Result<(u32, Vec<u32>)> {
             Ok((0, vec![0; terms.len()]))
         }
-        fn posted(&mut self, _: &[u32]) -> Result<Vec<Posting>> {
+        fn posted(&mut self, _: &[u32], _: Option<(i32, i32)>) -> Result<Vec<Posting>> {
             Ok(Vec::new())
         }
         fn banded(&mut self, _: &[u64], _: usize) -> Result<Vec<String>> {
@@ -908,7 +960,8 @@ mod tests {
         fn frequencies(&mut self, terms: &[u32]) -> Result<(u32, Vec<u32>)> {
             Ok((100, vec![5; terms.len()]))
         }
-        fn posted(&mut self, terms: &[u32]) -> Result<Vec<Posting>> {
+        // As a backend may, it returns postings outside the days asked for too.
+        fn posted(&mut self, terms: &[u32], _: Option<(i32, i32)>) -> Result<Vec<Posting>> {
             let mut found = Vec::new();
             for &term in terms {
                 for (article, day) in &self.stored {
@@ -1057,5 +1110,39 @@ mod tests {
         assert_eq!(placement.story.len(), 16);
         assert!(!["a1", "b1"].contains(&placement.story.as_str()));
         assert_eq!(changes.events[0].kind, EventKind::Split);
+    }
+
+    #[test]
+    fn a_batch_reads_postings_within_the_reach_of_its_days_and_any_day_when_one_is_undated() {
+        assert_eq!(
+            days_within_reach([Some(100), Some(90)].into_iter(), 53),
+            Some((37, 153))
+        );
+        assert_eq!(days_within_reach([Some(100), None].into_iter(), 53), None);
+        assert_eq!(days_within_reach([Some(100)].into_iter(), i32::MAX), None);
+        assert_eq!(
+            days_within_reach([Some(i32::MAX - 1)].into_iter(), 53),
+            Some((i32::MAX - 54, i32::MAX))
+        );
+    }
+
+    #[test]
+    fn only_stored_buckets_within_the_days_are_read_and_the_undated_one_when_it_holds_any() {
+        let bucket = |day| posting_bucket(Some(day));
+        // Stored: buckets 0 to 9. Days 100..=200 span buckets 3 to 6.
+        assert_eq!(
+            buckets_within(Some(0), Some(9), Some((100, 200)), false),
+            (bucket(100)..=bucket(200)).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            buckets_within(Some(0), Some(9), None, true),
+            (0..=9).chain([UNDATED_BUCKET]).collect::<Vec<_>>()
+        );
+        // Days past everything stored read nothing dated.
+        assert_eq!(
+            buckets_within(Some(0), Some(9), Some((1000, 1100)), true),
+            vec![UNDATED_BUCKET]
+        );
+        assert!(buckets_within(None, None, Some((0, 10)), false).is_empty());
     }
 }
