@@ -465,11 +465,8 @@ fn end_candidates(words: &SentenceWords, span: Span, context: &Context) -> Vec<B
                 }
             });
             let after = words.word_class(after_boundary);
-            let after_next = words.word_class(
-                after_boundary
-                    .map(|k| k + 1)
-                    .filter(|&k| k < tokens.len()),
-            );
+            let after_next =
+                words.word_class(after_boundary.map(|k| k + 1).filter(|&k| k < tokens.len()));
             let rel = relation(end, span.end);
             let n_content = words.words_between(span.start, end);
             let n_left = words.words_between(end, words.sentence.end);
@@ -736,7 +733,9 @@ mod tests {
         );
         let before_council = features_at("the pier would reopen in June and thanked the crews");
         assert!(
-            before_council.iter().any(|f| f.starts_with("cue_ahead&b=,")),
+            before_council
+                .iter()
+                .any(|f| f.starts_with("cue_ahead&b=,")),
             "{before_council:?}"
         );
     }

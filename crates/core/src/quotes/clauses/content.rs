@@ -314,14 +314,13 @@ impl Reader<'_> {
                 .find(|&u| self.toks[u].word)
                 .is_some_and(|u| self.toks[u].passage.is_some() && self.toks[u].capital)
         });
-        let split_after_plain = tail.split_passage_at.is_some_and(|t| {
-            t < 1 || tail.words > 0 || self.toks[t - 1].lower != ","
-        }) || split_opens_sentence;
+        let split_after_plain = tail
+            .split_passage_at
+            .is_some_and(|t| t < 1 || tail.words > 0 || self.toks[t - 1].lower != ",")
+            || split_opens_sentence;
         // "…, a spokesman told The Daily Record.": the one told is no report of what was said.
         let after_object = self.skip_object(site.cue.cue.lemma, after, sentence_end);
-        let object_words = (after..after_object)
-            .filter(|&t| self.toks[t].word)
-            .count();
+        let object_words = (after..after_object).filter(|&t| self.toks[t].word).count();
         let tail_reports = self
             .toks
             .get(after_object)
@@ -922,7 +921,9 @@ mod tests {
         let found = summary(text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
-            found[0].0.ends_with("the fare will rise again in the spring"),
+            found[0]
+                .0
+                .ends_with("the fare will rise again in the spring"),
             "{found:?}"
         );
         assert_eq!(found[0].2.as_deref(), Some("Ortiz"));

@@ -243,7 +243,12 @@ impl Reader<'_> {
             // "In Decatur, the steel plant is hanging on, said …": a finite verb outside a
             // relative makes the words after the comma a clause, not an apposition.
             let finite = (t + 1..comma)
-                .take_while(|&u| !matches!(self.toks[u].lower.as_str(), "who" | "whose" | "which" | "that"))
+                .take_while(|&u| {
+                    !matches!(
+                        self.toks[u].lower.as_str(),
+                        "who" | "whose" | "which" | "that"
+                    )
+                })
                 .any(|u| {
                     matches!(
                         self.toks[u].lower.as_str(),
@@ -608,7 +613,10 @@ mod tests {
         let text = "That person said the mayor had not read the report before the vote.";
         let found = summary(text);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, "the mayor had not read the report before the vote");
+        assert_eq!(
+            found[0].0,
+            "the mayor had not read the report before the vote"
+        );
     }
 
     #[test]
@@ -676,7 +684,10 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].1, "direct");
         assert!(
-            found[0].2.as_deref().is_some_and(|s| s.contains("Tom Reyes")),
+            found[0]
+                .2
+                .as_deref()
+                .is_some_and(|s| s.contains("Tom Reyes")),
             "{found:?}"
         );
     }
