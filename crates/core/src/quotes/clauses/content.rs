@@ -195,6 +195,19 @@ impl Reader<'_> {
         } else {
             self.left_source(cue_idx, sentence_start)
         };
+        // "Bus service will stop on Sundays, said a spokesman": a short sentence-opening phrase
+        // before the tag's comma is what was said when a source follows the cue.
+        let inverted_tag = !shares_subject
+            && left_start == sentence_start
+            && cue_idx >= sentence_start + 2
+            && self.toks[cue_idx - 1].lower == ","
+            && left_source.is_some_and(|s| s.end == self.toks[cue_idx - 2].span.end)
+            && !self.right_source(cue_end, sentence_end).is_empty();
+        let (left_source, left_start) = if inverted_tag {
+            (None, cue_idx)
+        } else {
+            (left_source, left_start)
+        };
         let mut after = cue_end;
         let source = match left_source {
             Some(source) => source,
@@ -293,15 +306,28 @@ impl Reader<'_> {
             !(sentence_start..=boundary_idx)
                 .any(|t| self.toks[t].passage.is_some() || is_quote_mark(&self.toks[t].lower))
         });
+        // "Asked about the fare, Ortiz said, “It will stay.”": a passage after the tag that opens
+        // a sentence of its own is all that was said; the writer's words before the tag are
+        // no first part of it ("To cut costs, he said, “the line must close”" may be).
+        let split_opens_sentence = tail.split_passage_at.is_some_and(|t| {
+            (t..sentence_end)
+                .find(|&u| self.toks[u].word)
+                .is_some_and(|u| self.toks[u].passage.is_some() && self.toks[u].capital)
+        });
         let split_after_plain = tail
             .split_passage_at
-            .is_some_and(|t| t < 1 || tail.words > 0 || self.toks[t - 1].lower != ",");
+            .is_some_and(|t| t < 1 || tail.words > 0 || self.toks[t - 1].lower != ",")
+            || split_opens_sentence;
+        // "…, a spokesman told The Daily Record.": the one told is no report of what was said.
+        let after_object = self.skip_object(site.cue.cue.lemma, after, sentence_end);
+        let object_words = (after..after_object).filter(|&t| self.toks[t].word).count();
         let tail_reports = self
             .toks
-            .get(after)
-            .filter(|_| after < sentence_end)
+            .get(after_object)
+            .filter(|_| after_object < sentence_end)
             .is_some_and(|t| t.passage.is_some() || (t.word && !ends_right_source(&t.lower)))
-            && (tail.words >= MIN_CONTENT_WORDS || tail.split_passage_at.is_some());
+            && (tail.words.saturating_sub(object_words) >= MIN_CONTENT_WORDS
+                || tail.split_passage_at.is_some());
         separated && !(before_is_plain && (split_after_plain || tail_reports))
     }
 
@@ -366,15 +392,31 @@ impl Reader<'_> {
                     || self.toks[t].lower.ends_with("ly")
             })
             .find(|&t| self.toks[t].passage.is_some());
+        // "But, Ortiz added, the fare will rise": a tag set off by commas inside the sentence
+        // interrupts what was said, whatever its verb.
+        let interrupting = site
+            .boundary
+            .is_some_and(|boundary_idx| self.toks[boundary_idx].lower == ",")
+            && self.toks.get(site.after).is_some_and(|t| t.lower == ",");
         if site.cue.cue.lemma == "add"
             && that_at.is_none()
             && colon_at.is_none()
             && quote_at.is_none()
+            && !interrupting
         {
             return None;
         }
         let start = self.skip_punct(quote_at.unwrap_or(start), sentence_end);
-        let end = self.content_end(start, sentence_end);
+        let mut end = self.content_end(start, sentence_end);
+        // "Ortiz, who said the ferry would be late, left early": content inside a relative
+        // clause between commas ends at the comma that closes it.
+        if self.in_relative_between_commas(site.cue_end - site.cue.len, site.sentence_start) {
+            if let Some(comma) = (start + 1..end)
+                .find(|&t| self.toks[t].lower == "," && self.toks[t].passage.is_none())
+            {
+                end = comma;
+            }
+        }
         let end = self.trim_end(start, end);
         Some(if start < end {
             Content::Tokens(ranges_of(start..end))
@@ -383,6 +425,18 @@ impl Reader<'_> {
         } else {
             Content::Preceding
         })
+    }
+
+    /// Whether the cue at `cue_idx` is the verb of a relative clause set off by a comma (",
+    /// who said …", ", who has long argued …").
+    fn in_relative_between_commas(&self, cue_idx: usize, sentence_start: usize) -> bool {
+        let mut t = cue_idx;
+        while t > sentence_start && is_aux_or_adverb(&self.toks[t - 1].lower) {
+            t -= 1;
+        }
+        t >= sentence_start + 2
+            && matches!(self.toks[t - 1].lower.as_str(), "who" | "which")
+            && self.toks[t - 2].lower == ","
     }
 
     /// Whether content in the sentence reports a statement: enough words, and for a participle
@@ -447,7 +501,14 @@ impl Reader<'_> {
             .flat_map(|r| r.clone())
             .filter(|&t| self.toks[t].word || self.toks[t].passage.is_some())
             .count();
-        n_words >= MIN_CONTENT_WORDS
+        // `Priebus said, "Probably."`: a passage that is all the content is what was said,
+        // however short.
+        let only_passage = ranges
+            .iter()
+            .flat_map(|r| r.clone())
+            .filter(|&t| self.toks[t].word)
+            .all(|t| self.toks[t].passage.is_some());
+        n_words >= MIN_CONTENT_WORDS || (only_passage && quotes_words)
     }
 
     /// "According to X, …" / "…, according to X."
@@ -793,5 +854,104 @@ mod tests {
         let found = summary(text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "the council had not decided");
+    }
+
+    #[test]
+    fn content_in_a_relative_clause_ends_at_its_closing_comma() {
+        let text = "Ortiz, who said the ferry would be late again, left the meeting early.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the ferry would be late again");
+        assert_eq!(found[0].2.as_deref(), Some("Ortiz"));
+    }
+
+    #[test]
+    fn a_passage_opening_a_sentence_after_the_tag_is_all_that_was_said() {
+        let text = "As the crowd booed, the mayor said, “Please let me finish.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "Please let me finish.");
+        assert_eq!(found[0].1, "direct");
+        // A passage that goes on from the words before the tag is a second part of them.
+        let text = "To cut costs, he said, “the line must close on Sundays.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "To cut costs | the line must close on Sundays.");
+    }
+
+    #[test]
+    fn the_one_told_is_no_report_of_what_was_said() {
+        let text = "The ferry line will keep running through the winter, a port official told \
+                    The Harbour Times.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "The ferry line will keep running through the winter"
+        );
+        assert_eq!(found[0].2.as_deref(), Some("a port official"));
+    }
+
+    #[test]
+    fn a_title_in_the_tail_of_a_tag_is_no_split_quote() {
+        let text = "Ana Ortiz was against the toll while the bridge was built, he said on the \
+                    station's “Harbour Hour.”";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "Ana Ortiz was against the toll while the bridge was built"
+        );
+    }
+
+    #[test]
+    fn an_infinitive_or_a_passive_after_a_passage_is_no_new_tag() {
+        let text = "Ortiz said it was “totally wrong” for the court to criticize the council.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "it was | totally wrong | for the court to criticize the council"
+        );
+    }
+
+    #[test]
+    fn a_tag_set_off_by_commas_interrupts_what_was_said_whatever_its_verb() {
+        let text = "But, Ortiz added, the fare will rise again in the spring.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .0
+                .ends_with("the fare will rise again in the spring"),
+            "{found:?}"
+        );
+        assert_eq!(found[0].2.as_deref(), Some("Ortiz"));
+        // Without the commas, "add" still needs "that", a colon or a quote.
+        let text = "The detour adds 14 km to the trip.";
+        assert!(summary(text).is_empty(), "{:?}", summary(text));
+    }
+
+    #[test]
+    fn a_short_passage_that_is_all_the_content_is_what_was_said() {
+        let text = "Asked whether he would sell the ferry, Reyes said, \"Probably.\"";
+        let found = summary(text);
+        assert!(
+            found
+                .iter()
+                .any(|q| q.0 == "Probably." && q.2.as_deref() == Some("Reyes")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_that_after_a_subordinate_clause_in_the_tail_belongs_to_it() {
+        let text = "\"Absolutely,\" he said when asked by a reporter if that was still his plan.";
+        let found = summary(text);
+        assert!(found.iter().any(|q| q.0 == "Absolutely,"), "{found:?}");
+        assert!(
+            found.iter().all(|q| q.0 != "was still his plan"),
+            "{found:?}"
+        );
     }
 }

@@ -29,6 +29,10 @@ impl Reader<'_> {
                 "that" => return (Some(t), None),
                 ":" => return (None, Some(t)),
                 "," | ";" | "." => break,
+                // "said when asked by a reporter if that …": a "that" inside a subordinate
+                // clause of the tag is no opener of what was said.
+                "when" | "if" | "whether" | "because" | "while" | "after" | "before"
+                | "although" | "though" | "since" | "until" | "unless" => break,
                 // "said he hopes the vote sends a message that …": a subject after the cue
                 // starts the content; a "that" further on belongs to it.
                 "he" | "she" | "they" | "we" | "i" | "it" => break,
@@ -49,10 +53,21 @@ impl Reader<'_> {
         for t in from..sentence_end {
             let tok = &self.toks[t];
             if tok.passage.is_some() {
-                return Tail {
-                    words,
-                    split_passage_at: Some(t),
-                };
+                // "…, he said on MSNBC’s “Morning Joe.”": a passage right after a word of the
+                // tail is a title in it, not a split quote's second part.
+                let mut before = t;
+                while before > from && is_quote_mark(&self.toks[before - 1].lower) {
+                    before -= 1;
+                }
+                let in_tail = before > from
+                    && self.toks[before - 1].word
+                    && !is_quote_mark(&self.toks[before - 1].lower);
+                if !in_tail {
+                    return Tail {
+                        words,
+                        split_passage_at: Some(t),
+                    };
+                }
             }
             // "…,” Corbyn gushed — despite …": an aside, not more of what was said.
             if matches!(tok.lower.as_str(), "—" | "–" | "--" | "(") {
@@ -83,7 +98,8 @@ impl Reader<'_> {
                     }
                 }
             }
-            if tok.word {
+            // A title's words in the tail ("on “Morning Hour”") are no more of what was said.
+            if tok.word && tok.passage.is_none() {
                 words += 1;
             }
         }
@@ -115,9 +131,13 @@ impl Reader<'_> {
                     let ahead = (t + 1..sentence_end.min(t + 6))
                         .take_while(|&u| self.toks[u].passage.is_none())
                         .any(|u| {
+                            // "“totally wrong” for the court to criticize …", "“professionalism”
+                            // displayed by …": an infinitive or a passive is no new tag.
                             !self.toks[u].capital
                                 && cue_at(&[self.toks[u].lower.as_str()]).is_some()
                                 && !self.toks[u].lower.ends_with("ing")
+                                && self.toks[u - 1].lower != "to"
+                                && self.toks.get(u + 1).is_none_or(|n| n.lower != "by")
                         });
                     if ahead {
                         return t + 1;

@@ -13,8 +13,8 @@ use std::ops::Range;
 use super::super::cues::cue_at;
 use super::super::speaker::is_personal_pronoun;
 use super::words::{
-    ends_right_source, is_aux_or_adverb, is_boundary_punct, is_plural_noun, is_source_word,
-    opens_clause,
+    ends_right_source, is_aux_or_adverb, is_boundary_punct, is_plural_noun, is_quote_mark,
+    is_source_word, opens_clause,
 };
 use super::Reader;
 use crate::ner::EntityType;
@@ -27,6 +27,10 @@ const MAX_SOURCE_TOKENS: usize = 10;
 const MAX_LONG_SOURCE_TOKENS: usize = 20;
 /// Tokens an apposition between a name and its tag may have.
 const MAX_APPOSITION_TOKENS: usize = 40;
+
+fn is_dash(word: &str) -> bool {
+    matches!(word, "—" | "–" | "--" | "―")
+}
 
 impl Reader<'_> {
     /// The source left of a cue at `cue_idx`, and the token where its clause starts.
@@ -54,6 +58,17 @@ impl Reader<'_> {
             )
         {
             left_end -= 3;
+        }
+        // "Many residents — teachers, nurses, retirees — said": the source is before the aside.
+        if left_end >= sentence_start + 3 && is_dash(&self.toks[left_end - 1].lower) {
+            let open = (sentence_start + 1..left_end - 1)
+                .rev()
+                .take(MAX_SOURCE_TOKENS * 2)
+                .take_while(|&t| self.toks[t].passage.is_none())
+                .find(|&t| is_dash(&self.toks[t].lower));
+            if let Some(open) = open {
+                left_end = open;
+            }
         }
         let mut source_start = self.np_start(left_end, sentence_start);
         // "the official who spoke": the source is before the relative pronoun.
@@ -108,7 +123,25 @@ impl Reader<'_> {
                     }
                 }
                 if self.looks_like_source(start..end) && !self.is_description(start) {
-                    return (Some(self.span_of(start..end)), start);
+                    // "…, its owner, Tom Reyes, told …": a short description between commas
+                    // before the name belongs to the tag, not to what was said.
+                    let mut clause_start = start;
+                    if start >= sentence_start + 2 && self.toks[start - 1].lower == "," {
+                        let description = self.np_start(start - 1, sentence_start);
+                        if description < start - 1
+                            && start - 1 - description <= 4
+                            && description > sentence_start
+                            && self.toks[description - 1].lower == ","
+                            && self.is_description(description)
+                            && matches!(
+                                self.toks[description].lower.as_str(),
+                                "a" | "an" | "the" | "his" | "her" | "its" | "their" | "our"
+                            )
+                        {
+                            clause_start = description;
+                        }
+                    }
+                    return (Some(self.span_of(start..end)), clause_start);
                 }
             }
         }
@@ -175,8 +208,26 @@ impl Reader<'_> {
         while t > sentence_start + 1 && comma - t < MAX_APPOSITION_TOKENS {
             t -= 1;
             let tok = &self.toks[t];
-            if tok.passage.is_some()
-                || matches!(tok.lower.as_str(), ";" | ":" | "“" | "”" | "\"")
+            // "Lee, citing “the worst deficit in a decade,” said": a passage inside the
+            // apposition, after one of its words, is crossed.
+            if let Some(passage) = tok.passage {
+                let mut first = t;
+                while first > sentence_start && self.toks[first - 1].passage == Some(passage) {
+                    first -= 1;
+                }
+                while first > sentence_start && is_quote_mark(&self.toks[first - 1].lower) {
+                    first -= 1;
+                }
+                let embedded = first > sentence_start + 1
+                    && self.toks[first - 1].word
+                    && !self.toks[first - 1].capital;
+                if embedded {
+                    t = first;
+                    continue;
+                }
+                break;
+            }
+            if matches!(tok.lower.as_str(), ";" | ":" | "“" | "”" | "\"")
                 || (tok.lower == "." && !self.is_abbreviation_point(t))
             {
                 break;
@@ -188,6 +239,24 @@ impl Reader<'_> {
                 || matches!(self.toks[t + 1].lower.as_str(), "who" | "whose" | "which");
             if !opens_description {
                 continue;
+            }
+            // "In Decatur, the steel plant is hanging on, said …": a finite verb outside a
+            // relative makes the words after the comma a clause, not an apposition.
+            let finite = (t + 1..comma)
+                .take_while(|&u| {
+                    !matches!(
+                        self.toks[u].lower.as_str(),
+                        "who" | "whose" | "which" | "that"
+                    )
+                })
+                .any(|u| {
+                    matches!(
+                        self.toks[u].lower.as_str(),
+                        "is" | "are" | "was" | "were" | "will" | "would" | "has" | "have" | "had"
+                    )
+                });
+            if finite {
+                break;
             }
             let mut name_end = t - 1;
             if self.toks[name_end].lower == ")" {
@@ -265,7 +334,12 @@ impl Reader<'_> {
                     break;
                 }
             }
-            if cue_at(&[tok.lower.as_str()]).is_some() && tok.lower.ends_with("ed") {
+            // "… said Ana Ortiz, who predicted …": a verb of the tag before is no part of a name.
+            if cue_at(&[tok.lower.as_str()]).is_some()
+                && !tok.capital
+                && (tok.lower.ends_with("ed")
+                    || matches!(tok.lower.as_str(), "said" | "says" | "told" | "wrote"))
+            {
                 break;
             }
             phrase_start -= 1;
@@ -333,13 +407,45 @@ impl Reader<'_> {
         if !(first.capital
             || matches!(
                 first.lower.as_str(),
-                "the" | "a" | "an" | "one" | "two" | "three" | "several" | "some"
+                "the"
+                    | "a"
+                    | "an"
+                    | "one"
+                    | "two"
+                    | "three"
+                    | "several"
+                    | "some"
+                    | "former"
+                    | "then"
+                    | "fellow"
             ))
         {
             return start..start;
         }
         let range = self.right_source_np(start, sentence_end);
-        if range.is_empty() || !self.looks_like_source(range.clone()) {
+        // "said the city could not afford …": a verb makes the words what was said, not who.
+        let has_verb = self.toks[range.clone()].iter().any(|t| {
+            matches!(
+                t.lower.as_str(),
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "will"
+                    | "would"
+                    | "could"
+                    | "can"
+                    | "should"
+                    | "may"
+                    | "might"
+                    | "must"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "did"
+                    | "does"
+            )
+        });
+        if range.is_empty() || has_verb || !self.looks_like_source(range.clone()) {
             return start..start;
         }
         range
@@ -483,5 +589,106 @@ mod tests {
         let found = summary(text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "it will pay for the repairs");
+    }
+
+    #[test]
+    fn a_short_opening_phrase_before_a_tag_with_its_source_is_what_was_said() {
+        let text = "Bus service will stop on Sundays, said a spokesman for the transit agency.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "Bus service will stop on Sundays");
+        assert_eq!(
+            found[0].2.as_deref(),
+            Some("a spokesman for the transit agency")
+        );
+    }
+
+    #[test]
+    fn one_person_or_a_speaker_for_others_is_a_source() {
+        let text = "However, one official said some of the numbers were wrong from the start.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "some of the numbers were wrong from the start");
+        assert_eq!(found[0].2.as_deref(), Some("one official"));
+        let text = "That person said the mayor had not read the report before the vote.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "the mayor had not read the report before the vote"
+        );
+    }
+
+    #[test]
+    fn a_dash_aside_leaves_the_source_before_it() {
+        let text = "Several members of the audience — teachers, nurses and retirees among them — \
+                    said the cuts would hurt the poorest families.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the cuts would hurt the poorest families");
+        assert_eq!(
+            found[0].2.as_deref(),
+            Some("Several members of the audience")
+        );
+    }
+
+    #[test]
+    fn a_relative_after_a_source_written_after_its_tag_is_that_source_speaking() {
+        let text = "“We will fill every seat on the boat,” said Ana Ortiz, who predicted about \
+                    half of the town will vote before Friday.";
+        let found = summary(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1].0, "about half of the town will vote before Friday");
+        assert_eq!(found[1].2.as_deref(), Some("Ana Ortiz"));
+    }
+
+    #[test]
+    fn a_clause_after_a_comma_is_no_apposition() {
+        let text = "In the old port, the ferry line is barely holding on, but it is losing money \
+                    every week, said the company's owner, Tom Reyes.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].0.starts_with("In the old port"), "{found:?}");
+        assert!(
+            found[0].2.as_deref().is_some_and(|s| s.contains("owner")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_description_before_a_name_between_commas_belongs_to_the_tag() {
+        let text = "The ferry will run all winter, the company's owner, Tom Reyes, said.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "The ferry will run all winter");
+        assert_eq!(found[0].2.as_deref(), Some("Tom Reyes"));
+    }
+
+    #[test]
+    fn words_with_a_verb_after_the_cue_are_no_source() {
+        let text =
+            "Mr. Lee, citing \"the worst deficit in a decade,\" said the city could not afford buses.";
+        let found = summary(text);
+        assert!(
+            found
+                .iter()
+                .all(|q| !q.2.as_deref().is_some_and(|s| s.contains("city"))),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_source_after_its_tag_may_open_with_former() {
+        let text = "\"The fare will rise,\" said former harbour master Tom Reyes.";
+        let found = summary(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, "direct");
+        assert!(
+            found[0]
+                .2
+                .as_deref()
+                .is_some_and(|s| s.contains("Tom Reyes")),
+            "{found:?}"
+        );
     }
 }
