@@ -21,20 +21,7 @@ fn postings_stored_before_periods_get_their_articles_day_and_bucket() {
                  PRIMARY KEY (term, article));",
         )
         .unwrap();
-    let published = [
-        Some("1970-01-01"),
-        Some("1999-12-31T23:59:00Z"),
-        Some("2000-02-29"),
-        Some("2000-03-01T00:00:00Z"),
-        Some("2020-02-31"),
-        Some("1969-12-31"),
-        Some("2024-01-15T10:00:00+05:00"),
-        Some("0001-01-01"),
-        Some("2020-13-01"),
-        Some("2020-1-01"),
-        Some("yesterday"),
-        None,
-    ];
+    let published = newslens_testkit::PUBLICATION_DATES;
     for (rowid, published) in published.iter().enumerate() {
         let rowid = rowid as i64;
         client

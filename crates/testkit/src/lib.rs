@@ -69,6 +69,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Publication dates as articles carry them, odd ones included (a day past the month's end, before
+/// 1970, with a time zone, year 1, an impossible month, a one-digit month, words, none): whatever
+/// turns them into days (a migration's SQL) must agree with `newslens_store::features::day_number`
+/// on every one.
+pub const PUBLICATION_DATES: [Option<&str>; 12] = [
+    Some("1970-01-01"),
+    Some("1999-12-31T23:59:00Z"),
+    Some("2000-02-29"),
+    Some("2000-03-01T00:00:00Z"),
+    Some("2020-02-31"),
+    Some("1969-12-31"),
+    Some("2024-01-15T10:00:00+05:00"),
+    Some("0001-01-01"),
+    Some("2020-13-01"),
+    Some("2020-1-01"),
+    Some("yesterday"),
+    None,
+];
+
 /// The environment variable that turns "PostgreSQL is not installed" from a skip into a failure.
 pub const REQUIRE_POSTGRES: &str = "NEWSLENS_REQUIRE_POSTGRES";
 /// The environment variable naming the folder of `initdb` and `postgres`, when they are not
