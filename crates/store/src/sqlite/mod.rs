@@ -49,7 +49,8 @@ const BULK_WAL_PAGES: u32 = 8192;
 /// name or hash (about 20,000 at 88,000 articles), and the next batch dirties mostly the same
 /// ones: copied after every batch, each is written to the database once a batch; copied every few
 /// batches, once for all of them (five batches wrote 109,000 log pages but only 51,000 distinct
-/// ones). The log is then at most an eighth of the corpus on disk.
+/// ones). The log on disk then grows to about an eighth of the corpus (four times that before a
+/// commit copies it itself, as below the threshold).
 const WAL_SHARE_OF_DATABASE: u32 = 8;
 
 /// A corpus in one SQLite file.
@@ -300,13 +301,14 @@ impl Store for SqliteStore {
         if self.wal.frames.load(Relaxed) >= threshold {
             // PASSIVE: never waits for readers (a served corpus's); what they hold is copied by
             // a later checkpoint.
-            let copied = self
+            // Its first column: 1 when another checkpoint held the log (the thread's), 0 done.
+            let busy = self
                 .connection
                 .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
                     row.get::<_, i64>(0)
                 })
                 .map_err(database_error(&self.path))?;
-            if copied == 0 {
+            if busy == 0 {
                 self.wal.frames.store(0, Relaxed);
             }
         }
