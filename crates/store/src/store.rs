@@ -249,17 +249,17 @@ pub trait Store {
     /// Outlet aggregates: a source's quote counts of the given speakers (those it has).
     fn outlet_speaker_counts(&self, source: &str, keys: &[String]) -> Result<Vec<TermCount>>;
 
-    /// Outlet aggregates on shared stories: a source's speakers or own-voice words with the
-    /// most own (`by_others` false) or other sources' (`by_others` true) occurrences over the
-    /// stories it covered with other sources, most first (ties by key; totals left out).
+    /// Outlet aggregates on shared stories: a source's speakers or own-voice words among the
+    /// `limit` with the most own occurrences over the stories it covered with other sources,
+    /// and among the `limit` with the most other sources' occurrences over them (ties by key;
+    /// each term once, totals left out, in no particular order).
     fn outlet_shared_top(
         &self,
         kind: TermKind,
         source: &str,
-        by_others: bool,
         limit: usize,
     ) -> Result<Vec<SharedTerm>> {
-        let _ = (kind, source, by_others, limit);
+        let _ = (kind, source, limit);
         Err(crate::StoreError::Unsupported {
             url: "this store".into(),
             message: "it keeps no outlet aggregates on shared stories".into(),
@@ -402,10 +402,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
         &self,
         kind: TermKind,
         source: &str,
-        by_others: bool,
         limit: usize,
     ) -> Result<Vec<SharedTerm>> {
-        (**self).outlet_shared_top(kind, source, by_others, limit)
+        (**self).outlet_shared_top(kind, source, limit)
     }
     fn outlet_shared_counts(
         &self,

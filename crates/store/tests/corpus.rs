@@ -721,7 +721,7 @@ fn a_database_keeps_its_schema_version_and_opens_again() {
     {
         let mut store = SqliteStore::open(&path).unwrap();
         store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 12);
+        assert_eq!(store.schema_version().unwrap(), 13);
     }
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.counts().unwrap().articles, 1);
@@ -768,7 +768,7 @@ fn a_version_2_database_gains_the_story_listings_the_story_update_would_write() 
             .unwrap();
     }
     let mut store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 12);
+    assert_eq!(store.schema_version().unwrap(), 13);
     assert_eq!(store.stories(&StoryFilter::default()).unwrap(), expected);
     assert!(store.check().unwrap().is_empty());
     // Its story engine's tables are built at the next update, keeping the stories.
@@ -833,7 +833,7 @@ fn a_database_from_a_newer_newslens_is_refused_with_its_version() {
         .unwrap();
     let error = SqliteStore::open(&path).err().expect("refused").to_string();
     assert!(error.contains("schema version 99"), "{error}");
-    assert!(error.contains("knows up to 12"), "{error}");
+    assert!(error.contains("knows up to 13"), "{error}");
 }
 
 /// A corpus with quotes by and about people, for comparing the backends' answers.
@@ -985,12 +985,12 @@ fn a_postgres_database_keeps_its_schema_and_corpus_across_a_server_restart() {
     let url = server.url();
     {
         let mut store = newslens_store::PostgresStore::open(&url).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 8);
+        assert_eq!(store.schema_version().unwrap(), 9);
         store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
     }
     server.restart();
     let store = newslens_store::PostgresStore::open(&url).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 8);
+    assert_eq!(store.schema_version().unwrap(), 9);
     assert_eq!(store.counts().unwrap().articles, 1);
     assert!(store.check().unwrap().is_empty());
 }
@@ -1014,6 +1014,6 @@ fn a_postgres_database_from_a_newer_newslens_is_refused_with_its_version() {
         .expect("refused")
         .to_string();
     assert!(error.contains("schema version 99"), "{error}");
-    assert!(error.contains("knows up to 8"), "{error}");
+    assert!(error.contains("knows up to 9"), "{error}");
     assert!(!error.contains("password"), "{error}");
 }

@@ -341,13 +341,8 @@ fn shared_counts(store: &dyn Store) -> BTreeMap<(String, &'static str, String), 
     for source in sources {
         for kind in [TermKind::Speaker, TermKind::Word] {
             let mut keys: Vec<String> = vec![String::new()];
-            for by_others in [false, true] {
-                for term in store
-                    .outlet_shared_top(kind, &source, by_others, 10_000)
-                    .unwrap()
-                {
-                    keys.push(term.key);
-                }
+            for term in store.outlet_shared_top(kind, &source, 10_000).unwrap() {
+                keys.push(term.key);
             }
             for term in store.outlet_shared_counts(kind, &source, &keys).unwrap() {
                 if term.own != 0 || term.others != 0 {

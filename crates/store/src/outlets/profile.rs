@@ -676,11 +676,9 @@ fn rank(
     let mut keys: BTreeSet<String> = BTreeSet::new();
     for source in sources {
         let mut found: BTreeMap<String, SharedTerm> = BTreeMap::new();
-        for by_others in [false, true] {
-            for term in store.outlet_shared_top(kind, source, by_others, CANDIDATES)? {
-                keys.insert(term.key.clone());
-                found.insert(term.key.clone(), term);
-            }
+        for term in store.outlet_shared_top(kind, source, CANDIDATES)? {
+            keys.insert(term.key.clone());
+            found.insert(term.key.clone(), term);
         }
         per_source.push(found);
     }

@@ -51,6 +51,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "V8__story_postings_by_period",
         include_str!("../../migrations/postgres/V8__story_postings_by_period.sql"),
     ),
+    (
+        "V9__outlet_shared_terms_unindexed_own",
+        include_str!("../../migrations/postgres/V9__outlet_shared_terms_unindexed_own.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -252,10 +252,9 @@ impl Store for PostgresStore {
         &self,
         kind: crate::outlets::TermKind,
         source: &str,
-        by_others: bool,
         limit: usize,
     ) -> Result<Vec<crate::outlets::SharedTerm>> {
-        self.with_client(|client| outlets::shared_top(client, kind, source, by_others, limit))
+        self.with_client(|client| outlets::shared_top(client, kind, source, limit))
     }
 
     fn outlet_shared_counts(

@@ -311,44 +311,31 @@ fn write_plan(
          ON CONFLICT (story, source) DO UPDATE SET terms = excluded.terms",
         &[&write_stories, &write_sources, &write_terms],
     )?;
-    // A row whose own count stays is written without `own` in the update: with no indexed
-    // column changed, PostgreSQL can update it in place (HOT) and leave the index by own count
-    // alone (most rows: the other sources' side of a placement).
-    for own_moves in [true, false] {
-        let (mut sources, mut kinds, mut terms, mut names, mut owns, mut others) = (
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-            Vec::new(),
-        );
-        for ((source, kind, term), delta) in &plan.deltas {
-            if (delta.own != 0) != own_moves {
-                continue;
-            }
-            sources.push(source.as_str());
-            kinds.push(*kind);
-            terms.push(term.as_str());
-            names.push(delta.name.as_str());
-            owns.push(delta.own);
-            others.push(delta.others);
-        }
-        let update = if own_moves {
-            "own = outlet_shared_terms.own + excluded.own,
-             others = outlet_shared_terms.others + excluded.others"
-        } else {
-            "others = outlet_shared_terms.others + excluded.others"
-        };
-        transaction.execute(
-            &format!(
-                "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
-                 ON CONFLICT (source, kind, term) DO UPDATE SET {update}"
-            ),
-            &[&sources, &kinds, &terms, &names, &owns, &others],
-        )?;
+    // No count is indexed (V7, V9), so PostgreSQL can update each row in place (HOT).
+    let (mut sources, mut kinds, mut terms, mut names, mut owns, mut others) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for ((source, kind, term), delta) in &plan.deltas {
+        sources.push(source.as_str());
+        kinds.push(*kind);
+        terms.push(term.as_str());
+        names.push(delta.name.as_str());
+        owns.push(delta.own);
+        others.push(delta.others);
     }
+    transaction.execute(
+        "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+         ON CONFLICT (source, kind, term) DO UPDATE SET
+             own = outlet_shared_terms.own + excluded.own,
+             others = outlet_shared_terms.others + excluded.others",
+        &[&sources, &kinds, &terms, &names, &owns, &others],
+    )?;
     let (articles, stories): (Vec<&str>, Vec<&str>) = plan
         .counted
         .iter()
@@ -584,20 +571,22 @@ fn coverage_row(row: &::postgres::Row) -> Coverage {
     }
 }
 
+/// As the SQLite store's: one scan of the source's rows ranks both sides (V7 and V9 dropped
+/// their indexes).
 pub(super) fn shared_top(
     client: &mut impl GenericClient,
     kind: TermKind,
     source: &str,
-    by_others: bool,
     limit: usize,
 ) -> Result<Vec<SharedTerm>, ::postgres::Error> {
-    let column = if by_others { "others" } else { "own" };
     let rows = client.query(
-        &format!(
-            "SELECT term, name, own, others FROM outlet_shared_terms
-             WHERE source = $1 AND kind = $2 AND term != '' AND {column} > 0
-             ORDER BY {column} DESC, term LIMIT $3"
-        ),
+        "SELECT term, name, own, others FROM (
+             SELECT term, name, own, others,
+                    row_number() OVER (ORDER BY own DESC, term) AS by_own,
+                    row_number() OVER (ORDER BY others DESC, term) AS by_others
+             FROM outlet_shared_terms
+             WHERE source = $1 AND kind = $2 AND term != '') AS ranked
+         WHERE (own > 0 AND by_own <= $3) OR (others > 0 AND by_others <= $3)",
         &[&source, &kind.as_str(), &(limit as i64)],
     )?;
     Ok(rows.iter().map(shared_row).collect())

@@ -43,6 +43,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         12,
         include_str!("../../migrations/0012_story_postings_by_period.sql"),
     ),
+    (
+        13,
+        include_str!("../../migrations/0013_outlet_shared_terms_unindexed_own.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

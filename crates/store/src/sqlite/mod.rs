@@ -255,10 +255,9 @@ impl Store for SqliteStore {
         &self,
         kind: crate::outlets::TermKind,
         source: &str,
-        by_others: bool,
         limit: usize,
     ) -> Result<Vec<crate::outlets::SharedTerm>> {
-        outlets::shared_top(&self.connection, kind, source, by_others, limit)
+        outlets::shared_top(&self.connection, kind, source, limit)
             .map_err(|error| self.error(error))
     }
 

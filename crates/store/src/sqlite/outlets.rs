@@ -220,25 +220,13 @@ fn write_plan(transaction: &Transaction, plan: &SharedPlan) -> rusqlite::Result<
             None => delete_row.execute(params![story, source])?,
         };
     }
-    // A row whose own count stays is written without `own` in the update, so SQLite leaves
-    // the index by own count alone (most rows: the other sources' side of a placement).
-    let mut upsert_both = transaction.prepare_cached(
+    let mut upsert = transaction.prepare_cached(
         "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (source, kind, term) DO UPDATE SET
              own = own + excluded.own, others = others + excluded.others",
     )?;
-    let mut upsert_others = transaction.prepare_cached(
-        "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (source, kind, term) DO UPDATE SET others = others + excluded.others",
-    )?;
     for ((source, kind, term), delta) in &plan.deltas {
-        let upsert = if delta.own == 0 {
-            &mut upsert_others
-        } else {
-            &mut upsert_both
-        };
         upsert.execute(params![
             source,
             kind,
@@ -517,20 +505,25 @@ fn coverage_row(row: &rusqlite::Row) -> rusqlite::Result<Coverage> {
     })
 }
 
-/// `(column to order by)` of a side of the shared-story aggregates.
+/// A source's terms of one kind among its `limit` most frequent on either side of the
+/// shared-story aggregates (see [`crate::Store::outlet_shared_top`]). Neither side is indexed
+/// (migrations 0011 and 0013: each index cost every batch more page writes than it saved this
+/// read), so one scan of the source's rows ranks both.
 pub(super) fn shared_top(
     connection: &rusqlite::Connection,
     kind: TermKind,
     source: &str,
-    by_others: bool,
     limit: usize,
 ) -> rusqlite::Result<Vec<SharedTerm>> {
-    let column = if by_others { "others" } else { "own" };
-    let mut statement = connection.prepare_cached(&format!(
-        "SELECT term, name, own, others FROM outlet_shared_terms
-         WHERE source = ?1 AND kind = ?2 AND term != '' AND {column} > 0
-         ORDER BY {column} DESC, term LIMIT ?3"
-    ))?;
+    let mut statement = connection.prepare_cached(
+        "SELECT term, name, own, others FROM (
+             SELECT term, name, own, others,
+                    row_number() OVER (ORDER BY own DESC, term) AS by_own,
+                    row_number() OVER (ORDER BY others DESC, term) AS by_others
+             FROM outlet_shared_terms
+             WHERE source = ?1 AND kind = ?2 AND term != '')
+         WHERE (own > 0 AND by_own <= ?3) OR (others > 0 AND by_others <= ?3)",
+    )?;
     let rows = statement.query_map(params![source, kind.as_str(), limit as i64], shared_row)?;
     rows.collect()
 }
@@ -564,4 +557,44 @@ fn shared_row(row: &rusqlite::Row) -> rusqlite::Result<SharedTerm> {
         own: row.get(2)?,
         others: row.get(3)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_top_ranks_both_sides_in_one_scan_with_ties_by_key_and_no_totals() {
+        let mut connection = rusqlite::Connection::open_in_memory().unwrap();
+        super::super::migrations::migrate(&mut connection).unwrap();
+        // (term, own, others): "" is the source's totals; "port" only the others use.
+        let rows = [
+            ("", 90, 90),
+            ("ferry", 9, 1),
+            ("harbour", 9, 0),
+            ("pier", 9, 2),
+            ("port", 0, 8),
+            ("quay", 1, 7),
+            ("tide", 2, 3),
+        ];
+        for (term, own, others) in rows {
+            connection
+                .execute(
+                    "INSERT INTO outlet_shared_terms (source, kind, term, name, own, others)
+                     VALUES ('a.example', 'word', ?1, ?1, ?2, ?3)",
+                    params![term, own, others],
+                )
+                .unwrap();
+        }
+        let mut found: Vec<String> = shared_top(&connection, TermKind::Word, "a.example", 2)
+            .unwrap()
+            .into_iter()
+            .map(|term| term.key)
+            .collect();
+        found.sort();
+        // Own: ferry and harbour before pier (9 each, ties by key); others: port and quay.
+        assert_eq!(found, ["ferry", "harbour", "port", "quay"]);
+        let found = shared_top(&connection, TermKind::Speaker, "a.example", 2).unwrap();
+        assert!(found.is_empty(), "{found:?}");
+    }
 }
