@@ -571,8 +571,8 @@ fn coverage_row(row: &::postgres::Row) -> Coverage {
     }
 }
 
-/// As the SQLite store's: one scan of the source's rows ranks both sides (V7 and V9 dropped
-/// their indexes).
+/// As the SQLite store's: each side is a scan of the source's rows with a bounded sort (V7 and
+/// V9 dropped their indexes).
 pub(super) fn shared_top(
     client: &mut impl GenericClient,
     kind: TermKind,
@@ -580,13 +580,13 @@ pub(super) fn shared_top(
     limit: usize,
 ) -> Result<Vec<SharedTerm>, ::postgres::Error> {
     let rows = client.query(
-        "SELECT term, name, own, others FROM (
-             SELECT term, name, own, others,
-                    row_number() OVER (ORDER BY own DESC, term) AS by_own,
-                    row_number() OVER (ORDER BY others DESC, term) AS by_others
-             FROM outlet_shared_terms
-             WHERE source = $1 AND kind = $2 AND term != '') AS ranked
-         WHERE (own > 0 AND by_own <= $3) OR (others > 0 AND by_others <= $3)",
+        "(SELECT term, name, own, others FROM outlet_shared_terms
+              WHERE source = $1 AND kind = $2 AND term != '' AND own > 0
+              ORDER BY own DESC, term LIMIT $3)
+         UNION
+         (SELECT term, name, own, others FROM outlet_shared_terms
+              WHERE source = $1 AND kind = $2 AND term != '' AND others > 0
+              ORDER BY others DESC, term LIMIT $3)",
         &[&source, &kind.as_str(), &(limit as i64)],
     )?;
     Ok(rows.iter().map(shared_row).collect())

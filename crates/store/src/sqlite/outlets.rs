@@ -508,7 +508,8 @@ fn coverage_row(row: &rusqlite::Row) -> rusqlite::Result<Coverage> {
 /// A source's terms of one kind among its `limit` most frequent on either side of the
 /// shared-story aggregates (see [`crate::Store::outlet_shared_top`]). Neither side is indexed
 /// (migrations 0011 and 0013: each index cost every batch more page writes than it saved this
-/// read), so one scan of the source's rows ranks both.
+/// read), so each side is a scan of the source's rows with a sort bounded to `limit` (two full
+/// window sorts instead took seven times as long: 65 against 9 ms for 37,000 rows).
 pub(super) fn shared_top(
     connection: &rusqlite::Connection,
     kind: TermKind,
@@ -516,13 +517,13 @@ pub(super) fn shared_top(
     limit: usize,
 ) -> rusqlite::Result<Vec<SharedTerm>> {
     let mut statement = connection.prepare_cached(
-        "SELECT term, name, own, others FROM (
-             SELECT term, name, own, others,
-                    row_number() OVER (ORDER BY own DESC, term) AS by_own,
-                    row_number() OVER (ORDER BY others DESC, term) AS by_others
-             FROM outlet_shared_terms
-             WHERE source = ?1 AND kind = ?2 AND term != '')
-         WHERE (own > 0 AND by_own <= ?3) OR (others > 0 AND by_others <= ?3)",
+        "SELECT * FROM (SELECT term, name, own, others FROM outlet_shared_terms
+             WHERE source = ?1 AND kind = ?2 AND term != '' AND own > 0
+             ORDER BY own DESC, term LIMIT ?3)
+         UNION
+         SELECT * FROM (SELECT term, name, own, others FROM outlet_shared_terms
+             WHERE source = ?1 AND kind = ?2 AND term != '' AND others > 0
+             ORDER BY others DESC, term LIMIT ?3)",
     )?;
     let rows = statement.query_map(params![source, kind.as_str(), limit as i64], shared_row)?;
     rows.collect()
@@ -564,7 +565,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shared_top_ranks_both_sides_in_one_scan_with_ties_by_key_and_no_totals() {
+    fn shared_top_takes_each_sides_top_with_ties_by_key_and_no_totals() {
         let mut connection = rusqlite::Connection::open_in_memory().unwrap();
         super::super::migrations::migrate(&mut connection).unwrap();
         // (term, own, others): "" is the source's totals; "port" only the others use.
