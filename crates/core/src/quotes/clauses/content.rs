@@ -457,11 +457,12 @@ impl Reader<'_> {
         if site.shares_subject && !site.cue.cue.neutral && !quotes_words && that_at.is_none() {
             return false;
         }
-        // "ripped into the council after the vote", "took aim at the plan": a verb of judging
-        // followed by its target names an act; words were said only when they are quoted or
-        // reported with "that" or after a colon.
+        // "spoke at the rally", "attacked the embassy": a verb that names an act reports words
+        // only when they are quoted or reported with "that" or after a colon. A verb of judging
+        // with its target alone ("criticized the board for the delay") reports the judgement,
+        // and the target is its content.
         let content_after_cue = ranges.first().is_some_and(|r| r.start >= site.cue_end);
-        if (site.cue.cue.takes_target || site.cue.cue.names_an_act)
+        if site.cue.cue.names_an_act
             && content_after_cue
             && !quotes_words
             && that_at.is_none()
@@ -586,14 +587,38 @@ mod tests {
     }
 
     #[test]
-    fn a_verb_of_judging_with_only_an_object_is_no_statement() {
+    fn a_verb_of_judging_with_only_its_target_reports_the_judgement() {
+        let found = summary("Tom Reddy praised the volunteers who rebuilt the pier last spring.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].0,
+            "the volunteers who rebuilt the pier last spring"
+        );
+        assert_eq!(found[0].2.as_deref(), Some("Tom Reddy"));
+        let found =
+            summary("Ana Lopez has sharply criticized the harbour board for the late repairs.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the harbour board for the late repairs");
+        assert_eq!(found[0].2.as_deref(), Some("Ana Lopez"));
+    }
+
+    #[test]
+    fn a_verb_of_judging_that_names_an_act_with_only_an_object_is_no_statement() {
         for text in [
-            "Councillor Ana Lopez has ripped into the harbour board after the vote on Monday.",
+            "Rebels attacked the harbour office on Monday night.",
+            "The crowd cheered the ferry crews as they came ashore.",
+            "Ana Lopez celebrated the reopening of the pier with the volunteers.",
             "The union took aim at the ferry company over its new timetable.",
-            "Tom Reddy praised the volunteers who rebuilt the pier last spring.",
         ] {
             assert!(summary(text).is_empty(), "{text}: {:?}", summary(text));
         }
+        let found = summary("Ana Lopez attacked the plan as “a gift to the ferry company”.");
+        assert!(
+            found
+                .iter()
+                .any(|q| q.0.contains("a gift to the ferry company")),
+            "{found:?}"
+        );
     }
 
     #[test]
