@@ -453,8 +453,15 @@ impl Reader<'_> {
             .flat_map(|r| r.clone())
             .any(|t| self.toks[t].passage.is_some());
         // "…, attacking the embassy": an evaluative participle is an act, not speech, unless
-        // it quotes or reports with "that".
-        if site.shares_subject && !site.cue.cue.neutral && !quotes_words && that_at.is_none() {
+        // it quotes or reports with "that". A verb of judging with its target ("…, criticizing
+        // the board for the delay") reports the judgement, as its finite form does.
+        let judges_target = site.cue.cue.takes_target && !site.cue.cue.names_an_act;
+        if site.shares_subject
+            && !site.cue.cue.neutral
+            && !judges_target
+            && !quotes_words
+            && that_at.is_none()
+        {
             return false;
         }
         // "spoke at the rally", "attacked the embassy": a verb that names an act reports words
@@ -600,6 +607,19 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "the harbour board for the late repairs");
         assert_eq!(found[0].2.as_deref(), Some("Ana Lopez"));
+    }
+
+    #[test]
+    fn a_participle_of_judging_with_its_target_reports_the_judgement() {
+        let found = summary(
+            "Ana Lopez closed the meeting early, criticizing the harbour board for the late repairs.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the harbour board for the late repairs");
+        assert_eq!(found[0].2.as_deref(), Some("Ana Lopez"));
+        // An act stays an act: "…, attacking the office" reports nothing.
+        let found = summary("The rebels crossed the river at night, attacking the harbour office.");
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
