@@ -453,23 +453,15 @@ impl Reader<'_> {
             .flat_map(|r| r.clone())
             .any(|t| self.toks[t].passage.is_some());
         // "…, attacking the embassy": an evaluative participle is an act, not speech, unless
-        // it quotes or reports with "that". A verb of judging with its target ("…, criticizing
-        // the board for the delay") reports the judgement, as its finite form does.
-        let judges_target = site.cue.cue.takes_target && !site.cue.cue.names_an_act;
-        if site.shares_subject
-            && !site.cue.cue.neutral
-            && !judges_target
-            && !quotes_words
-            && that_at.is_none()
-        {
+        // it quotes or reports with "that".
+        if site.shares_subject && !site.cue.cue.neutral && !quotes_words && that_at.is_none() {
             return false;
         }
-        // "spoke at the rally", "attacked the embassy": a verb that names an act reports words
-        // only when they are quoted or reported with "that" or after a colon. A verb of judging
-        // with its target alone ("criticized the board for the delay") reports the judgement,
-        // and the target is its content.
+        // "ripped into the council after the vote", "took aim at the plan": a verb of judging
+        // followed by its target names an act; words were said only when they are quoted or
+        // reported with "that" or after a colon.
         let content_after_cue = ranges.first().is_some_and(|r| r.start >= site.cue_end);
-        if site.cue.cue.names_an_act
+        if (site.cue.cue.takes_target || site.cue.cue.names_an_act)
             && content_after_cue
             && !quotes_words
             && that_at.is_none()
@@ -594,51 +586,14 @@ mod tests {
     }
 
     #[test]
-    fn a_verb_of_judging_with_only_its_target_reports_the_judgement() {
-        let found = summary("Tom Reddy praised the volunteers who rebuilt the pier last spring.");
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(
-            found[0].0,
-            "the volunteers who rebuilt the pier last spring"
-        );
-        assert_eq!(found[0].2.as_deref(), Some("Tom Reddy"));
-        let found =
-            summary("Ana Lopez has sharply criticized the harbour board for the late repairs.");
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, "the harbour board for the late repairs");
-        assert_eq!(found[0].2.as_deref(), Some("Ana Lopez"));
-    }
-
-    #[test]
-    fn a_participle_of_judging_with_its_target_reports_the_judgement() {
-        let found = summary(
-            "Ana Lopez closed the meeting early, criticizing the harbour board for the late repairs.",
-        );
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, "the harbour board for the late repairs");
-        assert_eq!(found[0].2.as_deref(), Some("Ana Lopez"));
-        // An act stays an act: "…, attacking the office" reports nothing.
-        let found = summary("The rebels crossed the river at night, attacking the harbour office.");
-        assert!(found.is_empty(), "{found:?}");
-    }
-
-    #[test]
-    fn a_verb_of_judging_that_names_an_act_with_only_an_object_is_no_statement() {
+    fn a_verb_of_judging_with_only_an_object_is_no_statement() {
         for text in [
-            "Rebels attacked the harbour office on Monday night.",
-            "The crowd cheered the ferry crews as they came ashore.",
-            "Ana Lopez celebrated the reopening of the pier with the volunteers.",
+            "Councillor Ana Lopez has ripped into the harbour board after the vote on Monday.",
             "The union took aim at the ferry company over its new timetable.",
+            "Tom Reddy praised the volunteers who rebuilt the pier last spring.",
         ] {
             assert!(summary(text).is_empty(), "{text}: {:?}", summary(text));
         }
-        let found = summary("Ana Lopez attacked the plan as “a gift to the ferry company”.");
-        assert!(
-            found
-                .iter()
-                .any(|q| q.0.contains("a gift to the ferry company")),
-            "{found:?}"
-        );
     }
 
     #[test]
