@@ -19,12 +19,14 @@ pub struct Cue {
     pub neutral: bool,
     /// Where the words were said, when the verb tells (twitter, statement).
     pub channel: Option<&'static str>,
-    /// Whether its object is whom or what is judged ("attacked the embassy", "praised the
-    /// regime"): such a verb reports speech only with "that", a colon or quoted words.
+    /// Whether its object is whom or what is judged ("criticized the board", "praised the
+    /// regime"): with an object alone it is no statement; with a ground or a characterisation
+    /// after it ("criticized the board for the delay", "slammed the plan as reckless") it
+    /// reports the judgement.
     pub takes_target: bool,
     /// Whether, used without quotation marks, it names an act more often than it reports words
-    /// ("spoke at the rally", "continued his tour", "pledged support"): such a verb reports
-    /// speech only with "that", a colon or quoted words.
+    /// ("spoke at the rally", "continued his tour", "pledged support", "attacked the embassy"):
+    /// such a verb reports speech only with "that", a colon or quoted words.
     pub names_an_act: bool,
     /// Words that must follow the verb ("into" for "rip into").
     particle: Vec<&'static str>,
@@ -69,8 +71,8 @@ static CUES: LazyLock<CueTable> = LazyLock::new(|| {
         cues.push(Cue {
             lemma,
             neutral: class == "neutral" || class == "act",
-            takes_target: class == "target",
-            names_an_act: class == "act",
+            takes_target: class == "target" || class == "target-act",
+            names_an_act: class == "act" || class == "target-act",
             channel: (channel != "-").then_some(channel),
             particle: words.collect(),
         });

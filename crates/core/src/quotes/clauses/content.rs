@@ -21,6 +21,76 @@ const MAX_TAIL_WORDS: usize = 7;
 /// Words a reported statement needs ("spoke first" reports nothing).
 const MIN_CONTENT_WORDS: usize = 3;
 
+/// Nouns whose "for" belongs to them, not to a verb of judging before them ("criticized his
+/// support for the plan"): the "for" is no ground.
+const NOUNS_BEFORE_FOR: &[&str] = &[
+    "support",
+    "advocacy",
+    "call",
+    "calls",
+    "search",
+    "bid",
+    "push",
+    "plan",
+    "plans",
+    "proposal",
+    "proposals",
+    "funding",
+    "candidate",
+    "candidates",
+    "need",
+    "respect",
+    "demand",
+    "demands",
+];
+
+/// Words after which "as" opens no characterisation: a clause ("as it was passing"), a phrase
+/// ("as well", "as part of") or an office ("her record as president").
+const AFTER_AS_NO_CHARACTERISATION: &[&str] = &[
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "well",
+    "part",
+    "soon",
+    "long",
+    "much",
+    "many",
+    "of",
+    "president",
+    "secretary",
+    "governor",
+    "senator",
+    "mayor",
+];
+
+/// Whether a "for" before this word opens a span of time ("for years", "for a decade").
+fn opens_a_span_of_time(word: &str) -> bool {
+    matches!(
+        word,
+        "years"
+            | "decades"
+            | "months"
+            | "weeks"
+            | "days"
+            | "hours"
+            | "a"
+            | "an"
+            | "now"
+            | "so"
+            | "long"
+            | "once"
+            | "two"
+            | "three"
+            | "several"
+            | "many"
+    )
+}
+
 /// A cue read in its sentence: where the cue and the clause's parts around it lie, as token
 /// indexes.
 struct CueSite {
@@ -427,6 +497,49 @@ impl Reader<'_> {
         })
     }
 
+    /// Whether content after a verb of judging states a ground or a characterisation after its
+    /// object ("the board for the late repairs", "the plan as reckless", "the council over its
+    /// handling of the flood"): a "for", "as" or "over" within a few words of the object's start,
+    /// with no comma or participle before it ("the law's support for …" keeps "for" inside the
+    /// object) and not opening a span of time ("for years", "over the weekend") or a clause ("as
+    /// it was passing").
+    fn states_a_ground(&self, ranges: &[Range<usize>]) -> bool {
+        let toks: Vec<usize> = ranges.iter().flat_map(|r| r.clone()).collect();
+        if toks.is_empty() {
+            return false;
+        }
+        for (k, &t) in toks.iter().enumerate().skip(1).take(10) {
+            let word = self.toks[t].lower.as_str();
+            if word == "," || word.ends_with("ing") || self.toks[t].passage.is_some() {
+                return false;
+            }
+            if !matches!(word, "for" | "as" | "over") {
+                continue;
+            }
+            let next = toks.get(k + 1).map(|&n| self.toks[n].lower.as_str());
+            let after = toks.get(k + 2).map(|&n| self.toks[n].lower.as_str());
+            let the_then =
+                |words: &[&str]| next == Some("the") && after.is_some_and(|a| words.contains(&a));
+            let before = self.toks[t - 1].lower.as_str();
+            let ground = match word {
+                // "for years", "for the first time", "his support for the plan"
+                "for" => {
+                    let time = next.is_some_and(opens_a_span_of_time)
+                        || the_then(&["first", "second", "last"]);
+                    !time && !NOUNS_BEFORE_FOR.contains(&before)
+                }
+                // "as it passed", "as well", "as president"
+                "as" => !next.is_some_and(|n| AFTER_AS_NO_CHARACTERISATION.contains(&n)),
+                // "over the weekend", "over the past year"
+                _ => !the_then(&["weekend", "past", "last", "next", "years", "course"]),
+            };
+            if ground {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Whether the cue at `cue_idx` is the verb of a relative clause set off by a comma (",
     /// who said …", ", who has long argued …").
     fn in_relative_between_commas(&self, cue_idx: usize, sentence_start: usize) -> bool {
@@ -453,15 +566,35 @@ impl Reader<'_> {
             .flat_map(|r| r.clone())
             .any(|t| self.toks[t].passage.is_some());
         // "…, attacking the embassy": an evaluative participle is an act, not speech, unless
-        // it quotes or reports with "that".
-        if site.shares_subject && !site.cue.cue.neutral && !quotes_words && that_at.is_none() {
+        // it quotes or reports with "that". A verb of judging with its target and a ground
+        // ("…, criticizing the board for the delay") reports the judgement, as its finite form
+        // does; with its target alone it is no statement (below).
+        let judges_target = site.cue.cue.takes_target && !site.cue.cue.names_an_act;
+        if site.shares_subject
+            && !site.cue.cue.neutral
+            && !judges_target
+            && !quotes_words
+            && that_at.is_none()
+        {
             return false;
         }
-        // "ripped into the council after the vote", "took aim at the plan": a verb of judging
-        // followed by its target names an act; words were said only when they are quoted or
-        // reported with "that" or after a colon.
+        // "praised the volunteers", "ripped into the council after the vote": a verb of judging
+        // with only its object (or time and place after it) is no statement. With a ground or a
+        // characterisation after the object ("criticized the board for the delay", "slammed
+        // the plan as reckless") it reports the judgement, and the object and its ground are its
+        // content. "spoke at the rally", "attacked the embassy": a verb that names an act
+        // reports words only when they are quoted or reported with "that" or after a colon.
         let content_after_cue = ranges.first().is_some_and(|r| r.start >= site.cue_end);
-        if (site.cue.cue.takes_target || site.cue.cue.names_an_act)
+        if judges_target
+            && content_after_cue
+            && !quotes_words
+            && that_at.is_none()
+            && colon_at.is_none()
+            && !self.states_a_ground(ranges)
+        {
+            return false;
+        }
+        if site.cue.cue.names_an_act
             && content_after_cue
             && !quotes_words
             && that_at.is_none()
@@ -586,14 +719,80 @@ mod tests {
     }
 
     #[test]
+    fn a_verb_of_judging_with_a_ground_reports_the_judgement() {
+        let found =
+            summary("Ana Lopez has sharply criticized the harbour board for the late repairs.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the harbour board for the late repairs");
+        assert_eq!(found[0].2.as_deref(), Some("Ana Lopez"));
+        for (text, ground) in [
+            (
+                "Tom Reddy slammed the marina plan as a giveaway to developers.",
+                "as a giveaway to developers",
+            ),
+            (
+                "The union condemned the ferry company over its handling of the storm.",
+                "over its handling of the storm",
+            ),
+            (
+                "Tom Reddy praised the volunteers for rebuilding the pier in a month.",
+                "for rebuilding the pier in a month",
+            ),
+        ] {
+            let found = summary(text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert!(found[0].0.ends_with(ground), "{text}: {found:?}");
+        }
+    }
+
+    #[test]
     fn a_verb_of_judging_with_only_an_object_is_no_statement() {
         for text in [
-            "Councillor Ana Lopez has ripped into the harbour board after the vote on Monday.",
-            "The union took aim at the ferry company over its new timetable.",
             "Tom Reddy praised the volunteers who rebuilt the pier last spring.",
+            "Councillor Ana Lopez has ripped into the harbour board after the vote on Monday.",
+            "The mayor took aim at our neighbours across the bay at the rally.",
+            "Ana Lopez criticized the harbour board on Monday at the council meeting.",
+            // A "for" inside the object or opening a span of time is no ground.
+            "Tom Reddy criticized his rival's support for the ferry subsidy.",
+            "Ana Lopez has criticized the harbour board for years.",
         ] {
             assert!(summary(text).is_empty(), "{text}: {:?}", summary(text));
         }
+    }
+
+    #[test]
+    fn a_participle_of_judging_with_its_target_reports_the_judgement() {
+        let found = summary(
+            "Ana Lopez closed the meeting early, criticizing the harbour board for the late repairs.",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "the harbour board for the late repairs");
+        assert_eq!(found[0].2.as_deref(), Some("Ana Lopez"));
+        // An act stays an act, and a judgement needs its ground.
+        for text in [
+            "The rebels crossed the river at night, attacking the harbour office.",
+            "Tom Reddy opened the new pier on Sunday, praising the volunteers.",
+        ] {
+            assert!(summary(text).is_empty(), "{text}: {:?}", summary(text));
+        }
+    }
+
+    #[test]
+    fn a_verb_of_judging_that_names_an_act_is_no_statement_without_words() {
+        for text in [
+            "Rebels attacked the harbour office on Monday night.",
+            "The crowd cheered the ferry crews as they came ashore.",
+            "Ana Lopez celebrated the reopening of the pier with the volunteers.",
+        ] {
+            assert!(summary(text).is_empty(), "{text}: {:?}", summary(text));
+        }
+        let found = summary("Ana Lopez attacked the plan as “a gift to the ferry company”.");
+        assert!(
+            found
+                .iter()
+                .any(|q| q.0.contains("a gift to the ferry company")),
+            "{found:?}"
+        );
     }
 
     #[test]
