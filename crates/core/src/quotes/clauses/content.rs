@@ -11,7 +11,8 @@ use super::super::cues::{cue_at, CueMatch};
 use super::reach::Tail;
 use super::words::{
     ends_right_source, is_aux_or_adverb, is_boundary_punct, is_quote_mark, opens_circumstance,
-    opens_question,
+    opens_no_characterisation_after_as, opens_question, opens_time_after_for,
+    opens_time_after_for_the, opens_time_after_over_the, owns_its_for,
 };
 use super::{ranges_of, Clause, Content, Reader};
 use crate::offsets::Span;
@@ -20,76 +21,6 @@ use crate::offsets::Span;
 const MAX_TAIL_WORDS: usize = 7;
 /// Words a reported statement needs ("spoke first" reports nothing).
 const MIN_CONTENT_WORDS: usize = 3;
-
-/// Nouns whose "for" belongs to them, not to a verb of judging before them ("criticized his
-/// support for the plan"): the "for" is no ground.
-const NOUNS_BEFORE_FOR: &[&str] = &[
-    "support",
-    "advocacy",
-    "call",
-    "calls",
-    "search",
-    "bid",
-    "push",
-    "plan",
-    "plans",
-    "proposal",
-    "proposals",
-    "funding",
-    "candidate",
-    "candidates",
-    "need",
-    "respect",
-    "demand",
-    "demands",
-];
-
-/// Words after which "as" opens no characterisation: a clause ("as it was passing"), a phrase
-/// ("as well", "as part of") or an office ("her record as president").
-const AFTER_AS_NO_CHARACTERISATION: &[&str] = &[
-    "it",
-    "he",
-    "she",
-    "they",
-    "we",
-    "i",
-    "you",
-    "well",
-    "part",
-    "soon",
-    "long",
-    "much",
-    "many",
-    "of",
-    "president",
-    "secretary",
-    "governor",
-    "senator",
-    "mayor",
-];
-
-/// Whether a "for" before this word opens a span of time ("for years", "for a decade").
-fn opens_a_span_of_time(word: &str) -> bool {
-    matches!(
-        word,
-        "years"
-            | "decades"
-            | "months"
-            | "weeks"
-            | "days"
-            | "hours"
-            | "a"
-            | "an"
-            | "now"
-            | "so"
-            | "long"
-            | "once"
-            | "two"
-            | "three"
-            | "several"
-            | "many"
-    )
-}
 
 /// A cue read in its sentence: where the cue and the clause's parts around it lie, as token
 /// indexes.
@@ -519,19 +450,19 @@ impl Reader<'_> {
             let next = toks.get(k + 1).map(|&n| self.toks[n].lower.as_str());
             let after = toks.get(k + 2).map(|&n| self.toks[n].lower.as_str());
             let the_then =
-                |words: &[&str]| next == Some("the") && after.is_some_and(|a| words.contains(&a));
+                |time_word: fn(&str) -> bool| next == Some("the") && after.is_some_and(time_word);
             let before = self.toks[t - 1].lower.as_str();
             let ground = match word {
                 // "for years", "for the first time", "his support for the plan"
                 "for" => {
-                    let time = next.is_some_and(opens_a_span_of_time)
-                        || the_then(&["first", "second", "last"]);
-                    !time && !NOUNS_BEFORE_FOR.contains(&before)
+                    let time = next.is_some_and(opens_time_after_for)
+                        || the_then(opens_time_after_for_the);
+                    !time && !owns_its_for(before)
                 }
                 // "as it passed", "as well", "as president"
-                "as" => !next.is_some_and(|n| AFTER_AS_NO_CHARACTERISATION.contains(&n)),
+                "as" => !next.is_some_and(opens_no_characterisation_after_as),
                 // "over the weekend", "over the past year"
-                _ => !the_then(&["weekend", "past", "last", "next", "years", "course"]),
+                _ => !the_then(opens_time_after_over_the),
             };
             if ground {
                 return true;

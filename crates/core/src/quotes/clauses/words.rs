@@ -56,6 +56,61 @@ static CLOSED_CLASS_WORDS: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/closed_class_words.txt")));
 static PASSIVE_AUXILIARIES: WordSet =
     LazyLock::new(|| word_set(include_str!("../../../data/quotes/passive_auxiliaries.txt")));
+static GROUND_FOR_OWNING_NOUNS: WordSet = LazyLock::new(|| {
+    word_set(include_str!(
+        "../../../data/quotes/ground_for_owning_nouns.txt"
+    ))
+});
+static GROUND_FOR_TIME_OPENERS: WordSet = LazyLock::new(|| {
+    word_set(include_str!(
+        "../../../data/quotes/ground_for_time_openers.txt"
+    ))
+});
+static GROUND_FOR_THE_TIME_WORDS: WordSet = LazyLock::new(|| {
+    word_set(include_str!(
+        "../../../data/quotes/ground_for_the_time_words.txt"
+    ))
+});
+static GROUND_OVER_THE_TIME_WORDS: WordSet = LazyLock::new(|| {
+    word_set(include_str!(
+        "../../../data/quotes/ground_over_the_time_words.txt"
+    ))
+});
+static GROUND_AS_NON_OPENERS: WordSet = LazyLock::new(|| {
+    word_set(include_str!(
+        "../../../data/quotes/ground_as_non_openers.txt"
+    ))
+});
+
+/// Nouns whose "for" belongs to them ("his support for the plan"), so that it states no ground
+/// of a judgement (`data/quotes/ground_for_owning_nouns.txt`).
+pub(super) fn owns_its_for(word: &str) -> bool {
+    GROUND_FOR_OWNING_NOUNS.contains(word)
+}
+
+/// Words with which "for" opens a span of time, not a ground ("for years", "for a decade";
+/// `data/quotes/ground_for_time_openers.txt`).
+pub(super) fn opens_time_after_for(word: &str) -> bool {
+    GROUND_FOR_TIME_OPENERS.contains(word)
+}
+
+/// Words with which "for the" makes a span of time ("for the first time";
+/// `data/quotes/ground_for_the_time_words.txt`).
+pub(super) fn opens_time_after_for_the(word: &str) -> bool {
+    GROUND_FOR_THE_TIME_WORDS.contains(word)
+}
+
+/// Words with which "over the" makes a span of time ("over the weekend";
+/// `data/quotes/ground_over_the_time_words.txt`).
+pub(super) fn opens_time_after_over_the(word: &str) -> bool {
+    GROUND_OVER_THE_TIME_WORDS.contains(word)
+}
+
+/// Words after which "as" characterises nothing: a clause, a phrase or an office ("as it
+/// passed", "as well", "as president"; `data/quotes/ground_as_non_openers.txt`).
+pub(super) fn opens_no_characterisation_after_as(word: &str) -> bool {
+    GROUND_AS_NON_OPENERS.contains(word)
+}
 
 /// Words that end a source on its left: clause openers (`data/quotes/clause_openers.txt`).
 pub(super) fn opens_clause(word: &str) -> bool {
