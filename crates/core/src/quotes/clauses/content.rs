@@ -435,7 +435,9 @@ impl Reader<'_> {
     /// object) and not opening a span of time ("for years", "over the weekend") or a clause ("as
     /// it was passing").
     fn states_a_ground(&self, ranges: &[Range<usize>]) -> bool {
-        let toks: Vec<usize> = ranges.iter().flat_map(|r| r.clone()).collect();
+        // Only the first words are looked at (a ground within ten words, two words after it),
+        // so a long content is not copied whole.
+        let toks: Vec<usize> = ranges.iter().flat_map(|r| r.clone()).take(13).collect();
         if toks.is_empty() {
             return false;
         }
