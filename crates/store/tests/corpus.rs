@@ -721,7 +721,7 @@ fn a_database_keeps_its_schema_version_and_opens_again() {
     {
         let mut store = SqliteStore::open(&path).unwrap();
         store.add_articles(&[prepare(corpus().remove(6))]).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 13);
+        assert_eq!(store.schema_version().unwrap(), 14);
     }
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.counts().unwrap().articles, 1);
@@ -763,12 +763,15 @@ fn a_version_2_database_gains_the_story_listings_the_story_update_would_write() 
                  DROP TABLE story_sources; DROP TABLE story_reach;
                  DROP INDEX articles_outlets_pending; ALTER TABLE articles DROP COLUMN outlet_source;
                  DROP TABLE outlet_story_terms; DROP TABLE outlet_counted; DROP TABLE outlet_shared_terms;
+                 DROP TRIGGER corpus_counts_article_added; DROP TRIGGER corpus_counts_article_removed;
+                 DROP TRIGGER corpus_counts_duplicate_changed; DROP TRIGGER corpus_counts_quote_added;
+                 DROP TRIGGER corpus_counts_quote_removed; DROP TABLE corpus_counts;
                  PRAGMA user_version = 2;",
             )
             .unwrap();
     }
     let mut store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 13);
+    assert_eq!(store.schema_version().unwrap(), 14);
     assert_eq!(store.stories(&StoryFilter::default()).unwrap(), expected);
     assert!(store.check().unwrap().is_empty());
     // Its story engine's tables are built at the next update, keeping the stories.
@@ -833,7 +836,7 @@ fn a_database_from_a_newer_newslens_is_refused_with_its_version() {
         .unwrap();
     let error = SqliteStore::open(&path).err().expect("refused").to_string();
     assert!(error.contains("schema version 99"), "{error}");
-    assert!(error.contains("knows up to 13"), "{error}");
+    assert!(error.contains("knows up to 14"), "{error}");
 }
 
 /// A corpus with quotes by and about people, for comparing the backends' answers.

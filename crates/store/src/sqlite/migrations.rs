@@ -47,6 +47,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         13,
         include_str!("../../migrations/0013_outlet_shared_terms_unindexed_own.sql"),
     ),
+    (
+        14,
+        include_str!("../../migrations/0014_corpus_counters.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
