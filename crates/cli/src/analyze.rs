@@ -6,13 +6,15 @@
 //! prints one line on stderr and the rest of the batch goes on.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
+use newslens_encoder::{Encoder, DEFAULT_THRESHOLD};
 use newslens_fetch::parse_duration;
-use newslens_pipeline::{records_of, Chunks, Defaults, Pipeline, Settings};
+use newslens_pipeline::{records_of, Chunks, Defaults, LoadedTagger, Pipeline, Settings};
 use newslens_read::{printable, ReadOptions};
 
 use crate::output::{ArticleWriter, OutputFormat};
@@ -48,6 +50,54 @@ pub struct PipelineArgs {
     /// with an error naming it and the batch goes on. 0 for no limit.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub time_budget: Duration,
+    #[command(flatten)]
+    pub loaded: LoadedArgs,
+}
+
+/// Which tagger reads loaded language: the flags of every command that analyses.
+#[derive(Args, Clone)]
+pub struct LoadedArgs {
+    /// Which tagger reads loaded language: fast (the shipped feature tagger) or encoder (MiniLM
+    /// fine-tuned on PTC: held out, F1 .33 rather than .28 at precision .45, but about 500 words
+    /// a second per thread and 150 MB more memory).
+    #[arg(long, value_enum, default_value_t = LoadedMode::Fast)]
+    pub loaded: LoadedMode,
+    /// With --loaded encoder: the threshold on P(loaded) a word must pass (higher: fewer, surer
+    /// spans; README, Measured, has the curve).
+    #[arg(long, value_name = "P", default_value_t = DEFAULT_THRESHOLD)]
+    pub loaded_threshold: f32,
+}
+
+/// The taggers `--loaded` chooses from.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoadedMode {
+    /// The shipped feature tagger.
+    Fast,
+    /// MiniLM fine-tuned on the Propaganda Techniques Corpus.
+    Encoder,
+}
+
+impl LoadedArgs {
+    /// The tagger these flags ask for (loading the encoder, about 0.3 s, if they ask for it).
+    pub fn tagger(&self) -> Result<LoadedTagger> {
+        match self.loaded {
+            LoadedMode::Fast => Ok(LoadedTagger::Features),
+            LoadedMode::Encoder => {
+                if !(self.loaded_threshold > 0.0 && self.loaded_threshold < 1.0) {
+                    anyhow::bail!(
+                        "--loaded-threshold must be between 0 and 1, not {}",
+                        self.loaded_threshold
+                    );
+                }
+                let encoder = Encoder::shipped()
+                    .map_err(|error| anyhow::anyhow!("cannot load the encoder: {error}"))?;
+                Ok(LoadedTagger::Encoder {
+                    tagger: Arc::new(encoder),
+                    threshold: self.loaded_threshold,
+                })
+            }
+        }
+    }
 }
 
 impl PipelineArgs {
@@ -63,6 +113,7 @@ impl PipelineArgs {
                 url: self.url.clone(),
             },
             time_budget: budget(self.time_budget),
+            loaded: self.loaded.tagger()?,
         })?;
         if pipeline.settings().time_budget.is_some() {
             pipeline.warm_up();

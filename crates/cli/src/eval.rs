@@ -14,7 +14,7 @@ use newslens_core::loaded::{
     DecodeOptions, IdentityWords, LexiconSpans, ScareQuoteSpans, TrainOptions,
 };
 use newslens_core::ner as ner_model;
-use newslens_eval::evaluate::{extraction, loaded, ner, quotes, seeds};
+use newslens_eval::evaluate::{extraction, loaded, loaded_encoder, ner, quotes, seeds};
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
@@ -164,6 +164,15 @@ pub struct EvalLoadedArgs {
     /// measured on that fold (`scripts/loaded_finetune.py --run-folds K`).
     #[arg(long, value_name = "K")]
     only_fold: Option<usize>,
+    /// With --ptc and --folds N: score the encoder mode held out, fold K with the weights
+    /// DIR/fold-K.safetensors (fine-tuned without fold K: `scripts/loaded_finetune.py` and
+    /// `scripts/loaded_encoder_export.py`), with the curve over its threshold, instead of
+    /// cross-validating the feature tagger.
+    #[arg(long, value_name = "DIR")]
+    encoder_folds: Option<String>,
+    /// With --basil: also score the shipped encoder mode (`--loaded encoder`) at each threshold.
+    #[arg(long)]
+    encoder: bool,
 }
 
 pub fn run(command: &EvalCommand) -> Result<()> {
@@ -266,7 +275,14 @@ fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
         if let Some(path) = &args.errors {
             std::fs::write(path, &score.errors).with_context(|| format!("cannot write {path}"))?;
         }
-        if let Some(n_folds) = args.folds {
+        if let (Some(n_folds), Some(dir)) = (args.folds, &args.encoder_folds) {
+            let thresholds = loaded_encoder::encoder_thresholds();
+            let decode = args.train_options().decode;
+            print!(
+                "{}",
+                gold.encoder_folds(n_folds, dir, &decode, &thresholds)?
+            );
+        } else if let Some(n_folds) = args.folds {
             let folds = gold.cross_validate(&loaded::CrossValidation {
                 n_folds,
                 train: args.train_options(),
@@ -285,6 +301,10 @@ fn eval_loaded(args: &EvalLoadedArgs) -> Result<()> {
         print!("{}", loaded::basil(dir)?);
         if args.curve {
             print!("{}", loaded::basil_curve(dir, &loaded::curve_biases())?);
+        }
+        if args.encoder {
+            let thresholds = loaded_encoder::encoder_thresholds();
+            print!("{}", loaded_encoder::encoder_basil(dir, &thresholds)?);
         }
     }
     Ok(())

@@ -24,6 +24,7 @@ use newslens_pipeline::{store_chunks, Chunks, Defaults, Event, Pipeline, Setting
 use newslens_read::{printable, ReadOptions};
 use newslens_store::{update_stories, Store, StoryConfig};
 
+use crate::analyze::LoadedArgs;
 use crate::database::{self, shown, DEFAULT_DB};
 use crate::web::{read_url_list, FetchArgs};
 
@@ -58,6 +59,8 @@ pub struct FollowArgs {
     pub max_bytes: u64,
     #[command(flatten)]
     pub fetch: FetchArgs,
+    #[command(flatten)]
+    pub loaded: LoadedArgs,
 }
 
 /// Runs rounds until stopped (or one with `--once`); returns how many inputs failed.
@@ -72,6 +75,7 @@ pub fn run(args: &FollowArgs) -> Result<usize> {
             outlet: args.outlet.clone(),
             url: None,
         },
+        loaded: args.loaded.tagger()?,
         ..Settings::default()
     })?;
     let mut store = database::open(&args.db)?;

@@ -16,6 +16,7 @@ use newslens_fetch::parse_duration;
 use newslens_read::printable;
 use newslens_server::{runtime, serve_with_outlets, Limits, Settings, DEFAULT_MAX_BODY};
 
+use crate::analyze::LoadedArgs;
 use crate::database::{shown, DEFAULT_DB};
 
 #[derive(Args)]
@@ -47,6 +48,8 @@ pub struct ServeArgs {
     jobs: Option<usize>,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    loaded: LoadedArgs,
 }
 
 /// The server's limits (issue 17); each flag left out keeps `Limits::default()`, named here.
@@ -127,6 +130,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         token,
         max_body: args.max_body,
         limits,
+        loaded: args.loaded.tagger()?,
     };
     let db = shown(&args.db);
     runtime

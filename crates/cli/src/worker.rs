@@ -19,6 +19,7 @@ use newslens_pipeline::{peak_memory_kib, Pipeline, Settings};
 use newslens_queue::{open_corpus, run_worker, Reopen, WorkerEvent, WorkerSettings};
 use newslens_read::{printable, ReadOptions};
 
+use crate::analyze::LoadedArgs;
 use crate::database::shown;
 use crate::queue::QueueArgs;
 
@@ -51,6 +52,8 @@ pub struct WorkerArgs {
     /// No line per batch.
     #[arg(long, short = 'q')]
     quiet: bool,
+    #[command(flatten)]
+    loaded: LoadedArgs,
 }
 
 /// Runs the command; returns how many records were dead-lettered.
@@ -61,6 +64,7 @@ pub fn run(args: &WorkerArgs) -> Result<usize> {
         read: ReadOptions {
             max_bytes: args.max_bytes,
         },
+        loaded: args.loaded.tagger()?,
         ..Settings::default()
     })?);
     let store = open_corpus(&args.db)

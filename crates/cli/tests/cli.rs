@@ -383,3 +383,70 @@ fn corpus_views_refuse_bad_dates_and_offsets_as_usage_errors() {
         stderr(&output)
     );
 }
+
+#[test]
+fn the_encoder_mode_reads_loaded_language_and_the_default_stays_the_fast_tagger() {
+    let dir = tempfile::tempdir().unwrap();
+    let opinion = "Council backs pier plan\n\nThe mayor's disgraceful, reckless scheme is a \
+                   shameless betrayal of every honest taxpayer, a corrupt stunt by a cowardly \
+                   clique.\n\nThe council meets again on Tuesday.";
+    let path = write(dir.path(), "opinion.txt", opinion.as_bytes());
+    let loaded_words = |flags: &[&str]| -> Vec<String> {
+        let args: Vec<&str> = ["analyze", path.as_str()]
+            .iter()
+            .chain(flags)
+            .copied()
+            .collect();
+        let output = newslens(&args, None);
+        assert!(output.status.success(), "{flags:?}: {}", stderr(&output));
+        let article: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let text: Vec<char> = article["text"].as_str().unwrap().chars().collect();
+        article["loaded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let (start, end) = (l["start"].as_u64().unwrap(), l["end"].as_u64().unwrap());
+                text[start as usize..end as usize].iter().collect()
+            })
+            .collect()
+    };
+    let encoder = loaded_words(&["--loaded", "encoder"]);
+    assert!(
+        encoder
+            .iter()
+            .any(|w| w.contains("disgraceful") || w.contains("shameless")),
+        "{encoder:?}"
+    );
+    assert!(
+        !encoder
+            .iter()
+            .any(|w| w.contains("Tuesday") || w.contains("mayor")),
+        "{encoder:?}"
+    );
+    // A higher operating point keeps fewer (or as many) spans, each inside a lower one's.
+    let strict = loaded_words(&["--loaded", "encoder", "--loaded-threshold", "0.9"]);
+    assert!(
+        strict.iter().map(String::len).sum::<usize>()
+            <= encoder.iter().map(String::len).sum::<usize>()
+    );
+    assert_eq!(loaded_words(&[]), loaded_words(&["--loaded", "fast"]));
+
+    let output = newslens(
+        &[
+            "analyze",
+            &path,
+            "--loaded",
+            "encoder",
+            "--loaded-threshold",
+            "1.5",
+        ],
+        None,
+    );
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("--loaded-threshold must be between 0 and 1"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -53,7 +53,23 @@ pub fn analyze_within(document: &Document, deadline: Deadline) -> Result<Article
     analyze_layers(
         document,
         deadline,
-        loaded::shipped_model(),
+        loaded::Tagging::Features(loaded::shipped_model()),
+        &loaded::DecodeOptions::default(),
+        None,
+    )
+}
+
+/// [`analyze_within`] with the loaded language read by another tagger: the optional encoder mode
+/// (`newslens analyze --loaded encoder`), whose tagger lives outside this crate.
+pub fn analyze_within_tagging(
+    document: &Document,
+    deadline: Deadline,
+    tagging: loaded::Tagging<'_>,
+) -> Result<Article, OverBudget> {
+    analyze_layers(
+        document,
+        deadline,
+        tagging,
         &loaded::DecodeOptions::default(),
         None,
     )
@@ -67,7 +83,13 @@ pub fn analyze_with_loaded(
     model: &loaded::LoadedModel,
     decode: &loaded::DecodeOptions,
 ) -> Article {
-    match analyze_layers(document, Deadline::NEVER, model, decode, None) {
+    match analyze_layers(
+        document,
+        Deadline::NEVER,
+        loaded::Tagging::Features(model),
+        decode,
+        None,
+    ) {
         Ok(article) => article,
         Err(OverBudget { .. }) => unreachable!("a deadline that never comes never passes"),
     }
@@ -94,7 +116,7 @@ pub fn analyze_quote_candidates(document: &Document) -> QuoteCandidates {
     match analyze_layers(
         document,
         Deadline::NEVER,
-        loaded::shipped_model(),
+        loaded::Tagging::Features(loaded::shipped_model()),
         &loaded::DecodeOptions::default(),
         Some(&mut training),
     ) {
@@ -120,7 +142,7 @@ struct QuoteTraining {
 fn analyze_layers(
     document: &Document,
     deadline: Deadline,
-    loaded_model: &loaded::LoadedModel,
+    loaded_tagging: loaded::Tagging<'_>,
     loaded_decode: &loaded::DecodeOptions,
     quote_training: Option<&mut QuoteTraining>,
 ) -> Result<Article, OverBudget> {
@@ -205,14 +227,28 @@ fn analyze_layers(
     let sentence_tones = tone::sentence_tones(text, &sentence_tokens, &quoted);
     let (article_tone, narrative_tone) = tone::article_tones(&sentence_tones);
     deadline.check()?;
-    let loaded_spans = loaded::find_loaded_with(
-        loaded_model,
-        text,
-        &sentence_tokens,
-        &quoted,
-        &entities::name_spans(&found_entities),
-        loaded_decode,
-    );
+    let names = entities::name_spans(&found_entities);
+    let loaded_spans = match loaded_tagging {
+        loaded::Tagging::Features(model) => loaded::find_loaded_with(
+            model,
+            text,
+            &sentence_tokens,
+            &quoted,
+            &names,
+            loaded_decode,
+        ),
+        loaded::Tagging::Encoder { tagger, threshold } => {
+            let probabilities = tagger.token_probabilities(text, &sentence_tokens, deadline)?;
+            loaded::find_loaded_with_classes(
+                &loaded::classes_of_probabilities(&probabilities, threshold),
+                text,
+                &sentence_tokens,
+                &quoted,
+                &names,
+                loaded_decode,
+            )
+        }
+    };
     deadline.check()?;
 
     let posts_in_text = pasted_posts

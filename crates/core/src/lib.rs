@@ -33,8 +33,8 @@ mod analyze;
 mod deadline;
 
 pub use analyze::{
-    analyze, analyze_quote_candidates, analyze_with_loaded, analyze_within, article_id, warm_up,
-    QuoteCandidates,
+    analyze, analyze_quote_candidates, analyze_with_loaded, analyze_within, analyze_within_tagging,
+    article_id, warm_up, QuoteCandidates,
 };
 pub use deadline::{Deadline, OverBudget};
 /// The article contract and the document readers hand in, from `newslens-contract`: the types live

@@ -104,6 +104,9 @@ pub enum RunError {
         /// Why.
         source: std::io::Error,
     },
+    /// Encoder weights could not be loaded.
+    #[error(transparent)]
+    Encoder(#[from] newslens_encoder::EncoderError),
     /// A model file's bytes are not an entity tagger.
     #[error("{path}")]
     Model {

@@ -5,12 +5,14 @@
 //! stored before any analysis. It does not split inputs into chunks ([`crate::Chunks`] does) or
 //! write to a store ([`crate::ingest`] does).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rayon::prelude::*;
 
 use newslens_contract::Article;
-use newslens_core::{analyze_within, warm_up, Deadline};
+use newslens_core::loaded::{shipped_model, Tagging, TokenProbabilities};
+use newslens_core::{analyze_within_tagging, warm_up, Deadline};
 use newslens_read::{read_record, ErrorKind, ReadError, ReadOptions, Reading, Record};
 use newslens_store::{prepare, AlreadyStored, ArticleRecord, StoredKeys};
 
@@ -68,6 +70,23 @@ pub struct Settings {
     /// How long one document may take, reading and analysis, before it fails with
     /// [`ErrorKind::OverBudget`] and the batch goes on; `None` for no limit.
     pub time_budget: Option<Duration>,
+    /// Which tagger reads loaded language.
+    pub loaded: LoadedTagger,
+}
+
+/// Which tagger reads the loaded language of every article a pipeline analyses.
+#[derive(Debug, Clone, Default)]
+pub enum LoadedTagger {
+    /// The shipped feature tagger (`models/loaded.bin`): fast, the default.
+    #[default]
+    Features,
+    /// A whole-text tagger (the encoder mode, `newslens-encoder`): slower, more accurate.
+    Encoder {
+        /// The tagger, shared by the analysis threads.
+        tagger: Arc<dyn TokenProbabilities>,
+        /// Its operating point on P(not none).
+        threshold: f32,
+    },
 }
 
 impl Default for Settings {
@@ -77,6 +96,7 @@ impl Default for Settings {
             read: ReadOptions::default(),
             defaults: Defaults::default(),
             time_budget: Some(DEFAULT_TIME_BUDGET),
+            loaded: LoadedTagger::Features,
         }
     }
 }
@@ -191,7 +211,14 @@ impl Pipeline {
             if let Some(value) = instead(&document) {
                 return Ok(Done { value, warnings });
             }
-            let article = analyze_within(&document, deadline).map_err(|over| {
+            let tagging = match &self.settings.loaded {
+                LoadedTagger::Features => Tagging::Features(shipped_model()),
+                LoadedTagger::Encoder { tagger, threshold } => Tagging::Encoder {
+                    tagger: tagger.as_ref(),
+                    threshold: *threshold,
+                },
+            };
+            let article = analyze_within_tagging(&document, deadline, tagging).map_err(|over| {
                 ReadError::new(origin.clone(), ErrorKind::OverBudget(over.budget))
             })?;
             Ok(Done {

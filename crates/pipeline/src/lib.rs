@@ -44,7 +44,8 @@ mod clock;
 mod ingest;
 
 pub use batch::{
-    Analysed, Defaults, Done, Input, Pipeline, Prepared, Settings, DEFAULT_TIME_BUDGET,
+    Analysed, Defaults, Done, Input, LoadedTagger, Pipeline, Prepared, Settings,
+    DEFAULT_TIME_BUDGET,
 };
 pub use chunks::{records_of, Chunks, CHUNK_BYTES, CHUNK_RECORDS};
 pub use clock::{peak_memory_kib, process_cpu_time, resident_memory_kib, thread_cpu_time};

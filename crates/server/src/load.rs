@@ -122,6 +122,7 @@ pub(crate) fn serve_on_loopback(
         db: db.display().to_string(),
         token: None,
         max_body: DEFAULT_MAX_BODY,
+        loaded: Default::default(),
         limits,
     })?;
     let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;

@@ -45,6 +45,8 @@ pub struct Settings {
     pub max_body: usize,
     /// Connections, requests in flight, database reads, timeouts.
     pub limits: Limits,
+    /// Which tagger reads loaded language in `POST /v1/analyze` and `/v1/ingest`.
+    pub loaded: newslens_pipeline::LoadedTagger,
 }
 
 /// Shared state of the handlers (cheap to clone).
@@ -87,6 +89,7 @@ impl AppState {
             },
             defaults: newslens_pipeline::Defaults::default(),
             time_budget: Some(settings.limits.analysis_budget),
+            loaded: settings.loaded.clone(),
         })?;
         Ok(AppState {
             inner: Arc::new(Inner {

@@ -47,6 +47,7 @@ fn fixture_with_limits(token: Option<&str>, max_body: usize, limits: Limits) -> 
         db: db.display().to_string(),
         token: token.map(str::to_string),
         max_body,
+        loaded: Default::default(),
         limits,
     })
     .unwrap();
@@ -666,6 +667,7 @@ async fn serve_refuses_a_blank_token_before_listening() {
         db: dir.path().join("c.db").display().to_string(),
         token: Some(" \t".to_string()),
         max_body: newslens_server::DEFAULT_MAX_BODY,
+        loaded: Default::default(),
         limits: Limits::default(),
     };
     let addr = "0.0.0.0:0".parse().unwrap();
@@ -696,6 +698,7 @@ async fn a_postgres_corpus_answers_the_api_and_the_pages_as_an_sqlite_one() {
         db: url,
         token: None,
         max_body: newslens_server::DEFAULT_MAX_BODY,
+        loaded: Default::default(),
         limits: Limits::default(),
     })
     .unwrap());
@@ -823,6 +826,7 @@ async fn a_speakers_evidence_page_holds_her_quotes_under_her_surname_too() {
         db,
         token: None,
         max_body: newslens_server::DEFAULT_MAX_BODY,
+        loaded: Default::default(),
         limits: Limits::default(),
     })
     .unwrap();

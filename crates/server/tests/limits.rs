@@ -44,6 +44,7 @@ async fn start(limits: Limits) -> Server {
         db: db.display().to_string(),
         token: None,
         max_body: DEFAULT_MAX_BODY,
+        loaded: Default::default(),
         limits,
     })
     .unwrap();

@@ -26,6 +26,7 @@ pub use train::{
     classes_of_tokens, train, train_tuned, train_tuned_with_silver, TrainOptions, TrainingText,
 };
 
+use crate::deadline::{Deadline, OverBudget};
 use crate::offsets::Span;
 use crate::tone::{inside, sorted_spans};
 
@@ -159,6 +160,77 @@ const FROM_TAGGER: SpanSource = 1;
 /// A scare quote.
 const FROM_SCARE_QUOTE: SpanSource = 2;
 
+/// A tagger that reads a whole text at once and gives each token the probabilities of the three
+/// classes (none, loaded language, name calling): the optional encoder mode (`newslens-encoder`,
+/// a fine-tuned MiniLM), which this crate knows only through this trait.
+pub trait TokenProbabilities: Send + Sync + std::fmt::Debug {
+    /// For each sentence, each token's probabilities of [`CLASS_NONE`], [`CLASS_LOADED`] and
+    /// [`CLASS_LABEL`], in that order; `OverBudget` once `deadline` has passed.
+    fn token_probabilities(
+        &self,
+        text: &str,
+        sentence_tokens: &[Vec<Span>],
+        deadline: Deadline,
+    ) -> Result<Vec<Vec<[f32; 3]>>, OverBudget>;
+}
+
+impl<T: TokenProbabilities + ?Sized> TokenProbabilities for &T {
+    fn token_probabilities(
+        &self,
+        text: &str,
+        sentence_tokens: &[Vec<Span>],
+        deadline: Deadline,
+    ) -> Result<Vec<Vec<[f32; 3]>>, OverBudget> {
+        (**self).token_probabilities(text, sentence_tokens, deadline)
+    }
+}
+
+/// Which tagger reads an article's loaded language.
+#[derive(Debug, Clone, Copy)]
+pub enum Tagging<'a> {
+    /// The feature tagger: the shipped `models/loaded.bin` or another trained one.
+    Features(&'a LoadedModel),
+    /// A whole-text tagger (the encoder mode): a token is loaded where its probability of either
+    /// loaded class is above `threshold`.
+    Encoder {
+        /// The tagger.
+        tagger: &'a dyn TokenProbabilities,
+        /// The operating point on P(not none).
+        threshold: f32,
+    },
+}
+
+/// Each sentence's token classes from their probabilities: none unless P(not none) is above
+/// `threshold`, else the likelier of the two loaded classes.
+pub fn classes_of_probabilities(probabilities: &[Vec<[f32; 3]>], threshold: f32) -> Vec<Vec<u8>> {
+    probabilities
+        .iter()
+        .map(|sentence| {
+            sentence
+                .iter()
+                .map(|[none, loaded, label]| {
+                    if 1.0 - none <= threshold {
+                        CLASS_NONE
+                    } else if loaded >= label {
+                        CLASS_LOADED
+                    } else {
+                        CLASS_LABEL
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Where the tagger's classes come from.
+#[derive(Clone, Copy)]
+enum ClassSource<'a> {
+    /// The feature tagger, run here sentence by sentence.
+    Model(&'a LoadedModel),
+    /// Given, one list per sentence (a whole-text tagger ran before).
+    Given(&'a [Vec<u8>]),
+}
+
 /// [`find_loaded`] with another tagger than the shipped one and other decoding (for evaluation
 /// and training).
 pub fn find_loaded_with(
@@ -169,9 +241,55 @@ pub fn find_loaded_with(
     names: &[Span],
     decode: &DecodeOptions,
 ) -> Vec<LoadedSpan> {
+    find_loaded_from(
+        ClassSource::Model(model),
+        text,
+        sentence_tokens,
+        quoted,
+        names,
+        decode,
+    )
+}
+
+/// [`find_loaded_with`] with each sentence's token classes given (by a whole-text tagger, see
+/// [`classes_of_probabilities`]): the lexicon, scare quotes and decoding work on them as on the
+/// feature tagger's.
+pub fn find_loaded_with_classes(
+    classes: &[Vec<u8>],
+    text: &str,
+    sentence_tokens: &[Vec<Span>],
+    quoted: &[Span],
+    names: &[Span],
+    decode: &DecodeOptions,
+) -> Vec<LoadedSpan> {
+    find_loaded_from(
+        ClassSource::Given(classes),
+        text,
+        sentence_tokens,
+        quoted,
+        names,
+        decode,
+    )
+}
+
+fn find_loaded_from(
+    source: ClassSource<'_>,
+    text: &str,
+    sentence_tokens: &[Vec<Span>],
+    quoted: &[Span],
+    names: &[Span],
+    decode: &DecodeOptions,
+) -> Vec<LoadedSpan> {
     let sorted_quoted = sorted_spans(quoted);
     let mut quote_cursor = 0;
-    let use_model = model.is_trained();
+    let model = match source {
+        ClassSource::Model(model) if model.is_trained() => Some(model),
+        _ => None,
+    };
+    let use_model = match source {
+        ClassSource::Model(_) => model.is_some(),
+        ClassSource::Given(_) => true,
+    };
     // The lexicon's matches of every sentence, found once: the tagger reads their article-wide
     // rate before it reads any sentence.
     let mut all_matches = Vec::new();
@@ -183,14 +301,14 @@ pub fn find_loaded_with(
     let mut rows = Vec::new();
     let mut contexts = Vec::new();
     let mut scratch = features::FeatureScratch::default();
-    let article = if use_model {
+    let article = if model.is_some() {
         features::article_context_of_matches(text, sentence_tokens, all_matches.len())
     } else {
         features::ArticleContext::default()
     };
     let mut classes = Vec::new();
     let mut repeats = Vec::new();
-    if use_model {
+    if model.is_some() {
         features::word_repeats(text, sentence_tokens, &mut repeats);
     }
     let mut first_token = 0;
@@ -207,20 +325,31 @@ pub fn find_loaded_with(
             push_lexicon_spans(text, tokens, matches, decode, &mut spans);
         }
         if use_model {
-            features::sentence_features(
-                text,
-                tokens,
-                matches,
-                &sorted_quoted,
-                &mut quote_cursor,
-                article,
-                &repeats[first_token..first_token + tokens.len()],
-                &mut scratch,
-                &mut rows,
-                &mut contexts,
-            );
-            first_token += tokens.len();
-            model.classify(&rows, &contexts, &mut classes);
+            match (source, model) {
+                (_, Some(model)) => {
+                    features::sentence_features(
+                        text,
+                        tokens,
+                        matches,
+                        &sorted_quoted,
+                        &mut quote_cursor,
+                        article,
+                        &repeats[first_token..first_token + tokens.len()],
+                        &mut scratch,
+                        &mut rows,
+                        &mut contexts,
+                    );
+                    first_token += tokens.len();
+                    model.classify(&rows, &contexts, &mut classes);
+                }
+                (ClassSource::Given(given), None) => {
+                    classes.clear();
+                    classes.extend_from_slice(given.get(sentence_idx).map_or(&[][..], |c| c));
+                    // A tagger that gave fewer classes than tokens left the rest unloaded.
+                    classes.resize(tokens.len(), CLASS_NONE);
+                }
+                (ClassSource::Model(_), None) => unreachable!("an untrained model is not used"),
+            }
             fill_gaps(&mut classes, decode.gap_tokens);
             if decode.lexicon_spans == LexiconSpans::Confirmed {
                 let confirmed: Vec<lexicon::LexiconMatch> = matches
@@ -486,6 +615,54 @@ mod tests {
             )
         })
         .collect()
+    }
+
+    #[test]
+    fn probabilities_become_classes_at_the_threshold() {
+        let probabilities = vec![vec![[0.9, 0.05, 0.05], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]]];
+        assert_eq!(
+            classes_of_probabilities(&probabilities, 0.5),
+            vec![vec![CLASS_NONE, CLASS_LOADED, CLASS_LABEL]]
+        );
+        assert_eq!(
+            classes_of_probabilities(&probabilities, 0.65),
+            vec![vec![CLASS_NONE, CLASS_LOADED, CLASS_NONE]]
+        );
+    }
+
+    #[test]
+    fn given_classes_are_decoded_by_the_same_rules_as_the_taggers() {
+        let text = "Senator Ana Lopez cynically replied to the council about the shameful plan.";
+        let tokens = tokenize(text);
+        let word = |w: &str| {
+            tokens
+                .iter()
+                .position(|t| &text[t.start..t.end] == w)
+                .unwrap()
+        };
+        let names = [Span::new(
+            text.find("Ana").unwrap(),
+            text.find(" cynically").unwrap(),
+        )];
+        let mut classes = vec![CLASS_NONE; tokens.len()];
+        // A run over a title and a name, then a loaded word after it; and one over a noun
+        // phrase ending in "plan".
+        classes[word("Senator")..=word("replied")].fill(CLASS_LOADED);
+        classes[word("shameful")] = CLASS_LOADED;
+        classes[word("plan")] = CLASS_LOADED;
+        // Fewer classes than tokens for a second sentence: its tokens are unloaded.
+        let found: Vec<&str> = find_loaded_with_classes(
+            &[classes, vec![]],
+            text,
+            &[tokens.clone(), vec![]],
+            &[],
+            &names,
+            &DecodeOptions::default(),
+        )
+        .iter()
+        .map(|l| &text[l.span.start..l.span.end])
+        .collect();
+        assert_eq!(found, ["cynically replied", "shameful plan"]);
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub struct CharCounts {
 }
 
 impl CharCounts {
-    fn add_masks(&mut self, predicted: &[bool], gold: &[bool]) {
+    pub(crate) fn add_masks(&mut self, predicted: &[bool], gold: &[bool]) {
         for (p, g) in predicted.iter().zip(gold) {
             self.predicted += usize::from(*p);
             self.gold += usize::from(*g);
@@ -63,7 +63,7 @@ impl CharCounts {
         }
     }
 
-    fn row(&self, label: &str) -> String {
+    pub(crate) fn row(&self, label: &str) -> String {
         format!(
             "{label:<34} {:>6.3} {:>6.3} {:>6.3} {:>9} {:>9}\n",
             self.precision(),
@@ -76,7 +76,7 @@ impl CharCounts {
 }
 
 /// The header over [`CharCounts`] rows.
-fn header() -> String {
+pub(crate) fn header() -> String {
     format!(
         "{:<34} {:>6} {:>6} {:>6} {:>9} {:>9}\n",
         "", "P", "R", "F1", "predicted", "gold"
@@ -92,7 +92,7 @@ fn ratio(numerator: usize, denominator: usize) -> f64 {
 }
 
 /// A character mask of the text, set over the given character spans.
-fn mask(n_chars: usize, spans: impl IntoIterator<Item = (usize, usize)>) -> Vec<bool> {
+pub(crate) fn mask(n_chars: usize, spans: impl IntoIterator<Item = (usize, usize)>) -> Vec<bool> {
     let mut mask = vec![false; n_chars];
     for (start, end) in spans {
         for set in mask.iter_mut().take(end.min(n_chars)).skip(start) {
@@ -527,7 +527,7 @@ pub struct BasilRates {
 }
 
 impl BasilRates {
-    fn add(&mut self, article: &basil::BasilArticle, analysed: &Article) {
+    pub(crate) fn add(&mut self, article: &basil::BasilArticle, analysed: &Article) {
         self.words
             .push(analysed.tone.as_ref().map_or(0, |tone| tone.words));
         self.own_voice
@@ -621,7 +621,7 @@ fn ranks(values: &[f64]) -> Vec<f64> {
 }
 
 /// Reads BASIL, or says which folder it could not read.
-fn read_basil(dir: &str) -> Result<(Vec<basil::BasilArticle>, usize), RunError> {
+pub(crate) fn read_basil(dir: &str) -> Result<(Vec<basil::BasilArticle>, usize), RunError> {
     basil::read(dir).map_err(|source| RunError::Corpus {
         corpus: "BASIL",
         path: dir.to_string(),
@@ -688,7 +688,7 @@ impl fmt::Display for BasilCurve {
     }
 }
 
-fn ratio_f(numerator: f64, denominator: f64) -> f64 {
+pub(crate) fn ratio_f(numerator: f64, denominator: f64) -> f64 {
     if denominator == 0.0 {
         0.0
     } else {

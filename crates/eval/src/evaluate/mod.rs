@@ -17,6 +17,7 @@
 
 pub mod extraction;
 pub mod loaded;
+pub mod loaded_encoder;
 pub mod ner;
 pub mod outlets;
 pub mod quotes;

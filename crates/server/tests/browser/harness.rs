@@ -103,6 +103,7 @@ pub async fn start_server(corpus: &Corpus) -> String {
         db: corpus.db().display().to_string(),
         token: None,
         max_body: DEFAULT_MAX_BODY,
+        loaded: Default::default(),
         limits: Limits::default(),
     })
     .expect("open the corpus for serving");
