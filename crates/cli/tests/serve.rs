@@ -56,22 +56,8 @@ fn start(mut command: Command) -> Running {
 
 /// The status code of `POST /v1/ingest` with this Authorization header.
 fn ingest_status(server: &Running, authorization: Option<&str>) -> u16 {
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
     let body = "{\"text\":\"The council met on Tuesday.\"}";
-    let auth = authorization.map_or(String::new(), |value| format!("Authorization: {value}\r\n"));
-    write!(
-        stream,
-        "POST /v1/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {answer:?}"))
+    post(server, "/v1/ingest", authorization, body).0
 }
 
 #[test]
@@ -156,4 +142,56 @@ fn the_token_can_come_from_the_environment() {
 fn the_token_flag_and_file_together_are_a_usage_error() {
     let output = refused(serve(&["--token", "a", "--token-file", "b"], None));
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// The answer to `POST path` with a JSON body and this Authorization header: status and body.
+fn post(server: &Running, path: &str, authorization: Option<&str>, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    let auth = authorization.map_or(String::new(), |value| format!("Authorization: {value}\r\n"));
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {answer:?}"));
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (status, body.to_string())
+}
+
+#[test]
+fn the_encoder_mode_serves_the_same_loaded_language_as_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db").display().to_string();
+    let text = "The mayor's disgraceful, reckless scheme is a shameless betrayal of every honest \
+                taxpayer, a corrupt stunt by a cowardly clique.";
+    let server = start(serve(
+        &["--db", &db, "--addr", "127.0.0.1:0", "--loaded", "encoder"],
+        None,
+    ));
+    let body = serde_json::json!({ "text": text }).to_string();
+    let (status, answer) = post(&server, "/v1/analyze", None, &body);
+    assert_eq!(status, 200, "{answer}");
+    let served: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let path = dir.path().join("opinion.txt");
+    std::fs::write(&path, text).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_newslens"))
+        .args([
+            "analyze",
+            &path.display().to_string(),
+            "--loaded",
+            "encoder",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!printed["loaded"].as_array().unwrap().is_empty());
+    assert_eq!(served["loaded"], printed["loaded"]);
 }
