@@ -27,9 +27,10 @@ use super::loaded::{header, mask, ratio_f, read_basil, BasilRates, CharCounts, P
 use crate::train::loaded::{layers_of, names_of};
 use crate::RunError;
 
-/// The thresholds on P(not none) at which the curves are drawn: .30 to .80 by .025.
+/// The thresholds on P(not none) at which the curves are drawn: .30 to .80 by .0125 (the
+/// operating point for readers lies where precision passes .45, between two points .025 apart).
 pub fn encoder_thresholds() -> Vec<f32> {
-    (12..=32).map(|step| step as f32 * 0.025).collect()
+    (24..=64).map(|step| step as f32 * 0.0125).collect()
 }
 
 /// The encoder mode held out on PTC: per fold and pooled, at each threshold.
@@ -170,7 +171,7 @@ impl fmt::Display for EncoderFolds {
         if let Some(idx) = at_default {
             for (fold, counts) in &self.folds {
                 f.write_str(&counts[idx].row(&format!(
-                    "fold {fold}, threshold {DEFAULT_THRESHOLD:.2} (shipped)"
+                    "fold {fold}, threshold {DEFAULT_THRESHOLD:.4} (shipped)"
                 )))?;
             }
         }
@@ -184,7 +185,7 @@ impl fmt::Display for EncoderFolds {
             } else {
                 ""
             };
-            f.write_str(&counts.row(&format!("  threshold {threshold:.3}{mark}")))?;
+            f.write_str(&counts.row(&format!("  threshold {threshold:.4}{mark}")))?;
         }
         writeln!(
             f,
@@ -301,7 +302,7 @@ impl fmt::Display for EncoderBasil {
         writeln!(
             f,
             "BASIL with the encoder mode at each threshold on P(not none) (shipped: \
-             {DEFAULT_THRESHOLD:.2}): own-voice spans per 1,000 words against annotated bias=lex, \
+             {DEFAULT_THRESHOLD:.4}): own-voice spans per 1,000 words against annotated bias=lex, \
              and Spearman of the per-article rates"
         )?;
         writeln!(
@@ -313,7 +314,7 @@ impl fmt::Display for EncoderBasil {
             let (rho, rho_outside) = rates.spearman();
             writeln!(
                 f,
-                "{threshold:>9.3} {:>10.2} {:>10.2} {:>6.2} {rho:>9.3} {rho_outside:>13.3}",
+                "{threshold:>9.4} {:>10.2} {:>10.2} {:>6.2} {rho:>9.3} {rho_outside:>13.3}",
                 rates.own_voice_rate(),
                 rates.lexical_rate(),
                 ratio_f(rates.own_voice_rate(), rates.lexical_rate()),
