@@ -13,6 +13,11 @@
 //! plain words). Each span says whether it lies inside quoted text (`in_quote`): a source's
 //! own words are not the outlet's framing. Callers pass the quoted spans; this module does not find
 //! quotes or speakers, and it does not compute tone (see [`crate::tone`]).
+//!
+//! In the optional encoder mode a whole-text tagger (`newslens-encoder`, known here only as
+//! [`TokenProbabilities`]) gives the token classes instead of the feature tagger
+//! ([`classes_of_probabilities`], [`find_loaded_with_classes`]); everything after the classes is
+//! the same.
 
 mod features;
 mod identity;
@@ -286,10 +291,8 @@ fn find_loaded_from(
         ClassSource::Model(model) if model.is_trained() => Some(model),
         _ => None,
     };
-    let use_model = match source {
-        ClassSource::Model(_) => model.is_some(),
-        ClassSource::Given(_) => true,
-    };
+    // Whether some tagger gives classes: a trained model, or classes given by a whole-text tagger.
+    let tagged = model.is_some() || matches!(source, ClassSource::Given(_));
     // The lexicon's matches of every sentence, found once: the tagger reads their article-wide
     // rate before it reads any sentence.
     let mut all_matches = Vec::new();
@@ -320,35 +323,31 @@ fn find_loaded_from(
         let matches = &all_matches[first_match..match_ends[sentence_idx]];
         // Lexicon spans first: at the same start they win the category.
         let all_lexicon = decode.lexicon_spans == LexiconSpans::All
-            || (decode.lexicon_spans == LexiconSpans::Confirmed && !use_model);
+            || (decode.lexicon_spans == LexiconSpans::Confirmed && !tagged);
         if all_lexicon {
             push_lexicon_spans(text, tokens, matches, decode, &mut spans);
         }
-        if use_model {
-            match (source, model) {
-                (_, Some(model)) => {
-                    features::sentence_features(
-                        text,
-                        tokens,
-                        matches,
-                        &sorted_quoted,
-                        &mut quote_cursor,
-                        article,
-                        &repeats[first_token..first_token + tokens.len()],
-                        &mut scratch,
-                        &mut rows,
-                        &mut contexts,
-                    );
-                    first_token += tokens.len();
-                    model.classify(&rows, &contexts, &mut classes);
-                }
-                (ClassSource::Given(given), None) => {
-                    classes.clear();
-                    classes.extend_from_slice(given.get(sentence_idx).map_or(&[][..], |c| c));
-                    // A tagger that gave fewer classes than tokens left the rest unloaded.
-                    classes.resize(tokens.len(), CLASS_NONE);
-                }
-                (ClassSource::Model(_), None) => unreachable!("an untrained model is not used"),
+        if tagged {
+            if let Some(model) = model {
+                features::sentence_features(
+                    text,
+                    tokens,
+                    matches,
+                    &sorted_quoted,
+                    &mut quote_cursor,
+                    article,
+                    &repeats[first_token..first_token + tokens.len()],
+                    &mut scratch,
+                    &mut rows,
+                    &mut contexts,
+                );
+                first_token += tokens.len();
+                model.classify(&rows, &contexts, &mut classes);
+            } else if let ClassSource::Given(given) = source {
+                classes.clear();
+                classes.extend_from_slice(given.get(sentence_idx).map_or(&[][..], |c| c));
+                // A tagger that gave fewer classes than tokens left the rest unloaded.
+                classes.resize(tokens.len(), CLASS_NONE);
             }
             fill_gaps(&mut classes, decode.gap_tokens);
             if decode.lexicon_spans == LexiconSpans::Confirmed {
