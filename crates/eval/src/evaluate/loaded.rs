@@ -669,26 +669,43 @@ impl fmt::Display for BasilCurve {
              against annotated bias=lex, and Spearman of the per-article rates",
             self.shipped_bias
         )?;
-        writeln!(
-            f,
-            "{:>6} {:>10} {:>10} {:>6} {:>9} {:>13}",
-            "bias", "own/1000", "lex/1000", "ratio", "Spearman", "(lex outside)"
-        )?;
-        for (bias, rates) in &self.points {
-            let (rho, rho_outside) = rates.spearman();
-            writeln!(
-                f,
-                "{bias:>6} {:>10.2} {:>10.2} {:>6.2} {rho:>9.3} {rho_outside:>13.3}",
-                rates.own_voice_rate(),
-                rates.lexical_rate(),
-                ratio_f(rates.own_voice_rate(), rates.lexical_rate()),
-            )?;
-        }
+        let points: Vec<(String, &BasilRates)> = self
+            .points
+            .iter()
+            .map(|(bias, rates)| (bias.to_string(), rates))
+            .collect();
+        write_rate_rows(f, "bias", &points)?;
         writeln!(f)
     }
 }
 
-pub(crate) fn ratio_f(numerator: f64, denominator: f64) -> f64 {
+/// The rows of a BASIL curve under a header whose first column is `column`: each point's label,
+/// own-voice and annotated spans per 1,000 words, their ratio and the two Spearman figures.
+pub(crate) fn write_rate_rows(
+    f: &mut fmt::Formatter<'_>,
+    column: &str,
+    points: &[(String, &BasilRates)],
+) -> fmt::Result {
+    let width = column.len().max(6);
+    writeln!(
+        f,
+        "{column:>width$} {:>10} {:>10} {:>6} {:>9} {:>13}",
+        "own/1000", "lex/1000", "ratio", "Spearman", "(lex outside)"
+    )?;
+    for (label, rates) in points {
+        let (rho, rho_outside) = rates.spearman();
+        writeln!(
+            f,
+            "{label:>width$} {:>10.2} {:>10.2} {:>6.2} {rho:>9.3} {rho_outside:>13.3}",
+            rates.own_voice_rate(),
+            rates.lexical_rate(),
+            ratio_f(rates.own_voice_rate(), rates.lexical_rate()),
+        )?;
+    }
+    Ok(())
+}
+
+fn ratio_f(numerator: f64, denominator: f64) -> f64 {
     if denominator == 0.0 {
         0.0
     } else {

@@ -23,7 +23,7 @@ use newslens_core::offsets::CharOffsets;
 use newslens_core::{analyze_within_tagging, Deadline, Document, OverBudget, Span};
 use newslens_encoder::{Encoder, DEFAULT_THRESHOLD};
 
-use super::loaded::{header, mask, ratio_f, read_basil, BasilRates, CharCounts, PtcGold};
+use super::loaded::{header, mask, read_basil, write_rate_rows, BasilRates, CharCounts, PtcGold};
 use crate::train::loaded::{layers_of, names_of};
 use crate::RunError;
 
@@ -305,21 +305,12 @@ impl fmt::Display for EncoderBasil {
              {DEFAULT_THRESHOLD:.4}): own-voice spans per 1,000 words against annotated bias=lex, \
              and Spearman of the per-article rates"
         )?;
-        writeln!(
-            f,
-            "{:>9} {:>10} {:>10} {:>6} {:>9} {:>13}",
-            "threshold", "own/1000", "lex/1000", "ratio", "Spearman", "(lex outside)"
-        )?;
-        for (threshold, rates) in &self.points {
-            let (rho, rho_outside) = rates.spearman();
-            writeln!(
-                f,
-                "{threshold:>9.4} {:>10.2} {:>10.2} {:>6.2} {rho:>9.3} {rho_outside:>13.3}",
-                rates.own_voice_rate(),
-                rates.lexical_rate(),
-                ratio_f(rates.own_voice_rate(), rates.lexical_rate()),
-            )?;
-        }
+        let points: Vec<(String, &BasilRates)> = self
+            .points
+            .iter()
+            .map(|(threshold, rates)| (format!("{threshold:.4}"), rates))
+            .collect();
+        write_rate_rows(f, "threshold", &points)?;
         writeln!(
             f,
             "encoder speed: {} words in {:.1} s, whole analysis ({:.0} words/s over the analysis \
